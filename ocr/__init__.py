@@ -1,0 +1,1 @@
+"""Pages → upright, deskewed images → words → searchable PDF/A."""

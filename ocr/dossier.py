@@ -1,0 +1,79 @@
+"""A dossier's pages through preprocessing, OCR and PDF/A assembly (plain loops over pages)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from ocr.model import PageGeometry, PageText, load_page_texts, page_text_to_dict
+from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
+from ocr.preprocess import preprocess_page
+from ocr.recognize import recognize
+from scanners.model import SourcePage
+from sohoa.files import write_text_atomic
+
+
+def clean_image_path(clean_dir: Path, index: int) -> Path:
+    """Where the OCR copy of page ``index`` lives."""
+    return clean_dir / f"page-{index:04d}.png"
+
+
+def text_layer_path(ocr_dir: Path, index: int) -> Path:
+    """Where the text-only PDF layer of page ``index`` lives."""
+    return ocr_dir / f"page-{index:04d}.pdf"
+
+
+def preprocess_dossier(pages: list[SourcePage], clean_dir: Path, *, max_skew: float,
+                       min_glyphs: int) -> list[PageGeometry]:
+    """Analyse every page; write OCR copies of the non-blank ones into ``clean_dir``."""
+    clean_dir.mkdir(parents=True, exist_ok=True)
+    return [preprocess_page(p.path, clean_image_path(clean_dir, p.index), source_page=p.index,
+                            dpi=p.dpi, mode=p.mode, dpi_known=p.dpi_known, max_skew=max_skew,
+                            min_glyphs=min_glyphs)
+            for p in pages]
+
+
+def save_geometry(geometry: list[PageGeometry], path: Path) -> None:
+    """Write the page geometries as JSON."""
+    write_text_atomic(path, json.dumps([asdict(g) for g in geometry], indent=1))
+
+
+def load_geometry(path: Path) -> list[PageGeometry]:
+    """Read page geometries written by :func:`save_geometry`."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return [PageGeometry(**{**r, "below_standard": tuple(r["below_standard"])}) for r in rows]
+
+
+def recognize_dossier(geometry: list[PageGeometry], clean_dir: Path, ocr_dir: Path, *,
+                      languages: str, psm: int, timeout: float) -> list[PageText]:
+    """OCR every non-blank page; blank pages get an empty :class:`PageText`."""
+    texts = []
+    for geo in geometry:
+        if geo.blank:
+            texts.append(PageText(geo.source_page, geo.width, geo.height, geo.dpi))
+            continue
+        texts.append(recognize(clean_image_path(clean_dir, geo.source_page), languages=languages,
+                               psm=psm, timeout=timeout, source_page=geo.source_page,
+                               text_pdf_dest=text_layer_path(ocr_dir, geo.source_page)))
+    return texts
+
+
+def save_page_texts(texts: list[PageText], path: Path) -> None:
+    """Write the page texts as JSON (read back with :func:`ocr.model.load_page_texts`)."""
+    write_text_atomic(path, json.dumps([page_text_to_dict(t) for t in texts], ensure_ascii=False))
+
+
+def dossier_pdfa(pages: list[SourcePage], geometry: list[PageGeometry], ocr_dir: Path, dst: Path, *,
+                 metadata: PdfMetadata) -> Path:
+    """Assemble the dossier's PDF/A: every non-blank page (all pages if every one is blank)."""
+    keep = [(p, g) for p, g in zip(pages, geometry, strict=True) if not g.blank] or list(zip(pages, geometry, strict=True))
+    pdf_pages = []
+    for page, geo in keep:
+        layer = text_layer_path(ocr_dir, page.index)
+        pdf_pages.append(PdfPage(page.path, geo, layer if layer.exists() else None))
+    return build_pdfa(pdf_pages, dst, metadata=metadata)
+
+
+__all__ = ["dossier_pdfa", "load_geometry", "load_page_texts", "preprocess_dossier",
+           "recognize_dossier", "save_geometry", "save_page_texts"]

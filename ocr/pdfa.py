@@ -1,0 +1,139 @@
+"""Page images + OCR text layers → one PDF/A-2b file.
+
+Each page shows the archival image as stored (JPEG bytes passed through, other images
+Flate-compressed losslessly), turned and deskewed by the page's transform matrix rather than by
+resampling, with Tesseract's invisible text layer on top, so a search hit falls on the word.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageCms
+
+from ocr.model import PageGeometry
+from sohoa.files import atomic_write
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One page to place: the stored archival image, its geometry, and its text layer if OCR'd."""
+
+    image: Path
+    geometry: PageGeometry
+    text_layer: Path | None
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    """Document metadata written to XMP (no personal data: the title is the dossier's kind and code)."""
+
+    title: str
+    subject: str
+    creator_tool: str
+    created: datetime
+    language: str = "vi"
+
+
+def _srgb_profile() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _image_xobject(pdf: pikepdf.Pdf, path: Path) -> tuple[pikepdf.Stream, int, int]:
+    """An image XObject holding the stored page image unchanged where possible."""
+    with Image.open(path) as im:
+        width, height, mode = im.width, im.height, im.mode
+        if path.suffix.lower() in {".jpg", ".jpeg"} and mode in {"L", "RGB"}:
+            data, filt = path.read_bytes(), pikepdf.Name.DCTDecode
+            bits = 8
+        else:
+            if mode not in {"1", "L", "RGB"}:
+                im = im.convert("RGB")
+                mode = "RGB"
+            data, filt = zlib.compress(im.tobytes(), 6), pikepdf.Name.FlateDecode
+            bits = 1 if mode == "1" else 8
+    stream = pikepdf.Stream(pdf, data)
+    stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    stream.Width, stream.Height, stream.BitsPerComponent = width, height, bits
+    stream.ColorSpace = pikepdf.Name.DeviceRGB if mode == "RGB" else pikepdf.Name.DeviceGray
+    stream.Filter = filt
+    return stream, width, height
+
+
+def _placement(width_pt: float, height_pt: float, page_w: float, page_h: float,
+               rotation: int, skew: float) -> list[float]:
+    """The cm matrix that draws the unit-square image turned clockwise by ``rotation`` and
+    rotated counter-clockwise by ``skew`` about the page centre."""
+    theta = math.radians(skew - rotation)  # PDF y-up: counter-clockwise is positive
+    c, s = math.cos(theta), math.sin(theta)
+    # unit square -> image rect centred on the origin -> rotate -> page centre
+    a, b = c * width_pt, s * width_pt
+    cc, d = -s * height_pt, c * height_pt
+    e = page_w / 2 - (a + cc) / 2
+    f = page_h / 2 - (b + d) / 2
+    return [a, b, cc, d, e, f]
+
+
+def _fmt(values: list[float]) -> str:
+    return " ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in values)
+
+
+def _add_page(pdf: pikepdf.Pdf, page: PdfPage) -> None:
+    geo = page.geometry
+    image, w_px, h_px = _image_xobject(pdf, page.image)
+    dpi = geo.dpi or 300.0
+    page_w, page_h = geo.width / dpi * 72, geo.height / dpi * 72
+    matrix = _placement(w_px / dpi * 72, h_px / dpi * 72, page_w, page_h, geo.rotation, geo.skew)
+    resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    content = f"q {_fmt(matrix)} cm /Im0 Do Q\n"
+    if page.text_layer is not None:
+        with pikepdf.open(page.text_layer) as layer_pdf:
+            layer_page = layer_pdf.pages[0]
+            box = [float(v) for v in layer_page.mediabox]
+            form = pdf.copy_foreign(layer_page.as_form_xobject())
+        sx, sy = page_w / (box[2] - box[0]), page_h / (box[3] - box[1])
+        resources.XObject.Tx0 = form
+        content += f"q {_fmt([sx, 0, 0, sy, 0, 0])} cm /Tx0 Do Q\n"
+    pdf_page = pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, round(page_w, 3), round(page_h, 3)],
+        Resources=resources, Contents=pikepdf.Stream(pdf, content.encode("ascii"))))
+    pdf.pages.append(pdf_page)
+
+
+def _make_pdfa(pdf: pikepdf.Pdf, meta: PdfMetadata) -> None:
+    icc = pikepdf.Stream(pdf, _srgb_profile())
+    icc.N = 3
+    pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
+        OutputConditionIdentifier="sRGB IEC61966-2.1", Info="sRGB IEC61966-2.1",
+        DestOutputProfile=icc)])
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        xmp["dc:title"] = meta.title
+        xmp["dc:description"] = meta.subject
+        xmp["dc:language"] = [meta.language]
+        xmp["xmp:CreatorTool"] = meta.creator_tool
+        xmp["pdf:Producer"] = meta.creator_tool
+        xmp["xmp:CreateDate"] = meta.created.isoformat()
+        xmp["xmp:ModifyDate"] = meta.created.isoformat()
+        xmp["xmp:MetadataDate"] = meta.created.isoformat()
+        xmp["pdfaid:part"] = "2"
+        xmp["pdfaid:conformance"] = "B"
+
+
+def build_pdfa(pages: list[PdfPage], dst: Path, *, metadata: PdfMetadata) -> Path:
+    """Write ``pages`` as one PDF/A-2b file at ``dst`` (atomically)."""
+    if not pages:
+        raise ValueError("a PDF needs at least one page")
+    with pikepdf.new() as pdf:
+        for page in pages:
+            _add_page(pdf, page)
+        _make_pdfa(pdf, metadata)
+        with atomic_write(dst) as fh:
+            pdf.save(fh, fix_metadata_version=True, deterministic_id=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return dst

@@ -1,0 +1,88 @@
+"""One source page → its geometry (blank, rotation, skew) and a cleaned copy for OCR.
+
+The archival image is never touched here: the PDF/A places the original pixels with the
+rotation and deskew as a transform. Only the OCR copy is turned, deskewed, cleaned of dark
+scanner borders and brought to 300 dpi, on the same page area, so OCR word boxes line up
+with the archival image.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from ocr.geometry import detect_rotation, is_blank
+from ocr.imaging import border_mask, downscale, ink_mask, load_gray, rotate_bound_same, turn_clockwise
+from ocr.model import PageGeometry
+
+OCR_DPI = 300.0
+MIN_STANDARD_DPI = 200.0
+"""NĐ 30/2020 Phụ lục I and TT 05/2025: scans of administrative documents at 200 dpi or more."""
+
+
+def scan_standard_issues(*, dpi: float, mode: str, dpi_known: bool = True) -> tuple[str, ...]:
+    """Why a scan misses the digitization standard: ``low_dpi``, ``bilevel``, ``greyscale``, ``dpi_unknown``."""
+    issues = []
+    if dpi < MIN_STANDARD_DPI:
+        issues.append("low_dpi")
+    if mode == "1":
+        issues.append("bilevel")
+    elif mode in {"L", "I;16", "I;16B", "I;16L", "I", "LA"}:
+        issues.append("greyscale")
+    if not dpi_known:
+        issues.append("dpi_unknown")
+    return tuple(issues)
+
+
+def _whiten_borders(gray: np.ndarray) -> np.ndarray:
+    top, bottom, left, right = border_mask(gray)
+    out = gray.copy()
+    h, w = out.shape
+    out[:top, :] = 255
+    out[h - bottom:, :] = 255
+    out[:, :left] = 255
+    out[:, w - right:] = 255
+    return out
+
+
+def write_ocr_image(gray: np.ndarray, dst: Path, *, rotation: int, skew: float, dpi: float) -> None:
+    """Write the cleaned OCR copy: upright, deskewed, borders whitened, at 300 dpi, same page area."""
+    upright = _whiten_borders(turn_clockwise(gray, rotation))
+    level = rotate_bound_same(upright, skew, border=255, interpolation=cv2.INTER_CUBIC)
+    scale = OCR_DPI / dpi
+    if abs(scale - 1) > 0.01:
+        level = cv2.resize(level, None, fx=scale, fy=scale,
+                           interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    Image.fromarray(level).save(dst, dpi=(OCR_DPI, OCR_DPI))
+
+
+def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, mode: str,
+                    dpi_known: bool = True, max_skew: float = 10.0, min_glyphs: int = 12) -> PageGeometry:
+    """Analyse one page and write its OCR copy (skipped for a blank page).
+
+    Args:
+        src: the stored page image (never modified).
+        ocr_dst: where the cleaned PNG for OCR goes.
+        source_page: 1-based page number in the source.
+        dpi: the page's resolution.
+        mode: the Pillow mode the scanner delivered (for the scan-standard check).
+        dpi_known: whether the file stated its resolution.
+        max_skew: largest skew searched, in degrees.
+        min_glyphs: a page with fewer glyph-like marks is a blank back.
+    """
+    gray = load_gray(src)
+    small = downscale(gray, dpi)
+    small_dpi = dpi * small.shape[1] / gray.shape[1]
+    mask = ink_mask(small)
+    height, width = gray.shape
+    issues = scan_standard_issues(dpi=dpi, mode=mode, dpi_known=dpi_known)
+    if is_blank(mask, small, dpi=small_dpi, min_glyphs=min_glyphs):
+        return PageGeometry(source_page, True, 0, 0.0, width, height, dpi, issues)
+    rotation, skew, _certainty = detect_rotation(mask, max_skew=max_skew)
+    write_ocr_image(gray, ocr_dst, rotation=rotation, skew=skew, dpi=dpi)
+    if rotation in (90, 270):
+        width, height = height, width
+    return PageGeometry(source_page, False, rotation, skew, width, height, dpi, issues)

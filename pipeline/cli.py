@@ -1,0 +1,194 @@
+"""The ``sohoa`` command: parse, load validated settings once, run, return an exit code.
+
+This is the one place that turns exceptions into exit codes (see ``sohoa.errors.ExitCode``).
+``luigi.build`` returns True even when tasks failed, so the exit code comes from what became
+of each dossier, read back from the archive and work folders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from sohoa import __version__
+from sohoa.errors import ArchiveError, ExitCode, SohoaError
+
+log = logging.getLogger("sohoa")
+
+EXAMPLES = {
+    "run": "example: sohoa run --inbox /srv/scans/inbox --archive /srv/archive --workers 2",
+    "export": "example: sohoa export --archive /srv/archive --format xlsx --output ho_so.xlsx",
+    "verify": "example: sohoa verify /srv/archive",
+}
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``sohoa run``."""
+    parser.add_argument("--inbox", type=Path, required=True, help="folder the scanners write into")
+    parser.add_argument("--archive", type=Path, required=True, help="archive folder (packages, catalog, reports)")
+    parser.add_argument("--work", type=Path, help="work folder for intermediate files (default ARCHIVE/.work)")
+    parser.add_argument("--workers", type=int, default=1, help="dossiers processed at once (default 1)")
+    parser.add_argument("--scheduler-url", help="central luigid, e.g. http://host:8082 (default: local scheduler)")
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``sohoa export``."""
+    parser.add_argument("--archive", type=Path, required=True)
+    parser.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl")
+    parser.add_argument("--output", type=Path, help="file to write (default: standard output; required for xlsx)")
+
+
+def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``sohoa verify``."""
+    parser.add_argument("paths", nargs="+", type=Path, help="signed PDFs or an archive folder")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of Vietnamese text")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-parser per command."""
+    parser = argparse.ArgumentParser(prog="sohoa", description="Digitize scanned dossiers into signed PDF/A archives.")
+    parser.add_argument("--version", action="version", version=f"sohoa {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, adder, text in (("run", add_run_arguments, "process an inbox of scans"),
+                              ("export", add_export_arguments, "export archived records"),
+                              ("verify", add_verify_arguments, "check signatures of archived PDFs")):
+        p = sub.add_parser(name, help=text, epilog=EXAMPLES[name])
+        p.add_argument("--config", type=Path, help="site configuration YAML (default: configs/default.yaml)")
+        p.add_argument("--verbose", "-v", action="store_true", help="debug logging and tracebacks")
+        adder(p)
+    return parser
+
+
+def _check_archive_writable(archive: Path) -> None:
+    try:
+        archive.mkdir(parents=True, exist_ok=True)
+        probe = archive / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ArchiveError(f"the archive folder {archive} is not writable ({exc.strerror})",
+                           message_vi="Không ghi được vào thư mục lưu trữ.") from exc
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Process the inbox; exit 0 only when every dossier was archived."""
+    import luigi
+
+    from ocr.recognize import recognize  # noqa: F401 - fail early on missing imports
+    from pipeline import outcome, report
+    from pipeline.settings import settings
+    from pipeline.tasks import RunBatch
+    from scanners.discover import discover
+    from sohoa import logs
+    from sohoa.tools import tesseract
+
+    archive, config = args.archive.resolve(), str(args.config.resolve()) if args.config else ""
+    work = (args.work or archive / ".work").resolve()
+    _check_archive_writable(archive)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    logs.setup(verbose=args.verbose, log_file=archive / "logs" / f"run-{stamp}.jsonl")
+    site = settings(config)
+    tesseract.require_languages(site.ocr.languages)
+    if not args.inbox.is_dir():
+        raise SohoaError(f"the inbox {args.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
+    started = time.time()
+    dossiers, growing = discover(args.inbox.resolve(), settle_seconds=site.settle_seconds)
+    log.info("found %d dossiers in the inbox (%d still being written)", len(dossiers), len(growing))
+    batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape) for d in dossiers],
+                     work=str(work), archive=str(archive), config=config)
+    scheduler = {"scheduler_url": args.scheduler_url} if args.scheduler_url else {"local_scheduler": True}
+    result = luigi.build([batch], workers=max(1, args.workers), detailed_summary=True,
+                         no_configure_logging=True, **scheduler)
+    outcomes = [outcome.outcome_of(archive, work, d.dossier_id, d.relative, since=started) for d in dossiers]
+    print(report.summary_vi(outcomes, growing=len(growing)))
+    print(f"Báo cáo: {report.write_run_report(archive, outcomes, growing=len(growing))}")
+    if dossiers and all(o.status == "pending" for o in outcomes) and not result.scheduling_succeeded:
+        raise SohoaError("the scheduler could not run the batch", message_vi="Không chạy được bộ lập lịch.")
+    return ExitCode.OK if all(o.status == "archived" for o in outcomes) else ExitCode.INCOMPLETE
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Print or write the archive's records."""
+    from pipeline import report
+
+    if args.format == "xlsx" and args.output is None:
+        raise SohoaError("--output is required for xlsx", message_vi="Cần --output cho định dạng xlsx.")
+    if args.output is None:
+        report.export(args.archive, args.format, sys.stdout)
+        return ExitCode.OK
+    mode = "wb" if args.format == "xlsx" else "w"
+    with args.output.open(mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as out:
+        report.export(args.archive, args.format, out)
+    return ExitCode.OK
+
+
+def _pdfs(paths: list[Path]) -> list[Path]:
+    found = []
+    for p in paths:
+        found.extend(sorted(p.glob("packages/*/representations/*/data/*.pdf")) if p.is_dir() else [p])
+    return found
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Validate signatures; exit non-zero when any file fails."""
+    from pipeline.settings import trust_roots
+    from signing import verify_pdf
+
+    roots = trust_roots(str(args.config) if args.config else "")
+    failures, rows = 0, []
+    for pdf in _pdfs(args.paths):
+        reports = verify_pdf(pdf, trust_roots=roots)
+        ok = bool(reports) and all(r.intact and r.valid and r.trusted for r in reports)
+        failures += not ok
+        rows.append({"path": str(pdf), "ok": ok, "signatures": [
+            {"intact": r.intact, "valid": r.valid, "trusted": r.trusted, "signer": r.signer, "level": r.level,
+             "signing_time": r.signing_time.isoformat() if r.signing_time else None,
+             "timestamp_time": r.timestamp_time.isoformat() if r.timestamp_time else None,
+             "error": r.error} for r in reports]})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for row in rows:
+            sigs = row["signatures"]
+            state = "HỢP LỆ" if row["ok"] else ("KHÔNG CÓ CHỮ KÝ" if not sigs else "KHÔNG HỢP LỆ")
+            detail = "; ".join(f"người ký: {s['signer']}, mức {s['level']}, thời gian ký {s['signing_time']}"
+                               f"{', toàn vẹn' if s['intact'] else ', BỊ SỬA ĐỔI'}"
+                               f"{', tin cậy' if s['trusted'] else ', CHƯA TIN CẬY'}" for s in sigs)
+            print(f"{state}: {row['path']} {detail}")
+        print(f"Tổng: {len(rows)} tệp, {failures} tệp không đạt.")
+    return ExitCode.OK if failures == 0 and rows else ExitCode.VERIFY_FAILED
+
+
+COMMANDS = {"run": cmd_run, "export": cmd_export, "verify": cmd_verify}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``sohoa`` console script."""
+    os.umask(0o027)  # archives and work files are not world-readable (NĐ 13/2023)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args))
+    except SohoaError as exc:
+        if args.verbose:
+            log.exception("stopped")
+        print(f"{type(exc).__name__}: {exc}\n{exc.message_vi}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("Interrupted / Đã dừng.", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except OSError as exc:
+        if args.verbose:
+            log.exception("stopped")
+        print(f"OSError: {exc.strerror or exc}\nLỗi hệ thống tệp (ổ đĩa đầy hoặc không có quyền ghi).",
+              file=sys.stderr)
+        return int(ExitCode.CANNOT_RUN)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

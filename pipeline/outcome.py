@@ -1,0 +1,79 @@
+"""What happened to each dossier: archived, quarantined (bad input) or failed — written as files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pipeline import paths
+from sohoa.errors import InputFileError, SohoaError
+from sohoa.files import write_text_atomic
+
+VN_TZ_NAME = "+07:00"
+
+
+def _now() -> str:
+    from datetime import timedelta, timezone
+
+    return datetime.now(timezone(timedelta(hours=7))).isoformat(timespec="seconds")
+
+
+def quarantine(archive: Path, dossier_id: str, source: Path, relative: str, error: InputFileError) -> Path:
+    """Copy the bad original beside a reason file (Vietnamese and English); never move or delete it."""
+    qdir = paths.quarantine_dir(archive, dossier_id)
+    qdir.mkdir(parents=True, exist_ok=True)
+    copy = qdir / "original" / Path(relative.rstrip("/")).name
+    if not copy.exists():
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, copy)
+        elif source.exists():
+            shutil.copy2(source, copy)
+    reason = {"dossier_id": dossier_id, "source": relative, "reason": error.reason,
+              "message_en": error.message, "message_vi": error.message_vi, "time": _now()}
+    write_text_atomic(qdir / "reason.json", json.dumps(reason, ensure_ascii=False, indent=1))
+    write_text_atomic(qdir / "reason.txt",
+                      f"Tệp: {relative}\nLý do: {error.message_vi}\nReason: {error.message}\n"
+                      f"Mã lý do / reason code: {error.reason}\nThời gian: {reason['time']}\n")
+    return qdir
+
+
+def record_failure(work: Path, dossier_id: str, stage: str, error: BaseException) -> None:
+    """Note why a dossier failed for a reason other than its input (the message holds no field values)."""
+    reason = error.reason if isinstance(error, SohoaError) else "internal_error"
+    body = {"stage": stage, "reason": reason, "error": type(error).__name__,
+            "message": str(error)[:500], "time": _now()}
+    write_text_atomic(paths.failure_file(work, dossier_id), json.dumps(body, ensure_ascii=False))
+
+
+def clear_failure(work: Path, dossier_id: str) -> None:
+    """Forget an earlier failure once the dossier is archived."""
+    paths.failure_file(work, dossier_id).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The state of one dossier after a run."""
+
+    dossier_id: str
+    relative: str
+    status: str
+    """``archived``, ``quarantined``, ``failed`` or ``pending``."""
+    detail: dict
+
+
+def outcome_of(archive: Path, work: Path, dossier_id: str, relative: str, *, since: float) -> Outcome:
+    """Read the dossier's files to tell what became of it in the run that started at ``since``."""
+    record = paths.record_file(archive, dossier_id)
+    if record.exists():
+        return Outcome(dossier_id, relative, "archived", json.loads(record.read_text(encoding="utf-8")))
+    reason = paths.quarantine_dir(archive, dossier_id) / "reason.json"
+    if reason.exists() and reason.stat().st_mtime >= since - 1:
+        return Outcome(dossier_id, relative, "quarantined", json.loads(reason.read_text(encoding="utf-8")))
+    failure = paths.failure_file(work, dossier_id)
+    if failure.exists():
+        return Outcome(dossier_id, relative, "failed", json.loads(failure.read_text(encoding="utf-8")))
+    return Outcome(dossier_id, relative, "pending", {})

@@ -1,0 +1,100 @@
+"""The dossier's export record (the output contract) and the hand-over to the archive."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from configs.schema import Settings
+from ocr.dossier import load_geometry
+from ocr.model import load_page_texts
+from ocr.pdfa import PdfMetadata
+from pipeline import paths
+from scanners.manifest import load_pages
+from scanners.model import Dossier
+from sohoa import __version__
+from sohoa.files import write_text_atomic
+
+VN_TZ = timezone(timedelta(hours=7))
+AGENT = f"sohoa {__version__}"
+FORM_TITLES = {
+    "khai_sinh": "Tờ khai đăng ký khai sinh",
+    "ket_hon": "Tờ khai đăng ký kết hôn",
+    "ct01": "Tờ khai thay đổi thông tin cư trú (CT01)",
+    "ho_kinh_doanh": "Giấy đề nghị đăng ký hộ kinh doanh",
+    "unknown": "Tài liệu chưa phân loại",
+}
+
+
+def pdf_metadata(dossier_id: str, form_type: str) -> PdfMetadata:
+    """XMP metadata for a dossier's PDF/A: its kind and code, no personal data."""
+    return PdfMetadata(title=f"{FORM_TITLES.get(form_type, FORM_TITLES['unknown'])} — {dossier_id}",
+                       subject="Bản số hóa từ văn bản giấy", creator_tool=AGENT,
+                       created=datetime.now(VN_TZ))
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, VN_TZ)
+
+
+def _events(work: Path, dossier_id: str, sign_info: dict):  # noqa: ANN202 - list of PremisEvent
+    from archive import PremisEvent
+
+    f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
+    return [
+        PremisEvent("transfer", _mtime(f("pages.json")), "success", "Digitization: scanner output ingested", AGENT),
+        PremisEvent("OCR", _mtime(f("ocr.json")), "success", "Tesseract OCR, language vie", AGENT),
+        PremisEvent("digital signature", datetime.fromisoformat(sign_info["signing_time"]), "success",
+                    f"PAdES {sign_info['level']} signature with e-copy stamp", AGENT),
+        PremisEvent("information package creation", datetime.now(VN_TZ), "success", "AIP created", AGENT),
+    ]
+
+
+def build_record(dossier: Dossier, work: Path, archive: Path, package: Path, pdf: Path) -> dict:
+    """The export object of one dossier (see README, "Output contract")."""
+    f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
+    geometry = load_geometry(f("geometry.json"))
+    texts = {t.source_page: t for t in load_page_texts(f("ocr.json"))}
+    form = json.loads(f("fields.json").read_text(encoding="utf-8"))
+    pages = [{"source_page": g.source_page, "blank": g.blank, "rotation": g.rotation, "skew": g.skew,
+              "text": texts[g.source_page].text, "confidence": round(texts[g.source_page].confidence, 4),
+              "dpi": g.dpi, "below_standard": list(g.below_standard)} for g in geometry]
+    fields = {k: {"value": v["value"], "confidence": v["confidence"], "needs_review": v["needs_review"],
+                  **({"reason": v["reason"]} if v.get("reason") else {})}
+              for k, v in form["fields"].items()}
+    return {"dossier_id": dossier.dossier_id, "source": dossier.relative, "form_type": form["form_type"],
+            "pages": pages, "fields": fields,
+            "pdf": str(pdf.relative_to(archive)), "package": str(package.relative_to(archive))}
+
+
+def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings) -> dict:
+    """Package the signed PDF/A with its text and fields, index it in the catalog, return its record."""
+    from archive import Catalog, DossierMetadata, build_package
+    from archive.retention import load_schedule, retention_for
+
+    f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
+    form = json.loads(f("fields.json").read_text(encoding="utf-8"))
+    geometry = load_geometry(f("geometry.json"))
+    texts = load_page_texts(f("ocr.json"))
+    write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in texts))
+    sign_info = json.loads(f("sign.json").read_text(encoding="utf-8"))
+    today = date.today()
+    schedule = load_schedule(settings.archive.retention_file) if settings.archive.retention_file else load_schedule()
+    retention = retention_for(schedule, form["form_type"], today.year)
+    kept = sum(not g.blank for g in geometry) or len(geometry)
+    meta = DossierMetadata(
+        dossier_code=dossier.dossier_id, title=FORM_TITLES.get(form["form_type"], FORM_TITLES["unknown"]),
+        form_type=form["form_type"], number_of_pages=kept, number_of_paper=kept,
+        start_date=today, end_date=today, agency_code=settings.archive.agency_code,
+        fonds_code=settings.archive.fonds_code, maintenance=retention.maintenance,
+        retention_years=retention.years)
+    package = build_package(archive_root=archive, meta=meta, documents=[f("signed.pdf")],
+                            extra_files={"ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
+                                         "fields/fields.json": f("fields.json")},
+                            events=_events(work, dossier.dossier_id, sign_info), replace=True)
+    pdf = sorted((package / "representations" / "rep1" / "data").glob("*.pdf"))[0]
+    record = build_record(dossier, work, archive, package, pdf)
+    with Catalog(archive / "catalog.sqlite") as catalog:
+        catalog.upsert_dossier(record, retention=retention)
+    return record

@@ -1,0 +1,61 @@
+"""The validated settings, loaded once per process, and the objects built from them."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import configs
+from configs.schema import Settings
+from pipeline import paths
+from sohoa.errors import ConfigError
+
+
+@functools.cache
+def settings(config: str = "") -> Settings:
+    """The run's settings (``configs/default.yaml`` when ``config`` is empty)."""
+    return configs.load(Path(config) if config else None)
+
+
+@functools.cache
+def templates(config: str = ""):  # noqa: ANN201 - tuple of fields' FormTemplate
+    """The form templates the settings point at."""
+    from fields.templates import load_templates
+
+    forms_dir = settings(config).fields.forms_dir
+    return load_templates(forms_dir) if forms_dir else load_templates()
+
+
+def signer_for(config: str = ""):  # noqa: ANN201 - a pyHanko signer, kept opaque to the pipeline
+    """The configured signer: the demo chain, a PKCS#12 file or a PKCS#11 token."""
+    from signing import (ensure_demo_chain, load_pkcs11_signer, load_pkcs12_signer,
+                         read_secret)
+
+    sig = settings(config).signing
+    if sig.mode == "demo":
+        chain = ensure_demo_chain(paths.demo_pki_dir(), agency_name=sig.agency)
+        return load_pkcs12_signer(chain.signer_p12, passphrase=read_secret(file=chain.passphrase_file))
+    if sig.mode == "pkcs12":
+        if sig.pkcs12_file is None:
+            raise ConfigError("signing.pkcs12-file is required when signing.mode is pkcs12")
+        secret = read_secret(env=sig.passphrase_env, file=sig.passphrase_file)
+        return load_pkcs12_signer(sig.pkcs12_file, passphrase=secret)
+    if sig.pkcs11_module is None or not sig.token_label or not sig.key_label:
+        raise ConfigError("signing.pkcs11-module, token-label and key-label are required for pkcs11")
+    pin = read_secret(env=sig.pin_env, file=sig.pin_file)
+    if pin is None:
+        raise ConfigError(f"no PIN: set {sig.pin_env} or signing.pin-file")
+    return load_pkcs11_signer(sig.pkcs11_module, token_label=sig.token_label,
+                              key_label=sig.key_label, pin=pin)
+
+
+def trust_roots(config: str = "") -> list[Path]:
+    """Trust anchors for verification: the configured ones, plus the demo root in demo mode."""
+    sig = settings(config).signing
+    roots = list(sig.trust_roots)
+    demo_root = paths.demo_pki_dir()
+    if sig.mode == "demo":
+        from signing import ensure_demo_chain
+
+        roots.append(ensure_demo_chain(demo_root, agency_name=sig.agency).root_cert)
+    return roots

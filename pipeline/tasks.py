@@ -1,0 +1,200 @@
+"""One thin Luigi task per stage of one dossier, chained with ``@requires``.
+
+Each ``stage()`` reads its input files, calls one plain function of a stage package and writes
+its output atomically. A bad input is quarantined and a failure recorded; either way the task
+fails, its dossier stops, and the other dossiers go on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import luigi
+from luigi.util import requires
+
+from pipeline import outcome, paths, records
+from pipeline.settings import settings, signer_for, templates
+from scanners.model import Dossier
+from sohoa.errors import InputFileError
+from sohoa.files import atomic_dir, write_text_atomic
+
+log = logging.getLogger("sohoa.pipeline")
+
+
+class DossierTask(luigi.Task):
+    """Parameters every stage of one dossier shares (they are its identity)."""
+
+    dossier_id = luigi.Parameter()
+    source = luigi.Parameter()
+    relative = luigi.Parameter()
+    shape = luigi.Parameter()
+    work = luigi.Parameter()
+    archive = luigi.Parameter()
+    config = luigi.Parameter(default="")
+
+    stage_name = "stage"
+    output_name = ""
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(self.path(self.output_name)))
+
+    def path(self, name: str) -> Path:
+        """A file of this dossier in the work folder."""
+        return paths.stage_file(Path(self.work), self.dossier_id, name)
+
+    @property
+    def dossier(self) -> Dossier:
+        return Dossier(self.dossier_id, Path(self.source), self.relative, self.shape)
+
+    def run(self) -> None:
+        log.info("%s: %s", self.stage_name, self.dossier_id)
+        try:
+            self.stage()
+        except InputFileError as exc:
+            log.warning("%s: quarantined %s (%s)", self.stage_name, self.dossier_id, exc.reason)
+            outcome.quarantine(Path(self.archive), self.dossier_id, Path(self.source), self.relative, exc)
+            raise
+        except Exception as exc:
+            outcome.record_failure(Path(self.work), self.dossier_id, self.stage_name, exc)
+            raise
+
+    def stage(self) -> None:  # pragma: no cover - every subclass defines it
+        raise TypeError(f"{type(self).__name__} defines no stage")
+
+    def on_failure(self, exception: BaseException) -> str:
+        # Luigi prints this in its summary: the error kind only, never page text or field values.
+        return f"{type(exception).__name__}: {exception}"[:300]
+
+
+class IngestDossier(DossierTask):
+    """Scanner output → page images in the work folder (originals only read)."""
+
+    stage_name, output_name = "ingest", "pages.json"
+
+    def stage(self) -> None:
+        from scanners.manifest import save_pages
+        from scanners.read import read_pages
+
+        pages_dir = self.path("pages")
+        with atomic_dir(pages_dir) as tmp:
+            pages = read_pages(self.dossier, tmp)
+        pages = [p.__class__(**{**p.__dict__, "path": pages_dir / p.path.name}) for p in pages]
+        save_pages(pages, Path(self.output().path))
+
+
+@requires(IngestDossier)
+class PreprocessDossier(DossierTask):
+    """Pages → geometry (blank, rotation, skew) and cleaned copies for OCR."""
+
+    stage_name, output_name = "preprocess", "geometry.json"
+
+    def stage(self) -> None:
+        from ocr.dossier import preprocess_dossier, save_geometry
+        from scanners.manifest import load_pages
+
+        ocr_settings = settings(self.config).ocr
+        with atomic_dir(self.path("clean")) as tmp:
+            geometry = preprocess_dossier(load_pages(Path(self.input().path)), tmp,
+                                          max_skew=ocr_settings.max_skew,
+                                          min_glyphs=ocr_settings.blank_min_glyphs)
+        save_geometry(geometry, Path(self.output().path))
+
+
+@requires(PreprocessDossier)
+class OcrDossier(DossierTask):
+    """Clean images → words with boxes and confidences, and invisible text layers."""
+
+    stage_name, output_name = "ocr", "ocr.json"
+
+    def stage(self) -> None:
+        from ocr.dossier import load_geometry, recognize_dossier, save_page_texts
+
+        ocr_settings = settings(self.config).ocr
+        with atomic_dir(self.path("ocr")) as tmp:
+            texts = recognize_dossier(load_geometry(Path(self.input().path)), self.path("clean"), tmp,
+                                      languages=ocr_settings.languages, psm=ocr_settings.psm,
+                                      timeout=ocr_settings.page_timeout)
+        save_page_texts(texts, Path(self.output().path))
+
+
+@requires(OcrDossier)
+class ExtractFields(DossierTask):
+    """Words → form type and validated fields."""
+
+    stage_name, output_name = "fields", "fields.json"
+
+    def stage(self) -> None:
+        from fields.extract import extract
+        from fields.model import form_result_to_dict
+        from ocr.model import load_page_texts
+
+        result = extract(load_page_texts(Path(self.input().path)), templates(self.config),
+                         review_threshold=settings(self.config).fields.review_threshold)
+        write_text_atomic(Path(self.output().path),
+                          json.dumps(form_result_to_dict(result), ensure_ascii=False, indent=1))
+
+
+@requires(ExtractFields)
+class BuildPdfA(DossierTask):
+    """Archival images + text layers → PDF/A-2b."""
+
+    stage_name, output_name = "pdfa", "document.pdf"
+
+    def stage(self) -> None:
+        from ocr.dossier import dossier_pdfa, load_geometry
+        from scanners.manifest import load_pages
+
+        form_type = json.loads(Path(self.input().path).read_text(encoding="utf-8"))["form_type"]
+        dossier_pdfa(load_pages(self.path("pages.json")), load_geometry(self.path("geometry.json")),
+                     self.path("ocr"), Path(self.output().path),
+                     metadata=records.pdf_metadata(self.dossier_id, form_type))
+
+
+@requires(BuildPdfA)
+class SignDocument(DossierTask):
+    """PDF/A → PAdES-signed PDF/A with the e-copy stamp (an incremental update)."""
+
+    stage_name, output_name = "sign", "signed.pdf"
+
+    def stage(self) -> None:
+        from signing import StampText, sign_pdf
+
+        sig = settings(self.config).signing
+        result = sign_pdf(Path(self.input().path), Path(self.output().path), signer=signer_for(self.config),
+                          stamp=StampText(copy_form=sig.copy_form, agency=sig.agency),
+                          tsa_url=sig.tsa_url, font_path=sig.font)
+        write_text_atomic(self.path("sign.json"), json.dumps(
+            {"level": result.level, "signing_time": result.signing_time.isoformat(),
+             "signer": result.signer_subject}, ensure_ascii=False))
+
+
+@requires(SignDocument)
+class ArchiveDossier(DossierTask):
+    """Signed PDF/A + fields + text → archive package, catalog entry and export record."""
+
+    stage_name = "archive"
+
+    def output(self) -> luigi.LocalTarget:
+        return luigi.LocalTarget(str(paths.record_file(Path(self.archive), self.dossier_id)))
+
+    def stage(self) -> None:
+        record = records.archive_dossier(self.dossier, Path(self.work), Path(self.archive),
+                                         settings(self.config))
+        write_text_atomic(Path(self.output().path), json.dumps(record, ensure_ascii=False, indent=1))
+        outcome.clear_failure(Path(self.work), self.dossier_id)
+
+
+class RunBatch(luigi.WrapperTask):
+    """Every dossier of an inbox, archived."""
+
+    dossiers = luigi.ListParameter()
+    """Each item: (dossier_id, source, relative, shape)."""
+    work = luigi.Parameter()
+    archive = luigi.Parameter()
+    config = luigi.Parameter(default="")
+
+    def requires(self) -> list[ArchiveDossier]:
+        return [ArchiveDossier(dossier_id=d[0], source=d[1], relative=d[2], shape=d[3], work=self.work,
+                               archive=self.archive, config=self.config) for d in self.dossiers]

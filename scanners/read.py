@@ -1,0 +1,194 @@
+"""One dossier → its page images in the work folder, kept at full quality.
+
+JPEG pages are copied byte for byte (no recompression), TIFF frames and PNGs are stored as
+lossless PNG, and image-only PDFs give up their embedded page images unchanged where the page
+is one plain image (otherwise the page is rendered at 300 dpi). Originals are only read.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from scanners.model import Dossier, SourcePage
+from sohoa.errors import EncryptedPdfError, InputFileError, UnsupportedInputError
+from sohoa.files import natural_sort_key
+from sohoa.tools import poppler
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DPI = 300.0
+RENDER_DPI = 300
+MAX_PIXELS = 150_000_000
+"""Largest page accepted (about A0 at 300 dpi); beyond it Pillow's bomb check refuses the image."""
+MAX_PAGES = 5000
+
+_MAGIC = {b"\xff\xd8\xff": "jpeg", b"\x89PNG": "png", b"II*\x00": "tiff", b"MM\x00*": "tiff",
+          b"%PDF": "pdf"}
+_EXPECTED = {"tiff": {"tiff"}, "pdf": {"pdf"}, "image": {"jpeg", "png", "tiff"}}
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def sniff(path: Path) -> str:
+    """The real kind of a file from its first bytes (never from its name)."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if not head:
+        raise InputFileError("the file is empty (0 bytes)", reason="empty_file",
+                             message_vi="Tệp rỗng (0 byte).")
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic) or (kind == "pdf" and magic in head):
+            return kind
+    raise UnsupportedInputError("the file is neither an image nor a PDF",
+                                message_vi="Tệp không phải ảnh quét hoặc PDF.")
+
+
+def _check_kind(path: Path, shape: str) -> str:
+    kind = sniff(path)
+    if kind not in _EXPECTED.get(shape, {"jpeg", "png", "tiff"}):
+        raise UnsupportedInputError(
+            f"the file's content ({kind}) does not match its extension", reason="wrong_extension",
+            message_vi="Phần mở rộng của tệp không khớp với nội dung.")
+    return kind
+
+
+def _dpi_of(im: Image.Image) -> tuple[float, bool]:
+    dpi = im.info.get("dpi")
+    if dpi and float(dpi[0]) > 1:
+        return float(dpi[0]), True
+    return DEFAULT_DPI, False
+
+
+def _normalise(frame: Image.Image) -> Image.Image:
+    """Modes a PDF/A page can hold: 1, L, RGB (CMYK, 16-bit, palette and alpha converted)."""
+    if frame.mode in {"1", "L", "RGB"}:
+        return frame
+    if frame.mode in {"I;16", "I;16B", "I;16L", "I"}:
+        return frame.point(lambda v: v / 256).convert("L")
+    if frame.mode == "LA" or (frame.mode == "P" and "transparency" not in frame.info
+                              and frame.palette and frame.palette.mode == "L"):
+        return frame.convert("L")
+    return frame.convert("RGB")
+
+
+def _save_frame(frame: Image.Image, dest: Path, index: int) -> SourcePage:
+    dpi, known = _dpi_of(frame)
+    mode = frame.mode
+    page = _normalise(frame)
+    path = dest / f"page-{index:04d}.png"
+    page.save(path, dpi=(dpi, dpi), optimize=False)
+    return SourcePage(index=index, path=path, dpi=dpi, mode=mode, dpi_known=known)
+
+
+def _open_image(path: Path) -> Image.Image:
+    try:
+        im = Image.open(path)
+        im.load()
+        return im
+    except Image.DecompressionBombError as exc:
+        raise InputFileError("the image is too large to be a scanned page", reason="image_too_large",
+                             message_vi="Ảnh quá lớn, không phải trang quét hợp lệ.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InputFileError(f"the image cannot be decoded ({type(exc).__name__})",
+                             reason="corrupt_image",
+                             message_vi="Ảnh bị hỏng hoặc bị cắt cụt, không đọc được.") from exc
+
+
+def _image_pages(path: Path, kind: str, dest: Path, first_index: int) -> list[SourcePage]:
+    im = _open_image(path)
+    if kind == "jpeg" and im.mode in {"L", "RGB"}:
+        dpi, known = _dpi_of(im)
+        target = dest / f"page-{first_index:04d}.jpg"
+        shutil.copyfile(path, target)
+        return [SourcePage(index=first_index, path=target, dpi=dpi, mode=im.mode, dpi_known=known)]
+    pages = []
+    try:
+        for offset, frame in enumerate(ImageSequence.Iterator(im)):
+            if offset >= MAX_PAGES:
+                raise InputFileError("too many pages in one file", reason="too_many_pages",
+                                     message_vi="Tệp có quá nhiều trang.")
+            pages.append(_save_frame(frame.copy(), dest, first_index + offset))
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputFileError(f"a page of the image cannot be decoded ({type(exc).__name__})",
+                             reason="corrupt_image",
+                             message_vi="Ảnh bị hỏng hoặc bị cắt cụt, không đọc được.") from exc
+    return pages
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    files.sort(key=lambda p: natural_sort_key(p.name))
+    if not files:
+        raise InputFileError("the folder holds no page images", reason="empty_folder",
+                             message_vi="Thư mục không có ảnh trang nào.")
+    return files
+
+
+def _single_image(page: pikepdf.Page) -> pikepdf.PdfImage | None:
+    """The page's image if the page is exactly one image and nothing else worth keeping."""
+    images = list(page.images.values())
+    if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
+        return None
+    image = pikepdf.PdfImage(images[0])
+    if image.image_mask or image.colorspace not in {"/DeviceRGB", "/DeviceGray"} or image.bits_per_component not in (1, 8):
+        return None
+    return image
+
+
+def _pdf_pages(path: Path, dest: Path) -> list[SourcePage]:
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError as exc:
+        raise EncryptedPdfError("the PDF is encrypted") from exc
+    except pikepdf.PdfError as exc:
+        raise InputFileError("the PDF is damaged and cannot be opened", reason="corrupt_pdf",
+                             message_vi="Tệp PDF bị hỏng, không mở được.") from exc
+    with pdf:
+        if pdf.is_encrypted:
+            raise EncryptedPdfError("the PDF is encrypted")
+        if len(pdf.pages) > MAX_PAGES:
+            raise InputFileError("too many pages in one file", reason="too_many_pages",
+                                 message_vi="Tệp có quá nhiều trang.")
+        return [_pdf_page(path, page, index, dest) for index, page in enumerate(pdf.pages, start=1)]
+
+
+def _pdf_page(path: Path, page: pikepdf.Page, index: int, dest: Path) -> SourcePage:
+    image = _single_image(page)
+    if image is not None:
+        width_in = float(page.mediabox[2] - page.mediabox[0]) / 72
+        dpi = round(image.width / width_in, 1) if width_in > 0 else DEFAULT_DPI
+        try:
+            if image.filters == ["/DCTDecode"] and image.mode in {"L", "RGB"}:
+                target = dest / f"page-{index:04d}.jpg"
+                target.write_bytes(image.obj.read_raw_bytes())
+                return SourcePage(index=index, path=target, dpi=dpi, mode=image.mode)
+            frame = image.as_pil_image()
+        except (pikepdf.PdfError, NotImplementedError, OSError, ValueError):
+            frame = None
+        if frame is not None:
+            frame.info["dpi"] = (dpi, dpi)
+            return _save_frame(frame, dest, index)
+    target = dest / f"page-{index:04d}.png"
+    poppler.render_page(path, index, target, dpi=RENDER_DPI, timeout=300)
+    with Image.open(target) as im:
+        return SourcePage(index=index, path=target, dpi=float(RENDER_DPI), mode=im.mode, dpi_known=False)
+
+
+def read_pages(dossier: Dossier, dest: Path) -> list[SourcePage]:
+    """Write the dossier's pages into ``dest`` (which must exist) and describe them, in order."""
+    if dossier.shape == "folder":
+        files = _folder_files(dossier.source)
+        pages: list[SourcePage] = []
+        for file in files:
+            kind = _check_kind(file, "image")
+            pages.extend(_image_pages(file, kind, dest, len(pages) + 1))
+        return pages
+    kind = _check_kind(dossier.source, dossier.shape)
+    if kind == "pdf":
+        return _pdf_pages(dossier.source, dest)
+    return _image_pages(dossier.source, kind, dest, 1)

@@ -1,0 +1,49 @@
+"""Logging for runs: short lines on stderr, JSON lines in a per-run log file, personal data redacted."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+_DIGIT_RUN = re.compile(r"\d{9,12}")
+
+
+class RedactFilter(logging.Filter):
+    """Mask runs of 9-12 digits (CCCD/CMND/phone numbers) in every log message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _DIGIT_RUN.search(message):
+            record.msg, record.args = _DIGIT_RUN.sub("[số ẩn]", message), ()
+        return True
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per log record, for IT staff's log tools."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                           "logger": record.name, "message": record.getMessage(), "process": record.process},
+                          ensure_ascii=False)
+
+
+def setup(*, verbose: bool, log_file: Path | None) -> None:
+    """Configure the root logger once per process."""
+    root = logging.getLogger()
+    root.handlers.clear()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.DEBUG if verbose else logging.INFO)
+    console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    console.addFilter(RedactFilter())
+    root.addHandler(console)
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(JsonLines())
+        handler.addFilter(RedactFilter())
+        root.addHandler(handler)
+    for noisy in ("luigi", "luigi-interface", "PIL", "pyhanko", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
