@@ -1,0 +1,95 @@
+"""Shared lxml helpers and the private file writer of the archive package.
+
+Every file of a package is written through :func:`write_bytes` (owner rw, group r, fsync), so the
+permission and durability rules live in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lxml import etree
+
+METS_NS = "http://www.loc.gov/METS/"
+CSIP_NS = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+PREMIS_NS = "http://www.loc.gov/premis/v3"
+
+FILE_MODE = 0o640
+"""Archive files: not world-readable (dossiers hold personal data)."""
+DIR_MODE = 0o750
+
+
+def qname(ns: str, tag: str) -> str:
+    """Clark notation ``{ns}tag`` for lxml."""
+    return f"{{{ns}}}{tag}"
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None,
+        attrib: dict[str, str] | None = None) -> etree._Element:
+    """Append a child element with optional text and attributes, and return it."""
+    child = etree.SubElement(parent, tag, attrib or {})
+    if text is not None:
+        child.text = text
+    return child
+
+
+def to_bytes(root: etree._Element) -> bytes:
+    """Serialize a tree as pretty UTF-8 XML with a declaration."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Create ``path`` (and its folders) with mode 0640, write ``data`` and fsync it."""
+    make_dirs(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` (mode 0640, fsynced), streaming in 1 MiB chunks."""
+    make_dirs(dst.parent)
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with src.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_dirs(path: Path) -> None:
+    """Create ``path`` and missing parents with mode 0750."""
+    if path.is_dir():
+        return
+    make_dirs(path.parent)
+    path.mkdir(mode=DIR_MODE, exist_ok=True)
+    path.chmod(DIR_MODE)
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (new names, renames) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def parse(path: Path) -> etree._ElementTree:
+    """Parse an XML file with a parser that resolves no entities and loads no network DTDs."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    return etree.parse(str(path), parser)

@@ -1,0 +1,210 @@
+"""The visible e-copy stamp of NĐ 30/2020/NĐ-CP Phụ lục I (Phần II.I.3), as a pyHanko stamp style.
+
+Top right of the first page, no seal image, three lines: the copy form ("SAO Y", "SAO LỤC",
+"TRÍCH SAO"), the copying agency and the signing time in ISO 8601 with the Vietnam offset, in a
+Times New Roman-metric serif, 10 pt, black, upright. The font is embedded (a subset made by pyHanko's
+OpenType engine): the base-14 fonts have no Vietnamese glyphs (pyHanko issue #459).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.stamp import TextStampStyle
+
+from sohoa.errors import ConfigError
+
+__all__ = [
+    "FONT_SIZE",
+    "LIBERATION_SERIF",
+    "StampText",
+    "format_signing_time",
+    "stamp_box",
+    "stamp_lines",
+    "stamp_style",
+]
+
+LIBERATION_SERIF = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+"""Debian fonts-liberation2 (2.x), metric-compatible with Times New Roman.
+
+Not ``fonts-liberation`` (``truetype/liberation/``): that is Liberation 1.07, which lacks ơ, ư and
+every precomposed letter of U+1EA0–U+1EF9 (Ạ … ỹ); :func:`stamp_box` refuses such a font.
+"""
+
+FONT_SIZE = 10
+_LEADING = 12
+_PADDING = 2
+"""Points between the text and the edge of the stamp box."""
+_EDGE_MM = 15.0
+_MM = 72 / 25.4
+COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
+
+
+@dataclass(frozen=True)
+class StampText:
+    """What the e-copy stamp says, besides the signing time."""
+
+    copy_form: str
+    """Hình thức sao: "SAO Y" | "SAO LỤC" | "TRÍCH SAO"."""
+    agency: str
+    """Name of the copying agency, in Vietnamese."""
+
+
+def format_signing_time(moment: datetime) -> str:
+    """Render a tz-aware time as ISO 8601 to the second, e.g. ``2026-11-25T14:34:48+07:00``."""
+    return moment.isoformat(timespec="seconds")
+
+
+def stamp_lines(stamp: StampText, signing_time: datetime) -> tuple[str, str, str]:
+    """Return the three lines of the stamp, NFC-normalised (the font has precomposed glyphs).
+
+    Raises:
+        ConfigError: The copy form is not one the decree names, or the agency is empty.
+    """
+    copy_form = unicodedata.normalize("NFC", stamp.copy_form.strip())
+    agency = unicodedata.normalize("NFC", " ".join(stamp.agency.split()))
+    if copy_form not in COPY_FORMS:
+        raise ConfigError(f"Copy form must be one of {', '.join(COPY_FORMS)}")
+    if not agency:
+        raise ConfigError("The copying agency name of the stamp is empty")
+    return copy_form, agency, format_signing_time(signing_time)
+
+
+def stamp_box(
+    lines: tuple[str, ...], font_path: Path, page_box: tuple[float, float, float, float],
+) -> tuple[int, int, int, int]:
+    """Place a box that fits ``lines`` about 15 mm from the top and right edges of the page.
+
+    Args:
+        lines: The stamp text, one entry per line.
+        font_path: The TrueType font the text is set in.
+        page_box: The page's visible area (x1, y1, x2, y2) in PDF points.
+
+    Returns:
+        The field rectangle (x1, y1, x2, y2) in PDF points.
+    """
+    width = max(_line_width(line, font_path) for line in lines) + 2 * _PADDING + 2
+    height = len(lines) * _LEADING + 2 * _PADDING + 2
+    _, _, right, top = page_box
+    x2 = right - _EDGE_MM * _MM
+    y2 = top - _EDGE_MM * _MM
+    return round(x2 - width), round(y2 - height), round(x2), round(y2)
+
+
+def _line_width(text: str, font_path: Path) -> float:
+    """Advance width of ``text`` at the stamp's size, from the font's own metrics.
+
+    Raises:
+        ConfigError: The font lacks a glyph the text needs (the diacritics would be lost).
+    """
+    cmap, advances, units_per_em = _font_metrics(font_path)
+    total = 0
+    for char in text:
+        glyph = cmap.get(ord(char))
+        if glyph is None:
+            raise ConfigError(f"Font {font_path.name} has no glyph for U+{ord(char):04X}")
+        total += advances[glyph]
+    return total * FONT_SIZE / units_per_em
+
+
+@lru_cache(maxsize=4)
+def _font_metrics(font_path: Path) -> tuple[dict[int, str], dict[str, int], int]:
+    """Character map, advance widths and units per em of a TrueType font."""
+    try:
+        with TTFont(str(font_path), lazy=True) as font:
+            cmap = dict(font.getBestCmap())
+            advances = {name: adv for name, (adv, _) in font["hmtx"].metrics.items()}
+            return cmap, advances, int(font["head"].unitsPerEm)
+    except (OSError, KeyError) as exc:
+        raise ConfigError(f"Stamp font {font_path} cannot be read") from exc
+
+
+def stamp_style(font_path: Path) -> TextStampStyle:
+    """The pyHanko ``TextStampStyle`` of the e-copy stamp: three left-aligned black lines, no border.
+
+    The template takes the text parameters ``line1``, ``line2`` and ``line3``.
+    """
+    top_left = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MIN,
+        y_align=layout.AxisAlignment.ALIGN_MAX,
+        margins=layout.Margins.uniform(_PADDING),
+        inner_content_scaling=layout.InnerScaling.NO_SCALING,
+    )
+    text_style = TextBoxStyle(
+        font=_Em1000GlyphAccumulatorFactory(str(font_path), font_size=FONT_SIZE),
+        font_size=FONT_SIZE, leading=_LEADING, text_color=(0.0, 0.0, 0.0),
+        box_layout_rule=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MAX,
+            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+        ),
+    )
+    return TextStampStyle(
+        stamp_text="%(line1)s\n%(line2)s\n%(line3)s",
+        text_box_style=text_style,
+        inner_content_layout=top_left,
+        border_width=0,
+        background=None,
+    )
+
+
+@dataclass(frozen=True)
+class _Em1000GlyphAccumulatorFactory(GlyphAccumulatorFactory):
+    """pyHanko's OpenType font engine, fed a copy of the font rescaled to 1000 units per em.
+
+    pyHanko 0.38 writes the CIDFont /W widths and TJ kerning in font units, but PDF reads them as
+    1/1000 em: with a 2048-unit TrueType font (Liberation, Times New Roman) every glyph advances
+    about twice too far. Rescaling the font to 1000 units makes both agree.
+    """
+
+    def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: object = None) -> GlyphAccumulator:
+        """Build the engine over the rescaled font (same options as the parent factory)."""
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(
+            writer=writer,
+            font_handle=BytesIO(_font_at_1000_upem(Path(self.font_file))),
+            font_size=self.font_size,
+            ot_script_tag=self.ot_script_tag,
+            ot_language_tag=self.ot_language_tag,
+            writing_direction=self.writing_direction,
+            bcp47_lang_code=self.bcp47_lang_code,
+            obj_stream=obj_stream,
+        )
+
+
+@lru_cache(maxsize=4)
+def _font_at_1000_upem(font_path: Path) -> bytes:
+    """The font rescaled to 1000 units per em, hinting removed (its programs assume the old grid)."""
+    try:
+        with TTFont(str(font_path)) as font:
+            if font["head"].unitsPerEm != 1000:
+                scale_upem(font, 1000)
+                _drop_hinting(font)
+            out = BytesIO()
+            font.save(out)
+            return out.getvalue()
+    except (OSError, KeyError) as exc:
+        raise ConfigError(f"Stamp font {font_path} cannot be read") from exc
+
+
+def _drop_hinting(font: TTFont) -> None:
+    """Remove TrueType instructions, which are meaningless after rescaling."""
+    for tag in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX"):
+        if tag in font:
+            del font[tag]
+    if "glyf" in font:
+        glyf = font["glyf"]
+        for name in glyf.keys():
+            glyf[name].removeHinting()

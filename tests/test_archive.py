@@ -1,0 +1,297 @@
+"""Tests of the archive stage on real files: package layout, E-ARK validity, fixity, catalog, retention."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import stat
+import subprocess
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from archive import (
+    Catalog,
+    DossierMetadata,
+    PremisEvent,
+    build_package,
+    check_fixity,
+    load_schedule,
+    package_dir,
+    retention_for,
+)
+from archive.model import VN_TZ
+from sohoa.errors import ArchiveError, ConfigError
+
+EARK_VALIDATE = Path(__file__).resolve().parents[2] / "shared/tools/eark-validate"
+METS = "{http://www.loc.gov/METS/}"
+PREMIS = "{http://www.loc.gov/premis/v3}"
+CODE = "000.00.19.H49-240101-0001"
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    """A one-page PDF, an OCR text file and a fields JSON file."""
+    src = tmp_path / "src"
+    src.mkdir()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(src / "scan.pdf")
+    (src / "text.txt").write_text("TỜ KHAI ĐĂNG KÝ KHAI SINH\n", encoding="utf-8")
+    (src / "fields.json").write_text(json.dumps({"form_type": "khai_sinh"}), encoding="utf-8")
+    return {"pdf": src / "scan.pdf", "txt": src / "text.txt", "json": src / "fields.json"}
+
+
+@pytest.fixture()
+def meta() -> DossierMetadata:
+    """Metadata of a digitized birth-registration dossier."""
+    return DossierMetadata(dossier_code=CODE, title="Tờ khai đăng ký khai sinh", form_type="khai_sinh",
+                           number_of_pages=1, number_of_paper=1, start_date=date(2024, 1, 2),
+                           end_date=date(2024, 1, 2))
+
+
+def _events() -> list[PremisEvent]:
+    """Digitization and OCR events."""
+    at = datetime(2024, 1, 2, 9, 30, tzinfo=VN_TZ)
+    return [PremisEvent("transfer", at, "success", "scanned 1 page at 300 dpi", "sohoa 0.1.0"),
+            PremisEvent("OCR", at, "success", "Tesseract vie", "sohoa 0.1.0")]
+
+
+def _build(root: Path, meta: DossierMetadata, inputs: dict[str, Path], **kwargs: object) -> Path:
+    """Build a package from the fixture inputs."""
+    return build_package(archive_root=root, meta=meta, documents=[inputs["pdf"]],
+                         extra_files={"ocr/text.txt": inputs["txt"], "fields/fields.json": inputs["json"]},
+                         events=_events(), **kwargs)
+
+
+@pytest.fixture()
+def package(tmp_path: Path, meta: DossierMetadata, inputs: dict[str, Path]) -> Path:
+    """A freshly built package."""
+    return _build(tmp_path / "archive", meta, inputs)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree(package: Path) -> set[str]:
+    return {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
+
+
+def test_layout_follows_aip_hoso(package: Path, tmp_path: Path, meta: DossierMetadata) -> None:
+    assert package == package_dir(tmp_path / "archive", meta)
+    assert package.parent == tmp_path / "archive" / "packages"
+    assert package.name.startswith("urn_uuid_")
+    rep = "representations/rep1/"
+    assert {"METS.xml", "metadata/descriptive/EAD.xml", "metadata/preservation/PREMIS.xml",
+            f"{rep}METS.xml", f"{rep}data/{CODE}.1.pdf", f"{rep}metadata/other/ocr/text.txt",
+            f"{rep}metadata/other/fields/fields.json", f"{rep}metadata/preservation/PREMIS_rep1.xml",
+            f"{rep}metadata/descriptive/EAD_doc_1.xml", "documentation/README.txt",
+            "schemas/mets.xsd"} <= _tree(package)
+
+
+def test_package_is_valid_e_ark(package: Path) -> None:
+    result = subprocess.run([str(EARK_VALIDATE), str(package)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_xml_well_formed_and_ead_holds_code(package: Path) -> None:
+    for xml in package.rglob("*.xml"):
+        etree.parse(str(xml))
+    ead = etree.parse(str(package / "metadata/descriptive/EAD.xml")).getroot()
+    assert ead.findtext("arcFileCode") == CODE
+    assert ead.findtext("maintenance") == "01"
+    assert ead.findtext("confidenceLevel") == "02"
+    assert ead.findtext("startDate") == "02/01/2024"
+    assert ead.findtext("numberOfPaper") == "1"
+    mets = etree.parse(str(package / "METS.xml")).getroot()
+    assert mets.get("OBJID").replace(":", "_") == package.name
+
+
+def test_premis_checksums_and_times(package: Path) -> None:
+    premis = etree.parse(str(package / "metadata/preservation/PREMIS.xml")).getroot()
+    objects = premis.findall(f"{PREMIS}object")
+    assert len(objects) == 3
+    for obj in objects:
+        rel = obj.findtext(f"{PREMIS}objectIdentifier/{PREMIS}objectIdentifierValue")
+        digest = obj.findtext(f".//{PREMIS}messageDigest")
+        assert digest == _sha(package / rel)
+        assert int(obj.findtext(f".//{PREMIS}size")) == (package / rel).stat().st_size
+    keys = {o.findtext(f".//{PREMIS}formatRegistryKey") for o in objects}
+    assert keys == {"fmt/477", "fmt/817", "x-fmt/111"}
+    times = [e.findtext(f"{PREMIS}eventDateTime") for e in premis.findall(f"{PREMIS}event")]
+    types = [e.findtext(f"{PREMIS}eventType") for e in premis.findall(f"{PREMIS}event")]
+    assert types == ["transfer", "OCR", "information package creation"]
+    assert times[0] == "2024-01-02T09:30:00.000+07:00"
+    assert all(t.endswith("+07:00") for t in times)
+
+
+def test_mets_checksums_match_files(package: Path) -> None:
+    mets = etree.parse(str(package / "representations/rep1/METS.xml")).getroot()
+    for node in mets.iter(f"{METS}file"):
+        href = node.find(f"{METS}FLocat").get("{http://www.w3.org/1999/xlink}href")
+        assert node.get("CHECKSUMTYPE") == "SHA-256"
+        assert node.get("CHECKSUM") == _sha(package / "representations/rep1" / href)
+
+
+def test_fixity_clean_then_names_flipped_file(package: Path) -> None:
+    assert check_fixity(package) == []
+    pdf = package / f"representations/rep1/data/{CODE}.1.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    problems = check_fixity(package)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"representations/rep1/data/{CODE}.1.pdf:")
+    assert str(package) not in problems[0]
+
+
+def test_fixity_reports_missing_and_unlisted(package: Path) -> None:
+    (package / "representations/rep1/metadata/other/ocr/text.txt").unlink()
+    (package / "stray.txt").write_text("x")
+    problems = check_fixity(package)
+    assert any(p.startswith("representations/rep1/metadata/other/ocr/text.txt: listed") for p in problems)
+    assert any(p.startswith("stray.txt: present but not listed") for p in problems)
+
+
+def test_rebuild_identical_leaves_package_untouched(package: Path, tmp_path: Path,
+                                                   meta: DossierMetadata, inputs: dict[str, Path]) -> None:
+    before = {p: p.stat().st_mtime_ns for p in package.rglob("*")}
+    again = _build(tmp_path / "archive", meta, inputs)
+    assert again == package
+    assert {p: p.stat().st_mtime_ns for p in package.rglob("*")} == before
+    assert [p.name for p in package.parent.iterdir()] == [package.name]
+
+
+def test_rebuild_different_raises_unless_replace(package: Path, tmp_path: Path,
+                                                 meta: DossierMetadata, inputs: dict[str, Path]) -> None:
+    inputs["txt"].write_text("nội dung khác\n", encoding="utf-8")
+    with pytest.raises(ArchiveError, match="different content"):
+        _build(tmp_path / "archive", meta, inputs)
+    assert check_fixity(package) == []
+    assert [p.name for p in package.parent.iterdir()] == [package.name]
+    again = _build(tmp_path / "archive", meta, inputs, replace=True)
+    assert again == package
+    assert (package / "representations/rep1/metadata/other/ocr/text.txt").read_text(
+        encoding="utf-8") == "nội dung khác\n"
+    assert check_fixity(package) == []
+    assert [p.name for p in package.parent.iterdir()] == [package.name]
+
+
+def test_package_not_world_readable(package: Path) -> None:
+    for path in [package, *package.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o750 if path.is_dir() else 0o640), path
+
+
+def test_failure_midway_leaves_nothing(tmp_path: Path, meta: DossierMetadata,
+                                       inputs: dict[str, Path]) -> None:
+    root = tmp_path / "archive"
+    with pytest.raises(ArchiveError) as info:
+        build_package(archive_root=root, meta=meta, documents=[inputs["pdf"], tmp_path / "gone.pdf"],
+                      extra_files={"ocr/text.txt": inputs["txt"]}, events=_events())
+    assert "gone" not in str(info.value)
+    assert list((root / "packages").iterdir()) == []
+
+
+def test_bad_extra_key_and_metadata_rejected(tmp_path: Path, meta: DossierMetadata,
+                                             inputs: dict[str, Path]) -> None:
+    with pytest.raises(ArchiveError):
+        build_package(archive_root=tmp_path, meta=meta, documents=[inputs["pdf"]],
+                      extra_files={"../escape.txt": inputs["txt"]}, events=[])
+    with pytest.raises(ArchiveError):
+        replace(meta, maintenance="8")
+    with pytest.raises(ArchiveError):
+        PremisEvent("OCR", datetime(2024, 1, 1), "success", "naive time", "sohoa 0.1.0")
+
+
+def test_catalog_round_trip_and_events(tmp_path: Path) -> None:
+    db = tmp_path / "catalog.sqlite"
+    record_b = {"dossier_id": "B", "source": "inbox/b", "form_type": "ct01", "pages": [1, 2],
+                "fields": {"ho_ten": {"value": "Nguyễn Văn A"}}, "pdf": "out/B.pdf", "package": None}
+    record_a = {**record_b, "dossier_id": "A", "form_type": "khai_sinh"}
+    with Catalog(db) as catalog:
+        catalog.upsert_dossier(record_b)
+        catalog.upsert_dossier(record_a)
+        catalog.upsert_dossier({**record_b, "package": "packages/x"})
+        assert catalog.records() == [record_a, {**record_b, "package": "packages/x"}]
+        first, second = _events()
+        catalog.add_event("A", first)
+        catalog.add_event("A", second)
+        assert [e["event_type"] for e in catalog.events("A")] == ["transfer", "OCR"]
+        assert catalog.events("A")[0]["time"] == "2024-01-02T09:30:00.000+07:00"
+        assert catalog.events("B") == []
+    assert stat.S_IMODE(db.stat().st_mode) == 0o640
+    raw = sqlite3.connect(db)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("DELETE FROM events")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("UPDATE events SET outcome = 'failure'")
+    with pytest.raises(sqlite3.DatabaseError, match="never deletes"):
+        raw.execute("DELETE FROM dossiers")
+    raw.close()
+    with Catalog(db) as catalog:
+        assert len(catalog.events("A")) == 2
+
+
+def test_retention_schedule() -> None:
+    schedule = load_schedule()
+    birth = retention_for(schedule, "khai_sinh", 2024)
+    assert (birth.maintenance, birth.years, birth.review_year, birth.confirmed) == ("01", None, None, True)
+    assert "TT 04/2020/TT-BTP" in birth.basis
+    assert retention_for(schedule, "ket_hon", 2024).review_year is None
+    residence = retention_for(schedule, "ct01", 2015)
+    assert residence.confirmed is False and residence.review_year == 2015 + residence.years
+    assert retention_for(schedule, "not_a_form", 2024) == retention_for(schedule, "unknown", 2024)
+
+
+def test_bad_schedule_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "retention.yaml"
+    bad.write_text("rules:\n  khai-sinh:\n    maintenance: '09'\n    basis: x\n    confirmed: true\n")
+    with pytest.raises(ConfigError, match="retention.yaml:3"):
+        load_schedule(bad)
+
+
+def test_due_for_review_lists_and_never_deletes(tmp_path: Path) -> None:
+    schedule = load_schedule()
+    ten_years = replace(retention_for(schedule, "ct01", 2014), maintenance="06", years=10, review_year=2024)
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        catalog.upsert_dossier({"dossier_id": "OLD", "form_type": "ct01"}, retention=ten_years)
+        catalog.upsert_dossier({"dossier_id": "BIRTH", "form_type": "khai_sinh"},
+                               retention=retention_for(schedule, "khai_sinh", 2000))
+        assert catalog.due_for_review(2023) == []
+        due = catalog.due_for_review(2024)
+        assert [row["dossier_id"] for row in due] == ["OLD"]
+        assert due[0]["review_year"] == 2024 and due[0]["maintenance"] == "06"
+        assert [row["dossier_id"] for row in catalog.due_for_review(2100)] == ["OLD"]
+        catalog.upsert_dossier({"dossier_id": "OLD", "form_type": "ct01", "package": "p"})
+        assert [row["dossier_id"] for row in catalog.due_for_review(2024)] == ["OLD"]
+        assert [r["dossier_id"] for r in catalog.records()] == ["BIRTH", "OLD"]
+
+
+def _upsert_many(db: Path, worker: int) -> None:
+    """Write 20 dossiers and 20 events from one process."""
+    with Catalog(db) as catalog:
+        for n in range(20):
+            catalog.upsert_dossier({"dossier_id": f"W{worker}-{n:02d}", "form_type": "ct01"})
+            catalog.add_event(f"W{worker}-{n:02d}", _events()[0])
+
+
+def test_catalog_several_processes(tmp_path: Path) -> None:
+    import multiprocessing
+
+    db = tmp_path / "catalog.sqlite"
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_upsert_many, args=(db, w)) for w in range(4)]
+    for proc in workers:
+        proc.start()
+    for proc in workers:
+        proc.join(60)
+        assert proc.exitcode == 0
+    with Catalog(db) as catalog:
+        assert len(catalog.records()) == 80

@@ -1,0 +1,435 @@
+"""Real pyHanko signing and validation with the demo chain, a local RFC 3161 TSA and a SoftHSM token.
+
+No mocks: the TSA is certomancer's Animator served over HTTP on 127.0.0.1 (as pyHanko's own tests
+do), the PKCS#11 token is a throw-away SoftHSM2 token. A missing external tool fails the test with
+the package to install; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pikepdf
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from PIL import Image
+
+from signing import (
+    LIBERATION_SERIF,
+    DemoChain,
+    StampText,
+    ensure_demo_chain,
+    load_pkcs11_signer,
+    load_pkcs12_signer,
+    read_secret,
+    sign_pdf,
+    verify_pdf,
+)
+from sohoa.errors import ConfigError, SigningError
+
+AGENCY = "Ủy ban nhân dân phường Bến Nghé"
+SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
+_MM = 72 / 25.4
+
+
+def _require(tool: str, package: str) -> str:
+    """Path of an external program; fail (not skip) when it is missing."""
+    found = shutil.which(tool)
+    if found is None:
+        pytest.fail(f"{tool} is not installed: apt-get install -y {package}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> DemoChain:
+    """A demo chain shared by the module's tests."""
+    return ensure_demo_chain(tmp_path_factory.mktemp("keys") / "demo", agency_name=AGENCY)
+
+
+@pytest.fixture(scope="module")
+def signer(chain: DemoChain):
+    """The demo PKCS#12 signer."""
+    return load_pkcs12_signer(chain.signer_p12, passphrase=read_secret(file=chain.passphrase_file))
+
+
+@pytest.fixture
+def input_pdf(tmp_path: Path) -> Path:
+    """A one-page A4 'scan' at 200 dpi, written by pikepdf with PDF/A-2b identification in its XMP."""
+    raw = tmp_path / "raw.pdf"
+    Image.new("RGB", (1654, 2339), (250, 248, 240)).save(raw, resolution=200.0)
+    out = tmp_path / "input.pdf"
+    with pikepdf.open(raw) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["pdfaid:part"] = "2"
+            meta["pdfaid:conformance"] = "B"
+            meta["dc:title"] = "Hồ sơ mẫu"
+        pdf.save(out)
+    return out
+
+
+@pytest.fixture
+def signed(tmp_path: Path, input_pdf: Path, signer) -> tuple[Path, object]:
+    """``input_pdf`` signed B-B with the e-copy stamp."""
+    dst = tmp_path / "signed.pdf"
+    result = sign_pdf(input_pdf, dst, signer=signer, stamp=StampText("SAO Y", AGENCY))
+    return dst, result
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+
+def test_demo_chain_created_once_and_reused(tmp_path: Path) -> None:
+    first = ensure_demo_chain(tmp_path / "demo", agency_name=AGENCY)
+    root_bytes = first.root_cert.read_bytes()
+    p12_bytes = first.signer_p12.read_bytes()
+    second = ensure_demo_chain(tmp_path / "demo", agency_name=AGENCY)
+    assert second == first
+    assert second.root_cert.read_bytes() == root_bytes
+    assert second.signer_p12.read_bytes() == p12_bytes
+
+
+def test_demo_chain_files_and_permissions(chain: DemoChain) -> None:
+    directory = chain.root_cert.parent
+    assert directory.stat().st_mode & 0o777 == 0o700
+    assert chain.signer_p12.stat().st_mode & 0o777 == 0o600
+    assert chain.passphrase_file.stat().st_mode & 0o777 == 0o600
+    assert "NOT FOR PRODUCTION" in (directory / "README.txt").read_text(encoding="utf-8")
+    root = x509.load_pem_x509_certificate(chain.root_cert.read_bytes())
+    assert "NOT FOR PRODUCTION" in root.subject.rfc4514_string()
+    assert root.not_valid_after_utc - root.not_valid_before_utc >= timedelta(days=3650)
+
+
+def test_demo_signer_subject_and_key_usage(signer) -> None:
+    cert = x509.load_der_x509_certificate(signer.signing_cert.dump())
+    names = {a.oid._name: a.value for a in cert.subject}
+    assert names["commonName"] == f"{AGENCY} (DEMO)"
+    assert names["organizationName"] == f"{AGENCY} (DEMO)"
+    usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature and usage.content_commitment
+
+
+def test_read_secret_refuses_group_readable_file(tmp_path: Path) -> None:
+    secret = tmp_path / "pass"
+    secret.write_bytes(b"s3cret\n")
+    secret.chmod(0o640)
+    with pytest.raises(ConfigError) as err:
+        read_secret(file=secret)
+    assert "s3cret" not in str(err.value)
+    secret.chmod(0o600)
+    assert read_secret(file=secret) == b"s3cret"
+
+
+def test_read_secret_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOHOA_TEST_PIN", "1234")
+    assert read_secret(env="SOHOA_TEST_PIN") == b"1234"
+    assert read_secret(env="SOHOA_TEST_UNSET_VARIABLE") is None
+
+
+def test_wrong_p12_passphrase_is_a_signing_error(chain: DemoChain) -> None:
+    with pytest.raises(SigningError) as err:
+        load_pkcs12_signer(chain.signer_p12, passphrase=b"not the passphrase")
+    assert "passphrase" in str(err.value)
+
+
+# --- signing ----------------------------------------------------------------------------------
+
+
+def test_signed_file_verifies_against_demo_root(signed, chain: DemoChain) -> None:
+    dst, result = signed
+    reports = verify_pdf(dst, trust_roots=[chain.root_cert])
+    assert len(reports) == 1
+    report = reports[0]
+    assert (report.intact, report.valid, report.trusted) == (True, True, True)
+    assert report.covers_whole_file
+    assert report.level == result.level == "B-B"
+    assert report.signing_time == result.signing_time
+    assert report.timestamp_time is None
+    assert AGENCY in (report.signer or "")
+    assert result.signing_time.utcoffset().total_seconds() == 7 * 3600
+
+
+def test_signed_file_is_untrusted_without_the_root(signed) -> None:
+    report = verify_pdf(signed[0], trust_roots=[])[0]
+    assert report.intact and report.valid
+    assert not report.trusted
+
+
+def test_unsigned_file_has_no_reports(input_pdf: Path, chain: DemoChain) -> None:
+    assert verify_pdf(input_pdf, trust_roots=[chain.root_cert]) == []
+
+
+def test_pdfsig_sees_one_pades_signature(signed) -> None:
+    pdfsig = _require("pdfsig", "poppler-utils")
+    out = subprocess.run([pdfsig, str(signed[0])], capture_output=True, text=True, check=False).stdout
+    assert out.count("Signature #") == 1
+    assert "ETSI.CAdES.detached" in out
+    assert "Signature is Valid" in out
+    assert "Total document signed" in out
+
+
+def test_signing_is_an_incremental_update(signed, input_pdf: Path) -> None:
+    original = input_pdf.read_bytes()
+    assert signed[0].read_bytes().startswith(original)
+
+
+def test_stamp_text_and_time(signed) -> None:
+    pdftotext = _require("pdftotext", "poppler-utils")
+    dst, result = signed
+    text = subprocess.run([pdftotext, "-f", "1", "-l", "1", str(dst), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    iso = result.signing_time.isoformat(timespec="seconds")
+    assert iso.endswith("+07:00")
+    assert [line.strip() for line in text.splitlines() if line.strip()][:3] == ["SAO Y", AGENCY, iso]
+
+
+def test_stamp_is_top_right_with_embedded_font(signed) -> None:
+    with pikepdf.open(signed[0]) as pdf:
+        width, height = (float(v) for v in pdf.pages[0].MediaBox[2:])
+        field = pdf.Root.AcroForm.Fields[0]
+        x1, y1, x2, y2 = (float(v) for v in field.Rect)
+        fonts = list(_fonts(field.AP.N))
+        assert fonts, "the stamp appearance has no font"
+        for font in fonts:
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            assert "/FontFile2" in descriptor
+            assert "LiberationSerif" in str(font.BaseFont)
+        assert int(field.F) & 4, "the stamp must be printable"
+    assert abs((width - x2) - 15 * _MM) < 2 and abs((height - y2) - 15 * _MM) < 2
+    assert 100 < x2 - x1 < 250 and 35 < y2 - y1 < 50
+
+
+def test_signing_keeps_pdfa_identification(signed) -> None:
+    with pikepdf.open(signed[0]) as pdf:
+        meta = pdf.open_metadata()
+        assert meta.get("pdfaid:part") == "2"
+        assert meta.get("pdfaid:conformance") == "B"
+        assert meta.get("dc:title") == "Hồ sơ mẫu"
+
+
+def test_tampered_byte_is_not_intact(signed, input_pdf: Path, chain: DemoChain, tmp_path: Path) -> None:
+    data = bytearray(signed[0].read_bytes())
+    stream_at = data.index(b"stream", data.index(b"/DCTDecode"))
+    data[stream_at + 200] ^= 0xFF
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(data))
+    reports = verify_pdf(tampered, trust_roots=[chain.root_cert])
+    assert len(reports) == 1
+    assert not reports[0].intact and not reports[0].valid
+
+
+def test_vietnamese_stamp_needs_a_font_with_vietnamese_glyphs(input_pdf: Path, signer, tmp_path: Path) -> None:
+    old = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
+    if not old.is_file():
+        pytest.fail("fonts-liberation (1.x) is expected for this check: apt-get install -y fonts-liberation")
+    dst = tmp_path / "signed.pdf"
+    with pytest.raises(ConfigError):
+        sign_pdf(input_pdf, dst, signer=signer, stamp=StampText("SAO Y", AGENCY), font_path=old)
+    assert not dst.exists()
+    assert LIBERATION_SERIF.is_file()
+
+
+def test_unreachable_tsa_fails_without_output(input_pdf: Path, signer, tmp_path: Path) -> None:
+    dst = tmp_path / "signed.pdf"
+    with pytest.raises(SigningError) as err:
+        sign_pdf(input_pdf, dst, signer=signer, stamp=StampText("SAO Y", AGENCY),
+                 tsa_url="http://127.0.0.1:9/tsa")
+    assert "timestamp" in str(err.value)
+    assert not dst.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".signed.pdf")]
+
+
+def test_b_t_with_local_tsa(input_pdf: Path, signer, chain: DemoChain, tmp_path: Path, tsa) -> None:
+    url, tsa_root = tsa
+    dst = tmp_path / "signed-bt.pdf"
+    result = sign_pdf(input_pdf, dst, signer=signer, stamp=StampText("SAO LỤC", AGENCY), tsa_url=url)
+    assert result.level == "B-T"
+    report = verify_pdf(dst, trust_roots=[chain.root_cert, tsa_root])[0]
+    assert report.intact and report.valid and report.trusted
+    assert report.level == "B-T"
+    assert report.timestamp_time is not None
+    assert abs((report.timestamp_time - result.signing_time).total_seconds()) < 120
+
+
+# --- PKCS#11 ----------------------------------------------------------------------------------
+
+
+def test_pkcs11_sign_and_verify(softhsm_token, input_pdf: Path, chain: DemoChain, tmp_path: Path) -> None:
+    pkcs11_signer = load_pkcs11_signer(SOFTHSM_MODULE, token_label="sohoa-test", key_label="signer",
+                                       pin=b"1234")
+    try:
+        dst = tmp_path / "signed-p11.pdf"
+        sign_pdf(input_pdf, dst, signer=pkcs11_signer, stamp=StampText("TRÍCH SAO", AGENCY))
+    finally:
+        pkcs11_signer.pkcs11_session.close()
+    report = verify_pdf(dst, trust_roots=[chain.root_cert])[0]
+    assert report.intact and report.valid and report.trusted
+
+
+def test_pkcs11_wrong_pin(softhsm_token) -> None:
+    with pytest.raises(SigningError) as err:
+        load_pkcs11_signer(SOFTHSM_MODULE, token_label="sohoa-test", key_label="signer", pin=b"0000")
+    assert "PIN" in str(err.value) and "0000" not in str(err.value)
+
+
+def test_pkcs11_missing_token(softhsm_token) -> None:
+    with pytest.raises(SigningError, match="token"):
+        load_pkcs11_signer(SOFTHSM_MODULE, token_label="no-such-token", key_label="signer", pin=b"1234")
+
+
+# --- helpers and heavier fixtures ---------------------------------------------------------------
+
+
+def _fonts(xobject: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    """Every font used by an appearance stream, following nested form XObjects."""
+    resources = xobject.get("/Resources")
+    if resources is None:
+        return
+    for font in resources.get("/Font", {}).values():
+        yield font
+    for child in resources.get("/XObject", {}).values():
+        yield from _fonts(child)
+
+
+@pytest.fixture(scope="module")
+def softhsm_token(chain: DemoChain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A SoftHSM2 token 'sohoa-test' (user PIN 1234) holding the demo key and certificates."""
+    softhsm = _require("softhsm2-util", "softhsm2")
+    tool = _require("pkcs11-tool", "opensc")
+    if not SOFTHSM_MODULE.is_file():
+        pytest.fail(f"{SOFTHSM_MODULE} is missing: apt-get install -y softhsm2")
+    base = tmp_path_factory.mktemp("softhsm")
+    (base / "tokens").mkdir()
+    conf = base / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\n")
+    old_conf = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    try:
+        subprocess.run([softhsm, "--init-token", "--free", "--label", "sohoa-test", "--pin", "1234",
+                        "--so-pin", "5678"], check=True, capture_output=True)
+        for path, kind, label, obj_id in _token_objects(chain, base):
+            subprocess.run([tool, "--module", str(SOFTHSM_MODULE), "--token-label", "sohoa-test",
+                            "--login", "--pin", "1234", "--write-object", str(path), "--type", kind,
+                            "--label", label, "--id", obj_id], check=True, capture_output=True)
+        yield
+    finally:
+        if old_conf is None:
+            os.environ.pop("SOFTHSM2_CONF", None)
+        else:
+            os.environ["SOFTHSM2_CONF"] = old_conf
+
+
+def _token_objects(chain: DemoChain, base: Path) -> list[tuple[Path, str, str, str]]:
+    """DER files of the demo key, signer certificate and root, with their token labels and ids."""
+    key, cert, cas = pkcs12.load_key_and_certificates(
+        chain.signer_p12.read_bytes(), read_secret(file=chain.passphrase_file))
+    files = {
+        "key.der": key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()),
+        "cert.der": cert.public_bytes(serialization.Encoding.DER),
+        "root.der": cas[0].public_bytes(serialization.Encoding.DER),
+    }
+    for name, data in files.items():
+        (base / name).write_bytes(data)
+    return [(base / "key.der", "privkey", "signer", "01"), (base / "cert.der", "cert", "signer", "01"),
+            (base / "root.der", "cert", "root", "02")]
+
+
+@pytest.fixture(scope="module")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A throw-away RFC 3161 TSA (certomancer's Animator) on 127.0.0.1; yields its URL and root cert."""
+    from certomancer.integrations.animator import Animator, AnimatorArchStore
+    from certomancer.registry import CertLabel, CertomancerConfig
+    from werkzeug.serving import make_server
+
+    base = tmp_path_factory.mktemp("tsa")
+    for label in ("root", "tsa"):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        (base / f"{label}.key.pem").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    server = make_server("127.0.0.1", 0, lambda env, start: app(env, start))
+    prefix = f"http://127.0.0.1:{server.server_port}"
+    config = CertomancerConfig.from_yaml(_TSA_CONFIG.format(prefix=prefix, keydir=base),
+                                         key_search_dir=str(base))
+    app = Animator(AnimatorArchStore(config.pki_archs), with_web_ui=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    root = base / "tsa-root.pem"
+    root_cert = config.get_pki_arch("testpki").get_cert(CertLabel("root"))
+    root.write_bytes(b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(root_cert.dump())
+                     + b"-----END CERTIFICATE-----\n")
+    try:
+        yield f"{prefix}/testpki/tsa/tsa", root
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+_TSA_CONFIG = """
+external-url-prefix: "{prefix}"
+keysets:
+  testkeys:
+    path-prefix: "{keydir}"
+    keys:
+      root:
+        path: root.key.pem
+      tsa:
+        path: tsa.key.pem
+pki-architectures:
+  testpki:
+    keyset: testkeys
+    entity-defaults:
+      country-name: VN
+      organization-name: sohoa test TSA
+    entities:
+      root:
+        common-name: sohoa test TSA root
+      tsa:
+        common-name: sohoa test TSA
+    certs:
+      root:
+        subject: root
+        issuer: root
+        validity:
+          valid-from: "2020-01-01T00:00:00+0000"
+          valid-to: "2050-01-01T00:00:00+0000"
+        extensions:
+          - id: basic_constraints
+            critical: true
+            value:
+              ca: true
+          - id: key_usage
+            critical: true
+            smart-value:
+              schema: key-usage
+              params: [key_cert_sign, crl_sign]
+      tsa:
+        subject: tsa
+        issuer: root
+        validity:
+          valid-from: "2020-01-01T00:00:00+0000"
+          valid-to: "2050-01-01T00:00:00+0000"
+        extensions:
+          - id: key_usage
+            critical: true
+            smart-value:
+              schema: key-usage
+              params: [digital_signature]
+          - id: extended_key_usage
+            critical: true
+            value: [time_stamping]
+    services:
+      time-stamping:
+        tsa:
+          signing-key: tsa
+          signing-cert: tsa
+"""
