@@ -16,6 +16,7 @@ from PIL import Image
 
 from ocr.geometry import detect_rotation, is_blank
 from ocr.imaging import border_mask, downscale, ink_mask, load_gray, rotate_bound_same, turn_clockwise
+from ocr.leaders import erase_leaders
 from ocr.model import PageGeometry
 
 OCR_DPI = 300.0
@@ -49,13 +50,14 @@ def _whiten_borders(gray: np.ndarray) -> np.ndarray:
 
 
 def write_ocr_image(gray: np.ndarray, dst: Path, *, rotation: int, skew: float, dpi: float) -> None:
-    """Write the cleaned OCR copy: upright, deskewed, borders whitened, at 300 dpi, same page area."""
+    """Write the cleaned OCR copy: upright, deskewed, borders and leaders whitened, at 300 dpi, same page area."""
     upright = _whiten_borders(turn_clockwise(gray, rotation))
     level = rotate_bound_same(upright, skew, border=255, interpolation=cv2.INTER_CUBIC)
     scale = OCR_DPI / dpi
     if abs(scale - 1) > 0.01:
         level = cv2.resize(level, None, fx=scale, fy=scale,
                            interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    level = erase_leaders(level, dpi=OCR_DPI)
     Image.fromarray(level).save(dst, dpi=(OCR_DPI, OCR_DPI))
 
 

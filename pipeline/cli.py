@@ -76,12 +76,23 @@ def _check_archive_writable(archive: Path) -> None:
                            message_vi="Không ghi được vào thư mục lưu trữ.") from exc
 
 
+def _configure_luigi() -> None:
+    """Luigi keeps its hands off our logging; its own settings file stays optional."""
+    import luigi.configuration
+
+    config = luigi.configuration.get_config()
+    if not config.has_section("core"):
+        config.add_section("core")
+    config.set("core", "no_configure_logging", "true")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Process the inbox; exit 0 only when every dossier was archived."""
     import luigi
 
     from ocr.recognize import recognize  # noqa: F401 - fail early on missing imports
     from pipeline import outcome, report
+    from pipeline.records import VN_TZ
     from pipeline.settings import settings
     from pipeline.tasks import RunBatch
     from scanners.discover import discover
@@ -91,7 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     archive, config = args.archive.resolve(), str(args.config.resolve()) if args.config else ""
     work = (args.work or archive / ".work").resolve()
     _check_archive_writable(archive)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
     logs.setup(verbose=args.verbose, log_file=archive / "logs" / f"run-{stamp}.jsonl")
     site = settings(config)
     tesseract.require_languages(site.ocr.languages)
@@ -103,8 +114,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape) for d in dossiers],
                      work=str(work), archive=str(archive), config=config)
     scheduler = {"scheduler_url": args.scheduler_url} if args.scheduler_url else {"local_scheduler": True}
-    result = luigi.build([batch], workers=max(1, args.workers), detailed_summary=True,
-                         no_configure_logging=True, **scheduler)
+    _configure_luigi()
+    result = luigi.build([batch], workers=max(1, args.workers), detailed_summary=True, **scheduler)
     outcomes = [outcome.outcome_of(archive, work, d.dossier_id, d.relative, since=started) for d in dossiers]
     print(report.summary_vi(outcomes, growing=len(growing)))
     print(f"Báo cáo: {report.write_run_report(archive, outcomes, growing=len(growing))}")

@@ -57,6 +57,8 @@ class DossierTask(luigi.Task):
             outcome.quarantine(Path(self.archive), self.dossier_id, Path(self.source), self.relative, exc)
             raise
         except Exception as exc:
+            log.error("%s: %s failed (%s)", self.stage_name, self.dossier_id, type(exc).__name__)
+            log.debug("%s: %s failed", self.stage_name, self.dossier_id, exc_info=True)
             outcome.record_failure(Path(self.work), self.dossier_id, self.stage_name, exc)
             raise
 

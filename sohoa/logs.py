@@ -33,7 +33,7 @@ def setup(*, verbose: bool, log_file: Path | None) -> None:
     """Configure the root logger once per process."""
     root = logging.getLogger()
     root.handlers.clear()
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.setLevel(logging.DEBUG)
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.INFO)
     console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
@@ -42,8 +42,13 @@ def setup(*, verbose: bool, log_file: Path | None) -> None:
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setLevel(logging.DEBUG)
         handler.setFormatter(JsonLines())
         handler.addFilter(RedactFilter())
         root.addHandler(handler)
-    for noisy in ("luigi", "luigi-interface", "PIL", "pyhanko", "fontTools"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # Luigi logs every failed task with a traceback at ERROR; our own lines say what failed and
+    # why (tracebacks go to the log file). pyHanko may log certificate subjects (personal names).
+    quiet = {"luigi": logging.WARNING, "luigi-interface": logging.CRITICAL, "PIL": logging.WARNING,
+             "pyhanko": logging.ERROR, "pyhanko_certvalidator": logging.ERROR, "fontTools": logging.ERROR}
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else level)
