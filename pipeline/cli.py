@@ -84,6 +84,7 @@ def _configure_luigi() -> None:
     if not config.has_section("core"):
         config.add_section("core")
     config.set("core", "no_configure_logging", "true")
+    config.set("core", "autoload_range", "false")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -27,11 +27,7 @@ def quarantine(archive: Path, dossier_id: str, source: Path, relative: str, erro
     qdir.mkdir(parents=True, exist_ok=True)
     copy = qdir / "original" / Path(relative.rstrip("/")).name
     if not copy.exists():
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, copy)
-        elif source.exists():
-            shutil.copy2(source, copy)
+        _copy_private(source, copy)
     reason = {"dossier_id": dossier_id, "source": relative, "reason": error.reason,
               "message_en": error.message, "message_vi": error.message_vi, "time": _now()}
     write_text_atomic(qdir / "reason.json", json.dumps(reason, ensure_ascii=False, indent=1))
@@ -39,6 +35,15 @@ def quarantine(archive: Path, dossier_id: str, source: Path, relative: str, erro
                       f"Tệp: {relative}\nLý do: {error.message_vi}\nReason: {error.message}\n"
                       f"Mã lý do / reason code: {error.reason}\nThời gian: {reason['time']}\n")
     return qdir
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy a file or folder with our umask's permissions (never the scanner share's modes)."""
+    files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+    for file in files:
+        dest = target if file == source else target / file.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, dest)
 
 
 def record_failure(work: Path, dossier_id: str, stage: str, error: BaseException) -> None:

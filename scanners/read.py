@@ -131,7 +131,7 @@ def _folder_files(folder: Path) -> list[Path]:
 
 def _single_image(page: pikepdf.Page) -> pikepdf.PdfImage | None:
     """The page's image if the page is exactly one image and nothing else worth keeping."""
-    images = list(page.images.values())
+    images = list(page.get_images().values()) if hasattr(page, "get_images") else list(page.images.values())
     if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
         return None
     image = pikepdf.PdfImage(images[0])

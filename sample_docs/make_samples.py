@@ -1,0 +1,259 @@
+"""Generate sample scanned dossiers with ground truth, for the demo, the tests and the benchmarks.
+
+Real dossiers carry personal data and cannot be committed, so this module renders the four
+forms of ``shared/spec/forms.md`` (and a free-text decision) with realistic values, degrades
+them like an office scanner and writes them in the three inbox shapes, next to a truth JSON
+per dossier. Output is byte-deterministic for a given seed.
+
+Usage::
+
+    python sample_docs/make_samples.py --out DIR [--seed 7] [--per-form N] [--dpi 200]
+        [--shapes tiff,folder,pdf] [--free-text N] [--profile office|demo] [--table]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from PIL import Image
+
+if __package__ in (None, ""):  # run as a script: make ``sample_docs`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sample_docs import _render  # noqa: E402
+from sample_docs._decision import decision_pieces  # noqa: E402
+from sample_docs._degrade import DEMO, OFFICE, PROFILES, Profile, blank_back, degrade  # noqa: E402
+from sample_docs._forms import BUILDERS, LABELS, TITLES  # noqa: E402
+from sample_docs._shapes import SHAPES, WRITERS, inbox_name  # noqa: E402
+from sample_docs._values import FORM_TYPES, OPTIONAL_KEYS, random_values  # noqa: E402
+
+__all__ = ["FORM_TYPES", "LABELS", "OPTIONAL_KEYS", "SHAPES", "TITLES", "DEMO", "OFFICE",
+           "Profile", "degrade", "blank_back", "generate", "random_values", "render_form",
+           "render_pages", "render_decision", "main"]
+
+FREE_TEXT = "quyet_dinh"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Forced choices for one dossier (the demo set pins what the README promises)."""
+
+    duplex: bool | None = None
+    grey: bool | None = None
+    turns: dict[int, int] = field(default_factory=dict)  # 1-based clean page → rotation
+    lossless: float | None = None
+
+
+#: what the committed demo set (``--profile demo``) exercises, beyond random skew
+DEMO_PLANS: dict[str, Plan] = {
+    "khai_sinh-tiff": Plan(duplex=True, grey=False),
+    "ket_hon-pdf": Plan(turns={1: 180}, grey=False),
+    "ho_kinh_doanh-folder": Plan(turns={1: 90}, grey=False),
+    "ct01-folder": Plan(duplex=True, grey=True),
+    "ct01-tiff": Plan(grey=True),
+    "ket_hon-tiff": Plan(grey=True),
+    "ho_kinh_doanh-tiff": Plan(grey=True),
+    "ket_hon-folder": Plan(grey=True),
+    "ho_kinh_doanh-pdf": Plan(grey=True),
+    "quyet_dinh-tiff": Plan(grey=True),
+}
+
+
+def render_pages(form_type: str, values: dict[str, str], *,
+                 dpi: int = 200) -> list[tuple[Image.Image, str]]:
+    """Render a filled form as clean A4 pages with their reading-order text.
+
+    Args:
+        form_type: one of :data:`FORM_TYPES`.
+        values: field key → typed value (as from :func:`random_values`).
+        dpi: resolution of the pages.
+
+    Returns:
+        ``(page image in mode "L", page text)`` per page; the text has no leader dots.
+    """
+    if form_type not in BUILDERS:
+        raise ValueError(f"unknown form type {form_type!r}; expected one of {FORM_TYPES}")
+    ctx = _render.Ctx(dpi)
+    return _render.paginate(ctx, BUILDERS[form_type](ctx, values))
+
+
+def render_form(form_type: str, values: dict[str, str], *, dpi: int = 200) -> list[Image.Image]:
+    """Render a filled form as clean A4 page images ("L", black on white)."""
+    return [img for img, _ in render_pages(form_type, values, dpi=dpi)]
+
+
+def render_decision(rng: random.Random, *, dpi: int = 200) -> list[tuple[Image.Image, str]]:
+    """Render a free-text People's Committee decision (form_type ``unknown``)."""
+    ctx = _render.Ctx(dpi)
+    return _render.paginate(ctx, decision_pieces(ctx, rng))
+
+
+def _scan(clean: list[tuple[Image.Image, str]], rng: random.Random, profile: Profile,
+          plan: Plan, dpi: int) -> tuple[list[Image.Image], list[dict[str, object]]]:
+    """Degrade every page, adding duplex backs; returns scans and their truth entries."""
+    duplex = rng.random() < profile.p_duplex if plan.duplex is None else plan.duplex
+    grey = rng.random() < profile.p_grey if plan.grey is None else plan.grey
+    scans: list[Image.Image] = []
+    truth: list[dict[str, object]] = []
+    for n, (img, text) in enumerate(clean, 1):
+        scan, rotation, skew = degrade(img, rng, profile=profile, dpi=dpi, grey=grey,
+                                       rotation=plan.turns.get(n, 0 if plan.turns else None))
+        scans.append(scan)
+        truth.append({"source_page": len(scans), "blank": False, "rotation": rotation,
+                      "skew": skew, "text": text})
+        if duplex:
+            scans.append(blank_back(img, rng, profile=profile, grey=grey))
+            truth.append({"source_page": len(scans), "blank": True, "rotation": 0,
+                          "skew": 0.0, "text": ""})
+    return scans, truth
+
+
+def _dossier(out: Path, name: str, form_type: str, shape: str, *, seed: int, dpi: int,
+             profile: Profile, plan: Plan) -> Path:
+    """Generate, write and describe one dossier; returns its truth file."""
+    rng = random.Random(f"{seed}:{name}")
+    if form_type == FREE_TEXT:
+        values: dict[str, str] = {}
+        clean = render_decision(rng, dpi=dpi)
+    else:
+        values = random_values(form_type, rng)
+        clean = render_pages(form_type, values, dpi=dpi)
+    scans, pages = _scan(clean, rng, profile, plan, dpi)
+    source = inbox_name(name, shape)
+    lossless = profile.lossless if plan.lossless is None else plan.lossless
+    WRITERS[shape](scans, out / "inbox" / source, dpi, rng, profile.quality, lossless)
+    truth = {"source": source, "form_type": "unknown" if form_type == FREE_TEXT else form_type,
+             "shape": shape, "dpi": dpi, "fields": values, "pages": pages}
+    dest = out / "truth" / f"{name}.json"
+    dest.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return dest
+
+
+def _jobs(per_form: int, shapes: Sequence[str], free_text: int) -> list[tuple[str, str, str]]:
+    """``(name, form_type, shape)`` for every dossier of a set."""
+    jobs = []
+    for form_type in FORM_TYPES:
+        for i in range(1, per_form + 1):
+            for shape in shapes:
+                suffix = f"-{i:02d}" if per_form > 1 else ""
+                jobs.append((f"{form_type}-{shape}{suffix}", form_type, shape))
+    for i in range(free_text):
+        shape = shapes[i % len(shapes)]
+        suffix = f"-{i + 1:02d}" if free_text > 1 else ""
+        jobs.append((f"{FREE_TEXT}-{shape}{suffix}", FREE_TEXT, shape))
+    return jobs
+
+
+def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
+             shapes: Iterable[str] = SHAPES, free_text: int = 1,
+             profile: Profile | str = OFFICE) -> list[Path]:
+    """Generate a sample set: ``out/inbox/`` dossiers and ``out/truth/<name>.json``.
+
+    Each dossier draws from its own ``random.Random(f"{seed}:{name}")``, so a dossier does not
+    change when others are added. Existing files of the same names are overwritten; nothing
+    else in ``out`` is touched.
+
+    Args:
+        out: output folder (created).
+        seed: master seed.
+        per_form: dossiers per form type and shape.
+        dpi: scan resolution.
+        shapes: inbox shapes among :data:`SHAPES`.
+        free_text: number of free-text decisions (shapes taken in turn).
+        profile: degradation profile, or its name (``"office"``, ``"demo"``); ``"demo"`` also
+            applies :data:`DEMO_PLANS` (forced turns, duplex backs, greyscale).
+
+    Returns:
+        The truth files written, in generation order.
+    """
+    shapes = tuple(shapes)
+    unknown = set(shapes) - set(SHAPES)
+    if unknown or not shapes:
+        raise ValueError(f"shapes must be among {SHAPES}, got {shapes}")
+    prof = PROFILES[profile] if isinstance(profile, str) else profile
+    plans = DEMO_PLANS if prof is DEMO else {}
+    for sub in ("inbox", "truth"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    return [_dossier(out, name, form_type, shape, seed=seed, dpi=dpi, profile=prof,
+                     plan=plans.get(name, Plan()))
+            for name, form_type, shape in _jobs(per_form, shapes, free_text)]
+
+
+def _exercises(truth: dict[str, object]) -> str:
+    """Short description of what a dossier exercises (for the README table)."""
+    pages = truth["pages"]
+    assert isinstance(pages, list)
+    notes = [f"{len(pages)} page{'s' if len(pages) > 1 else ''}"]
+    skews = [p["skew"] for p in pages if not p["blank"]]
+    notes.append("skew " + ", ".join(f"{s:+.2f}°" if s else "none" for s in skews))
+    notes += [f"p{p['source_page']} turned (rotation {p['rotation']})"
+              for p in pages if p["rotation"]]
+    if any(p["blank"] for p in pages):
+        notes.append("duplex blank backs")
+    return "; ".join(notes)
+
+
+def table(out: Path, truths: list[Path]) -> str:
+    """A Markdown table describing a generated set (file, form type, shape, exercises)."""
+    rows = ["| file | form type | inbox shape | exercises |", "|---|---|---|---|"]
+    for path in truths:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        source = out / "inbox" / truth["source"]
+        mode = _mode(source)
+        rows.append(f"| `inbox/{truth['source']}{'/' if source.is_dir() else ''}` | "
+                    f"`{truth['form_type']}` | {truth['shape']} | {mode}; {_exercises(truth)} |")
+    return "\n".join(rows)
+
+
+def _mode(source: Path) -> str:
+    """Colour mode and encoding of a dossier's first page, in words."""
+    if source.is_dir():
+        kinds = sorted({p.suffix.lstrip(".") for p in source.iterdir()})
+        first = next(iter(sorted(source.iterdir())))
+    else:
+        kinds, first = [], source
+    if source.suffix == ".pdf":
+        with pikepdf.open(source) as pdf:
+            cs = str(pdf.pages[0].Resources.XObject.Im0.ColorSpace)
+        return ("greyscale" if cs == "/DeviceGray" else "colour") + " JPEG in PDF"
+    with Image.open(first) as img:
+        grey = img.mode == "L"
+        comp = img.info.get("compression", "")
+    label = "greyscale" if grey else "colour"
+    return f"{label} {'/'.join(kinds) or comp}"
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Command-line arguments."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--out", type=Path, required=True, help="output folder (inbox/ and truth/)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--per-form", type=int, default=1, help="dossiers per form type and shape")
+    p.add_argument("--dpi", type=int, default=200)
+    p.add_argument("--shapes", default=",".join(SHAPES), help="comma list of tiff,folder,pdf")
+    p.add_argument("--free-text", type=int, default=1, help="number of free-text decisions")
+    p.add_argument("--profile", choices=sorted(PROFILES), default="office",
+                   help="degradation: office (±5° skew, turns, duplex) or demo (mild, pinned)")
+    p.add_argument("--table", action="store_true", help="print a Markdown table of the set")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI entry point; returns the exit code."""
+    args = _parse(argv)
+    truths = generate(args.out, seed=args.seed, per_form=args.per_form, dpi=args.dpi,
+                      shapes=[s.strip() for s in args.shapes.split(",") if s.strip()],
+                      free_text=args.free_text, profile=args.profile)
+    print(table(args.out, truths) if args.table else f"{len(truths)} dossiers in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

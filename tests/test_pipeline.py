@@ -1,0 +1,176 @@
+"""`sohoa run` end to end on committed samples plus bad files: real Tesseract, pyHanko, validators."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import jsonschema
+import page as pdfa_validator
+import pikepdf
+import pytest
+from PIL import Image
+
+from conftest import ROOT, SAMPLES
+from pipeline.cli import main
+from sohoa.errors import ExitCode
+
+GOOD = ["khai_sinh-tiff.tif", "ket_hon-pdf.pdf", "ho_kinh_doanh-folder"]
+EARK_VALIDATE = ROOT.parent / "shared" / "tools" / "eark-validate"
+SCHEMA = json.loads((ROOT / "pipeline" / "export.schema.json").read_text(encoding="utf-8"))
+
+
+def _digest(path: Path) -> str:
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _bad_files(inbox: Path) -> dict[str, str]:
+    """Write one file of each bad kind; return name → expected quarantine reason."""
+    (inbox / "rong.tif").write_bytes(b"")
+    jpeg = (SAMPLES / "inbox" / "khai_sinh-folder" / "page-1.jpg").read_bytes()
+    (inbox / "cut.jpg").write_bytes(jpeg[: len(jpeg) // 4])
+    (inbox / "ghi-chu.pdf").write_text("không phải PDF", encoding="utf-8")
+    plain = inbox / "plain.tmp"
+    Image.new("L", (50, 50), 255).save(plain, format="PDF")
+    with pikepdf.open(plain) as pdf:
+        pdf.save(inbox / "khoa.pdf", encryption=pikepdf.Encryption(owner="o", user="u"))
+    plain.unlink()
+    return {"rong.tif": "empty_file", "cut.jpg": "corrupt_image", "ghi-chu.pdf": "unsupported_input",
+            "khoa.pdf": "encrypted_pdf"}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One run over three good dossiers (one per inbox shape) and four bad files."""
+    base = tmp_path_factory.mktemp("batch")
+    inbox, archive = base / "inbox", base / "archive"
+    inbox.mkdir()
+    for name in GOOD:
+        src = SAMPLES / "inbox" / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, inbox / name)
+    bad = _bad_files(inbox)
+    before = {p.name: _digest(p) for p in inbox.iterdir()}
+    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2"])
+    return {"inbox": inbox, "archive": archive, "code": code, "bad": bad, "before": before}
+
+
+def _records(archive: Path) -> list[dict]:
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "export", "--archive", str(archive),
+                          "--format", "jsonl"], capture_output=True, text=True, check=True, cwd=ROOT)
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def test_exit_code_says_some_files_were_quarantined(batch: dict) -> None:
+    assert batch["code"] == ExitCode.INCOMPLETE
+
+
+def test_originals_are_never_modified_or_removed(batch: dict) -> None:
+    assert {p.name: _digest(p) for p in batch["inbox"].iterdir()} == batch["before"]
+
+
+def test_each_bad_file_is_quarantined_with_a_reason(batch: dict) -> None:
+    reasons = {}
+    for reason_file in (batch["archive"] / "quarantine").glob("*/reason.json"):
+        body = json.loads(reason_file.read_text(encoding="utf-8"))
+        reasons[body["source"]] = body["reason"]
+        assert body["message_vi"] and body["message_en"]
+        copy = reason_file.parent / "original" / body["source"]
+        assert copy.read_bytes() == (batch["inbox"] / body["source"]).read_bytes()
+    assert reasons == batch["bad"]
+
+
+def test_export_records_follow_the_contract_and_the_truth(batch: dict) -> None:
+    records = _records(batch["archive"])
+    assert sorted(r["source"] for r in records) == sorted(n + "/" if "." not in n else n for n in GOOD)
+    for record in records:
+        jsonschema.validate(record, SCHEMA)
+        truth = json.loads((SAMPLES / "truth" / f"{Path(record['source'].rstrip('/')).stem}.json").read_text())
+        assert record["form_type"] == truth["form_type"]
+        assert [p["blank"] for p in record["pages"]] == [p["blank"] for p in truth["pages"]]
+        assert [p["rotation"] for p in record["pages"]] == [p["rotation"] for p in truth["pages"]]
+        exact = sum(record["fields"].get(k, {}).get("value") == v for k, v in truth["fields"].items())
+        assert exact >= 0.75 * len(truth["fields"]), f"{record['source']}: {exact}/{len(truth['fields'])}"
+
+
+def test_signed_pdfa_is_valid_searchable_and_verified_by_pyhanko(batch: dict) -> None:
+    archive = batch["archive"]
+    root = Path(os.environ["SOHOA_DEMO_PKI"]) / "demo-root.pem"
+    for record in _records(archive):
+        pdf = archive / record["pdf"]
+        result = pdfa_validator.validate_pdf(str(pdf), profile="2b")
+        assert result.is_compliant, [f.rule_id for f in result.failures]
+        text = unicodedata.normalize("NFC", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                                           text=True, check=True).stdout)
+        truth = json.loads((SAMPLES / "truth" / f"{Path(record['source'].rstrip('/')).stem}.json").read_text())
+        words = set(text.split())
+        truth_words = [w for page in truth["pages"] for w in page["text"].split()]
+        marked = [w for w in truth_words if not w.isascii()]  # words with Vietnamese diacritics
+        assert sum(w in words for w in truth_words) >= 0.85 * len(truth_words)
+        assert sum(w in words for w in marked) >= 0.8 * len(marked)
+        check = subprocess.run([str(Path(sys.executable).parent / "pyhanko"), "sign", "validate", "--trust", str(root), "--trust-replace", str(pdf)],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "INTACT:TRUSTED" in check.stdout
+
+
+def test_sohoa_verify_passes_on_the_archive(batch: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(batch["archive"]), "--json"]) == ExitCode.OK
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(GOOD) and all(r["ok"] for r in rows)
+
+
+def test_packages_are_valid_e_ark_and_not_world_readable(batch: dict) -> None:
+    assert EARK_VALIDATE.exists(), f"missing {EARK_VALIDATE} (shared/tools beside the repository)"
+    packages = sorted((batch["archive"] / "packages").iterdir())
+    assert len(packages) == len(GOOD)
+    result = subprocess.run([str(EARK_VALIDATE), *map(str, packages)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:]
+    for path in [batch["archive"], *batch["archive"].rglob("*")]:
+        assert path.stat().st_mode & 0o007 == 0, path
+
+
+def test_run_report_and_logs_hold_no_personal_data(batch: dict) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in (batch["archive"] / "logs").glob("*.jsonl")]
+    texts += [p.read_text(encoding="utf-8") for p in (batch["archive"] / "reports").glob("*.txt")]
+    assert texts and "Kết quả số hóa" in texts[-1]
+    for record in _records(batch["archive"]):
+        for field in record["fields"].values():
+            if len(field["value"]) >= 9 and any(c.isdigit() for c in field["value"]):
+                assert all(field["value"] not in t for t in texts)
+
+
+def test_rerun_redoes_nothing_that_is_done(batch: dict) -> None:
+    archive = batch["archive"]
+    signed = {p: p.stat().st_mtime_ns for p in (archive / "packages").rglob("*.pdf")}
+    code = main(["run", "--inbox", str(batch["inbox"]), "--archive", str(archive)])
+    assert code == ExitCode.INCOMPLETE  # the bad files are still bad
+    assert {p: p.stat().st_mtime_ns for p in (archive / "packages").rglob("*.pdf")} == signed
+
+
+def test_a_clean_inbox_exits_zero(batch: dict, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(batch["inbox"] / GOOD[0], inbox / GOOD[0])
+    assert main(["run", "--inbox", str(inbox), "--archive", str(batch["archive"])]) == ExitCode.OK
+
+
+def test_unwritable_archive_and_bad_config_stop_with_their_codes(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    assert main(["run", "--inbox", str(inbox), "--archive", str(blocker / "archive")]) == ExitCode.CANNOT_RUN
+    config = tmp_path / "site.yaml"
+    config.write_text("ocr:\n  psm: 99\n", encoding="utf-8")
+    code = main(["run", "--inbox", str(inbox), "--archive", str(tmp_path / "a"), "--config", str(config)])
+    assert code == ExitCode.CONFIG
