@@ -1,0 +1,112 @@
+"""Pydantic models of the form templates in ``configs/forms/*.yaml``.
+
+A template says how to recognise one official form (its title variants) and where each field's value
+sits on the page. Adding a form type is adding a YAML file that validates against :class:`FormTemplate`;
+no code changes. YAML keys use hyphens (``form-type``), mapped to the underscores below by
+:func:`configs.load_model`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FieldType = Literal["name", "date", "cccd", "address", "phone", "text", "province"]
+Where = Literal["after-label", "next-line", "table-column", "boxed-digits"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TableColumn(_Frozen):
+    """One column of a table, found by its printed header."""
+
+    id: str = Field(description="Column id that fields refer to.")
+    labels: tuple[str, ...] = Field(min_length=1, description="Header text variants (a prefix is enough).")
+
+
+class TableSpec(_Frozen):
+    """A table whose header row names its columns (CT01 members, the bên nữ/bên nam columns of kết hôn)."""
+
+    id: str = Field(description="Table id that fields refer to.")
+    anchor: tuple[str, ...] = Field(default=(), description="Text printed above the table (optional).")
+    columns: tuple[TableColumn, ...] = Field(min_length=1, description="Columns, left to right.")
+    max_rows: int = Field(default=12, ge=1, description="Lines below the header that belong to the table.")
+
+
+class FieldSpec(_Frozen):
+    """Where one field's value is printed and how it is checked."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Output key (shared/spec/forms.md).")
+    labels: tuple[str, ...] = Field(default=(), description="Printed label variants and abbreviations.")
+    type: FieldType = Field(default="text", description="Validator applied to the value.")
+    where: Where = Field(default="after-label", description="Where the value sits relative to its label.")
+    prefixes: tuple[str, ...] = Field(default=(), description="Printed text to strip from the value start.")
+    required: bool = Field(default=False, description="A missing value is routed to review.")
+    occurrence: int = Field(default=1, ge=1, description="Use the n-th occurrence of the label (1-based).")
+    section: str | None = Field(default=None, description="Only look after this printed text.")
+    fallback_occurrence: int | None = Field(
+        default=None, ge=1, description="If the section text is not found: the n-th occurrence overall.")
+    table: str | None = Field(default=None, description="Table id, for where = table-column.")
+    column: str | None = Field(default=None, description="Column id, for where = table-column.")
+    row: int | None = Field(default=None, ge=1, description="Numbered data row; else the row has `labels`.")
+    multiline: bool | None = Field(
+        default=None, description="The value may run on to the next line (default: true for addresses).")
+    choices: tuple[str, ...] = Field(default=(), description="Allowed values (diacritics ignored).")
+    birth_date_field: str | None = Field(default=None, description="CCCD: key of the holder's birth date.")
+    sex_field: str | None = Field(default=None, description="CCCD: key of the holder's sex (Nam/Nữ).")
+    sex: str | None = Field(default=None, description="CCCD: the holder's sex when the form implies it.")
+
+    @model_validator(mode="after")
+    def _check_where(self) -> FieldSpec:
+        if self.where == "table-column":
+            if not (self.table and self.column):
+                raise ValueError("a table-column field needs `table` and `column`")
+            if self.row is None and not self.labels:
+                raise ValueError("a table-column field needs `row` or row `labels`")
+        elif not self.labels:
+            raise ValueError(f"a {self.where} field needs at least one label")
+        return self
+
+
+class FormTemplate(_Frozen):
+    """One official form type: how to classify it and where its fields are."""
+
+    form_type: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Output form_type value.")
+    titles: tuple[str, ...] = Field(min_length=1, description="Title line variants under the national header.")
+    stop_labels: tuple[str, ...] = Field(
+        default=(), description="Printed text that ends a value but is not a field (footers, headings).")
+    tables: tuple[TableSpec, ...] = Field(default=(), description="Tables read by column header.")
+    fields: tuple[FieldSpec, ...] = Field(min_length=1, description="Fields in printed order.")
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_keys(cls, fields: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+        keys = [f.key for f in fields]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"duplicate field keys: {', '.join(dupes)}")
+        return fields
+
+    @model_validator(mode="after")
+    def _check_references(self) -> FormTemplate:
+        keys = {f.key for f in self.fields}
+        for spec in self.fields:
+            for ref in (spec.birth_date_field, spec.sex_field):
+                if ref is not None and ref not in keys:
+                    raise ValueError(f"field {spec.key}: unknown field {ref!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _check_tables(self) -> FormTemplate:
+        columns = {t.id: {c.id for c in t.columns} for t in self.tables}
+        for spec in self.fields:
+            if spec.where != "table-column":
+                continue
+            if spec.table not in columns:
+                raise ValueError(f"field {spec.key}: unknown table {spec.table!r}")
+            if spec.column not in columns[spec.table]:
+                raise ValueError(f"field {spec.key}: unknown column {spec.column!r}")
+        return self

@@ -1,0 +1,159 @@
+"""Finding printed labels on OCR'd lines: fuzzy, diacritic-tolerant, robust to split and merged words.
+
+A label matches a run of tokens on one line when the diacritic-folded, space-free text of the run is
+close to the label's (difflib ratio). Several labels share words (``Họ, chữ đệm, tên`` and
+``Họ, chữ đệm, tên người mẹ``): per line, the longest good match wins and matches never overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from fields.text import Token, fold_words, is_junk, ratio
+
+MIN_SCORE = 0.8
+_EXACT_BELOW = 4
+_NUMBERING = re.compile(r"^\d{1,2}$")
+_ITEM = re.compile(r"^\(?\d{1,2}[.)]?$")
+_JUNK_CONFIDENCE = 0.4
+"""A word read below this confidence after a leader line is junk, so a label may follow it."""
+_START_GAP = 1.2
+"""A label after plain text must be this many line heights away from it."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """One distinct printed text to look for, and the keys that own it."""
+
+    folded: str
+    words: int
+    owners: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a label was found: tokens ``start`` … ``end - 1`` of line ``line``."""
+
+    label: Label
+    line: int
+    start: int
+    end: int
+    score: float
+
+
+def label_words(text: str) -> list[str]:
+    """Folded words of a printed label, without a leading item number (``"1. Họ"`` → ``["ho"]``)."""
+    words = fold_words(text)
+    while words and _NUMBERING.match(words[0]) and len(words) > 1:
+        words = words[1:]
+    return words
+
+
+def build_labels(owned: Iterable[tuple[str, str]]) -> tuple[Label, ...]:
+    """Merge (owner key, printed text) pairs into distinct labels.
+
+    Args:
+        owned: Pairs such as ``("dan_toc", "Dân tộc:")``; one text may have several owners.
+
+    Returns:
+        One :class:`Label` per distinct folded text.
+    """
+    owners: dict[str, set[str]] = {}
+    sizes: dict[str, int] = {}
+    for owner, text in owned:
+        words = label_words(text)
+        if not words:
+            continue
+        key = "".join(words)
+        owners.setdefault(key, set()).add(owner)
+        sizes[key] = len(words)
+    return tuple(Label(k, sizes[k], frozenset(v)) for k, v in owners.items())
+
+
+def _tolerance(label: Label) -> int:
+    return max(1, len(label.folded) // 6)
+
+
+def _score(window: str, label: Label) -> float:
+    """Similarity of a token run to a label; the first letters must agree (no mid-word matches)."""
+    if len(label.folded) < _EXACT_BELOW:
+        return 1.0 if window == label.folded else 0.0
+    if ratio(window[:3], label.folded[:3]) < 0.6:
+        return 0.0
+    return ratio(window, label.folded)
+
+
+def _windows(line: Sequence[Token], spots: list[int], pos: int, label: Label):
+    """(last token index, joined folded text) of the runs from ``spots[pos]`` near the label's length."""
+    joined = ""
+    low, high = len(label.folded) - _tolerance(label), len(label.folded) + _tolerance(label)
+    for index in spots[pos:]:
+        joined += line[index].folded
+        if len(joined) > high:
+            return
+        if len(joined) >= low:
+            yield index, joined
+
+
+def _may_start(line: Sequence[Token], start: int) -> bool:
+    """A label starts a line, or follows junk (leaders, a rule), an item number or a wide gap.
+
+    This keeps labels from matching inside a value (``Phường …`` in an address).
+    """
+    if start == 0:
+        return True
+    prev, token = line[start - 1], line[start]
+    if is_junk(prev.text) or _ITEM.match(prev.text) or prev.text.endswith((":", ".", ")")):
+        return True
+    if prev.confidence < _JUNK_CONFIDENCE:
+        return True
+    return token.bbox.left - prev.bbox.right > _START_GAP * max(token.bbox.height, 1)
+
+
+def _line_candidates(line: Sequence[Token], index: int, labels: Sequence[Label]) -> list[Match]:
+    spots = [i for i, t in enumerate(line) if t.folded and _may_start(line, i)]
+    every = [i for i, t in enumerate(line) if t.folded]
+    found = []
+    for label in labels:
+        for start in spots:
+            pos = every.index(start)
+            best: Match | None = None
+            for last, joined in _windows(line, every, pos, label):
+                score = _score(joined, label)
+                if score >= MIN_SCORE and (best is None or score > best.score):
+                    best = Match(label, index, start, last + 1, score)
+            if best is not None:
+                found.append(best)
+    return found
+
+
+def _select(candidates: list[Match]) -> list[Match]:
+    """Greedy: the best (score⁴ × label length) first; no two matches share a token.
+
+    The fourth power makes an exact short label beat a fuzzy long one (``… tên người mẹ`` read
+    exactly must not become ``… tên người yêu cầu`` at 0.85).
+    """
+    taken: set[int] = set()
+    chosen = []
+    for match in sorted(candidates, key=lambda m: -(m.score ** 4) * len(m.label.folded)):
+        span = set(range(match.start, match.end))
+        if span & taken:
+            continue
+        taken |= span
+        chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label]) -> list[list[Match]]:
+    """The label matches of every line.
+
+    Args:
+        lines: Document lines from :func:`fields.text.document_lines`.
+        labels: The labels to look for.
+
+    Returns:
+        Per line, its matches sorted left to right.
+    """
+    return [_select(_line_candidates(line, i, labels)) for i, line in enumerate(lines)]

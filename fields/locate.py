@@ -1,0 +1,243 @@
+"""Where a field's value is on the page: the tokens right of its label, on the next line, or in a cell.
+
+Works on the document's lines of tokens and the label matches of each line (``fields.labels``).
+Returns tokens; cleaning and scoring happen in ``fields.values`` and ``fields.extract``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from configs.form_schema import FieldSpec, FormTemplate
+from fields.labels import Label, Match, build_labels, find_labels, label_words
+from fields.tables import Table, cell_tokens, locate_table
+from fields.text import Token, is_junk, until_leader
+
+SECTION = "__section__:"
+TABLE = "__table__:"
+STOP = "__stop__"
+COLUMN = "__column__"
+_ROW_NUMBER = re.compile(r"^(\d{1,2})[._)|,:]*$")
+_MAX_CONTINUATION = 3
+_WRAP_ZONE = 0.12
+_MAX_GAP = 1.6
+"""A continuation line starts at most this many line heights below the previous one."""
+
+
+@dataclass
+class Document:
+    """A dossier's lines and label matches, for one template."""
+
+    lines: list[list[Token]]
+    matches: list[list[Match]]
+    tables: dict[str, Table | None] = field(default_factory=dict)
+    truncated: set[str] = field(default_factory=set)
+    """Keys of wrapped values whose next line could not be read."""
+    header_lines: set[int] = field(default_factory=set)
+    """Lines of table headers: their words are column titles, not field labels."""
+    _extents: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def extent(self, page: int) -> tuple[int, int]:
+        """Leftmost and rightmost x of the text on a page."""
+        if page not in self._extents:
+            tokens = [t for line in self.lines if line[0].page == page for t in line]
+            self._extents[page] = (min(t.bbox.left for t in tokens), max(t.bbox.right for t in tokens))
+        return self._extents[page]
+
+    @property
+    def flat(self) -> list[Match]:
+        """All matches in reading order."""
+        return [m for per_line in self.matches for m in per_line]
+
+
+def template_labels(template: FormTemplate) -> tuple[Label, ...]:
+    """Every printed text the template names, each owned by field keys or a marker."""
+    owned: list[tuple[str, str]] = []
+    for spec in template.fields:
+        owned += [(spec.key, text) for text in spec.labels]
+        if spec.section:
+            owned.append((SECTION + spec.section, spec.section))
+    owned += [(STOP, text) for text in template.stop_labels]
+    for table in template.tables:
+        owned += [(TABLE + table.id, text) for text in table.anchor]
+        owned += [(COLUMN, text) for column in table.columns for text in column.labels
+                   if len(label_words(text)) > 1]
+    return build_labels(owned)
+
+
+def prepare(lines: list[list[Token]], template: FormTemplate) -> Document:
+    """Find the template's labels and tables."""
+    doc = Document(lines, find_labels(lines, template_labels(template)))
+    for table in template.tables:
+        found = _table(doc, template, table.id)
+        if found is not None:
+            doc.header_lines |= set(range(found.first_line, _header_end(doc, found) + 1))
+    return doc
+
+
+def _header_end(doc: Document, table: Table) -> int:
+    """The last header line, counting wrapped header words below it (lines before any digit)."""
+    end = table.header_line
+    for index in range(table.header_line + 1, min(len(doc.lines), table.header_line + 3)):
+        if any(c.isdigit() for t in doc.lines[index] for c in t.text):
+            break
+        end = index
+    return end
+
+
+def _first(doc: Document, owner: str) -> Match | None:
+    return next((m for m in doc.flat if owner in m.label.owners), None)
+
+
+def _after(match: Match, anchor: Match) -> bool:
+    return (match.line, match.start) > (anchor.line, anchor.start)
+
+
+def label_match(doc: Document, spec: FieldSpec) -> Match | None:
+    """The match of the field's label: the n-th occurrence, after its section anchor if any."""
+    candidates = [m for m in doc.flat if spec.key in m.label.owners and m.line not in doc.header_lines]
+    if spec.section:
+        anchor = _first(doc, SECTION + spec.section)
+        if anchor is None:
+            n = spec.fallback_occurrence
+            return candidates[n - 1] if n is not None and len(candidates) >= n else None
+        candidates = [m for m in candidates if _after(m, anchor)]
+    return candidates[spec.occurrence - 1] if len(candidates) >= spec.occurrence else None
+
+
+def _right_of(doc: Document, match: Match) -> list[Token]:
+    """Tokens right of a label up to the next label on the same line."""
+    line = doc.lines[match.line]
+    following = [m.start for m in doc.matches[match.line] if m.start >= match.end]
+    return list(line[match.end:min(following, default=len(line))])
+
+
+def _line_head(doc: Document, index: int) -> list[Token]:
+    """Tokens of a line before its first label."""
+    first = min((m.start for m in doc.matches[index]), default=len(doc.lines[index]))
+    return list(doc.lines[index][:first])
+
+
+def _close_below(upper: Sequence[Token], lower: Sequence[Token]) -> bool:
+    if not upper or not lower or upper[0].page != lower[0].page:
+        return False
+    height = max(t.bbox.height for t in upper)
+    return min(t.bbox.top for t in lower) - max(t.bbox.bottom for t in upper) < _MAX_GAP * height
+
+
+def _meaningful(tokens: Sequence[Token]) -> bool:
+    return any(not is_junk(t.text) for t in tokens)
+
+
+def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> list[Token]:
+    """Tokens of following lines that continue a wrapped value.
+
+    Lines are taken while they are close below the previous one and carry no label; a line with
+    nothing for this value (a speck, the other column's wrap) is stepped over in a table. ``pick``
+    returns a line's tokens for this value, or None where the value cannot go on (the next row).
+    """
+    extra: list[Token] = []
+    previous = doc.lines[line]
+    for index in range(line + 1, min(len(doc.lines), line + 1 + _MAX_CONTINUATION)):
+        if doc.matches[index] or not _close_below(previous, doc.lines[index]):
+            break
+        picked = pick(index)
+        if picked is None:
+            break
+        head, _ = until_leader(picked)
+        previous = doc.lines[index]
+        if not _meaningful(head):
+            if margin:
+                break
+            continue
+        extra += head
+        if margin and not _runs_to_margin(doc, head):
+            break
+    return extra
+
+
+def _runs_to_margin(doc: Document, tokens: Sequence[Token]) -> bool:
+    """True when the text reaches the last eighth of the page's text width (so it may wrap)."""
+    if not tokens:
+        return False
+    left, right = doc.extent(tokens[-1].page)
+    return tokens[-1].bbox.right >= right - (right - left) * _WRAP_ZONE
+
+
+def _multiline(spec: FieldSpec) -> bool:
+    return spec.multiline if spec.multiline is not None else spec.type == "address"
+
+
+def near_label(doc: Document, spec: FieldSpec) -> list[Token] | None:
+    """Value tokens of an ``after-label``, ``next-line`` or ``boxed-digits`` field, None if no label."""
+    match = label_match(doc, spec)
+    if match is None:
+        return None
+    line = match.line
+    tokens, _ = until_leader([] if spec.where == "next-line" else _right_of(doc, match))
+    below = line + 1
+    if not _meaningful(tokens) and below < len(doc.lines) and _close_below(doc.lines[line], doc.lines[below]) \
+            and not any(m.start == 0 for m in doc.matches[below]):
+        line = below
+        tokens, _ = until_leader(_line_head(doc, line))
+    if _multiline(spec) and _runs_to_margin(doc, tokens) and \
+            (line != match.line or not _ends_at_label(doc, match)):
+        more = _continuation(doc, line, lambda i: _line_head(doc, i))
+        if not more:
+            doc.truncated.add(spec.key)
+        tokens += more
+    return tokens
+
+
+def _ends_at_label(doc: Document, match: Match) -> bool:
+    return any(m.start >= match.end for m in doc.matches[match.line])
+
+
+def _table(doc: Document, template: FormTemplate, table_id: str) -> Table | None:
+    if table_id not in doc.tables:
+        spec = next(t for t in template.tables if t.id == table_id)
+        anchor = _first(doc, TABLE + table_id)
+        start = anchor.line + 1 if anchor else 0
+        doc.tables[table_id] = locate_table(doc.lines, [(c.id, c.labels) for c in spec.columns],
+                                            start=start, max_rows=spec.max_rows)
+    return doc.tables[table_id]
+
+
+def _row_start(doc: Document, table: Table, spec: FieldSpec) -> tuple[int, int] | None:
+    """(line, first token index) of the field's row."""
+    if spec.row is not None:
+        for index in range(table.header_line + 1, table.last_line + 1):
+            if _row_number(doc.lines[index]) == spec.row:
+                return index, 1
+        return None
+    rows = [m for m in doc.flat if spec.key in m.label.owners
+            and table.header_line < m.line <= table.last_line]
+    return (rows[0].line, rows[0].end) if rows else None
+
+
+def _row_number(line: Sequence[Token]) -> int | None:
+    first = next((t for t in line if t.folded), None)
+    match = _ROW_NUMBER.match(first.text) if first else None
+    return int(match.group(1)) if match else None
+
+
+def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Token] | None:
+    """Value tokens of a ``table-column`` field; None when the table or column is not found."""
+    table = _table(doc, template, spec.table or "")
+    if table is None or spec.column not in table.bounds:
+        return None
+    start = _row_start(doc, table, spec)
+    if start is None:
+        return []  # the table is there but has no such row: fewer members, not an unreadable form
+    line, skip = start
+    bounds = table.bounds[spec.column or ""]
+    tokens = cell_tokens(doc.lines[line], bounds, skip)
+
+    def pick(index: int) -> list[Token] | None:
+        if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line:
+            return None
+        return cell_tokens(doc.lines[index], bounds)
+
+    return tokens + _continuation(doc, line, pick, margin=False)

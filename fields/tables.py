@@ -1,0 +1,129 @@
+"""Reading table cells by column header: CT01's household members, kết hôn's bên nữ / bên nam columns.
+
+The header line is the line (after the table's anchor, if any) on which most column headers match.
+Column bounds are the midpoints between neighbouring headers; a token belongs to the column its centre
+falls in. A row is either numbered (its first cell is ``1``, ``2`` …) or starts with a row label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fields.labels import Label, Match, build_labels, find_labels
+from fields.text import Token
+
+_MAX_HEADER_SEARCH = 40
+_BAND = 3
+_GAP = 0.9
+"""A gap wider than this many token heights separates two cells."""
+_RULES = set("|[]!")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A located table: its header line and each found column's horizontal bounds."""
+
+    first_line: int
+    """First line of the header (it may wrap over several lines)."""
+    header_line: int
+    """Last line of the header; data rows follow."""
+    bounds: dict[str, tuple[float, float]]
+    last_line: int
+
+
+def _header_hits(line: Sequence[Token], index: int, labels: Sequence[Label]) -> dict[str, Match]:
+    hits: dict[str, Match] = {}
+    for match in find_labels([line], labels)[0]:
+        for owner in match.label.owners:
+            hits.setdefault(owner, Match(match.label, index, match.start, match.end, match.score))
+    return hits
+
+
+def _band(lines: Sequence[Sequence[Token]], first: int, labels: Sequence[Label]) -> tuple[int, dict[str, Match]]:
+    """Header hits of line ``first`` and of the next lines of a wrapped header; (last line, hits)."""
+    hits = _header_hits(lines[first], first, labels)
+    last = first
+    for index in range(first + 1, min(len(lines), first + _BAND)):
+        more = {k: m for k, m in _header_hits(lines[index], index, labels).items() if k not in hits}
+        if not more:
+            break
+        hits |= more
+        last = index
+    return last, hits
+
+
+def _bounds(lines: Sequence[Sequence[Token]], hits: dict[str, Match],
+            order: list[str]) -> dict[str, tuple[float, float]]:
+    found = [c for c in order if c in hits]
+    spans = [(lines[hits[c].line][hits[c].start].bbox.left, lines[hits[c].line][hits[c].end - 1].bbox.right)
+             for c in found]
+    bounds = {}
+    for i, column in enumerate(found):
+        lo = float("-inf") if i == 0 else (spans[i - 1][1] + spans[i][0]) / 2
+        hi = float("inf") if i == len(found) - 1 else (spans[i][1] + spans[i + 1][0]) / 2
+        bounds[column] = (lo, hi)
+    return bounds
+
+
+def locate_table(lines: Sequence[Sequence[Token]], columns: Sequence[tuple[str, tuple[str, ...]]],
+                 *, start: int = 0, max_rows: int = 12) -> Table | None:
+    """Find a table's header at or after line ``start``.
+
+    Args:
+        lines: Document lines.
+        columns: (column id, header variants) pairs, left to right.
+        start: First line to look at (the line after the table's anchor).
+        max_rows: Lines below the header that may belong to the table.
+
+    Returns:
+        The table, or None when no line matches two column headers (a header may wrap over up to
+        three lines; its first line must hold two).
+    """
+    labels = build_labels((cid, text) for cid, variants in columns for text in variants)
+    order = [cid for cid, _ in columns]
+    best: tuple[int, int, dict[str, Match]] | None = None
+    for index in range(start, min(len(lines), start + _MAX_HEADER_SEARCH)):
+        if len(_header_hits(lines[index], index, labels)) < 2:
+            continue
+        last, hits = _band(lines, index, labels)
+        if len(hits) >= 2 and (best is None or len(hits) > len(best[2])):
+            best = (index, last, hits)
+    if best is None:
+        return None
+    first, last, hits = best
+    return Table(first, last, _bounds(lines, hits, order), min(len(lines) - 1, last + max_rows))
+
+
+def _segments(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Runs of tokens separated by a wide gap or a cell rule (``|``): the text of one cell each."""
+    segments: list[list[Token]] = []
+    for token in tokens:
+        if set(token.text) <= _RULES:
+            segments.append([])
+            continue
+        prev = segments[-1][-1] if segments and segments[-1] else None
+        if prev is None or token.bbox.left - prev.bbox.right > _GAP * max(prev.bbox.height, 1):
+            segments.append([])
+        segments[-1].append(token)
+    return [seg for seg in segments if seg]
+
+
+def cell_tokens(line: Sequence[Token], bounds: tuple[float, float], skip_before: int = 0) -> list[Token]:
+    """The tokens of ``line`` in a column: each cell-like run of tokens goes where its centre lies.
+
+    Args:
+        line: One document line.
+        bounds: The column's (left, right) bounds.
+        skip_before: Ignore tokens before this index (the row label).
+
+    Returns:
+        The tokens of the runs whose centre lies within ``bounds``.
+    """
+    lo, hi = bounds
+    out: list[Token] = []
+    for segment in _segments(line[skip_before:]):
+        centre = (segment[0].bbox.left + segment[-1].bbox.right) / 2
+        if lo <= centre < hi:
+            out += segment
+    return out

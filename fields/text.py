@@ -1,0 +1,153 @@
+"""Text helpers for matching OCR'd words: diacritic folding, leader junk, tokens with boxes.
+
+Tesseract turns the dotted leader lines of a form into junk (``.....``, ``…``, ``,,,``, ``-.-``) that is
+often glued to a label or a value (``sinh:......Nguyễn``). Words are therefore split into *tokens* at
+colons and leader runs before any matching; each token keeps its share of the word's box and the word's
+confidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from ocr.model import BBox, PageText, Word, nfc
+
+LEADER_CHARS = ".…_,-:;·'\"`~|[](){}!*=+/\\"
+"""Characters that make up leader junk and cell rules when nothing else is in a token."""
+
+GARBAGE_CONFIDENCE = 0.3
+"""Text after an empty leader line read below this mean confidence is dropped as junk."""
+_LEADER_RUN = set(".…_,-:;·")
+_SPLIT = re.compile(r"(:|[.…_,\-;·]{2,}|…+|\|)")
+_LEADING_JUNK = re.compile(r"^[.…_,\-:;·'\"`~|\[\]{}!*=+\\]+")
+_TRAILING_JUNK = re.compile(r"[.…_,\-:;·'\"`~|\[\]{}!*=+\\]{2,}$|[:;|\[\]{}~`=+\\]$")
+_FOOTNOTE = re.compile(r"^\(\d{1,2}\)?[:.]?$|^\d{1,2}\)[:.]?$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of an OCR word, with its folded form for matching."""
+
+    text: str
+    folded: str
+    bbox: BBox
+    confidence: float
+    page: int
+    line: int
+    """Index of the line in the document (all pages), in reading order."""
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free, alphanumeric-only form used for fuzzy matching.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        ``"Họ, chữ đệm"`` → ``"hochudem"`` (đ folds to d).
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in stripped.lower() if c.isalnum())
+
+
+def fold_words(text: str) -> list[str]:
+    """The folded, non-empty words of ``text`` (``"Họ, chữ đệm:"`` → ``["ho", "chu", "dem"]``)."""
+    return [w for w in (fold(p) for p in re.split(r"[\s,.:;()/\-]+", text)) if w]
+
+
+def ratio(a: str, b: str) -> float:
+    """Similarity of two strings in [0, 1] (difflib's ratio)."""
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def is_junk(text: str) -> bool:
+    """True for leader junk, cell rules and footnote marks: text that is never part of a value."""
+    if _FOOTNOTE.match(text):
+        return True
+    return not any(c.isalnum() for c in text)
+
+
+def is_leader(text: str) -> bool:
+    """True for a dotted-leader run (``.....``, ``…``, ``,,,``, ``-.-``): a typed value ends there."""
+    return "…" in text and not any(c.isalnum() for c in text) or (
+        len(text) >= 3 and all(c in _LEADER_RUN for c in text))
+
+
+def until_leader(tokens: list[Token]) -> tuple[list[Token], bool]:
+    """The tokens before the first leader run that follows some text; and whether one was found.
+
+    Tesseract reads the rest of a leader line as junk that may contain letters (``HTn HH nh``), so
+    everything after the leader is dropped.
+    """
+    started = False
+    for i, token in enumerate(tokens):
+        if started and is_leader(token.text):
+            return tokens[:i], True
+        if not started and is_leader(token.text) and _garbage(tokens[i + 1:]):
+            return [], True
+        started = started or not is_junk(token.text)
+    return tokens, False
+
+
+def _garbage(tokens: list[Token]) -> bool:
+    """What OCR makes of the end of an empty leader line: junk read at very low confidence."""
+    text = [t for t in tokens if not is_junk(t.text)]
+    return bool(text) and sum(t.confidence for t in text) / len(text) < GARBAGE_CONFIDENCE
+
+
+def clean_token_text(text: str) -> str:
+    """Strip leader junk glued to either end of a value token (a single trailing comma stays)."""
+    text = _LEADING_JUNK.sub("", text)
+    return _TRAILING_JUNK.sub("", text)
+
+
+def _split_word(word: Word) -> list[tuple[str, BBox]]:
+    """Split one word at colons and leader runs; pieces get a proportional share of the box."""
+    pieces = [p for p in _SPLIT.split(word.text) if p]
+    if len(pieces) <= 1:
+        return [(word.text, word.bbox)]
+    total = max(sum(len(p) for p in pieces), 1)
+    out, offset = [], 0
+    for piece in pieces:
+        left = word.bbox.left + word.bbox.width * offset // total
+        width = max(word.bbox.width * len(piece) // total, 1)
+        out.append((piece, BBox(left, word.bbox.top, width, word.bbox.height)))
+        offset += len(piece)
+    return out
+
+
+def document_lines(pages: list[PageText] | tuple[PageText, ...]) -> list[list[Token]]:
+    """All lines of all pages, in reading order, as lists of tokens sorted left to right.
+
+    Args:
+        pages: The OCR'd pages of one dossier, in order.
+
+    Returns:
+        One list of tokens per non-empty line; ``Token.line`` is the index in this list.
+    """
+    lines: list[list[Token]] = []
+    for page_index, page in enumerate(pages):
+        for words in sorted(page.lines(), key=_line_key):
+            n = len(lines)
+            tokens = [Token(nfc(text), fold(text), box, w.confidence, page_index, n)
+                      for w in words for text, box in _split_word(w)]
+            if tokens:
+                lines.append(tokens)
+    return lines
+
+
+def _line_key(words: list[Word]) -> tuple[float, int]:
+    """Lines sorted top to bottom (Tesseract's block order can put a signature block first)."""
+    centres = sorted(w.bbox.top + w.bbox.height / 2 for w in words)
+    return centres[len(centres) // 2], words[0].bbox.left
+
+
+def collapse(text: str) -> str:
+    """NFC and inner whitespace collapsed to single spaces, trimmed."""
+    return " ".join(nfc(text).split())

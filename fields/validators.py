@@ -1,0 +1,183 @@
+"""Pure checks of field values: each returns ``(ok, reason, normalised)``.
+
+``reason`` is a stable key (``invalid_date``, ``cccd_province`` …) and never contains the value, so it
+may go to logs and reports. ``normalised`` is the value in its canonical form when it could be parsed
+(``dd/mm/yyyy`` dates, bare digits for CCCD and phone numbers), else the input collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fields.provinces import cccd_province_codes, find_province
+from fields.text import collapse, fold
+
+Check = tuple[bool, str | None, str]
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_WORDED_DATE = re.compile(r"ngay\D*(\d{1,2})\D*thang\D*(\d{1,2})\D*nam\D*(\d{4})")
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+def _parse_date(text: str) -> tuple[int, int, int] | None:
+    match = _NUMERIC_DATE.match(text)
+    if match is None:
+        match = _WORDED_DATE.search(fold(text))
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    return day, month, year
+
+
+def check_date(text: str) -> Check:
+    """A real calendar date, written ``dd/mm/yyyy`` (also ``d-m-yyyy``, ``dd.mm.yyyy``) or in words.
+
+    Args:
+        text: For example ``"05/03/2020"`` or ``"ngày 5 tháng 3 năm 2020"``.
+
+    Returns:
+        ``(True, None, "05/03/2020")``; ``(False, "invalid_date", text)`` when it is not a date
+        between 1900 and 2100.
+    """
+    value = collapse(text)
+    parsed = _parse_date(value)
+    if parsed is None:
+        return False, "invalid_date", value
+    day, month, year = parsed
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        return False, "invalid_date", value
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False, "invalid_date", value
+    return True, None, f"{day:02d}/{month:02d}/{year:04d}"
+
+
+def parse_sex(text: str) -> str | None:
+    """``"M"`` for Nam, ``"F"`` for Nữ (diacritics and case ignored), else None."""
+    folded = fold(text)
+    return {"nam": "M", "nu": "F", "male": "M", "female": "F"}.get(folded)
+
+
+def _century_digit(year: int, sex: str | None) -> set[str]:
+    base = (year // 100 - 19) * 2
+    if sex == "M":
+        return {str(base)}
+    if sex == "F":
+        return {str(base + 1)}
+    return {str(base), str(base + 1)}
+
+
+def _cccd_cross_check(digits: str, birth_date: str | None, sex: str | None) -> str | None:
+    if digits[3] not in "0123456789":
+        return "cccd_century"
+    if birth_date is None:
+        return None if sex is None or int(digits[3]) % 2 == (sex == "F") else "cccd_sex"
+    ok, _, normal = check_date(birth_date)
+    if not ok:
+        year_match = re.search(r"\b(\d{4})\b", birth_date)
+        if year_match is None:
+            return None
+        year = int(year_match.group(1))
+    else:
+        year = int(normal[-4:])
+    if not _MIN_YEAR <= year < _MAX_YEAR + 100:
+        return None
+    if digits[3] not in _century_digit(year, None):
+        return "cccd_century"
+    if digits[3] not in _century_digit(year, sex):
+        return "cccd_sex"
+    if digits[4:6] != f"{year % 100:02d}":
+        return "cccd_birth_year"
+    return None
+
+
+def check_cccd(text: str, *, birth_date: str | None = None, sex: str | None = None,
+               allow_cmnd: bool = False) -> Check:
+    """A 12-digit CCCD / số định danh cá nhân, cross-checked with the holder's birth date and sex.
+
+    Args:
+        text: The number; spaces, dots and dashes between digits are ignored.
+        birth_date: The holder's birth date (``dd/mm/yyyy``, or a year) from the same form, if known.
+        sex: ``"Nam"``/``"Nữ"`` (or ``"M"``/``"F"``) from the same form, if known.
+        allow_cmnd: Also accept an old 9-digit CMND number.
+
+    Returns:
+        ``(ok, reason, digits)``; reasons: ``cccd_not_digits``, ``cccd_length``, ``cccd_province``,
+        ``cccd_century``, ``cccd_sex``, ``cccd_birth_year``.
+    """
+    value = collapse(text)
+    digits = re.sub(r"[\s.\-]", "", value)
+    if not digits.isdigit():
+        return False, "cccd_not_digits", value
+    if allow_cmnd and len(digits) == 9:
+        return True, None, digits
+    if len(digits) != 12:
+        return False, "cccd_length", digits
+    if digits[:3] not in cccd_province_codes():
+        return False, "cccd_province", digits
+    sex_code = sex if sex in ("M", "F") else (parse_sex(sex) if sex else None)
+    reason = _cccd_cross_check(digits, birth_date, sex_code)
+    return reason is None, reason, digits
+
+
+def check_name(text: str) -> Check:
+    """A Vietnamese full name: at least two words of letters (diacritics kept, NFC).
+
+    Args:
+        text: For example ``"Nguyễn Thị Minh Khai"``.
+
+    Returns:
+        ``(ok, reason, name)``; reason ``invalid_name`` when it holds digits or symbols or is one word,
+        ``name_case`` when its words mix cases (``Vũ Thành IKhoa``: a typical OCR error).
+    """
+    value = collapse(text)
+    if not _NAME_CHARS.match(value) or len(value.split()) < 2:
+        return False, "invalid_name", value
+    words = value.split()
+    if not (all(w.isupper() for w in words) or all(_title_word(w) for w in words)):
+        return False, "name_case", value
+    return True, None, value
+
+
+def _title_word(word: str) -> bool:
+    """``Nguyễn`` or ``Hồ-Văn``: each part upper-case first letter, the rest lower-case."""
+    return all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in re.split(r"[-']", word) if p)
+
+
+def check_phone(text: str) -> Check:
+    """A Vietnamese phone number: 10 digits starting with 0 (``+84`` / ``84`` is read as ``0``).
+
+    Args:
+        text: For example ``"0912 345 678"`` or ``"+84 912.345.678"``.
+
+    Returns:
+        ``(ok, reason, digits)``; reason ``invalid_phone``.
+    """
+    value = collapse(text)
+    digits = re.sub(r"[\s.\-()]", "", value)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
+        return False, "invalid_phone", value
+    return True, None, digits
+
+
+def check_province(text: str) -> Check:
+    """A province of the 63-province or the 2025 34-province structure.
+
+    Args:
+        text: For example ``"Tỉnh Bắc Ninh"`` or ``"TP. Hồ Chí Minh"``.
+
+    Returns:
+        ``(ok, reason, official name)``; reason ``unknown_province``.
+    """
+    value = collapse(text)
+    province = find_province(value)
+    if province is None:
+        return False, "unknown_province", value
+    return True, None, province.name

@@ -1,0 +1,131 @@
+"""Turning the tokens found for a field into a clean value, and scoring it.
+
+Cleaning: drop leader junk and footnote marks, strip junk glued to token ends, strip the printed
+prefix (``Căn cước công dân số``), NFC, collapse whitespace. Digits read from boxed cells are cleaned
+of cell rules; letters that OCR'd in place of digits (``O``, ``l``, ``I`` …) are replaced, and the
+replacement is reported so the field's confidence is lowered and it goes to review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fields.labels import label_words
+from fields.text import Token, clean_token_text, collapse, is_junk, ratio
+
+_DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "!": "1",
+                     "L": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9"}
+_CELL_RULES = set("|[](){}/\\")
+_KEEP_INSIDE = {"-", "–"}
+_NUMBERING = re.compile(r"^\(?\d{1,2}[.)]$")
+
+
+@dataclass(frozen=True)
+class RawValue:
+    """A cleaned value with the mean confidence of the tokens it came from."""
+
+    text: str
+    confidence: float
+    substituted: bool = False
+    """True when OCR look-alike letters were turned into digits."""
+
+
+def _trim_edges(tokens: list[Token]) -> list[Token]:
+    """Drop junk and empty tokens at both ends; inside, keep only real text and lone dashes."""
+    kept = [t for t in tokens if t.text in _KEEP_INSIDE or not is_junk(t.text)]
+    while kept and (kept[0].text in _KEEP_INSIDE or not clean_token_text(kept[0].text)):
+        kept.pop(0)
+    while kept and (kept[-1].text in _KEEP_INSIDE or not clean_token_text(kept[-1].text)):
+        kept.pop()
+    return kept
+
+
+def _strip_prefix(tokens: list[Token], prefixes: Sequence[str]) -> list[Token]:
+    for prefix in prefixes:
+        words = label_words(prefix)
+        target = "".join(words)
+        for size in (len(words), len(words) + 1, len(words) - 1):
+            if 0 < size <= len(tokens) and ratio("".join(t.folded for t in tokens[:size]), target) >= 0.8:
+                return tokens[size:]
+    return tokens
+
+
+def drop_trailing_numbering(tokens: list[Token]) -> list[Token]:
+    """Drop an item number (``4.``) printed just before the next label on the same line."""
+    if tokens and _NUMBERING.match(tokens[-1].text):
+        return tokens[:-1]
+    return tokens
+
+
+def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawValue | None:
+    """The cleaned text of ``tokens``, or None when nothing but junk is left.
+
+    Args:
+        tokens: The tokens found for one field, in reading order.
+        prefixes: Printed prefixes to strip from the start of the value.
+
+    Returns:
+        The value and the mean confidence of the tokens it kept.
+    """
+    kept = _trim_edges(_strip_prefix(_trim_edges(list(tokens)), prefixes))
+    texts = [clean_token_text(t.text) if i in (0, len(kept) - 1) else t.text for i, t in enumerate(kept)]
+    pairs = [(t, s) for t, s in zip(kept, texts, strict=True) if s]
+    if not pairs:
+        return None
+    confidence = _confidence([t for t, _ in pairs])
+    text = _join(pairs).rstrip(".,;:").rstrip()
+    return RawValue(text, confidence) if text else None
+
+
+def _confidence(tokens: Sequence[Token]) -> float:
+    """Mean token confidence, but no higher than the mean of its weakest line (a garbled wrap)."""
+    by_line: dict[int, list[float]] = {}
+    for token in tokens:
+        by_line.setdefault(token.line, []).append(token.confidence)
+    mean = sum(t.confidence for t in tokens) / len(tokens)
+    return min([mean] + [sum(c) / len(c) for c in by_line.values()])
+
+
+def _join(pairs: list[tuple[Token, str]]) -> str:
+    """Join tokens with a space, except pieces split from one word (adjacent boxes)."""
+    out = pairs[0][1]
+    for (prev, _), (tok, text) in zip(pairs, pairs[1:], strict=False):
+        glued = tok.line == prev.line and tok.bbox.left <= prev.bbox.right + 1
+        out += text if glued else " " + text
+    return collapse(out)
+
+
+def _digit_like(text: str) -> bool:
+    """A token that can hold digits: it has one, or it is a single look-alike in a box."""
+    letters = [c for c in text if c.isalnum()]
+    return any(c.isdigit() for c in letters) or len(letters) == 1 and letters[0] in _DIGIT_LOOKALIKES
+
+
+def clean_digits(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawValue | None:
+    """Digits of a number read from printed boxes (``|0|1|5|…``) or typed with spaces.
+
+    Cell rules and separators are dropped; letters that look like digits are replaced and reported.
+
+    Args:
+        tokens: The tokens found for the field.
+        prefixes: Printed prefixes to strip first.
+
+    Returns:
+        The digits (``substituted`` set when a look-alike was replaced), or None if there are none.
+    """
+    kept = [t for t in _strip_prefix(_trim_edges(list(tokens)), prefixes) if _digit_like(t.text)]
+    digits, substituted = [], False
+    for token in kept:
+        for char in token.text:
+            if char.isdigit():
+                digits.append(char)
+            elif char in _DIGIT_LOOKALIKES:
+                digits.append(_DIGIT_LOOKALIKES[char])
+                substituted = True
+            elif char not in _CELL_RULES and not char.isspace() and char not in ".,-:;_…":
+                substituted = True
+    if not digits:
+        return None
+    return RawValue("".join(digits), _confidence(kept), substituted)
