@@ -8,6 +8,7 @@ no code changes. YAML keys use hyphens (``form-type``), mapped to the underscore
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -110,3 +111,13 @@ class FormTemplate(_Frozen):
             if spec.column not in columns[spec.table]:
                 raise ValueError(f"field {spec.key}: unknown column {spec.column!r}")
         return self
+
+
+class FieldSettings(BaseModel):
+    """Field extraction (the ``fields`` section of the site configuration)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    review_threshold: float = Field(0.80, ge=0, le=1,
+                                    description="Fields below this confidence need a human look.")
+    forms_dir: Path | None = Field(None, description="Folder of form templates; default configs/forms.")

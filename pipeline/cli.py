@@ -8,6 +8,7 @@ of each dossier, read back from the archive and work folders.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
@@ -50,15 +51,28 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of Vietnamese text")
 
 
+# Modules that add subcommands: each defines COMMANDS = {name: (help, add_arguments, function, example)}.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _commands() -> dict[str, tuple[str, object, object, str]]:
+    commands = {
+        "run": ("process an inbox of scans", add_run_arguments, cmd_run, EXAMPLES["run"]),
+        "export": ("export archived records", add_export_arguments, cmd_export, EXAMPLES["export"]),
+        "verify": ("check signatures of archived PDFs", add_verify_arguments, cmd_verify, EXAMPLES["verify"]),
+    }
+    for module in COMMAND_MODULES:
+        commands.update(importlib.import_module(module).COMMANDS)
+    return commands
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-parser per command."""
     parser = argparse.ArgumentParser(prog="sohoa", description="Digitize scanned dossiers into signed PDF/A archives.")
     parser.add_argument("--version", action="version", version=f"sohoa {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, adder, text in (("run", add_run_arguments, "process an inbox of scans"),
-                              ("export", add_export_arguments, "export archived records"),
-                              ("verify", add_verify_arguments, "check signatures of archived PDFs")):
-        p = sub.add_parser(name, help=text, epilog=EXAMPLES[name])
+    for name, (text, adder, _, example) in _commands().items():
+        p = sub.add_parser(name, help=text, epilog=example)
         p.add_argument("--config", type=Path, help="site configuration YAML (default: configs/default.yaml)")
         p.add_argument("--verbose", "-v", action="store_true", help="debug logging and tracebacks")
         adder(p)
@@ -177,15 +191,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return ExitCode.OK if failures == 0 and rows else ExitCode.VERIFY_FAILED
 
 
-COMMANDS = {"run": cmd_run, "export": cmd_export, "verify": cmd_verify}
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sohoa`` console script."""
     os.umask(0o027)  # archives and work files are not world-readable (NĐ 13/2023)
     args = build_parser().parse_args(argv)
     try:
-        return int(COMMANDS[args.command](args))
+        return int(_commands()[args.command][2](args))
     except SohoaError as exc:
         if args.verbose:
             log.exception("stopped")
