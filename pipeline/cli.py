@@ -13,12 +13,10 @@ import json
 import logging
 import os
 import sys
-import time
-from datetime import datetime
 from pathlib import Path
 
 from sohoa import __version__
-from sohoa.errors import ArchiveError, ExitCode, SohoaError
+from sohoa.errors import ExitCode, SohoaError
 
 log = logging.getLogger("sohoa")
 
@@ -79,64 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_archive_writable(archive: Path) -> None:
-    try:
-        archive.mkdir(parents=True, exist_ok=True)
-        probe = archive / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"ok")
-        probe.unlink()
-    except OSError as exc:
-        raise ArchiveError(f"the archive folder {archive} is not writable ({exc.strerror})",
-                           message_vi="Không ghi được vào thư mục lưu trữ.") from exc
-
-
-def _configure_luigi() -> None:
-    """Luigi keeps its hands off our logging; its own settings file stays optional."""
-    import luigi.configuration
-
-    config = luigi.configuration.get_config()
-    if not config.has_section("core"):
-        config.add_section("core")
-    config.set("core", "no_configure_logging", "true")
-    config.set("core", "autoload_range", "false")
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     """Process the inbox; exit 0 only when every dossier was archived."""
-    import luigi
+    from pipeline.run import RunOptions, run_inbox
 
-    from ocr.recognize import recognize  # noqa: F401 - fail early on missing imports
-    from pipeline import outcome, report
-    from pipeline.records import VN_TZ
-    from pipeline.settings import settings
-    from pipeline.tasks import RunBatch
-    from scanners.discover import discover
-    from sohoa import logs
-    from sohoa.tools import tesseract
-
-    archive, config = args.archive.resolve(), str(args.config.resolve()) if args.config else ""
-    work = (args.work or archive / ".work").resolve()
-    _check_archive_writable(archive)
-    stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
-    logs.setup(verbose=args.verbose, log_file=archive / "logs" / f"run-{stamp}.jsonl")
-    site = settings(config)
-    tesseract.require_languages(site.ocr.languages)
-    if not args.inbox.is_dir():
-        raise SohoaError(f"the inbox {args.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
-    started = time.time()
-    dossiers, growing = discover(args.inbox.resolve(), settle_seconds=site.settle_seconds)
-    log.info("found %d dossiers in the inbox (%d still being written)", len(dossiers), len(growing))
-    batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape) for d in dossiers],
-                     work=str(work), archive=str(archive), config=config)
-    scheduler = {"scheduler_url": args.scheduler_url} if args.scheduler_url else {"local_scheduler": True}
-    _configure_luigi()
-    result = luigi.build([batch], workers=max(1, args.workers), detailed_summary=True, **scheduler)
-    outcomes = [outcome.outcome_of(archive, work, d.dossier_id, d.relative, since=started) for d in dossiers]
-    print(report.summary_vi(outcomes, growing=len(growing)))
-    print(f"Báo cáo: {report.write_run_report(archive, outcomes, growing=len(growing))}")
-    if dossiers and all(o.status == "pending" for o in outcomes) and not result.scheduling_succeeded:
-        raise SohoaError("the scheduler could not run the batch", message_vi="Không chạy được bộ lập lịch.")
-    return ExitCode.OK if all(o.status == "archived" for o in outcomes) else ExitCode.INCOMPLETE
+    archive = args.archive.resolve()
+    return run_inbox(RunOptions(inbox=args.inbox.resolve(), archive=archive,
+                                work=(args.work or archive / ".work").resolve(), workers=max(1, args.workers),
+                                scheduler_url=args.scheduler_url,
+                                config=str(args.config.resolve()) if args.config else "", verbose=args.verbose))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from dataclasses import dataclass
@@ -44,6 +45,39 @@ def _copy_private(source: Path, target: Path) -> None:
         dest = target if file == source else target / file.relative_to(source)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, dest)
+
+
+FATAL_ERRNOS = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "archive_read_only"}
+FATAL_VI = {"disk_full": "Ổ đĩa đã đầy: lần chạy đã dừng, không có gói lưu trữ nào bị ghi dở.",
+            "archive_read_only": "Kho lưu trữ chỉ đọc: lần chạy đã dừng, không có gói lưu trữ nào bị ghi dở."}
+
+
+def fatal_reason(error: BaseException) -> str | None:
+    """``disk_full`` or ``archive_read_only`` when an error means no dossier can go on."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno in FATAL_ERRNOS:
+            return FATAL_ERRNOS[error.errno]
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def request_stop(work: Path, reason: str) -> None:
+    """Ask every worker (on every machine sharing ``work``) to start no more dossiers."""
+    try:
+        stop = paths.stop_file(work)
+        stop.parent.mkdir(parents=True, exist_ok=True)
+        stop.write_text(json.dumps({"reason": reason, "time": _now()}), encoding="utf-8")
+    except OSError:
+        pass  # the disk may be too full even for this; the failure notes still tell
+
+
+def stop_requested(work: Path) -> str | None:
+    """The reason a stop was requested in this run, if any."""
+    stop = paths.stop_file(work)
+    try:
+        return json.loads(stop.read_text(encoding="utf-8"))["reason"]
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def record_failure(work: Path, dossier_id: str, stage: str, error: BaseException) -> None:

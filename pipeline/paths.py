@@ -30,6 +30,11 @@ def failure_file(work: Path, dossier_id: str) -> Path:
     return dossier_dir(work, dossier_id) / "failure.json"
 
 
+def stop_file(work: Path) -> Path:
+    """Present while a run must start no more dossiers (disk full, archive read-only)."""
+    return work / ".stop"
+
+
 def demo_pki_dir() -> Path:
     """Where the generated demo certificate chain lives (``SOHOA_DEMO_PKI`` overrides)."""
     import os

@@ -23,6 +23,10 @@ from sohoa.files import atomic_dir, write_text_atomic
 log = logging.getLogger("sohoa.pipeline")
 
 
+class RunStopped(RuntimeError):
+    """A worker refused to start a dossier because the run was asked to stop."""
+
+
 class DossierTask(luigi.Task):
     """Parameters every stage of one dossier shares (they are its identity)."""
 
@@ -49,6 +53,9 @@ class DossierTask(luigi.Task):
         return Dossier(self.dossier_id, Path(self.source), self.relative, self.shape)
 
     def run(self) -> None:
+        stopped = outcome.stop_requested(Path(self.work))
+        if stopped:
+            raise RunStopped(f"the run was stopped ({stopped}); dossier left for the next run")
         log.info("%s: %s", self.stage_name, self.dossier_id)
         try:
             self.stage()
@@ -57,6 +64,10 @@ class DossierTask(luigi.Task):
             outcome.quarantine(Path(self.archive), self.dossier_id, Path(self.source), self.relative, exc)
             raise
         except Exception as exc:
+            fatal = outcome.fatal_reason(exc)
+            if fatal:
+                log.error("%s: %s: %s, stopping the run", self.stage_name, self.dossier_id, fatal)
+                outcome.request_stop(Path(self.work), fatal)
             log.error("%s: %s failed (%s)", self.stage_name, self.dossier_id, type(exc).__name__)
             log.debug("%s: %s failed", self.stage_name, self.dossier_id, exc_info=True)
             outcome.record_failure(Path(self.work), self.dossier_id, self.stage_name, exc)

@@ -1,0 +1,129 @@
+"""One ``sohoa run``: discover the inbox, let Luigi work, read back what became of every dossier.
+
+``luigi.build`` returns True even when tasks failed, so the exit code is decided here from the
+outcome files each dossier leaves (record, quarantine reason, failure note), never from Luigi.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pipeline import outcome, paths, report
+from pipeline.outcome import Outcome
+from pipeline.records import VN_TZ
+from sohoa.errors import ArchiveError, ExitCode, SohoaError
+
+log = logging.getLogger("sohoa")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``sohoa run`` was asked to do."""
+
+    inbox: Path
+    archive: Path
+    work: Path
+    workers: int = 1
+    scheduler_url: str | None = None
+    config: str = ""
+    verbose: bool = False
+
+
+def check_archive_writable(archive: Path) -> None:
+    """Fail early, before any work, when the archive cannot be written."""
+    try:
+        archive.mkdir(parents=True, exist_ok=True)
+        probe = archive / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ArchiveError(f"the archive folder {archive} is not writable ({exc.strerror})",
+                           message_vi="Không ghi được vào thư mục lưu trữ.") from exc
+
+
+def configure_luigi(*, scaled_out: bool) -> None:
+    """Luigi keeps its hands off our logging, polls often, and (scaled out) waits for other workers."""
+    import luigi.configuration
+
+    config = luigi.configuration.get_config()
+    for section in ("core", "worker"):
+        if not config.has_section(section):
+            config.add_section(section)
+    config.set("core", "no_configure_logging", "true")
+    config.set("core", "autoload_range", "false")
+    # Chains of short tasks: poll the scheduler often instead of Luigi's 1 s default sleep.
+    config.set("worker", "wait_interval", "0.1")
+    config.set("worker", "wait_jitter", "0.1")
+    # With a central scheduler, stay until tasks that other workers hold are done, so the
+    # outcome read back afterwards is final.
+    config.set("worker", "keep_alive", "true" if scaled_out else "false")
+
+
+def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing)
+    from pipeline.settings import settings
+    from scanners.discover import discover
+    from sohoa import logs
+    from sohoa.tools import tesseract
+
+    check_archive_writable(opts.archive)
+    stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
+    logs.setup(verbose=opts.verbose, log_file=opts.archive / "logs" / f"run-{stamp}.jsonl")
+    site = settings(opts.config)
+    tesseract.require_languages(site.ocr.languages)
+    if not opts.inbox.is_dir():
+        raise SohoaError(f"the inbox {opts.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
+    paths.stop_file(opts.work).unlink(missing_ok=True)
+    dossiers, growing = discover(opts.inbox, settle_seconds=site.settle_seconds)
+    log.info("found %d dossiers in the inbox (%d still being written)", len(dossiers), len(growing))
+    return site, dossiers, growing
+
+
+def _build(opts: RunOptions, dossiers: list) -> bool:
+    """Run the Luigi batch with a progress line; return whether scheduling succeeded."""
+    import luigi
+
+    from pipeline.progress import ProgressReporter
+    from pipeline.tasks import RunBatch
+
+    batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape) for d in dossiers],
+                     work=str(opts.work), archive=str(opts.archive), config=opts.config)
+    scheduler = {"scheduler_url": opts.scheduler_url} if opts.scheduler_url else {"local_scheduler": True}
+    configure_luigi(scaled_out=bool(opts.scheduler_url))
+    progress = ProgressReporter(opts.archive, opts.work, [d.dossier_id for d in dossiers])
+    progress.start()
+    try:
+        result = luigi.build([batch], workers=opts.workers, detailed_summary=True, **scheduler)
+    finally:
+        progress.stop()
+    return result.scheduling_succeeded
+
+
+def _finish(opts: RunOptions, outcomes: list[Outcome], growing: list[Path], scheduled: bool) -> ExitCode:
+    print(report.summary_vi(outcomes, growing=len(growing)))
+    try:
+        print(f"Báo cáo: {report.write_run_report(opts.archive, outcomes, growing=len(growing))}")
+    except OSError as exc:
+        log.error("the run report could not be written (%s)", exc.strerror)
+    stopped = outcome.stop_requested(opts.work)
+    if stopped:
+        raise SohoaError(f"the run stopped early: {stopped.replace('_', ' ')}; finished dossiers are intact, "
+                         "the others will be taken by the next run", reason=stopped,
+                         message_vi=outcome.FATAL_VI.get(stopped, "Lần chạy đã dừng."))
+    if outcomes and all(o.status == "pending" for o in outcomes) and not scheduled:
+        raise SohoaError("the scheduler could not run the batch", message_vi="Không chạy được bộ lập lịch.")
+    return ExitCode.OK if all(o.status == "archived" for o in outcomes) else ExitCode.INCOMPLETE
+
+
+def run_inbox(opts: RunOptions) -> ExitCode:
+    """Process every dossier of the inbox into the archive and return the exit code."""
+    started = time.time()
+    _, dossiers, growing = _prepare(opts)
+    scheduled = _build(opts, dossiers)
+    outcomes = [outcome.outcome_of(opts.archive, opts.work, d.dossier_id, d.relative, since=started)
+                for d in dossiers]
+    return _finish(opts, outcomes, growing, scheduled)
