@@ -17,6 +17,7 @@ from pipeline import outcome, paths, report
 from pipeline.outcome import Outcome
 from pipeline.records import VN_TZ
 from sohoa.errors import ArchiveError, ExitCode, SohoaError
+from sohoa.files import remove_stale_temps
 
 log = logging.getLogger("sohoa")
 
@@ -64,6 +65,13 @@ def configure_luigi(*, scaled_out: bool) -> None:
     config.set("worker", "keep_alive", "true" if scaled_out else "false")
 
 
+def _sweep(archive: Path) -> None:
+    """Remove what killed runs left half-written in the archive (never a live process's work)."""
+    removed = sum(remove_stale_temps(archive / sub) for sub in ("packages", "records", "quarantine", "."))
+    if removed:
+        log.info("removed %d temporary entries left by an interrupted run", removed)
+
+
 def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing)
     from pipeline.settings import settings
     from scanners.discover import discover
@@ -78,6 +86,7 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing)
     if not opts.inbox.is_dir():
         raise SohoaError(f"the inbox {opts.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
     paths.stop_file(opts.work).unlink(missing_ok=True)
+    _sweep(opts.archive)
     dossiers, growing = discover(opts.inbox, settle_seconds=site.settle_seconds)
     log.info("found %d dossiers in the inbox (%d still being written)", len(dossiers), len(growing))
     return site, dossiers, growing

@@ -18,7 +18,7 @@ from pipeline import outcome, paths, records
 from pipeline.settings import settings, signer_for, templates
 from scanners.model import Dossier
 from sohoa.errors import InputFileError
-from sohoa.files import atomic_dir, write_text_atomic
+from sohoa.files import atomic_dir, remove_stale_temps, write_text_atomic
 
 log = logging.getLogger("sohoa.pipeline")
 
@@ -57,6 +57,7 @@ class DossierTask(luigi.Task):
         if stopped:
             raise RunStopped(f"the run was stopped ({stopped}); dossier left for the next run")
         log.info("%s: %s", self.stage_name, self.dossier_id)
+        remove_stale_temps(paths.dossier_dir(Path(self.work), self.dossier_id))
         try:
             self.stage()
         except InputFileError as exc:

@@ -60,7 +60,7 @@ def _check_kind(path: Path, shape: str) -> str:
 def _dpi_of(im: Image.Image) -> tuple[float, bool]:
     dpi = im.info.get("dpi")
     if dpi and float(dpi[0]) > 1:
-        return float(dpi[0]), True
+        return round(float(dpi[0]), 1), True  # PNG stores pixels per metre: 150 dpi reads 150.0124
     return DEFAULT_DPI, False
 
 
@@ -140,6 +140,29 @@ def _single_image(page: pikepdf.Page) -> pikepdf.PdfImage | None:
     return image
 
 
+def _is_javascript(action: object) -> bool:
+    return isinstance(action, pikepdf.Dictionary) and action.get("/S") == pikepdf.Name.JavaScript
+
+
+def active_content(pdf: pikepdf.Pdf) -> str | None:
+    """What makes a PDF more than scanned pages: ``javascript`` or ``attachments`` (else None)."""
+    root = pdf.Root
+    names = root.get("/Names", pikepdf.Dictionary())
+    if "/JavaScript" in names or _is_javascript(root.get("/OpenAction")) or "/AA" in root:
+        return "javascript"
+    if "/EmbeddedFiles" in names:
+        return "attachments"
+    for page in pdf.pages:
+        if "/AA" in page.obj:
+            return "javascript"
+        for annot in page.obj.get("/Annots", pikepdf.Array()):
+            if annot.get("/Subtype") == pikepdf.Name.FileAttachment:
+                return "attachments"
+            if _is_javascript(annot.get("/A")):
+                return "javascript"
+    return None
+
+
 def _pdf_pages(path: Path, dest: Path) -> list[SourcePage]:
     try:
         pdf = pikepdf.open(path)
@@ -154,6 +177,11 @@ def _pdf_pages(path: Path, dest: Path) -> list[SourcePage]:
         if len(pdf.pages) > MAX_PAGES:
             raise InputFileError("too many pages in one file", reason="too_many_pages",
                                  message_vi="Tệp có quá nhiều trang.")
+        active = active_content(pdf)
+        if active:
+            raise UnsupportedInputError(
+                f"the PDF carries {active}, which scanner output never does", reason=f"pdf_{active}",
+                message_vi="Tệp PDF có mã JavaScript hoặc tệp đính kèm, không phải bản quét: cần kiểm tra.")
         return [_pdf_page(path, page, index, dest) for index, page in enumerate(pdf.pages, start=1)]
 
 

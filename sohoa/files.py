@@ -7,11 +7,68 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 _CHUNK = 1 << 20
+
+
+_HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[^.]*\.(?:tmp|old)$")
+
+
+def temp_prefix(name: str) -> str:
+    """Prefix for a temporary file or folder beside ``name``: hidden, and naming its owner.
+
+    The owner (host and process id) lets a later run tell a leftover of a killed process from
+    the work in progress of a live one, even when several machines share the archive.
+    """
+    return f".{name}.{_HOST}.{os.getpid()}."
+
+
+def temp_dir_beside(target: Path) -> Path:
+    """A new empty temporary folder in ``target``'s folder (rename it onto ``target`` when done)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stale_temps(folder: Path, *, foreign_after: float = 24 * 3600) -> list[Path]:
+    """Temporaries in ``folder`` left by dead processes of this host, or by other hosts long ago."""
+    stale = []
+    for entry in folder.iterdir() if folder.is_dir() else []:
+        match = _TEMP.match(entry.name)
+        if not match:
+            continue
+        if match["host"] == _HOST:
+            if not _alive(int(match["pid"])):
+                stale.append(entry)
+        elif time.time() - entry.lstat().st_mtime > foreign_after:
+            stale.append(entry)
+    return stale
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete :func:`stale_temps` of ``folder``; return how many were removed."""
+    stale = stale_temps(folder)
+    for entry in stale:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    return len(stale)
 
 
 def sha256_file(path: Path) -> str:
@@ -35,7 +92,7 @@ def atomic_write(path: Path, mode: str = "wb") -> Iterator[object]:
     A crash leaves the old file (or none), never a half-written one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
             yield fh
@@ -61,12 +118,11 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     Luigi's directory targets are not atomic (luigi#1519): this is how a stage writes a folder.
     An existing ``path`` is replaced only after the new folder is complete.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    tmp = temp_dir_beside(path)
     try:
         yield tmp
         if path.exists():
-            old = path.with_name(f".{path.name}.old")
+            old = path.with_name(f"{temp_prefix(path.name)}x.old")
             shutil.rmtree(old, ignore_errors=True)
             os.replace(path, old)
             os.replace(tmp, path)

@@ -150,3 +150,102 @@ def test_decompression_bomb_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as info:
         read_pages(_dossier(bomb, "image"), tmp_path)
     assert info.value.reason == "image_too_large"
+
+
+def _pdf_with(tmp_path: Path, text_page: Image.Image, name: str, extra) -> Path:  # noqa: ANN001
+    plain = tmp_path / "plain.pdf"
+    text_page.save(plain, resolution=200)
+    target = tmp_path / name
+    with pikepdf.open(plain) as pdf:
+        extra(pdf)
+        pdf.save(target)
+    return target
+
+
+def test_pdf_with_javascript_is_refused(tmp_path: Path, text_page: Image.Image) -> None:
+    def add_js(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+
+    with pytest.raises(UnsupportedInputError) as info:
+        read_pages(_dossier(_pdf_with(tmp_path, text_page, "js.pdf", add_js), "pdf"), tmp_path)
+    assert info.value.reason == "pdf_javascript"
+
+
+def test_pdf_with_attachment_is_refused(tmp_path: Path, text_page: Image.Image) -> None:
+    def attach(pdf: pikepdf.Pdf) -> None:
+        pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ not really")
+
+    with pytest.raises(UnsupportedInputError) as info:
+        read_pages(_dossier(_pdf_with(tmp_path, text_page, "att.pdf", attach), "pdf"), tmp_path)
+    assert info.value.reason == "pdf_attachments"
+
+
+def test_damaged_pdf_is_a_corrupt_pdf(tmp_path: Path, text_page: Image.Image) -> None:
+    good = tmp_path / "good.pdf"
+    text_page.save(good, resolution=200)
+    bad = tmp_path / "bad.pdf"
+    data = good.read_bytes()
+    bad.write_bytes(data[:200] + b"\x00garbage\x00" * 50)
+    with pytest.raises(InputFileError) as info:
+        read_pages(_dossier(bad, "pdf"), tmp_path)
+    assert info.value.reason == "corrupt_pdf"
+
+
+def test_cmyk_16_bit_and_mixed_dpi_pages_are_normalised(tmp_path: Path, text_page: Image.Image) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    text_page.convert("CMYK").save(folder / "p1.jpg", dpi=(300, 300))
+    import numpy as np
+
+    sixteen = Image.fromarray((np.asarray(text_page.convert("L"), dtype=np.uint16) * 257))
+    sixteen.save(folder / "p2.png", dpi=(150, 150))
+    out = tmp_path / "out"
+    out.mkdir()
+    pages = read_pages(_dossier(folder, "folder"), out)
+    assert [p.dpi for p in pages] == [300, 150]
+    assert [p.mode for p in pages] == ["CMYK", "I;16"]
+    for page in pages:
+        with Image.open(page.path) as im:
+            assert im.mode in {"RGB", "L"}
+
+
+@pytest.mark.parametrize("name", ["Hồ sơ số 1 (bản sao).tif", "-rf.tif", "a\nb.tif", "x..%2F..%2Fetc.tif",
+                                  "x;rm -rf ~.tif"])
+def test_odd_file_names_are_read_safely(tmp_path: Path, text_page: Image.Image, name: str) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    text_page.save(inbox / name, format="TIFF", dpi=(200, 200))
+    (dossier,) = discover(inbox)[0]
+    assert dossier.relative == name
+    assert "/" not in dossier.dossier_id and dossier.dossier_id.isascii() and not dossier.dossier_id.startswith(".")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert len(read_pages(dossier, out)) == 1
+
+
+def test_2000_page_pdf_is_streamed_not_held_in_memory(tmp_path: Path, text_page: Image.Image) -> None:
+    one = tmp_path / "one.pdf"
+    text_page.convert("L").resize((827, 1169)).save(one, resolution=100)
+    big = tmp_path / "big.pdf"
+    with pikepdf.open(one) as src, pikepdf.new() as pdf:
+        for _ in range(2000):
+            pdf.pages.append(src.pages[0])
+        pdf.save(big)
+    # VmHWM (the peak resident set of this process image); ru_maxrss would carry over the
+    # forking pytest process's own peak across exec.
+    script = (
+        "import re, sys; from pathlib import Path; sys.path.insert(0, sys.argv[3]);"
+        "from scanners.model import Dossier; from scanners.read import read_pages;"
+        "pages = read_pages(Dossier('big', Path(sys.argv[1]), 'big.pdf', 'pdf'), Path(sys.argv[2]));"
+        "hwm = re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1);"
+        "print(len(pages), hwm)")
+    out = tmp_path / "pages"
+    out.mkdir()
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", script, str(big), str(out), str(Path(__file__).parents[1])],
+                            capture_output=True, text=True, check=True, timeout=600)
+    count, max_rss_kib = (int(v) for v in result.stdout.split())
+    assert count == 2000 and len(list(out.iterdir())) == 2000
+    assert max_rss_kib < 400 * 1024, f"peak memory {max_rss_kib // 1024} MiB for a 2000-page PDF"

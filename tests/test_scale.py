@@ -1,0 +1,131 @@
+"""Operations: two workers against a real luigid, resuming after kill -9, stopping on a full disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from sohoa.errors import ExitCode
+
+BIN = Path(sys.executable).parent
+DOSSIERS = ["khai_sinh-pdf.pdf", "ket_hon-tiff.tif", "ct01-pdf.pdf", "quyet_dinh-tiff.tif"]
+
+
+def _inbox(base: Path, names: list[str] = DOSSIERS) -> Path:
+    inbox = base / "inbox"
+    inbox.mkdir()
+    for name in names:
+        src = SAMPLES / "inbox" / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, inbox / name)
+    return inbox
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _sohoa(*args: str) -> list[str]:
+    return [str(BIN / "sohoa"), *args]
+
+
+def _ingest_counts(archive: Path) -> Counter:
+    """How many times each dossier's intake stage ran, from the JSON-lines run logs."""
+    counts: Counter = Counter()
+    for log in (archive / "logs").glob("*.jsonl"):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            message = json.loads(line)["message"]
+            if message.startswith("ingest: "):
+                counts[message.split(": ", 1)[1]] += 1
+    return counts
+
+
+@pytest.fixture
+def luigid(tmp_path: Path):
+    port = _free_port()
+    (tmp_path / "luigid-log").mkdir()
+    proc = subprocess.Popen([str(BIN / "luigid"), "--address", "127.0.0.1", "--port", str(port),
+                             "--logdir", str(tmp_path / "luigid-log"), "--state-path", str(tmp_path / "state.pickle")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("luigid did not start listening on 127.0.0.1")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_two_workers_on_a_central_luigid_process_each_dossier_exactly_once(tmp_path: Path, luigid: str) -> None:
+    inbox, archive = _inbox(tmp_path), tmp_path / "archive"
+    command = _sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--scheduler-url", luigid)
+    workers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+               for _ in range(2)]
+    outputs = [w.communicate(timeout=600)[0] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    counts = _ingest_counts(archive)
+    assert len(counts) == len(DOSSIERS) and set(counts.values()) == {1}, counts
+    assert len(list((archive / "records").glob("*.json"))) == len(DOSSIERS)
+    assert len(list((archive / "packages").iterdir())) == len(DOSSIERS)
+
+
+def _leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.name.startswith(".") and (p.name.endswith(".tmp") or ".old" in p.name)]
+
+
+def test_kill_9_mid_run_then_rerun_completes_without_duplicates(tmp_path: Path) -> None:
+    inbox, archive = _inbox(tmp_path), tmp_path / "archive"
+    command = _sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2")
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not list((archive / "records").glob("*.json")):
+        time.sleep(0.2)
+    time.sleep(1.0)  # let the other dossiers get mid-stage
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(list((archive / "records").glob("*.json")))
+    assert 1 <= done_before < len(DOSSIERS), "the kill should land mid-batch"
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == ExitCode.OK, rerun.stdout + rerun.stderr
+    assert len(list((archive / "records").glob("*.json"))) == len(DOSSIERS)
+    assert len(list((archive / "packages").iterdir())) == len(DOSSIERS)
+    assert _leftovers(archive / "packages") == [] and _leftovers(archive / "records") == []
+    verify = subprocess.run(_sohoa("verify", str(archive)), capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout
+
+
+def test_full_disk_stops_the_run_cleanly(tmp_path: Path) -> None:
+    inbox = _inbox(tmp_path, ["khai_sinh-pdf.pdf", "ket_hon-pdf.pdf"])
+    archive = tmp_path / "small-disk"
+    archive.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(archive)],
+                             capture_output=True, text=True)
+    assert mounted.returncode == 0, f"cannot mount a small tmpfs (tests run as root): {mounted.stderr}"
+    try:
+        result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive),
+                                       "--work", str(tmp_path / "work")), capture_output=True, text=True, timeout=600)
+        assert result.returncode == ExitCode.CANNOT_RUN, result.stdout + result.stderr
+        assert "disk full" in result.stderr and "Ổ đĩa đã đầy" in result.stderr
+        assert _leftovers(archive) == []
+        for package in (archive / "packages").glob("*") if (archive / "packages").exists() else []:
+            assert (package / "METS.xml").exists()  # any package present is complete
+    finally:
+        subprocess.run(["umount", str(archive)], check=True)
