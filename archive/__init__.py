@@ -15,7 +15,7 @@ from __future__ import annotations
 from archive.catalog import Catalog
 from archive.fixity import check_fixity
 from archive.model import DossierMetadata, PremisEvent
-from archive.package import build_package, package_dir, package_id
+from archive.package import build_package, package_dir, package_id, package_versions
 from archive.retention import RetentionInfo, RetentionRule, RetentionSchedule, load_schedule, retention_for
 
 __all__ = [
@@ -30,5 +30,6 @@ __all__ = [
     "load_schedule",
     "package_dir",
     "package_id",
+    "package_versions",
     "retention_for",
 ]

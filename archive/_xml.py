@@ -20,6 +20,10 @@ PREMIS_NS = "http://www.loc.gov/premis/v3"
 FILE_MODE = 0o640
 """Archive files: not world-readable (dossiers hold personal data)."""
 DIR_MODE = 0o750
+SEALED_FILE_MODE = 0o440
+"""A published package's files: read-only, written once."""
+SEALED_DIR_MODE = 0o550
+"""A published package's folders: no file can be added, renamed or removed without unsealing."""
 
 
 def qname(ns: str, tag: str) -> str:
@@ -87,6 +91,35 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def seal_tree(root: Path) -> None:
+    """Make a package read-only: files 0440, folders 0550 (deepest first)."""
+    for folder, dirs, files in os.walk(root, topdown=False):
+        for name in files:
+            os.chmod(os.path.join(folder, name), SEALED_FILE_MODE)
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), SEALED_DIR_MODE)
+    root.chmod(SEALED_DIR_MODE)
+
+
+def unseal_dirs(root: Path) -> None:
+    """Let the owner change a package's folders again (disposal, restore, clean-up); files stay read-only."""
+    if not root.is_dir():
+        return
+    root.chmod(DIR_MODE)
+    for folder, dirs, _files in os.walk(root):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), DIR_MODE)
+
+
+def remove_tree(root: Path) -> None:
+    """Delete a (possibly sealed) folder; missing is fine."""
+    import shutil
+
+    if root.is_dir() and not root.is_symlink():
+        unseal_dirs(root)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def parse(path: Path) -> etree._ElementTree:

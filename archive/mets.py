@@ -50,6 +50,7 @@ class MetsHeader:
         software: Creating software name.
         version: Creating software version.
         archivist: Agency code of the archive (mã cơ quan lưu trữ).
+        previous: OBJID of the package version this one replaces (a re-ingest), or None.
     """
 
     objid: str
@@ -58,6 +59,7 @@ class MetsHeader:
     software: str
     version: str
     archivist: str
+    previous: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,16 @@ def _root_element(head: MetsHeader) -> etree._Element:
         "PROFILE": PROFILE, qname(XSI_NS, "schemaLocation"): _SCHEMA_LOCATION,
     })
     hdr = sub(root, _m("metsHdr"), attrib={
-        "CREATEDATE": head.created, "LASTMODDATE": head.created, "RECORDSTATUS": "NEW",
-        _c("OAISPACKAGETYPE"): "AIP",
+        "CREATEDATE": head.created, "LASTMODDATE": head.created,
+        "RECORDSTATUS": "REPLACEMENT" if head.previous else "NEW", _c("OAISPACKAGETYPE"): "AIP",
     })
     creator = sub(hdr, _m("agent"), attrib={"ROLE": "CREATOR", "TYPE": "OTHER", "OTHERTYPE": "SOFTWARE"})
     sub(creator, _m("name"), head.software)
     sub(creator, _m("note"), head.version, {_c("NOTETYPE"): "SOFTWARE VERSION"})
     archivist = sub(hdr, _m("agent"), attrib={"ROLE": "ARCHIVIST", "TYPE": "ORGANIZATION"})
     sub(archivist, _m("name"), head.archivist)
+    if head.previous:
+        sub(hdr, _m("altRecordID"), head.previous, {"TYPE": "PREVIOUSVERSION"})
     return root
 
 

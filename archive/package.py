@@ -14,7 +14,10 @@ Layout under ``<archive_root>/packages/<OBJID with ':' → '_'>/``::
     representations/rep1/metadata/other/<key>   extra files (OCR text, fields JSON) under their key
 
 The package is written into a hidden temporary folder beside its final place, every file and
-folder is fsynced, then the folder is renamed into place: a crash leaves no half-written package.
+folder is fsynced and made read-only, then the folder is renamed into place: a crash leaves no
+half-written package. A package is never overwritten: a re-ingest with other content becomes a
+new version, ``packages/<OBJID of version n>/``, whose METS names the version it replaces; the
+catalog points at the current one.
 """
 
 from __future__ import annotations
@@ -22,15 +25,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace as dc_replace
+from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 import sohoa
-from archive._xml import DIR_MODE, copy_file, fsync_dir, make_dirs, write_bytes
+from archive._xml import DIR_MODE, copy_file, fsync_dir, make_dirs, remove_tree, seal_tree, write_bytes
 from archive.ead import document_ead, dossier_ead
 from archive.fixity import check_fixity, listed_files
 from archive.formats import format_of
@@ -38,7 +40,7 @@ from archive.mets import MetsHeader, RepContent, RootContent, rep_mets, root_met
 from archive.model import DossierMetadata, PremisEvent, iso_vn, now_vn
 from archive.premis import PackagedFile, premis_document
 from sohoa.errors import ArchiveError
-from sohoa.files import sha256_file
+from sohoa.files import sha256_file, temp_dir_beside
 
 NAMESPACE = uuid.UUID("6b1f3c1e-0b7a-5d2e-9c58-5f0d2a4b7e91")
 """uuid5 namespace of sohoa package identifiers; never change it (re-runs must find their folder)."""
@@ -50,24 +52,48 @@ _SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _KEY_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
 
 
-def package_id(meta: DossierMetadata) -> str:
-    """The package OBJID: ``urn:uuid:`` + uuid5 of agency and dossier code (stable across runs)."""
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{meta.agency_code}/{meta.dossier_code}')}"
+def package_id(meta: DossierMetadata, version: int = 1) -> str:
+    """The OBJID of one version of a dossier's package (stable across runs).
+
+    ``urn:uuid:`` + uuid5 of agency and dossier code; version 2 and later add ``/v<n>`` to the name,
+    so every version is a package of its own (TT 05/2025: folder = OBJID) and none is overwritten.
+    """
+    name = f"{meta.agency_code}/{meta.dossier_code}" + (f"/v{version}" if version > 1 else "")
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, name)}"
+
+
+def package_versions(archive_root: Path, meta: DossierMetadata) -> list[Path]:
+    """The published versions of a dossier's package, oldest first (empty when none)."""
+    found = []
+    for version in range(1, 10_000):
+        folder = _version_dir(archive_root, meta, version)
+        if not folder.is_dir():
+            break
+        found.append(folder)
+    return found
 
 
 def package_dir(archive_root: Path, meta: DossierMetadata) -> Path:
-    """Where the package of ``meta`` lives: ``<archive_root>/packages/<OBJID, ':' → '_'>``."""
-    return archive_root / "packages" / package_id(meta).replace(":", "_")
+    """The current package of ``meta`` (its latest version), or where version 1 will go."""
+    versions = package_versions(archive_root, meta)
+    return versions[-1] if versions else _version_dir(archive_root, meta, 1)
+
+
+def _version_dir(archive_root: Path, meta: DossierMetadata, version: int) -> Path:
+    """``<archive_root>/packages/<OBJID of the version, ':' → '_'>``."""
+    return archive_root / "packages" / package_id(meta, version).replace(":", "_")
 
 
 def build_package(*, archive_root: Path, meta: DossierMetadata, documents: Sequence[Path],
                   extra_files: Mapping[str, Path], events: Sequence[PremisEvent],
-                  replace: bool = False) -> Path:
+                  new_version: bool = False, replace: bool | None = None) -> Path:
     """Build the AIP_hoso of one dossier and return its folder.
 
-    Re-running with the same documents, extra files and metadata returns the existing folder
-    untouched (events and timestamps do not count as content). A package that exists with
-    different content, or that fails its fixity check, is replaced only when ``replace`` is set.
+    Packages are written once and sealed read-only. Re-running with the same documents, extra
+    files and metadata returns the current package untouched (events and timestamps do not count
+    as content). When the content differs (a re-ingest), or the current package fails its fixity
+    check, a new version is written beside it — with its own OBJID, ``RECORDSTATUS="REPLACEMENT"``
+    and an ``altRecordID`` naming the version it replaces — only if ``new_version`` is set.
 
     Args:
         archive_root: The archive folder; packages go under ``packages/``.
@@ -76,31 +102,55 @@ def build_package(*, archive_root: Path, meta: DossierMetadata, documents: Seque
         extra_files: Package-relative key (``ocr/text.txt``) → file, stored under
             ``representations/rep1/metadata/other/<key>``.
         events: PREMIS events; an ``information package creation`` event is added if missing.
-        replace: Replace an existing package whose content differs.
+        new_version: Write a new version when the content differs from the current package.
+        replace: Old name of ``new_version`` (nothing is ever overwritten any more).
 
     Returns:
-        The package folder.
+        The folder of the current package.
 
     Raises:
-        ArchiveError: An input is missing or invalid, the package exists with different content,
-            or the archive cannot be written.
+        ArchiveError: An input is missing or invalid, the package exists with different content
+            and ``new_version`` is not set, or the archive cannot be written.
     """
     _check_inputs(documents, extra_files)
-    target = package_dir(archive_root, meta)
+    allow_new = bool(new_version or replace)
+    for _attempt in range(3):  # another worker may publish the same version meanwhile
+        versions = package_versions(archive_root, meta)
+        current = versions[-1] if versions else None
+        number = len(versions) + 1
+        previous = package_id(meta, len(versions)) if current else None
+        job = _Job(meta, package_id(meta, number), documents, extra_files, events, previous)
+        published = _stage_and_publish(archive_root, job, _version_dir(archive_root, meta, number),
+                                       current, allow_new)
+        if published is not None:
+            return published
+    raise ArchiveError("could not publish a new package version (concurrent writers)",
+                       reason="package_conflict", message_vi="Không ghi được phiên bản gói mới.")
+
+
+def _stage_and_publish(archive_root: Path, job: _Job, target: Path, current: Path | None,
+                       allow_new: bool) -> Path | None:
+    """Stage the package; return the published (or identical current) folder, None on a lost race."""
     try:
         make_dirs(target.parent)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        staging = temp_dir_beside(target)
     except OSError as exc:
         raise _write_error(exc) from exc
     try:
         staging.chmod(DIR_MODE)
-        _write_package(staging, _Job(meta, package_id(meta), documents, extra_files, events))
+        _write_package(staging, job)
+        if current is not None and _same_content(current, staging):
+            return current
+        if current is not None and not allow_new:
+            raise ArchiveError("package exists with different content", reason="package_conflict",
+                               message_vi="Gói lưu trữ đã có với nội dung khác.")
         _sync_tree(staging)
-        return _publish(staging, target, replace=replace)
+        seal_tree(staging)
+        return _publish(staging, target)
     except OSError as exc:
         raise _write_error(exc) from exc
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
 
 
 @dataclass(frozen=True)
@@ -112,6 +162,7 @@ class _Job:
     documents: Sequence[Path]
     extra_files: Mapping[str, Path]
     events: Sequence[PremisEvent]
+    previous: str | None = None
 
 
 def _write_error(exc: OSError) -> ArchiveError:
@@ -134,7 +185,7 @@ def _write_package(root: Path, job: _Job) -> None:
     """Write every file of the package into ``root``."""
     created = iso_vn(now_vn())
     head = MetsHeader(job.objid, job.meta.title, created, SOFTWARE, sohoa.__version__,
-                      job.meta.agency_code)
+                      job.meta.agency_code, job.previous)
     data = [_copy_in(root, f"{REP_BASE}data/{job.meta.dossier_code}.{n}.pdf", src, f"document {n}")
             for n, src in enumerate(job.documents, start=1)]
     other = [_copy_in(root, f"{REP_BASE}metadata/other/{key}", src, "an extra file")
@@ -161,7 +212,7 @@ def _write_representation(root: Path, job: _Job, head: MetsHeader, data: list[Pa
     premis = _put(root, f"{REP_BASE}metadata/preservation/PREMIS_{REP}.xml",
                   premis_document(data + other, events, originator=_agent()))
     content = RepContent(data=data, descriptive=eads, preservation=[premis], other=other)
-    return _put(root, f"{REP_BASE}METS.xml", rep_mets(dc_replace(head, objid=REP), content, base=REP_BASE))
+    return _put(root, f"{REP_BASE}METS.xml", rep_mets(dc_replace(head, objid=REP, previous=None), content, base=REP_BASE))
 
 
 def _agent() -> str:
@@ -218,26 +269,16 @@ def _sync_tree(root: Path) -> None:
         fsync_dir(Path(folder))
 
 
-def _publish(staging: Path, target: Path, *, replace: bool) -> Path:
-    """Move the staged package into place, unless an identical one is already there."""
+def _publish(staging: Path, target: Path) -> Path | None:
+    """Rename the sealed staging folder to ``target``; None when ``target`` appeared meanwhile."""
     if target.exists():
-        if _same_content(target, staging):
-            return target
-        if not replace:
-            raise ArchiveError("package exists with different content", reason="package_conflict",
-                               message_vi="Gói lưu trữ đã có với nội dung khác.")
-        old = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
-        os.replace(target, old)
-        os.replace(staging, target)
-        fsync_dir(target.parent)
-        shutil.rmtree(old, ignore_errors=True)
-        return target
+        return None
     try:
         os.replace(staging, target)
     except OSError:
-        if not target.exists():
-            raise
-        return _publish(staging, target, replace=replace)  # another worker published it meanwhile
+        if target.exists():
+            return None
+        raise
     fsync_dir(target.parent)
     return target
 
@@ -245,7 +286,8 @@ def _publish(staging: Path, target: Path, *, replace: bool) -> Path:
 def _same_content(existing: Path, staged: Path) -> bool:
     """True when ``existing`` is intact and holds the same files as ``staged``.
 
-    METS and PREMIS files are left out of the comparison: they carry creation times.
+    METS and PREMIS files carry creation times and the documentation names the OBJID: they are
+    left out of the comparison.
     """
     if check_fixity(existing):
         return False
@@ -256,4 +298,5 @@ def _content(package: Path) -> set[tuple[str, str | None]]:
     """The (path, SHA-256) pairs of a package's non-volatile files, as its METS records them."""
     entries, _problems = listed_files(package)
     return {(e.path, e.sha256) for e in entries
-            if not (e.path.endswith("METS.xml") or Path(e.path).name.startswith("PREMIS"))}
+            if not (e.path.endswith("METS.xml") or Path(e.path).name.startswith("PREMIS")
+                    or e.path.startswith("documentation/"))}

@@ -10,6 +10,7 @@ a dossier on the "Xem xét hủy" list for the appraisal council.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -72,7 +73,8 @@ class RetentionInfo:
         years: Period in years; None for vĩnh viễn.
         basis: Legal basis text from the schedule.
         confirmed: False when the period is provisional.
-        review_year: Year the dossier reaches the disposal review; None for vĩnh viễn.
+        review_year: Year the retention runs out (end year + years); None for vĩnh viễn.
+        end_year: Year the matter ended (năm công việc kết thúc), when known.
     """
 
     maintenance: str
@@ -80,6 +82,16 @@ class RetentionInfo:
     basis: str
     confirmed: bool
     review_year: int | None
+    end_year: int | None = None
+
+    @property
+    def expires_on(self) -> date | None:
+        """Last day of the retention term: 31/12 of the review year (None for vĩnh viễn).
+
+        The term counts whole years from the year the matter ended (TT 10/2022/TT-BNV): a 10-year
+        dossier whose matter ended in 2014 is kept to 31/12/2024 and is due from 01/01/2025.
+        """
+        return date(self.review_year, 12, 31) if self.review_year is not None else None
 
 
 def load_schedule(path: Path = DEFAULT_SCHEDULE) -> RetentionSchedule:
@@ -110,4 +122,4 @@ def retention_for(schedule: RetentionSchedule, form_type: str, end_year: int) ->
     """
     rule = schedule.rules.get(form_type) or schedule.rules[FALLBACK_CATEGORY]
     review = end_year + rule.years if rule.years is not None else None
-    return RetentionInfo(rule.maintenance, rule.years, rule.basis, rule.confirmed, review)
+    return RetentionInfo(rule.maintenance, rule.years, rule.basis, rule.confirmed, review, end_year)

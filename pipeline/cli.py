@@ -50,7 +50,7 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # Modules that add subcommands: each defines COMMANDS = {name: (help, add_arguments, function, example)}.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("pipeline.cli_archive",)
 
 
 def _commands() -> dict[str, tuple[str, object, object, str]]:

@@ -89,12 +89,16 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
         start_date=today, end_date=today, agency_code=settings.archive.agency_code,
         fonds_code=settings.archive.fonds_code, maintenance=retention.maintenance,
         retention_years=retention.years)
+    events = _events(work, dossier.dossier_id, sign_info)
+    # Packages are written once: a re-ingest with other content becomes a new version beside the old one.
     package = build_package(archive_root=archive, meta=meta, documents=[f("signed.pdf")],
                             extra_files={"ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
                                          "fields/fields.json": f("fields.json")},
-                            events=_events(work, dossier.dossier_id, sign_info), replace=True)
+                            events=events, new_version=True)
     pdf = sorted((package / "representations" / "rep1" / "data").glob("*.pdf"))[0]
     record = build_record(dossier, work, archive, package, pdf)
     with Catalog(archive / "catalog.sqlite") as catalog:
-        catalog.upsert_dossier(record, retention=retention)
+        catalog.upsert_dossier(record, retention=retention)  # also registers the package version
+        for event in events:
+            catalog.add_event(dossier.dossier_id, event)
     return record

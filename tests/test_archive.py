@@ -23,9 +23,13 @@ from archive import (
     check_fixity,
     load_schedule,
     package_dir,
+    package_id,
+    package_versions,
     retention_for,
 )
+from archive._xml import unseal_dirs
 from archive.model import VN_TZ
+from archive.search import fold, snippet
 from sohoa.errors import ArchiveError, ConfigError
 
 EARK_VALIDATE = Path(__file__).resolve().parents[2] / "shared/tools/eark-validate"
@@ -96,7 +100,7 @@ def test_layout_follows_aip_hoso(package: Path, tmp_path: Path, meta: DossierMet
 
 
 def test_package_is_valid_e_ark(package: Path) -> None:
-    result = subprocess.run([str(EARK_VALIDATE), str(package)], capture_output=True, text=True)
+    result = subprocess.run([str(EARK_VALIDATE), str(package)], check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
@@ -139,12 +143,17 @@ def test_mets_checksums_match_files(package: Path) -> None:
         assert node.get("CHECKSUM") == _sha(package / "representations/rep1" / href)
 
 
+def _flip(path: Path) -> None:
+    """Flip one bit in the middle of a (sealed, read-only) file."""
+    path.chmod(0o640)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
 def test_fixity_clean_then_names_flipped_file(package: Path) -> None:
     assert check_fixity(package) == []
-    pdf = package / f"representations/rep1/data/{CODE}.1.pdf"
-    data = bytearray(pdf.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    pdf.write_bytes(bytes(data))
+    _flip(package / f"representations/rep1/data/{CODE}.1.pdf")
     problems = check_fixity(package)
     assert len(problems) == 1
     assert problems[0].startswith(f"representations/rep1/data/{CODE}.1.pdf:")
@@ -152,6 +161,7 @@ def test_fixity_clean_then_names_flipped_file(package: Path) -> None:
 
 
 def test_fixity_reports_missing_and_unlisted(package: Path) -> None:
+    unseal_dirs(package)
     (package / "representations/rep1/metadata/other/ocr/text.txt").unlink()
     (package / "stray.txt").write_text("x")
     problems = check_fixity(package)
@@ -168,25 +178,33 @@ def test_rebuild_identical_leaves_package_untouched(package: Path, tmp_path: Pat
     assert [p.name for p in package.parent.iterdir()] == [package.name]
 
 
-def test_rebuild_different_raises_unless_replace(package: Path, tmp_path: Path,
-                                                 meta: DossierMetadata, inputs: dict[str, Path]) -> None:
+def test_reingest_makes_a_new_version_never_overwrites(package: Path, tmp_path: Path,
+                                                       meta: DossierMetadata, inputs: dict[str, Path]) -> None:
+    before = {p.relative_to(package).as_posix(): _sha(p) for p in package.rglob("*") if p.is_file()}
     inputs["txt"].write_text("nội dung khác\n", encoding="utf-8")
     with pytest.raises(ArchiveError, match="different content"):
         _build(tmp_path / "archive", meta, inputs)
-    assert check_fixity(package) == []
     assert [p.name for p in package.parent.iterdir()] == [package.name]
-    again = _build(tmp_path / "archive", meta, inputs, replace=True)
-    assert again == package
-    assert (package / "representations/rep1/metadata/other/ocr/text.txt").read_text(
+    second = _build(tmp_path / "archive", meta, inputs, new_version=True)
+    assert second != package and second.name == package_id(meta, 2).replace(":", "_")
+    assert package_versions(tmp_path / "archive", meta) == [package, second]
+    assert package_dir(tmp_path / "archive", meta) == second
+    assert {p.relative_to(package).as_posix(): _sha(p) for p in package.rglob("*") if p.is_file()} == before
+    assert (second / "representations/rep1/metadata/other/ocr/text.txt").read_text(
         encoding="utf-8") == "nội dung khác\n"
-    assert check_fixity(package) == []
-    assert [p.name for p in package.parent.iterdir()] == [package.name]
+    assert check_fixity(package) == [] and check_fixity(second) == []
+    hdr = etree.parse(str(second / "METS.xml")).getroot().find(f"{METS}metsHdr")
+    assert hdr.get("RECORDSTATUS") == "REPLACEMENT"
+    assert hdr.findtext(f"{METS}altRecordID[@TYPE='PREVIOUSVERSION']") == package_id(meta)
+    assert _build(tmp_path / "archive", meta, inputs, replace=True) == second  # same content: no third
+    result = subprocess.run([str(EARK_VALIDATE), str(second)], check=False, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:]
 
 
-def test_package_not_world_readable(package: Path) -> None:
+def test_package_read_only_and_not_world_readable(package: Path) -> None:
     for path in [package, *package.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
-        assert mode == (0o750 if path.is_dir() else 0o640), path
+        assert mode == (0o550 if path.is_dir() else 0o440), path
 
 
 def test_failure_midway_leaves_nothing(tmp_path: Path, meta: DossierMetadata,
@@ -295,3 +313,56 @@ def test_catalog_several_processes(tmp_path: Path) -> None:
         assert proc.exitcode == 0
     with Catalog(db) as catalog:
         assert len(catalog.records()) == 80
+
+
+def test_retention_end_dates_follow_the_table() -> None:
+    schedule = load_schedule()
+    for form, end_year in (("ct01", 2014), ("ho_kinh_doanh", 2001)):
+        rule = schedule.rules[form]
+        info = retention_for(schedule, form, end_year)
+        assert info.expires_on == date(end_year + rule.years, 12, 31)
+        assert info.end_year == end_year
+    assert retention_for(schedule, "khai_sinh", 1990).expires_on is None
+
+
+def test_expired_is_exact_at_the_boundary(tmp_path: Path) -> None:
+    schedule = load_schedule()
+    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+        catalog.upsert_dossier({"dossier_id": "C", "form_type": "ct01"},
+                               retention=retention_for(schedule, "ct01", 2014))
+        catalog.upsert_dossier({"dossier_id": "K", "form_type": "khai_sinh"},
+                               retention=retention_for(schedule, "khai_sinh", 1900))
+        end = date(2014 + schedule.rules["ct01"].years, 12, 31)
+        assert catalog.expired(end) == []
+        assert [r["dossier_id"] for r in catalog.expired(date(end.year + 1, 1, 1))] == ["C"]
+
+
+def test_fold_keeps_offsets_and_drops_marks() -> None:
+    name = "Nguyễn Văn An, Đặng Thị Đào"
+    assert fold(name) == "nguyen van an, dang thi dao"
+    assert len(fold(name)) == len(name)
+    assert snippet("Họ tên: Đặng Thị Đào, sinh 1990", "dang thi dao") == "Họ tên: Đặng Thị Đào, sinh 1990"
+
+
+def test_catalog_registers_versions_and_searches(tmp_path: Path, meta: DossierMetadata,
+                                                 inputs: dict[str, Path]) -> None:
+    root = tmp_path / "archive"
+    first = _build(root, meta, inputs)
+    record = {"dossier_id": CODE, "form_type": "khai_sinh", "package": f"packages/{first.name}",
+              "pages": [{"source_page": 1, "text": "Họ, chữ đệm, tên: Nguyễn Văn An"}],
+              "fields": {"so_cccd": {"value": "001090012345"}}}
+    with Catalog(root / "catalog.sqlite") as catalog:
+        catalog.upsert_dossier(record)
+        inputs["txt"].write_text("khác\n", encoding="utf-8")
+        second = _build(root, meta, inputs, new_version=True)
+        catalog.upsert_dossier({**record, "package": f"packages/{second.name}"})
+        rows = catalog.packages(CODE)
+        assert [(r["version"], r["status"]) for r in rows] == [(1, "superseded"), (2, "current")]
+        assert rows[0]["mets_sha256"] == _sha(first / "METS.xml")
+        assert any(f["path"].endswith(".1.pdf") for f in catalog.package_files(rows[1]["objid"]))
+        hits = catalog.search("nguyen van an")
+        assert [(h["dossier_id"], h["page"]) for h in hits] == [(CODE, 1)]
+        assert "Nguyễn Văn An" in hits[0]["snippet"]
+        assert catalog.search("001090012345")[0]["field"] == "so_cccd"
+        assert catalog.search(CODE)[0]["dossier_id"] == CODE
+        assert catalog.search("Trần") == []

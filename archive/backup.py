@@ -1,0 +1,200 @@
+"""Backup copies of an archive (TT 05/2025 Điều 27: at least two sets, each on independent media,
+records and database backed up and restored together) and restore from a copy.
+
+A backup holds ``packages/``, a consistent copy of ``catalog.sqlite`` (SQLite online backup),
+``records/`` and ``disposals/``. Packages are immutable, so a repeated backup copies only new
+package versions, re-checks those already there, replaces a damaged copy, and removes from the
+copy the files an approved disposal destroyed in the primary. Every copy is verified with the
+same fixity audit ``sohoa fixity`` runs, against the copied catalog.
+
+Restore goes the other way: every primary package that is missing or fails its audit, and a
+missing or corrupt catalog, is brought back from a copy that passes its own audit. A damaged
+package is moved aside to ``.damaged/<time>/`` (evidence for the incident record), never deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive._xml import remove_tree, seal_tree, unseal_dirs
+from archive.audit import AGENT, CATALOG_NAME, audit_archive, check_package, package_folders
+from archive.catalog import Catalog, catalog_ok
+from archive.model import PremisEvent, iso_vn, now_vn
+from sohoa.errors import ArchiveError
+from sohoa.files import temp_dir_beside
+
+SIDE_FOLDERS = ("records", "disposals")
+"""Small folders copied whole beside the packages."""
+
+
+@dataclass
+class CopyReport:
+    """What a backup or a restore did.
+
+    Attributes:
+        copied: Package folders copied (relative paths).
+        problems: ``packages/<name>/<file>: problem`` lines left after the operation.
+    """
+
+    copied: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the result verifies."""
+        return not self.problems
+
+
+def backup_archive(archive_root: Path, dest: Path) -> CopyReport:
+    """Replicate ``archive_root`` to ``dest`` and verify the copy.
+
+    Raises:
+        ArchiveError: The archive has no catalog, or ``dest`` overlaps the archive.
+    """
+    archive_root, dest = archive_root.resolve(), dest.resolve()
+    _check_distinct(archive_root, dest)
+    report = CopyReport()
+    with Catalog(archive_root / CATALOG_NAME) as catalog:
+        _make_private_dir(dest / "packages")
+        tmp = dest / f".{CATALOG_NAME}.tmp"
+        catalog.backup_to(tmp)
+        os.replace(tmp, dest / CATALOG_NAME)
+        with Catalog(dest / CATALOG_NAME, archive_root=dest) as copy_catalog:
+            for folder in package_folders(archive_root):
+                rel = folder.relative_to(archive_root).as_posix()
+                if not _intact(dest, dest / rel, copy_catalog) and _intact(archive_root, folder, catalog):
+                    _copy_package(folder, dest / rel)  # a damaged primary never overwrites a copy
+                    report.copied.append(rel)
+                _apply_disposals(dest / rel, copy_catalog, rel)
+        for name in SIDE_FOLDERS:
+            _sync_folder(archive_root / name, dest / name)
+        report.problems = audit_archive(dest, record=False).lines()
+        catalog.add_archive_event(PremisEvent(
+            "replication", now_vn(), "success" if report.ok else "failure",
+            f"backup copy: {len(report.copied)} package(s) copied, {len(report.problems)} problem(s)", AGENT))
+    return report
+
+
+def restore_archive(archive_root: Path, source: Path) -> CopyReport:
+    """Bring back every missing or damaged package (and a missing or corrupt catalog) from ``source``.
+
+    Raises:
+        ArchiveError: ``source`` has no usable catalog, or overlaps the archive.
+    """
+    archive_root, source = archive_root.resolve(), source.resolve()
+    _check_distinct(archive_root, source)
+    if not catalog_ok(source / CATALOG_NAME):
+        raise ArchiveError("the backup copy has no usable catalog", reason="backup_invalid",
+                           message_vi="Bản sao lưu không có cơ sở dữ liệu danh mục dùng được.")
+    report = CopyReport()
+    aside = archive_root / ".damaged" / iso_vn(now_vn()).replace(":", "")[:17]
+    if not catalog_ok(archive_root / CATALOG_NAME):
+        _move_aside(archive_root / CATALOG_NAME, aside)
+        with Catalog(source / CATALOG_NAME, archive_root=source) as src:
+            src.backup_to(archive_root / CATALOG_NAME)
+        report.copied.append(CATALOG_NAME)
+    with Catalog(archive_root / CATALOG_NAME) as catalog, \
+            Catalog(source / CATALOG_NAME, archive_root=source) as src_catalog:
+        for row in catalog.packages():
+            _restore_one(archive_root, source, row, (catalog, src_catalog), aside, report)
+        for name in SIDE_FOLDERS:
+            _sync_folder(source / name, archive_root / name, missing_only=True)
+        report.problems = audit_archive(archive_root, record=False).lines()
+        catalog.add_archive_event(PremisEvent(
+            "recovery", now_vn(), "success" if report.ok else "failure",
+            f"restore from backup: {len(report.copied)} item(s) restored, {len(report.problems)} problem(s) left",
+            AGENT))
+    return report
+
+
+def _restore_one(archive_root: Path, source: Path, row: dict, catalogs: tuple[Catalog, Catalog],
+                 aside: Path, report: CopyReport) -> None:
+    """Restore one package version if the primary copy is missing or damaged and the backup is intact."""
+    catalog, src_catalog = catalogs
+    primary = archive_root / row["path"]
+    if primary.is_dir() and not check_package(archive_root, primary, catalog).problems:
+        return
+    if not (source / row["path"]).is_dir() or check_package(source, source / row["path"], src_catalog).problems \
+            or check_package(source, source / row["path"], catalog).problems:
+        return  # the backup cannot vouch for it either: left for the audit to report
+    _move_aside(primary, aside)
+    _copy_package(source / row["path"], primary)
+    report.copied.append(row["path"])
+    catalog.add_event(row["dossier_id"], PremisEvent(
+        "recovery", now_vn(), "success", f"package {row['objid']} restored from a verified backup copy", AGENT))
+
+
+def _check_distinct(archive_root: Path, other: Path) -> None:
+    """Refuse a backup folder that is, contains or lies inside the archive."""
+    if other == archive_root or archive_root in other.parents or other in archive_root.parents:
+        raise ArchiveError("the backup folder must be outside the archive folder", reason="backup_overlap",
+                           message_vi="Thư mục sao lưu phải nằm ngoài thư mục lưu trữ.")
+
+
+def _intact(root: Path, folder: Path, catalog: Catalog) -> bool:
+    """True when ``folder`` exists and passes its audit."""
+    return folder.is_dir() and not check_package(root, folder, catalog).problems
+
+
+def _copy_package(src: Path, target: Path) -> None:
+    """Copy a package to ``target`` through a staging folder, sealed read-only; replaces a damaged copy."""
+    _make_private_dir(target.parent)
+    staging = temp_dir_beside(target)
+    try:
+        remove_tree(staging)
+        shutil.copytree(src, staging, copy_function=shutil.copyfile)
+        for folder, _dirs, files in os.walk(staging):
+            for name in files:
+                with open(os.path.join(folder, name), "rb+") as fh:
+                    os.fsync(fh.fileno())
+        seal_tree(staging)
+        remove_tree(target)
+        os.replace(staging, target)
+    finally:
+        remove_tree(staging)
+
+
+def _apply_disposals(copy: Path, catalog: Catalog, rel: str) -> None:
+    """Remove from a backup copy the files a disposal destroyed in the primary."""
+    row = catalog.package_by_path(rel)
+    if row is None or row["status"] != "disposed":
+        return
+    gone = [copy / d["path"] for d in catalog.disposals(row["dossier_id"]) if d["objid"] == row["objid"]]
+    if any(p.exists() for p in gone):
+        unseal_dirs(copy)
+        for path in gone:
+            path.unlink(missing_ok=True)
+        seal_tree(copy)
+
+
+def _sync_folder(src: Path, dst: Path, *, missing_only: bool = False) -> None:
+    """Copy the files of a small flat folder (records, disposal records), atomically each."""
+    if not src.is_dir():
+        return
+    _make_private_dir(dst)
+    for item in sorted(src.iterdir()):
+        target = dst / item.name
+        if not item.is_file() or item.name.startswith(".") or (missing_only and target.exists()):
+            continue
+        tmp = dst / f".{item.name}.tmp"
+        shutil.copyfile(item, tmp)
+        os.chmod(tmp, 0o640)
+        os.replace(tmp, target)
+
+
+def _move_aside(path: Path, aside: Path) -> None:
+    """Move a damaged package or catalog into ``aside`` (kept as evidence)."""
+    if not path.exists():
+        return
+    _make_private_dir(aside)
+    if path.is_dir():
+        unseal_dirs(path)
+    os.replace(path, aside / path.name)
+
+
+def _make_private_dir(path: Path) -> None:
+    """Create a folder (and parents) with mode 0750."""
+    path.mkdir(mode=0o750, parents=True, exist_ok=True)
