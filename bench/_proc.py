@@ -1,0 +1,70 @@
+"""Run a command and measure its wall time and the peak resident memory of its whole process tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in KiB."""
+    tree, total, todo = _children(), 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE_KIB
+        except (OSError, IndexError, ValueError):
+            pass
+        todo.extend(tree.get(current, []))
+    return total
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What one command cost."""
+
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+
+
+def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, interval: float = 0.2) -> Measured:
+    """Run ``argv`` (output discarded) and sample its process tree's memory every ``interval`` s."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})})
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss_kib(proc.pid))
+            stop.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    stop.set()
+    sampler.join()
+    return Measured(time.perf_counter() - start, peak / 1024, code)

@@ -1,0 +1,143 @@
+"""End-to-end throughput of `sohoa run` against OCRmyPDF and bare Tesseract, on the same pages.
+
+Usage:
+    nice python bench/throughput.py [--dossiers 110] [--seed 5] [--workers 2] [--rss-pages 100,1000] [--out DIR]
+
+In one run, on one generated batch (fixed seed, office-scan degradation, about 1.4 pages per
+dossier; at least 150 pages by default), it prints:
+  - the pipeline's pages/second end to end (preprocess, OCR, fields, PDF/A, signing, packaging)
+    with --workers N and the local scheduler;
+  - OCRmyPDF's pages/second doing only deskew + rotate + OCR + PDF/A (`--jobs N`), run once per
+    dossier file as a user would (folders of page images are first joined into one PDF with img2pdf);
+  - bare Tesseract (`tesseract PAGE stdout -l vie`, OMP_THREAD_LIMIT=1) on every stored page image,
+    summed and divided by N: the limit the pipeline can approach;
+  - the ratios; peak resident memory of the whole process tree for batches of each --rss-pages
+    size; and the time to re-run the finished batch (nothing to do).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _proc import measure  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ENV_1T = {"OMP_THREAD_LIMIT": "1"}
+
+
+def _generate(out: Path, *, dossiers: int, seed: int) -> Path:
+    from sample_docs.make_samples import generate
+
+    per_form = max(1, round(dossiers / 12))
+    generate(out, seed=seed, per_form=per_form, free_text=max(0, dossiers - per_form * 12))
+    return out / "inbox"
+
+
+def _sohoa_run(inbox: Path, archive: Path, workers: int):  # noqa: ANN202 - Measured
+    return measure([str(BIN / "sohoa"), "run", "--inbox", str(inbox), "--archive", str(archive),
+                    "--workers", str(workers)])
+
+
+def _pages(archive: Path) -> int:
+    from pipeline.report import load_records
+
+    return sum(len(r["pages"]) for r in load_records(archive))
+
+
+def _as_pdf(entry: Path, scratch: Path) -> Path:
+    """The dossier as one file OCRmyPDF takes: PDFs as they are, images joined with img2pdf."""
+    if entry.suffix.lower() == ".pdf":
+        return entry
+    import img2pdf
+
+    images = sorted(entry.iterdir()) if entry.is_dir() else [entry]
+    target = scratch / f"{entry.stem}.pdf"
+    target.write_bytes(img2pdf.convert([str(p) for p in images]))
+    return target
+
+
+def _ocrmypdf(inbox: Path, scratch: Path, workers: int) -> float:
+    total = 0.0
+    for entry in sorted(inbox.iterdir()):
+        src = _as_pdf(entry, scratch)
+        start = time.perf_counter()
+        subprocess.run([str(BIN / "ocrmypdf"), "-l", "vie", "--deskew", "--rotate-pages", "--output-type", "pdfa",
+                        "--jobs", str(workers), "--quiet", str(src), str(scratch / f"{entry.stem}.ocr.pdf")],
+                       check=False, env={**os.environ, **ENV_1T}, capture_output=True)
+        total += time.perf_counter() - start
+    return total
+
+
+def _bare_tesseract(work: Path) -> tuple[float, int]:
+    times = []
+    for page in sorted(work.glob("*/pages/page-*")):
+        start = time.perf_counter()
+        subprocess.run(["tesseract", str(page), "stdout", "-l", "vie"], capture_output=True, check=False,
+                       env={**os.environ, **ENV_1T})
+        times.append(time.perf_counter() - start)
+    return sum(times), len(times)
+
+
+def _rss_for(pages: int, seed: int, workers: int, base: Path) -> float:
+    inbox = _generate(base / f"rss-{pages}", dossiers=max(1, round(pages / 1.4)), seed=seed + pages)
+    return _sohoa_run(inbox, base / f"rss-{pages}-archive", workers).peak_rss_mib
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dossiers", type=int, default=110)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rss-pages", default="100,1000", help="batch sizes (pages) for the memory figures; '' skips")
+    parser.add_argument("--skip-ocrmypdf", action="store_true")
+    parser.add_argument("--out", type=Path, help="keep the generated data here (default: a temporary folder)")
+    args = parser.parse_args()
+    base = args.out or Path(tempfile.mkdtemp(prefix="sohoa-bench-"))
+    os.environ.setdefault("SOHOA_DEMO_PKI", str(base / "demo-pki"))
+    print(f"# bench/throughput.py  seed={args.seed} dossiers={args.dossiers} workers={args.workers} "
+          f"cores={os.cpu_count()} (the machine may be shared: compare ratios, not absolute times)")
+    inbox = _generate(base / "set", dossiers=args.dossiers, seed=args.seed)
+    archive = base / "archive"
+    run = _sohoa_run(inbox, archive, args.workers)
+    pages = _pages(archive)
+    print(f"pipeline: {pages} pages in {run.seconds:.1f} s = {pages / run.seconds:.3f} pages/s "
+          f"(exit {run.returncode}, peak RSS {run.peak_rss_mib:.0f} MiB)")
+    bare, bare_pages = _bare_tesseract(archive / ".work")
+    limit = bare / args.workers
+    print(f"bare tesseract: {bare_pages} pages, {bare:.1f} s summed, {bare / bare_pages:.2f} s/page; "
+          f"limit with {args.workers} workers {limit:.1f} s")
+    print(f"pipeline wall / bare-tesseract limit: {run.seconds / limit:.2f} (bar <= 1.15)")
+    if not args.skip_ocrmypdf:
+        scratch = base / "ocrmypdf"
+        scratch.mkdir(exist_ok=True)
+        ocr_seconds = _ocrmypdf(inbox, scratch, args.workers)
+        print(f"ocrmypdf (--jobs {args.workers}, per dossier file): {ocr_seconds:.1f} s = "
+              f"{pages / ocr_seconds:.3f} pages/s, {ocr_seconds / pages:.2f} s/page")
+        print(f"pipeline pages/s / ocrmypdf pages/s: {ocr_seconds / run.seconds:.2f} (bar >= 2)")
+    rerun = [_sohoa_run(inbox, archive, args.workers).seconds for _ in range(3)]
+    print(f"re-run of the finished batch ({args.dossiers} dossiers): median {statistics.median(rerun):.2f} s "
+          f"of {', '.join(f'{s:.2f}' for s in rerun)} (bar < 5 s)")
+    sizes = [int(s) for s in args.rss_pages.split(",") if s.strip()]
+    rss = {n: _rss_for(n, args.seed, args.workers, base) for n in sizes}
+    for n, mib in rss.items():
+        print(f"peak RSS, batch of ~{n} pages: {mib:.0f} MiB")
+    if len(rss) >= 2:
+        small, large = rss[min(rss)], rss[max(rss)]
+        print(f"peak RSS ratio {max(rss)}/{min(rss)} pages: {large / small:.2f} (bar <= 1.10, and < 1024 MiB)")
+    if not args.out:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
