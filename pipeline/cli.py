@@ -113,6 +113,77 @@ def _pdfs(paths: list[Path]) -> list[Path]:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Validate signatures; exit non-zero when any file fails."""
     from pipeline.settings import trust_roots
+    from signing import render_json, render_vi, verify_files
+
+    verdicts = verify_files(_pdfs(args.paths), trust_roots=trust_roots(str(args.config) if args.config else ""))
+    print(render_json(verdicts) if args.json else render_vi(verdicts))
+    return ExitCode.OK if verdicts and all(v.ok for v in verdicts) else ExitCode.VERIFY_FAILED
+
+
+# Modules that add subcommands: each defines COMMANDS = {name: (help, add_arguments, function, example)}.
+COMMAND_MODULES: tuple[str, ...] = ("pipeline.cli_archive",)
+
+
+def _commands() -> dict[str, tuple[str, object, object, str]]:
+    commands = {
+        "run": ("process an inbox of scans", add_run_arguments, cmd_run, EXAMPLES["run"]),
+        "export": ("export archived records", add_export_arguments, cmd_export, EXAMPLES["export"]),
+        "verify": ("check signatures of archived PDFs", add_verify_arguments, cmd_verify, EXAMPLES["verify"]),
+    }
+    for module in COMMAND_MODULES:
+        commands.update(importlib.import_module(module).COMMANDS)
+    return commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-parser per command."""
+    parser = argparse.ArgumentParser(prog="sohoa", description="Digitize scanned dossiers into signed PDF/A archives.")
+    parser.add_argument("--version", action="version", version=f"sohoa {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (text, adder, _, example) in _commands().items():
+        p = sub.add_parser(name, help=text, epilog=example)
+        p.add_argument("--config", type=Path, help="site configuration YAML (default: configs/default.yaml)")
+        p.add_argument("--verbose", "-v", action="store_true", help="debug logging and tracebacks")
+        adder(p)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Process the inbox; exit 0 only when every dossier was archived."""
+    from pipeline.run import RunOptions, run_inbox
+
+    archive = args.archive.resolve()
+    return run_inbox(RunOptions(inbox=args.inbox.resolve(), archive=archive,
+                                work=(args.work or archive / ".work").resolve(), workers=max(1, args.workers),
+                                scheduler_url=args.scheduler_url,
+                                config=str(args.config.resolve()) if args.config else "", verbose=args.verbose))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Print or write the archive's records."""
+    from pipeline import report
+
+    if args.format == "xlsx" and args.output is None:
+        raise SohoaError("--output is required for xlsx", message_vi="Cần --output cho định dạng xlsx.")
+    if args.output is None:
+        report.export(args.archive, args.format, sys.stdout)
+        return ExitCode.OK
+    mode = "wb" if args.format == "xlsx" else "w"
+    with args.output.open(mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as out:
+        report.export(args.archive, args.format, out)
+    return ExitCode.OK
+
+
+def _pdfs(paths: list[Path]) -> list[Path]:
+    found = []
+    for p in paths:
+        found.extend(sorted(p.glob("packages/*/representations/*/data/*.pdf")) if p.is_dir() else [p])
+    return found
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Validate signatures; exit non-zero when any file fails."""
+    from pipeline.settings import trust_roots
     from signing import verify_pdf
 
     roots = trust_roots(str(args.config) if args.config else "")

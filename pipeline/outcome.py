@@ -100,7 +100,7 @@ class Outcome:
     dossier_id: str
     relative: str
     status: str
-    """``archived``, ``quarantined``, ``failed`` or ``pending``."""
+    """``archived``, ``quarantined``, ``awaiting_signature``, ``failed`` or ``pending``."""
     detail: dict
 
 
@@ -114,5 +114,9 @@ def outcome_of(archive: Path, work: Path, dossier_id: str, relative: str, *, sin
         return Outcome(dossier_id, relative, "quarantined", json.loads(reason.read_text(encoding="utf-8")))
     failure = paths.failure_file(work, dossier_id)
     if failure.exists():
-        return Outcome(dossier_id, relative, "failed", json.loads(failure.read_text(encoding="utf-8")))
+        detail = json.loads(failure.read_text(encoding="utf-8"))
+        # A signing failure (token missing, wrong PIN, TSA down) is not the dossier's fault: it
+        # waits for its signature and the next run retries it.
+        status = "awaiting_signature" if detail.get("stage") == "sign" else "failed"
+        return Outcome(dossier_id, relative, status, detail)
     return Outcome(dossier_id, relative, "pending", {})

@@ -18,7 +18,7 @@ def settings(config: str = "") -> Settings:
 
 
 @functools.cache
-def templates(config: str = ""):  # noqa: ANN201 - tuple of fields' FormTemplate
+def templates(config: str = ""):
     """The form templates the settings point at."""
     from fields.templates import load_templates
 
@@ -26,12 +26,37 @@ def templates(config: str = ""):  # noqa: ANN201 - tuple of fields' FormTemplate
     return load_templates(forms_dir) if forms_dir else load_templates()
 
 
-def signer_for(config: str = ""):  # noqa: ANN201 - a pyHanko signer, kept opaque to the pipeline
-    """The configured signer: the demo chain, a PKCS#12 file or a PKCS#11 token."""
-    from signing import (ensure_demo_chain, load_pkcs11_signer, load_pkcs12_signer,
-                         read_secret)
+def signer_for(config: str = ""):
+    """The configured signer: the demo chain, a PKCS#12 file or a PKCS#11 token.
+
+    The signer is opened once per process and reused (:func:`signing.session.cached_signer`), so
+    a batch run in one process logs in to a token once. Luigi runs each task in a child process
+    when ``--workers`` is above 1; each child then logs in once for the document it signs.
+
+    Raises:
+        ConfigError: A key setting is missing.
+        SigningError: The key cannot be opened (wrong PIN or passphrase, token absent).
+    """
+    from signing.session import cached_signer
 
     sig = settings(config).signing
+    if sig.level_note:
+        _warn_once(sig.level_note)
+    key = (config, sig.mode, str(sig.pkcs12_file), str(sig.pkcs11_module), sig.token_label, sig.key_label)
+    return cached_signer(key, lambda: _open_signer(sig))
+
+
+@functools.cache
+def _warn_once(note: str) -> None:
+    import logging
+
+    logging.getLogger("sohoa.signing").warning("%s", note)
+
+
+def _open_signer(sig):
+    """Open the signer the settings describe (no caching)."""
+    from signing import ensure_demo_chain, load_pkcs11_signer, load_pkcs12_signer, read_secret
+
     if sig.mode == "demo":
         chain = ensure_demo_chain(paths.demo_pki_dir(), agency_name=sig.agency)
         return load_pkcs12_signer(chain.signer_p12, passphrase=read_secret(file=chain.passphrase_file))

@@ -15,9 +15,9 @@ import luigi
 from luigi.util import requires
 
 from pipeline import outcome, paths, records
-from pipeline.settings import settings, signer_for, templates
+from pipeline.settings import settings, signer_for, templates, trust_roots
 from scanners.model import Dossier
-from sohoa.errors import InputFileError
+from sohoa.errors import InputFileError, SohoaError
 from sohoa.files import atomic_dir, remove_stale_temps, write_text_atomic
 
 log = logging.getLogger("sohoa.pipeline")
@@ -70,7 +70,11 @@ class DossierTask(luigi.Task):
                 log.error("%s: %s: %s, stopping the run", self.stage_name, self.dossier_id, fatal)
                 outcome.request_stop(Path(self.work), fatal)
             log.error("%s: %s failed (%s)", self.stage_name, self.dossier_id, type(exc).__name__)
-            log.debug("%s: %s failed", self.stage_name, self.dossier_id, exc_info=True)
+            if not isinstance(exc, SohoaError):
+                # An unexpected error: the traceback goes to the log file for IT staff. Our own
+                # errors carry their reason; their chained library errors may quote personal data
+                # (a signer certificate's subject), so no traceback for them.
+                log.debug("%s: %s failed", self.stage_name, self.dossier_id, exc_info=True)
             outcome.record_failure(Path(self.work), self.dossier_id, self.stage_name, exc)
             raise
 
@@ -177,10 +181,11 @@ class SignDocument(DossierTask):
 
         sig = settings(self.config).signing
         result = sign_pdf(Path(self.input().path), Path(self.output().path), signer=signer_for(self.config),
-                          stamp=StampText(copy_form=sig.copy_form, agency=sig.agency),
-                          tsa_url=sig.tsa_url, font_path=sig.font)
+                          stamp=StampText(copy_form=sig.copy_form, agency=sig.agency), level=sig.level,
+                          tsa_url=sig.tsa_url, trust_roots=trust_roots(self.config), font_path=sig.font)
         write_text_atomic(self.path("sign.json"), json.dumps(
-            {"level": result.level, "signing_time": result.signing_time.isoformat(),
+            {"level": result.level, "profile": sig.profile, "profile_level": sig.active_profile.level,
+             "note": sig.level_note, "signing_time": result.signing_time.isoformat(),
              "signer": result.signer_subject}, ensure_ascii=False))
 
 

@@ -13,19 +13,29 @@ from .keys import (
     load_pkcs12_signer,
     read_secret,
 )
-from .sign import LIBERATION_SERIF, SignResult, StampText, sign_pdf
+from .report import FileVerdict, render_json, render_vi, verify_files
+from .session import cached_signer, close_signers
+from .sign import LEVELS, LIBERATION_SERIF, Level, SignResult, StampText, sign_pdf
 from .verify import SignatureReport, verify_pdf
 
 __all__ = [
+    "LEVELS",
     "LIBERATION_SERIF",
     "DemoChain",
+    "FileVerdict",
+    "Level",
     "SignResult",
     "SignatureReport",
     "StampText",
+    "cached_signer",
+    "close_signers",
     "ensure_demo_chain",
     "load_pkcs11_signer",
     "load_pkcs12_signer",
     "read_secret",
+    "render_json",
+    "render_vi",
     "sign_pdf",
+    "verify_files",
     "verify_pdf",
 ]

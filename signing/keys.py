@@ -11,7 +11,7 @@ import os
 import secrets
 import stat
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,7 +121,7 @@ def _demo_chain_matches(chain: DemoChain, signer_cert: Path, subject: str) -> bo
 
 def _write_demo_chain(chain: DemoChain, directory: Path, subject: str) -> None:
     """Generate the root and the signer and write every file of the chain."""
-    now = datetime.now(timezone.utc) - timedelta(minutes=5)
+    now = datetime.now(UTC) - timedelta(minutes=5)
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     root_name = _name(DEMO_ROOT_NAME, "sohoa DEMO")
     root = _root_certificate(root_key, root_name, now)
