@@ -34,6 +34,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--work", type=Path, help="work folder for intermediate files (default ARCHIVE/.work)")
     parser.add_argument("--workers", type=int, default=1, help="dossiers processed at once (default 1)")
     parser.add_argument("--scheduler-url", help="central luigid, e.g. http://host:8082 (default: local scheduler)")
+    parser.add_argument("--profile", default="default",
+                        help="scanner profile: a name in configs/scanners/ (default, separator-sheets, page-count, "
+                             "blank-sheet) or a YAML file (default: default = one dossier per file or folder)")
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +53,7 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # Modules that add subcommands: each defines COMMANDS = {name: (help, add_arguments, function, example)}.
-COMMAND_MODULES: tuple[str, ...] = ("pipeline.cli_archive",)
+COMMAND_MODULES: tuple[str, ...] = ("pipeline.cli_archive", "pipeline.cli_intake")
 
 
 def _commands() -> dict[str, tuple[str, object, object, str]]:
@@ -85,7 +88,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_inbox(RunOptions(inbox=args.inbox.resolve(), archive=archive,
                                 work=(args.work or archive / ".work").resolve(), workers=max(1, args.workers),
                                 scheduler_url=args.scheduler_url,
-                                config=str(args.config.resolve()) if args.config else "", verbose=args.verbose))
+                                config=str(args.config.resolve()) if args.config else "", verbose=args.verbose,
+                                profile=args.profile))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -38,11 +38,23 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, VN_TZ)
 
 
+def intake_facts(work: Path, dossier_id: str) -> dict:
+    """What scanner intake recorded for the dossier (code, separator sheets, review flags), if anything."""
+    path = paths.stage_file(work, dossier_id, "intake.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def _events(work: Path, dossier_id: str, sign_info: dict):  # noqa: ANN202 - list of PremisEvent
     from archive import PremisEvent
 
     f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
+    intake = intake_facts(work, dossier_id)
+    separators = [PremisEvent("separator sheet", _mtime(f("pages.json")), "success",
+                              f"Separator sheet at page {s['page']} of {intake.get('origin', '?')} "
+                              f"(code {s['code']}); not part of the dossier", AGENT)
+                  for s in intake.get("separator_pages", [])]
     return [
+        *separators,
         PremisEvent("transfer", _mtime(f("pages.json")), "success", "Digitization: scanner output ingested", AGENT),
         PremisEvent("OCR", _mtime(f("ocr.json")), "success", "Tesseract OCR, language vie", AGENT),
         PremisEvent("digital signature", datetime.fromisoformat(sign_info["signing_time"]), "success",
@@ -63,7 +75,11 @@ def build_record(dossier: Dossier, work: Path, archive: Path, package: Path, pdf
     fields = {k: {"value": v["value"], "confidence": v["confidence"], "needs_review": v["needs_review"],
                   **({"reason": v["reason"]} if v.get("reason") else {})}
               for k, v in form["fields"].items()}
-    return {"dossier_id": dossier.dossier_id, "source": dossier.relative, "form_type": form["form_type"],
+    intake = intake_facts(work, dossier.dossier_id)
+    return {"dossier_id": dossier.dossier_id, "code": intake.get("code") or dossier.dossier_id,
+            "code_generated": bool(intake.get("code_generated", not intake)),
+            "review": list(intake.get("review", [])),
+            "source": dossier.relative, "form_type": form["form_type"],
             "pages": pages, "fields": fields,
             "pdf": str(pdf.relative_to(archive)), "package": str(package.relative_to(archive))}
 
@@ -83,8 +99,9 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
     schedule = load_schedule(settings.archive.retention_file) if settings.archive.retention_file else load_schedule()
     retention = retention_for(schedule, form["form_type"], today.year)
     kept = sum(not g.blank for g in geometry) or len(geometry)
+    code = intake_facts(work, dossier.dossier_id).get("code") or dossier.dossier_id
     meta = DossierMetadata(
-        dossier_code=dossier.dossier_id, title=FORM_TITLES.get(form["form_type"], FORM_TITLES["unknown"]),
+        dossier_code=code, title=FORM_TITLES.get(form["form_type"], FORM_TITLES["unknown"]),
         form_type=form["form_type"], number_of_pages=kept, number_of_paper=kept,
         start_date=today, end_date=today, agency_code=settings.archive.agency_code,
         fonds_code=settings.archive.fonds_code, maintenance=retention.maintenance,

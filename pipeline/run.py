@@ -17,7 +17,7 @@ from pipeline import outcome, paths, report
 from pipeline.outcome import Outcome
 from pipeline.records import VN_TZ
 from sohoa.errors import ArchiveError, ExitCode, SohoaError
-from sohoa.files import remove_stale_temps
+from sohoa.files import remove_stale_temps, write_text_atomic
 
 log = logging.getLogger("sohoa")
 
@@ -33,6 +33,8 @@ class RunOptions:
     scheduler_url: str | None = None
     config: str = ""
     verbose: bool = False
+    profile: str = "default"
+    """Scanner profile: a name in configs/scanners/ or a YAML file."""
 
 
 def check_archive_writable(archive: Path) -> None:
@@ -72,9 +74,13 @@ def _sweep(archive: Path) -> None:
         log.info("removed %d temporary entries left by an interrupted run", removed)
 
 
-def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing)
+def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, profile)
+    import json
+
     from pipeline.settings import settings
-    from scanners.discover import discover
+    from scanners.discover import dossier_id_for
+    from scanners.intake import collect, intake_event
+    from scanners.profiles import load_profile
     from sohoa import logs
     from sohoa.tools import tesseract
 
@@ -82,14 +88,21 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing)
     stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
     logs.setup(verbose=opts.verbose, log_file=opts.archive / "logs" / f"run-{stamp}.jsonl")
     site = settings(opts.config)
+    profile = load_profile(opts.profile)
     tesseract.require_languages(site.ocr.languages)
     if not opts.inbox.is_dir():
         raise SohoaError(f"the inbox {opts.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
     paths.stop_file(opts.work).unlink(missing_ok=True)
     _sweep(opts.archive)
-    dossiers, growing = discover(opts.inbox, settle_seconds=site.settle_seconds)
+    intake = collect(opts.inbox, opts.work / "staging", profile=profile, settle_seconds=site.settle_seconds)
+    dossiers, growing = intake.dossiers, intake.growing
+    for problem in intake.problems:
+        log.warning("intake: %s (%s)", problem.reason, dossier_id_for(problem.relative))
+    for d in dossiers:  # the code and the separator sheets, for the record and the PREMIS events
+        write_text_atomic(paths.stage_file(opts.work, d.dossier_id, "intake.json"),
+                          json.dumps(intake_event(d), ensure_ascii=False))
     log.info("found %d dossiers in the inbox (%d still being written)", len(dossiers), len(growing))
-    return site, dossiers, growing
+    return site, dossiers, growing, profile
 
 
 def _build(opts: RunOptions, dossiers: list) -> bool:
@@ -131,8 +144,13 @@ def _finish(opts: RunOptions, outcomes: list[Outcome], growing: list[Path], sche
 def run_inbox(opts: RunOptions) -> ExitCode:
     """Process every dossier of the inbox into the archive and return the exit code."""
     started = time.time()
-    _, dossiers, growing = _prepare(opts)
+    from scanners.intake import finish_sources
+
+    _, dossiers, growing, profile = _prepare(opts)
     scheduled = _build(opts, dossiers)
     outcomes = [outcome.outcome_of(opts.archive, opts.work, d.dossier_id, d.relative, since=started)
                 for d in dossiers]
+    # a source leaves the inbox (to inbox/processed/<date>/) only once all its dossiers are archived
+    finish_sources(opts.inbox, dossiers, {o.dossier_id for o in outcomes if o.status == "archived"},
+                   profile=profile)
     return _finish(opts, outcomes, growing, scheduled)

@@ -14,9 +14,9 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def dossier_id_for(relative: str) -> str:
-    """A stable, file-name-safe id: folded name + a short hash of the relative path."""
-    stem = Path(relative).stem if not relative.endswith("/") else relative.rstrip("/")
+def dossier_id_for(relative: str, label: str | None = None) -> str:
+    """A stable, file-name-safe id: folded name (or ``label``) + a short hash of the relative path."""
+    stem = label or (Path(relative).stem if not relative.endswith("/") else relative.rstrip("/"))
     folded = unicodedata.normalize("NFKD", stem.replace("đ", "d").replace("Đ", "D"))
     slug = _SLUG_BAD.sub("-", folded.encode("ascii", "ignore").decode()).strip("-._")[:60] or "dossier"
     digest = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:8]
@@ -41,8 +41,8 @@ def _candidates(inbox: Path) -> list[Path]:
                   and p.name not in {"processed", "quarantine"})
 
 
-def _signature(path: Path) -> tuple[int, int]:
-    """Size and mtime of a file, or of all files in a folder together."""
+def entry_signature(path: Path) -> tuple[int, int]:
+    """Size and mtime of a file, or of all files in a folder together (changes while a scanner writes)."""
     files = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
     stats = [f.stat() for f in files]
     return sum(s.st_size for s in stats), max((s.st_mtime_ns for s in stats), default=0)
@@ -60,12 +60,12 @@ def discover(inbox: Path, *, settle_seconds: float = 0.0) -> tuple[list[Dossier]
         The dossiers (sorted by relative path) and the entries left for later.
     """
     entries = _candidates(inbox)
-    before = {p: _signature(p) for p in entries}
+    before = {p: entry_signature(p) for p in entries}
     if settle_seconds > 0 and entries:
         time.sleep(settle_seconds)
     dossiers, growing = [], []
     for path in entries:
-        if settle_seconds > 0 and _signature(path) != before[path]:
+        if settle_seconds > 0 and entry_signature(path) != before[path]:
             growing.append(path)
             continue
         relative = path.name + ("/" if path.is_dir() else "")
