@@ -101,12 +101,27 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rss-pages", default="100,1000", help="batch sizes (pages) for the memory figures; '' skips")
     parser.add_argument("--skip-ocrmypdf", action="store_true")
+    parser.add_argument("--only-rss", action="store_true", help="measure only the peak-memory figures")
     parser.add_argument("--out", type=Path, help="keep the generated data here (default: a temporary folder)")
     args = parser.parse_args()
     base = args.out or Path(tempfile.mkdtemp(prefix="sohoa-bench-"))
     os.environ.setdefault("SOHOA_DEMO_PKI", str(base / "demo-pki"))
     print(f"# bench/throughput.py  seed={args.seed} dossiers={args.dossiers} workers={args.workers} "
           f"cores={os.cpu_count()} (the machine may be shared: compare ratios, not absolute times)")
+    if not args.only_rss:
+        _throughput(args, base)
+    sizes = [int(s) for s in args.rss_pages.split(",") if s.strip()]
+    rss = {n: _rss_for(n, args.seed, args.workers, base) for n in sizes}
+    for n, mib in rss.items():
+        print(f"peak RSS, batch of ~{n} pages: {mib:.0f} MiB")
+    if len(rss) >= 2:
+        small, large = rss[min(rss)], rss[max(rss)]
+        print(f"peak RSS ratio {max(rss)}/{min(rss)} pages: {large / small:.2f} (bar <= 1.10, and < 1024 MiB)")
+    if not args.out:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _throughput(args: argparse.Namespace, base: Path) -> None:
     inbox = _generate(base / "set", dossiers=args.dossiers, seed=args.seed)
     archive = base / "archive"
     run = _sohoa_run(inbox, archive, args.workers)
@@ -128,15 +143,6 @@ def main() -> None:
     rerun = [_sohoa_run(inbox, archive, args.workers).seconds for _ in range(3)]
     print(f"re-run of the finished batch ({args.dossiers} dossiers): median {statistics.median(rerun):.2f} s "
           f"of {', '.join(f'{s:.2f}' for s in rerun)} (bar < 5 s)")
-    sizes = [int(s) for s in args.rss_pages.split(",") if s.strip()]
-    rss = {n: _rss_for(n, args.seed, args.workers, base) for n in sizes}
-    for n, mib in rss.items():
-        print(f"peak RSS, batch of ~{n} pages: {mib:.0f} MiB")
-    if len(rss) >= 2:
-        small, large = rss[min(rss)], rss[max(rss)]
-        print(f"peak RSS ratio {max(rss)}/{min(rss)} pages: {large / small:.2f} (bar <= 1.10, and < 1024 MiB)")
-    if not args.out:
-        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
