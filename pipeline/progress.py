@@ -36,6 +36,15 @@ def count_finished(archive: Path, work: Path, dossier_ids: Sequence[str], *, sin
     return archived, quarantined, failed
 
 
+STAGES = (("pages.json", "nhận"), ("geometry.json", "tiền xử lý"), ("ocr.json", "OCR"),
+          ("fields.json", "trích xuất"), ("document.pdf", "PDF/A"), ("signed.pdf", "ký số"))
+
+
+def stage_counts(work: Path, dossier_ids: Sequence[str]) -> list[tuple[str, int]]:
+    """How many dossiers have passed each stage (Vietnamese stage names), from the work folder."""
+    return [(label, sum(paths.stage_file(work, d, name).exists() for d in dossier_ids)) for name, label in STAGES]
+
+
 def _bar(done: int, total: int, width: int = 30) -> str:
     filled = int(width * done / total) if total else width
     return "#" * filled + "-" * (width - filled)
@@ -49,7 +58,7 @@ class ProgressReporter(threading.Thread):
         self.archive, self.work, self.ids = archive, work, list(dossier_ids)
         self.interval, self.started = interval, time.time()
         self._stop_event = threading.Event()
-        self._last = (-1, -1, -1)
+        self._last = ""
 
     def line(self) -> str:
         """The current progress line (Vietnamese), with the rate and an estimate of the time left."""
@@ -57,15 +66,17 @@ class ProgressReporter(threading.Thread):
         done, total = archived + quarantined + failed, len(self.ids)
         elapsed = time.time() - self.started
         eta = f", còn khoảng {elapsed / done * (total - done) / 60:.1f} phút" if 0 < done < total else ""
+        stages = ", ".join(f"{label} {n}" for label, n in stage_counts(self.work, self.ids))
         return (f"[{_bar(done, total)}] {done}/{total} hồ sơ (lưu trữ {archived}, cách ly {quarantined}, "
-                f"lỗi {failed}) sau {elapsed:.0f} giây{eta}")
+                f"lỗi {failed}) sau {elapsed:.0f} giây{eta} | đã qua: {stages}")
 
     def run(self) -> None:
         while not self._stop_event.wait(self.interval):
-            counts = count_finished(self.archive, self.work, self.ids, since=self.started)
-            if counts != self._last:
-                self._last = counts
-                print(self.line(), file=sys.stderr, flush=True)
+            line = self.line()
+            state = line.split(" sau ")[0] + line.split("|")[-1]
+            if state != self._last:
+                self._last = state
+                print(line, file=sys.stderr, flush=True)
 
     def stop(self) -> None:
         """Stop polling (the final summary is printed by the caller)."""

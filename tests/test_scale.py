@@ -129,3 +129,21 @@ def test_full_disk_stops_the_run_cleanly(tmp_path: Path) -> None:
             assert (package / "METS.xml").exists()  # any package present is complete
     finally:
         subprocess.run(["umount", str(archive)], check=True)
+
+
+def test_progress_line_counts_stages_and_outcomes(tmp_path: Path) -> None:
+    from pipeline import paths
+    from pipeline.progress import ProgressReporter
+
+    work, archive = tmp_path / "work", tmp_path / "archive"
+    for dossier_id, files in {"a": ["pages.json", "geometry.json"], "b": ["pages.json"]}.items():
+        for name in files:
+            target = paths.stage_file(work, dossier_id, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("[]")
+    record = paths.record_file(archive, "c")
+    record.parent.mkdir(parents=True)
+    record.write_text("{}")
+    line = ProgressReporter(archive, work, ["a", "b", "c"]).line()
+    assert "1/3 hồ sơ (lưu trữ 1, cách ly 0, lỗi 0)" in line
+    assert "nhận 2, tiền xử lý 1, OCR 0" in line
