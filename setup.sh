@@ -35,6 +35,8 @@ install_python() {
 case "${1:-}" in
   demo)
     install_system; install_python
+    # archived packages are sealed read-only: make them writable to replace the previous demo
+    [ -d demo-output/archive ] && chmod -R u+w demo-output/archive
     rm -rf demo-output/archive
     status=0
     "$VENV/bin/sohoa" run --inbox sample_docs/inbox --archive demo-output/archive --workers 2 || status=$?

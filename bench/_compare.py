@@ -119,3 +119,32 @@ def report(t: Tally) -> str:
         f"blank pages: precision {blank_p:.3f}, recall {blank_r:.3f} (tp {t.blank_tp}, fp {t.blank_fp}, fn {t.blank_fn})",
         f"CER (page text vs truth, NFC): {t.char_errors / t.chars if t.chars else float('nan'):.4f} over {t.chars} chars",
     ])
+
+
+def normalize_text(text: str) -> str:
+    """NFC with whitespace collapsed to single spaces (the form every text figure compares)."""
+    return _norm(text)
+
+
+def char_errors(hypothesis: str, reference: str) -> tuple[int, int]:
+    """(edit distance, reference length) after :func:`normalize_text`; rapidfuzz when installed."""
+    hyp, ref = _norm(hypothesis), _norm(reference)
+    try:
+        from rapidfuzz.distance import Levenshtein
+    except ImportError:
+        return levenshtein(hyp, ref), len(ref)
+    return Levenshtein.distance(hyp, ref), len(ref)
+
+
+def bag_of_words_errors(hypothesis: str, reference: str) -> tuple[int, int]:
+    """Order-free word errors and reference word count.
+
+    Words are compared as multisets, so reading side-by-side blocks in another order costs
+    nothing: errors = max(reference words, hypothesis words) - words in common.
+    """
+    from collections import Counter
+
+    hyp, ref = Counter(_norm(hypothesis).split()), Counter(_norm(reference).split())
+    common = sum((hyp & ref).values())
+    n_ref, n_hyp = sum(ref.values()), sum(hyp.values())
+    return max(n_ref, n_hyp) - common, n_ref

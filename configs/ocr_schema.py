@@ -16,4 +16,4 @@ class OcrSettings(_Frozen):
     psm: int = Field(4, ge=0, le=13, description="Tesseract page segmentation mode.")
     page_timeout: float = Field(180, gt=0, description="Seconds before OCR of one page is given up.")
     max_skew: float = Field(10.0, gt=0, le=45, description="Largest skew searched, degrees.")
-    blank_min_glyphs: int = Field(12, ge=1, description="Pages with fewer glyph-like marks are blank backs.")
+    blank_min_glyphs: int = Field(8, ge=1, description="Pages with fewer glyphs standing in words (letters with a neighbour) are blank backs.")

@@ -8,6 +8,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
+# One OpenCV thread per process: pages run in parallel workers already (as Tesseract is pinned
+# to one OpenMP thread), and extra threads there only fight over the same cores.
+cv2.setNumThreads(1)
+
 ANALYSIS_DPI = 100.0
 """Resolution the page analyses (blank, orientation, skew) work at: fast and precise enough."""
 
@@ -67,8 +71,9 @@ def border_mask(gray: np.ndarray, *, dark: int = 90, max_fraction: float = 0.12)
     ``max_fraction`` of the page on each side is taken, so dark content is never cut.
     """
     h, w = gray.shape
-    row_med = np.median(gray, axis=1)
-    col_med = np.median(gray, axis=0)
+    # Every 4th pixel along a row or column gives the same median at a quarter of the cost.
+    row_med = np.median(gray[:, ::4], axis=1)
+    col_med = np.median(gray[::4, :], axis=0)
 
     def run(values: np.ndarray, limit: int) -> int:
         n = 0

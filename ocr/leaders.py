@@ -8,13 +8,15 @@ only runs of at least ``min_run`` dots are erased.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import cv2
 import numpy as np
 
 
 def _dots(binary: np.ndarray, dpi: float) -> np.ndarray:
     """Centres and boxes of dot-sized components: rows of (cx, cy, x, y, w, h)."""
-    count, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
     size = max(2, round(dpi / 300 * 9))
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     keep = (w <= size) & (h <= size) & (stats[1:, cv2.CC_STAT_AREA] >= 2)
@@ -27,7 +29,7 @@ def _runs(dots: np.ndarray, dpi: float, min_run: int) -> list[np.ndarray]:
     max_gap, max_dy = dpi / 300 * 30, dpi / 300 * 3
     order = np.lexsort((dots[:, 0], np.round(dots[:, 1] / max(1.0, max_dy * 2))))
     runs, current = [], [order[0]] if len(order) else []
-    for a, b in zip(order, order[1:], strict=False):
+    for a, b in pairwise(order):
         dx, dy = dots[b, 0] - dots[a, 0], abs(dots[b, 1] - dots[a, 1])
         if 0 < dx <= max_gap and dy <= max_dy:
             current.append(b)

@@ -18,6 +18,9 @@ from ocr.geometry import detect_rotation, is_blank
 from ocr.imaging import border_mask, downscale, ink_mask, load_gray, rotate_bound_same, turn_clockwise
 from ocr.leaders import erase_leaders
 from ocr.model import PageGeometry
+from ocr.orientation import WEAK_VOTE, upside_down
+from ocr.rules import erase_rules
+from ocr.specks import erase_specks
 
 OCR_DPI = 300.0
 MIN_STANDARD_DPI = 200.0
@@ -49,20 +52,48 @@ def _whiten_borders(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def write_ocr_image(gray: np.ndarray, dst: Path, *, rotation: int, skew: float, dpi: float) -> None:
-    """Write the cleaned OCR copy: upright, deskewed, borders and leaders whitened, at 300 dpi, same page area."""
+def clean_for_ocr(gray: np.ndarray, *, rotation: int, skew: float, dpi: float) -> np.ndarray:
+    """The OCR copy: upright, deskewed, borders, leaders and printed lines whitened, at 300 dpi, same page area.
+
+    Leaders and lines are found at the scan's own resolution (fewer pixels, same shapes) and
+    the result is brought to 300 dpi last.
+    """
     upright = _whiten_borders(turn_clockwise(gray, rotation))
     level = rotate_bound_same(upright, skew, border=255, interpolation=cv2.INTER_CUBIC)
+    level = erase_specks(erase_rules(erase_leaders(level, dpi=dpi), dpi=dpi), dpi=dpi)
     scale = OCR_DPI / dpi
     if abs(scale - 1) > 0.01:
         level = cv2.resize(level, None, fx=scale, fy=scale,
                            interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    level = erase_leaders(level, dpi=OCR_DPI)
-    Image.fromarray(level).save(dst, dpi=(OCR_DPI, OCR_DPI))
+    return _flatten_paper(level)
+
+
+def _flatten_paper(gray: np.ndarray) -> np.ndarray:
+    """Paper texture and faint noise → pure white, ink and its anti-aliased edges kept.
+
+    Tesseract binarises with Otsu anyway; a flat background also makes the PNG several
+    times faster to write.
+    """
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    paper = float(np.median(gray[::8, ::8]))
+    cut = (threshold + paper) / 2.0
+    out = gray.copy()
+    out[gray >= cut] = 255
+    return out
+
+
+def _save_ocr_copy(level: np.ndarray, dst: Path) -> None:
+    """A PNG at 300 dpi, with fast compression: it is a work file."""
+    Image.fromarray(level).save(dst, dpi=(OCR_DPI, OCR_DPI), compress_level=1)
+
+
+def write_ocr_image(gray: np.ndarray, dst: Path, *, rotation: int, skew: float, dpi: float) -> None:
+    """Write :func:`clean_for_ocr`'s copy of a page whose geometry is already known."""
+    _save_ocr_copy(clean_for_ocr(gray, rotation=rotation, skew=skew, dpi=dpi), dst)
 
 
 def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, mode: str,
-                    dpi_known: bool = True, max_skew: float = 10.0, min_glyphs: int = 12) -> PageGeometry:
+                    dpi_known: bool = True, max_skew: float = 10.0, min_glyphs: int = 8) -> PageGeometry:
     """Analyse one page and write its OCR copy (skipped for a blank page).
 
     Args:
@@ -73,7 +104,10 @@ def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, m
         mode: the Pillow mode the scanner delivered (for the scan-standard check).
         dpi_known: whether the file stated its resolution.
         max_skew: largest skew searched, in degrees.
-        min_glyphs: a page with fewer glyph-like marks is a blank back.
+        min_glyphs: a page with fewer glyphs that have a neighbouring glyph is a blank back.
+
+    Orientation comes from the text lines' shape and an ink vote; when that vote is weak (a
+    page of one or two short lines) Tesseract reads the text both ways up and the surer way wins.
     """
     gray = load_gray(src)
     small = downscale(gray, dpi)
@@ -83,8 +117,13 @@ def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, m
     issues = scan_standard_issues(dpi=dpi, mode=mode, dpi_known=dpi_known)
     if is_blank(mask, small, dpi=small_dpi, min_glyphs=min_glyphs):
         return PageGeometry(source_page, True, 0, 0.0, width, height, dpi, issues)
-    rotation, skew, _certainty = detect_rotation(mask, max_skew=max_skew)
-    write_ocr_image(gray, ocr_dst, rotation=rotation, skew=skew, dpi=dpi)
+    rotation, skew, certainty = detect_rotation(mask, max_skew=max_skew)
+    level = clean_for_ocr(gray, rotation=rotation, skew=skew, dpi=dpi)
+    if certainty < WEAK_VOTE and upside_down(level, dpi=OCR_DPI):
+        # Turning the level copy by 180° is the copy of the page turned the other way, same skew.
+        rotation = (rotation + 180) % 360
+        level = np.ascontiguousarray(level[::-1, ::-1])
+    _save_ocr_copy(level, ocr_dst)
     if rotation in (90, 270):
         width, height = height, width
     return PageGeometry(source_page, False, rotation, skew, width, height, dpi, issues)

@@ -4,11 +4,32 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ocr.model import BBox, PageText, Word, nfc
+from ocr.syllables import suspicious
 from sohoa.tools import tesseract
+
+SUSPICIOUS_FACTOR = 0.5
+"""A word that is not a Vietnamese syllable keeps half its confidence, so its field goes to review."""
+JUNK_CONFIDENCE = 0.9
+"""Punctuation-only words under this confidence are specks and remnants of lines, not text."""
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+
+
+def judge_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Drop unsure punctuation-only words and lower the confidence of non-syllables (never rewrite them)."""
+    kept = []
+    for word in words:
+        if _PUNCT_ONLY.match(word.text) and word.confidence < JUNK_CONFIDENCE:
+            continue
+        if suspicious(word.text):
+            word = replace(word, confidence=round(word.confidence * SUSPICIOUS_FACTOR, 4))
+        kept.append(word)
+    return tuple(kept)
 
 
 def parse_tsv(tsv: str, *, source_page: int, width: int, height: int, dpi: float) -> PageText:
@@ -51,4 +72,5 @@ def recognize(image_path: Path, *, languages: str = "vie", psm: int = 4, timeout
         if pdf is not None and text_pdf_dest is not None:
             text_pdf_dest.parent.mkdir(parents=True, exist_ok=True)
             pdf.replace(text_pdf_dest)
-    return parse_tsv(tsv, source_page=source_page, width=width, height=height, dpi=dpi)
+    page = parse_tsv(tsv, source_page=source_page, width=width, height=height, dpi=dpi)
+    return replace(page, words=judge_words(page.words))

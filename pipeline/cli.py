@@ -144,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OSError: {exc.strerror or exc}\nLỗi hệ thống tệp (ổ đĩa đầy hoặc không có quyền ghi).",
               file=sys.stderr)
         return int(ExitCode.CANNOT_RUN)
+    except Exception as exc:  # noqa: BLE001 - the last boundary: one line, never a traceback, unless -v
+        if args.verbose:
+            log.exception("stopped")
+        print(f"{type(exc).__name__}: internal error (run with --verbose for details)\n"
+              "Lỗi nội bộ của chương trình: báo cho bộ phận CNTT kèm tệp nhật ký.", file=sys.stderr)
+        return int(ExitCode.CANNOT_RUN)
 
 
 if __name__ == "__main__":

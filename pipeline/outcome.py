@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline import paths
 from sohoa.errors import InputFileError, SohoaError
-from sohoa.files import write_text_atomic
+from sohoa.files import atomic_dir, write_text_atomic
 
 VN_TZ_NAME = "+07:00"
 
@@ -23,28 +23,39 @@ def _now() -> str:
 
 
 def quarantine(archive: Path, dossier_id: str, source: Path, relative: str, error: InputFileError) -> Path:
-    """Copy the bad original beside a reason file (Vietnamese and English); never move or delete it."""
+    """Copy the bad original beside a reason file (Vietnamese and English); never move or delete it.
+
+    The copy is made in a temporary folder and renamed into place, so a killed run never leaves a
+    half copy that looks like the original. A file that cannot be read at all is noted, not copied.
+    """
     qdir = paths.quarantine_dir(archive, dossier_id)
     qdir.mkdir(parents=True, exist_ok=True)
-    copy = qdir / "original" / Path(relative.rstrip("/")).name
-    if not copy.exists():
-        _copy_private(source, copy)
+    copied = True
+    if not (qdir / "original").exists():
+        try:
+            with atomic_dir(qdir / "original") as tmp:
+                _copy_private(source, tmp / Path(relative.rstrip("/")).name)
+        except PermissionError:
+            copied = False
     reason = {"dossier_id": dossier_id, "source": relative, "reason": error.reason,
-              "message_en": error.message, "message_vi": error.message_vi, "time": _now()}
+              "message_en": error.message, "message_vi": error.message_vi, "time": _now(), "copied": copied}
     write_text_atomic(qdir / "reason.json", json.dumps(reason, ensure_ascii=False, indent=1))
+    not_copied = "" if copied else "Không sao chép được tệp gốc (không có quyền đọc); tệp vẫn ở thư mục nhận.\n"
     write_text_atomic(qdir / "reason.txt",
                       f"Tệp: {relative}\nLý do: {error.message_vi}\nReason: {error.message}\n"
-                      f"Mã lý do / reason code: {error.reason}\nThời gian: {reason['time']}\n")
+                      f"Mã lý do / reason code: {error.reason}\nThời gian: {reason['time']}\n{not_copied}")
     return qdir
 
 
 def _copy_private(source: Path, target: Path) -> None:
-    """Copy a file or folder with our umask's permissions (never the scanner share's modes)."""
-    files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+    """Copy a file or folder with our umask's permissions (never the share's modes); links are not followed."""
+    if source.is_symlink():
+        return
+    files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file() and not p.is_symlink())
     for file in files:
         dest = target if file == source else target / file.relative_to(source)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(file, dest)
+        shutil.copyfile(file, dest, follow_symlinks=False)
 
 
 FATAL_ERRNOS = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "archive_read_only"}

@@ -82,7 +82,7 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, 
     from scanners.intake import collect, intake_event
     from scanners.profiles import load_profile
     from sohoa import logs
-    from sohoa.tools import tesseract
+    from sohoa.tools import poppler, tesseract
 
     check_archive_writable(opts.archive)
     stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
@@ -90,6 +90,7 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, 
     site = settings(opts.config)
     profile = load_profile(opts.profile)
     tesseract.require_languages(site.ocr.languages)
+    poppler.require()
     if not opts.inbox.is_dir():
         raise SohoaError(f"the inbox {opts.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
     paths.stop_file(opts.work).unlink(missing_ok=True)
@@ -108,6 +109,7 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, 
 def _build(opts: RunOptions, dossiers: list) -> bool:
     """Run the Luigi batch with a progress line; return whether scheduling succeeded."""
     import luigi
+    import luigi.rpc
 
     from pipeline.progress import ProgressReporter
     from pipeline.tasks import RunBatch
@@ -120,6 +122,9 @@ def _build(opts: RunOptions, dossiers: list) -> bool:
     progress.start()
     try:
         result = luigi.build([batch], workers=opts.workers, detailed_summary=True, **scheduler)
+    except luigi.rpc.RPCError as exc:
+        raise SohoaError(f"the central scheduler at {opts.scheduler_url} cannot be reached", reason="scheduler_down",
+                         message_vi="Không kết nối được bộ lập lịch trung tâm (luigid).") from exc
     finally:
         progress.stop()
     return result.scheduling_succeeded

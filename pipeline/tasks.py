@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 import luigi
+from luigi.parameter import ParameterVisibility
 from luigi.util import requires
 
 from pipeline import outcome, paths, records
@@ -31,8 +32,9 @@ class DossierTask(luigi.Task):
     """Parameters every stage of one dossier shares (they are its identity)."""
 
     dossier_id = luigi.Parameter()
-    source = luigi.Parameter()
-    relative = luigi.Parameter()
+    # Source paths may hold citizens' names: kept out of the task id and of what luigid shows.
+    source = luigi.Parameter(significant=False, visibility=ParameterVisibility.PRIVATE)
+    relative = luigi.Parameter(significant=False, visibility=ParameterVisibility.PRIVATE)
     shape = luigi.Parameter()
     work = luigi.Parameter()
     archive = luigi.Parameter()
@@ -40,6 +42,10 @@ class DossierTask(luigi.Task):
 
     stage_name = "stage"
     output_name = ""
+    # A failed dossier is not retried within a run (the next run retries it): with a central
+    # scheduler, Luigi would otherwise keep a worker waiting for the retry forever.
+    retry_count = 1
+    disable_window = 24 * 3600
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.path(self.output_name)))
@@ -62,7 +68,7 @@ class DossierTask(luigi.Task):
             self.stage()
         except InputFileError as exc:
             log.warning("%s: quarantined %s (%s)", self.stage_name, self.dossier_id, exc.reason)
-            outcome.quarantine(Path(self.archive), self.dossier_id, Path(self.source), self.relative, exc)
+            self._quarantine(exc)
             raise
         except Exception as exc:
             fatal = outcome.fatal_reason(exc)
@@ -78,12 +84,23 @@ class DossierTask(luigi.Task):
             outcome.record_failure(Path(self.work), self.dossier_id, self.stage_name, exc)
             raise
 
+    def _quarantine(self, error: InputFileError) -> None:
+        try:
+            outcome.quarantine(Path(self.archive), self.dossier_id, Path(self.source), self.relative, error)
+        except OSError as exc:  # the archive itself failed: that is the run's problem, not the file's
+            fatal = outcome.fatal_reason(exc)
+            if fatal:
+                outcome.request_stop(Path(self.work), fatal)
+            outcome.record_failure(Path(self.work), self.dossier_id, "quarantine", exc)
+
     def stage(self) -> None:  # pragma: no cover - every subclass defines it
         raise TypeError(f"{type(self).__name__} defines no stage")
 
     def on_failure(self, exception: BaseException) -> str:
-        # Luigi prints this in its summary: the error kind only, never page text or field values.
-        return f"{type(exception).__name__}: {exception}"[:300]
+        # Luigi prints this in its summary and sends it to luigid: the error kind only, never
+        # paths, page text or field values.
+        reason = exception.reason if isinstance(exception, SohoaError) else "internal_error"
+        return f"{type(exception).__name__} ({reason})"
 
 
 class IngestDossier(DossierTask):
@@ -174,16 +191,17 @@ class BuildPdfA(DossierTask):
 class SignDocument(DossierTask):
     """PDF/A → PAdES-signed PDF/A with the e-copy stamp (an incremental update)."""
 
-    stage_name, output_name = "sign", "signed.pdf"
+    # sign.json is written last: its presence means signed.pdf is complete too (kill -9 safe).
+    stage_name, output_name = "sign", "sign.json"
 
     def stage(self) -> None:
         from signing import StampText, sign_pdf
 
         sig = settings(self.config).signing
-        result = sign_pdf(Path(self.input().path), Path(self.output().path), signer=signer_for(self.config),
+        result = sign_pdf(Path(self.input().path), self.path("signed.pdf"), signer=signer_for(self.config),
                           stamp=StampText(copy_form=sig.copy_form, agency=sig.agency), level=sig.level,
                           tsa_url=sig.tsa_url, trust_roots=trust_roots(self.config), font_path=sig.font)
-        write_text_atomic(self.path("sign.json"), json.dumps(
+        write_text_atomic(Path(self.output().path), json.dumps(
             {"level": result.level, "profile": sig.profile, "profile_level": sig.active_profile.level,
              "note": sig.level_note, "signing_time": result.signing_time.isoformat(),
              "signer": result.signer_subject}, ensure_ascii=False))

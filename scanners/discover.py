@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import logging
+import stat
 import re
 import time
 import unicodedata
@@ -10,17 +13,27 @@ from pathlib import Path
 
 from scanners.model import Dossier
 
+log = logging.getLogger(__name__)
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def dossier_id_for(relative: str, label: str | None = None) -> str:
-    """A stable, file-name-safe id: folded name (or ``label``) + a short hash of the relative path."""
-    stem = label or (Path(relative).stem if not relative.endswith("/") else relative.rstrip("/"))
-    folded = unicodedata.normalize("NFKD", stem.replace("đ", "d").replace("Đ", "D"))
-    slug = _SLUG_BAD.sub("-", folded.encode("ascii", "ignore").decode()).strip("-._")[:60] or "dossier"
-    digest = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:8]
-    return f"{slug}-{digest}"
+def dossier_id_for(relative: str, label: str | None = None, content: str = "") -> str:
+    """A stable, file-name-safe id for the dossier at ``relative`` with content digest ``content``.
+
+    The content takes part, so a new scan saved under an old name (scanner counters restart,
+    a clerk replaces a bad scan) is a new dossier, never mistaken for the archived one. The file
+    name does not appear: names of citizens in file names must not reach logs or the scheduler
+    (NĐ 13/2023). ``label`` — a dossier code read from paper, not personal data — prefixes it.
+    """
+    prefix = "hs"
+    if label:
+        folded = unicodedata.normalize("NFKD", label.replace("đ", "d").replace("Đ", "D"))
+        prefix = _SLUG_BAD.sub("-", folded.encode("ascii", "ignore").decode()).strip("-._")[:60] or "hs"
+    # base32 (a-z, 2-7): no long digit runs, which the log filter would take for a CCCD number
+    digest = base64.b32encode(hashlib.sha256(f"{relative}\0{content}".encode()).digest()).decode()[:12].lower()
+    return f"{prefix}-{digest}"
 
 
 def _shape_of(path: Path) -> str:
@@ -35,10 +48,22 @@ def _shape_of(path: Path) -> str:
 
 
 def _candidates(inbox: Path) -> list[Path]:
-    """Top-level entries of the inbox, hidden entries and our own areas left out."""
-    return sorted(p for p in inbox.iterdir()
-                  if not p.name.startswith((".", "~")) and not p.is_symlink()
-                  and p.name not in {"processed", "quarantine"})
+    """Top-level regular files and folders of the inbox; hidden entries and our own areas left out.
+
+    Symlinks, FIFOs, sockets and devices are skipped (with a warning): reading a FIFO would hang
+    the batch, and a link could pull in files from outside the inbox.
+    """
+    found = []
+    for path in inbox.iterdir():
+        if path.name.startswith((".", "~")) or path.name in {"processed", "quarantine"}:
+            continue
+        mode = path.lstat().st_mode
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            found.append(path)
+        else:
+            log.warning("skipped an inbox entry that is not a regular file or folder (%s)",
+                        "symlink" if stat.S_ISLNK(mode) else "special file")
+    return sorted(found)
 
 
 def entry_signature(path: Path) -> tuple[int, int]:

@@ -82,7 +82,12 @@ def collect(inbox: Path, staging_dir: Path, *, profile: ScannerProfile,
         if entry.shape not in profile.shapes:
             problems.append(IntakeProblem(entry.relative, "shape_not_in_profile", entry.shape))
             continue
-        dossiers.extend(_Entry(entry, staging_dir, profile, manifest, problems).dossiers())
+        try:
+            dossiers.extend(_Entry(entry, staging_dir, profile, manifest, problems).dossiers())
+        except OSError as exc:  # unreadable (permissions, I/O error): the reader quarantines it
+            problems.append(IntakeProblem(entry.relative, "unreadable_entry", type(exc).__name__))
+            dossiers.append(replace(entry, dossier_id=dossier_id_for(entry.relative, content="unreadable"),
+                                    origin=entry.relative.rstrip("/"), review=("unreadable",)))
     return IntakeResult(_flag_duplicates(dossiers), growing, problems)
 
 
@@ -215,9 +220,11 @@ class _Entry:
         return flags
 
     def _whole(self, split: Split, infos: list[staging.PageInfo] | tuple) -> Dossier:
-        """The entry as one dossier, read in place (today's behaviour, same id)."""
+        """The entry as one dossier, read in place; its id names its content."""
         choice, category = self._choice(split, 1, 1)
-        return replace(self.entry, code=choice.code, code_source=choice.source, code_generated=choice.generated,
+        label = choice.code if choice.source in {"separator", "receipt"} else None
+        dossier_id = dossier_id_for(self.entry.relative, label, content=self.digest)
+        return replace(self.entry, dossier_id=dossier_id, code=choice.code, code_source=choice.source, code_generated=choice.generated,
                        category=category, origin=self.origin,
                        review=choice.flags + self._flags(split, list(infos)))
 
@@ -226,7 +233,7 @@ class _Entry:
         choice, category = self._choice(split, position, count)
         relative = f"{self.origin}#pages={split.pages[0]}-{split.pages[-1]}"
         label = choice.code if choice.source in {"separator", "receipt"} else None
-        dossier_id = dossier_id_for(relative, label)
+        dossier_id = dossier_id_for(relative, label, content=self.digest)
         folder = self.staging / dossier_id
         if not staging.is_staged(folder, self.origin, split.pages):
             staging.stage_dossier(folder, self.origin, [infos[i - 1] for i in split.pages], self._extract())

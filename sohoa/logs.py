@@ -7,7 +7,8 @@ import logging
 import re
 from pathlib import Path
 
-_DIGIT_RUN = re.compile(r"\d{9,12}")
+# CCCD/CMND/phone numbers, also written in groups ("001 234 567 890", "0912.345.678").
+_DIGIT_RUN = re.compile(r"\d(?:[ .-]?\d){8,11}")
 
 
 class RedactFilter(logging.Filter):
@@ -24,9 +25,11 @@ class JsonLines(logging.Formatter):
     """One JSON object per log record, for IT staff's log tools."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return json.dumps({"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
-                           "logger": record.name, "message": record.getMessage(), "process": record.process},
-                          ensure_ascii=False)
+        entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                 "logger": record.name, "message": record.getMessage(), "process": record.process}
+        if record.exc_info:
+            entry["traceback"] = _DIGIT_RUN.sub("[số ẩn]", self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
 
 
 def setup(*, verbose: bool, log_file: Path | None) -> None:

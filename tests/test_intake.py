@@ -19,7 +19,7 @@ from configs.scanner_schema import ScannerProfile
 from sample_docs._degrade import DEMO, degrade
 from sample_docs._stacks import StackPlan, expected_dossiers, write_stack
 from scanners import codes
-from scanners.discover import discover
+from scanners.discover import discover, dossier_id_for
 from scanners.intake import collect, finish_sources, intake_event
 from scanners.profiles import load_profile, profile_names
 from scanners.read import read_pages
@@ -153,8 +153,11 @@ def test_default_profile_is_todays_one_dossier_per_entry(tmp_path: Path) -> None
     shutil.copytree(SAMPLES / "inbox", inbox)
     today, _ = discover(inbox)
     result = collect(inbox, tmp_path / "staging", profile=_profile("default"))
-    assert [(d.dossier_id, d.source, d.relative, d.shape) for d in result.dossiers] == \
-        [(d.dossier_id, d.source, d.relative, d.shape) for d in today]
+    assert [(d.source, d.relative, d.shape) for d in result.dossiers] == \
+        [(d.source, d.relative, d.shape) for d in today]
+    # the id names the content too: a new scan saved under an old name is a new dossier
+    assert all(d.dossier_id == dossier_id_for(d.relative, content=codes.content_digest(d.source))
+               for d in result.dossiers)
     assert all(d.code_generated and d.code.startswith(codes.GENERATED_PREFIX) for d in result.dossiers)
     assert all(d.review == ("code_generated",) for d in result.dossiers)
     assert len({d.code for d in result.dossiers}) == len(result.dossiers)

@@ -8,17 +8,20 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import page as pdfa_validator
 import numpy as np
+import page as pdfa_validator
 import pikepdf
 import pytest
+from conftest import blank_back, render_text_page, turn_and_skew
 from PIL import Image
 
-from conftest import blank_back, render_text_page, turn_and_skew
-from ocr.model import PageGeometry
+from ocr.model import BBox, PageGeometry, Word
 from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
 from ocr.preprocess import preprocess_page, scan_standard_issues
-from ocr.recognize import recognize
+from ocr.recognize import judge_words, recognize
+from ocr.rules import erase_rules
+from ocr.specks import erase_specks
+from ocr.syllables import suspicious
 from sohoa.errors import ToolError
 
 META = PdfMetadata(title="Tờ khai đăng ký khai sinh — test", subject="test", creator_tool="sohoa tests",
@@ -49,6 +52,8 @@ def test_blank_back_with_bleed_through_is_blank_but_two_short_lines_are_not(tmp_
     short = _save(render_text_page(lines=["Ghi chú: đã nhận đủ hồ sơ", "Cán bộ tiếp nhận: Lê Văn Tâm"]),
                   tmp_path / "short.jpg")
     assert not preprocess_page(short, tmp_path / "s.png", source_page=1, dpi=200, mode="RGB").blank
+    name = _save(render_text_page(lines=["TRẦN VĂN HÙNG"]), tmp_path / "name.jpg")  # 11 glyphs in one line
+    assert not preprocess_page(name, tmp_path / "n.png", source_page=1, dpi=200, mode="RGB").blank
 
 
 def test_scan_standard_flags_low_dpi_and_bilevel() -> None:
@@ -116,3 +121,86 @@ def test_text_layer_lines_up_with_the_word_on_the_image(tmp_path: Path, text_pag
 
     assert ink() > 0.1
     assert ink(dx=3 * (box[2] - box[0])) < 0.01
+
+
+@pytest.mark.parametrize("skew", [0.0, 8.0, -8.0])
+def test_skew_up_to_eight_degrees_is_measured_without_bias(tmp_path: Path, text_page: Image.Image, skew: float) -> None:
+    src = _save(turn_and_skew(text_page, turn_ccw=0, skew=skew), tmp_path / "p.jpg")
+    geo = preprocess_page(src, tmp_path / "ocr.png", source_page=1, dpi=200, mode="RGB")
+    assert abs(geo.skew + skew) <= 0.1
+    if skew == 0:
+        assert abs(geo.skew) <= 0.02  # resampling the mask used to read a level page as -0.05°
+
+
+@pytest.mark.parametrize(("turn", "skew"), [(0, 4.5), (180, -7.0), (90, 4.5)])
+def test_a_one_line_page_is_not_blank_and_comes_out_upright(tmp_path: Path, turn: int, skew: float) -> None:
+    # The ink vote alone read this page upside down at (0, 4.5) and (180, -7); a single line
+    # of 11 glyphs used to count as a blank back.
+    page = render_text_page(lines=["Hà Nội, ngày 12 tháng 3 năm 2024"])
+    src = _save(turn_and_skew(page, turn_ccw=turn, skew=skew), tmp_path / "p.jpg")
+    geo = preprocess_page(src, tmp_path / "ocr.png", source_page=1, dpi=200, mode="RGB")
+    assert not geo.blank
+    assert geo.rotation == turn
+
+
+def _boxed_digits_page(digits: str, dpi: int = 200) -> Image.Image:
+    from conftest import FONT
+    from PIL import ImageDraw, ImageFont
+
+    page = render_text_page(lines=["Số định danh cá nhân:"])
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(FONT), int(13 / 72 * dpi))
+    side, x, top = int(0.2 * dpi), int(3.2 * dpi), int(1.0 * dpi) - 4
+    for digit in digits:
+        draw.rectangle([x, top, x + side, top + side], outline=(20, 20, 20), width=2)
+        draw.text((x + side // 4, top + 3), digit, font=font, fill=(20, 20, 20))
+        x += side
+    return page
+
+
+def test_digits_in_printed_boxes_read_as_one_number(tmp_path: Path) -> None:
+    src = _save(turn_and_skew(_boxed_digits_page("001203004567"), turn_ccw=0, skew=2.0), tmp_path / "p.jpg")
+    preprocess_page(src, tmp_path / "ocr.png", source_page=1, dpi=200, mode="RGB")
+    text = recognize(tmp_path / "ocr.png").text
+    assert "001203004567" in text.replace(" ", "")
+    assert not re.search(r"[|\[\]]", text)
+
+
+def test_isolated_specks_go_but_dots_and_tone_marks_stay() -> None:
+    page = np.asarray(render_text_page(color=False, lines=["Nguyễn Thị Hồng Nhung: ịạộ ở i. j; 1.000"])).copy()
+    before = page.copy()
+    for y, x in [(900, 300), (1200, 1000), (1500, 700), (1510, 712)]:
+        page[y:y + 4, x:x + 4] = 30
+    cleaned = erase_specks(page, dpi=200)
+    assert cleaned[900:904, 300:304].min() > 200 and cleaned[1510:1514, 712:716].min() > 200
+    assert np.array_equal(cleaned[:700], before[:700])  # the text line with its marks, untouched
+
+
+def test_printed_lines_go_but_letters_stay() -> None:
+    page = render_text_page(color=False, lines=["Họ và tên  Ngày sinh  Quê quán"])
+    from PIL import ImageDraw
+
+    ImageDraw.Draw(page).rectangle([150, 185, 1500, 260], outline=0, width=2)  # a table row around the line
+    gray = np.asarray(page)
+    cleaned = erase_rules(gray, dpi=200)
+    assert cleaned[185:188, 400:1400].min() > 200 and cleaned[200:250, 150:153].min() > 200
+    letters = gray[195:255, 170:1480] < 128
+    kept = cleaned[195:255, 170:1480] < 128
+    assert kept.sum() >= 0.95 * letters.sum()
+
+
+def test_syllable_check_flags_impossible_words_only() -> None:
+    for word in ("Nguyễn", "người", "quyết", "Quang", "giếng", "khuya", "UBND", "048083166304", "Email:",
+                 "(Ký,", "TT-BKHĐT", "duong73@gmail.com", "Điện", "Biên"):
+        assert not suspicious(word), word
+    for word in ("Thôngg", "ngưòi", "tẩt", "tỉ|n", "Hu^ế"):
+        assert suspicious(word), word
+
+
+def test_recognition_drops_unsure_junk_and_lowers_confidence_of_non_syllables() -> None:
+    box = BBox(0, 0, 10, 10)
+    words = (Word("Nguyễn", box, 0.96, 0), Word("_", box, 0.41, 0), Word("-", box, 0.95, 0),
+             Word("Thôngg", box, 0.9, 0))
+    judged = judge_words(words)
+    assert [w.text for w in judged] == ["Nguyễn", "-", "Thôngg"]
+    assert judged[0].confidence == 0.96 and judged[2].confidence == pytest.approx(0.45)

@@ -160,8 +160,21 @@ def test_rerun_redoes_nothing_that_is_done(batch: dict) -> None:
 def test_a_clean_inbox_exits_zero(batch: dict, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    shutil.copy2(batch["inbox"] / GOOD[0], inbox / GOOD[0])
+    shutil.copy2(SAMPLES / "inbox" / "quyet_dinh-tiff.tif", inbox / "quyet_dinh-tiff.tif")
     assert main(["run", "--inbox", str(inbox), "--archive", str(batch["archive"])]) == ExitCode.OK
+    assert any(r["source"] == "quyet_dinh-tiff.tif" for r in _records(batch["archive"]))
+
+
+def test_a_new_scan_under_an_old_name_is_a_new_dossier(batch: dict, tmp_path: Path) -> None:
+    """Scanner counters restart: tomorrow's scan0001.pdf is not yesterday's."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(SAMPLES / "inbox" / "ct01-pdf.pdf", inbox / GOOD[1])  # other content, same name
+    before = len(_records(batch["archive"]))
+    assert main(["run", "--inbox", str(inbox), "--archive", str(batch["archive"])]) == ExitCode.OK
+    records = _records(batch["archive"])
+    assert len(records) == before + 1
+    assert sorted(r["form_type"] for r in records if r["source"] == GOOD[1]) == ["ct01", "ket_hon"]
 
 
 def test_unwritable_archive_and_bad_config_stop_with_their_codes(tmp_path: Path) -> None:

@@ -87,6 +87,23 @@ def test_two_workers_on_a_central_luigid_process_each_dossier_exactly_once(tmp_p
     assert len(list((archive / "packages").iterdir())) == len(DOSSIERS)
 
 
+def test_a_bad_file_under_luigid_does_not_keep_the_workers_waiting(tmp_path: Path, luigid: str) -> None:
+    inbox, archive = _inbox(tmp_path, ["quyet_dinh-tiff.tif"]), tmp_path / "archive"
+    (inbox / "rong.pdf").write_bytes(b"")
+    result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--scheduler-url", luigid),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == ExitCode.INCOMPLETE, result.stdout + result.stderr
+    assert "Tệp bị cách ly: 1" in result.stdout
+
+
+def test_a_stopped_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    inbox, archive = _inbox(tmp_path, ["quyet_dinh-tiff.tif"]), tmp_path / "archive"
+    result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--scheduler-url",
+                                   f"http://127.0.0.1:{_free_port()}"), capture_output=True, text=True, timeout=300)
+    assert result.returncode == ExitCode.CANNOT_RUN, result.stdout + result.stderr
+    assert "luigid" in result.stderr and "Traceback" not in result.stderr
+
+
 def _leftovers(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.name.startswith(".") and (p.name.endswith(".tmp") or ".old" in p.name)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -249,3 +250,74 @@ def test_2000_page_pdf_is_streamed_not_held_in_memory(tmp_path: Path, text_page:
     count, max_rss_kib = (int(v) for v in result.stdout.split())
     assert count == 2000 and len(list(out.iterdir())) == 2000
     assert max_rss_kib < 400 * 1024, f"peak memory {max_rss_kib // 1024} MiB for a 2000-page PDF"
+
+
+def test_fifo_and_symlink_in_the_inbox_are_skipped_not_waited_on(tmp_path: Path, text_page: Image.Image) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    os.mkfifo(inbox / "pipe.pdf")
+    (inbox / "link.tif").symlink_to("/etc/passwd")
+    text_page.save(inbox / "real.tif", dpi=(200, 200))
+    dossiers, _ = discover(inbox)
+    assert [d.relative for d in dossiers] == ["real.tif"]
+
+
+def test_folder_with_sub_folder_or_link_is_refused_not_silently_cut(tmp_path: Path, text_page: Image.Image) -> None:
+    nested = tmp_path / "nested"
+    (nested / "part2").mkdir(parents=True)
+    text_page.save(nested / "page-1.jpg")
+    text_page.save(nested / "part2" / "page-2.jpg")
+    with pytest.raises(UnsupportedInputError) as info:
+        read_pages(_dossier(nested, "folder"), tmp_path)
+    assert info.value.reason == "nested_folder"
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    text_page.save(linked / "page-1.jpg")
+    (linked / "page-2.jpg").symlink_to("/etc/passwd")
+    with pytest.raises(UnsupportedInputError) as info:
+        read_pages(_dossier(linked, "folder"), tmp_path)
+    assert info.value.reason == "link_in_folder"
+
+
+def test_windows_thumbnail_files_are_ignored(tmp_path: Path, text_page: Image.Image) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    text_page.save(folder / "page-1.jpg")
+    (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0 not an image")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert len(read_pages(_dossier(folder, "folder"), out)) == 1
+
+
+def test_unreadable_file_is_an_input_error(tmp_path: Path, text_page: Image.Image) -> None:
+    path = tmp_path / "secret.tif"
+    text_page.save(path)
+    path.chmod(0)
+    script = ("import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path;"
+              "from scanners.read import sniff; from sohoa.errors import InputFileError\n"
+              "try:\n    sniff(Path(sys.argv[1]))\nexcept InputFileError as e:\n    print(e.reason)")
+    import subprocess
+    import sys
+
+    # root reads anything: run the check as nobody
+    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c",
+                             script, str(path), str(Path(__file__).parents[1])], capture_output=True, text=True)
+    assert result.stdout.strip() == "unreadable_file", result.stderr
+
+
+def test_pdf_page_with_text_over_the_image_is_rendered_not_cut_to_the_image(tmp_path: Path) -> None:
+    pdf_path = tmp_path / "stamped.pdf"
+    Image.new("L", (827, 1169), 255).save(pdf_path, resolution=100)
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Helvetica))
+        page.Resources.Font = pikepdf.Dictionary(F1=font)
+        page.contents_add(pikepdf.Stream(pdf, b"BT /F1 48 Tf 72 500 Td (DA XAC MINH) Tj ET"), prepend=False)
+        pdf.save(pdf_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (page,) = read_pages(_dossier(pdf_path, "pdf"), out)
+    assert page.path.suffix == ".png" and page.dpi == 100
+    with Image.open(page.path) as im:
+        assert im.convert("L").getextrema()[0] < 100  # the text is on the page image

@@ -8,8 +8,14 @@ import pdf2image
 from pdf2image import exceptions as pdf2image_errors
 
 from sohoa.errors import InputFileError, ToolError, ToolMissingError
+from sohoa.tools._run import run
 
 APT_PACKAGE = "poppler-utils"
+
+
+def require() -> None:
+    """Fail with :class:`ToolMissingError` unless poppler's ``pdftoppm`` is installed."""
+    run(["pdftoppm", "-v"], timeout=30, apt_package=APT_PACKAGE)
 
 
 def render_page(pdf: Path, page: int, dest_png: Path, *, dpi: int, timeout: float) -> Path:
