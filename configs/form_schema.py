@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-FieldType = Literal["name", "date", "cccd", "address", "phone", "text", "province"]
+FieldType = Literal["name", "date", "date-words", "cccd", "address", "phone", "email", "text",
+                    "province"]
 Where = Literal["after-label", "next-line", "table-column", "boxed-digits"]
 
 
@@ -59,6 +60,11 @@ class FieldSpec(_Frozen):
     birth_date_field: str | None = Field(default=None, description="CCCD: key of the holder's birth date.")
     sex_field: str | None = Field(default=None, description="CCCD: key of the holder's sex (Nam/Nữ).")
     sex: str | None = Field(default=None, description="CCCD: the holder's sex when the form implies it.")
+    date_field: str | None = Field(
+        default=None, description="date-words: key of the same date written in figures, which must agree.")
+    admin_units: bool | None = Field(
+        default=None, description="Check unit names (Phường …, Quận …) against the official lists "
+                                  "(default: true for addresses).")
 
     @model_validator(mode="after")
     def _check_where(self) -> FieldSpec:
@@ -95,7 +101,7 @@ class FormTemplate(_Frozen):
     def _check_references(self) -> FormTemplate:
         keys = {f.key for f in self.fields}
         for spec in self.fields:
-            for ref in (spec.birth_date_field, spec.sex_field):
+            for ref in (spec.birth_date_field, spec.sex_field, spec.date_field):
                 if ref is not None and ref not in keys:
                     raise ValueError(f"field {spec.key}: unknown field {ref!r}")
         return self

@@ -10,6 +10,7 @@ letters: ``QUYẾT ĐỊNH``) are ``unknown``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from configs.form_schema import FormTemplate
 from fields.labels import Label, build_labels, find_labels, label_words
@@ -26,7 +27,7 @@ _HEAD_LINES = 20
 def _line_texts(lines: Sequence[Sequence[Token]]) -> list[str]:
     """Folded text of every line and of every pair of neighbouring lines (a wrapped title)."""
     single = ["".join(t.folded for t in line) for line in lines]
-    return single + [a + b for a, b in zip(single, single[1:], strict=False)]
+    return single + [a + b for a, b in pairwise(single)]
 
 
 def title_score(lines: Sequence[Sequence[Token]], template: FormTemplate) -> float:

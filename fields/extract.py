@@ -12,13 +12,17 @@ from collections.abc import Sequence
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
+from fields.admin_units import check_units
 from fields.classify import UNKNOWN, classify
+from fields.date_words import correct_words, parse_date_words
 from fields.locate import Document, in_table, near_label, prepare
 from fields.model import FieldValue, FormResult
+from fields.names import correct_name, correct_street
 from fields.text import document_lines, fold
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering
 from ocr.model import PageText
 
+_LETTER_TYPES = {"name", "address", "text", "date-words"}
 INVALID_FACTOR = 0.6
 """Confidence is multiplied by this when validation fails."""
 GUESSED_DIGITS_FACTOR = 0.7
@@ -39,24 +43,63 @@ def _raw_value(doc: Document, template: FormTemplate, spec: FieldSpec) -> RawVal
     return clean_value(tokens, spec.prefixes)
 
 
+def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
+                      ) -> tuple[bool, str | None, str]:
+    """A worded date: number words only (misread diacritics put back) and the same day as in figures."""
+    text, _, known = correct_words(value)
+    spelt = parse_date_words(text) if known else None
+    if spelt is None:
+        return False, "invalid_date_words", value
+    figures = _text_of(raws, spec.date_field)
+    if figures is not None:
+        ok, _, normal = v.check_date(figures)
+        if not ok or normal != spelt.strftime("%d/%m/%Y"):
+            return False, "date_words_mismatch", text
+    return True, None, text
+
+
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               ) -> tuple[bool, str | None, str]:
+    if spec.admin_units or (spec.admin_units is None and spec.type == "address"):
+        value, reason, _ = check_units(value)
+        if reason is not None:
+            return False, reason, value
+    if spec.type == "address":
+        value = correct_street(" ".join(value.replace(":", " ").split()))  # no colon in an address
+    if spec.type in ("address", "text") and "@" not in value:
+        ok, reason, value = v.tidy_punctuation(value)
+        if not ok:
+            return False, reason, value
+    if spec.type in _LETTER_TYPES and "@" not in value:
+        ok, reason, _ = v.check_letters(value)
+        if not ok:
+            return False, reason, value
+    if spec.type == "date-words":
+        return _check_date_words(spec, value, raws)
     if spec.type == "date":
         return v.check_date(value)
     if spec.type == "name":
-        return v.check_name(value)
+        return v.check_name(correct_name(v.split_glued_name(value)))
     if spec.type == "phone":
-        ok, reason, _ = v.check_phone(value)
-        return ok, reason, value
+        ok, reason, digits = v.check_phone(value)
+        return ok, reason, digits if ok else value
+    if spec.type == "email":
+        return v.check_email(value)
     if spec.type == "province":
-        ok, reason, _ = v.check_province(value)
-        return ok, reason, value
+        ok, reason, official = v.check_province(value)
+        glued, _, value = v.tidy_punctuation(value)
+        if ok and fold(official) == fold(value):
+            return True, None, official  # same letters: spacing and diacritics as in the official name
+        return ok and glued, reason or (None if glued else "glued_words"), value
     if spec.type == "cccd":
         return v.check_cccd(value, birth_date=_text_of(raws, spec.birth_date_field),
                             sex=spec.sex or _text_of(raws, spec.sex_field),
                             allow_cmnd=spec.where != "boxed-digits")
-    if spec.choices and fold(value) not in {fold(c) for c in spec.choices}:
-        return False, "invalid_choice", value
+    if spec.choices:
+        canonical = {fold(c): c for c in spec.choices}
+        if fold(value) not in canonical:
+            return False, "invalid_choice", value
+        value = canonical[fold(value)]  # the letters are right: lost spaces or a diacritic put back
     if spec.type == "address" and not any(c.isalpha() for c in value):
         return False, "invalid_address", value
     return True, None, value
@@ -80,7 +123,7 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
         return _missing(spec, raw is None)
     ok, reason, value = _validate(spec, raw.text, raws)
     confidence = raw.confidence
-    if ok and truncated:
+    if truncated:  # the root cause: whatever else failed, the rest of the value is missing
         ok, reason = False, "truncated"
     if raw.substituted:
         confidence *= GUESSED_DIGITS_FACTOR

@@ -109,7 +109,7 @@ def _may_start(line: Sequence[Token], start: int) -> bool:
         return True
     if prev.confidence < _JUNK_CONFIDENCE:
         return True
-    return token.bbox.left - prev.bbox.right > _START_GAP * max(token.bbox.height, 1)
+    return token.bbox.left - prev.bbox.right > _START_GAP * max(min(token.bbox.height, prev.bbox.height), 1)
 
 
 def _line_candidates(line: Sequence[Token], index: int, labels: Sequence[Label]) -> list[Match]:
@@ -146,6 +146,21 @@ def _select(candidates: list[Match]) -> list[Match]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+def _not_repeated(line: Sequence[Token], matches: list[Match]) -> list[Match]:
+    """Drop a fuzzy match of the label just matched, with only junk between: that is its value.
+
+    ``Tỉnh/Thành phố: Tỉnh Thanh Hóa`` — the value reads like the label at 0.92.
+    """
+    kept: list[Match] = []
+    for match in matches:
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.label == match.label and match.score < 1.0 and \
+                all(is_junk(t.text) for t in line[prev.end:match.start]):
+            continue
+        kept.append(match)
+    return kept
+
+
 def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label]) -> list[list[Match]]:
     """The label matches of every line.
 
@@ -156,4 +171,4 @@ def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label]) -> li
     Returns:
         Per line, its matches sorted left to right.
     """
-    return [_select(_line_candidates(line, i, labels)) for i, line in enumerate(lines)]
+    return [_not_repeated(line, _select(_line_candidates(line, i, labels))) for i, line in enumerate(lines)]

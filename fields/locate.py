@@ -20,6 +20,7 @@ TABLE = "__table__:"
 STOP = "__stop__"
 COLUMN = "__column__"
 _ROW_NUMBER = re.compile(r"^(\d{1,2})[._)|,:]*$")
+_ROW_DATA = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{8,}")
 _MAX_CONTINUATION = 3
 _WRAP_ZONE = 0.12
 _MAX_GAP = 1.6
@@ -211,10 +212,17 @@ def _row_start(doc: Document, table: Table, spec: FieldSpec) -> tuple[int, int] 
         for index in range(table.header_line + 1, table.last_line + 1):
             if _row_number(doc.lines[index]) == spec.row:
                 return index, 1
-        return None
+        # the row number was misread: the n-th line that holds a date or an ID number is row n
+        rows = [i for i in range(table.header_line + 1, table.last_line + 1) if _starts_row(doc.lines[i])]
+        return (rows[spec.row - 1], 0) if len(rows) >= spec.row else None
     rows = [m for m in doc.flat if spec.key in m.label.owners
             and table.header_line < m.line <= table.last_line]
     return (rows[0].line, rows[0].end) if rows else None
+
+
+def _starts_row(line: Sequence[Token]) -> bool:
+    """A line with a date or a long number: a member row starts here, it is not a wrapped line."""
+    return any(_ROW_DATA.search(t.text) for t in line)
 
 
 def _row_number(line: Sequence[Token]) -> int | None:
@@ -236,7 +244,8 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
     tokens = cell_tokens(doc.lines[line], bounds, skip)
 
     def pick(index: int) -> list[Token] | None:
-        if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line:
+        if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line \
+                or (spec.row is not None and _starts_row(doc.lines[index])):
             return None
         return cell_tokens(doc.lines[index], bounds)
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from fields.labels import Label, Match, build_labels, find_labels
-from fields.text import Token
+from fields.text import Token, is_junk
 
 _MAX_HEADER_SEARCH = 40
 _BAND = 3
 _GAP = 0.9
 """A gap wider than this many token heights separates two cells."""
 _RULES = set("|[]!")
+_DASHES = {"-", "–"}
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,11 @@ def locate_table(lines: Sequence[Sequence[Token]], columns: Sequence[tuple[str, 
 
 
 def _segments(tokens: Sequence[Token]) -> list[list[Token]]:
-    """Runs of tokens separated by a wide gap or a cell rule (``|``): the text of one cell each."""
+    """Runs of tokens separated by a wide gap, a cell rule (``|``) or junk: the text of one cell each."""
     segments: list[list[Token]] = []
     for token in tokens:
-        if set(token.text) <= _RULES:
-            segments.append([])
+        if set(token.text) <= _RULES or (is_junk(token.text) and token.text not in _DASHES):
+            segments.append([])  # a rule, or a speck or leftover leader between two cells' text
             continue
         prev = segments[-1][-1] if segments and segments[-1] else None
         if prev is None or token.bbox.left - prev.bbox.right > _GAP * max(prev.bbox.height, 1):
@@ -123,7 +125,22 @@ def cell_tokens(line: Sequence[Token], bounds: tuple[float, float], skip_before:
     lo, hi = bounds
     out: list[Token] = []
     for segment in _segments(line[skip_before:]):
-        centre = (segment[0].bbox.left + segment[-1].bbox.right) / 2
-        if lo <= centre < hi:
-            out += segment
+        for piece in _split_at(segment, (lo, hi)):
+            centre = (piece[0].bbox.left + piece[-1].bbox.right) / 2
+            if lo <= centre < hi:
+                out += piece
     return out
+
+
+def _split_at(segment: list[Token], edges: tuple[float, float]) -> list[list[Token]]:
+    """Split a run of tokens where a column edge falls in the space between two words.
+
+    Text of neighbouring cells can run close together (``… Hưng Đạo, Số 167 …``): the column edge
+    between them says where one cell ends.
+    """
+    pieces = [[segment[0]]]
+    for prev, token in pairwise(segment):
+        if any(prev.bbox.right <= edge <= token.bbox.left for edge in edges):
+            pieces.append([])
+        pieces[-1].append(token)
+    return pieces

@@ -70,12 +70,12 @@ def is_junk(text: str) -> bool:
     """True for leader junk, cell rules and footnote marks: text that is never part of a value."""
     if _FOOTNOTE.match(text):
         return True
-    return not any(c.isalnum() for c in text)
+    return not any(c.isalnum() and unicodedata.category(c) != "Lm" for c in text)
 
 
 def is_leader(text: str) -> bool:
     """True for a dotted-leader run (``.....``, ``…``, ``,,,``, ``-.-``): a typed value ends there."""
-    return "…" in text and not any(c.isalnum() for c in text) or (
+    return "…" in text and is_junk(text) or (
         len(text) >= 3 and all(c in _LEADER_RUN for c in text))
 
 

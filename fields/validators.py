@@ -8,6 +8,7 @@ may go to logs and reports. ``normalised`` is the value in its canonical form wh
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from fields.provinces import cccd_province_codes, find_province
@@ -21,8 +22,11 @@ _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 
+_RUN_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+
+
 def _parse_date(text: str) -> tuple[int, int, int] | None:
-    match = _NUMERIC_DATE.match(text)
+    match = _NUMERIC_DATE.match(text) or _RUN_DATE.match(re.sub(r"[\s/.\-]", "", text))
     if match is None:
         match = _WORDED_DATE.search(fold(text))
     if match is None:
@@ -142,9 +146,82 @@ def check_name(text: str) -> Check:
     return True, None, value
 
 
+def split_glued_name(text: str) -> str:
+    """Put back the spaces OCR dropped in a title-case name: ``PhanLêThanhHương`` → ``Phan Lê Thanh Hương``.
+
+    A capital right after a small letter starts a new syllable in a Vietnamese name; names in capitals
+    are left alone.
+    """
+    out = []
+    for prev, char in zip(" " + text, text, strict=False):
+        if char.isupper() and prev.islower():
+            out.append(" ")
+        out.append(char)
+    return collapse("".join(out))
+
+
 def _title_word(word: str) -> bool:
     """``Nguyễn`` or ``Hồ-Văn``: each part upper-case first letter, the rest lower-case."""
     return all(p[:1].isupper() and (p[1:].islower() or not p[1:]) for p in re.split(r"[-']", word) if p)
+
+
+_VI_BASE = set("abcdđeghiklmnopqrstuvxy")
+_VOWELS = "aeiouy"
+_VI_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+_PUNCTUATION = set(" ,./-–()':;&+")
+
+
+def check_letters(text: str) -> Check:
+    """Only Vietnamese letters, digits and common punctuation: OCR noise (``ˆ``, ``§``, ``Ñ``) and the
+    letters f, j, w, z (rare in Vietnamese text, frequent misreadings: ``Số Z`` for ``Số 7``) fail.
+
+    Args:
+        text: A name, address or other free text (not an e-mail address).
+
+    Returns:
+        ``(ok, reason, text)``; reason ``invalid_chars``.
+    """
+    value = collapse(text)
+    base = ""
+    for char in unicodedata.normalize("NFD", value).lower():
+        if char in _VI_MARKS:
+            if not base or base not in _VOWELS:  # marks sit on vowels only: Ñ is not a Vietnamese letter
+                return False, "invalid_chars", value
+            continue
+        if not (char in _VI_BASE or char.isdigit() or char in _PUNCTUATION):
+            return False, "invalid_chars", value
+        base = char
+    return True, None, value
+
+
+_LETTER = r"[^\W\d_]"
+_DOT_IN_WORDS = re.compile(rf"(?<={_LETTER})\.(?=\w)")
+_HALF_SPACED_DASH = re.compile(r"(?<=\w)- (?=\w)|(?<=\w) -(?=\w)")
+_GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
+_GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
+_STRAY_COMMA = re.compile(r"\b(Thành|Số),\s*(?=phố\b|\d)")
+"""``Thành, phố`` and ``Số, 100``: a speck read as a comma inside a fixed phrase."""
+
+
+def tidy_punctuation(text: str) -> Check:
+    """Put back the spaces OCR loses around punctuation, and flag words glued by a hyphen.
+
+    ``Số.128`` → ``Số 128``, ``Phường.An`` → ``Phường An``, ``chính- Kế`` → ``chính - Kế``,
+    ``Thành, phố`` → ``Thành phố``. A hyphen between two words (``Hồ Chí-Minh``) is usually a misread
+    space, but may be printed: it becomes a space and the value goes to review.
+
+    Args:
+        text: Free text or an address (not an e-mail address or an amount).
+
+    Returns:
+        ``(ok, reason, text)``; reason ``glued_words``.
+    """
+    value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", collapse(text)))
+    value = _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value))
+    if _GLUED_HYPHEN.search(value):
+        # most likely a misread space: the space is put back, and a clerk confirms
+        return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
+    return True, None, value
 
 
 def check_phone(text: str) -> Check:
@@ -165,6 +242,27 @@ def check_phone(text: str) -> Check:
     if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
         return False, "invalid_phone", value
     return True, None, digits
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
+
+
+def check_email(text: str) -> Check:
+    """An e-mail address (``local@domain.tld``), with no space inside.
+
+    Args:
+        text: For example ``"nguyenvana@gmail.com"``.
+
+    Returns:
+        ``(ok, reason, address)``; reason ``invalid_email``.
+    """
+    value = collapse(text)
+    if "@" not in value and value.count("(") == 1:
+        value = value.replace("(", "@")  # OCR reads @ as ( …
+    value = re.sub(r"[\s()]", "", value)  # … or as (@; no space or bracket is valid in an address
+    if not _EMAIL.match(value):
+        return False, "invalid_email", value
+    return True, None, value
 
 
 def check_province(text: str) -> Check:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from fields.labels import label_words
 from fields.text import Token, clean_token_text, collapse, is_junk, ratio
@@ -18,8 +19,14 @@ from fields.text import Token, clean_token_text, collapse, is_junk, ratio
 _DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "!": "1",
                      "L": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9"}
 _CELL_RULES = set("|[](){}/\\")
-_KEEP_INSIDE = {"-", "–"}
+_KEEP_INSIDE = {"-", "–", "@"}
 _NUMBERING = re.compile(r"^\(?\d{1,2}[.)]$")
+_FAR_GAP = 3.0
+"""A gap wider than this many word heights on one line ends a typed value (the rest was a leader)."""
+_SPECK_CONFIDENCE = 0.5
+"""Text beyond such a gap read below this mean confidence is a speck or leftover leader, not text."""
+WEAK_WORD_MARGIN = 0.12
+"""A value is no more confident than its weakest word plus this margin (one misread word in ten)."""
 
 
 @dataclass(frozen=True)
@@ -34,10 +41,15 @@ class RawValue:
 
 def _trim_edges(tokens: list[Token]) -> list[Token]:
     """Drop junk and empty tokens at both ends; inside, keep only real text and lone dashes."""
-    kept = [t for t in tokens if t.text in _KEEP_INSIDE or not is_junk(t.text)]
+    kept: list[Token] = []
+    for token in tokens:
+        glued_colon = token.text == ":" and kept and token.line == kept[-1].line and \
+            token.bbox.left <= kept[-1].bbox.right + 1  # ``tại:`` split from its word, not a leader
+        if token.text in _KEEP_INSIDE or glued_colon or not is_junk(token.text):
+            kept.append(token)
     while kept and (kept[0].text in _KEEP_INSIDE or not clean_token_text(kept[0].text)):
         kept.pop(0)
-    while kept and (kept[-1].text in _KEEP_INSIDE or not clean_token_text(kept[-1].text)):
+    while kept and (kept[-1].text in _KEEP_INSIDE or kept[-1].text == ":" or not clean_token_text(kept[-1].text)):
         kept.pop()
     return kept
 
@@ -59,6 +71,31 @@ def drop_trailing_numbering(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def drop_far_specks(tokens: Sequence[Token]) -> list[Token]:
+    """Drop runs of tokens that lie far right of the value on its line and were read as junk.
+
+    Dotted leaders are erased before OCR, but their leftovers (a dot, a speck at the end of the line)
+    come back as one or two letters at confidence near 0, hundreds of pixels right of the value.
+    """
+    kept: list[Token] = []
+    run: list[Token] = []
+    for token in tokens:
+        prev = run[-1] if run else (kept[-1] if kept else None)
+        far = prev is not None and prev.line == token.line and \
+            token.bbox.left - prev.bbox.right > _FAR_GAP * max(prev.bbox.height, 20)
+        if far or (prev is not None and prev.line != token.line):
+            kept += _unless_speck(run, first=not kept)
+            run = []
+        run.append(token)
+    return kept + _unless_speck(run, first=not kept)
+
+
+def _unless_speck(run: list[Token], *, first: bool) -> list[Token]:
+    if first or not run:
+        return run
+    return run if sum(t.confidence for t in run) / len(run) >= _SPECK_CONFIDENCE else []
+
+
 def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawValue | None:
     """The cleaned text of ``tokens``, or None when nothing but junk is left.
 
@@ -69,29 +106,46 @@ def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVal
     Returns:
         The value and the mean confidence of the tokens it kept.
     """
-    kept = _trim_edges(_strip_prefix(_trim_edges(list(tokens)), prefixes))
-    texts = [clean_token_text(t.text) if i in (0, len(kept) - 1) else t.text for i, t in enumerate(kept)]
+    kept = _trim_edges(_strip_prefix(_trim_edges(drop_far_specks(tokens)), prefixes))
+    texts = [clean_token_text(t.text) if i in (0, len(kept) - 1) else _INNER_LEADING_JUNK.sub("", t.text)
+             for i, t in enumerate(kept)]
     pairs = [(t, s) for t, s in zip(kept, texts, strict=True) if s]
     if not pairs:
         return None
     confidence = _confidence([t for t, _ in pairs])
-    text = _join(pairs).rstrip(".,;:").rstrip()
+    text = _tidy(_join(pairs))
     return RawValue(text, confidence) if text else None
 
 
+_INNER_LEADING_JUNK = re.compile(r"^[.\-–'`‘’]+(?=[^\W\d_])")
+"""A dot, dash or quote glued to the start of a word inside a value (``-Phường``, ``.Phường``)."""
+_GLUED_FOOTNOTE = re.compile(r"^\(\d{1,2}\)[.:]?\s*")
+
+
+def _tidy(text: str) -> str:
+    """Drop a footnote mark glued to the value (``(4).Bệnh viện``), a low comma read for a comma
+    (``Vinh„``) and stray quotes or stops at the end."""
+    text = _GLUED_FOOTNOTE.sub("", text).replace("„", ",")
+    return text.rstrip(".,;:'\"`‘’“”-–").rstrip()
+
+
 def _confidence(tokens: Sequence[Token]) -> float:
-    """Mean token confidence, but no higher than the mean of its weakest line (a garbled wrap)."""
+    """Mean token confidence, but no higher than the mean of its weakest line (a garbled wrap) nor
+    than its weakest word plus :data:`WEAK_WORD_MARGIN`: one word misread in a long address barely
+    moves the mean, and a wrong value that looks right is worse than one sent to review."""
     by_line: dict[int, list[float]] = {}
     for token in tokens:
         by_line.setdefault(token.line, []).append(token.confidence)
     mean = sum(t.confidence for t in tokens) / len(tokens)
-    return min([mean] + [sum(c) / len(c) for c in by_line.values()])
+    weakest = min(t.confidence for t in tokens if not is_junk(t.text)) if any(
+        not is_junk(t.text) for t in tokens) else mean
+    return min([mean, weakest + WEAK_WORD_MARGIN] + [sum(c) / len(c) for c in by_line.values()])
 
 
 def _join(pairs: list[tuple[Token, str]]) -> str:
     """Join tokens with a space, except pieces split from one word (adjacent boxes)."""
     out = pairs[0][1]
-    for (prev, _), (tok, text) in zip(pairs, pairs[1:], strict=False):
+    for (prev, _), (tok, text) in pairwise(pairs):
         glued = tok.line == prev.line and tok.bbox.left <= prev.bbox.right + 1
         out += text if glued else " " + text
     return collapse(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
 from ocr.preprocess import preprocess_page
 from ocr.recognize import recognize
 from scanners.model import SourcePage
+from sohoa.errors import ToolError
 from sohoa.files import write_text_atomic
+
+log = logging.getLogger(__name__)
 
 
 def clean_image_path(clean_dir: Path, index: int) -> Path:
@@ -47,15 +51,21 @@ def load_geometry(path: Path) -> list[PageGeometry]:
 
 def recognize_dossier(geometry: list[PageGeometry], clean_dir: Path, ocr_dir: Path, *,
                       languages: str, psm: int, timeout: float) -> list[PageText]:
-    """OCR every non-blank page; blank pages get an empty :class:`PageText`."""
+    """OCR every non-blank page; blank pages, and pages Tesseract fails on, get an empty :class:`PageText`."""
     texts = []
     for geo in geometry:
         if geo.blank:
             texts.append(PageText(geo.source_page, geo.width, geo.height, geo.dpi))
             continue
-        texts.append(recognize(clean_image_path(clean_dir, geo.source_page), languages=languages,
-                               psm=psm, timeout=timeout, source_page=geo.source_page,
-                               text_pdf_dest=text_layer_path(ocr_dir, geo.source_page)))
+        try:
+            texts.append(recognize(clean_image_path(clean_dir, geo.source_page), languages=languages,
+                                   psm=psm, timeout=timeout, source_page=geo.source_page,
+                                   text_pdf_dest=text_layer_path(ocr_dir, geo.source_page)))
+        except ToolError as exc:  # Tesseract crashed or hung on this page: the page fails, not the dossier
+            log.warning("OCR of page %d failed (%s): the page is kept as an image without text",
+                        geo.source_page, exc.reason)
+            text_layer_path(ocr_dir, geo.source_page).unlink(missing_ok=True)
+            texts.append(PageText(geo.source_page, geo.width, geo.height, geo.dpi, error=exc.reason))
     return texts
 
 

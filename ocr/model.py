@@ -64,6 +64,8 @@ class PageText:
     height: int
     dpi: float
     words: tuple[Word, ...] = field(default_factory=tuple)
+    error: str | None = None
+    """Why OCR of this page failed (e.g. ``tool_timeout``); the page is kept without text."""
 
     def lines(self) -> list[list[Word]]:
         """Words grouped by line, lines and words in reading order."""
@@ -102,7 +104,7 @@ def page_text_from_dict(data: dict) -> PageText:
         for w in data["words"]
     )
     return PageText(source_page=data["source_page"], width=data["width"], height=data["height"],
-                    dpi=data["dpi"], words=words)
+                    dpi=data["dpi"], words=words, error=data.get("error"))
 
 
 def load_page_texts(path: Path) -> list[PageText]:

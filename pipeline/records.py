@@ -71,7 +71,9 @@ def build_record(dossier: Dossier, work: Path, archive: Path, package: Path, pdf
     form = json.loads(f("fields.json").read_text(encoding="utf-8"))
     pages = [{"source_page": g.source_page, "blank": g.blank, "rotation": g.rotation, "skew": g.skew,
               "text": texts[g.source_page].text, "confidence": round(texts[g.source_page].confidence, 4),
-              "dpi": g.dpi, "below_standard": list(g.below_standard)} for g in geometry]
+              "dpi": g.dpi, "below_standard": list(g.below_standard),
+              **({"ocr_error": texts[g.source_page].error} if texts[g.source_page].error else {})}
+             for g in geometry]
     fields = {k: {"value": v["value"], "confidence": v["confidence"], "needs_review": v["needs_review"],
                   **({"reason": v["reason"]} if v.get("reason") else {})}
               for k, v in form["fields"].items()}

@@ -133,7 +133,10 @@ def _build(opts: RunOptions, dossiers: list) -> bool:
 def _finish(opts: RunOptions, outcomes: list[Outcome], growing: list[Path], scheduled: bool) -> ExitCode:
     print(report.summary_vi(outcomes, growing=len(growing)))
     try:
-        print(f"Báo cáo: {report.write_run_report(opts.archive, outcomes, growing=len(growing))}")
+        text_report = report.write_run_report(opts.archive, outcomes, growing=len(growing))
+        print(f"Báo cáo: {text_report}")
+        html_report = report.write_html_report(opts.archive, outcomes, growing=len(growing), beside=text_report)
+        print(f"Báo cáo HTML: {html_report}")
     except OSError as exc:
         log.error("the run report could not be written (%s)", exc.strerror)
     stopped = outcome.stop_requested(opts.work)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -331,12 +330,12 @@ def test_extract_wrapped_value_continues_on_next_line(templates) -> None:
     lines = _replace(KHAI_SINH_OCR, "Kính gửi", "Kính gửi: (1) Ủy ban nhân dân phường Dịch Vọng Hậu, "
                      "quận Cầu Giấy, Thành phố Hà Nội, Thành phố Hà Nội, Thành phố Hà Nội, Thành phố Hà")
     lines = _replace(lines, "Họ, chữ đệm, tên người yêu cầu",
-                     "Nội xa xa ....................................\n" + lines[4]).copy()
+                     "Nội ....................................\n" + lines[4]).copy()
     lines = [part for line in lines for part in line.split("\n")]
     result = extract([_page(lines)], templates)
-    assert result.fields["co_quan"].value.endswith("Thành phố Hà Nội xa xa")
+    assert result.fields["co_quan"].value.endswith("Thành phố Hà Nội, Thành phố Hà Nội")
     assert not result.fields["co_quan"].needs_review
-    lines = _replace(lines, "Nội xa xa", None)                         # the wrapped line is lost
+    lines = _replace(lines, "Nội ....", None)                         # the wrapped line is lost
     co_quan = extract([_page(lines)], templates).fields["co_quan"]
     assert co_quan.reason == "truncated" and co_quan.needs_review
 
@@ -439,7 +438,7 @@ def test_ho_kinh_doanh_two_address_blocks(templates) -> None:
     assert f["tt_tinh"] == FieldValue("Thành phố Đà Nẵng", 0.95, False, None)
     assert f["ts_tinh"].reason == "unknown_province" and f["ts_tinh"].needs_review
     assert f["ts_huyen"] == FieldValue("", 0.0, False, "empty")          # 2-level address: no huyện
-    assert f["dien_thoai"].value == "0912 345 678" and not f["dien_thoai"].needs_review
+    assert f["dien_thoai"].value == "0912345678" and not f["dien_thoai"].needs_review  # digits only
     assert f["ts_dien_thoai"].value == "0774068124"
     assert f["email"] == FieldValue("", 0.0, False, "empty")
     assert f["ts_fax"] == FieldValue("", 0.0, False, "empty")           # OCR junk after empty leaders
@@ -487,31 +486,118 @@ def _score(values: dict, result: FormResult) -> tuple[int, int, int, int]:
 
 
 @real_ocr
-@pytest.mark.parametrize("degrade", [False, True], ids=["clean", "office-scan"])
-@pytest.mark.parametrize("form_type", FORMS)
-def test_real_ocr_extraction(form_type: str, degrade: bool, tmp_path: Path) -> None:
-    """Rates seen while writing this (3 seeds per form, 273 fields): clean renders 82 % exact, with
-    48 of 49 wrong values flagged for review (the miss: Bắc read as Đắc); office-scan degraded
-    renders 68 % exact, 85 of 88 wrong values flagged (misses: one wrong letter in an address)."""
-    exact = total = wrong = silent = 0
-    for seed in (1, 2):
-        values, result = _ocr_form(form_type, seed, tmp_path, degrade=degrade)
-        assert result.form_type == form_type
-        assert set(result.fields) == set(values)
-        e, t, w, s = _score(values, result)
-        exact, total, wrong, silent = exact + e, total + t, wrong + w, silent + s
-    assert exact / total >= (0.5 if degrade else 0.7), f"{exact}/{total} exact"
-    assert silent <= max(1, wrong // 5), f"{silent} of {wrong} wrong values not flagged"
+@pytest.mark.parametrize("form_type", ["ket_hon", "ct01"])
+def test_real_ocr_extraction(form_type: str, tmp_path: Path) -> None:
+    """One office-scan degraded render per form, OCR'd without the pipeline's preprocessing (the two
+    quickest forms: the suite has a time budget; bench/fields.py measures all four forms through the
+    whole pipeline). Seed 1, seen while writing this: ket_hon 15/15 exact; ct01 18/26 exact, all eight
+    wrong values flagged (labels lost in the leader noise, boxed digits misread)."""
+    values, result = _ocr_form(form_type, 1, tmp_path, degrade=True)
+    assert result.form_type == form_type
+    assert set(result.fields) == set(values)
+    exact, total, wrong, silent = _score(values, result)
+    assert exact / total >= 0.65, f"{exact}/{total} exact"
+    assert silent == 0, f"{silent} of {wrong} wrong values not flagged"
 
 
-@real_ocr
-def test_real_ocr_decision_is_unknown(tmp_path: Path) -> None:
-    from ocr.recognize import recognize
-    from sample_docs.make_samples import render_decision
+# --------------------------------------------------------------------------- corrections and checks
 
-    pages = []
-    for i, (image, _) in enumerate(render_decision(random.Random(3), dpi=200)):
-        path = tmp_path / f"decision_{i}.png"
-        image.save(path, dpi=(200, 200))
-        pages.append(recognize(path, source_page=i + 1))
-    assert extract(pages, load_templates()).form_type == "unknown"
+def test_date_words_are_corrected_and_parsed() -> None:
+    from fields.date_words import correct_words, parse_date_words, words_to_number
+
+    text, corrected, known = correct_words("Ngày mười sáu tháng một năm hai ñghìn không trắm hai mươi tư")
+    assert (text, corrected, known) == (
+        "Ngày mười sáu tháng một năm hai nghìn không trăm hai mươi tư", True, True)
+    assert parse_date_words(text) == dt.date(2024, 1, 16)
+    assert parse_date_words("Ngày năm tháng năm năm hai nghìn không trăm hai mươi lăm") == dt.date(2025, 5, 5)
+    assert parse_date_words("Ngày ba mươi tháng hai năm hai nghìn") is None            # 30 February
+    assert correct_words("Ngày ba tháng chín năm hai nghìn Thênp trăm")[2] is False     # not a number word
+    assert [words_to_number(w.split()) for w in ("mười lăm", "hai mươi mốt", "một nghìn chín trăm linh năm")] \
+        == [15, 21, 1905]
+
+
+def test_date_words_must_agree_with_the_date_in_figures(templates) -> None:
+    lines = _replace(KHAI_SINH_OCR, "ghi bằng chữ",
+                     "ghi bằng chữ: Ngày mười lăm tháng sáu nặm hai nghìn không trắm hai mươi lăm ...")
+    f = extract([_page(lines)], templates).fields
+    assert f["ngay_sinh_chu"].value == "Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm"
+    assert not f["ngay_sinh_chu"].needs_review
+    lines = _replace(lines, "ghi bằng chữ", "ghi bằng chữ: Ngày mười sáu tháng sáu năm hai nghìn không trăm "
+                     "hai mươi lăm ...")
+    f = extract([_page(lines)], templates).fields
+    assert f["ngay_sinh_chu"].reason == "date_words_mismatch" and f["ngay_sinh_chu"].needs_review
+
+
+@pytest.mark.parametrize(("text", "expected", "reason", "corrected"), [
+    ("Số 96/3 Mậu Thân, Phường Tẩn An, Thành phố Cần Thơ",
+     "Số 96/3 Mậu Thân, Phường Tân An, Thành phố Cần Thơ", None, True),          # one diacritic misread
+    ("Phường Tân An, Thành phố Cần Thơ", "Phường Tân An, Thành phố Cần Thơ", None, False),
+    ("Số 9, Phường 14, Quận 3, Thành phố Hồ Chí Minh", "Số 9, Phường 14, Quận 3, Thành phố Hồ Chí Minh",
+     None, False),                                                                 # numbered units
+    ("Phòng Tài chính - Kế hoạch quận", "Phòng Tài chính - Kế hoạch quận", "incomplete_admin_unit", False),
+    ("Số 9, Phường Láng, Quận Đống Đa, Thành phố Hà", "Số 9, Phường Láng, Quận Đống Đa, Thành phố Hà",
+     "unknown_admin_unit", False),                                                 # province name cut
+    ("HỘ KINH DOANH QUÁN CƠM LAN", "HỘ KINH DOANH QUÁN CƠM LAN", None, False),      # quán is not quận
+    ("Phường Xuân Hòa Mới, Tỉnh Thừa Thiên Huế", "Phường Xuân Hòa Mới, Tỉnh Thừa Thiên Huế", None, False),
+])
+def test_admin_units_restored_or_flagged(text: str, expected: str, reason: str | None, corrected: bool) -> None:
+    from fields.admin_units import check_units
+
+    assert check_units(text) == (expected, reason, corrected)
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("Nguyễn Thị Ánh Tuyết", True), ("Số 12/27 Láng Hạ, Phường Đống Đa (cũ)", True),
+    ("Số Z đường Nguyễn Huệ", False), ("Việt Namˆ", False), ("§ố 132/17 Ngô Quyền", False), ("Ñhung", False),
+])
+def test_check_letters(text: str, ok: bool) -> None:
+    from fields.validators import check_letters
+
+    assert check_letters(text)[0] is ok
+
+
+def test_email_phone_name_and_punctuation_repairs() -> None:
+    from fields.validators import check_email, split_glued_name, tidy_punctuation
+
+    assert check_email("vovankhanh76(@gmail.com") == (True, None, "vovankhanh76@gmail.com")
+    assert check_email("dangbaoyen73(gmail.com") == (True, None, "dangbaoyen73@gmail.com")
+    assert check_email("buihoangbao9 1@gmail.com")[2] == "buihoangbao91@gmail.com"
+    assert check_email("(nếu")[:2] == (False, "invalid_email")
+    assert split_glued_name("PhanLêThanhHương") == "Phan Lê Thanh Hương"
+    assert split_glued_name("NGUYỄN VĂN AN") == "NGUYỄN VĂN AN"
+    assert tidy_punctuation("Số.128 đường Đội Cấn, Phường.An Hải") == (True, None, "Số 128 đường Đội Cấn, Phường An Hải")
+    assert tidy_punctuation("Phòng Tài chính- Kế hoạch")[2] == "Phòng Tài chính - Kế hoạch"
+    assert tidy_punctuation("Thành phố Hồ Chí-Minh") == (False, "glued_words", "Thành phố Hồ Chí Minh")
+    assert tidy_punctuation("Thành, phố Hà Nội")[2] == "Thành phố Hà Nội"
+    assert check_date("13112019") == (True, None, "13/11/2019")                    # slashes lost by OCR
+
+
+def test_far_specks_dropped_and_weakest_word_flags(templates) -> None:
+    lines = _replace(KHAI_SINH_OCR, "Quan hệ với", "Quan hệ với người được khai sinh: Mẹ || h@0.02")
+    lines = _replace(lines, "Nơi sinh", "Nơi sinh: (4) Bệnh viện Phụ Bi@0.0 Hà Nội, Thành phố Hà Nội")
+    f = extract([_page(lines, columns=(100, 2200))], templates).fields
+    assert f["quan_he"] == FieldValue("Mẹ", 0.95, False, None)                   # speck far right: dropped
+    # one unreadable word in a long value: the mean is 0.86, the value still goes to review
+    assert f["noi_sinh"].needs_review and f["noi_sinh"].reason == "low_confidence"
+
+
+def test_label_read_again_in_its_value_is_the_value(templates) -> None:
+    lines = [*KHAI_SINH_HEAD, "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH", "Địa chỉ thường trú: .........",
+             "Xã/Phường/Thị trấn: Phường Điện Biên .............",
+             "Tỉnh/Thành phố: Tỉnh Thanh Hóa ........"]
+    f = extract([_page(lines)], templates).fields
+    assert f["tt_tinh"] == FieldValue("Tỉnh Thanh Hóa", 0.95, False, None)
+
+
+def test_ct01_row_found_by_its_data_when_its_number_is_misread(templates) -> None:
+    columns = (100, 220, 760, 1160, 1400, 1900)
+    lines = [*KHAI_SINH_HEAD, "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ",
+             "Những thành viên trong hộ gia đình cùng thay đổi:",
+             ("TT || Họ, chữ đệm và tên || Ngày, tháng, năm sinh || Giới tính || Số định danh cá nhân || "
+              "Mối quan hệ với chủ hộ"),
+             "1 || Phan Mai Vy || 07/10/2005 || Nữ || 001305142245 || Con",
+             "Z. || PhanLêThanhHương || 13/10/2013 || Nữ || 046313240166 || Con"]
+    f = extract([_page(lines, columns=columns)], templates).fields
+    assert f["tv2_ho_ten"] == FieldValue("Phan Lê Thanh Hương", 0.95, False, None)
+    assert f["tv2_so_cccd"].value == "046313240166"
+    assert f["tv3_ho_ten"] == FieldValue("", 0.0, False, "empty")

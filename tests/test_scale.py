@@ -164,3 +164,25 @@ def test_progress_line_counts_stages_and_outcomes(tmp_path: Path) -> None:
     line = ProgressReporter(archive, work, ["a", "b", "c"]).line()
     assert "1/3 hồ sơ (lưu trữ 1, cách ly 0, lỗi 0)" in line
     assert "nhận 2, tiền xử lý 1, OCR 0" in line
+
+
+def test_tesseract_hanging_on_one_page_fails_that_page_not_the_run(tmp_path: Path) -> None:
+    """Fault injected at the one place Tesseract is started: a `tesseract` first on PATH hangs on page 2."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    real = shutil.which("tesseract")
+    fake = fake_bin / "tesseract"
+    fake.write_text(f'#!/bin/sh\ncase "$1" in */clean/page-0002.png) sleep 600;; esac\nexec {real} "$@"\n')
+    fake.chmod(0o755)
+    inbox, archive = _inbox(tmp_path, ["ho_kinh_doanh-tiff.tif", "quyet_dinh-tiff.tif"]), tmp_path / "archive"
+    config = tmp_path / "site.yaml"
+    config.write_text("ocr:\n  page-timeout: 20\n", encoding="utf-8")
+    result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--config", str(config)),
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PATH": f"{fake_bin}:{os.environ['PATH']}"})
+    assert result.returncode == ExitCode.OK, result.stdout + result.stderr
+    records = {json.loads(p.read_text())["source"]: json.loads(p.read_text()) for p in (archive / "records").glob("*.json")}
+    pages = records["ho_kinh_doanh-tiff.tif"]["pages"]
+    assert pages[0]["text"] and "ocr_error" not in pages[0]
+    assert pages[1]["ocr_error"] == "tool_timeout" and pages[1]["text"] == ""
+    assert records["quyet_dinh-tiff.tif"]["pages"][0]["text"]

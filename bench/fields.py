@@ -1,0 +1,177 @@
+"""Field extraction on a generated set: classification, per-field exact match, silent errors, time.
+
+Usage (each step can be skipped when its output already exists):
+
+    python bench/fields.py --set /tmp/fset --archive /tmp/fset-arch --generate --run \\
+        --seed 21 --per-form 5 --free-text 2
+    python bench/fields.py --set /tmp/fset --archive /tmp/fset-arch --reextract
+
+``--generate`` runs ``sample_docs/make_samples.py`` (office profile, the default); ``--run`` runs
+``sohoa run`` on its inbox. Then the archive's export records (``pipeline.report.load_records``) are
+compared with the truth files (``SET/truth/*.json``, their ``fields``). ``--reextract`` re-reads the
+OCR output kept in the work folder with the current ``fields`` code instead of the archived fields
+(same OCR, new extraction: for working on ``fields/`` without re-running OCR).
+
+Printed: classification accuracy, exact match per field and overall (NFC, whitespace collapsed),
+wrong values not flagged for review (the dangerous number), review rate, and time per dossier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from _compare import _norm
+
+from pipeline.report import load_records
+
+
+def _generate(args: argparse.Namespace) -> None:
+    cmd = [sys.executable, str(ROOT / "sample_docs" / "make_samples.py"), "--out", str(args.set),
+           "--seed", str(args.seed), "--per-form", str(args.per_form), "--free-text", str(args.free_text)]
+    print("# generate:", " ".join(cmd[1:]), flush=True)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+
+def _run(args: argparse.Namespace) -> float:
+    sohoa = Path(sys.executable).with_name("sohoa")
+    cmd = [str(sohoa), "run", "--inbox", str(args.set / "inbox"), "--archive", str(args.archive),
+           "--workers", str(args.workers)]
+    print("# run:", " ".join(cmd[1:]), flush=True)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    print(f"# sohoa run exit code {done.returncode}, {elapsed:.0f} s wall", flush=True)
+    return elapsed
+
+
+def _reextract(truths: list[dict], work: Path) -> tuple[list[dict], float]:
+    """Records holding a fresh extraction from the OCR output kept in the work folder.
+
+    A dossier's work folder is ``<source stem>-<hash>``; dossiers whose OCR did not finish are left out.
+    """
+    from fields import extract, form_result_to_dict, load_templates
+    from ocr.model import load_page_texts
+
+    templates = load_templates()
+    records, elapsed = [], 0.0
+    for truth in truths:
+        stem = Path(truth["source"].rstrip("/")).stem
+        found = sorted(p for p in work.glob(f"{stem}-*/ocr.json") if p.parent.name[len(stem) + 1:].isalnum())
+        if not found:
+            continue
+        start = time.perf_counter()
+        result = form_result_to_dict(extract(load_page_texts(found[0]), templates))
+        elapsed += time.perf_counter() - start
+        records.append({"source": truth["source"], "form_type": result["form_type"], "fields": result["fields"]})
+    return records, elapsed
+
+
+class Figures:
+    """Counters of one comparison."""
+
+    def __init__(self) -> None:
+        self.dossiers = self.form_right = self.fields = self.exact = 0
+        self.silent = self.flagged = self.flagged_right = self.spurious = 0
+        self.per_field: Counter[str] = Counter()
+        self.per_field_exact: Counter[str] = Counter()
+        self.per_field_silent: Counter[str] = Counter()
+        self.confusion: Counter[tuple[str, str]] = Counter()
+        self.missing: list[str] = []
+
+    def add(self, truth: dict, record: dict | None) -> None:
+        self.dossiers += 1
+        if record is None:
+            self.missing.append(truth["source"])
+            return
+        self.form_right += record["form_type"] == truth["form_type"]
+        self.confusion[(truth["form_type"], record["form_type"])] += 1
+        for key, want in truth["fields"].items():
+            name = f"{truth['form_type']}.{key}"
+            got = record["fields"].get(key)
+            exact = got is not None and _norm(got["value"]) == _norm(want)
+            flagged = got is not None and got["needs_review"]
+            self.fields += 1
+            self.per_field[name] += 1
+            self.exact += exact
+            self.per_field_exact[name] += exact
+            self.flagged += flagged
+            self.flagged_right += flagged and exact
+            if not exact and not flagged:
+                self.silent += 1
+                self.per_field_silent[name] += 1
+                self.spurious += not want
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a}/{b} = {100 * a / b:.2f} %" if b else "n/a"
+
+
+def _print(f: Figures, *, elapsed: float | None, extract_s: float | None) -> None:
+    print(f"dossiers: {f.dossiers} (without a record or OCR output: {len(f.missing)})")
+    print(f"classification: {_pct(f.form_right, f.dossiers - len(f.missing))}")
+    for (want, got), n in sorted(f.confusion.items()):
+        if want != got:
+            print(f"  misclassified: {want} -> {got}: {n}")
+    print("\n| field | exact | silent wrong |\n|---|---|---|")
+    for name in sorted(f.per_field):
+        print(f"| {name} | {f.per_field_exact[name]}/{f.per_field[name]} "
+              f"({100 * f.per_field_exact[name] / f.per_field[name]:.0f} %) | {f.per_field_silent[name]} |")
+    print()
+    print(f"fields exact (NFC, whitespace collapsed): {_pct(f.exact, f.fields)}")
+    print(f"wrong and NOT flagged for review: {_pct(f.silent, f.fields)} "
+          f"(of them a value where the form has none: {f.spurious})")
+    print(f"wrong values flagged: {_pct(f.fields - f.exact - f.silent, f.fields - f.exact)}")
+    print(f"fields flagged for review: {_pct(f.flagged, f.fields)} (right but flagged: {f.flagged_right})")
+    done = f.dossiers - len(f.missing)
+    if elapsed is not None and done:
+        print(f"time per dossier, whole pipeline (wall / dossiers): {elapsed / done:.1f} s")
+    if extract_s is not None and done:
+        print(f"time per dossier, field extraction only: {1000 * extract_s / done:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, required=True, help="generated set (inbox/, truth/)")
+    parser.add_argument("--archive", type=Path, required=True)
+    parser.add_argument("--generate", action="store_true", help="generate the set first")
+    parser.add_argument("--run", action="store_true", help="run sohoa on the set's inbox first")
+    parser.add_argument("--reextract", action="store_true", help="re-extract fields from the kept OCR output")
+    parser.add_argument("--work", type=Path, help="work folder of the run (default ARCHIVE/.work)")
+    parser.add_argument("--seed", type=int, default=21)
+    parser.add_argument("--per-form", type=int, default=5, help="dossiers per form and inbox shape")
+    parser.add_argument("--free-text", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    print(f"# bench/fields.py on {platform.node()}: {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    if args.generate:
+        _generate(args)
+    elapsed = _run(args) if args.run else None
+    truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((args.set / "truth").glob("*.json"))]
+    print(f"# set {args.set} ({len(truths)} truth files), archive {args.archive}")
+    if args.reextract:
+        records, extract_s = _reextract(truths, args.work or args.archive / ".work")
+    else:
+        records, extract_s = load_records(args.archive), None
+    by_source = {r["source"].rstrip("/"): r for r in records}
+    figures = Figures()
+    for truth in truths:
+        figures.add(truth, by_source.get(truth["source"].rstrip("/")))
+    _print(figures, elapsed=elapsed, extract_s=extract_s)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Dates written in words (``Ngày hai mươi tư tháng năm năm hai nghìn không trăm hai mươi ba``).
+
+The vocabulary of a worded date is closed, so a misread diacritic (``trắm``, ``nặm``, ``ñghìn``) can
+be put right when exactly one number word has the same letters; the date it spells must then agree
+with the date written in figures on the same form, or the value goes to review.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fields.text import collapse, fold
+
+DIGITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
+          "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+OTHER = ("mười", "mươi", "trăm", "nghìn", "ngàn", "linh", "lẻ", "ngày", "tháng")
+VOCABULARY = frozenset(DIGITS) | frozenset(OTHER)
+_BY_FOLD: dict[str, set[str]] = {}
+for _word in VOCABULARY:
+    _BY_FOLD.setdefault(fold(_word), set()).add(_word)
+
+
+def correct_words(text: str) -> tuple[str, bool, bool]:
+    """Put each word of a worded date into the vocabulary where its letters leave one choice.
+
+    Args:
+        text: The value as read, e.g. ``"Ngày ba tháng chín năm hai nghìn không trắm hai mươi ba"``.
+
+    Returns:
+        ``(text, corrected, all_known)``: the corrected text (first word capitalised as read), whether
+        a word was changed, and whether every word is now a number word.
+    """
+    out, corrected, known = [], False, True
+    for i, word in enumerate(collapse(text).split()):
+        lower = word.lower()
+        if lower not in VOCABULARY:
+            choices = _BY_FOLD.get(fold(word), set())
+            if len(choices) == 1:
+                lower, corrected = next(iter(choices)), True
+            else:
+                known = False
+        out.append(lower.capitalize() if i == 0 and word[:1].isupper() else lower if lower in VOCABULARY
+                   else word)
+    return " ".join(out), corrected, known
+
+
+def words_to_number(words: list[str]) -> int | None:
+    """``["hai", "mươi", "tư"]`` → 24; None when the words do not spell a number."""
+    total = part = current = 0
+    seen = False
+    for word in words:
+        if word in DIGITS:
+            current, seen = DIGITS[word], True
+        elif word == "mươi":
+            part, current = part + current * 10, 0
+        elif word == "mười":
+            part, seen = part + 10, True
+        elif word == "trăm":
+            part, current = part + current * 100, 0
+        elif word in ("nghìn", "ngàn"):
+            total, part, current = total + (part + current) * 1000, 0, 0
+        elif word not in ("linh", "lẻ"):
+            return None
+    return total + part + current if seen else None
+
+
+def parse_date_words(text: str) -> date | None:
+    """The date spelt by ``Ngày … tháng … năm …``, or None.
+
+    Args:
+        text: A worded date in the vocabulary (see :func:`correct_words`).
+
+    Returns:
+        The date, or None when it is not a well-formed worded date of a real day.
+    """
+    words = [w.lower() for w in collapse(text).split()]
+    if len(words) < 6 or words[0] != "ngày" or "tháng" not in words:
+        return None
+    month_at = words.index("tháng")
+    rest = words[month_at + 1:]
+    year_at = next((i for i in range(1, len(rest)) if rest[i] == "năm"), None)
+    if year_at is None:
+        return None
+    day, month, year = (words_to_number(words[1:month_at]), words_to_number(rest[:year_at]),
+                        words_to_number(rest[year_at + 1:]))
+    if day is None or month is None or year is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
