@@ -11,7 +11,6 @@ from ocr.dossier import load_geometry
 from ocr.model import load_page_texts
 from ocr.pdfa import PdfMetadata
 from pipeline import paths
-from scanners.manifest import load_pages
 from scanners.model import Dossier
 from sohoa import __version__
 from sohoa.files import write_text_atomic

@@ -12,7 +12,6 @@ import hashlib
 import json
 import random
 import re
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
