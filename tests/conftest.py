@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -76,3 +80,24 @@ def blank_back(*, dpi: int = 200, seed: int = 1) -> Image.Image:
         y, x = rng.integers(0, page.shape[0] - 3), rng.integers(0, page.shape[1] - 3)
         page[y:y + 2, x:x + 2] = 60
     return Image.fromarray(page.clip(0, 255).astype(np.uint8)).convert("RGB")
+
+
+@contextlib.contextmanager
+def still_being_written(path: Path, *, chunk: int = 1024) -> Iterator[Path]:
+    """A scanner still writing ``path``: a thread appends to it until the block ends."""
+    stop = threading.Event()
+
+    def scanner() -> None:
+        with path.open("ab") as fh:
+            while not stop.is_set():
+                fh.write(b"\x00" * chunk)
+                fh.flush()
+                time.sleep(0.05)
+
+    thread = threading.Thread(target=scanner)
+    thread.start()
+    try:
+        yield path
+    finally:
+        stop.set()
+        thread.join()

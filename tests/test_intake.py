@@ -6,13 +6,11 @@ import io
 import json
 import random
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, still_being_written
 from PIL import Image
 
 from configs.scanner_schema import ScannerProfile
@@ -128,22 +126,8 @@ def test_a_file_still_being_written_is_left_alone(tmp_path: Path) -> None:
     inbox = _inbox_with(tmp_path, "stack-4-grey.pdf")
     growing = inbox / "scanning.pdf"
     growing.write_bytes(b"%PDF-1.4\n")
-    stop = threading.Event()
-
-    def scanner() -> None:
-        with growing.open("ab") as fh:
-            while not stop.is_set():
-                fh.write(b"\x00" * 512)
-                fh.flush()
-                time.sleep(0.05)
-
-    thread = threading.Thread(target=scanner)
-    thread.start()
-    try:
+    with still_being_written(growing, chunk=512):
         result = collect(inbox, tmp_path / "staging", profile=_profile("separator-sheets", settle_seconds=0.5))
-    finally:
-        stop.set()
-        thread.join()
     assert result.growing == [growing]
     assert {d.origin for d in result.dossiers} == {"stack-4-grey.pdf"}
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import still_being_written
 from PIL import Image
 
 from scanners.discover import discover, dossier_id_for
@@ -46,22 +45,8 @@ def test_file_still_being_written_is_left_for_later(tmp_path: Path) -> None:
     inbox.mkdir()
     growing = inbox / "scanning.tif"
     growing.write_bytes(b"II*\x00")
-    stop = threading.Event()
-
-    def scanner() -> None:
-        with growing.open("ab") as fh:
-            while not stop.is_set():
-                fh.write(b"\x00" * 1024)
-                fh.flush()
-                time.sleep(0.05)
-
-    thread = threading.Thread(target=scanner)
-    thread.start()
-    try:
+    with still_being_written(growing):
         dossiers, left = discover(inbox, settle_seconds=0.5)
-    finally:
-        stop.set()
-        thread.join()
     assert dossiers == [] and left == [growing]
 
 
