@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from configs.schema import Settings
 from ocr.dossier import load_geometry
-from ocr.model import load_page_texts
+from ocr.model import PageGeometry, PageText, load_page_texts
 from ocr.pdfa import PdfMetadata
 from pipeline import paths
 from scanners.model import Dossier
@@ -43,11 +44,11 @@ def intake_facts(work: Path, dossier_id: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _events(work: Path, dossier_id: str, sign_info: dict):  # noqa: ANN202 - list of PremisEvent
+def _events(work: Path, dossier_id: str, out: StageOutputs):  # noqa: ANN202 - list of PremisEvent
     from archive import PremisEvent
 
     f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
-    intake = intake_facts(work, dossier_id)
+    intake, sign_info = out.intake, out.sign_info
     separators = [PremisEvent("separator sheet", _mtime(f("pages.json")), "success",
                               f"Separator sheet at page {s['page']} of {intake.get('origin', '?')} "
                               f"(code {s['code']}); not part of the dossier", AGENT)
@@ -62,25 +63,44 @@ def _events(work: Path, dossier_id: str, sign_info: dict):  # noqa: ANN202 - lis
     ]
 
 
-def build_record(dossier: Dossier, work: Path, archive: Path, package: Path, pdf: Path) -> dict:
+@dataclass(frozen=True)
+class StageOutputs:
+    """What the stages before archiving wrote for one dossier, read once."""
+
+    geometry: list[PageGeometry]
+    texts: list[PageText]
+    form: dict
+    intake: dict
+    sign_info: dict
+
+    @classmethod
+    def load(cls, work: Path, dossier_id: str) -> StageOutputs:
+        f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
+        return cls(geometry=load_geometry(f("geometry.json")), texts=load_page_texts(f("ocr.json")),
+                   form=json.loads(f("fields.json").read_text(encoding="utf-8")),
+                   intake=intake_facts(work, dossier_id),
+                   sign_info=json.loads(f("sign.json").read_text(encoding="utf-8")))
+
+    def code(self, dossier_id: str) -> str:
+        """The dossier code (mã hồ sơ) from intake; the id when intake recorded none."""
+        return self.intake.get("code") or dossier_id
+
+
+def build_record(dossier: Dossier, out: StageOutputs, archive: Path, package: Path, pdf: Path) -> dict:
     """The export object of one dossier (see README, "Output contract")."""
-    f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
-    geometry = load_geometry(f("geometry.json"))
-    texts = {t.source_page: t for t in load_page_texts(f("ocr.json"))}
-    form = json.loads(f("fields.json").read_text(encoding="utf-8"))
+    texts = {t.source_page: t for t in out.texts}
     pages = [{"source_page": g.source_page, "blank": g.blank, "rotation": g.rotation, "skew": g.skew,
               "text": texts[g.source_page].text, "confidence": round(texts[g.source_page].confidence, 4),
               "dpi": g.dpi, "below_standard": list(g.below_standard),
               **({"ocr_error": texts[g.source_page].error} if texts[g.source_page].error else {})}
-             for g in geometry]
+             for g in out.geometry]
     fields = {k: {"value": v["value"], "confidence": v["confidence"], "needs_review": v["needs_review"],
                   **({"reason": v["reason"]} if v.get("reason") else {})}
-              for k, v in form["fields"].items()}
-    intake = intake_facts(work, dossier.dossier_id)
-    return {"dossier_id": dossier.dossier_id, "code": intake.get("code") or dossier.dossier_id,
-            "code_generated": bool(intake.get("code_generated", not intake)),
-            "review": list(intake.get("review", [])),
-            "source": dossier.relative, "form_type": form["form_type"],
+              for k, v in out.form["fields"].items()}
+    return {"dossier_id": dossier.dossier_id, "code": out.code(dossier.dossier_id),
+            "code_generated": bool(out.intake.get("code_generated", not out.intake)),
+            "review": list(out.intake.get("review", [])),
+            "source": dossier.relative, "form_type": out.form["form_type"],
             "pages": pages, "fields": fields,
             "pdf": str(pdf.relative_to(archive)), "package": str(package.relative_to(archive))}
 
@@ -91,30 +111,27 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
     from archive.retention import load_schedule, retention_for
 
     f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
-    form = json.loads(f("fields.json").read_text(encoding="utf-8"))
-    geometry = load_geometry(f("geometry.json"))
-    texts = load_page_texts(f("ocr.json"))
-    write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in texts))
-    sign_info = json.loads(f("sign.json").read_text(encoding="utf-8"))
+    out = StageOutputs.load(work, dossier.dossier_id)
+    form_type = out.form["form_type"]
+    write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in out.texts))
     today = date.today()
     schedule = load_schedule(settings.archive.retention_file) if settings.archive.retention_file else load_schedule()
-    retention = retention_for(schedule, form["form_type"], today.year)
-    kept = sum(not g.blank for g in geometry) or len(geometry)
-    code = intake_facts(work, dossier.dossier_id).get("code") or dossier.dossier_id
+    retention = retention_for(schedule, form_type, today.year)
+    kept = sum(not g.blank for g in out.geometry) or len(out.geometry)
     meta = DossierMetadata(
-        dossier_code=code, title=FORM_TITLES.get(form["form_type"], FORM_TITLES["unknown"]),
-        form_type=form["form_type"], number_of_pages=kept, number_of_paper=kept,
+        dossier_code=out.code(dossier.dossier_id), title=FORM_TITLES.get(form_type, FORM_TITLES["unknown"]),
+        form_type=form_type, number_of_pages=kept, number_of_paper=kept,
         start_date=today, end_date=today, agency_code=settings.archive.agency_code,
         fonds_code=settings.archive.fonds_code, maintenance=retention.maintenance,
         retention_years=retention.years)
-    events = _events(work, dossier.dossier_id, sign_info)
+    events = _events(work, dossier.dossier_id, out)
     # Packages are written once: a re-ingest with other content becomes a new version beside the old one.
     package = build_package(archive_root=archive, meta=meta, documents=[f("signed.pdf")],
                             extra_files={"ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
                                          "fields/fields.json": f("fields.json")},
                             events=events, new_version=True)
     pdf = sorted((package / "representations" / "rep1" / "data").glob("*.pdf"))[0]
-    record = build_record(dossier, work, archive, package, pdf)
+    record = build_record(dossier, out, archive, package, pdf)
     with Catalog(archive / "catalog.sqlite") as catalog:
         catalog.upsert_dossier(record, retention=retention)  # also registers the package version
         for event in events:
