@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sohoa
+from archive._catalog_db import has_catalog
 from archive._xml import write_bytes
 from archive.catalog import Catalog
 from archive.fixity import ROOT_METS, check_fixity
@@ -23,7 +24,6 @@ from sohoa.files import sha256_file
 
 AGENT = f"sohoa {sohoa.__version__}"
 FIXITY_EVENT = "fixity check"
-CATALOG_NAME = "catalog.sqlite"
 
 
 @dataclass(frozen=True)
@@ -72,21 +72,23 @@ def package_folders(archive_root: Path) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
 
 
-def audit_archive(archive_root: Path, *, record: bool = True) -> FixityReport:
+def audit_archive(archive_root: Path, *, record: bool = True, catalog_url: str | None = None) -> FixityReport:
     """Check every package of ``archive_root`` (a primary archive or a backup copy).
 
     Args:
-        archive_root: Folder holding ``packages/`` and, normally, ``catalog.sqlite``.
+        archive_root: Folder holding ``packages/`` and, normally, its catalog (``catalog.sqlite``
+            or a database named in ``catalog.url``).
         record: Write a ``fixity check`` event per dossier and an archive event to the catalog,
             and a PREMIS file under ``audits/``.
+        catalog_url: The archive's catalog when configured (else found as :meth:`Catalog.for_archive` does).
 
     Returns:
         The report; ``report.ok`` is False when any file is damaged or missing.
     """
     checked_at = iso_vn(now_vn())
-    db = archive_root / CATALOG_NAME
     with contextlib.ExitStack() as stack:
-        catalog = stack.enter_context(Catalog(db, archive_root=archive_root)) if db.is_file() else None
+        known = catalog_url or has_catalog(archive_root)
+        catalog = stack.enter_context(Catalog.for_archive(archive_root, catalog_url)) if known else None
         results = [check_package(archive_root, folder, catalog) for folder in package_folders(archive_root)]
         results += _missing_packages(archive_root, catalog, {r.path for r in results})
         report = FixityReport(archive_root, checked_at, results)

@@ -1,15 +1,21 @@
 """Backup copies of an archive (TT 05/2025 Điều 27: at least two sets, each on independent media,
 records and database backed up and restored together) and restore from a copy.
 
-A backup holds ``packages/``, a consistent copy of ``catalog.sqlite`` (SQLite online backup),
-``records/`` and ``disposals/``. Packages are immutable, so a repeated backup copies only new
-package versions, re-checks those already there, replaces a damaged copy, and removes from the
-copy the files an approved disposal destroyed in the primary. Every copy is verified with the
-same fixity audit ``sohoa fixity`` runs, against the copied catalog.
+A backup holds ``packages/``, a consistent copy of the catalog as ``catalog.sqlite``, ``records/``
+and ``disposals/``. A SQLite catalog is copied with SQLite's online backup; a PostgreSQL catalog is
+exported, from one snapshot, into a SQLite catalog holding the same rows, so every copy is
+self-contained: it verifies with ``sohoa fixity --archive COPY`` and restores with no database
+server (the DBA's own ``pg_dump`` schedule is still advised for the server). Packages are
+immutable, so a repeated backup copies only new package versions, re-checks those already there,
+replaces a damaged copy, and removes from the copy the files an approved disposal destroyed in the
+primary. Every copy is verified with the same fixity audit ``sohoa fixity`` runs, against the
+copied catalog.
 
 Restore goes the other way: every primary package that is missing or fails its audit, and a
-missing or corrupt catalog, is brought back from a copy that passes its own audit. A damaged
-package is moved aside to ``.damaged/<time>/`` (evidence for the incident record), never deleted.
+missing or corrupt catalog, is brought back from a copy that passes its own audit. A PostgreSQL
+catalog counts as lost when its database (recreated empty by the DBA) holds no dossier while the
+copy does: the copy's rows are then loaded into it. A damaged package is moved aside to
+``.damaged/<time>/`` (evidence for the incident record), never deleted.
 """
 
 from __future__ import annotations
@@ -19,9 +25,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import URL
+
+from archive._catalog_db import CATALOG_NAME, resolve_url, shown, sqlite_path
 from archive._xml import remove_tree, seal_tree, unseal_dirs
-from archive.audit import AGENT, CATALOG_NAME, audit_archive, check_package, package_folders
+from archive.audit import AGENT, audit_archive, check_package, package_folders
 from archive.catalog import Catalog, catalog_ok
+from archive.catalog_copy import copy_catalog as _copy_rows
 from archive.model import PremisEvent, iso_vn, now_vn
 from sohoa.errors import ArchiveError
 from sohoa.files import temp_dir_beside
@@ -48,8 +58,13 @@ class CopyReport:
         return not self.problems
 
 
-def backup_archive(archive_root: Path, dest: Path) -> CopyReport:
+def backup_archive(archive_root: Path, dest: Path, *, catalog_url: str | None = None) -> CopyReport:
     """Replicate ``archive_root`` to ``dest`` and verify the copy.
+
+    Args:
+        archive_root: The primary archive.
+        dest: The backup folder (outside the archive).
+        catalog_url: The archive's catalog when configured (else found as :meth:`Catalog.for_archive` does).
 
     Raises:
         ArchiveError: The archive has no catalog, or ``dest`` overlaps the archive.
@@ -57,7 +72,7 @@ def backup_archive(archive_root: Path, dest: Path) -> CopyReport:
     archive_root, dest = archive_root.resolve(), dest.resolve()
     _check_distinct(archive_root, dest)
     report = CopyReport()
-    with Catalog(archive_root / CATALOG_NAME) as catalog:
+    with Catalog.for_archive(archive_root, catalog_url) as catalog:
         _make_private_dir(dest / "packages")
         tmp = dest / f".{CATALOG_NAME}.tmp"
         catalog.backup_to(tmp)
@@ -78,11 +93,17 @@ def backup_archive(archive_root: Path, dest: Path) -> CopyReport:
     return report
 
 
-def restore_archive(archive_root: Path, source: Path) -> CopyReport:
+def restore_archive(archive_root: Path, source: Path, *, catalog_url: str | None = None) -> CopyReport:
     """Bring back every missing or damaged package (and a missing or corrupt catalog) from ``source``.
 
+    Args:
+        archive_root: The primary archive.
+        source: A backup folder made by :func:`backup_archive`.
+        catalog_url: The archive's catalog when configured (else found as :meth:`Catalog.for_archive` does).
+
     Raises:
-        ArchiveError: ``source`` has no usable catalog, or overlaps the archive.
+        ArchiveError: ``source`` has no usable catalog, overlaps the archive, or the archive's
+            catalog database cannot be reached.
     """
     archive_root, source = archive_root.resolve(), source.resolve()
     _check_distinct(archive_root, source)
@@ -91,12 +112,9 @@ def restore_archive(archive_root: Path, source: Path) -> CopyReport:
                            message_vi="Bản sao lưu không có cơ sở dữ liệu danh mục dùng được.")
     report = CopyReport()
     aside = archive_root / ".damaged" / iso_vn(now_vn()).replace(":", "")[:17]
-    if not catalog_ok(archive_root / CATALOG_NAME):
-        _move_aside(archive_root / CATALOG_NAME, aside)
-        with Catalog(source / CATALOG_NAME, archive_root=source) as src:
-            src.backup_to(archive_root / CATALOG_NAME)
-        report.copied.append(CATALOG_NAME)
-    with Catalog(archive_root / CATALOG_NAME) as catalog, \
+    url = resolve_url(archive_root, catalog_url)
+    _restore_catalog(url, archive_root, source, aside, report)
+    with Catalog(url, archive_root=archive_root) as catalog, \
             Catalog(source / CATALOG_NAME, archive_root=source) as src_catalog:
         for row in catalog.packages():
             _restore_one(archive_root, source, row, (catalog, src_catalog), aside, report)
@@ -108,6 +126,25 @@ def restore_archive(archive_root: Path, source: Path) -> CopyReport:
             f"restore from backup: {len(report.copied)} item(s) restored, {len(report.problems)} problem(s) left",
             AGENT))
     return report
+
+
+def _restore_catalog(url: URL, archive_root: Path, source: Path, aside: Path, report: CopyReport) -> None:
+    """Bring the catalog back from the copy when the primary's is missing, corrupt or emptied."""
+    path = sqlite_path(url)
+    if path is not None:
+        if not catalog_ok(path):
+            _move_aside(path, aside)
+            for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                _move_aside(extra, aside)
+            with Catalog(source / CATALOG_NAME, archive_root=source) as src:
+                src.backup_to(path)
+            report.copied.append(path.name)
+        return
+    with Catalog(url, archive_root=archive_root) as catalog, \
+            Catalog(source / CATALOG_NAME, archive_root=source) as src:
+        if catalog.count() == 0 and src.count() > 0:
+            _copy_rows(src, catalog)
+            report.copied.append(f"catalog → {shown(url)}")
 
 
 def _restore_one(archive_root: Path, source: Path, row: dict, catalogs: tuple[Catalog, Catalog],

@@ -1,27 +1,30 @@
-"""The archive catalog: one SQLite file indexing dossiers, package versions, checksums, retention,
+"""The archive catalog: one database indexing dossiers, package versions, checksums, retention,
 legal holds, search text, disposal records and the audit trail.
 
-SQLite in WAL mode with a busy timeout lets several pipeline workers write at once. Triggers make
-the audit trails append-only and forbid deleting a dossier or package row (``archive._catalog_schema``).
-The file is created with mode 0640 (it holds personal data: the export record and the OCR text).
-Indexing a dossier whose record names a package also registers that package version — its OBJID,
-the SHA-256 of its root ``METS.xml`` (the anchor of every fixity check) and the files it lists —
-and marks earlier versions superseded.
+The database is the archive's own SQLite file by default, or any SQLite or PostgreSQL URL
+(:mod:`archive._catalog_db` says how an archive finds it); the queries are SQLAlchemy Core and the
+same on both. Several pipeline workers write at once: SQLite runs in WAL mode and each write takes
+the lock up front (``BEGIN IMMEDIATE``); PostgreSQL serialises the writers of one dossier on its
+row. Triggers make the audit trails append-only and forbid deleting a dossier or package row
+(``archive._catalog_schema``). A SQLite file is created with mode 0640 (it holds personal data:
+the export record and the OCR text). Indexing a dossier whose record names a package also
+registers that package version — its OBJID, the SHA-256 of its root ``METS.xml`` (the anchor of
+every fixity check) and the files it lists — and marks earlier versions superseded.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from types import TracebackType
+
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import URL
 
 from archive import search as _search
-from archive._catalog_schema import upgrade
+from archive._catalog_db import bind_new, resolve_url
+from archive._catalog_store import CatalogStore, catalog_ok
 from archive._xml import parse
 from archive.fixity import ROOT_METS, listed_files
 from archive.model import PremisEvent, iso_vn, now_vn
@@ -29,55 +32,53 @@ from archive.retention import RetentionInfo
 from sohoa.errors import ArchiveError
 from sohoa.files import sha256_file
 
+__all__ = ["Catalog", "catalog_ok"]
+
 _UPSERT = """
 INSERT INTO dossiers (dossier_id, form_type, package, pdf, maintenance, retention_years,
     retention_basis, retention_confirmed, review_year, end_year, retention_end, record_json,
     created_at, updated_at)
 VALUES (:dossier_id, :form_type, :package, :pdf, :maintenance, :years, :basis, :confirmed,
     :review_year, :end_year, :retention_end, :record_json, :now, :now)
-ON CONFLICT(dossier_id) DO UPDATE SET
+ON CONFLICT (dossier_id) DO UPDATE SET
     form_type = excluded.form_type, package = excluded.package, pdf = excluded.pdf,
     record_json = excluded.record_json, updated_at = excluded.updated_at,
-    maintenance = CASE WHEN :has_retention THEN excluded.maintenance ELSE maintenance END,
-    retention_years = CASE WHEN :has_retention THEN excluded.retention_years ELSE retention_years END,
-    retention_basis = CASE WHEN :has_retention THEN excluded.retention_basis ELSE retention_basis END,
+    maintenance = CASE WHEN :has_retention THEN excluded.maintenance ELSE dossiers.maintenance END,
+    retention_years = CASE WHEN :has_retention THEN excluded.retention_years ELSE dossiers.retention_years END,
+    retention_basis = CASE WHEN :has_retention THEN excluded.retention_basis ELSE dossiers.retention_basis END,
     retention_confirmed = CASE WHEN :has_retention THEN excluded.retention_confirmed
-                               ELSE retention_confirmed END,
-    review_year = CASE WHEN :has_retention THEN excluded.review_year ELSE review_year END,
-    end_year = CASE WHEN :has_retention THEN excluded.end_year ELSE end_year END,
-    retention_end = CASE WHEN :has_retention THEN excluded.retention_end ELSE retention_end END
+                               ELSE dossiers.retention_confirmed END,
+    review_year = CASE WHEN :has_retention THEN excluded.review_year ELSE dossiers.review_year END,
+    end_year = CASE WHEN :has_retention THEN excluded.end_year ELSE dossiers.end_year END,
+    retention_end = CASE WHEN :has_retention THEN excluded.retention_end ELSE dossiers.retention_end END
 """
+_ADD_EVENT = ("INSERT INTO events (dossier_id, event_type, time, outcome, detail, agent, recorded_at) "
+              "VALUES (:d, :type, :time, :outcome, :detail, :agent, :at)")
 
 _REVIEW_COLUMNS = ("dossier_id", "form_type", "package", "maintenance", "retention_years",
                    "retention_basis", "retention_confirmed", "review_year")
 _DUE_COLUMNS = (*_REVIEW_COLUMNS, "end_year", "retention_end", "hold", "hold_reason", "status")
 
 
-class Catalog:
-    """The SQLite catalog of an archive (use as a context manager, or call :meth:`close`)."""
+class Catalog(CatalogStore):
+    """The catalog of an archive (use as a context manager, or call :meth:`close`).
 
-    def __init__(self, path: Path, *, archive_root: Path | None = None) -> None:
-        """Open (creating or upgrading if needed) the catalog at ``path``.
+    Open an archive's catalog with :meth:`for_archive`; ``Catalog(path)`` opens a SQLite file
+    directly (a backup copy's, a test's) and ``Catalog(url, archive_root=...)`` any database.
+    """
 
-        Args:
-            path: The SQLite file, normally ``<archive>/catalog.sqlite``.
-            archive_root: The archive folder package paths are relative to; ``path``'s folder by default.
-
-        Raises:
-            ArchiveError: The database cannot be created or opened.
-        """
-        self.archive_root = archive_root or path.parent
+    @classmethod
+    def for_archive(cls, archive_root: Path, url: str | URL | None = None) -> Catalog:
+        """Open the catalog of ``archive_root``: ``url`` if given (bound on first use), else the
+        one its ``catalog.url`` names, else its own ``catalog.sqlite`` (see :mod:`archive._catalog_db`)."""
+        resolved = resolve_url(archive_root, url)
+        catalog = cls(resolved, archive_root=archive_root)
         try:
-            _create_private(path)
-            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            with self.transaction():
-                upgrade(self._db)
-        except (OSError, sqlite3.Error) as exc:
-            raise ArchiveError(f"cannot open the archive catalog ({type(exc).__name__})",
-                               reason="catalog_failed") from exc
+            bind_new(archive_root, resolved)  # only a catalog that opened binds the archive
+        except BaseException:
+            catalog.close()
+            raise
+        return catalog
 
     # -- dossiers --------------------------------------------------------------------------
 
@@ -100,41 +101,36 @@ class Catalog:
         }
         package = self._package_info(record.get("package"))
         with self.transaction() as db:
-            db.execute(_UPSERT, params)
-            self._index_text(dossier_id, record)
+            db.execute(text(_UPSERT), params)  # in PostgreSQL this also locks the dossier's row
+            self._search.replace(db, dossier_id, [(None, "dossier_id", dossier_id), *_search.index_rows(record)])
             if package is not None:
-                self._register_package(dossier_id, *package)
+                self._register_package(db, dossier_id, *package)
 
     def dossier(self, dossier_id: str) -> dict | None:
         """The catalog row of one dossier (with its record decoded), or None."""
-        row = self._db.execute("SELECT * FROM dossiers WHERE dossier_id = ?", (dossier_id,)).fetchone()
-        if row is None:
-            return None
-        return {**dict(row), "record": json.loads(row["record_json"])}
+        rows = self._rows("SELECT * FROM dossiers WHERE dossier_id = :d", d=dossier_id)
+        return {**rows[0], "record": json.loads(rows[0]["record_json"])} if rows else None
 
     def records(self) -> list[dict]:
         """All stored export records, in ``dossier_id`` order."""
-        rows = self._db.execute("SELECT record_json FROM dossiers ORDER BY dossier_id").fetchall()
-        return [json.loads(row["record_json"]) for row in rows]
+        return [json.loads(row["record_json"]) for row in
+                self._rows("SELECT record_json FROM dossiers ORDER BY dossier_id")]
 
     # -- packages --------------------------------------------------------------------------
 
     def packages(self, dossier_id: str | None = None) -> list[dict]:
         """Registered package versions (all, or one dossier's), by dossier then version."""
-        sql = "SELECT * FROM packages" + (" WHERE dossier_id = ?" if dossier_id else "")
-        rows = self._db.execute(sql + " ORDER BY dossier_id, version", (dossier_id,) if dossier_id else ())
-        return [dict(row) for row in rows]
+        where = " WHERE dossier_id = :d" if dossier_id else ""
+        return self._rows(f"SELECT * FROM packages{where} ORDER BY dossier_id, version", d=dossier_id)
 
     def package_by_path(self, rel_path: str) -> dict | None:
         """The package row whose folder is ``rel_path`` (relative to the archive), or None."""
-        row = self._db.execute("SELECT * FROM packages WHERE path = ?", (rel_path,)).fetchone()
-        return dict(row) if row else None
+        rows = self._rows("SELECT * FROM packages WHERE path = :p", p=rel_path)
+        return rows[0] if rows else None
 
     def package_files(self, objid: str) -> list[dict]:
         """(path, size, sha256) of every file a package held at ingest, by path."""
-        rows = self._db.execute("SELECT path, size, sha256 FROM package_files WHERE objid = ? ORDER BY path",
-                                (objid,))
-        return [dict(row) for row in rows]
+        return self._rows("SELECT path, size, sha256 FROM package_files WHERE objid = :o ORDER BY path", o=objid)
 
     def _package_info(self, rel: object) -> tuple[str, str, str, list] | None:
         """(relative path, OBJID, root METS SHA-256, listed files) of a package folder, read before writing."""
@@ -147,34 +143,26 @@ class Catalog:
         entries, _problems = listed_files(folder)
         return Path(rel).as_posix(), objid, sha256_file(folder / ROOT_METS), entries
 
-    def _register_package(self, dossier_id: str, rel: str, objid: str, mets_sha: str, entries: list) -> None:
+    @staticmethod
+    def _register_package(db: Connection, dossier_id: str, rel: str, objid: str, mets_sha: str,
+                          entries: list) -> None:
         """Record a package version (once) and make it the dossier's current one."""
-        if self._db.execute("SELECT 1 FROM packages WHERE objid = ?", (objid,)).fetchone() is None:
-            version = self._db.execute("SELECT COUNT(*) FROM packages WHERE dossier_id = ?",
-                                       (dossier_id,)).fetchone()[0] + 1
-            self._db.execute("INSERT INTO packages VALUES (?, ?, ?, ?, ?, 'current', ?)",
-                             (objid, dossier_id, version, rel, mets_sha, iso_vn(now_vn())))
-            self._db.executemany("INSERT OR IGNORE INTO package_files VALUES (?, ?, ?, ?)",
-                                 [(objid, e.path, e.size, e.sha256) for e in entries])
-        self._db.execute("UPDATE packages SET status = 'superseded' WHERE dossier_id = ? AND objid != ? "
-                         "AND status = 'current'", (dossier_id, objid))
-        self._db.execute("UPDATE packages SET status = 'current' WHERE objid = ? AND status = 'superseded'",
-                         (objid,))
+        if db.execute(text("SELECT 1 FROM packages WHERE objid = :o"), {"o": objid}).first() is None:
+            version = db.execute(text("SELECT COUNT(*) FROM packages WHERE dossier_id = :d"),
+                                 {"d": dossier_id}).scalar_one() + 1
+            db.execute(text("INSERT INTO packages (objid, dossier_id, version, path, mets_sha256, status, "
+                            "created_at) VALUES (:o, :d, :v, :p, :m, 'current', :t) ON CONFLICT DO NOTHING"),
+                       {"o": objid, "d": dossier_id, "v": version, "p": rel, "m": mets_sha, "t": iso_vn(now_vn())})
+            if entries:
+                db.execute(text("INSERT INTO package_files (objid, path, size, sha256) VALUES (:o, :p, :s, :h) "
+                                "ON CONFLICT DO NOTHING"),
+                           [{"o": objid, "p": e.path, "s": e.size, "h": e.sha256} for e in entries])
+        db.execute(text("UPDATE packages SET status = 'superseded' WHERE dossier_id = :d AND objid <> :o "
+                        "AND status = 'current'"), {"d": dossier_id, "o": objid})
+        db.execute(text("UPDATE packages SET status = 'current' WHERE objid = :o AND status = 'superseded'"),
+                   {"o": objid})
 
     # -- search ----------------------------------------------------------------------------
-
-    def _index_text(self, dossier_id: str, record: Mapping[str, object]) -> None:
-        """Replace the dossier's search rows with its code, OCR text and field values."""
-        old = [row[0] for row in self._db.execute("SELECT id FROM search_text WHERE dossier_id = ?",
-                                                  (dossier_id,))]
-        self._db.executemany("DELETE FROM search_fts WHERE rowid = ?", [(i,) for i in old])
-        self._db.execute("DELETE FROM search_text WHERE dossier_id = ?", (dossier_id,))
-        rows = [(None, "dossier_id", dossier_id), *_search.index_rows(record)]
-        for page, field, text in rows:
-            cur = self._db.execute("INSERT INTO search_text (dossier_id, page, field, text) VALUES (?, ?, ?, ?)",
-                                   (dossier_id, page, field, text))
-            self._db.execute("INSERT INTO search_fts (rowid, folded) VALUES (?, ?)",
-                             (cur.lastrowid, _search.fold(text)))
 
     def search(self, query: str, *, limit: int = 20) -> list[dict]:
         """Find dossiers by name (with or without diacritics), CCCD number, dossier code or any OCR text.
@@ -183,13 +171,7 @@ class Catalog:
             Up to ``limit`` hits, best first: dossier_id, page (None for a field), field (None for
             page text) and a snippet of the original text around the match.
         """
-        expression = _search.fts_query(query)
-        if expression is None:
-            return []
-        rows = self._db.execute(
-            "SELECT t.dossier_id, t.page, t.field, t.text FROM search_fts JOIN search_text t "
-            "ON t.id = search_fts.rowid WHERE search_fts MATCH ? ORDER BY bm25(search_fts), t.id LIMIT ?",
-            (expression, limit)).fetchall()
+        rows = self._read(lambda db: self._search.query(db, query, limit))
         return [{"dossier_id": r["dossier_id"], "page": r["page"], "field": r["field"],
                  "snippet": _search.snippet(r["text"], query)} for r in rows]
 
@@ -198,47 +180,38 @@ class Catalog:
     def add_event(self, dossier_id: str, event: PremisEvent) -> None:
         """Append one event to the dossier's audit trail."""
         with self.transaction() as db:
-            db.execute("INSERT INTO events (dossier_id, event_type, time, outcome, detail, agent, recorded_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (dossier_id, event.event_type, event.time_iso, event.outcome, event.detail,
-                        event.agent, iso_vn(now_vn())))
+            db.execute(text(_ADD_EVENT), _event_params(dossier_id, event))
 
     def events(self, dossier_id: str) -> list[dict]:
         """The dossier's audit trail, oldest first."""
-        rows = self._db.execute(
-            "SELECT event_type, time, outcome, detail, agent, recorded_at FROM events "
-            "WHERE dossier_id = ? ORDER BY seq", (dossier_id,)).fetchall()
-        return [dict(row) for row in rows]
+        return self._rows("SELECT event_type, time, outcome, detail, agent, recorded_at FROM events "
+                          "WHERE dossier_id = :d ORDER BY seq", d=dossier_id)
 
     def add_archive_event(self, event: PremisEvent) -> None:
         """Append an event about the whole archive (fixity audit, backup, restore, review list)."""
         with self.transaction() as db:
-            db.execute("INSERT INTO archive_events (event_type, time, outcome, detail, agent) VALUES (?, ?, ?, ?, ?)",
-                       (event.event_type, event.time_iso, event.outcome, event.detail, event.agent))
+            db.execute(text("INSERT INTO archive_events (event_type, time, outcome, detail, agent) "
+                            "VALUES (:type, :time, :outcome, :detail, :agent)"), _event_params(None, event))
 
     def archive_events(self) -> list[dict]:
         """Archive-wide events, oldest first."""
-        rows = self._db.execute("SELECT event_type, time, outcome, detail, agent FROM archive_events ORDER BY seq")
-        return [dict(row) for row in rows]
+        return self._rows("SELECT event_type, time, outcome, detail, agent FROM archive_events ORDER BY seq")
 
     # -- retention, hold, disposal ---------------------------------------------------------
 
     def due_for_review(self, year: int) -> list[dict]:
         """Dossiers whose retention runs out by ``year`` (planning view; permanent ones never appear)."""
-        rows = self._db.execute(
-            f"SELECT {', '.join(_REVIEW_COLUMNS)} FROM dossiers "
-            "WHERE review_year IS NOT NULL AND review_year <= ? ORDER BY review_year, dossier_id",
-            (year,)).fetchall()
-        return [{**dict(row), "retention_confirmed": bool(row["retention_confirmed"])} for row in rows]
+        rows = self._rows(f"SELECT {', '.join(_REVIEW_COLUMNS)} FROM dossiers WHERE review_year IS NOT NULL "
+                          "AND review_year <= :y ORDER BY review_year, dossier_id", y=year)
+        return [{**row, "retention_confirmed": bool(row["retention_confirmed"])} for row in rows]
 
     def expired(self, as_of: date) -> list[dict]:
         """Active dossiers whose retention term ended before ``as_of`` (held ones included, marked)."""
-        rows = self._db.execute(
-            f"SELECT {', '.join(_DUE_COLUMNS)} FROM dossiers WHERE status = 'active' AND "
-            "retention_end IS NOT NULL AND retention_end < ? ORDER BY retention_end, dossier_id",
-            (as_of.isoformat(),)).fetchall()
-        return [{**dict(row), "retention_confirmed": bool(row["retention_confirmed"]),
-                 "hold": bool(row["hold"])} for row in rows]
+        rows = self._rows(f"SELECT {', '.join(_DUE_COLUMNS)} FROM dossiers WHERE status = 'active' AND "
+                          "retention_end IS NOT NULL AND retention_end < :d ORDER BY retention_end, dossier_id",
+                          d=as_of.isoformat())
+        return [{**row, "retention_confirmed": bool(row["retention_confirmed"]), "hold": bool(row["hold"])}
+                for row in rows]
 
     def set_hold(self, dossier_id: str, *, held: bool, reason: str, event: PremisEvent) -> None:
         """Place or lift a legal hold, with its audit event.
@@ -247,13 +220,11 @@ class Catalog:
             ArchiveError: The dossier is not in the catalog.
         """
         with self.transaction() as db:
-            cur = db.execute("UPDATE dossiers SET hold = ?, hold_reason = ? WHERE dossier_id = ?",
-                             (int(held), reason if held else None, dossier_id))
+            cur = db.execute(text("UPDATE dossiers SET hold = :h, hold_reason = :r WHERE dossier_id = :d"),
+                             {"h": int(held), "r": reason if held else None, "d": dossier_id})
             if cur.rowcount == 0:
                 raise _unknown_dossier()
-            db.execute("INSERT INTO events (dossier_id, event_type, time, outcome, detail, agent, recorded_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (dossier_id, event.event_type, event.time_iso,
-                                                        event.outcome, event.detail, event.agent, iso_vn(now_vn())))
+            db.execute(text(_ADD_EVENT), _event_params(dossier_id, event))
 
     def record_disposal(self, dossier_id: str, *, decision: str, operator: str, destroyed: list[dict],
                         stripped_record: Mapping[str, object], event: PremisEvent) -> None:
@@ -263,75 +234,23 @@ class Catalog:
         """
         now = iso_vn(now_vn())
         with self.transaction() as db:
-            db.executemany(
-                "INSERT INTO disposals (decision, executed_at, operator, dossier_id, objid, path, size, sha256) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(decision, now, operator, dossier_id, d["objid"], d["path"], d["size"], d["sha256"])
-                 for d in destroyed])
-            db.execute("UPDATE dossiers SET status = 'disposed', updated_at = ?, record_json = ? "
-                       "WHERE dossier_id = ?",
-                       (now, json.dumps(stripped_record, ensure_ascii=False, sort_keys=True), dossier_id))
-            db.execute("UPDATE packages SET status = 'disposed' WHERE dossier_id = ?", (dossier_id,))
-            self._index_text(dossier_id, {})
-            db.execute("INSERT INTO events (dossier_id, event_type, time, outcome, detail, agent, recorded_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (dossier_id, event.event_type, event.time_iso,
-                                                        event.outcome, event.detail, event.agent, now))
+            if destroyed:
+                db.execute(text("INSERT INTO disposals (decision, executed_at, operator, dossier_id, objid, path, "
+                                "size, sha256) VALUES (:decision, :at, :op, :d, :objid, :path, :size, :sha256)"),
+                           [{"decision": decision, "at": now, "op": operator, "d": dossier_id, **_pick(item)}
+                            for item in destroyed])
+            db.execute(text("UPDATE dossiers SET status = 'disposed', updated_at = :at, record_json = :r "
+                            "WHERE dossier_id = :d"),
+                       {"at": now, "d": dossier_id,
+                        "r": json.dumps(stripped_record, ensure_ascii=False, sort_keys=True)})
+            db.execute(text("UPDATE packages SET status = 'disposed' WHERE dossier_id = :d"), {"d": dossier_id})
+            self._search.replace(db, dossier_id, [(None, "dossier_id", dossier_id)])
+            db.execute(text(_ADD_EVENT), {**_event_params(dossier_id, event), "at": now})
 
     def disposals(self, dossier_id: str | None = None) -> list[dict]:
         """Disposal records (every destroyed file with its checksum), oldest first."""
-        sql = "SELECT * FROM disposals" + (" WHERE dossier_id = ?" if dossier_id else "") + " ORDER BY seq"
-        return [dict(row) for row in self._db.execute(sql, (dossier_id,) if dossier_id else ())]
-
-    # -- plumbing --------------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One immediate (write-locking) transaction; SQLite errors become ArchiveError."""
-        try:
-            with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
-                yield self._db
-        except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot write the archive catalog ({type(exc).__name__}: {exc})",
-                               reason="catalog_failed") from exc
-
-    def backup_to(self, path: Path) -> None:
-        """Write a consistent copy of the catalog to ``path`` (SQLite online backup), mode 0640."""
-        path.unlink(missing_ok=True)
-        _create_private(path)
-        target = sqlite3.connect(path)
-        try:
-            self._db.backup(target)
-        finally:
-            target.close()
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
-
-    def __enter__(self) -> Catalog:
-        """Use the catalog in a ``with`` block."""
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        """Close the catalog at the end of the ``with`` block."""
-        self.close()
-
-
-def catalog_ok(path: Path) -> bool:
-    """True when ``path`` is a readable SQLite catalog that passes ``PRAGMA integrity_check``."""
-    if not path.is_file():
-        return False
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            ok = db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            return ok and db.execute("SELECT COUNT(*) FROM dossiers").fetchone() is not None
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return False
+        where = " WHERE dossier_id = :d" if dossier_id else ""
+        return self._rows(f"SELECT * FROM disposals{where} ORDER BY seq", d=dossier_id)
 
 
 def _unknown_dossier() -> ArchiveError:
@@ -340,15 +259,15 @@ def _unknown_dossier() -> ArchiveError:
                         message_vi="Không có hồ sơ này trong danh mục lưu trữ.")
 
 
-def _create_private(path: Path) -> None:
-    """Create the database file with mode 0640 if it does not exist yet."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o640)
-    try:
-        if os.fstat(fd).st_size == 0:
-            os.fchmod(fd, 0o640)
-    finally:
-        os.close(fd)
+def _event_params(dossier_id: str | None, event: PremisEvent) -> dict[str, object]:
+    """The bound values of an event row."""
+    return {"d": dossier_id, "type": event.event_type, "time": event.time_iso, "outcome": event.outcome,
+            "detail": event.detail, "agent": event.agent, "at": iso_vn(now_vn())}
+
+
+def _pick(item: Mapping[str, object]) -> dict[str, object]:
+    """The disposal columns of one destroyed file."""
+    return {"objid": item["objid"], "path": item["path"], "size": item["size"], "sha256": item["sha256"]}
 
 
 def _text(value: object) -> str | None:

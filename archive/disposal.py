@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from archive._xml import remove_tree, seal_tree, unseal_dirs, write_bytes
-from archive.audit import AGENT, CATALOG_NAME
+from archive.audit import AGENT
 from archive.catalog import Catalog
 from archive.model import PremisEvent, iso_vn, now_vn
 from sohoa.errors import ArchiveError, ConfigError
@@ -96,14 +96,15 @@ def _codes_from_xlsx(path: Path) -> list[str]:
     return codes
 
 
-def set_hold(archive_root: Path, dossier_ids: Iterable[str], *, held: bool, reason: str, operator: str) -> int:
+def set_hold(archive_root: Path, dossier_ids: Iterable[str], *, held: bool, reason: str, operator: str,
+             catalog_url: str | None = None) -> int:
     """Place (``held``) or lift a legal hold on dossiers; returns how many. A reason is required."""
     if not reason.strip():
         raise ConfigError("a reason is required for a legal hold or its release",
                           message_vi="Cần ghi lý do phong tỏa hoặc gỡ phong tỏa.")
     kind = "legal hold" if held else "legal hold release"
     count = 0
-    with Catalog(archive_root / CATALOG_NAME) as catalog:
+    with Catalog.for_archive(archive_root, catalog_url) as catalog:
         for dossier_id in dossier_ids:
             event = PremisEvent(kind, now_vn(), "success", f"{kind} by {operator}: {reason}", AGENT)
             catalog.set_hold(dossier_id, held=held, reason=reason, event=event)
@@ -112,7 +113,7 @@ def set_hold(archive_root: Path, dossier_ids: Iterable[str], *, held: bool, reas
 
 
 def dispose(archive_root: Path, *, decision: str | None, dossier_ids: Sequence[str], operator: str,
-            today: date | None = None) -> Path:
+            today: date | None = None, catalog_url: str | None = None) -> Path:
     """Carry out an approved disposal of ``dossier_ids``; return the disposal record file.
 
     Raises:
@@ -126,7 +127,7 @@ def dispose(archive_root: Path, *, decision: str | None, dossier_ids: Sequence[s
     if not dossier_ids:
         raise ConfigError("the disposal list is empty", message_vi="Danh mục hủy không có hồ sơ nào.")
     today = today or now_vn().date()
-    with Catalog(archive_root / CATALOG_NAME) as catalog:
+    with Catalog.for_archive(archive_root, catalog_url) as catalog:
         rows = [_check_disposable(catalog, code, today) for code in dict.fromkeys(dossier_ids)]
         entries = [_dispose_one(archive_root, catalog, row, decision.strip(), operator) for row in rows]
     return _write_record(archive_root, decision.strip(), operator, entries)

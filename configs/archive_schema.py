@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_CATALOG_URL = re.compile(r"^(sqlite|postgresql)(\+\w+)?://\S*$")
 
 
 class _Frozen(BaseModel):
@@ -12,8 +15,19 @@ class _Frozen(BaseModel):
 
 
 class ArchiveSettings(_Frozen):
-    """Package codes (TT 05/2025) a province sets for its own archive."""
+    """Package codes (TT 05/2025) a province sets for its own archive, and where its catalog lives."""
 
     agency_code: str = "DEMO"
     fonds_code: str = "DEMO"
     retention_file: Path | None = Field(None, description="Retention schedule; default configs/retention.yaml.")
+    catalog_url: str | None = Field(
+        None, description="Catalog database (SQLAlchemy URL, sqlite:// or postgresql://); default: the "
+                          "archive's own catalog.sqlite. Keep the password out of it (~/.pgpass).")
+
+    @field_validator("catalog_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        """A sqlite or postgresql URL (the value is never echoed: it may hold a password)."""
+        if value and not _CATALOG_URL.match(value):
+            raise ValueError("must be a sqlite:// or postgresql:// database URL")
+        return value or None

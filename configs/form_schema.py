@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 FieldType = Literal["name", "date", "date-words", "cccd", "address", "phone", "email", "text",
                     "province"]
@@ -78,6 +78,15 @@ class FieldSpec(_Frozen):
         return self
 
 
+class DossierDates(_Frozen):
+    """Which extracted dates date the dossier's matter: EAD ``startDate`` / ``endDate``, and the year
+    the retention term counts from (the end date's). The first listed field with a validated value
+    wins; with none, the archive uses the scan date and says so (a fallback, not the matter's date)."""
+
+    start: tuple[str, ...] = Field(default=(), description="Date fields for startDate, by preference.")
+    end: tuple[str, ...] = Field(default=(), description="Date fields for endDate (the matter ended), by preference.")
+
+
 class FormTemplate(_Frozen):
     """One official form type: how to classify it and where its fields are."""
 
@@ -87,6 +96,8 @@ class FormTemplate(_Frozen):
         default=(), description="Printed text that ends a value but is not a field (footers, headings).")
     tables: tuple[TableSpec, ...] = Field(default=(), description="Tables read by column header.")
     fields: tuple[FieldSpec, ...] = Field(min_length=1, description="Fields in printed order.")
+    dossier_dates: DossierDates = Field(default=DossierDates(),
+                                        description="Fields that date the matter; none: the scan date.")
 
     @field_validator("fields")
     @classmethod
@@ -105,6 +116,15 @@ class FormTemplate(_Frozen):
                 if ref is not None and ref not in keys:
                     raise ValueError(f"field {spec.key}: unknown field {ref!r}")
         return self
+
+    @field_validator("dossier_dates")
+    @classmethod
+    def _dates_are_date_fields(cls, dates: DossierDates, info: ValidationInfo) -> DossierDates:
+        types = {f.key: f.type for f in info.data.get("fields", ())}
+        for key in (*dates.start, *dates.end):
+            if types.get(key) != "date":
+                raise ValueError(f"{key!r} is not a date field of this form")
+        return dates
 
     @model_validator(mode="after")
     def _check_tables(self) -> FormTemplate:

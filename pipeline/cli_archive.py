@@ -1,4 +1,4 @@
-"""Archive-care subcommands of ``sohoa``: ``fixity``, ``retention``, ``backup`` and ``search``.
+"""Archive-care subcommands of ``sohoa``: ``fixity``, ``retention``, ``backup``, ``search`` and ``catalog``.
 
 Loaded by ``pipeline/cli.py`` through ``COMMAND_MODULES``. Each command parses, calls one
 function of ``archive/`` and returns a :class:`sohoa.errors.ExitCode`; errors are raised as
@@ -18,14 +18,31 @@ from sohoa.errors import ArchiveError, ConfigError, ExitCode
 
 
 def _archive_arg(parser: argparse.ArgumentParser) -> None:
-    """The ``--archive`` option every archive command takes."""
-    parser.add_argument("--archive", type=Path, required=True, help="archive folder (packages, catalog.sqlite)")
+    """The ``--archive`` and ``--catalog`` options every archive command takes."""
+    parser.add_argument("--archive", type=Path, required=True, help="archive folder (packages, catalog)")
+    parser.add_argument("--catalog", metavar="URL", default=None,
+                        help="catalog database (default: the one the archive names in catalog.url, else its "
+                             "catalog.sqlite; the configuration's archive.catalog-url with --config); "
+                             "keep passwords in ~/.pgpass, not here")
+
+
+def _catalog_url(args: argparse.Namespace) -> str | None:
+    """The catalog the command line or the given site configuration names, if any."""
+    if getattr(args, "catalog", None):
+        return args.catalog
+    if getattr(args, "config", None):
+        import configs
+
+        return configs.load(args.config).archive.catalog_url
+    return None
 
 
 def _existing_archive(path: Path) -> Path:
     """The archive folder, which must exist and hold a catalog or packages."""
-    if not ((path / "catalog.sqlite").is_file() or (path / "packages").is_dir()):
-        raise ArchiveError("the folder is not a sohoa archive (no catalog.sqlite, no packages/)",
+    from archive._catalog_db import has_catalog
+
+    if not (has_catalog(path) or (path / "packages").is_dir()):
+        raise ArchiveError("the folder is not a sohoa archive (no catalog, no packages/)",
                            reason="not_an_archive", message_vi="Thư mục không phải kho lưu trữ sohoa.")
     return path.resolve()
 
@@ -55,7 +72,8 @@ def cmd_fixity(args: argparse.Namespace) -> int:
     """Re-check every package; exit 7 and name every damaged or missing file when any fails."""
     from archive.audit import audit_archive
 
-    report = audit_archive(_existing_archive(args.archive), record=not args.no_record)
+    report = audit_archive(_existing_archive(args.archive), record=not args.no_record,
+                           catalog_url=_catalog_url(args))
     if args.json:
         print(json.dumps({"checked_at": report.checked_at, "packages": len(report.packages),
                           "problems": report.lines()}, ensure_ascii=False, indent=1))
@@ -106,11 +124,11 @@ def cmd_retention(args: argparse.Namespace) -> int:
     from archive import disposal
     from archive.catalog import Catalog
 
-    archive = _existing_archive(args.archive)
+    archive, url = _existing_archive(args.archive), _catalog_url(args)
     operator = getattr(args, "operator", None) or getpass.getuser()
     if args.action == "due":
         as_of = _date(args.as_of) if args.as_of else date.today()
-        with Catalog(archive / "catalog.sqlite") as catalog:
+        with Catalog.for_archive(archive, url) as catalog:
             rows = catalog.expired(as_of)
         out = args.output or archive / "reports" / f"xem-xet-huy-{as_of:%Y%m%d}.xlsx"
         disposal.write_due_xlsx(rows, as_of, out)
@@ -122,11 +140,11 @@ def cmd_retention(args: argparse.Namespace) -> int:
         return ExitCode.OK
     if args.action == "dispose":
         record = disposal.dispose(archive, decision=args.decision, dossier_ids=disposal.read_list(args.list),
-                                  operator=operator)
+                                  operator=operator, catalog_url=url)
         print(f"Đã hủy nội dung theo quyết định {args.decision.strip()}; giữ lại dữ liệu đặc tả và biên bản: {record}")
         return ExitCode.OK
     count = disposal.set_hold(archive, args.dossiers, held=args.action == "hold", reason=args.reason,
-                              operator=operator)
+                              operator=operator, catalog_url=url)
     print(f"{'Đã phong tỏa' if args.action == 'hold' else 'Đã gỡ phong tỏa'} {count} hồ sơ.")
     return ExitCode.OK
 
@@ -147,10 +165,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     archive = _existing_archive(args.archive)
     if args.to is not None:
-        report = backup_archive(archive, args.to)
+        report = backup_archive(archive, args.to, catalog_url=_catalog_url(args))
         print(f"Sao lưu: đã chép {len(report.copied)} gói mới hoặc thay bản hỏng vào {args.to}.")
     else:
-        report = restore_archive(archive, _existing_archive(args.restore_from))
+        report = restore_archive(archive, _existing_archive(args.restore_from), catalog_url=_catalog_url(args))
         print(f"Khôi phục: {len(report.copied)} mục được khôi phục từ {args.restore_from}.")
         for item in report.copied:
             print(f"  - {item}")
@@ -174,8 +192,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Print dossier, page and snippet of each hit; exit 0 even when nothing is found."""
     from archive.catalog import Catalog
 
-    archive = _existing_archive(args.archive)
-    with Catalog(archive / "catalog.sqlite") as catalog:
+    with Catalog.for_archive(_existing_archive(args.archive), _catalog_url(args)) as catalog:
         hits = catalog.search(" ".join(args.query), limit=max(1, args.limit))
     if args.json:
         print(json.dumps(hits, ensure_ascii=False, indent=1))
@@ -184,6 +201,37 @@ def cmd_search(args: argparse.Namespace) -> int:
         where = f"trang {hit['page']}" if hit["page"] is not None else f"trường {hit['field']}"
         print(f"{hit['dossier_id']}\t{where}\t{hit['snippet']}")
     print(f"Tìm thấy {len(hits)} kết quả.")
+    return ExitCode.OK
+
+
+# -- catalog ----------------------------------------------------------------------------------
+
+def add_catalog_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``sohoa catalog``."""
+    _archive_arg(parser)
+    parser.add_argument("--move-to", metavar="URL", default=None,
+                        help="move the archive's SQLite catalog into this (empty) database, e.g. PostgreSQL "
+                             "shared by several machines; stop every run first")
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """Say where the archive's catalog is and what it holds, or move it into another database."""
+    from archive._catalog_db import shown
+    from archive.catalog import Catalog
+    from archive.catalog_copy import move_catalog
+
+    archive = _existing_archive(args.archive)
+    if args.move_to:
+        counts, kept = move_catalog(archive, args.move_to)
+        with Catalog.for_archive(archive) as moved:
+            where = shown(moved.url)
+        print(f"Đã chuyển danh mục sang {where}: {counts['dossiers']} hồ sơ, {counts['events']} sự kiện; "
+              f"tệp cũ được giữ lại: {kept.name}.")
+        return ExitCode.OK
+    with Catalog.for_archive(archive, _catalog_url(args)) as catalog:
+        print(f"Danh mục: {shown(catalog.url)} ({catalog.dialect})")
+        print(f"Hồ sơ: {catalog.count('dossiers')}; gói lưu trữ: {catalog.count('packages')}; "
+              f"sự kiện: {catalog.count('events')}; biên bản hủy: {catalog.count('disposals')}.")
     return ExitCode.OK
 
 
@@ -196,4 +244,6 @@ COMMANDS = {
                cmd_backup, "example: sohoa backup --archive /srv/archive --to /mnt/backup2/archive"),
     "search": ("search archived dossiers by name, CCCD, dossier code or text", add_search_arguments,
                cmd_search, 'example: sohoa search --archive /srv/archive "nguyen van an"'),
+    "catalog": ("where the archive's catalog is; move it to PostgreSQL", add_catalog_arguments, cmd_catalog,
+                "example: sohoa catalog --archive /srv/archive --move-to postgresql://sohoa@db.internal/sohoa"),
 }

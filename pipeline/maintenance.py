@@ -62,7 +62,7 @@ class DisposalReview(_ArchiveTask):
         from archive.catalog import Catalog
         from archive.disposal import write_due_xlsx
 
-        with Catalog(Path(self.archive) / "catalog.sqlite") as catalog:
+        with Catalog.for_archive(Path(self.archive)) as catalog:
             rows = catalog.expired(self.date)
         xlsx = Path(self.archive) / "reports" / f"xem-xet-huy-{self.date:%Y%m%d}.xlsx"
         write_due_xlsx(rows, self.date, xlsx)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from configs.schema import Settings
 from ocr.dossier import load_geometry
@@ -15,6 +17,9 @@ from pipeline import paths
 from scanners.model import Dossier
 from sohoa import __version__
 from sohoa.files import write_text_atomic
+
+if TYPE_CHECKING:
+    from archive.dates import MatterDates
 
 VN_TZ = timezone(timedelta(hours=7))
 AGENT = f"sohoa {__version__}"
@@ -44,10 +49,10 @@ def intake_facts(work: Path, dossier_id: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _events(work: Path, dossier_id: str, out: StageOutputs):  # noqa: ANN202 - list of PremisEvent
+def _events(work: Path, dossier_id: str, out: StageOutputs):
     from archive import PremisEvent
 
-    f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
+    f = lambda name: paths.stage_file(work, dossier_id, name)
     intake, sign_info = out.intake, out.sign_info
     separators = [PremisEvent("separator sheet", _mtime(f("pages.json")), "success",
                               f"Separator sheet at page {s['page']} of {intake.get('origin', '?')} "
@@ -75,7 +80,7 @@ class StageOutputs:
 
     @classmethod
     def load(cls, work: Path, dossier_id: str) -> StageOutputs:
-        f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
+        f = lambda name: paths.stage_file(work, dossier_id, name)
         return cls(geometry=load_geometry(f("geometry.json")), texts=load_page_texts(f("ocr.json")),
                    form=json.loads(f("fields.json").read_text(encoding="utf-8")),
                    intake=intake_facts(work, dossier_id),
@@ -110,30 +115,47 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
     from archive import Catalog, DossierMetadata, build_package
     from archive.retention import load_schedule, retention_for
 
-    f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
+    f = lambda name: paths.stage_file(work, dossier.dossier_id, name)
     out = StageOutputs.load(work, dossier.dossier_id)
     form_type = out.form["form_type"]
     write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in out.texts))
-    today = date.today()
+    dates = dossier_dates(out.form, settings, scan_date=_mtime(f("pages.json")).date())
     schedule = load_schedule(settings.archive.retention_file) if settings.archive.retention_file else load_schedule()
-    retention = retention_for(schedule, form_type, today.year)
+    retention = retention_for(schedule, form_type, dates.end.year)  # counted from the year the matter ended
     kept = sum(not g.blank for g in out.geometry) or len(out.geometry)
     meta = DossierMetadata(
         dossier_code=out.code(dossier.dossier_id), title=FORM_TITLES.get(form_type, FORM_TITLES["unknown"]),
         form_type=form_type, number_of_pages=kept, number_of_paper=kept,
-        start_date=today, end_date=today, agency_code=settings.archive.agency_code,
+        start_date=dates.start, end_date=dates.end, agency_code=settings.archive.agency_code,
         fonds_code=settings.archive.fonds_code, maintenance=retention.maintenance,
-        retention_years=retention.years)
+        retention_years=retention.years, description=dates.note_vi())
     events = _events(work, dossier.dossier_id, out)
     # Packages are written once: a re-ingest with other content becomes a new version beside the old one.
     package = build_package(archive_root=archive, meta=meta, documents=[f("signed.pdf")],
                             extra_files={"ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
                                          "fields/fields.json": f("fields.json")},
                             events=events, new_version=True)
-    pdf = sorted((package / "representations" / "rep1" / "data").glob("*.pdf"))[0]
-    record = build_record(dossier, out, archive, package, pdf)
-    with Catalog(archive / "catalog.sqlite") as catalog:
+    pdf = min((package / "representations" / "rep1" / "data").glob("*.pdf"))
+    record = {**build_record(dossier, out, archive, package, pdf), "dates": dates.as_record()}
+    with Catalog.for_archive(archive, settings.archive.catalog_url) as catalog:
         catalog.upsert_dossier(record, retention=retention)  # also registers the package version
         for event in events:
             catalog.add_event(dossier.dossier_id, event)
     return record
+
+
+def dossier_dates(form: dict, settings: Settings, *, scan_date: date) -> MatterDates:
+    """The dates of the dossier's matter from the fields its form template names; else the scan date."""
+    from archive.dates import matter_dates
+
+    start_keys, end_keys = _date_fields(settings.fields.forms_dir).get(form.get("form_type"), ((), ()))
+    return matter_dates(form.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date)
+
+
+@functools.cache
+def _date_fields(forms_dir: Path | None) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Form type → (start date fields, end date fields), from the templates (read once per process)."""
+    from fields.templates import load_templates
+
+    templates = load_templates(forms_dir) if forms_dir else load_templates()
+    return {t.form_type: (t.dossier_dates.start, t.dossier_dates.end) for t in templates}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import stat
 import subprocess
 from dataclasses import replace
@@ -14,9 +13,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 from lxml import etree
+from sqlalchemy.exc import DBAPIError
+from test_catalog_backends import BACKENDS, Backend, backend_for
 
 from archive import (
-    Catalog,
     DossierMetadata,
     PremisEvent,
     build_package,
@@ -28,6 +28,7 @@ from archive import (
     retention_for,
 )
 from archive._xml import unseal_dirs
+from archive.dates import matter_dates
 from archive.model import VN_TZ
 from archive.search import fold, snippet
 from sohoa.errors import ArchiveError, ConfigError
@@ -36,6 +37,12 @@ EARK_VALIDATE = Path(__file__).resolve().parents[2] / "shared/tools/eark-validat
 METS = "{http://www.loc.gov/METS/}"
 PREMIS = "{http://www.loc.gov/premis/v3}"
 CODE = "000.00.19.H49-240101-0001"
+
+
+@pytest.fixture(params=BACKENDS)
+def catalog_backend(request: pytest.FixtureRequest) -> Backend:
+    """Run the test on the archive's SQLite file, then on a PostgreSQL database."""
+    return backend_for(request.param)
 
 
 @pytest.fixture()
@@ -228,12 +235,11 @@ def test_bad_extra_key_and_metadata_rejected(tmp_path: Path, meta: DossierMetada
         PremisEvent("OCR", datetime(2024, 1, 1), "success", "naive time", "sohoa 0.1.0")
 
 
-def test_catalog_round_trip_and_events(tmp_path: Path) -> None:
-    db = tmp_path / "catalog.sqlite"
+def test_catalog_round_trip_and_events(catalog_backend: Backend, tmp_path: Path) -> None:
     record_b = {"dossier_id": "B", "source": "inbox/b", "form_type": "ct01", "pages": [1, 2],
                 "fields": {"ho_ten": {"value": "Nguyễn Văn A"}}, "pdf": "out/B.pdf", "package": None}
     record_a = {**record_b, "dossier_id": "A", "form_type": "khai_sinh"}
-    with Catalog(db) as catalog:
+    with catalog_backend.open(tmp_path) as catalog:
         catalog.upsert_dossier(record_b)
         catalog.upsert_dossier(record_a)
         catalog.upsert_dossier({**record_b, "package": "packages/x"})
@@ -244,16 +250,14 @@ def test_catalog_round_trip_and_events(tmp_path: Path) -> None:
         assert [e["event_type"] for e in catalog.events("A")] == ["transfer", "OCR"]
         assert catalog.events("A")[0]["time"] == "2024-01-02T09:30:00.000+07:00"
         assert catalog.events("B") == []
-    assert stat.S_IMODE(db.stat().st_mode) == 0o640
-    raw = sqlite3.connect(db)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        raw.execute("DELETE FROM events")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        raw.execute("UPDATE events SET outcome = 'failure'")
-    with pytest.raises(sqlite3.DatabaseError, match="never deletes"):
-        raw.execute("DELETE FROM dossiers")
-    raw.close()
-    with Catalog(db) as catalog:
+    if catalog_backend.name == "sqlite":
+        assert stat.S_IMODE((tmp_path / "catalog.sqlite").stat().st_mode) == 0o640
+    for sql, message in (("DELETE FROM events", "append-only"), ("UPDATE events SET outcome = 'failure'",
+                                                                 "append-only"),
+                         ("DELETE FROM dossiers", "never deletes")):
+        with pytest.raises(DBAPIError, match=message):
+            catalog_backend.raw(tmp_path, sql)
+    with catalog_backend.open(tmp_path) as catalog:
         assert len(catalog.events("A")) == 2
 
 
@@ -275,10 +279,10 @@ def test_bad_schedule_names_file_and_line(tmp_path: Path) -> None:
         load_schedule(bad)
 
 
-def test_due_for_review_lists_and_never_deletes(tmp_path: Path) -> None:
+def test_due_for_review_lists_and_never_deletes(catalog_backend: Backend, tmp_path: Path) -> None:
     schedule = load_schedule()
     ten_years = replace(retention_for(schedule, "ct01", 2014), maintenance="06", years=10, review_year=2024)
-    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+    with catalog_backend.open(tmp_path) as catalog:
         catalog.upsert_dossier({"dossier_id": "OLD", "form_type": "ct01"}, retention=ten_years)
         catalog.upsert_dossier({"dossier_id": "BIRTH", "form_type": "khai_sinh"},
                                retention=retention_for(schedule, "khai_sinh", 2000))
@@ -292,29 +296,6 @@ def test_due_for_review_lists_and_never_deletes(tmp_path: Path) -> None:
         assert [r["dossier_id"] for r in catalog.records()] == ["BIRTH", "OLD"]
 
 
-def _upsert_many(db: Path, worker: int) -> None:
-    """Write 20 dossiers and 20 events from one process."""
-    with Catalog(db) as catalog:
-        for n in range(20):
-            catalog.upsert_dossier({"dossier_id": f"W{worker}-{n:02d}", "form_type": "ct01"})
-            catalog.add_event(f"W{worker}-{n:02d}", _events()[0])
-
-
-def test_catalog_several_processes(tmp_path: Path) -> None:
-    import multiprocessing
-
-    db = tmp_path / "catalog.sqlite"
-    ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_upsert_many, args=(db, w)) for w in range(4)]
-    for proc in workers:
-        proc.start()
-    for proc in workers:
-        proc.join(60)
-        assert proc.exitcode == 0
-    with Catalog(db) as catalog:
-        assert len(catalog.records()) == 80
-
-
 def test_retention_end_dates_follow_the_table() -> None:
     schedule = load_schedule()
     for form, end_year in (("ct01", 2014), ("ho_kinh_doanh", 2001)):
@@ -325,9 +306,9 @@ def test_retention_end_dates_follow_the_table() -> None:
     assert retention_for(schedule, "khai_sinh", 1990).expires_on is None
 
 
-def test_expired_is_exact_at_the_boundary(tmp_path: Path) -> None:
+def test_expired_is_exact_at_the_boundary(catalog_backend: Backend, tmp_path: Path) -> None:
     schedule = load_schedule()
-    with Catalog(tmp_path / "catalog.sqlite") as catalog:
+    with catalog_backend.open(tmp_path) as catalog:
         catalog.upsert_dossier({"dossier_id": "C", "form_type": "ct01"},
                                retention=retention_for(schedule, "ct01", 2014))
         catalog.upsert_dossier({"dossier_id": "K", "form_type": "khai_sinh"},
@@ -344,14 +325,14 @@ def test_fold_keeps_offsets_and_drops_marks() -> None:
     assert snippet("Họ tên: Đặng Thị Đào, sinh 1990", "dang thi dao") == "Họ tên: Đặng Thị Đào, sinh 1990"
 
 
-def test_catalog_registers_versions_and_searches(tmp_path: Path, meta: DossierMetadata,
+def test_catalog_registers_versions_and_searches(catalog_backend: Backend, tmp_path: Path, meta: DossierMetadata,
                                                  inputs: dict[str, Path]) -> None:
     root = tmp_path / "archive"
     first = _build(root, meta, inputs)
     record = {"dossier_id": CODE, "form_type": "khai_sinh", "package": f"packages/{first.name}",
               "pages": [{"source_page": 1, "text": "Họ, chữ đệm, tên: Nguyễn Văn An"}],
               "fields": {"so_cccd": {"value": "001090012345"}}}
-    with Catalog(root / "catalog.sqlite") as catalog:
+    with catalog_backend.open(root) as catalog:
         catalog.upsert_dossier(record)
         inputs["txt"].write_text("khác\n", encoding="utf-8")
         second = _build(root, meta, inputs, new_version=True)
@@ -366,3 +347,88 @@ def test_catalog_registers_versions_and_searches(tmp_path: Path, meta: DossierMe
         assert catalog.search("001090012345")[0]["field"] == "so_cccd"
         assert catalog.search(CODE)[0]["dossier_id"] == CODE
         assert catalog.search("Trần") == []
+        assert catalog.search("NGUYỄN văn") and catalog.search("  ") == []
+        assert catalog.search("nguyen van binh") == []  # every word must match
+
+
+# -- dates of the matter ----------------------------------------------------------------------
+
+def _date_field(value: str, review: bool = False) -> dict:
+    return {"value": value, "confidence": 0.95, "needs_review": review}
+
+
+def test_matter_dates_come_from_the_named_fields_else_the_scan_date() -> None:
+    scan = date(2025, 6, 1)
+    fields = {"ngay_dang_ky": _date_field("15/03/2010"), "ngay_nop": _date_field("02/03/2010"),
+              "ngay_sai": _date_field("01/01/2030"), "ngay_mo": _date_field("05/03/2010", review=True)}
+    dates = matter_dates(fields, start_keys=["ngay_mo", "ngay_nop"], end_keys=["ngay_sai", "ngay_dang_ky"],
+                         scan_date=scan)
+    assert (dates.start, dates.end) == (date(2010, 3, 2), date(2010, 3, 15))  # flagged and future ones skipped
+    assert (dates.start_from, dates.end_from, dates.fallback, dates.note_vi()) == (
+        "ngay_nop", "ngay_dang_ky", False, None)
+    only_end = matter_dates(fields, start_keys=[], end_keys=["ngay_dang_ky"], scan_date=scan)
+    assert only_end.start == only_end.end == date(2010, 3, 15) and only_end.start_from == "ngay_dang_ky"
+    none = matter_dates({"x": _date_field("31/02/2010")}, start_keys=["x"], end_keys=["x", "gone"], scan_date=scan)
+    assert (none.start, none.end, none.fallback) == (scan, scan, True)
+    assert "ngày số hóa" in none.note_vi() and none.as_record()["end_from"] == "scan_date"
+
+
+def test_dossier_dates_setting_is_validated(tmp_path: Path) -> None:
+    from fields.templates import load_templates
+
+    bad = tmp_path / "forms"
+    bad.mkdir()
+    (bad / "x.yaml").write_text("form-type: x\ntitles: [X]\nfields:\n  - {key: ho_ten, labels: [A], type: name}\n"
+                                "dossier-dates:\n  end: [ho_ten]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"x.yaml:6: dossier_dates.*not a date field"):
+        load_templates(bad)
+    assert {t.form_type: t.dossier_dates.end for t in load_templates()} == dict.fromkeys(
+        ("ct01", "ho_kinh_doanh", "ket_hon", "khai_sinh"), ())
+
+
+def test_retention_and_ead_follow_the_year_the_matter_ended(tmp_path: Path, inputs: dict[str, Path],
+                                                           catalog_backend: Backend) -> None:
+    """A 2010 residence dossier scanned in 2025: due from 2021 by its own date, from 2036 by the scan's."""
+    from configs.form_schema import FieldSettings
+    from configs.schema import Settings
+    from pipeline.records import dossier_dates
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    ct01 = (Path(__file__).resolve().parents[1] / "configs/forms/ct01.yaml").read_text(encoding="utf-8")
+    (forms / "ct01.yaml").write_text(
+        ct01.replace("dossier-dates:\n  start: []\n  end: []", "dossier-dates:\n  start: [ngay_sinh]\n"
+                     "  end: [ngay_sinh]"), encoding="utf-8")  # a stand-in date field, for the wiring only
+    settings = Settings(fields=FieldSettings(forms_dir=forms))
+    form = {"form_type": "ct01", "fields": {"ngay_sinh": _date_field("20/11/2010")}}
+    dates = dossier_dates(form, settings, scan_date=date(2025, 6, 1))
+    assert (dates.start, dates.end, dates.fallback) == (date(2010, 11, 20), date(2010, 11, 20), False)
+    fallback = dossier_dates({"form_type": "ct01", "fields": {}}, Settings(), scan_date=date(2025, 6, 1))
+    assert fallback.end == date(2025, 6, 1) and fallback.fallback
+    schedule = load_schedule()
+    root = tmp_path / "archive"
+    packages = {}
+    for code, got in (("H49-2010-0001", dates), ("H49-2025-0002", fallback)):
+        retention = retention_for(schedule, "ct01", got.end.year)
+        meta = DossierMetadata(dossier_code=code, title="Tờ khai", form_type="ct01", number_of_pages=1,
+                               number_of_paper=1, start_date=got.start, end_date=got.end,
+                               maintenance=retention.maintenance, retention_years=retention.years,
+                               description=got.note_vi())
+        packages[code] = _build(root, meta, inputs)
+        with catalog_backend.open(root) as catalog:
+            catalog.upsert_dossier({"dossier_id": code, "form_type": "ct01", "dates": got.as_record()},
+                                   retention=retention)
+    ead = etree.parse(str(packages["H49-2010-0001"] / "metadata/descriptive/EAD.xml")).getroot()
+    assert (ead.findtext("startDate"), ead.findtext("endDate"), ead.find("description")) == (
+        "20/11/2010", "20/11/2010", None)
+    ead = etree.parse(str(packages["H49-2025-0002"] / "metadata/descriptive/EAD.xml")).getroot()
+    assert ead.findtext("endDate") == "01/06/2025" and "ngày số hóa" in ead.findtext("description")
+    years = schedule.rules["ct01"].years
+    with catalog_backend.open(root) as catalog:
+        assert catalog.dossier("H49-2010-0001")["end_year"] == 2010
+        due = catalog.expired(date(2010 + years + 1, 1, 1))
+        assert [r["dossier_id"] for r in due] == ["H49-2010-0001"]
+        assert due[0]["retention_end"] == f"{2010 + years}-12-31"
+    result = subprocess.run([str(EARK_VALIDATE), *map(str, packages.values())], check=False, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout[-4000:]

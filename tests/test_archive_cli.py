@@ -1,13 +1,13 @@
 """The archive-care commands end to end on a small real archive: fixity, search, retention, backup.
 
-The archive is built with the real package writer and SQLite catalog (no pipeline run, to stay
-fast); packages are checked with ``eark-validate`` after a restore.
+The archive is built with the real package writer and catalog (no pipeline run, to stay fast),
+once with the archive's own SQLite catalog and once with a real PostgreSQL catalog (which the
+commands find through ``catalog.url``); packages are checked with ``eark-validate`` after a restore.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +16,8 @@ import luigi
 import pikepdf
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy.exc import DBAPIError
+from test_catalog_backends import BACKENDS, Backend, backend_for
 
 from archive import Catalog, DossierMetadata, PremisEvent, build_package, load_schedule, retention_for
 from archive._xml import unseal_dirs
@@ -34,7 +36,13 @@ DOSSIERS = (  # code, form type, year the matter ended
 )
 
 
-def _make_archive(root: Path, src: Path) -> None:
+@pytest.fixture(params=BACKENDS)
+def catalog_backend(request: pytest.FixtureRequest) -> Backend:
+    """Run the test on the archive's SQLite file, then on a PostgreSQL database."""
+    return backend_for(request.param)
+
+
+def _make_archive(root: Path, src: Path, backend: Backend) -> None:
     """Three archived dossiers with packages, catalog rows, retention and export records."""
     src.mkdir()
     with pikepdf.new() as pdf:
@@ -60,19 +68,20 @@ def _make_archive(root: Path, src: Path) -> None:
                   "package": f"packages/{package.name}"}
         (root / "records").mkdir(exist_ok=True)
         (root / "records" / f"{code}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        with Catalog(root / "catalog.sqlite") as catalog:
+        with backend.open(root) as catalog:
             catalog.upsert_dossier(record, retention=retention)
 
 
 @pytest.fixture()
-def archive(tmp_path: Path) -> Path:
+def archive(tmp_path: Path, catalog_backend: Backend) -> Path:
     root = tmp_path / "archive"
-    _make_archive(root, tmp_path / "src")
+    _make_archive(root, tmp_path / "src", catalog_backend)
+    assert (root / "catalog.url").exists() == (catalog_backend.name == "postgresql")
     return root
 
 
 def _package(archive: Path, code: str) -> Path:
-    with Catalog(archive / "catalog.sqlite") as catalog:
+    with Catalog.for_archive(archive) as catalog:
         return archive / catalog.packages(code)[-1]["path"]
 
 
@@ -99,7 +108,7 @@ def test_fixity_names_a_flipped_byte_in_any_file(archive: Path, capsys: pytest.C
     for rel in targets:
         assert f"{package.relative_to(archive).as_posix()}/{rel}:" in out, rel
     assert NAME not in out
-    with Catalog(archive / "catalog.sqlite") as catalog:
+    with Catalog.for_archive(archive) as catalog:
         checks = [e for e in catalog.events(DOSSIERS[0][0]) if e["event_type"] == "fixity check"]
         assert [e["outcome"] for e in checks] == ["success", "failure"]
         assert catalog.archive_events()[-1]["outcome"] == "failure"
@@ -142,6 +151,7 @@ def test_retention_due_lists_exactly_the_expired(archive: Path, tmp_path: Path) 
 
 
 def test_dispose_refuses_then_destroys_content_and_keeps_the_record(archive: Path, tmp_path: Path,
+                                                                    catalog_backend: Backend,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     code = DOSSIERS[0][0]
     listing = tmp_path / "approved.xlsx"
@@ -164,7 +174,7 @@ def test_dispose_refuses_then_destroys_content_and_keeps_the_record(archive: Pat
                  "--list", str(listing), "--operator", "luu-tru-vien"]) == ExitCode.OK
     assert not pdf.exists() and not (package / "representations/rep1/metadata/other/ocr/text.txt").exists()
     assert (package / "metadata/descriptive/EAD.xml").exists() and (package / "METS.xml").exists()
-    with Catalog(archive / "catalog.sqlite") as catalog:
+    with Catalog.for_archive(archive) as catalog:
         row = catalog.dossier(code)
         assert row["status"] == "disposed" and row["record"]["fields"] == {}
         destroyed = catalog.disposals(code)
@@ -176,16 +186,20 @@ def test_dispose_refuses_then_destroys_content_and_keeps_the_record(archive: Pat
     assert record["operator"] == "luu-tru-vien" and record["dossiers"][0]["dossier_id"] == code
     assert NAME not in (archive / "records" / f"{code}.json").read_text(encoding="utf-8")
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK  # destroyed files are expected gone
-    raw = sqlite3.connect(archive / "catalog.sqlite")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        raw.execute("DELETE FROM disposals")
-    raw.close()
+    with pytest.raises(DBAPIError, match="append-only"):
+        catalog_backend.raw(archive, "DELETE FROM disposals")
 
 
-def test_backup_verifies_and_restores_a_damaged_primary(archive: Path, tmp_path: Path) -> None:
+def test_backup_verifies_and_restores_a_damaged_primary(archive: Path, tmp_path: Path,
+                                                        catalog_backend: Backend) -> None:
     copy = tmp_path / "backup"
     assert main(["backup", "--archive", str(archive), "--to", str(copy)]) == ExitCode.OK
     assert main(["fixity", "--archive", str(copy), "--no-record"]) == ExitCode.OK
+    assert not (copy / "catalog.url").exists()  # a copy is self-contained, whatever the primary's database
+    with Catalog(copy / "catalog.sqlite") as copied:
+        assert copied.dialect == "sqlite" and copied.count() == len(DOSSIERS)
+        assert copied.search("nguyen van an")[0]["dossier_id"] == DOSSIERS[0][0]
+        assert len(copied.packages()) == len(DOSSIERS) and copied.package_files(copied.packages()[0]["objid"])
     assert main(["backup", "--archive", str(archive), "--to", str(copy)]) == ExitCode.OK  # incremental
     damaged = _package(archive, DOSSIERS[0][0])
     _flip(damaged / f"representations/rep1/data/{DOSSIERS[0][0]}.1.pdf")
@@ -203,12 +217,26 @@ def test_backup_verifies_and_restores_a_damaged_primary(archive: Path, tmp_path:
     assert any((archive / ".damaged").rglob(f"{DOSSIERS[0][0]}.1.pdf"))  # evidence kept
     result = subprocess.run([str(EARK_VALIDATE), str(damaged), str(gone)], check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:]
-    (archive / "catalog.sqlite").write_bytes(b"not a database")
-    for extra in archive.glob("catalog.sqlite-*"):
-        extra.unlink()
+    _lose_catalog(archive, catalog_backend)
     assert main(["backup", "--archive", str(archive), "--restore-from", str(copy)]) == ExitCode.OK
-    with Catalog(archive / "catalog.sqlite") as catalog:
+    with Catalog.for_archive(archive) as catalog:
         assert len(catalog.records()) == len(DOSSIERS)
+        assert catalog.search("nguyen van an")[0]["dossier_id"] == DOSSIERS[0][0]
+        assert [e["event_type"] for e in catalog.archive_events()][-1] == "recovery"
+    assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
+
+
+def _lose_catalog(archive: Path, backend: Backend) -> None:
+    """Destroy the primary catalog: a corrupt SQLite file, or a PostgreSQL database the DBA recreated empty."""
+    if backend.name == "sqlite":
+        (archive / "catalog.sqlite").write_bytes(b"not a database")
+        for extra in archive.glob("catalog.sqlite-*"):
+            extra.unlink()
+        return
+    name = backend.url.rsplit("/", 1)[1]
+    with backend.cluster.admin() as db:
+        db.execute(f'DROP DATABASE "{name}"')
+        db.execute(f'CREATE DATABASE "{name}" OWNER sohoa')
 
 
 def test_backup_refuses_a_folder_inside_the_archive(archive: Path) -> None:

@@ -1,0 +1,87 @@
+"""Copying a catalog's rows into another catalog, across databases.
+
+Used three ways: a backup of a PostgreSQL catalog is a SQLite catalog file holding the same rows
+(so a backup copy verifies and restores with no database server, like a SQLite archive's); a
+restore brings those rows back into an emptied PostgreSQL catalog; and ``sohoa catalog --move-to``
+moves an archive's SQLite catalog into PostgreSQL when machines start sharing the archive.
+
+The source is read in one snapshot; the target is written in one transaction, so a failed copy
+leaves it as it was. Ever-growing keys (event and disposal sequence numbers, search row ids) are
+given anew by the target, in the source's order; the search index is rebuilt from the copied text.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from archive._catalog_db import bind, bound_url, default_url, parse_url, sqlite_path
+from archive._catalog_schema import DATA_TABLES
+from archive.model import iso_vn, now_vn
+from sohoa.errors import ArchiveError
+
+if TYPE_CHECKING:
+    from archive.catalog import Catalog
+
+BATCH_ROWS = 1000
+
+
+def copy_catalog(source: Catalog, target: Catalog) -> dict[str, int]:
+    """Append every row of ``source`` to ``target``; return how many rows per table.
+
+    Raises:
+        ArchiveError: ``target`` already holds dossiers (a copy never merges two catalogs), or a
+            database fails.
+    """
+    if target.count("dossiers"):
+        raise ArchiveError("the target catalog already holds dossiers; a copy goes only into an empty catalog",
+                           reason="catalog_not_empty",
+                           message_vi="Danh mục đích đã có hồ sơ; chỉ chép vào danh mục trống.")
+    counts: dict[str, int] = {}
+    with source.snapshot() as src, target.transaction() as dst:
+        for table in DATA_TABLES:
+            generated = {c.name for c in table.primary_key.columns if c.autoincrement is True}
+            columns = [c for c in table.columns if c.name not in generated]
+            order = list(table.primary_key.columns)
+            result = src.execution_options(yield_per=BATCH_ROWS).execute(select(*columns).order_by(*order))
+            counts[table.name] = 0
+            for batch in result.mappings().partitions():
+                dst.execute(table.insert(), [dict(row) for row in batch])
+                counts[table.name] += len(batch)
+        target.rebuild_search_index(dst)
+    return counts
+
+
+def move_catalog(archive_root: Path, url: str) -> tuple[dict[str, int], Path]:
+    """Move the archive's own SQLite catalog into the database ``url`` and bind the archive to it.
+
+    Writers are held off (SQLite write lock) while the rows are copied; stop every run first all
+    the same, since a process that opened the old file before the move would go on writing there.
+    The old file is kept, renamed ``catalog-moved-<time>.sqlite``.
+
+    Returns:
+        Rows copied per table, and the path the old file was kept under.
+
+    Raises:
+        ArchiveError: The archive's catalog is already in another database, or the target is not empty.
+    """
+    from archive.catalog import Catalog
+
+    if bound_url(archive_root) is not None:
+        raise ArchiveError("this archive's catalog is already in a database (catalog.url)",
+                           reason="catalog_elsewhere",
+                           message_vi="Danh mục của kho lưu trữ này đã nằm trong một cơ sở dữ liệu (catalog.url).")
+    target_url, source_url = parse_url(url), default_url(archive_root)
+    if sqlite_path(target_url) is not None and sqlite_path(target_url).resolve() == sqlite_path(source_url).resolve():
+        raise ArchiveError("the catalog is already there", reason="catalog_elsewhere")
+    with Catalog(source_url, archive_root=archive_root) as source, \
+            Catalog(target_url, archive_root=archive_root) as target, source.transaction():
+        counts = copy_catalog(source, target)
+        bind(archive_root, target_url)
+    old = sqlite_path(source_url)
+    kept = old.with_name(f"catalog-moved-{iso_vn(now_vn()).replace(':', '')[:17]}.sqlite")
+    os.replace(old, kept)
+    return counts, kept

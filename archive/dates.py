@@ -1,0 +1,95 @@
+"""The dates of a dossier's matter: EAD ``startDate`` / ``endDate`` and the year retention counts from.
+
+TT 10/2022/TT-BNV counts a retention term from the year the matter ended, not from the day it was
+scanned: a 2010 dossier digitized in 2025 with a 10-year term is due for review from 2021, not
+2036. Each form template names the extracted date fields that date its matter
+(``dossier-dates`` in ``configs/forms/*.yaml``); the first one with a validated value is used. A
+value the extraction flagged for review, or one later than the scan, is not trusted. Without one,
+the scan date stands in and the dossier says so (``note_vi`` goes into the EAD ``description``;
+``as_record`` into the export record), so an archivist can correct it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+SCAN_DATE = "scan_date"
+"""The source name of a date that is the scan date (a fallback)."""
+
+
+@dataclass(frozen=True)
+class MatterDates:
+    """Start and end of a dossier's matter, and where each came from.
+
+    Attributes:
+        start: Thời gian bắt đầu.
+        end: Thời gian kết thúc; its year is the retention's "year the matter ended".
+        start_from: The field key it was read from, or ``scan_date``.
+        end_from: The field key it was read from, or ``scan_date``.
+    """
+
+    start: date
+    end: date
+    start_from: str
+    end_from: str
+
+    @property
+    def fallback(self) -> bool:
+        """True when either date is the scan date rather than the dossier's own."""
+        return SCAN_DATE in (self.start_from, self.end_from)
+
+    def note_vi(self) -> str | None:
+        """The EAD ``description`` remark for a fallback date (Vietnamese), or None."""
+        which = [name for name, source in (("bắt đầu", self.start_from), ("kết thúc", self.end_from))
+                 if source == SCAN_DATE]
+        if not which:
+            return None
+        return (f"Thời gian {' và '.join(which)} lấy theo ngày số hóa (hồ sơ không có ngày đọc được); "
+                "cần kiểm tra lại để tính đúng thời hạn lưu trữ.")
+
+    def as_record(self) -> dict[str, object]:
+        """The dates as the export record carries them (ISO dates, sources, fallback flag)."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "start_from": self.start_from,
+                "end_from": self.end_from, "fallback": self.fallback}
+
+
+def matter_dates(fields: Mapping[str, Mapping[str, object]], *, start_keys: Sequence[str],
+                 end_keys: Sequence[str], scan_date: date) -> MatterDates:
+    """Date a dossier from its extracted fields, falling back to the scan date.
+
+    Args:
+        fields: Field key → extracted field (``value`` ``dd/mm/yyyy``, ``needs_review``).
+        start_keys: Fields that give the start date, by preference.
+        end_keys: Fields that give the end date, by preference.
+        scan_date: When the paper was digitized (the fallback, and the latest plausible date).
+
+    Returns:
+        The dates; the start is never after the end (a later start is pulled back to the end).
+    """
+    start_from, start = _first(fields, start_keys, scan_date)
+    end_from, end = _first(fields, end_keys, scan_date)
+    if start > end:
+        start_from, start = end_from, end
+    return MatterDates(start, end, start_from, end_from)
+
+
+def _first(fields: Mapping[str, Mapping[str, object]], keys: Sequence[str], scan_date: date) -> tuple[str, date]:
+    """(source, date) of the first trusted field among ``keys``; else the scan date."""
+    for key in keys:
+        day = _trusted(fields.get(key), scan_date)
+        if day is not None:
+            return key, day
+    return SCAN_DATE, scan_date
+
+
+def _trusted(field: Mapping[str, object] | None, scan_date: date) -> date | None:
+    """The field's date when it was validated, not flagged for review, and not after the scan."""
+    if not field or field.get("needs_review") or not isinstance(field.get("value"), str):
+        return None
+    try:
+        day = datetime.strptime(str(field["value"]), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+    return day if date(1900, 1, 1) <= day <= scan_date else None
