@@ -1,7 +1,8 @@
 """PDF/A → signed PDF/A: PAdES signing with the NĐ 30/2020 e-copy stamp, and signature checks.
 
 pyHanko is used only inside this package. Keys come from :mod:`signing.keys` (PKCS#12, PKCS#11, or a
-throw-away demo chain), :func:`sign_pdf` signs, :func:`verify_pdf` checks.
+throw-away demo chain), :func:`sign_pdf` signs, :func:`verify_pdf` checks (now or as of a later
+date), :func:`renew_archive_timestamp` keeps a B-LTA file verifiable as the years pass.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from .keys import (
     load_pkcs12_signer,
     read_secret,
 )
-from .report import FileVerdict, render_json, render_vi, verify_files
+from .renew import renew_archive_timestamp
+from .report import FileVerdict, parse_validation_time, render_json, render_vi, verify_files
 from .session import cached_signer, close_signers
 from .sign import LEVELS, LIBERATION_SERIF, Level, SignResult, StampText, sign_pdf
 from .verify import SignatureReport, verify_pdf
@@ -32,9 +34,11 @@ __all__ = [
     "ensure_demo_chain",
     "load_pkcs11_signer",
     "load_pkcs12_signer",
+    "parse_validation_time",
     "read_secret",
     "render_json",
     "render_vi",
+    "renew_archive_timestamp",
     "sign_pdf",
     "verify_files",
     "verify_pdf",

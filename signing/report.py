@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from sohoa.errors import ConfigError
+
+from .sign import VIETNAM_TZ
 from .verify import SignatureReport, verify_pdf
 
-__all__ = ["FileVerdict", "render_json", "render_vi", "verify_files"]
+__all__ = ["FileVerdict", "parse_validation_time", "render_json", "render_vi", "verify_files"]
 
 _PROBLEMS = {
     "unsigned": ("the file has no signature", "tệp không có chữ ký số"),
@@ -22,6 +26,10 @@ _PROBLEMS = {
     "modified": ("the file was changed after signing: the signed bytes no longer match the signature",
                  "tệp đã bị thay đổi sau khi ký: nội dung không còn khớp với chữ ký"),
     "bad_signature": ("the signature value does not verify", "giá trị chữ ký không hợp lệ"),
+    "expired": (("the signer's certificate had expired at the validation time, and the file holds no "
+                "long-term validation data (B-LTA) that proves the signature was made while it was valid"),
+                ("chứng thư số của người ký đã hết hạn tại thời điểm kiểm tra và tệp không có dữ liệu kiểm tra "
+                "dài hạn (B-LTA) chứng minh chữ ký được tạo khi chứng thư còn hiệu lực")),
     "untrusted": ("the signer's certificate does not chain to a configured trust root",
                   "chứng thư số của người ký không thuộc chuỗi tin cậy đã cấu hình"),
 }
@@ -42,9 +50,27 @@ class FileVerdict:
         return not self.problems
 
 
-def verify_files(pdfs: Sequence[Path], *, trust_roots: Sequence[Path]) -> list[FileVerdict]:
-    """Check every signature of every file against ``trust_roots`` (offline)."""
-    return [_verdict(pdf, verify_pdf(pdf, trust_roots=trust_roots)) for pdf in pdfs]
+def verify_files(pdfs: Sequence[Path], *, trust_roots: Sequence[Path],
+                 at: datetime | None = None) -> list[FileVerdict]:
+    """Check every signature of every file against ``trust_roots`` (offline), now or as of ``at``."""
+    return [_verdict(pdf, verify_pdf(pdf, trust_roots=trust_roots, at=at)) for pdf in pdfs]
+
+
+def parse_validation_time(text: str) -> datetime:
+    """Read ``--at``: an ISO 8601 date or date-time; without an offset it is Vietnam time.
+
+    ``2060-01-01`` means the start of that day, +07:00.
+
+    Raises:
+        ConfigError: The text is not an ISO 8601 date or date-time.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ConfigError(f"Not an ISO 8601 date or date-time: {text!r} (e.g. 2060-01-01 or "
+                          "2060-01-01T08:00:00+07:00)",
+                          message_vi="Thời điểm kiểm tra phải theo ISO 8601, ví dụ 2060-01-01.") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM_TZ)
 
 
 def _verdict(path: Path, reports: list[SignatureReport]) -> FileVerdict:
@@ -58,6 +84,8 @@ def _verdict(path: Path, reports: list[SignatureReport]) -> FileVerdict:
             key = "modified"
         elif not r.valid:
             key = "bad_signature"
+        elif not r.trusted and r.signer_expired:
+            key = "expired"
         elif not r.trusted:
             key = "untrusted"
         else:
@@ -81,6 +109,8 @@ def _as_dict(v: FileVerdict) -> dict:
             "level": r.level, "signer": r.signer,
             "signing_time": _iso(r.signing_time), "timestamp_time": _iso(r.timestamp_time),
             "archive_timestamp_time": _iso(r.archive_timestamp_time),
+            "validated_at": _iso(r.validated_at), "ltv_indication": r.ltv_indication,
+            "signer_expired": r.signer_expired,
             "covers_whole_file": r.covers_whole_file, "error": r.error,
         } for r in v.signatures],
     }
@@ -99,7 +129,9 @@ def render_vi(verdicts: Sequence[FileVerdict]) -> str:
                 f"  Chữ ký của: {r.signer}; mức {r.level or 'không phải PAdES'}; "
                 f"toàn vẹn: {_yes(r.intact)}; tin cậy: {_yes(r.trusted)}; "
                 f"kiểm tra dài hạn (LTV): {_yes(r.ltv)}; thời điểm ký: {_iso(r.signing_time) or '-'}; "
-                f"dấu thời gian: {_iso(r.timestamp_time) or 'không có'}")
+                f"dấu thời gian: {_iso(r.timestamp_time) or 'không có'}; "
+                f"kiểm tra tại thời điểm: {_iso(r.validated_at) or '-'}"
+                + ("; chứng thư người ký đã hết hạn tại thời điểm này" if r.signer_expired else ""))
     failed = sum(not v.ok for v in verdicts)
     lines.append(f"Tổng: {len(verdicts)} tệp, {len(verdicts) - failed} đạt, {failed} không đạt.")
     return "\n".join(lines)

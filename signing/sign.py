@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
@@ -20,6 +21,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper
+from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
 from sohoa.errors import ConfigError, SigningError, SohoaError
@@ -30,7 +32,7 @@ from .stamp import LIBERATION_SERIF, StampText, stamp_box, stamp_lines, stamp_st
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
 
-__all__ = ["LEVELS", "LIBERATION_SERIF", "VIETNAM_TZ", "Level", "SignResult", "StampText", "sign_pdf"]
+__all__ = ["LEVELS", "LIBERATION_SERIF", "VIETNAM_TZ", "Level", "SignResult", "StampText", "sign_pdf", "signing_error"]
 
 Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 LEVELS: tuple[Level, ...] = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -119,7 +121,7 @@ def sign_pdf(
         field_name=field_name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason, location=location,
     )
-    timestamper = HTTPTimeStamper(tsa_url, timeout=_TSA_TIMEOUT_S) if tsa_url else None
+    timestamper = _timestamper(tsa_url) if tsa_url else None
     try:
         signed = BytesIO()
         with src.open("rb") as infile:
@@ -127,7 +129,7 @@ def sign_pdf(
             field = _field_spec(writer, field_name, lines, font_path)
             pdf_signer = _PinnedTimePdfSigner(
                 meta, signer, timestamper=timestamper, new_field_spec=field,
-                stamp_style=stamp_style(font_path) if lines else None, system_time=signing_time,
+                stamp_style=stamp_style(font_path, lines) if lines else None, system_time=signing_time,
             )
             params = dict(zip(("line1", "line2", "line3"), lines)) if lines else None
             _sign_into(pdf_signer, writer, params, signed)
@@ -139,8 +141,18 @@ def sign_pdf(
     except SohoaError:
         raise
     except Exception as exc:
-        raise _signing_error(exc) from exc
+        raise signing_error(exc) from exc
     return SignResult(level=level, signing_time=signing_time, signer_subject=subject)
+
+
+@lru_cache(maxsize=4)
+def _timestamper(tsa_url: str) -> HTTPTimeStamper:
+    """One timestamp client per server and process.
+
+    pyHanko sizes the signature container with a sample token it asks the TSA for once per
+    client: a client per document would double the TSA requests.
+    """
+    return HTTPTimeStamper(tsa_url, timeout=_TSA_TIMEOUT_S)
 
 
 def _check_level(level: str, tsa_url: str | None, trust_roots: Sequence[Path]) -> None:
@@ -205,9 +217,12 @@ def _add_long_term_data(signed: BytesIO, field_name: str, trust_roots: Sequence[
     if timestamper is None:
         return with_dss
     out = BytesIO()
+    # The TSA's own validation data goes into the DSS in the timestamp's revision, before the
+    # timestamp, and no VRI (deprecated by ETSI EN 319 142-1): the document timestamp then covers
+    # the whole file, with nothing unprotected after it.
     PdfTimeStamper(timestamper).timestamp_pdf(
         IncrementalPdfFileWriter(with_dss, strict=False), "sha256", validation_context=context,
-        output=out)
+        dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True), output=out)
     return out
 
 
@@ -249,7 +264,7 @@ def _signer_subject(signer: Signer) -> str:
         raise SigningError("The signer has no usable certificate") from exc
 
 
-def _signing_error(exc: BaseException) -> SigningError:
+def signing_error(exc: BaseException) -> SigningError:
     """Turn a pyHanko, network or file error into a SigningError without document content.
 
     pyHanko's own messages are left out: they name certificate subjects, which are people.

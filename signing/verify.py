@@ -4,6 +4,15 @@ Used by the tests and by ``sohoa verify``. Validation is offline: trust comes on
 given (never the operating system's list) and nothing is fetched. A signature that carries its
 validation data (B-LT, B-LTA) is also validated as ETSI EN 319 102-1 prescribes, from the data
 embedded in the file alone; that is what lets an archive check it after the certificates expired.
+
+Every check can be made as of a chosen time (``at``) instead of now. For a B-LTA file checked after
+the signer's certificate expired, the AdES-LTA procedure (pyHanko's ``ades_lta_validation``) first
+validates the document timestamp at that time, which proves the signature and the embedded
+OCSP/CRL existed when it was made, then validates the signature in the past, at that proof's time.
+Its limit: the newest document timestamp is validated "now", so the revocation data of its TSA
+chain held in the file must still be fresh at ``at`` (per its CRL nextUpdate / OCSP validity);
+after that, pyHanko answers NO_POE until the file gets a newer document timestamp with fresh
+validation data (:func:`signing.renew.renew_archive_timestamp`).
 """
 
 from __future__ import annotations
@@ -11,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import pem, x509
@@ -58,6 +67,13 @@ class SignatureReport:
     from it alone (AdES long-term validation, nothing fetched)."""
     archive_timestamp_time: datetime | None = None
     """Time of the latest valid document timestamp (B-LTA), in Vietnam time."""
+    validated_at: datetime | None = None
+    """The time the checks were made as of (now, unless a time was asked for), in Vietnam time."""
+    ltv_indication: str | None = None
+    """The AdES-LTA result when long-term validation was tried, e.g. "PASSED",
+    "INDETERMINATE/NO_POE" (ETSI EN 319 102-1 indications)."""
+    signer_expired: bool = False
+    """The signer's certificate had expired at :attr:`validated_at`."""
 
     @property
     def ok(self) -> bool:
@@ -65,12 +81,13 @@ class SignatureReport:
         return self.intact and self.valid and self.trusted
 
 
-def verify_pdf(path: Path, *, trust_roots: Sequence[Path]) -> list[SignatureReport]:
+def verify_pdf(path: Path, *, trust_roots: Sequence[Path], at: datetime | None = None) -> list[SignatureReport]:
     """Validate every signature (not document timestamps) in a PDF.
 
     Args:
         path: The PDF.
         trust_roots: PEM or DER certificates trusted as anchors, for signers and timestamp authorities.
+        at: Validate as of this time (tz-aware), e.g. years after signing; default now.
 
     Returns:
         One report per signature, in file order; an empty list when the PDF is unsigned. A file that
@@ -80,27 +97,48 @@ def verify_pdf(path: Path, *, trust_roots: Sequence[Path]) -> list[SignatureRepo
         ConfigError: A trust root file is missing or not a certificate.
     """
     roots = load_certificates(trust_roots)
+    moment = at if at is not None else datetime.now(UTC)
+    if moment.tzinfo is None:
+        raise ConfigError("The validation time must include a UTC offset")
     try:
         with path.open("rb") as fh:
             reader = PdfFileReader(fh, strict=False)
             signatures = list(reader.embedded_regular_signatures)
             has_dss = "/DSS" in reader.root
-            archive_ts = _archive_timestamp_time(reader, roots)
-            return [_report(path, sig, roots, has_dss, archive_ts) for sig in signatures]
-    except Exception as exc:
+            when = _Moment(moment, chosen=at is not None)
+            archive_ts = _archive_timestamp_time(reader, roots, when.pinned)
+            return [_report(path, sig, roots, has_dss, archive_ts, when) for sig in signatures]
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "unreadable", reported per file
         return [_failed(path, f"Unreadable PDF ({type(exc).__name__})")]
 
 
+@dataclass(frozen=True)
+class _Moment:
+    """When the checks are made as of, and whether the caller chose it (a historical check)."""
+
+    time: datetime
+    chosen: bool
+
+    @property
+    def pinned(self) -> datetime | None:
+        """The time to pin a validation context to; None lets pyHanko use its own "now"."""
+        return self.time if self.chosen else None
+
+
 def _report(path: Path, sig: EmbeddedPdfSignature, roots: list[x509.Certificate],
-            has_dss: bool, archive_ts: datetime | None) -> SignatureReport:
+            has_dss: bool, archive_ts: datetime | None, moment: _Moment) -> SignatureReport:
     """Validate one embedded signature; a validation crash becomes a failed report."""
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    context = _context(roots, moment.pinned)
     try:
         status = validate_pdf_signature(sig, signer_validation_context=context,
                                         ts_validation_context=context)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported as a failed signature, never a crash of the run
         return _failed(path, f"Signature cannot be validated ({type(exc).__name__})")
-    ltv = bool(has_dss and status.intact and status.valid and _long_term_valid(sig, roots))
+    indication = None
+    if has_dss and status.intact and status.valid:
+        indication = _long_term_indication(sig, roots, moment)
+    ltv = indication == "PASSED"
+    not_after = status.signing_cert["tbs_certificate"]["validity"]["not_after"].native
     return SignatureReport(
         path=path,
         intact=bool(status.intact),
@@ -114,10 +152,31 @@ def _report(path: Path, sig: EmbeddedPdfSignature, roots: list[x509.Certificate]
         error=None,
         ltv=ltv,
         archive_timestamp_time=archive_ts if ltv else None,
+        validated_at=_vn(moment.time),
+        ltv_indication=indication,
+        signer_expired=not_after < moment.time,
     )
 
 
-def _long_term_valid(sig: EmbeddedPdfSignature, roots: list[x509.Certificate]) -> bool:
+def _context(roots: list[x509.Certificate], moment: datetime | None) -> ValidationContext:
+    """Offline validation context at ``moment`` (None: now): the given roots only, nothing fetched."""
+    return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail",
+                             moment=moment)
+
+
+def _long_term_indication(sig: EmbeddedPdfSignature, roots: list[x509.Certificate], moment: _Moment) -> str:
+    """"PASSED", or why AdES long-term validation did not pass (e.g. "INDETERMINATE/NO_POE").
+
+    B-LTA passes through AdES-LTA; a B-LT file, with no document timestamp to anchor a past
+    validation, passes when it validates now from its DSS alone.
+    """
+    passed, indication = _ades_lta(sig, roots, moment)
+    if passed or _dss_only_valid(sig, roots, moment.pinned):
+        return "PASSED"
+    return indication
+
+
+def _ades_lta(sig: EmbeddedPdfSignature, roots: list[x509.Certificate], moment: _Moment) -> tuple[bool, str]:
     """AdES-LTA validation (ETSI EN 319 102-1 § 5.6.3) from the file's own DSS, nothing fetched."""
     from pyhanko.sign.ades.report import AdESStatus
     from pyhanko.sign.validation.ades import ades_lta_validation
@@ -128,6 +187,7 @@ def _long_term_valid(sig: EmbeddedPdfSignature, roots: list[x509.Certificate]) -
         SignatureValidationSpec,
     )
     from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
     from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
     from pyhanko_certvalidator.registry import SimpleTrustManager
 
@@ -138,40 +198,48 @@ def _long_term_valid(sig: EmbeddedPdfSignature, roots: list[x509.Certificate]) -
         revinfo_gathering_policy=RevocationInfoGatheringSpec(
             online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY),
     ))
+    # A chosen time is a historical check (revocation data newer than it does not count), as
+    # `pyhanko sign validate --validation-time` does it.
+    timing = ValidationTimingInfo(moment.time, moment.time, point_in_time_validation=moment.chosen)
     try:
-        if asyncio.run(ades_lta_validation(sig, spec)).ades_subindic.status == AdESStatus.PASSED:
-            return True
-        return _dss_only_valid(sig, roots)
-    except Exception:
-        return False
+        result = asyncio.run(ades_lta_validation(sig, spec, timing_info=timing))
+    except Exception as exc:  # noqa: BLE001 - pyHanko raises many types; the file is then not LTV
+        return False, f"ERROR/{type(exc).__name__}"
+    sub = result.ades_subindic
+    if sub.status == AdESStatus.PASSED:
+        return True, "PASSED"
+    return False, f"{sub.status.name}/{getattr(sub, 'name', sub)}"
 
 
-def _dss_only_valid(sig: EmbeddedPdfSignature, roots: list[x509.Certificate]) -> bool:
-    """The signature (and its timestamp) trusted now from the DSS alone, revocation data required.
+def _dss_only_valid(sig: EmbeddedPdfSignature, roots: list[x509.Certificate], moment: datetime | None) -> bool:
+    """The signature (and its timestamp) trusted at ``moment`` from the DSS alone, revocation data required.
 
     The fallback for B-LT, which has no document timestamp to anchor a past validation.
     """
     from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-    dss = DocumentSecurityStore.read_dss(sig.reader)
-    context = dss.as_validation_context(
-        {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "require"})
-    status = validate_pdf_signature(sig, signer_validation_context=context, ts_validation_context=context)
+    try:
+        dss = DocumentSecurityStore.read_dss(sig.reader)
+        context = dss.as_validation_context({"trust_roots": roots, "allow_fetching": False,
+                                             "revocation_mode": "require", "moment": moment})
+        status = validate_pdf_signature(sig, signer_validation_context=context, ts_validation_context=context)
+    except Exception:  # noqa: BLE001 - any failure here only means "not long-term valid"
+        return False
     ts = status.timestamp_validity
     return bool(status.trusted and ts is not None and ts.trusted)
 
 
-def _archive_timestamp_time(reader: PdfFileReader, roots: list[x509.Certificate]) -> datetime | None:
-    """Time of the last document timestamp, if it is intact and its TSA trusted."""
+def _archive_timestamp_time(reader: PdfFileReader, roots: list[x509.Certificate],
+                            moment: datetime | None) -> datetime | None:
+    """Time of the last document timestamp, if it is intact and its TSA trusted at ``moment``."""
     from pyhanko.sign.validation import validate_pdf_timestamp
 
     stamps = list(reader.embedded_timestamp_signatures)
     if not stamps:
         return None
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_timestamp(stamps[-1], validation_context=context)
-    except Exception:
+        status = validate_pdf_timestamp(stamps[-1], validation_context=_context(roots, moment))
+    except Exception:  # noqa: BLE001 - an unverifiable timestamp is simply not counted
         return None
     if not (status.intact and status.valid and status.trusted):
         return None

@@ -6,14 +6,19 @@ information and the verifier can check it offline later. Keys are generated per 
 
     root ─┬─ interm ─┬─ signer          (valid 2020-2050; OCSP + CRL of interm)
           │          ├─ signer-expired  (valid 2020-2021)
+          │          ├─ signer-short    (valid until 2 days after the PKI starts)
           │          └─ interm-ocsp     (OCSP responder, ocsp-no-check)
-          └─ tsa                        (time stamping; CRL of root)
+          └─ tsa                        (time stamping, valid until 2055; CRL of root, next update 90 days)
+
+``signer-short`` signs files that are then validated as an archive would years later: its
+certificate expires long before the TSA's, as an agency's does.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from asn1crypto import pem
@@ -22,6 +27,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 AGENCY = "Ủy ban nhân dân phường Bến Nghé"
+SHORT_LIFE = timedelta(days=2)
+"""Lifetime of the ``signer-short`` certificate from the moment the PKI starts."""
 _KEYS = ("root", "interm", "interm-ocsp", "tsa", "signer")
 PASSPHRASE = b"test-pki-passphrase"
 
@@ -39,6 +46,10 @@ class TestPki:
     """PKCS#12 (passphrase :data:`PASSPHRASE`) of the valid signer, with its chain."""
     expired_p12: Path
     """PKCS#12 of a signer whose certificate expired in 2021."""
+    short_p12: Path
+    """PKCS#12 of a signer whose certificate expires :data:`SHORT_LIFE` after the PKI started."""
+    short_not_after: datetime
+    """When that certificate expires."""
     signer_key_der: Path
     """The valid signer's private key (PKCS#8 DER), for importing into a token."""
     signer_cert_der: Path
@@ -59,22 +70,29 @@ class RunningPki:
                 serialization.NoEncryption()))
         self._server = make_server("127.0.0.1", 0, lambda env, start: self._app(env, start))
         self.prefix = f"http://127.0.0.1:{self._server.server_port}"
-        self.config = CertomancerConfig.from_yaml(_CONFIG.format(prefix=self.prefix, keydir=base),
-                                                  key_search_dir=str(base))
+        self.short_not_after = (datetime.now(UTC) + SHORT_LIFE).replace(microsecond=0)
+        self.config = CertomancerConfig.from_yaml(
+            _CONFIG.format(prefix=self.prefix, keydir=base, short_to=self.short_not_after.isoformat()),
+            key_search_dir=str(base))
         self.arch = self.config.get_pki_arch("testpki")
         self.files = self._write_files(base)
         self._app = self._animator()
         self._thread: threading.Thread | None = None
         self.start()
 
-    def _animator(self):
-        from certomancer.integrations.animator import Animator, AnimatorArchStore
+    def _animator(self, at_time: datetime | None = None):
+        from certomancer.integrations.animator import AnimatorArchStore
 
-        return Animator(AnimatorArchStore(self.config.pki_archs), with_web_ui=False)
+        return _animator_class()(AnimatorArchStore(self.config.pki_archs), at_time=at_time, with_web_ui=False,
+                                 allow_time_override=False)
 
-    def start(self) -> None:
-        """Serve OCSP, CRLs and the TSA (idempotent)."""
-        self._app = self._animator()
+    def start(self, *, at_time: datetime | None = None) -> None:
+        """Serve OCSP, CRLs and the TSA (idempotent); with ``at_time``, as if it were that time.
+
+        The clock only changes what the services put in their answers (OCSP and CRL times, the
+        TSA's genTime): it lets a test do at a later date what an archive would do then.
+        """
+        self._app = self._animator(at_time)
         if self._thread is None:
             self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
             self._thread.start()
@@ -104,7 +122,8 @@ class RunningPki:
         root.write_bytes(pem.armor("CERTIFICATE", self._cert("root").dump()))
         chain = [x509.load_der_x509_certificate(self._cert(lbl).dump()) for lbl in ("interm", "root")]
         key = serialization.load_pem_private_key((base / "signer.key.pem").read_bytes(), None)
-        for label, name in (("signer", "signer.p12"), ("signer-expired", "expired.p12")):
+        for label, name in (("signer", "signer.p12"), ("signer-expired", "expired.p12"),
+                            ("signer-short", "short.p12")):
             cert = x509.load_der_x509_certificate(self._cert(label).dump())
             (base / name).write_bytes(pkcs12.serialize_key_and_certificates(
                 name=b"signer", key=key, cert=cert, cas=chain,  # type: ignore[arg-type]
@@ -115,8 +134,33 @@ class RunningPki:
         (base / "interm.cert.der").write_bytes(self._cert("interm").dump())
         return TestPki(root_cert=root, tsa_url=f"{self.prefix}/testpki/tsa/tsa",
                        signer_p12=base / "signer.p12", expired_p12=base / "expired.p12",
+                       short_p12=base / "short.p12", short_not_after=self.short_not_after,
                        signer_key_der=base / "signer.key.der", signer_cert_der=base / "signer.cert.der",
                        interm_cert_der=base / "interm.cert.der")
+
+
+def _animator_class():
+    """certomancer's Animator, with OCSP times in whole seconds as RFC 6960 (4.2.2.1) requires.
+
+    certomancer stamps producedAt/thisUpdate/nextUpdate with microseconds; NSS (hence poppler's
+    ``pdfsig``) rejects such a response as malformed (SEC_ERROR_OCSP_MALFORMED_RESPONSE), and real
+    responders never send one. Timestamps keep their fractions: RFC 3161 allows them in genTime.
+    """
+    from certomancer.integrations.animator import Animator
+
+    class WholeSecondOcspAnimator(Animator):
+        def serve_ocsp_response(self, request, *, label: str, arch: str):
+            from asn1crypto import ocsp
+            from certomancer.registry import ArchLabel, ServiceLabel
+            from werkzeug.wrappers import Response
+
+            at_time = self.at_time(request).replace(microsecond=0)
+            responder = self.architectures[ArchLabel(arch)].service_registry.summon_responder(
+                ServiceLabel(label), at_time)
+            response = responder.build_ocsp_response(ocsp.OCSPRequest.load(request.stream.read()))
+            return Response(response.dump(), mimetype="application/ocsp-response")
+
+    return WholeSecondOcspAnimator
 
 
 _CONFIG = """
@@ -206,6 +250,10 @@ pki-architectures:
         template: signer
         subject: signer
         validity: {{valid-from: "2020-01-01T00:00:00+0000", valid-to: "2021-01-01T00:00:00+0000"}}
+      signer-short:
+        template: signer
+        subject: signer
+        validity: {{valid-from: "2020-01-01T00:00:00+0000", valid-to: "{short_to}"}}
     services:
       ocsp:
         interm:
@@ -262,3 +310,50 @@ def pdfa(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_pdfa([PdfPage(src, geo, base / "layer.pdf")], base / "pdfa.pdf",
                       metadata=PdfMetadata(title="Hồ sơ mẫu", subject="test", creator_tool="sohoa tests",
                                            created=datetime(2026, 1, 2, tzinfo=timezone(timedelta(hours=7)))))
+
+
+# --- SoftHSM2 tokens ---------------------------------------------------------------------------
+
+SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
+_SOFTHSM_CONF: list[Path] = []
+
+
+def softhsm_token(tmp_root: Path, label: str, objects: list[tuple[Path, str, str, str]], *,
+                  pin: str = "1234") -> None:
+    """Create a SoftHSM2 token holding ``objects`` (DER file, pkcs11-tool type, label, id).
+
+    Every token of a test session lives in one token directory, named by ``$SOFTHSM2_CONF`` set
+    once for the whole session. SoftHSM reads its configuration and tokens when the library is
+    initialised, so a library this process already loaded is initialised again (sessions still
+    open in this process end: create tokens before opening them).
+
+    Raises:
+        pytest.fail: softhsm2-util, pkcs11-tool or the SoftHSM library is missing.
+    """
+    import os
+    import shutil
+    import subprocess
+
+    tools = {tool: shutil.which(tool) for tool in ("softhsm2-util", "pkcs11-tool")}
+    for tool, package in (("softhsm2-util", "softhsm2"), ("pkcs11-tool", "opensc")):
+        if tools[tool] is None:
+            pytest.fail(f"{tool} is not installed: apt-get install -y {package}")
+    if not SOFTHSM_MODULE.is_file():
+        pytest.fail(f"{SOFTHSM_MODULE} is missing: apt-get install -y softhsm2")
+    if not _SOFTHSM_CONF:
+        (tmp_root / "tokens").mkdir(parents=True)
+        conf = tmp_root / "softhsm2.conf"
+        conf.write_text(f"directories.tokendir = {tmp_root / 'tokens'}\nobjectstore.backend = file\n")
+        _SOFTHSM_CONF.append(conf)
+    os.environ["SOFTHSM2_CONF"] = str(_SOFTHSM_CONF[0])
+    subprocess.run([tools["softhsm2-util"], "--init-token", "--free", "--label", label, "--pin", pin,
+                    "--so-pin", "5678"], check=True, capture_output=True)
+    for path, kind, obj_label, obj_id in objects:
+        subprocess.run([tools["pkcs11-tool"], "--module", str(SOFTHSM_MODULE), "--token-label", label, "--login",
+                        "--pin", pin, "--write-object", str(path), "--type", kind, "--label", obj_label,
+                        "--id", obj_id], check=True, capture_output=True)
+    import pkcs11
+
+    loaded = getattr(pkcs11, "_loaded", {}).get(str(SOFTHSM_MODULE))
+    if loaded is not None and loaded.initialized:
+        loaded.reinitialize()

@@ -1,12 +1,14 @@
 """``sohoa verify`` on signed files: exit codes, the Vietnamese and JSON reports, a changed byte."""
 
+# ruff: noqa: F811 - tests take the fixtures imported from pki as parameters of the same name
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
-from pki import AGENCY, PASSPHRASE, RunningPki, pki  # noqa: F401 - pytest fixture
+from pki import AGENCY, PASSPHRASE, RunningPki, pki  # noqa: F401 - pki: a pytest fixture
 
 from pipeline.cli import main
 from signing import StampText, load_pkcs12_signer, render_json, render_vi, sign_pdf, verify_files
