@@ -177,7 +177,7 @@ def main() -> None:
         print(line)
     print(f"[sohoa] preprocess seconds per page: CPU (incl. Tesseract children) median {statistics.median(cpu):.3f}, p95 {percentile(cpu, .95):.3f},"
           f" mean {statistics.fmean(cpu):.3f}; wall median {statistics.median(wall):.3f}"
-          f" (one process, one page at a time; includes writing the 300-dpi OCR copy)")
+          f" (one process, one page at a time; includes writing the OCR copy)")
     if not args.no_osd:
         w0 = time.perf_counter()
         osd = run_osd(entries)

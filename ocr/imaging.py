@@ -19,6 +19,8 @@ ANALYSIS_DPI = 100.0
 def load_gray(path: Path) -> np.ndarray:
     """A page as an 8-bit greyscale array."""
     with Image.open(path) as im:
+        if im.format == "JPEG" and im.mode in {"RGB", "YCbCr"}:
+            im.draft("L", im.size)  # libjpeg decodes the luma plane only: same grey, half the work
         return np.asarray(im.convert("L"))
 
 

@@ -1,7 +1,7 @@
 """Page images + OCR text layers → one PDF/A-2b file.
 
-Each page shows the archival image as stored (JPEG bytes passed through, other images
-Flate-compressed losslessly), turned and deskewed by the page's transform matrix rather than by
+Each page shows the archival image as stored (JPEG bytes and PNG data passed through, other
+images Flate-compressed losslessly), turned and deskewed by the page's transform matrix rather than by
 resampling, with Tesseract's invisible text layer on top, so a search hit falls on the word.
 """
 
@@ -44,23 +44,73 @@ def _srgb_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_COLOURS = {0: 1, 2: 3}  # PNG colour type -> components: greyscale, truecolour
+
+
+@dataclass(frozen=True)
+class _PngData:
+    width: int
+    height: int
+    bits: int
+    colours: int
+    idat: bytes
+
+
+def _png_data(path: Path) -> _PngData | None:
+    """The zlib data of a plain PNG (1- or 8-bit grey or RGB, not interlaced), else None.
+
+    PNG's IDAT stream is exactly a PDF FlateDecode stream with PNG predictors, so the page
+    is embedded without decoding or compressing it again (as img2pdf does).
+    """
+    data = path.read_bytes()
+    if not data.startswith(_PNG_SIGNATURE):
+        return None
+    pos, header, idat = len(_PNG_SIGNATURE), None, []
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    if header is None or len(header) != 13 or not idat:
+        return None
+    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+    bits, colour_type, interlace = header[8], header[9], header[12]
+    if colour_type not in _PNG_COLOURS or interlace or bits not in (1, 8) or (bits == 1 and colour_type):
+        return None
+    return _PngData(width, height, bits, _PNG_COLOURS[colour_type], b"".join(idat))
+
+
 def _image_xobject(pdf: pikepdf.Pdf, path: Path) -> tuple[pikepdf.Stream, int, int]:
-    """An image XObject holding the stored page image unchanged where possible."""
-    with Image.open(path) as im:
-        width, height, mode = im.width, im.height, im.mode
-        if path.suffix.lower() in {".jpg", ".jpeg"} and mode in {"L", "RGB"}:
-            data, filt = path.read_bytes(), pikepdf.Name.DCTDecode
-            bits = 8
-        else:
-            if mode not in {"1", "L", "RGB"}:
-                im = im.convert("RGB")
-                mode = "RGB"
-            data, filt = zlib.compress(im.tobytes(), 6), pikepdf.Name.FlateDecode
-            bits = 1 if mode == "1" else 8
-    stream = pikepdf.Stream(pdf, data)
+    """An image XObject holding the stored page image's bytes unchanged where possible."""
+    png = _png_data(path) if path.suffix.lower() == ".png" else None
+    if png is not None:
+        stream = pikepdf.Stream(pdf, png.idat)
+        stream.DecodeParms = pikepdf.Dictionary(Predictor=15, Colors=png.colours,
+                                                BitsPerComponent=png.bits, Columns=png.width)
+        width, height, bits, colours, filt = png.width, png.height, png.bits, png.colours, pikepdf.Name.FlateDecode
+    else:
+        with Image.open(path) as im:
+            width, height, mode = im.width, im.height, im.mode
+            if path.suffix.lower() in {".jpg", ".jpeg"} and mode in {"L", "RGB"}:
+                data, filt = path.read_bytes(), pikepdf.Name.DCTDecode
+                bits = 8
+            else:
+                if mode not in {"1", "L", "RGB"}:
+                    im = im.convert("RGB")
+                    mode = "RGB"
+                data, filt = zlib.compress(im.tobytes(), 6), pikepdf.Name.FlateDecode
+                bits = 1 if mode == "1" else 8
+        colours = 3 if mode == "RGB" else 1
+        stream = pikepdf.Stream(pdf, data)
     stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     stream.Width, stream.Height, stream.BitsPerComponent = width, height, bits
-    stream.ColorSpace = pikepdf.Name.DeviceRGB if mode == "RGB" else pikepdf.Name.DeviceGray
+    stream.ColorSpace = pikepdf.Name.DeviceRGB if colours == 3 else pikepdf.Name.DeviceGray
     stream.Filter = filt
     return stream, width, height
 

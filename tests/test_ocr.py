@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import unicodedata
 from datetime import datetime, timedelta, timezone
@@ -17,7 +19,7 @@ from PIL import Image
 
 from ocr.model import BBox, PageGeometry, Word
 from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
-from ocr.preprocess import preprocess_page, scan_standard_issues
+from ocr.preprocess import ocr_dpi, preprocess_page, scan_standard_issues
 from ocr.recognize import judge_words, recognize
 from ocr.rules import erase_rules
 from ocr.specks import erase_specks
@@ -42,7 +44,7 @@ def test_orientation_and_skew_are_undone(tmp_path: Path, text_page: Image.Image,
     assert geo.rotation == turn  # turned counter-clockwise by `turn`: undone by `turn` clockwise
     assert abs(geo.skew + skew) <= 0.3
     with Image.open(tmp_path / "ocr.png") as ocr_copy:
-        assert ocr_copy.info["dpi"][0] == pytest.approx(300, abs=1)
+        assert ocr_copy.info["dpi"][0] == pytest.approx(200, abs=1)  # read at the scan's own resolution
         assert ocr_copy.width < ocr_copy.height  # upright A4
 
 
@@ -54,6 +56,10 @@ def test_blank_back_with_bleed_through_is_blank_but_two_short_lines_are_not(tmp_
     assert not preprocess_page(short, tmp_path / "s.png", source_page=1, dpi=200, mode="RGB").blank
     name = _save(render_text_page(lines=["TRẦN VĂN HÙNG"]), tmp_path / "name.jpg")  # 11 glyphs in one line
     assert not preprocess_page(name, tmp_path / "n.png", source_page=1, dpi=200, mode="RGB").blank
+
+
+def test_ocr_copy_keeps_office_resolutions_and_brings_others_to_300_dpi() -> None:
+    assert [ocr_dpi(d) for d in (150, 200, 300, 400, 600)] == [300, 200, 300, 400, 300]
 
 
 def test_scan_standard_flags_low_dpi_and_bilevel() -> None:
@@ -80,6 +86,40 @@ def test_tesseract_timeout_is_a_tool_error(tmp_path: Path, text_page: Image.Imag
     assert info.value.reason == "tool_timeout"
 
 
+def _ocr_worker_pids() -> list[int]:
+    """This test process's Tesseract workers, found in /proc like any other process."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"ocr_worker" in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def test_a_crashed_or_hung_tesseract_worker_costs_one_page(tmp_path: Path, text_page: Image.Image) -> None:
+    src = _save(text_page, tmp_path / "p.jpg")
+    preprocess_page(src, tmp_path / "ocr.png", source_page=1, dpi=200, mode="RGB")
+    assert "Nhung" in recognize(tmp_path / "ocr.png").text
+    [pid] = _ocr_worker_pids()  # one worker, kept loaded between pages
+    assert "Nhung" in recognize(tmp_path / "ocr.png").text and _ocr_worker_pids() == [pid]
+    os.kill(pid, signal.SIGKILL)  # Tesseract dies on this page
+    with pytest.raises(ToolError) as crashed:
+        recognize(tmp_path / "ocr.png")
+    assert crashed.value.reason == "tool_crashed"
+    assert "Nhung" in recognize(tmp_path / "ocr.png").text  # the next page gets a new worker
+    [pid] = _ocr_worker_pids()
+    os.kill(pid, signal.SIGSTOP)  # Tesseract hangs on this page
+    with pytest.raises(ToolError) as hung:
+        recognize(tmp_path / "ocr.png", timeout=2)
+    assert hung.value.reason == "tool_timeout"
+    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    assert "Nhung" in recognize(tmp_path / "ocr.png").text
+
+
 def _pdf_for(tmp_path: Path, im: Image.Image, *, turn: int = 0, skew: float = 0.0) -> tuple[Path, PageGeometry]:
     src = _save(turn_and_skew(im, turn_ccw=turn, skew=skew), tmp_path / "p.jpg")
     geo = preprocess_page(src, tmp_path / "ocr.png", source_page=1, dpi=200, mode="RGB")
@@ -100,6 +140,31 @@ def test_pdfa_is_valid_searchable_and_keeps_the_jpeg_bytes(tmp_path: Path, text_
         assert str(pdf.open_metadata()["pdfaid:part"]) == "2"
         width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
     assert width < height  # the turned scan is shown upright
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "1"])
+def test_png_pages_are_embedded_without_recompression_and_decode_to_the_same_pixels(
+        tmp_path: Path, text_page: Image.Image, mode: str) -> None:
+    src = tmp_path / "p.png"
+    text_page.convert(mode).save(src, dpi=(200, 200), compress_level=3)
+    geo = preprocess_page(src, tmp_path / "ocr.png", source_page=1, dpi=200, mode=mode)
+    out = build_pdfa([PdfPage(src, geo, None)], tmp_path / "out.pdf", metadata=META)
+    result = pdfa_validator.validate_pdf(str(out), profile="2b")
+    assert result.is_compliant, [f.rule_id for f in result.failures]
+    with pikepdf.open(out) as pdf:
+        stream = next(iter(pdf.pages[0].get_images().values()))
+        assert stream.DecodeParms.Predictor == 15
+        raw = stream.read_raw_bytes()
+        embedded = pikepdf.PdfImage(stream).as_pil_image()
+    png, pos, idat = src.read_bytes(), 8, b""
+    while pos < len(png):  # the PNG's own zlib data, split over IDAT chunks
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        if png[pos + 4:pos + 8] == b"IDAT":
+            idat += png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    assert raw == idat  # embedded as it is, not decoded and compressed again
+    with Image.open(src) as original:
+        assert np.array_equal(np.asarray(embedded.convert("L")), np.asarray(original.convert("L")))
 
 
 def test_text_layer_lines_up_with_the_word_on_the_image(tmp_path: Path, text_page: Image.Image) -> None:

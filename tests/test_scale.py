@@ -46,9 +46,9 @@ def _ingest_counts(archive: Path) -> Counter:
     counts: Counter = Counter()
     for log in (archive / "logs").glob("*.jsonl"):
         for line in log.read_text(encoding="utf-8").splitlines():
-            message = json.loads(line)["message"]
-            if message.startswith("ingest: "):
-                counts[message.split(": ", 1)[1]] += 1
+            entry = json.loads(line)
+            if entry["message"].startswith("ingest: ") and "wall_s" not in entry:  # a start, not a "done"
+                counts[entry["message"].split(": ", 1)[1]] += 1
     return counts
 
 
@@ -166,13 +166,27 @@ def test_progress_line_counts_stages_and_outcomes(tmp_path: Path) -> None:
     assert "nhận 2, tiền xử lý 1, OCR 0" in line
 
 
+_HANGING_WORKER = """#!{python}
+# A Tesseract worker that hangs on page 2 and passes every other page to the real one.
+import subprocess, sys, time
+real = subprocess.Popen([{python!r}, "-m", "sohoa.tools.ocr_worker", *sys.argv[1:]],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+print(real.stdout.readline(), end="", flush=True)
+for line in sys.stdin:
+    if "/clean/page-0002.png" in line:
+        time.sleep(600)
+    real.stdin.write(line)
+    real.stdin.flush()
+    print(real.stdout.readline(), end="", flush=True)
+"""
+
+
 def test_tesseract_hanging_on_one_page_fails_that_page_not_the_run(tmp_path: Path) -> None:
-    """Fault injected at the one place Tesseract is started: a `tesseract` first on PATH hangs on page 2."""
+    """Fault injected at the one place Tesseract is started: a `sohoa-ocr-worker` first on PATH hangs on page 2."""
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
-    real = shutil.which("tesseract")
-    fake = fake_bin / "tesseract"
-    fake.write_text(f'#!/bin/sh\ncase "$1" in */clean/page-0002.png) sleep 600;; esac\nexec {real} "$@"\n')
+    fake = fake_bin / "sohoa-ocr-worker"
+    fake.write_text(_HANGING_WORKER.format(python=sys.executable))
     fake.chmod(0o755)
     inbox, archive = _inbox(tmp_path, ["ho_kinh_doanh-tiff.tif", "quyet_dinh-tiff.tif"]), tmp_path / "archive"
     config = tmp_path / "site.yaml"
