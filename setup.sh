@@ -7,15 +7,22 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 softhsm2 opensc
-              python3 python3-venv python3-pip postgresql)
+              python3 python3-venv python3-pip)
+# Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for pdfsig.
+TEST_APT_PACKAGES=(postgresql libnss3-tools)
 VENV=${SOHOA_VENV:-.venv}
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_system() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then
+    # The tests start their own PostgreSQL cluster: do not let the package create and start one.
+    if [[ " ${missing[*]} " == *" postgresql "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+      as_root mkdir -p /etc/postgresql-common
+      echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
     echo "setup: installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -34,7 +41,7 @@ install_python() {
 
 case "${1:-}" in
   demo)
-    install_system; install_python
+    install_system "${APT_PACKAGES[@]}"; install_python
     # archived packages are sealed read-only: make them writable to replace the previous demo
     [ -d demo-output/archive ] && chmod -R u+w demo-output/archive
     rm -rf demo-output/archive
@@ -48,7 +55,7 @@ case "${1:-}" in
     exit "$status"
     ;;
   test)
-    install_system; install_python
+    install_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"; install_python
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;

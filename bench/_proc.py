@@ -46,11 +46,14 @@ class Measured:
     seconds: float
     peak_rss_mib: float
     returncode: int
+    cpu_seconds: float = 0.0
+    """User + system CPU of the command and every descendant it waited for."""
 
 
 def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, interval: float = 0.2) -> Measured:
     """Run ``argv`` (output discarded) and sample its process tree's memory every ``interval`` s."""
     start = time.perf_counter()
+    before = os.times()
     proc = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, **(env or {})})
     peak = 0
@@ -67,4 +70,6 @@ def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, interval:
     code = proc.wait()
     stop.set()
     sampler.join()
-    return Measured(time.perf_counter() - start, peak / 1024, code)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return Measured(time.perf_counter() - start, peak / 1024, code, cpu)

@@ -33,6 +33,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--work", type=Path, help="work folder for intermediate files (default ARCHIVE/.work)")
     parser.add_argument("--workers", type=int, default=1, help="dossiers processed at once (default 1)")
     parser.add_argument("--scheduler-url", help="central luigid, e.g. http://host:8082 (default: local scheduler)")
+    parser.add_argument("--slice", type=int, default=100, metavar="N",
+                        help="dossiers handed to the scheduler at a time; keeps memory flat on a large "
+                             "backlog (default 100)")
     parser.add_argument("--profile", default="default",
                         help="scanner profile: a name in configs/scanners/ (default, separator-sheets, page-count, "
                              "blank-sheet) or a YAML file (default: default = one dossier per file or folder)")
@@ -49,6 +52,8 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``sohoa verify``."""
     parser.add_argument("paths", nargs="+", type=Path, help="signed PDFs or an archive folder")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Vietnamese text")
+    parser.add_argument("--at", metavar="DATE",
+                        help="validate as of this date/time (ISO 8601, e.g. 2060-01-01; no offset = +07:00)")
 
 
 # Modules that add subcommands: each defines COMMANDS = {name: (help, add_arguments, function, example)}.
@@ -88,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                 work=(args.work or archive / ".work").resolve(), workers=max(1, args.workers),
                                 scheduler_url=args.scheduler_url,
                                 config=str(args.config.resolve()) if args.config else "", verbose=args.verbose,
-                                profile=args.profile))
+                                profile=args.profile, slice_dossiers=max(1, args.slice)))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -116,9 +121,10 @@ def _pdfs(paths: list[Path]) -> list[Path]:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Validate signatures; exit non-zero when any file fails."""
     from pipeline.settings import trust_roots
-    from signing import render_json, render_vi, verify_files
+    from signing import parse_validation_time, render_json, render_vi, verify_files
 
-    verdicts = verify_files(_pdfs(args.paths), trust_roots=trust_roots(str(args.config) if args.config else ""))
+    verdicts = verify_files(_pdfs(args.paths), trust_roots=trust_roots(str(args.config) if args.config else ""),
+                            at=parse_validation_time(args.at) if args.at else None)
     print(render_json(verdicts) if args.json else render_vi(verdicts))
     return ExitCode.OK if verdicts and all(v.ok for v in verdicts) else ExitCode.VERIFY_FAILED
 

@@ -113,14 +113,14 @@ def build_record(dossier: Dossier, out: StageOutputs, archive: Path, package: Pa
 def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings) -> dict:
     """Package the signed PDF/A with its text and fields, index it in the catalog, return its record."""
     from archive import Catalog, DossierMetadata, build_package
-    from archive.retention import load_schedule, retention_for
+    from archive.retention import retention_for
 
     f = lambda name: paths.stage_file(work, dossier.dossier_id, name)
     out = StageOutputs.load(work, dossier.dossier_id)
     form_type = out.form["form_type"]
     write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in out.texts))
     dates = dossier_dates(out.form, settings, scan_date=_mtime(f("pages.json")).date())
-    schedule = load_schedule(settings.archive.retention_file) if settings.archive.retention_file else load_schedule()
+    schedule = retention_schedule(settings)
     retention = retention_for(schedule, form_type, dates.end.year)  # counted from the year the matter ended
     kept = sum(not g.blank for g in out.geometry) or len(out.geometry)
     meta = DossierMetadata(
@@ -148,8 +148,25 @@ def dossier_dates(form: dict, settings: Settings, *, scan_date: date) -> MatterD
     """The dates of the dossier's matter from the fields its form template names; else the scan date."""
     from archive.dates import matter_dates
 
-    start_keys, end_keys = _date_fields(settings.fields.forms_dir).get(form.get("form_type"), ((), ()))
+    start_keys, end_keys = date_fields(settings).get(form.get("form_type"), ((), ()))
     return matter_dates(form.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date)
+
+
+def retention_schedule(settings: Settings):  # noqa: ANN201 - archive.retention.RetentionSchedule
+    """The site's retention schedule (read once per process)."""
+    return _schedule(settings.archive.retention_file)
+
+
+@functools.cache
+def _schedule(path: Path | None):  # noqa: ANN202
+    from archive.retention import load_schedule
+
+    return load_schedule(path) if path else load_schedule()
+
+
+def date_fields(settings: Settings) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Form type → (start date fields, end date fields) of the site's templates (read once per process)."""
+    return _date_fields(settings.fields.forms_dir)
 
 
 @functools.cache

@@ -6,9 +6,12 @@ outcome files each dossier leaves (record, quarantine reason, failure note), nev
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +38,11 @@ class RunOptions:
     verbose: bool = False
     profile: str = "default"
     """Scanner profile: a name in configs/scanners/ or a YAML file."""
+    slice_dossiers: int = 100
+    """Dossiers handed to Luigi at once. Luigi keeps every task of a build (seven per dossier) in the
+    scheduler, the worker and its instance cache, and each forked task process inherits them:
+    slicing a backlog keeps memory flat however large the inbox, at the cost of one short wait
+    for the slowest dossier of each slice."""
 
 
 def check_archive_writable(archive: Path) -> None:
@@ -77,6 +85,7 @@ def _sweep(archive: Path) -> None:
 def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, profile)
     import json
 
+    from archive import Catalog
     from pipeline.settings import settings
     from scanners.discover import dossier_id_for
     from scanners.intake import collect, intake_event
@@ -88,6 +97,7 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, 
     stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
     logs.setup(verbose=opts.verbose, log_file=opts.archive / "logs" / f"run-{stamp}.jsonl")
     site = settings(opts.config)
+    Catalog.for_archive(opts.archive, site.archive.catalog_url).close()  # reach (and bind) it before any work
     profile = load_profile(opts.profile)
     tesseract.require_languages(site.ocr.languages)
     poppler.require()
@@ -95,7 +105,11 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, 
         raise SohoaError(f"the inbox {opts.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
     paths.stop_file(opts.work).unlink(missing_ok=True)
     _sweep(opts.archive)
+    # Loading the stages' modules and tables overlaps the wait for files still being written.
+    warm = threading.Thread(target=_preload, args=(opts.config,), name="sohoa-preload", daemon=True)
+    warm.start()
     intake = collect(opts.inbox, opts.work / "staging", profile=profile, settle_seconds=site.settle_seconds)
+    warm.join()
     dossiers, growing = intake.dossiers, intake.growing
     for problem in intake.problems:
         log.warning("intake: %s (%s)", problem.reason, dossier_id_for(problem.relative))
@@ -107,27 +121,37 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, 
 
 
 def _build(opts: RunOptions, dossiers: list) -> bool:
-    """Run the Luigi batch with a progress line; return whether scheduling succeeded."""
+    """Run the Luigi batch, slice by slice, with a progress line; return whether scheduling succeeded."""
     import luigi
     import luigi.rpc
+    from luigi.task_register import Register
 
     from pipeline.progress import ProgressReporter
     from pipeline.tasks import RunBatch
 
-    batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape) for d in dossiers],
-                     work=str(opts.work), archive=str(opts.archive), config=opts.config)
     scheduler = {"scheduler_url": opts.scheduler_url} if opts.scheduler_url else {"local_scheduler": True}
     configure_luigi(scaled_out=bool(opts.scheduler_url))
     progress = ProgressReporter(opts.archive, opts.work, [d.dossier_id for d in dossiers])
     progress.start()
+    scheduled = True
     try:
-        result = luigi.build([batch], workers=opts.workers, detailed_summary=True, **scheduler)
+        size = opts.slice_dossiers
+        for start in range(0, len(dossiers), size):
+            if outcome.stop_requested(opts.work):
+                break
+            batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape)
+                                       for d in dossiers[start:start + size]],
+                             work=str(opts.work), archive=str(opts.archive), config=opts.config)
+            result = luigi.build([batch], workers=opts.workers, detailed_summary=True, **scheduler)
+            scheduled = scheduled and result.scheduling_succeeded
+            del batch, result
+            Register.clear_instance_cache()
     except luigi.rpc.RPCError as exc:
         raise SohoaError(f"the central scheduler at {opts.scheduler_url} cannot be reached", reason="scheduler_down",
                          message_vi="Không kết nối được bộ lập lịch trung tâm (luigid).") from exc
     finally:
         progress.stop()
-    return result.scheduling_succeeded
+    return scheduled
 
 
 def _finish(opts: RunOptions, outcomes: list[Outcome], growing: list[Path], scheduled: bool) -> ExitCode:
@@ -149,13 +173,46 @@ def _finish(opts: RunOptions, outcomes: list[Outcome], growing: list[Path], sche
     return ExitCode.OK if all(o.status == "archived" for o in outcomes) else ExitCode.INCOMPLETE
 
 
+@contextlib.contextmanager
+def _signing_agent(opts: RunOptions) -> Iterator[None]:
+    """One token login for the whole run when tasks run in forked processes (PKCS#11, --workers > 1)."""
+    from pipeline.settings import open_signer, settings
+    from signing.agent import SigningAgent
+
+    sig = settings(opts.config).signing
+    if opts.workers <= 1 or sig.mode != "pkcs11":
+        yield
+        return
+    agent = SigningAgent(lambda: open_signer(sig))
+    try:
+        agent.__enter__()
+    except SohoaError as exc:  # wrong PIN, token absent: each dossier then stays "chờ ký số", as without it
+        log.warning("signing agent not started (%s)", exc.reason)
+        yield
+        return
+    try:
+        yield
+    finally:
+        agent.__exit__(None, None, None)
+
+
+def _preload(config: str) -> None:
+    from pipeline.tasks import preload
+
+    try:
+        preload(config)
+    except Exception:  # noqa: BLE001 - the same error surfaces, with its message, where it is used
+        log.debug("preloading the stages failed", exc_info=True)
+
+
 def run_inbox(opts: RunOptions) -> ExitCode:
     """Process every dossier of the inbox into the archive and return the exit code."""
     started = time.time()
     from scanners.intake import finish_sources
 
     _, dossiers, growing, profile = _prepare(opts)
-    scheduled = _build(opts, dossiers)
+    with _signing_agent(opts):
+        scheduled = _build(opts, dossiers)
     outcomes = [outcome.outcome_of(opts.archive, opts.work, d.dossier_id, d.relative, since=started)
                 for d in dossiers]
     # a source leaves the inbox (to inbox/processed/<date>/) only once all its dossiers are archived

@@ -31,19 +31,25 @@ def signer_for(config: str = ""):
 
     The signer is opened once per process and reused (:func:`signing.session.cached_signer`), so
     a batch run in one process logs in to a token once. Luigi runs each task in a child process
-    when ``--workers`` is above 1; each child then logs in once for the document it signs.
+    when ``--workers`` is above 1: a key file opened by the main process serves them all, and a
+    token is reached through the run's signing agent (:mod:`signing.agent`), so the run still
+    logs in once.
 
     Raises:
         ConfigError: A key setting is missing.
         SigningError: The key cannot be opened (wrong PIN or passphrase, token absent).
     """
+    from signing.agent import agent_signer
     from signing.session import cached_signer
 
     sig = settings(config).signing
     if sig.level_note:
         _warn_once(sig.level_note)
+    remote = agent_signer()  # the run's one token session, served by its main process
+    if remote is not None:
+        return remote
     key = (config, sig.mode, str(sig.pkcs12_file), str(sig.pkcs11_module), sig.token_label, sig.key_label)
-    return cached_signer(key, lambda: _open_signer(sig))
+    return cached_signer(key, lambda: open_signer(sig))
 
 
 @functools.cache
@@ -53,7 +59,7 @@ def _warn_once(note: str) -> None:
     logging.getLogger("sohoa.signing").warning("%s", note)
 
 
-def _open_signer(sig):
+def open_signer(sig):
     """Open the signer the settings describe (no caching)."""
     from signing import ensure_demo_chain, load_pkcs11_signer, load_pkcs12_signer, read_secret
 

@@ -7,8 +7,11 @@ fails, its dossier stops, and the other dossiers go on.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import multiprocessing
+import time
 from pathlib import Path
 
 import luigi
@@ -20,6 +23,7 @@ from pipeline.settings import settings, signer_for, templates, trust_roots
 from scanners.model import Dossier
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.files import atomic_dir, remove_stale_temps, write_text_atomic
+from sohoa.tools import tesseract
 
 log = logging.getLogger("sohoa.pipeline")
 
@@ -64,8 +68,12 @@ class DossierTask(luigi.Task):
             raise RunStopped(f"the run was stopped ({stopped}); dossier left for the next run")
         log.info("%s: %s", self.stage_name, self.dossier_id)
         remove_stale_temps(paths.dossier_dir(Path(self.work), self.dossier_id))
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             self.stage()
+            log.info("%s: %s done", self.stage_name, self.dossier_id,
+                     extra={"stage": self.stage_name, "wall_s": round(time.perf_counter() - wall, 3),
+                            "cpu_s": round(time.process_time() - cpu, 3)})
         except InputFileError as exc:
             log.warning("%s: quarantined %s (%s)", self.stage_name, self.dossier_id, exc.reason)
             self._quarantine(exc)
@@ -147,10 +155,16 @@ class OcrDossier(DossierTask):
         from ocr.dossier import load_geometry, recognize_dossier, save_page_texts
 
         ocr_settings = settings(self.config).ocr
-        with atomic_dir(self.path("ocr")) as tmp:
-            texts = recognize_dossier(load_geometry(Path(self.input().path)), self.path("clean"), tmp,
-                                      languages=ocr_settings.languages, psm=ocr_settings.psm,
-                                      timeout=ocr_settings.page_timeout)
+        try:
+            with atomic_dir(self.path("ocr")) as tmp:
+                texts = recognize_dossier(load_geometry(Path(self.input().path)), self.path("clean"), tmp,
+                                          languages=ocr_settings.languages, psm=ocr_settings.psm,
+                                          timeout=ocr_settings.page_timeout)
+        finally:
+            if multiprocessing.parent_process() is not None:
+                # A forked task process ends with os._exit, skipping atexit: stop its Tesseract
+                # worker here, so it is waited for rather than left to notice on its own.
+                tesseract.close_workers()
         save_page_texts(texts, Path(self.output().path))
 
 
@@ -221,6 +235,39 @@ class ArchiveDossier(DossierTask):
                                          settings(self.config))
         write_text_atomic(Path(self.output().path), json.dumps(record, ensure_ascii=False, indent=1))
         outcome.clear_failure(Path(self.work), self.dossier_id)
+
+
+def preload(config: str = "") -> None:
+    """Load, once in the run's main process, what every stage would otherwise load again.
+
+    With ``--workers`` above 1 Luigi runs each task in a process forked from the main one: modules
+    imported and tables read here are inherited for free, instead of costing each task its own
+    imports (pyHanko, lxml), settings, form templates, place-name tables and the key file. A
+    token is not opened here: a PKCS#11 session must not cross a fork.
+    """
+    import archive.catalog  # noqa: F401 - imported for the forked task processes
+    import archive.package  # noqa: F401
+    import ocr.dossier  # noqa: F401
+    import scanners.read  # noqa: F401
+    import signing  # noqa: F401
+    from fields import admin_units, provinces
+    from fields.extract import extract  # noqa: F401
+    from signing import StampText
+    from signing.stamp import prepare_stamp_font
+
+    if settings(config).signing.mode in {"demo", "pkcs12"}:
+        signer_for(config)  # a key file, opened once for all task processes (never a token)
+    sig = settings(config).signing
+    prepare_stamp_font(StampText(copy_form=sig.copy_form, agency=sig.agency), sig.font)
+    templates(config)
+    records.retention_schedule(settings(config))
+    records.date_fields(settings(config))
+    admin_units.unit_names()
+    provinces.cccd_province_codes()
+    # What is loaded now lives as long as the run: keep the collector from walking it in every
+    # forked child, which would copy the pages it touches (copy-on-write) for nothing.
+    gc.collect()
+    gc.freeze()
 
 
 class RunBatch(luigi.WrapperTask):

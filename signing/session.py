@@ -4,7 +4,7 @@ Opening a PKCS#11 session means a PIN login; many tokens are slow at it and some
 burst of logins. :func:`cached_signer` keeps the signer (and its logged-in session) for the life
 of the process and hands it to every document. A session is never used in a process other than
 the one that opened it (the PKCS#11 standard forbids sharing a session across ``fork``): a forked
-child opens its own. A session that stopped answering (token pulled out) is closed and reopened.
+child opens its own. A key read from a PKCS#12 file is plain memory: forked children reuse it. A session that stopped answering (token pulled out) is closed and reopened.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def cached_signer(key: Hashable, open_signer: Callable[[], Signer]) -> Signer:
     held = _SIGNERS.get(key)
     if held is not None:
         pid, signer = held
-        if pid == os.getpid() and _alive(signer):
+        # A key read from a file is plain memory and serves a forked child as well; a token
+        # session belongs to the process that opened it.
+        if (pid == os.getpid() or _file_based(signer)) and _alive(signer):
             return signer
         if pid == os.getpid():
             _close(signer)
@@ -54,6 +56,10 @@ def close_signers() -> None:
         del _SIGNERS[key]
 
 
+def _file_based(signer: Signer) -> bool:
+    return getattr(signer, "pkcs11_session", None) is None
+
+
 def _alive(signer: Signer) -> bool:
     """A PKCS#11 session still answers a cheap query; other signers are always alive."""
     session = getattr(signer, "pkcs11_session", None)
@@ -63,7 +69,7 @@ def _alive(signer: Signer) -> bool:
 
     try:
         next(iter(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})), None)
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever the token library raises, the session is unusable
         return False
     return True
 
@@ -74,7 +80,7 @@ def _close(signer: Signer) -> None:
     if session is not None:
         try:
             session.close()
-        except Exception:  # noqa: S110 - the token may have been pulled out: nothing left to close
+        except Exception:  # noqa: BLE001, S110 - the token may have been pulled out: nothing left to close
             pass
 
 

@@ -21,12 +21,17 @@ class RedactFilter(logging.Filter):
         return True
 
 
+# Numeric facts a record may carry (``extra=``): stage timings, counts. Never text.
+METRIC_KEYS = ("stage", "wall_s", "cpu_s", "pages")
+
+
 class JsonLines(logging.Formatter):
     """One JSON object per log record, for IT staff's log tools."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
                  "logger": record.name, "message": record.getMessage(), "process": record.process}
+        entry.update({key: getattr(record, key) for key in METRIC_KEYS if hasattr(record, key)})
         if record.exc_info:
             entry["traceback"] = _DIGIT_RUN.sub("[số ẩn]", self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)

@@ -60,7 +60,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, inbox / name)
     bad = _bad_files(inbox)
     before = {p.name: _digest(p) for p in inbox.iterdir()}
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2"])
+    # three slices of at most three dossiers: slicing must not lose or repeat any
+    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--slice", "3"])
     return {"inbox": inbox, "archive": archive, "code": code, "bad": bad, "before": before}
 
 

@@ -113,3 +113,54 @@ def test_a_gone_agent_is_a_clear_signing_error(token, page: Path, tmp_path: Path
         sign_pdf(page, tmp_path / "late.pdf", signer=remote, stamp=None)
     assert err.value.reason == "token_failed" and not path.exists()
     assert not (tmp_path / "late.pdf").exists()
+
+
+def test_a_run_with_two_workers_logs_in_to_the_token_once(token, pki: RunningPki, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sohoa run --workers 2` on a PKCS#11 token: Luigi forks a process per task, the run logs in once."""
+    import json
+    import shutil
+
+    from conftest import SAMPLES
+
+    import signing
+    from pipeline.cli import main
+    from sohoa.errors import ExitCode
+
+    logins = tmp_path / "logins.txt"  # appended to by whichever process opens the token
+    real_open = signing.load_pkcs11_signer
+
+    def counted_open(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the real function, counted
+        with logins.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(signing, "load_pkcs11_signer", counted_open)
+    monkeypatch.setenv("SOHOA_PKCS11_PIN", PIN.decode())
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    inbox.mkdir()
+    for name in ("khai_sinh-pdf.pdf", "ket_hon-tiff.tif", "ct01-pdf.pdf"):
+        shutil.copy2(SAMPLES / "inbox" / name, inbox / name)
+    config = tmp_path / "site.yaml"
+    config.write_text(f"""signing:
+  mode: pkcs11
+  agency: "{AGENCY}"
+  pkcs11-module: {SOFTHSM_MODULE}
+  token-label: {TOKEN}
+  key-label: {KEY}
+  profile: copy
+  profiles:
+    copy:
+      level: B-B
+      copy-form: "SAO Y"
+  trust-roots: [{pki.files.root_cert}]
+settle-seconds: 0
+""", encoding="utf-8")
+    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--config", str(config)])
+    assert code == ExitCode.OK
+    assert logins.read_text().split() == [str(os.getpid())]  # one login, in the run's own process
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")]
+    assert len(records) == 3
+    for record in records:
+        report = verify_pdf(archive / record["pdf"], trust_roots=[pki.files.root_cert])[0]
+        assert report.ok and report.level == "B-B"
