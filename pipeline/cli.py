@@ -33,9 +33,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--work", type=Path, help="work folder for intermediate files (default ARCHIVE/.work)")
     parser.add_argument("--workers", type=int, default=1, help="dossiers processed at once (default 1)")
     parser.add_argument("--scheduler-url", help="central luigid, e.g. http://host:8082 (default: local scheduler)")
-    parser.add_argument("--slice", type=int, default=100, metavar="N",
+    parser.add_argument("--slice", type=int, default=200, metavar="N",
                         help="dossiers handed to the scheduler at a time; keeps memory flat on a large "
-                             "backlog (default 100)")
+                             "backlog (default 200)")
     parser.add_argument("--profile", default="default",
                         help="scanner profile: a name in configs/scanners/ (default, separator-sheets, page-count, "
                              "blank-sheet) or a YAML file (default: default = one dossier per file or folder)")

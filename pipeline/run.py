@@ -38,7 +38,7 @@ class RunOptions:
     verbose: bool = False
     profile: str = "default"
     """Scanner profile: a name in configs/scanners/ or a YAML file."""
-    slice_dossiers: int = 100
+    slice_dossiers: int = 200
     """Dossiers handed to Luigi at once. Luigi keeps every task of a build (three per dossier) in the
     scheduler, the worker and its instance cache, and each forked task process inherits them:
     slicing a backlog keeps memory flat however large the inbox, at the cost of one short wait
