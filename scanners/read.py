@@ -1,7 +1,8 @@
 """One dossier → its page images in the work folder, kept at full quality.
 
-JPEG pages are copied byte for byte (no recompression), TIFF frames and PNGs are stored as
-lossless PNG, and image-only PDFs give up their embedded page images unchanged where the page
+JPEG pages are copied byte for byte (no recompression), JPEG-compressed TIFF frames keep their
+JPEG data (joined into one JPEG file, :mod:`scanners.tiff_jpeg`), other TIFF frames and PNGs are
+stored as lossless PNG, and image-only PDFs give up their embedded page images unchanged where the page
 is one plain image (otherwise the page is rendered at 300 dpi). Originals are only read.
 """
 
@@ -18,6 +19,7 @@ import pikepdf
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from scanners.model import Dossier, SourcePage
+from scanners.tiff_jpeg import standalone_jpeg
 from sohoa.errors import EncryptedPdfError, InputFileError, UnsupportedInputError
 from sohoa.files import natural_sort_key
 from sohoa.tools import poppler
@@ -118,6 +120,20 @@ def _save_frame(frame: Image.Image, dest: Path, index: int) -> SourcePage:
     return SourcePage(index=index, path=path, dpi=dpi, mode=mode, dpi_known=known)
 
 
+def _tiff_jpeg_page(path: Path, frame: Image.Image, dest: Path, index: int) -> SourcePage | None:
+    """A JPEG-compressed TIFF frame stored as the scanner's own JPEG data (see :mod:`scanners.tiff_jpeg`)."""
+    if frame.info.get("compression") != "jpeg":
+        return None
+    frame.load()
+    dpi, known = _dpi_of(frame)
+    data = standalone_jpeg(path, frame, dpi if known else None)
+    if data is None:
+        return None
+    target = dest / f"page-{index:04d}.jpg"
+    target.write_bytes(data)
+    return SourcePage(index=index, path=target, dpi=dpi, mode=frame.mode, dpi_known=known)
+
+
 def _too_large() -> InputFileError:
     return InputFileError("the image is too large to be a scanned page", reason="image_too_large",
                           message_vi="Ảnh quá lớn, không phải trang quét hợp lệ.")
@@ -151,7 +167,8 @@ def _image_pages(path: Path, kind: str, dest: Path, first_index: int) -> list[So
         for offset, frame in enumerate(ImageSequence.Iterator(im)):
             if frame.width * frame.height > MAX_PIXELS:
                 raise _too_large()
-            pages.append(_save_frame(frame.copy(), dest, first_index + offset))
+            jpeg = _tiff_jpeg_page(path, frame, dest, first_index + offset) if kind == "tiff" else None
+            pages.append(jpeg or _save_frame(frame.copy(), dest, first_index + offset))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_large() from exc
     except (OSError, SyntaxError, ValueError) as exc:

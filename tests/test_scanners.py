@@ -72,6 +72,29 @@ def test_multipage_tiff_frames_become_lossless_pages(tmp_path: Path, text_page: 
         assert im.tobytes() == grey.tobytes()
 
 
+def test_jpeg_tiff_frames_keep_the_scanners_jpeg_data(tmp_path: Path, text_page: Image.Image) -> None:
+    """Multi-strip JPEG TIFF (as libtiff writes it): each frame becomes one JPEG with the same pixels;
+    an RGB-coded JPEG frame (no colour transform, which JPEG files cannot say) stays lossless PNG."""
+    src = tmp_path / "s.tif"
+    grey, ycbcr = text_page.convert("L"), text_page.convert("YCbCr")  # scanners code colour as YCbCr
+    grey.save(src, save_all=True, append_images=[ycbcr, text_page.copy()], dpi=(200, 200),
+              compression="jpeg", quality=80)
+    out = tmp_path / "out"
+    out.mkdir()
+    pages = read_pages(_dossier(src, "tiff"), out)
+    assert [(p.path.suffix, p.mode, p.dpi) for p in pages] == [(".jpg", "L", 200), (".jpg", "RGB", 200),
+                                                                 (".png", "RGB", 200)]
+    with Image.open(src) as tiff:
+        for page in pages:
+            tiff.seek(page.index - 1)
+            with Image.open(page.path) as image:
+                assert image.tobytes() == tiff.tobytes()  # the same pixels
+                if page.path.suffix == ".jpg":
+                    assert image.format == "JPEG" and image.info["dpi"] == (200, 200)
+    jpegs = sum(p.path.stat().st_size for p in pages[:2])
+    assert jpegs < src.stat().st_size  # the scanner's JPEG data, not a re-encoding
+
+
 def test_image_only_pdf_gives_back_the_embedded_jpeg(tmp_path: Path, text_page: Image.Image) -> None:
     jpg = tmp_path / "p.jpg"
     text_page.save(jpg, quality=75, dpi=(200, 200))
