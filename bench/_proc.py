@@ -26,15 +26,19 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+def _rss_kib(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_KIB
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def tree_rss_kib(pid: int) -> int:
     """Resident memory of ``pid`` and all its descendants, in KiB."""
     tree, total, todo = _children(), 0, [pid]
     while todo:
         current = todo.pop()
-        try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * _PAGE_KIB
-        except (OSError, IndexError, ValueError):
-            pass
+        total += _rss_kib(current)
         todo.extend(tree.get(current, []))
     return total
 
@@ -48,6 +52,10 @@ class Measured:
     returncode: int
     cpu_seconds: float = 0.0
     """User + system CPU of the command and every descendant it waited for."""
+    main_peak_rss_mib: float = 0.0
+    """Peak resident memory of the command's own process (without its children)."""
+    p95_rss_mib: float = 0.0
+    """95th percentile of the sampled whole-tree memory (the peak is the maximum of many samples)."""
 
 
 def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, interval: float = 0.2) -> Measured:
@@ -56,13 +64,15 @@ def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, interval:
     before = os.times()
     proc = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, **(env or {})})
-    peak = 0
+    samples: list[int] = []
+    main_peak = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal main_peak
         while not stop.is_set():
-            peak = max(peak, tree_rss_kib(proc.pid))
+            samples.append(tree_rss_kib(proc.pid))
+            main_peak = max(main_peak, _rss_kib(proc.pid))
             stop.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -72,4 +82,6 @@ def measure(argv: Sequence[str], *, env: dict[str, str] | None = None, interval:
     sampler.join()
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return Measured(time.perf_counter() - start, peak / 1024, code, cpu)
+    ordered = sorted(samples) or [0]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return Measured(time.perf_counter() - start, ordered[-1] / 1024, code, cpu, main_peak / 1024, p95 / 1024)
