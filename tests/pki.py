@@ -312,6 +312,32 @@ def pdfa(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                            created=datetime(2026, 1, 2, tzinfo=timezone(timedelta(hours=7)))))
 
 
+def require_tool(tool: str, package: str) -> str:
+    """Path of an external program; fail (not skip) when it is missing."""
+    import shutil
+
+    found = shutil.which(tool)
+    if found is None:
+        pytest.fail(f"{tool} is not installed: apt-get install -y {package}")
+    return found
+
+
+def signed_b_lta(running: RunningPki, base: Path) -> Path:
+    """A plain page signed B-LTA with the visible stamp by the test PKI's signer, in ``base``."""
+    import pikepdf
+    from PIL import Image
+
+    from signing import StampText, load_pkcs12_signer, sign_pdf
+
+    Image.new("RGB", (827, 1169), (250, 248, 240)).save(base / "raw.pdf", resolution=100.0)
+    with pikepdf.open(base / "raw.pdf") as pdf:
+        pdf.save(base / "in.pdf")
+    signer = load_pkcs12_signer(running.files.signer_p12, passphrase=PASSPHRASE)
+    sign_pdf(base / "in.pdf", base / "signed.pdf", signer=signer, stamp=StampText("SAO Y", AGENCY),
+             level="B-LTA", tsa_url=running.files.tsa_url, trust_roots=[running.files.root_cert])
+    return base / "signed.pdf"
+
+
 # --- SoftHSM2 tokens ---------------------------------------------------------------------------
 
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")

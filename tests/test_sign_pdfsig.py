@@ -13,28 +13,17 @@ document timestamps); ``pyhanko sign validate`` and ``sohoa verify`` check that 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from pki import AGENCY, PASSPHRASE, RunningPki, pki  # noqa: F401 - pki: a pytest fixture
-
-from signing import StampText, load_pkcs12_signer, sign_pdf
-
-
-def _require(tool: str, package: str) -> str:
-    """Path of an external program; fail (not skip) when it is missing."""
-    found = shutil.which(tool)
-    if found is None:
-        pytest.fail(f"{tool} is not installed: apt-get install -y {package}")
-    return found
+from pki import RunningPki, pki, require_tool, signed_b_lta  # noqa: F401 - pki: a pytest fixture
 
 
 @pytest.fixture(scope="module")
 def nss_db(pki: RunningPki, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An NSS database (no password) trusting the test root for signing: ``sql:DIR``."""
-    certutil = _require("certutil", "libnss3-tools")
+    certutil = require_tool("certutil", "libnss3-tools")
     base = tmp_path_factory.mktemp("nss")
     db = f"sql:{base}"
     subprocess.run([certutil, "-N", "--empty-password", "-d", db], check=True, capture_output=True)
@@ -46,21 +35,11 @@ def nss_db(pki: RunningPki, tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def b_lta(pki: RunningPki, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A page signed B-LTA with the visible stamp by the test PKI's signer."""
-    import pikepdf
-    from PIL import Image
-
-    base = tmp_path_factory.mktemp("pdfsig")
-    Image.new("RGB", (827, 1169), (250, 248, 240)).save(base / "raw.pdf", resolution=100.0)
-    with pikepdf.open(base / "raw.pdf") as pdf:
-        pdf.save(base / "in.pdf")
-    signer = load_pkcs12_signer(pki.files.signer_p12, passphrase=PASSPHRASE)
-    sign_pdf(base / "in.pdf", base / "signed.pdf", signer=signer, stamp=StampText("SAO Y", AGENCY),
-             level="B-LTA", tsa_url=pki.files.tsa_url, trust_roots=[pki.files.root_cert])
-    return base / "signed.pdf"
+    return signed_b_lta(pki, tmp_path_factory.mktemp("pdfsig"))
 
 
 def _pdfsig(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([_require("pdfsig", "poppler-utils"), *args], capture_output=True, text=True,
+    return subprocess.run([require_tool("pdfsig", "poppler-utils"), *args], capture_output=True, text=True,
                           check=False)
 
 
@@ -84,7 +63,7 @@ def test_pdfsig_trusts_the_b_lta_signature_through_nss(b_lta: Path, nss_db: str)
 
 
 def test_without_the_nss_root_the_signer_is_not_trusted(b_lta: Path, tmp_path: Path) -> None:
-    certutil = _require("certutil", "libnss3-tools")
+    certutil = require_tool("certutil", "libnss3-tools")
     empty = f"sql:{tmp_path}"
     subprocess.run([certutil, "-N", "--empty-password", "-d", empty], check=True, capture_output=True)
     signature = _blocks(_pdfsig("-nssdir", empty, str(b_lta)).stdout)[0]

@@ -10,7 +10,6 @@ the package to install; nothing is skipped silently.
 from __future__ import annotations
 
 import base64
-import shutil
 import subprocess
 import sys
 import threading
@@ -27,7 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from PIL import Image
-from pki import PASSPHRASE, SOFTHSM_MODULE, RunningPki, pdfa, pki  # noqa: F401 - pdfa, pki: pytest fixtures
+from pki import PASSPHRASE, SOFTHSM_MODULE, RunningPki, pdfa, pki, require_tool  # noqa: F401 - pdfa, pki: pytest fixtures
 from pki import softhsm_token as make_softhsm_token
 
 from signing import (
@@ -48,14 +47,6 @@ from sohoa.errors import ConfigError, SigningError
 AGENCY = "Ủy ban nhân dân phường Bến Nghé"
 _MM = 72 / 25.4
 
-
-
-def _require(tool: str, package: str) -> str:
-    """Path of an external program; fail (not skip) when it is missing."""
-    found = shutil.which(tool)
-    if found is None:
-        pytest.fail(f"{tool} is not installed: apt-get install -y {package}")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +168,7 @@ def test_unsigned_file_has_no_reports(input_pdf: Path, chain: DemoChain) -> None
 
 
 def test_pdfsig_sees_one_pades_signature(signed) -> None:
-    pdfsig = _require("pdfsig", "poppler-utils")
+    pdfsig = require_tool("pdfsig", "poppler-utils")
     out = subprocess.run([pdfsig, str(signed[0])], capture_output=True, text=True, check=False).stdout
     assert out.count("Signature #") == 1
     assert "ETSI.CAdES.detached" in out
@@ -191,7 +182,7 @@ def test_signing_is_an_incremental_update(signed, input_pdf: Path) -> None:
 
 
 def test_stamp_text_and_time(signed) -> None:
-    pdftotext = _require("pdftotext", "poppler-utils")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
     dst, result = signed
     text = subprocess.run([pdftotext, "-f", "1", "-l", "1", str(dst), "-"],
                           capture_output=True, text=True, check=True).stdout
@@ -344,7 +335,7 @@ def test_b_lta_is_long_term_valid_offline(b_lta, pki: RunningPki) -> None:
 
 
 def test_b_lta_pdfsig_sees_signature_and_document_timestamp(b_lta) -> None:
-    pdfsig = _require("pdfsig", "poppler-utils")
+    pdfsig = require_tool("pdfsig", "poppler-utils")
     out = subprocess.run([pdfsig, str(b_lta[0])], capture_output=True, text=True, check=False).stdout
     assert out.count("Signature #") == 2
     first = out.split("Signature #2")[0]
@@ -378,7 +369,7 @@ def test_b_lta_is_still_pdfa_2b_with_the_stamp(b_lta, pdfa: Path, tmp_path: Path
     revision = pdfa_validator.validate_pdf(str(as_signed), profile="2b")
     assert revision.is_compliant, [f.rule_id for f in revision.failures]
     assert data.startswith(pdfa.read_bytes())
-    text = subprocess.run([_require("pdftotext", "poppler-utils"), "-f", "1", "-l", "1", str(b_lta[0]), "-"],
+    text = subprocess.run([require_tool("pdftotext", "poppler-utils"), "-f", "1", "-l", "1", str(b_lta[0]), "-"],
                           capture_output=True, text=True, check=True).stdout
     lines = [line.strip() for line in unicodedata.normalize("NFC", text).splitlines() if line.strip()]
     iso = b_lta[1].signing_time.isoformat(timespec="seconds")

@@ -8,27 +8,17 @@ import json
 from pathlib import Path
 
 import pytest
-from pki import AGENCY, PASSPHRASE, RunningPki, pki  # noqa: F401 - pki: a pytest fixture
+from pki import RunningPki, pki, signed_b_lta  # noqa: F401 - pki: a pytest fixture
 
 from pipeline.cli import main
-from signing import StampText, load_pkcs12_signer, render_json, render_vi, sign_pdf, verify_files
+from signing import render_json, render_vi, verify_files
 from sohoa.errors import ExitCode
 
 
 @pytest.fixture(scope="module")
 def signed(pki: RunningPki, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small PDF signed B-LTA with the test PKI."""
-    import pikepdf
-    from PIL import Image
-
-    base = tmp_path_factory.mktemp("verify")
-    Image.new("RGB", (827, 1169), (250, 248, 240)).save(base / "raw.pdf", resolution=100.0)
-    with pikepdf.open(base / "raw.pdf") as pdf:
-        pdf.save(base / "in.pdf")
-    signer = load_pkcs12_signer(pki.files.signer_p12, passphrase=PASSPHRASE)
-    sign_pdf(base / "in.pdf", base / "signed.pdf", signer=signer, stamp=StampText("SAO Y", AGENCY),
-             level="B-LTA", tsa_url=pki.files.tsa_url, trust_roots=[pki.files.root_cert])
-    return base / "signed.pdf"
+    return signed_b_lta(pki, tmp_path_factory.mktemp("verify"))
 
 
 @pytest.fixture
