@@ -7,6 +7,8 @@ resampling, with Tesseract's invisible text layer on top, so a search hit falls 
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 import zlib
 from dataclasses import dataclass
@@ -183,7 +185,45 @@ def build_pdfa(pages: list[PdfPage], dst: Path, *, metadata: PdfMetadata) -> Pat
         for page in pages:
             _add_page(pdf, page)
         _make_pdfa(pdf, metadata)
-        with atomic_write(dst) as fh:
-            pdf.save(fh, fix_metadata_version=True, deterministic_id=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.disable)
+        data = _saved(pdf)
+    with pikepdf.open(io.BytesIO(data)) as saved:
+        if reencode_cr_endings(saved):
+            data = _saved(saved, keep_streams=True)
+    with atomic_write(dst) as fh:
+        fh.write(data)
     return dst
+
+
+def _saved(pdf: pikepdf.Pdf, *, keep_streams: bool = False) -> bytes:
+    """The file's bytes; ``keep_streams`` writes every stream exactly as it is encoded now."""
+    out = io.BytesIO()
+    extra = {"stream_decode_level": pikepdf.StreamDecodeLevel.none, "compress_streams": False} if keep_streams else {}
+    pdf.save(out, fix_metadata_version=True, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+             **extra)
+    return out.getvalue()
+
+
+def reencode_cr_endings(pdf: pikepdf.Pdf) -> bool:
+    """Re-encode every stream whose stored data ends with a CR; True if any was.
+
+    Writers put a single LF before ``endstream``; after data ending in CR the two read as one
+    CRLF end-of-line, and a strict PDF/A check (ISO 19005-2 6.1.7.1: /Length counts the bytes
+    before the EOL) then finds the length one byte short. About one Flate stream in 256 ends so
+    (the last byte is part of the Adler-32 of the content, whatever the compression level). Such
+    a stream gets an ASCII85 layer over its Flate data, whose end marker is ``~>``; its content
+    is unchanged.
+    """
+    changed = False
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or not obj.read_raw_bytes().endswith(b"\r"):
+            continue
+        params = obj.get("/DecodeParms")
+        packed = obj.read_raw_bytes() if obj.get("/Filter") == pikepdf.Name.FlateDecode else \
+            zlib.compress(obj.read_bytes(), 9)
+        if obj.get("/Filter") != pikepdf.Name.FlateDecode:
+            params = None
+        obj.write(base64.a85encode(packed) + b"~>",
+                  filter=pikepdf.Array([pikepdf.Name.ASCII85Decode, pikepdf.Name.FlateDecode]),
+                  decode_parms=pikepdf.Array([pikepdf.Null(), params]) if params is not None else None)
+        changed = True
+    return changed

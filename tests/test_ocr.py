@@ -269,3 +269,21 @@ def test_recognition_drops_unsure_junk_and_lowers_confidence_of_non_syllables() 
     judged = judge_words(words)
     assert [w.text for w in judged] == ["Nguyễn", "-", "Thôngg"]
     assert judged[0].confidence == 0.96 and judged[2].confidence == pytest.approx(0.45)
+
+
+def test_streams_ending_in_cr_are_recompressed_so_their_length_is_unambiguous(tmp_path: Path) -> None:
+    import zlib
+
+    from ocr.pdfa import reencode_cr_endings
+
+    # a content stream whose Flate data ends with CR (as about one stream in 256 does)
+    content = next(c for c in (f"q {n} 0 0 {n} 0 0 cm Q\n".encode() for n in range(1, 5000))
+                   if zlib.compress(c).endswith(b"\r"))
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj.Contents = pikepdf.Stream(pdf, zlib.compress(content))
+    pdf.pages[0].obj.Contents.Filter = pikepdf.Name.FlateDecode
+    assert reencode_cr_endings(pdf)
+    stream = pdf.pages[0].obj.Contents
+    assert not stream.read_raw_bytes().endswith(b"\r") and stream.read_bytes() == content
+    assert not reencode_cr_endings(pdf)
