@@ -8,6 +8,7 @@ the three always agree.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -113,9 +114,6 @@ def sign_pdf(
     """
     level = level or ("B-T" if tsa_url else "B-B")
     _check_level(level, tsa_url, trust_roots)
-    signing_time = datetime.now(VIETNAM_TZ).replace(microsecond=0)
-    check_certificate_dates(signer, signing_time)
-    lines = stamp_lines(stamp, signing_time) if stamp is not None else None
     subject = _signer_subject(signer)
     meta = PdfSignatureMetadata(
         field_name=field_name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
@@ -123,19 +121,27 @@ def sign_pdf(
     )
     timestamper = _timestamper(tsa_url) if tsa_url else None
     try:
-        signed = BytesIO()
-        with src.open("rb") as infile:
-            writer = IncrementalPdfFileWriter(infile, strict=False)
-            field = _field_spec(writer, field_name, lines, font_path)
-            pdf_signer = _PinnedTimePdfSigner(
-                meta, signer, timestamper=timestamper, new_field_spec=field,
-                stamp_style=stamp_style(font_path, lines) if lines else None, system_time=signing_time,
-            )
-            params = dict(zip(("line1", "line2", "line3"), lines)) if lines else None
-            _sign_into(pdf_signer, writer, params, signed)
-        if level in ("B-LT", "B-LTA"):
-            signed = _add_long_term_data(signed, field_name, trust_roots,
-                                         timestamper if level == "B-LTA" else None)
+        for attempt in range(_ATTEMPTS):
+            if attempt:  # a new second: new stamp text, new timestamps, new stream bytes
+                time.sleep(1.0 - datetime.now(VIETNAM_TZ).microsecond / 1e6)
+            signing_time = datetime.now(VIETNAM_TZ).replace(microsecond=0)
+            check_certificate_dates(signer, signing_time)
+            lines = stamp_lines(stamp, signing_time) if stamp is not None else None
+            signed = BytesIO()
+            with src.open("rb") as infile:
+                writer = IncrementalPdfFileWriter(infile, strict=False)
+                field = _field_spec(writer, field_name, lines, font_path)
+                pdf_signer = _PinnedTimePdfSigner(
+                    meta, signer, timestamper=timestamper, new_field_spec=field,
+                    stamp_style=stamp_style(font_path, lines) if lines else None, system_time=signing_time,
+                )
+                params = dict(zip(("line1", "line2", "line3"), lines)) if lines else None
+                _sign_into(pdf_signer, writer, params, signed)
+            if level in ("B-LT", "B-LTA"):
+                signed = _add_long_term_data(signed, field_name, trust_roots,
+                                             timestamper if level == "B-LTA" else None)
+            if not _new_stream_ends_with_cr(src, signed):
+                break
         with atomic_write(dst, "w+b") as out:
             out.write(signed.getbuffer())  # type: ignore[attr-defined]
     except SohoaError:
@@ -143,6 +149,25 @@ def sign_pdf(
     except Exception as exc:
         raise signing_error(exc) from exc
     return SignResult(level=level, signing_time=signing_time, signer_subject=subject)
+
+
+_ATTEMPTS = 4
+
+
+def _new_stream_ends_with_cr(src: Path, signed: BytesIO) -> bool:
+    """Whether a stream the signing added ends with CR (see :func:`ocr.pdfa.reencode_cr_endings`).
+
+    pyHanko, like qpdf, writes one LF before ``endstream``: after data ending in CR a strict PDF/A
+    check reads a CRLF and finds /Length one byte short. It cannot be re-encoded once signed, so
+    the document is signed again a second later (about one signing in 30 with the stamp font).
+    """
+    import pikepdf
+
+    with pikepdf.open(src) as before:
+        first_new = int(before.trailer.get("/Size", len(before.objects) + 1))
+    with pikepdf.open(BytesIO(signed.getvalue())) as after:
+        return any(obj.objgen[0] >= first_new and isinstance(obj, pikepdf.Stream)
+                   and obj.read_raw_bytes().endswith(b"\r") for obj in after.objects)
 
 
 @lru_cache(maxsize=4)

@@ -624,3 +624,15 @@ pki-architectures:
           signing-key: tsa
           signing-cert: tsa
 """
+
+
+def test_no_stream_the_signature_adds_ends_with_cr(pki: RunningPki, pki_signer, pdfa: Path, tmp_path: Path) -> None:
+    """Twelve B-B signings of one PDF/A (new stamp text each second): every added stream has an unambiguous end."""
+    for n in range(12):
+        dst = tmp_path / f"s{n}.pdf"
+        sign_pdf(pdfa, dst, signer=pki_signer, stamp=StampText("SAO Y", AGENCY), level="B-B")
+        with pikepdf.open(pdfa) as before, pikepdf.open(dst) as after:
+            first_new = int(before.trailer.Size)
+            ends = [obj.read_raw_bytes()[-1:] for obj in after.objects
+                    if obj.objgen[0] >= first_new and isinstance(obj, pikepdf.Stream)]
+        assert ends and b"\r" not in ends
