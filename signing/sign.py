@@ -130,6 +130,7 @@ def sign_pdf(
             signed = BytesIO()
             with src.open("rb") as infile:
                 writer = IncrementalPdfFileWriter(infile, strict=False)
+                first_new = int(writer.prev.trailer_view["/Size"])  # objects the signing adds come after
                 field = _field_spec(writer, field_name, lines, font_path)
                 pdf_signer = _PinnedTimePdfSigner(
                     meta, signer, timestamper=timestamper, new_field_spec=field,
@@ -140,7 +141,7 @@ def sign_pdf(
             if level in ("B-LT", "B-LTA"):
                 signed = _add_long_term_data(signed, field_name, trust_roots,
                                              timestamper if level == "B-LTA" else None)
-            if not _new_stream_ends_with_cr(src, signed):
+            if not _new_stream_ends_with_cr(signed, first_new):
                 break
         with atomic_write(dst, "w+b") as out:
             out.write(signed.getbuffer())  # type: ignore[attr-defined]
@@ -154,7 +155,7 @@ def sign_pdf(
 _ATTEMPTS = 4
 
 
-def _new_stream_ends_with_cr(src: Path, signed: BytesIO) -> bool:
+def _new_stream_ends_with_cr(signed: BytesIO, first_new: int) -> bool:
     """Whether a stream the signing added ends with CR (see :func:`ocr.pdfa.reencode_cr_endings`).
 
     pyHanko, like qpdf, writes one LF before ``endstream``: after data ending in CR a strict PDF/A
@@ -163,8 +164,6 @@ def _new_stream_ends_with_cr(src: Path, signed: BytesIO) -> bool:
     """
     import pikepdf
 
-    with pikepdf.open(src) as before:
-        first_new = int(before.trailer.get("/Size", len(before.objects) + 1))
     with pikepdf.open(BytesIO(signed.getvalue())) as after:
         return any(obj.objgen[0] >= first_new and isinstance(obj, pikepdf.Stream)
                    and obj.read_raw_bytes().endswith(b"\r") for obj in after.objects)

@@ -22,7 +22,7 @@ class RedactFilter(logging.Filter):
 
 
 # Numeric facts a record may carry (``extra=``): stage timings, counts. Never text.
-METRIC_KEYS = ("stage", "wall_s", "cpu_s", "pages")
+METRIC_KEYS = ("stage", "wall_s", "cpu_s")
 
 
 class JsonLines(logging.Formatter):

@@ -210,19 +210,6 @@ def tessdata_dir() -> str:
     return found.group(1)
 
 
-def ocr_page_cli(image: Path, out_base: Path, *, languages: str, psm: int, timeout: float,
-                 text_pdf: bool) -> tuple[str, Path | None]:
-    """:func:`ocr_page` through the ``tesseract`` program (one process and model load per page)."""
-    config = f"--oem 1 --psm {psm} -c tessedit_create_tsv=1"
-    if text_pdf:
-        config += " -c tessedit_create_pdf=1 -c textonly_pdf=1"
-    _call(pytesseract.pytesseract.run_tesseract, str(image), str(out_base), extension="",
-          lang=languages, config=config, timeout=timeout)
-    tsv = Path(f"{out_base}.tsv").read_text(encoding="utf-8")
-    pdf = Path(f"{out_base}.pdf") if text_pdf else None
-    return tsv, pdf
-
-
 _OSD_ROTATE = re.compile(r"Rotate:\s*(\d+)")
 _OSD_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
