@@ -18,11 +18,11 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, SAMPLES
+from eark import EARK_VALIDATE
 from pipeline.cli import main
 from sohoa.errors import ExitCode
 
 GOOD = ["khai_sinh-tiff.tif", "ket_hon-pdf.pdf", "ho_kinh_doanh-folder"]
-EARK_VALIDATE = ROOT.parent / "shared" / "tools" / "eark-validate"
 SCHEMA = json.loads((ROOT / "pipeline" / "export.schema.json").read_text(encoding="utf-8"))
 
 
@@ -131,7 +131,6 @@ def test_sohoa_verify_passes_on_the_archive(batch: dict, capsys: pytest.CaptureF
 
 
 def test_packages_are_valid_e_ark_and_not_world_readable(batch: dict) -> None:
-    assert EARK_VALIDATE.exists(), f"missing {EARK_VALIDATE} (shared/tools beside the repository)"
     packages = sorted((batch["archive"] / "packages").iterdir())
     assert len(packages) == len(GOOD)
     result = subprocess.run([str(EARK_VALIDATE), *map(str, packages)], capture_output=True, text=True)

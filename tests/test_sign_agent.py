@@ -5,7 +5,6 @@ forked as Luigi forks them, and lose the SoftHSM configuration first: they could
 token themselves, so every signature they make went through the agent.
 """
 
-# ruff: noqa: F811 - tests take the fixtures imported from pki as parameters of the same name
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from pki import AGENCY, SOFTHSM_MODULE, RunningPki, pki, softhsm_token  # noqa: F401 - pki: a pytest fixture
+from pki import AGENCY, SOFTHSM_MODULE, RunningPki, softhsm_token
 
 from signing import StampText, load_pkcs11_signer, sign_pdf, verify_pdf
 from signing.agent import AGENT_ENV, RemoteSigner, SigningAgent, agent_signer
