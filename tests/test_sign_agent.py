@@ -155,7 +155,7 @@ def test_a_run_with_two_workers_logs_in_to_the_token_once(token, pki: RunningPki
   trust-roots: [{pki.files.root_cert}]
 settle-seconds: 0
 """, encoding="utf-8")
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--config", str(config)])
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--config", str(config)])
     assert code == ExitCode.OK
     assert logins.read_text().split() == [str(os.getpid())]  # one login, in the run's own process
     records = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")]
