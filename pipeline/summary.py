@@ -110,14 +110,16 @@ class RunSummary:
 
     def causes(self) -> list[Cause]:
         """The system causes of failure, each with the dossiers it stopped, most frequent first."""
+        # One cause per kind of failure; its message is the first dossier's (messages may name paths).
         groups: dict[tuple, list[Outcome]] = {}
         for o in self.outcomes:
             if o.status in SYSTEM_STATUSES:
                 d = o.detail
-                key = (o.status, d.get("stage", ""), d.get("reason", "") if d else "not_finished",
-                       d.get("error", ""), d.get("message", ""), d.get("message_vi") or (PENDING_VI if not d else ""))
+                key = (o.status, d.get("stage", ""), d.get("reason", "") if d else "not_finished", d.get("error", ""),
+                       d.get("message_vi") or (PENDING_VI if not d else ""))
                 groups.setdefault(key, []).append(o)
-        causes = [Cause(*key, dossiers=tuple(items)) for key, items in groups.items()]
+        causes = [Cause(status, stage, reason, error, items[0].detail.get("message", ""), message_vi, tuple(items))
+                  for (status, stage, reason, error, message_vi), items in groups.items()]
         if not causes and self.outcomes and not self.archived:
             causes.append(Cause("quarantined", "", "none_archived", "", "no dossier of the run was archived",
                                 NONE_ARCHIVED_VI, tuple(self.outcomes)))
