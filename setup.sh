@@ -14,8 +14,9 @@ cd "$(dirname "$0")"
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 softhsm2 opensc
               python3 python3-venv python3-pip)
 # Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for
-# pdfsig, the older Liberation fonts (a test shows they lack Vietnamese glyphs).
-TEST_APT_PACKAGES=(postgresql libnss3-tools fonts-liberation)
+# pdfsig, the older Liberation fonts (a test shows they lack Vietnamese glyphs), logrotate (the
+# tests check deploy/logrotate.conf).
+TEST_APT_PACKAGES=(postgresql libnss3-tools fonts-liberation logrotate)
 VENV=${SOHOA_VENV:-.venv}
 EARK_VENV=${SOHOA_EARK_VENV:-.venv-eark}   # eark-validator pins lxml==5.1.0: a virtualenv of its own
 TOOLS_VENV=.venv-tools                     # uv, which writes the lock files (only for lock/relock)
