@@ -115,3 +115,14 @@ def test_metrics_keep_the_last_success_through_a_failed_run(tmp_path: Path) -> N
     assert "sohoa_run_exit_code 8" in text and "sohoa_run_failures 1" in text
     assert [line for line in text.splitlines() if line.startswith("sohoa_last_success")] == success
     assert oct(path.stat().st_mode & 0o777) == "0o644"   # the exporter's own user reads it; counts only
+
+
+def test_other_programs_never_get_the_signing_secrets(monkeypatch) -> None:
+    from sohoa.tools._run import run
+
+    monkeypatch.setenv("SOHOA_P12_PASSPHRASE", "mat-khau-bi-mat")
+    monkeypatch.setenv("SOHOA_PKCS11_PIN", "123456")
+    monkeypatch.setenv("PGPASSWORD", "db-secret")
+    seen = run(["env"], timeout=30).stdout.decode()
+    assert "mat-khau-bi-mat" not in seen and "123456" not in seen and "db-secret" not in seen
+    assert "OMP_THREAD_LIMIT=1" in seen and "PATH=" in seen
