@@ -1,9 +1,8 @@
 """The validated settings, loaded once per process, and the objects built from them.
 
 The one home of what the pipeline derives from the site's settings: the form templates (from the
-site's own forms folder when it names one), the retention schedule, the dates each form names,
-the signer and the trust roots. Everything is cached per configuration file, so a batch loads
-each once (and the forked task processes inherit them).
+site's own forms folder when it names one), the signer and the trust roots. Everything is cached
+per configuration file, so a batch loads each once (and the forked task processes inherit them).
 """
 
 from __future__ import annotations
@@ -35,21 +34,6 @@ def templates(config: str = ""):  # noqa: ANN201 - tuple[fields.templates.FormTe
 
     folder = forms_dir(config)
     return load_templates(folder) if folder else load_templates()
-
-
-@functools.cache
-def retention_schedule(config: str = ""):  # noqa: ANN201 - archive.retention.RetentionSchedule
-    """The site's retention schedule."""
-    from archive.retention import load_schedule
-
-    path = settings(config).archive.retention_file
-    return load_schedule(path) if path else load_schedule()
-
-
-@functools.cache
-def date_fields(config: str = "") -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Form type → (start date fields, end date fields) of the site's templates."""
-    return {t.form_type: (t.dossier_dates.start, t.dossier_dates.end) for t in templates(config)}
 
 
 def signer_for(config: str = ""):
