@@ -202,7 +202,8 @@ def check_folders(t: Target) -> Iterator[Check]:
         yield from _folder("work", "Thư mục làm việc", "work folder", work, write=True)
     yield from check_catalog(t)
     try:
-        holders = RunLock(t.archive, scheduler_url=None).holders() if (t.archive / ".run-lock").is_dir() else []
+        folder = t.archive / ".run-lock"
+        holders = RunLock(t.archive, scheduler_url=None).holders(take_over=False) if folder.is_dir() else []
     except OSError:
         holders = []
     for h in holders:

@@ -110,10 +110,10 @@ def dry_run(opts, site, profile) -> ExitCode:  # noqa: ANN001 - RunOptions, Sett
         state = f"làm tiếp (đã qua: {_stage_reached(opts.work, d.dossier_id)})" if d.dossier_id in plan.resumed \
             else "mới"
         print(f"  - Sẽ xử lý ({state}): {d.code or '(chưa có mã)'} — {d.relative}")
-    for s in plan.skipped(opts.archive):
-        from pipeline.report import reason_vi
+    from pipeline.report import skipped_text
 
-        print(f"  - Bỏ qua: {(s.code + ' — ') if s.code else ''}{s.relative}: {reason_vi(s.reason, s.detail)}")
+    for s in plan.skipped(opts.archive):
+        print(f"  - Bỏ qua: {(s.code + ' — ') if s.code else ''}{s.relative}: {skipped_text(s)}")
     for path in plan.growing:
         print(f"  - Để lần sau (đang được ghi): {path.name}")
     print(f"Tổng: sẽ xử lý {len(plan.todo)} hồ sơ (làm tiếp {len(plan.resumed)}); đã lưu trữ từ trước "

@@ -110,10 +110,18 @@ def _limited(lines: list[str], limit: int | None) -> list[str]:
     return lines[:limit] + [f"      … và {len(lines) - limit} mục nữa (xem báo cáo đầy đủ)"]
 
 
+def skipped_text(s: Skipped) -> str:
+    """Why an input was left alone, in Vietnamese, with its detail (an earlier quarantine's reason,
+    the manifest's problem) when there is one."""
+    base = REASON_VI.get(s.reason)
+    if base is None:
+        return s.detail or s.reason
+    return f"{base} — {s.detail}" if s.detail else base
+
+
 def _skipped_line(s: Skipped) -> str:
     code = f"{s.code} — " if s.code else ""
-    text = reason_vi(s.reason, s.detail)
-    return f"  - {code}{s.relative}: {text}"
+    return f"  - {code}{s.relative}: {skipped_text(s)}"
 
 
 def summary_vi(summary: RunSummary, *, limit: int | None = 20) -> str:
@@ -170,7 +178,8 @@ def summary_vi(summary: RunSummary, *, limit: int | None = 20) -> str:
         lines.append("CẦN VĂN THƯ XEM:")
         lines.extend(_limited(clerk + no_text, limit))
     lines.append("")
-    lines.append(f"Kết quả: {EXIT_MEANING[code][1]} (mã thoát {int(code)})")
+    meaning = EXIT_MEANING[code][1] if summary.outcomes or code != code.OK else "Không có hồ sơ mới để xử lý."
+    lines.append(f"Kết quả: {meaning} (mã thoát {int(code)})")
     return "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.labels import field_label, form_title
-from pipeline.report import (REASON_VI, dossier_review_items, page_items, reason_vi, review_items, who)
+from pipeline.report import REASON_VI, dossier_review_items, page_items, reason_vi, review_items, skipped_text, who
 from pipeline.summary import EXIT_MEANING, RunSummary
 from sohoa.clock import now_vn
 from sohoa.errors import ExitCode
@@ -97,7 +97,7 @@ def _act_on(summary: RunSummary, forms_dir: Path | None) -> list[str]:
     if summary.skipped:
         parts += ["<h2>Mục không xử lý trong lần chạy</h2>",
                   _table(("Mã hồ sơ", "Tệp nguồn", "Lý do"),
-                         [(s.code, s.relative, reason_vi(s.reason, s.detail)) for s in summary.skipped])]
+                         [(s.code, s.relative, skipped_text(s)) for s in summary.skipped])]
     fields = [(o.shown_code, o.relative, field_label(o.detail.get("form_type", "unknown"), key, forms_dir=forms_dir),
                o.detail["fields"][key].get("value", ""), round(float(o.detail["fields"][key].get("confidence", 0)), 2),
                reason_vi(reason)) for o, key, reason in review_items(summary.outcomes)]
@@ -123,8 +123,13 @@ def _statistics(summary: RunSummary, forms_dir: Path | None) -> list[str]:
     total_review = sum(f[2] for f in forms.values())
     below = sum(1 for r in records for p in r.get("pages", []) if p.get("below_standard"))
     flagged = sum(1 for _ in page_items(summary.outcomes))
-    title = lambda form: form_title(form, forms_dir=forms_dir)  # noqa: E731
-    label = lambda form, key: field_label(form, key, forms_dir=forms_dir)  # noqa: E731
+
+    def title(form: str) -> str:
+        return form_title(form, forms_dir=forms_dir)
+
+    def label(form: str, key: str) -> str:
+        return field_label(form, key, forms_dir=forms_dir)
+
     parts = ["<h2>Thống kê lần chạy</h2>",
              _table(("Chỉ tiêu", "Số lượng"), [
                  ("Hồ sơ xử lý trong lần chạy", len(summary.outcomes)),

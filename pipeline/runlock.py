@@ -148,10 +148,11 @@ class RunLock:
             self._thread.join(timeout=5)
         self.path.unlink(missing_ok=True)
 
-    def holders(self) -> list[Holder]:
-        """The live holders of the lock (other than this run); stale ones are removed on the way."""
+    def holders(self, *, take_over: bool = True) -> list[Holder]:
+        """The live holders of the lock (other than this run); stale ones are removed on the way
+        unless ``take_over`` is False (a look, as ``sohoa check`` takes)."""
         live = []
-        now = self._shared_clock()
+        now = self._shared_clock() if take_over else time.time()
         for file in sorted(self.folder.glob("*.json")):
             holder = self._read(file)
             if holder is None or holder == self.me:
@@ -159,7 +160,7 @@ class RunLock:
             alive, why = self._alive(holder, file, now)
             if alive:
                 live.append(holder)
-            else:
+            elif take_over:
                 log.warning("taking over the run lock of %s: %s", holder.describe_en(), why)
                 file.unlink(missing_ok=True)
         return live

@@ -96,3 +96,17 @@ signing:
     reachable = sohoa("check", "--config", str(config))
     assert any("TSA" in line and "không kết nối được" in line for line in reachable.stdout.splitlines()
                if line.startswith("[LỖI]")), reachable.stdout
+
+
+def test_check_shows_a_run_in_progress_and_leaves_its_lock_alone(demo: Path) -> None:
+    lock = demo / "archive" / ".run-lock"
+    lock.mkdir(exist_ok=True)
+    holder = lock / "worker-b.4242.json"
+    holder.write_text('{"host": "worker-b", "pid": 4242, "started": "2026-03-02T22:30:00+07:00", "scheduler": ""}')
+    try:
+        result = sohoa("check", "--archive", str(demo / "archive"), "--offline")
+        assert result.returncode == ExitCode.OK
+        assert "[CHÚ Ý] Một lần chạy đang xử lý kho: máy worker-b, tiến trình 4242" in result.stdout
+        assert holder.exists()
+    finally:
+        holder.unlink()
