@@ -17,9 +17,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
+from sohoa.clock import VN_TZ
 from sohoa.errors import SohoaError
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -95,7 +96,7 @@ def check_tools(t: Target) -> Iterator[Check]:
 
 
 def _expiry(name: str, what_vi: str, what_en: str, not_after: datetime, now: datetime) -> Check:
-    day = not_after.astimezone(timezone(timedelta(hours=7))).strftime("%d/%m/%Y")
+    day = not_after.astimezone(VN_TZ).strftime("%d/%m/%Y")
     left = (not_after - now).days
     if not_after <= now:
         return Check(name, FAIL, f"{what_vi} đã hết hạn ngày {day}", f"{what_en} expired on {not_after:%Y-%m-%d}")

@@ -21,7 +21,8 @@ from sohoa.errors import ExitCode
 
 _CSS = ("body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;color:#222;max-width:80em}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:.25em .6em;"
-        "vertical-align:top}th{background:#eee}td.n{text-align:right}h2{margin-top:1.6em}"
+        "vertical-align:top}th{background:#eee}td.n{text-align:right}td:first-child{white-space:nowrap}"
+        "h2{margin-top:1.6em}"
         ".ok{background:#e6f4e6;padding:.6em}.warn{background:#fff4d6;padding:.6em}"
         ".bad{background:#fbe3e3;padding:.6em}svg text{font-family:'Liberation Sans',Arial,sans-serif}")
 _CHAR_PX = 6.6
@@ -47,11 +48,11 @@ def _rate(part: int, whole: int) -> str:
 def bars(rows: list[tuple[str, float, str]], *, title: str, bar_width: int = 320, scale: float = 1.0) -> str:
     """A horizontal bar chart as inline SVG: (label, value in [0, scale], text after the bar).
 
-    The label column is as wide as the longest label (up to 90 characters, longer ones are
+    The label column is as wide as the longest label (up to 110 characters, longer ones are
     shortened with "…" and given in full as a tooltip), so no label is cut off.
     """
     height = 22
-    shown = [(label if len(label) <= 90 else label[:89] + "…", label, value, text) for label, value, text in rows]
+    shown = [(label if len(label) <= 110 else label[:109] + "…", label, value, text) for label, value, text in rows]
     left = int(max([len(s) for s, *_ in shown] + [len(title) // 2, 10]) * _CHAR_PX) + 16
     width = left + bar_width + 90
     svg = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height * len(rows) + 30}" '
