@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine (as root, or with sudo available):
-#   bash setup.sh demo   install everything, then run the pipeline on sample_docs/ into demo-output/
-#   bash setup.sh test   install everything, then run the test suite
-# Safe to run again: installed parts are kept, nothing in sample_docs/ is modified.
+#   bash setup.sh demo     install everything, then run the pipeline on sample_docs/ into demo-output/
+#   bash setup.sh test     install everything (and the E-ARK validator), then run the test suite
+#   bash setup.sh install  install everything, nothing else (a production machine: see deploy/README.md)
+#   bash setup.sh lint     install, then the code's own checks: ruff and the import contracts
+#   bash setup.sh lock     add what setup.cfg asks for to the lock files, keep every other pin; then test
+#   bash setup.sh relock   refresh the lock files against the newest releases; then test
+# Python packages come from the lock files in requirements/ (exact versions and hashes), never from
+# whatever is newest that day. Safe to run again: installed parts are kept, sample_docs/ is not modified.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 softhsm2 opensc
               python3 python3-venv python3-pip)
-# Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for pdfsig.
-TEST_APT_PACKAGES=(postgresql libnss3-tools)
+# Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for
+# pdfsig, the older Liberation fonts (a test shows they lack Vietnamese glyphs), logrotate (the
+# tests check deploy/logrotate.conf).
+TEST_APT_PACKAGES=(postgresql libnss3-tools fonts-liberation logrotate)
 VENV=${SOHOA_VENV:-.venv}
+EARK_VENV=${SOHOA_EARK_VENV:-.venv-eark}   # eark-validator pins lxml==5.1.0: a virtualenv of its own
+TOOLS_VENV=.venv-tools                     # uv, which writes the lock files (only for lock/relock)
+LOCK_PYTHON=3.11                           # the Python the lock files are resolved for (Debian 12's)
+LOCK=requirements/lock-dev.txt             # runtime + dev extras + build backend
+BENCH_LOCK=requirements/lock-bench.txt     # the same plus the bench extras (same pins)
+EARK_LOCK=requirements/lock-eark.txt
+TOOLS_LOCK=requirements/lock-tools.txt
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -29,24 +43,72 @@ install_system() {
   fi
 }
 
+pip_quiet() { "$1/bin/python" -m pip install -q --disable-pip-version-check "${@:2}"; }
+
 install_python() {
   if [ ! -x "$VENV/bin/python" ]; then
     echo "setup: creating virtualenv $VENV"
     python3 -m venv "$VENV"
   fi
-  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-  echo "setup: installing sohoa and its Python dependencies"
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  local have
+  have=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  [ "$have" = "$LOCK_PYTHON" ] || echo "setup: note: $VENV has Python $have; the lock files are resolved for" \
+    "$LOCK_PYTHON (if an install fails, \`bash setup.sh relock\` resolves them for this Python)" >&2
+  echo "setup: installing sohoa's Python dependencies from $1 (pinned, hash-checked)"
+  pip_quiet "$VENV" --require-hashes -r "$1"
+  pip_quiet "$VENV" --no-deps --no-build-isolation -e .
+  if ! "$VENV/bin/python" -m pip check >/dev/null 2>&1; then
+    "$VENV/bin/python" -m pip check >&2 || true
+    echo "setup: setup.cfg asks for packages the lock files do not hold: run \`bash setup.sh lock\`" >&2
+    exit 1
+  fi
+  link_on_path
+}
+
+# `sohoa` on the PATH: a link in /usr/local/bin, unless one already points at another copy.
+link_on_path() {
+  local target link=/usr/local/bin/sohoa
+  target="$(pwd)/$VENV/bin/sohoa"
+  if [ -L "$link" ] && [ "$(readlink "$link")" = "$target" ]; then return; fi
+  if [ -e "$link" ]; then
+    echo "setup: $link is another sohoa ($(readlink -f "$link")); this one is $target" >&2
+    return
+  fi
+  if as_root ln -sfn "$target" "$link" 2>/dev/null; then
+    echo "setup: \`sohoa\` is on the PATH ($link -> $target)"
+  else
+    echo "setup: could not link $link; run $target, or add $(dirname "$target") to PATH" >&2
+  fi
+}
+
+install_eark() {
+  [ -x "$EARK_VENV/bin/python" ] || python3 -m venv "$EARK_VENV"
+  pip_quiet "$EARK_VENV" --require-hashes -r "$EARK_LOCK"
+}
+
+# Write the lock files with uv (itself installed from its own lock). $1: "--upgrade" for the newest
+# releases, or nothing to keep every pin the lock files already hold and add only what is new.
+compile_locks() {
+  [ -x "$TOOLS_VENV/bin/python" ] || python3 -m venv "$TOOLS_VENV"
+  pip_quiet "$TOOLS_VENV" --require-hashes -r "$TOOLS_LOCK"
+  local uv=("$TOOLS_VENV/bin/uv" pip compile --quiet --generate-hashes --python-version "$LOCK_PYTHON"
+            --custom-compile-command "bash setup.sh relock" ${1:+"$1"})
+  echo "setup: resolving the lock files${1:+ against the newest releases}"
+  "${uv[@]}" requirements/tools.in -o "$TOOLS_LOCK"
+  "${uv[@]}" setup.cfg requirements/build.in --extra dev -o "$LOCK"
+  "${uv[@]}" setup.cfg requirements/build.in --extra dev --extra bench -c "$LOCK" -o "$BENCH_LOCK"
+  "${uv[@]}" requirements/eark.in -o "$EARK_LOCK"
+  git --no-pager diff --stat -- requirements/ 2>/dev/null || true
 }
 
 case "${1:-}" in
   demo)
-    install_system "${APT_PACKAGES[@]}"; install_python
+    install_system "${APT_PACKAGES[@]}"; install_python "$LOCK"
     # archived packages are sealed read-only: make them writable to replace the previous demo
     [ -d demo-output/archive ] && chmod -R u+w demo-output/archive
     rm -rf demo-output/archive
     status=0
-    "$VENV/bin/sohoa" run --inbox sample_docs/inbox --archive demo-output/archive --workers 2 || status=$?
+    "$VENV/bin/sohoa" run --create --inbox sample_docs/inbox --archive demo-output/archive --workers 2 || status=$?
     "$VENV/bin/sohoa" export --archive demo-output/archive --format jsonl --output demo-output/export.jsonl
     "$VENV/bin/sohoa" export --archive demo-output/archive --format xlsx --output demo-output/ho_so.xlsx
     "$VENV/bin/sohoa" verify demo-output/archive || status=$?
@@ -55,12 +117,28 @@ case "${1:-}" in
     exit "$status"
     ;;
   test)
-    install_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"; install_python
+    install_system "${APT_PACKAGES[@]}" "${TEST_APT_PACKAGES[@]}"; install_python "$LOCK"; install_eark
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  install)
+    install_system "${APT_PACKAGES[@]}"; install_python "$LOCK"
+    ;;
+  bench)
+    install_system "${APT_PACKAGES[@]}" ghostscript; install_python "$BENCH_LOCK"
+    ;;
+  lint)
+    install_python "$LOCK"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/lint-imports"
+    ;;
+  lock|relock)
+    compile_locks "$([ "$1" = relock ] && echo --upgrade || true)"
+    shift
+    exec bash "$0" test "$@"
+    ;;
   *)
-    echo "usage: bash setup.sh demo | bash setup.sh test [pytest args]" >&2
+    echo "usage: bash setup.sh demo | test [pytest args] | install | bench | lint | lock | relock [pytest args]" >&2
     exit 2
     ;;
 esac

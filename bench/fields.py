@@ -46,7 +46,7 @@ def _generate(args: argparse.Namespace) -> None:
 
 def _run(args: argparse.Namespace) -> float:
     sohoa = Path(sys.executable).with_name("sohoa")
-    cmd = [str(sohoa), "run", "--inbox", str(args.set / "inbox"), "--archive", str(args.archive),
+    cmd = [str(sohoa), "run", "--create", "--inbox", str(args.set / "inbox"), "--archive", str(args.archive),
            "--workers", str(args.workers)]
     print("# run:", " ".join(cmd[1:]), flush=True)
     start = time.perf_counter()

@@ -51,7 +51,7 @@ def _generate(out: Path, *, dossiers: int, seed: int) -> Path:
 
 
 def _sohoa_run(inbox: Path, archive: Path, workers: int):  # noqa: ANN202 - Measured
-    return measure([str(BIN / "sohoa"), "run", "--inbox", str(inbox), "--archive", str(archive),
+    return measure([str(BIN / "sohoa"), "run", "--create", "--inbox", str(inbox), "--archive", str(archive),
                     "--workers", str(workers)])
 
 

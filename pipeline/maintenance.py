@@ -1,102 +1,70 @@
-"""Scheduled archive care as Luigi tasks: fixity audit, disposal-review list, backup copy.
+"""Housekeeping at the start and end of a run: what killed runs left behind, and work folders of
+archived dossiers.
 
-Run them from cron (or a central ``luigid``) once a day or a month, e.g.::
+A run killed at any point (power cut, ``kill -9``) leaves temporaries: half-written files and
+folders beside their destination in the archive and the work folder, and scratch folders in
+``TMPDIR``. Every temporary is named by its owner (host and process id, :mod:`sohoa.files`), so
+the next run removes those of dead processes on this machine, and those of other machines once
+they are a day old, never a live run's.
 
-    python -m luigi --module pipeline.maintenance FixityAudit --archive /srv/archive --local-scheduler
-    python -m luigi --module pipeline.maintenance ArchiveCare --archive /srv/archive \\
-        --backup /mnt/backup2/archive --local-scheduler
-
-Each task's output is a small JSON file under ``ARCHIVE/audits/`` named by date, so a task runs
-once per date. An audit or backup that finds damage writes no output and raises, so Luigi reports
-the task failed (and the next scheduled run tries again); the damage itself is in the catalog's
-audit trail and the PREMIS audit file.
+The work folder keeps each dossier's intermediate files (page images, OCR copies, PDFs) so a run
+can resume. Once a dossier is archived they are not needed; ``run.keep-work-days`` says how long
+they stay for IT staff to look at (default 7 days; 0: removed by the run that archived it).
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
-import luigi
+from pipeline import paths
+from sohoa.files import TEMP_PREFIX, remove_stale_temps
 
-from sohoa.errors import ArchiveError
-from sohoa.files import write_text_atomic
-
-
-class _ArchiveTask(luigi.Task):
-    """Parameters shared by the maintenance tasks."""
-
-    archive = luigi.Parameter()
-    date = luigi.DateParameter(default=date.today())
-
-    def _out(self, kind: str) -> luigi.LocalTarget:
-        return luigi.LocalTarget(str(Path(self.archive) / "audits" / f"{kind}-{self.date:%Y%m%d}.json"))
-
-    def _done(self, body: dict) -> None:
-        write_text_atomic(Path(self.output().path), json.dumps(body, ensure_ascii=False, indent=1))
+log = logging.getLogger("sohoa.maintenance")
 
 
-class FixityAudit(_ArchiveTask):
-    """Re-verify every package (``sohoa fixity``); fail when anything is damaged or missing."""
-
-    def output(self) -> luigi.LocalTarget:
-        return self._out("fixity")
-
-    def run(self) -> None:
-        from archive.audit import audit_archive
-
-        report = audit_archive(Path(self.archive))
-        if not report.ok:
-            raise ArchiveError(f"fixity audit: {len(report.damaged)} damaged package(s)", reason="fixity_failed")
-        self._done({"checked_at": report.checked_at, "packages": len(report.packages), "damaged": 0})
+def sweep_temps(archive: Path, work: Path) -> int:
+    """Remove the temporaries killed runs left in the archive, the work folder and ``TMPDIR``; return how many."""
+    # (a dossier's own work folder is swept by its task when it starts: see pipeline.tasks)
+    folders = [archive, *(archive / sub for sub in ("packages", "records", "quarantine", "reports")), work]
+    removed = sum(remove_stale_temps(folder) for folder in folders)
+    removed += remove_stale_temps(Path(tempfile.gettempdir()), prefix=TEMP_PREFIX)
+    if removed:
+        log.info("removed %d temporary entries left by an interrupted run", removed)
+    return removed
 
 
-class DisposalReview(_ArchiveTask):
-    """Write the "Xem xét hủy" XLSX for the appraisal council (deletes nothing)."""
+def clean_work(archive: Path, work: Path, *, keep_days: float | None, now: float | None = None,
+               only: Iterable[str] | None = None) -> int:
+    """Remove the work folders of dossiers archived at least ``keep_days`` days ago; return how many.
 
-    def output(self) -> luigi.LocalTarget:
-        return self._out("review")
-
-    def run(self) -> None:
-        from archive.catalog import Catalog
-        from archive.disposal import write_due_xlsx
-
-        with Catalog.for_archive(Path(self.archive)) as catalog:
-            rows = catalog.expired(self.date)
-        xlsx = Path(self.archive) / "reports" / f"xem-xet-huy-{self.date:%Y%m%d}.xlsx"
-        write_due_xlsx(rows, self.date, xlsx)
-        self._done({"as_of": self.date.isoformat(), "due": len(rows), "xlsx": str(xlsx)})
-
-
-class BackupCopy(_ArchiveTask):
-    """Replicate the archive to ``backup`` and verify the copy (``sohoa backup --to``)."""
-
-    backup = luigi.Parameter()
-
-    def output(self) -> luigi.LocalTarget:
-        return self._out("backup")
-
-    def run(self) -> None:
-        from archive.backup import backup_archive
-
-        report = backup_archive(Path(self.archive), Path(self.backup))
-        if not report.ok:
-            raise ArchiveError(f"backup copy does not verify: {len(report.problems)} problem(s)",
-                               reason="backup_failed")
-        self._done({"to": self.backup, "copied": len(report.copied), "problems": 0})
-
-
-class ArchiveCare(luigi.WrapperTask):
-    """Everything a night needs: fixity audit, review list and, when given, a backup copy."""
-
-    archive = luigi.Parameter()
-    date = luigi.DateParameter(default=date.today())
-    backup = luigi.Parameter(default="")
-
-    def requires(self) -> list[luigi.Task]:
-        tasks: list[luigi.Task] = [FixityAudit(archive=self.archive, date=self.date),
-                                   DisposalReview(archive=self.archive, date=self.date)]
-        if self.backup:
-            tasks.append(BackupCopy(archive=self.archive, date=self.date, backup=self.backup))
-        return tasks
+    Args:
+        archive: The archive (a dossier is archived when its record is there).
+        work: The work folder.
+        keep_days: Days a dossier's work files stay after archiving; None keeps them.
+        now: The time to judge by (default: now).
+        only: Look only at these dossiers (default: every folder in ``work``).
+    """
+    if keep_days is None or not work.is_dir():
+        return 0
+    limit = (now or time.time()) - keep_days * 86400
+    names = only if only is not None else (e.name for e in os.scandir(work) if e.is_dir(follow_symlinks=False))
+    removed = 0
+    for name in names:
+        if name.startswith(".") or name == paths.STAGING:
+            continue
+        try:
+            archived_at = paths.record_file(archive, name).stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if archived_at <= limit:
+            shutil.rmtree(paths.dossier_dir(work, name), ignore_errors=True)
+            removed += 1
+    if removed:
+        log.info("removed the work folders of %d archived dossiers", removed)
+    return removed

@@ -1,4 +1,10 @@
-"""What happened to each dossier: archived, quarantined (bad input) or failed — written as files."""
+"""What happened to each dossier: archived, quarantined (bad input) or failed — written as files.
+
+Luigi runs the tasks in other processes and, scaled out, on other machines: the only account of a
+dossier that holds in every set-up is what its tasks left on disk. A record in the archive means
+archived; a quarantine reason means its input was bad (a clerk's matter); a failure note in the
+work folder means it failed for a system reason (an IT matter), with the cause in words.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,16 @@ import errno
 import json
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from pipeline import paths
+from sohoa.clock import now_vn
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.files import atomic_dir, write_text_atomic
 
-VN_TZ_NAME = "+07:00"
-
 
 def _now() -> str:
-    from datetime import timedelta, timezone
-
-    return datetime.now(timezone(timedelta(hours=7))).isoformat(timespec="seconds")
+    return now_vn().isoformat(timespec="seconds")
 
 
 def quarantine(archive: Path, dossier_id: str, source: Path, relative: str, error: InputFileError) -> Path:
@@ -39,7 +41,7 @@ def quarantine(archive: Path, dossier_id: str, source: Path, relative: str, erro
             copied = False
     reason = {"dossier_id": dossier_id, "source": relative, "reason": error.reason,
               "message_en": error.message, "message_vi": error.message_vi, "time": _now(), "copied": copied}
-    write_text_atomic(qdir / "reason.json", json.dumps(reason, ensure_ascii=False, indent=1))
+    write_text_atomic(paths.quarantine_reason(archive, dossier_id), json.dumps(reason, ensure_ascii=False, indent=1))
     not_copied = "" if copied else "Không sao chép được tệp gốc (không có quyền đọc); tệp vẫn ở thư mục nhận.\n"
     write_text_atomic(qdir / "reason.txt",
                       f"Tệp: {relative}\nLý do: {error.message_vi}\nReason: {error.message}\n"
@@ -91,17 +93,31 @@ def stop_requested(work: Path) -> str | None:
         return None
 
 
+INTERNAL_VI = "Lỗi nội bộ của chương trình: báo cho bộ phận CNTT kèm tệp nhật ký."
+
+
 def record_failure(work: Path, dossier_id: str, stage: str, error: BaseException) -> None:
-    """Note why a dossier failed for a reason other than its input (the message holds no field values)."""
-    reason = error.reason if isinstance(error, SohoaError) else "internal_error"
-    body = {"stage": stage, "reason": reason, "error": type(error).__name__,
-            "message": str(error)[:500], "time": _now()}
+    """Note why a dossier failed for a reason other than its input, in English and Vietnamese.
+
+    The message is the error's own (our errors hold no field values); an unexpected error's
+    text is kept short and its digit runs masked, since a library may quote what it read.
+    """
+    from sohoa.logs import redact
+
+    ours = isinstance(error, SohoaError)
+    body = {"stage": stage, "reason": error.reason if ours else "internal_error", "error": type(error).__name__,
+            "message": redact(str(error) if ours else str(error)[:300])[:500],
+            "message_vi": error.message_vi if ours else INTERNAL_VI, "time": _now()}
     write_text_atomic(paths.failure_file(work, dossier_id), json.dumps(body, ensure_ascii=False))
 
 
 def clear_failure(work: Path, dossier_id: str) -> None:
     """Forget an earlier failure once the dossier is archived."""
     paths.failure_file(work, dossier_id).unlink(missing_ok=True)
+
+
+SYSTEM_STATUSES = frozenset({"failed", "awaiting_signature", "pending"})
+"""Outcomes that are IT staff's matter, not the clerks' (exit code ``FAILED``)."""
 
 
 @dataclass(frozen=True)
@@ -113,21 +129,33 @@ class Outcome:
     status: str
     """``archived``, ``quarantined``, ``awaiting_signature``, ``failed`` or ``pending``."""
     detail: dict
+    code: str = ""
+    """The dossier code (mã hồ sơ) as intake found it, or as archived; empty when none yet."""
+    resumed: bool = False
+    """Work on it had started in an earlier run."""
+
+    @property
+    def shown_code(self) -> str:
+        """The code to show a person: the archived one, else intake's, else a placeholder."""
+        archived = self.detail.get("code") if self.status == "archived" else None
+        return archived or self.code or "(chưa có mã)"
 
 
-def outcome_of(archive: Path, work: Path, dossier_id: str, relative: str, *, since: float) -> Outcome:
+def outcome_of(archive: Path, work: Path, dossier_id: str, relative: str, *, since: float,
+               code: str = "", resumed: bool = False) -> Outcome:
     """Read the dossier's files to tell what became of it in the run that started at ``since``."""
     record = paths.record_file(archive, dossier_id)
+    facts = {"code": code or "", "resumed": resumed}
     if record.exists():
-        return Outcome(dossier_id, relative, "archived", json.loads(record.read_text(encoding="utf-8")))
-    reason = paths.quarantine_dir(archive, dossier_id) / "reason.json"
+        return Outcome(dossier_id, relative, "archived", json.loads(record.read_text(encoding="utf-8")), **facts)
+    reason = paths.quarantine_reason(archive, dossier_id)
     if reason.exists() and reason.stat().st_mtime >= since - 1:
-        return Outcome(dossier_id, relative, "quarantined", json.loads(reason.read_text(encoding="utf-8")))
+        return Outcome(dossier_id, relative, "quarantined", json.loads(reason.read_text(encoding="utf-8")), **facts)
     failure = paths.failure_file(work, dossier_id)
     if failure.exists():
         detail = json.loads(failure.read_text(encoding="utf-8"))
         # A signing failure (token missing, wrong PIN, TSA down) is not the dossier's fault: it
         # waits for its signature and the next run retries it.
         status = "awaiting_signature" if detail.get("stage") == "sign" else "failed"
-        return Outcome(dossier_id, relative, status, detail)
-    return Outcome(dossier_id, relative, "pending", {})
+        return Outcome(dossier_id, relative, status, detail, **facts)
+    return Outcome(dossier_id, relative, "pending", {}, **facts)

@@ -1,25 +1,42 @@
-"""What a clerk reads: the run summary in Vietnamese, the HTML batch report, and exports of the records.
+"""What a clerk reads: the run's summary in Vietnamese, its text report, and the reason texts.
 
-The text and HTML reports and the XLSX export are clerk-facing and live in the archive (not
-world-readable); the XLSX and HTML may show field values. Nothing here logs a value.
+Every line names the dossier's code and its source file (the internal id stays internal) and
+covers what this run did: new and resumed dossiers, what failed and why, what was set aside.
+The HTML report (:mod:`pipeline.report_html`) and the exports (:mod:`pipeline.export`) use the
+same texts. The text report shows no field values; the HTML and XLSX do (they stay in the archive,
+readable by its group only). Nothing here logs a value.
 """
 
 from __future__ import annotations
 
-import html
 import json
-from collections import Counter
-from datetime import datetime
-from functools import cache
+from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline import paths
+from pipeline.labels import field_label, form_title
 from pipeline.outcome import Outcome
-from pipeline.records import FORM_TITLES, VN_TZ
+from pipeline.summary import EXIT_MEANING, RunSummary, Skipped
+from sohoa.clock import stamp
 from sohoa.files import write_text_atomic
 
+REPORT_PERMS = 0o640
+"""Reports are read by the archive's group (clerks), like the logs and the catalog; never by others."""
 STATUS_VI = {"archived": "đã lưu trữ", "quarantined": "cách ly (tệp lỗi)", "failed": "lỗi xử lý",
              "pending": "chưa xử lý xong", "awaiting_signature": "chờ ký số"}
 REASON_VI = {
+    # ops: pages below the digitization standard (ocr's below_standard keys), with the rule they miss
+    "low_dpi": "độ phân giải dưới 200 dpi (NĐ 30/2020, TT 05/2025: tối thiểu 200 dpi)",
+    "dpi_unknown": "không rõ độ phân giải của bản quét (tiêu chuẩn: tối thiểu 200 dpi)",
+    "bilevel": "ảnh đen trắng 1 bit (tiêu chuẩn: ảnh màu, tối thiểu 24 bit)",
+    "greyscale": "ảnh thang xám (tiêu chuẩn: ảnh màu, tối thiểu 24 bit)",
+    "ocr_error": "không nhận dạng được chữ (chương trình OCR lỗi): trang được lưu dạng ảnh",
+    # ops: inputs the run left alone, and why
+    "previously_quarantined": "đã cách ly trước đó: không xử lý lại (dùng --retry-quarantined để thử lại)",
+    "unreadable_entry": "không đọc được mục trong thư mục nhận (quyền truy cập hoặc lỗi đĩa)",
+    "shape_not_in_profile": "dạng tệp không thuộc hồ sơ cấu hình máy quét đang dùng",
+    "bad_manifest": "tệp danh sách lô (manifest CSV) không dùng được",
+    "code_generated": "hồ sơ chưa có mã: đã cấp mã tạm SOHOA-TAM-…",
     "low_confidence": "độ tin cậy thấp", "not_found": "không tìm thấy trên tờ khai",
     "empty": "để trống", "truncated": "dòng tiếp theo không đọc được",
     "ocr_digits_guessed": "chữ số đọc không rõ (đã đoán)",
@@ -40,40 +57,92 @@ REASON_VI = {
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
 }
-DOSSIER_COLUMNS_VI = {"dossier_id": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
-                      "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",
-                      "fields_needing_review": "Số trường cần kiểm tra"}
-REVIEW_COLUMNS_VI = ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Trường", "Mã trường", "Giá trị đọc được",
-                     "Độ tin cậy", "Lý do", "Mã lý do")
 
 
-def reason_vi(reason: str | None) -> str:
-    """The Vietnamese text of a review reason key (the key itself when it is new)."""
-    return REASON_VI.get(reason or "low_confidence", reason or "")
+def reason_vi(reason: str | None, default: str = "") -> str:
+    """The Vietnamese text of a reason key (``default``, else the key itself, when it has none yet)."""
+    return REASON_VI.get(reason or "low_confidence", default or reason or "")
 
 
-def review_items(outcomes: list[Outcome]) -> list[tuple[str, str, str]]:
-    """(dossier, field key, reason) for every field that needs a human look. No values."""
+def who(o: Outcome) -> str:
+    """How a line names a dossier for a person: ``<code> — <source file>``."""
+    return f"{o.shown_code} — {o.relative}"
+
+
+def review_items(outcomes: list[Outcome]) -> list[tuple[Outcome, str, str]]:
+    """(dossier, field key, reason) for every field of an archived dossier that needs a human look."""
+    return [(o, key, field.get("reason") or "low_confidence") for o in outcomes if o.status == "archived"
+            for key, field in o.detail.get("fields", {}).items() if field.get("needs_review")]
+
+
+def page_problems(page: dict) -> list[str]:
+    """Reason keys of what a person should know about a page: the standard it misses, its flags
+    (contract C1), an OCR failure. Blank backs left out of the PDF are not listed."""
+    keys = list(page.get("below_standard", [])) + [f for f in page.get("flags", []) if f not in page.get(
+        "below_standard", [])]
+    if page.get("ocr_error"):
+        keys.append("ocr_error")
+    return keys
+
+
+def page_items(outcomes: list[Outcome]) -> list[tuple[Outcome, int, list[str]]]:
+    """(dossier, source page, reason keys) for every page of an archived dossier with something to look at."""
+    return [(o, p["source_page"], keys) for o in outcomes if o.status == "archived"
+            for p in o.detail.get("pages", []) if not p.get("blank") and (keys := page_problems(p))]
+
+
+def dossier_review_items(outcomes: list[Outcome]) -> list[tuple[Outcome, str]]:
+    """(dossier, reason key) for dossier-level review reasons: a generated code, a code conflict …"""
     items = []
     for o in outcomes:
         if o.status != "archived":
             continue
-        for key, field in o.detail.get("fields", {}).items():
-            if field.get("needs_review"):
-                items.append((o.dossier_id, key, field.get("reason") or "low_confidence"))
+        reasons = list(o.detail.get("review", []))
+        if o.detail.get("code_generated") and "code_generated" not in reasons:
+            reasons.insert(0, "code_generated")
+        items.extend((o, r) for r in reasons)
     return items
 
 
-def summary_vi(outcomes: list[Outcome], *, growing: int = 0) -> str:
-    """The short summary printed at the end of a run."""
-    counts = Counter(o.status for o in outcomes)
-    archived = [o for o in outcomes if o.status == "archived"]
-    pages = sum(len(o.detail.get("pages", [])) for o in archived)
+def _limited(lines: list[str], limit: int | None) -> list[str]:
+    if limit is None or len(lines) <= limit:
+        return lines
+    return lines[:limit] + [f"      … và {len(lines) - limit} mục nữa (xem báo cáo đầy đủ)"]
+
+
+def skipped_text(s: Skipped) -> str:
+    """Why an input was left alone, in Vietnamese, with its detail (an earlier quarantine's reason,
+    the manifest's problem) when there is one."""
+    base = REASON_VI.get(s.reason)
+    if base is None:
+        return s.detail or s.reason
+    return f"{base} — {s.detail}" if s.detail else base
+
+
+def _skipped_line(s: Skipped) -> str:
+    code = f"{s.code} — " if s.code else ""
+    return f"  - {code}{s.relative}: {skipped_text(s)}"
+
+
+def summary_vi(summary: RunSummary, *, limit: int | None = 20) -> str:
+    """The run's summary: counts, then what to act on (IT staff's matters first, then the clerks'),
+    each line naming the dossier code and the source file.
+
+    Args:
+        summary: What the run did.
+        limit: Most lines per list (the console); None for all (the text report).
+    """
+    counts, archived = summary.counts, summary.archived
+    resumed = sum(o.resumed for o in summary.outcomes)
     below = sum(1 for o in archived for p in o.detail.get("pages", []) if p.get("below_standard"))
+    generated = sum(1 for o in archived if o.detail.get("code_generated"))
+    code = summary.exit_code()
     lines = [
-        "=== Kết quả số hóa ===",
-        f"Hồ sơ đã lưu trữ: {counts['archived']}/{len(outcomes)}  (số trang: {pages})",
-        f"Trường cần kiểm tra lại: {len(review_items(outcomes))}",
+        f"=== Kết quả số hóa: lần chạy lúc {summary.started:%d/%m/%Y %H:%M} ===",
+        f"Hồ sơ xử lý trong lần chạy: {len(summary.outcomes)} (mới {len(summary.outcomes) - resumed}, "
+        f"làm tiếp từ lần trước {resumed})",
+        f"Hồ sơ đã lưu trữ: {counts['archived']}/{len(summary.outcomes)}  (số trang: {summary.pages})",
+        f"Trường cần kiểm tra lại: {len(review_items(summary.outcomes))}",
         f"Tệp bị cách ly: {counts['quarantined']}",
         f"Hồ sơ lỗi xử lý: {counts['failed'] + counts['pending']}",
     ]
@@ -81,245 +150,87 @@ def summary_vi(outcomes: list[Outcome], *, growing: int = 0) -> str:
         lines.append(f"Hồ sơ chờ ký số: {counts['awaiting_signature']}")
     if below:
         lines.append(f"Trang chưa đạt chuẩn số hóa (dưới 200 dpi, đen trắng hoặc thang xám): {below}")
-    no_text = [(o.relative, p["source_page"]) for o in archived for p in o.detail.get("pages", []) if p.get("ocr_error")]
-    if no_text:
-        lines.append(f"Trang không nhận dạng được chữ (lỗi OCR, đã lưu dạng ảnh): {len(no_text)}")
-        lines.extend(f"  - {relative}: trang {page}" for relative, page in no_text)
-    coded = sum(1 for o in archived if o.detail.get("code_generated"))
-    if coded:
-        lines.append(f"Hồ sơ chưa có mã hồ sơ (đã cấp mã tạm SOHOA-TAM-…, cần kiểm tra): {coded}")
-    if growing:
-        lines.append(f"Tệp đang được ghi, để lại lần chạy sau: {growing}")
-    for o in outcomes:
-        if o.status == "quarantined":
-            lines.append(f"  - Cách ly: {o.relative}: {o.detail.get('message_vi', '')}")
-        elif o.status in {"failed", "pending"}:
-            lines.append(f"  - Lỗi: {o.relative}: bước {o.detail.get('stage', '?')} ({o.detail.get('reason', '?')})")
+    if generated:
+        lines.append(f"Hồ sơ chưa có mã hồ sơ (đã cấp mã tạm SOHOA-TAM-…, cần kiểm tra): {generated}")
+    if summary.archived_before:
+        lines.append(f"Hồ sơ đã lưu trữ từ lần chạy trước (bỏ qua): {summary.archived_before}")
+    if summary.previously_quarantined:
+        lines.append(f"Tệp đã cách ly từ lần chạy trước (không xử lý lại): {len(summary.previously_quarantined)}")
+    if summary.inbox_problems:
+        lines.append(f"Mục trong thư mục nhận bị bỏ qua: {len(summary.inbox_problems)}")
+    if summary.growing:
+        lines.append(f"Tệp đang được ghi, để lại lần chạy sau: {summary.growing}")
+    causes = summary.causes()
+    if causes:
+        lines.append("")
+        lines.append("CẦN BỘ PHẬN CNTT XỬ LÝ (lỗi hệ thống, không do tệp quét):")
+        for cause in causes:
+            lines.append(f"  - {cause.line_vi()}")
+            lines.extend(_limited([f"      • {who(o)}" for o in cause.dossiers], limit))
+    clerk = [f"  - Cách ly: {who(o)}: {o.detail.get('message_vi', '')}" for o in summary.outcomes
+             if o.status == "quarantined"]
+    clerk += [_skipped_line(s) for s in summary.previously_quarantined]
+    clerk += [_skipped_line(s) for s in summary.inbox_problems]
+    no_text = [f"  - Trang không có chữ: {who(o)}: trang {page}" for o, page, keys in page_items(summary.outcomes)
+               if {"ocr_error", "page_without_text"} & set(keys)]
+    if clerk or no_text:
+        lines.append("")
+        lines.append("CẦN VĂN THƯ XEM:")
+        lines.extend(_limited(clerk + no_text, limit))
+    lines.append("")
+    meaning = EXIT_MEANING[code][1] if summary.outcomes or code != code.OK else "Không có hồ sơ mới để xử lý."
+    lines.append(f"Kết quả: {meaning} (mã thoát {int(code)})")
     return "\n".join(lines)
 
 
-def write_run_report(archive: Path, outcomes: list[Outcome], *, growing: int = 0) -> Path:
-    """Write the run report (Vietnamese) into ``archive/reports`` and return its path."""
-    stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
-    lines = [summary_vi(outcomes, growing=growing), "", "=== Trường cần kiểm tra lại ==="]
-    for dossier, key, reason in review_items(outcomes):
-        lines.append(f"  {dossier}: {key} — {reason_vi(reason)}")
-    path = archive / "reports" / f"run-{stamp}.txt"
-    write_text_atomic(path, "\n".join(lines) + "\n")
+def report_lines(summary: RunSummary, *, forms_dir: Path | None = None) -> Iterator[str]:
+    """The text report: the summary, then every field, page and dossier to look at (no values)."""
+    yield summary_vi(summary, limit=None)
+    yield ""
+    yield "=== Trường cần kiểm tra lại ==="
+    for o, key, reason in review_items(summary.outcomes):
+        label = field_label(o.detail.get("form_type", "unknown"), key, forms_dir=forms_dir)
+        yield f"  {who(o)}: {label} [{key}] — {reason_vi(reason)}"
+    pages = page_items(summary.outcomes)
+    if pages:
+        yield ""
+        yield "=== Trang cần xem ==="
+        for o, page, keys in pages:
+            yield f"  {who(o)}: trang {page} — " + "; ".join(reason_vi(k) for k in keys)
+    dossiers = dossier_review_items(summary.outcomes)
+    if dossiers:
+        yield ""
+        yield "=== Hồ sơ cần xem ==="
+        for o, reason in dossiers:
+            yield f"  {who(o)}: {reason_vi(reason)}"
+    if summary.archived:
+        yield ""
+        yield "=== Hồ sơ đã lưu trữ trong lần chạy ==="
+        for o in summary.archived:
+            kind = form_title(o.detail.get("form_type", "unknown"), forms_dir=forms_dir)
+            yield (f"  {who(o)}: {kind}, {len(o.detail.get('pages', []))} trang"
+                   f"{' (làm tiếp từ lần trước)' if o.resumed else ''}")
+
+
+def write_run_report(archive: Path, summary: RunSummary, *, forms_dir: Path | None = None) -> Path:
+    """Write the text report (Vietnamese) into ``archive/reports``, readable by the archive's group."""
+    path = paths.reports_dir(archive) / f"run-{stamp(summary.started)}.txt"
+    write_text_atomic(path, "\n".join(report_lines(summary, forms_dir=forms_dir)) + "\n", perms=REPORT_PERMS)
     return path
 
 
-def write_html_report(archive: Path, outcomes: list[Outcome], *, growing: int = 0,
+def write_html_report(archive: Path, summary: RunSummary, *, forms_dir: Path | None = None,
                       beside: Path | None = None) -> Path:
-    """Write the HTML batch report (Vietnamese, with charts) into ``archive/reports``.
+    """Write the HTML report (what to act on first, then statistics and charts) beside the text report."""
+    from pipeline.report_html import render_html
 
-    Args:
-        archive: The archive folder.
-        outcomes: What became of each dossier of the run.
-        growing: Inbox entries left for the next run.
-        beside: The text report of the same run; the HTML file takes its name with ``.html``.
-
-    Returns:
-        The path of the HTML file.
-    """
     path = beside.with_suffix(".html") if beside is not None else \
-        archive / "reports" / f"run-{datetime.now(VN_TZ).strftime('%Y%m%d-%H%M%S')}.html"
-    write_text_atomic(path, render_html(outcomes, growing=growing, generated=datetime.now(VN_TZ)))
+        paths.reports_dir(archive) / f"run-{stamp(summary.started)}.html"
+    write_text_atomic(path, render_html(summary, forms_dir=forms_dir), perms=REPORT_PERMS)
     return path
 
 
 def load_records(archive: Path) -> list[dict]:
     """Every archived dossier's export record, in dossier order."""
     return [json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted((archive / "records").glob("*.json"))]
-
-
-@cache
-def _field_labels() -> dict[str, str]:
-    """Field key → printed label of the first template that has it (``Họ, chữ đệm, tên``)."""
-    from fields.templates import load_templates
-
-    labels: dict[str, str] = {}
-    for template in load_templates():
-        columns = {c.id: c.labels[0] for t in template.tables for c in t.columns}
-        for spec in template.fields:
-            if spec.labels and spec.where != "table-column":
-                text = spec.labels[0]
-            else:
-                text = columns.get(spec.column or "", spec.key)
-                text += f" (thành viên {spec.row})" if spec.row else f" ({columns.get(spec.column or '', '')})"
-            labels.setdefault(spec.key, text.split(". ", 1)[-1] if text[:1].isdigit() else text)
-    return labels
-
-
-def field_label_vi(key: str) -> str:
-    """The Vietnamese column header of a field: its printed label and its key (``Dân tộc [dan_toc]``)."""
-    return f"{_field_labels().get(key, key)} [{key}]"
-
-
-def records_table(records: list[dict], *, vietnamese: bool = False):
-    """One row per dossier with its fields as columns (for CSV and XLSX).
-
-    Args:
-        records: Export records.
-        vietnamese: Vietnamese column headers and form names (the XLSX); keys otherwise (the CSV).
-    """
-    import pandas as pd
-
-    rows = []
-    for r in records:
-        row = {"dossier_id": r["dossier_id"], "source": r["source"], "form_type": r["form_type"],
-               "pages": len(r["pages"]), "pdf": r["pdf"], "package": r["package"],
-               "fields_needing_review": sum(f["needs_review"] for f in r["fields"].values())}
-        if vietnamese:
-            row["form_type"] = FORM_TITLES.get(r["form_type"], r["form_type"])
-        row.update({k: f["value"] for k, f in r["fields"].items()})
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    if vietnamese:
-        table = table.rename(columns=lambda c: DOSSIER_COLUMNS_VI.get(c) or field_label_vi(c))
-    return table
-
-
-def review_table(records: list[dict]):
-    """One row per field needing review, with the value read and the reason in Vietnamese."""
-    import pandas as pd
-
-    rows = [(r["dossier_id"], r["source"], FORM_TITLES.get(r["form_type"], r["form_type"]),
-             _field_labels().get(key, key), key, f["value"], round(float(f["confidence"]), 2),
-             reason_vi(f.get("reason")), f.get("reason") or "low_confidence")
-            for r in records for key, f in r["fields"].items() if f["needs_review"]]
-    return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS_VI))
-
-
-def write_xlsx(records: list[dict], out) -> None:
-    """The clerks' workbook: sheet ``Hồ sơ`` (one row per dossier) and ``Cần kiểm tra`` (one row per
-    field needing review, with the reason in Vietnamese)."""
-    import pandas as pd
-
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, table in (("Hồ sơ", records_table(records, vietnamese=True)),
-                            ("Cần kiểm tra", review_table(records))):
-            table.to_excel(writer, index=False, sheet_name=name)
-            sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            for cells in sheet.columns:
-                width = max(len(str(c.value or "")) for c in cells[:200])
-                sheet.column_dimensions[cells[0].column_letter].width = min(60, max(10, width + 2))
-
-
-def export(archive: Path, fmt: str, out) -> None:
-    """Write the archive's records to ``out`` as ``jsonl``, ``csv`` or ``xlsx``."""
-    records = load_records(archive)
-    if fmt == "jsonl":
-        for r in records:
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        records_table(records).to_csv(out, index=False)
-    elif fmt == "xlsx":
-        write_xlsx(records, out)
-    else:
-        raise ValueError(f"unknown export format {fmt!r}")
-
-
-# --------------------------------------------------------------------------- HTML batch report
-
-_CSS = ("body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;color:#222}"
-        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:.25em .6em}"
-        "th{background:#eee}td.n{text-align:right}h2{margin-top:1.6em}")
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
-def _bars(rows: list[tuple[str, float, str]], *, title: str, width: int = 640, scale: float = 1.0) -> str:
-    """A horizontal bar chart as inline SVG: (label, value in [0, scale], text shown after the bar)."""
-    height, left, bar_w = 22, 260, width - 260 - 80
-    svg = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height * len(rows) + 30}" '
-            f'role="img" aria-label="{_e(title)}"><text x="0" y="14" font-size="14">{_e(title)}</text>')]
-    for i, (label, value, shown) in enumerate(rows):
-        y = 24 + i * height
-        w = 0 if scale <= 0 else max(0.0, min(1.0, value / scale)) * bar_w
-        svg.append(f'<text x="{left - 6}" y="{y + 14}" font-size="12" text-anchor="end">{_e(label)}</text>'
-                   f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{height - 6}" fill="#4a7ab5"/>'
-                   f'<text x="{left + w + 4:.1f}" y="{y + 14}" font-size="12">{_e(shown)}</text>')
-    svg.append("</svg>")
-    return "".join(svg)
-
-
-def _table(head: tuple[str, ...], rows: list[tuple]) -> str:
-    cells = "".join(f"<th>{_e(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f'<td class="n">{_e(c)}</td>' if isinstance(c, int | float) else
-                                    f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{cells}</tr>{body}</table>"
-
-
-def _rate(part: int, whole: int) -> str:
-    """A percentage written the Vietnamese way (decimal comma): ``33,3 %``."""
-    return f"{100 * part / whole:.1f} %".replace(".", ",") if whole else "–"
-
-
-def review_rates(records: list[dict]) -> tuple[dict[str, tuple[int, int, int]], dict[tuple[str, str], tuple[int, int]]]:
-    """Per form: (dossiers, fields, fields needing review); per (form, field): (seen, needing review)."""
-    forms: dict[str, list[int]] = {}
-    fields: dict[tuple[str, str], list[int]] = {}
-    for r in records:
-        f = forms.setdefault(r["form_type"], [0, 0, 0])
-        f[0] += 1
-        for key, value in r["fields"].items():
-            f[1] += 1
-            f[2] += bool(value["needs_review"])
-            c = fields.setdefault((r["form_type"], key), [0, 0])
-            c[0] += 1
-            c[1] += bool(value["needs_review"])
-    return ({k: tuple(v) for k, v in forms.items()}, {k: tuple(v) for k, v in fields.items()})
-
-
-def render_html(outcomes: list[Outcome], *, growing: int = 0, generated: datetime | None = None) -> str:
-    """The HTML batch report of one run: counts, review rates per form and per field, two charts, and
-    the list of fields to check (with the value read: the report stays in the archive)."""
-    counts = Counter(o.status for o in outcomes)
-    records = [o.detail for o in outcomes if o.status == "archived"]
-    forms, per_field = review_rates(records)
-    total_fields = sum(f[1] for f in forms.values())
-    total_review = sum(f[2] for f in forms.values())
-    when = (generated or datetime.now(VN_TZ)).strftime("%d/%m/%Y %H:%M")
-    parts = [(f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Báo cáo số hóa {when}'
-              f"</title><style>{_CSS}</style></head><body><h1>Báo cáo lần chạy số hóa</h1><p>Lập lúc {when}.</p>"),
-             "<h2>Tổng quan</h2>",
-             _table(("Chỉ tiêu", "Số lượng"), [
-                 ("Hồ sơ trong lần chạy", len(outcomes)), ("Đã lưu trữ", counts["archived"]),
-                 ("Cách ly (tệp lỗi)", counts["quarantined"]), ("Chờ ký số", counts["awaiting_signature"]),
-                 ("Lỗi xử lý", counts["failed"] + counts["pending"]), ("Tệp đang được ghi (để lần sau)", growing),
-                 ("Số trang", sum(len(r.get("pages", [])) for r in records)),
-                 ("Trường đã trích xuất", total_fields), ("Trường cần kiểm tra", total_review),
-                 ("Tỷ lệ trường cần kiểm tra", _rate(total_review, total_fields))]),
-             "<h2>Theo loại hồ sơ</h2>",
-             _table(("Loại hồ sơ", "Số hồ sơ", "Số trường", "Cần kiểm tra", "Tỷ lệ cần kiểm tra"),
-                    [(FORM_TITLES.get(k, k), d, n, r, _rate(r, n)) for k, (d, n, r) in sorted(forms.items())]),
-             _bars([(FORM_TITLES.get(k, k), r / n if n else 0.0, _rate(r, n))
-                    for k, (d, n, r) in sorted(forms.items())], title="Tỷ lệ trường cần kiểm tra theo loại hồ sơ"),
-             ("<h2>Theo trường</h2><p>Tỷ lệ cần kiểm tra của từng trường: trường có tỷ lệ cao cho biết chỗ "
-              "nhận dạng hay sai hoặc mẫu tờ khai cần điều chỉnh.</p>")]
-    worst = sorted(per_field.items(), key=lambda kv: (-kv[1][1] / kv[1][0], kv[0]))[:15]
-    parts.append(_bars([(f"{_field_labels().get(key, key)} ({form})", r / n, f"{r}/{n}")
-                        for (form, key), (n, r) in worst if r], title="Các trường cần kiểm tra nhiều nhất"))
-    parts.append(_table(("Loại hồ sơ", "Trường", "Mã trường", "Số lần", "Cần kiểm tra", "Tỷ lệ"),
-                        [(FORM_TITLES.get(form, form), _field_labels().get(key, key), key, n, r, _rate(r, n))
-                         for (form, key), (n, r) in sorted(per_field.items())]))
-    reasons = Counter(v.get("reason") or "low_confidence" for r in records for v in r["fields"].values()
-                      if v["needs_review"])
-    parts += ["<h2>Lý do cần kiểm tra</h2>",
-              _table(("Lý do", "Số trường"), [(reason_vi(k), n) for k, n in reasons.most_common()]),
-              "<h2>Danh sách trường cần kiểm tra</h2>",
-              _table(("Hồ sơ", "Trường", "Giá trị đọc được", "Độ tin cậy", "Lý do"),
-                     [(r["dossier_id"], _field_labels().get(k, k), v["value"], round(float(v["confidence"]), 2),
-                       reason_vi(v.get("reason"))) for r in records for k, v in r["fields"].items()
-                      if v["needs_review"]])]
-    problems = [(o.relative, STATUS_VI.get(o.status, o.status), o.detail.get("message_vi") or o.detail.get("reason", ""))
-                for o in outcomes if o.status != "archived"]
-    if problems:
-        parts += ["<h2>Hồ sơ chưa lưu trữ</h2>", _table(("Tệp nguồn", "Tình trạng", "Lý do"), problems)]
-    parts.append("</body></html>")
-    return "\n".join(parts)
+            for p in sorted(paths.records_dir(archive).glob("*.json"))]

@@ -1,7 +1,12 @@
-"""One ``sohoa run``: discover the inbox, let Luigi work, read back what became of every dossier.
+"""One ``sohoa run``: check, lock, plan, let Luigi work, read back what became of every dossier.
 
-``luigi.build`` returns True even when tasks failed, so the exit code is decided here from the
-outcome files each dossier leaves (record, quarantine reason, failure note), never from Luigi.
+``luigi.build`` returns True even when tasks failed, so the exit code is decided from the outcome
+files each dossier leaves (record, quarantine reason, failure note), never from Luigi
+(:mod:`pipeline.summary` says whose matter each result is).
+
+A run takes only what is new: dossiers already archived are left alone, inputs quarantined by an
+earlier run are skipped with a line in the report (``--retry-quarantined`` takes them again), and
+a dossier an earlier run began resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -9,20 +14,21 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import json
 import logging
 import os
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from pipeline import outcome, paths, report
-from pipeline.outcome import Outcome
-from pipeline.records import VN_TZ
+from pipeline import outcome, paths
+from pipeline.archive_dir import create_archive, require_archive
+from pipeline.plan import Plan, make_plan
+from pipeline.summary import RunSummary
+from sohoa.clock import now_vn, stamp
 from sohoa.errors import ArchiveError, ExitCode, SohoaError
-from sohoa.files import remove_stale_temps, write_text_atomic
+from sohoa.files import write_text_atomic
 
 log = logging.getLogger("sohoa")
 
@@ -45,12 +51,19 @@ class RunOptions:
     scheduler, the worker and its instance cache, and each forked task process inherits them:
     slicing a backlog keeps memory flat however large the inbox, at the cost of one short wait
     for the slowest dossier of each slice."""
+    create: bool = False
+    """Make the archive when it does not exist yet (else a missing archive is an error)."""
+    retry_quarantined: bool = False
+    """Take again inputs an earlier run quarantined (else they are skipped, with a line in the report)."""
+    dry_run: bool = False
+    """Say what would be processed; write nothing."""
+    metrics_file: Path | None = None
+    """Prometheus text file to write at the end (overrides ``run.metrics-file``)."""
 
 
 def check_archive_writable(archive: Path) -> None:
     """Fail early, before any work, when the archive cannot be written."""
     try:
-        archive.mkdir(parents=True, exist_ok=True)
         probe = archive / f".write-test-{os.getpid()}"
         probe.write_bytes(b"ok")
         probe.unlink()
@@ -77,52 +90,66 @@ def configure_luigi(*, scaled_out: bool) -> None:
     config.set("worker", "keep_alive", "true" if scaled_out else "false")
 
 
-def _sweep(archive: Path) -> None:
-    """Remove what killed runs left half-written in the archive (never a live process's work)."""
-    removed = sum(remove_stale_temps(archive / sub) for sub in ("packages", "records", "quarantine", "."))
-    if removed:
-        log.info("removed %d temporary entries left by an interrupted run", removed)
+def _open_archive(opts: RunOptions, catalog_url: str | None) -> None:
+    """The archive must exist, unless asked to make it; and it must be writable."""
+    if opts.create:
+        if create_archive(opts.archive, catalog_url=catalog_url):
+            print(f"Đã tạo kho lưu trữ mới: {opts.archive}")
+    else:
+        require_archive(opts.archive)
+    check_archive_writable(opts.archive)
 
 
-def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, dossiers, growing, profile)
-    import json
+def _check_inbox(inbox: Path) -> None:
+    from sohoa.mounts import missing_mount
 
+    mount = missing_mount(inbox)
+    if mount is not None:
+        raise SohoaError(f"the inbox {inbox} lies on {mount}, which /etc/fstab lists but is not mounted",
+                         reason="inbox_not_mounted",
+                         message_vi=f"Ổ chứa thư mục nhận ({mount}) chưa được gắn (mount): kiểm tra ổ chia sẻ.")
+    if not inbox.is_dir():
+        raise SohoaError(f"the inbox {inbox} does not exist or is not a folder", reason="inbox_missing",
+                         message_vi=f"Thư mục nhận {inbox} không tồn tại: kiểm tra đường dẫn và ổ chia sẻ.")
+
+
+def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, profile)
+    """Everything checked before any work: settings, archive, tools, inbox."""
     from archive import Catalog
     from pipeline.settings import settings
-    from scanners.discover import dossier_id_for
-    from scanners.intake import collect, intake_event
     from scanners.profiles import load_profile
     from sohoa import logs
     from sohoa.tools import poppler, tesseract
 
-    check_archive_writable(opts.archive)
-    stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
-    logs.setup(verbose=opts.verbose, log_file=opts.archive / "logs" / f"run-{stamp}.jsonl")
-    site = settings(opts.config)
-    Catalog.for_archive(opts.archive, site.archive.catalog_url).close()  # reach (and bind) it before any work
+    site = settings(opts.config)  # an invalid configuration stops here, before anything is touched
     profile = load_profile(opts.profile)
+    _check_inbox(opts.inbox)
+    if opts.dry_run:
+        return site, profile
+    _open_archive(opts, site.archive.catalog_url)
+    logs.setup(verbose=opts.verbose, log_file=paths.logs_dir(opts.archive) / f"run-{stamp()}.jsonl")
+    Catalog.for_archive(opts.archive, site.archive.catalog_url).close()  # reach (and bind) it before any work
     tesseract.require_languages(site.ocr.languages)
     poppler.require()
-    if not opts.inbox.is_dir():
-        raise SohoaError(f"the inbox {opts.inbox} is not a folder", message_vi="Thư mục nhận không tồn tại.")
-    paths.stop_file(opts.work).unlink(missing_ok=True)
-    _sweep(opts.archive)
+    return site, profile
+
+
+def _intake(opts: RunOptions, site, profile, staging: Path):  # noqa: ANN001, ANN202 - IntakeResult
+    from scanners.intake import collect
+
     # Loading the stages' modules and tables overlaps the wait for files still being written.
     warm = threading.Thread(target=_preload, args=(opts.config,), name="sohoa-preload", daemon=True)
     warm.start()
-    intake = collect(opts.inbox, opts.work / "staging", profile=profile, settle_seconds=site.settle_seconds)
+    intake = collect(opts.inbox, staging, profile=profile, settle_seconds=site.settle_seconds)
     warm.join()
-    dossiers, growing = intake.dossiers, intake.growing
-    for problem in intake.problems:
-        log.warning("intake: %s (%s)", problem.reason, dossier_id_for(problem.relative))
-    for d in dossiers:  # the code and the separator sheets, for the record and the PREMIS events
-        write_text_atomic(paths.stage_file(opts.work, d.dossier_id, "intake.json"),
-                          json.dumps(intake_event(d), ensure_ascii=False))
-    log.info("found %d dossiers in the inbox (%d still being written)", len(dossiers), len(growing))
-    return site, dossiers, growing, profile
+    if not (intake.dossiers or intake.growing or intake.problems):
+        log.warning("the inbox %s is empty", opts.inbox)
+        print(f"Cảnh báo: thư mục nhận {opts.inbox} trống, không có hồ sơ nào. Nếu thư mục nằm trên ổ chia sẻ, "
+              "kiểm tra ổ đã được gắn và máy quét đã ghi vào đúng thư mục.")
+    return intake
 
 
-def _build(opts: RunOptions, dossiers: list) -> bool:
+def _build(opts: RunOptions, plan: Plan) -> bool:
     """Run the Luigi batch, slice by slice, with a progress line; return whether scheduling succeeded."""
     import luigi
     import luigi.rpc
@@ -133,16 +160,17 @@ def _build(opts: RunOptions, dossiers: list) -> bool:
 
     scheduler = {"scheduler_url": opts.scheduler_url} if opts.scheduler_url else {"local_scheduler": True}
     configure_luigi(scaled_out=bool(opts.scheduler_url))
-    progress = ProgressReporter(opts.archive, opts.work, [d.dossier_id for d in dossiers])
+    progress = ProgressReporter(opts.archive, opts.work, [d.dossier_id for d in plan.todo], started=plan.started)
     progress.start()
     scheduled = True
     try:
         size = opts.slice_dossiers
-        for start in range(0, len(dossiers), size):
+        for start in range(0, len(plan.todo), size):
             if outcome.stop_requested(opts.work):
                 break
-            batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape)
-                                       for d in dossiers[start:start + size]],
+            part = plan.todo[start:start + size]
+            progress.activate(d.dossier_id for d in part)
+            batch = RunBatch(dossiers=[(d.dossier_id, str(d.source), d.relative, d.shape) for d in part],
                              work=str(opts.work), archive=str(opts.archive), config=opts.config)
             result = luigi.build([batch], workers=opts.workers, detailed_summary=True, **scheduler)
             scheduled = scheduled and result.scheduling_succeeded
@@ -163,25 +191,6 @@ def _release_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _finish(opts: RunOptions, outcomes: list[Outcome], growing: list[Path], scheduled: bool) -> ExitCode:
-    print(report.summary_vi(outcomes, growing=len(growing)))
-    try:
-        text_report = report.write_run_report(opts.archive, outcomes, growing=len(growing))
-        print(f"Báo cáo: {text_report}")
-        html_report = report.write_html_report(opts.archive, outcomes, growing=len(growing), beside=text_report)
-        print(f"Báo cáo HTML: {html_report}")
-    except OSError as exc:
-        log.error("the run report could not be written (%s)", exc.strerror)
-    stopped = outcome.stop_requested(opts.work)
-    if stopped:
-        raise SohoaError(f"the run stopped early: {stopped.replace('_', ' ')}; finished dossiers are intact, "
-                         "the others will be taken by the next run", reason=stopped,
-                         message_vi=outcome.FATAL_VI.get(stopped, "Lần chạy đã dừng."))
-    if outcomes and all(o.status == "pending" for o in outcomes) and not scheduled:
-        raise SohoaError("the scheduler could not run the batch", message_vi="Không chạy được bộ lập lịch.")
-    return ExitCode.OK if all(o.status == "archived" for o in outcomes) else ExitCode.INCOMPLETE
 
 
 @contextlib.contextmanager
@@ -216,17 +225,75 @@ def _preload(config: str) -> None:
         log.debug("preloading the stages failed", exc_info=True)
 
 
-def run_inbox(opts: RunOptions) -> ExitCode:
-    """Process every dossier of the inbox into the archive and return the exit code."""
-    started = time.time()
-    from scanners.intake import finish_sources
+def _finish(opts: RunOptions, site, summary: RunSummary, scheduled: bool) -> ExitCode:  # noqa: ANN001
+    from pipeline import report
+    from pipeline.maintenance import clean_work
+    from pipeline.metrics import write_metrics
 
-    _, dossiers, growing, profile = _prepare(opts)
-    with _signing_agent(opts):
-        scheduled = _build(opts, dossiers)
-    outcomes = [outcome.outcome_of(opts.archive, opts.work, d.dossier_id, d.relative, since=started)
-                for d in dossiers]
-    # a source leaves the inbox (to inbox/processed/<date>/) only once all its dossiers are archived
-    finish_sources(opts.inbox, dossiers, {o.dossier_id for o in outcomes if o.status == "archived"},
-                   profile=profile)
-    return _finish(opts, outcomes, growing, scheduled)
+    summary.stopped = outcome.stop_requested(opts.work)
+    summary.finished = now_vn()
+    code = ExitCode.CANNOT_RUN if summary.stopped else summary.exit_code()
+    print(report.summary_vi(summary))
+    forms_dir = site.fields.forms_dir
+    try:
+        text_report = report.write_run_report(opts.archive, summary, forms_dir=forms_dir)
+        html_report = report.write_html_report(opts.archive, summary, forms_dir=forms_dir, beside=text_report)
+        print(f"Báo cáo: {text_report}\nBáo cáo HTML: {html_report}")
+    except OSError as exc:
+        log.error("the run report could not be written (%s)", exc.strerror)
+    if not summary.stopped:
+        clean_work(opts.archive, opts.work, keep_days=site.run.keep_work_days)
+    metrics_file = opts.metrics_file or site.run.metrics_file
+    if metrics_file is not None:
+        try:
+            write_metrics(metrics_file, summary, opts.archive, exit_code=int(code))
+        except OSError as exc:
+            log.error("the metrics file %s could not be written (%s)", metrics_file, exc.strerror)
+    record = {**summary.as_json(), "exit_code": int(code)}
+    logging.getLogger("sohoa.summary").log(logging.ERROR if code == ExitCode.FAILED else logging.INFO,
+                                           "run finished: exit %d (%s)", int(code), code.name.lower(),
+                                           extra={"summary": record})
+    if summary.stopped:
+        raise SohoaError(f"the run stopped early: {summary.stopped.replace('_', ' ')}; finished dossiers are intact, "
+                         "the others will be taken by the next run", reason=summary.stopped,
+                         message_vi=outcome.FATAL_VI.get(summary.stopped, "Lần chạy đã dừng."))
+    if summary.outcomes and all(o.status == "pending" for o in summary.outcomes) and not scheduled:
+        raise SohoaError("the scheduler could not run the batch", message_vi="Không chạy được bộ lập lịch.")
+    return code
+
+
+def run_inbox(opts: RunOptions) -> ExitCode:
+    """Process every new dossier of the inbox into the archive and return the exit code."""
+    from pipeline.maintenance import sweep_temps
+    from pipeline.runlock import RunLock
+    from scanners.intake import finish_sources, intake_event
+
+    site, profile = _prepare(opts)
+    if opts.dry_run:
+        from pipeline.plan import dry_run
+
+        return dry_run(opts, site, profile)
+    with RunLock(opts.archive, scheduler_url=opts.scheduler_url, work=opts.work,
+                 stale_after=site.run.lock_stale_after):
+        started = now_vn()
+        paths.stop_file(opts.work).unlink(missing_ok=True)
+        sweep_temps(opts.archive, opts.work)
+        intake = _intake(opts, site, profile, opts.work / paths.STAGING)
+        plan = make_plan(intake, opts.archive, opts.work, retry_quarantined=opts.retry_quarantined,
+                         started=started.timestamp())
+        for d in plan.todo:  # the code and the separator sheets, for the record and the PREMIS events
+            write_text_atomic(paths.stage_file(opts.work, d.dossier_id, paths.INTAKE),
+                              json.dumps(intake_event(d), ensure_ascii=False))
+        log.info("inbox: %d dossiers to process (%d resumed), %d archived before, %d quarantined before, "
+                 "%d still being written", len(plan.todo), len(plan.resumed), len(plan.archived_before),
+                 len(plan.previously_quarantined), len(plan.growing))
+        scheduled = True
+        if plan.todo:
+            with _signing_agent(opts):
+                scheduled = _build(opts, plan)
+        summary = plan.summary(opts.archive, opts.work, started=started)
+        # a source leaves the inbox (to inbox/processed/<date>/) only once all its dossiers are archived
+        finish_sources(opts.inbox, [*plan.todo, *plan.archived_before],
+                       {o.dossier_id for o in summary.archived} | {d.dossier_id for d in plan.archived_before},
+                       profile=profile)
+        return _finish(opts, site, summary, scheduled)

@@ -1,4 +1,9 @@
-"""The validated settings, loaded once per process, and the objects built from them."""
+"""The validated settings, loaded once per process, and the objects built from them.
+
+The one home of what the pipeline derives from the site's settings: the form templates (from the
+site's own forms folder when it names one), the signer and the trust roots. Everything is cached
+per configuration file, so a batch loads each once (and the forked task processes inherit them).
+"""
 
 from __future__ import annotations
 
@@ -17,13 +22,18 @@ def settings(config: str = "") -> Settings:
     return configs.load(Path(config) if config else None)
 
 
+def forms_dir(config: str = "") -> Path | None:
+    """The site's own form-template folder; None for the templates shipped in ``configs/forms``."""
+    return settings(config).fields.forms_dir
+
+
 @functools.cache
-def templates(config: str = ""):
+def templates(config: str = ""):  # noqa: ANN201 - tuple[fields.templates.FormTemplate, ...]
     """The form templates the settings point at."""
     from fields.templates import load_templates
 
-    forms_dir = settings(config).fields.forms_dir
-    return load_templates(forms_dir) if forms_dir else load_templates()
+    folder = forms_dir(config)
+    return load_templates(folder) if folder else load_templates()
 
 
 def signer_for(config: str = ""):
@@ -56,7 +66,7 @@ def signer_for(config: str = ""):
 def _warn_once(note: str) -> None:
     import logging
 
-    logging.getLogger("sohoa.signing").warning("%s", note)
+    logging.getLogger("sohoa.signing").info("%s", note)
 
 
 def open_signer(sig):

@@ -138,10 +138,10 @@ class Stage:
     step: Callable[[DossierTask], None]
 
 
-INGEST, PREPROCESS, OCR = (Stage("ingest", "pages.json", ingest), Stage("preprocess", "geometry.json", preprocess),
-                           Stage("ocr", "ocr.json", recognize))
-FIELDS, PDFA, SIGN = (Stage("fields", "fields.json", extract_fields), Stage("pdfa", "document.pdf", build_pdfa),
-                      Stage("sign", "sign.json", sign))
+INGEST, PREPROCESS, OCR = (Stage("ingest", paths.PAGES, ingest), Stage("preprocess", paths.GEOMETRY, preprocess),
+                           Stage("ocr", paths.OCR, recognize))
+FIELDS, PDFA, SIGN = (Stage("fields", paths.FIELDS, extract_fields), Stage("pdfa", paths.PDFA, build_pdfa),
+                      Stage("sign", paths.SIGN, sign))
 ARCHIVE = Stage("archive", "", package_dossier)
 
 

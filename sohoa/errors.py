@@ -14,17 +14,21 @@ class ExitCode(IntEnum):
     """Exit codes of the ``sohoa`` command (documented in the README)."""
 
     OK = 0
-    """Every dossier came out."""
+    """Every dossier of the run was archived (or there was nothing new to do)."""
     INCOMPLETE = 3
-    """The run finished, but some dossiers were quarantined or failed."""
+    """The run finished; some inputs were quarantined as bad scans: the clerks' matter (the report)."""
     CONFIG = 4
     """The configuration or the command line is invalid: nothing was processed."""
     MISSING_TOOL = 5
     """A required program (Tesseract, its Vietnamese data, poppler) is missing."""
     CANNOT_RUN = 6
-    """The run could not start or had to stop (archive not writable, disk full, scheduler down)."""
+    """The command could not start or had to stop (a folder missing, not an archive or not writable,
+    another run on the archive, disk full, scheduler down)."""
     VERIFY_FAILED = 7
     """``sohoa verify`` or ``sohoa fixity`` found a file that does not pass."""
+    FAILED = 8
+    """The run finished, but dossiers failed for a system reason (signing, an internal error, a tool
+    crash), or none was archived: IT staff's matter; the summary names each cause."""
     INTERRUPTED = 130
 
 

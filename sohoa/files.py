@@ -1,4 +1,10 @@
-"""Atomic writes, checksums and natural sorting: the file helpers every stage shares."""
+"""Atomic writes, checksums and natural sorting: the file helpers every stage shares.
+
+Every temporary file or folder sohoa makes is hidden and named by its owner (host and process id):
+beside its destination for atomic writes (a rename never crosses filesystems), or in ``TMPDIR``
+through :func:`private_tempdir`. A later run can then tell a dead process's leftovers from the
+work in progress of a live one and sweep them (:func:`remove_stale_temps`).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,11 @@ from pathlib import Path
 _CHUNK = 1 << 20
 
 
-_HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+"""This machine's name as it appears in temporary names and run locks (letters, digits, hyphens)."""
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[^.]*\.(?:tmp|old)$")
+TEMP_PREFIX = "sohoa-"
+"""Names of sohoa's temporaries in ``TMPDIR`` start with ``.sohoa-`` (only those are swept there)."""
 
 
 def temp_prefix(name: str) -> str:
@@ -26,7 +35,7 @@ def temp_prefix(name: str) -> str:
     The owner (host and process id) lets a later run tell a leftover of a killed process from
     the work in progress of a live one, even when several machines share the archive.
     """
-    return f".{name}.{_HOST}.{os.getpid()}."
+    return f".{name}.{HOST}.{os.getpid()}."
 
 
 def temp_dir_beside(target: Path) -> Path:
@@ -35,34 +44,64 @@ def temp_dir_beside(target: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent))
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True when a process with this id runs on this machine (a zombie counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
-def stale_temps(folder: Path, *, foreign_after: float = 24 * 3600) -> list[Path]:
-    """Temporaries in ``folder`` left by dead processes of this host, or by other hosts long ago."""
+
+@contextlib.contextmanager
+def private_tempdir(label: str, *, base: Path | None = None) -> Iterator[Path]:
+    """A new private (0700) temporary folder, removed on exit; named by its owner so that a run
+    killed before the exit leaves nothing the next run's sweep does not find.
+
+    Args:
+        label: What it is for (``ocr``, ``orient`` …), part of the name.
+        base: Where to make it; default ``TMPDIR``. Give the destination's folder when the result
+            is to be renamed into place (a rename never crosses filesystems).
+    """
+    folder = Path(tempfile.mkdtemp(prefix=temp_prefix(f"{TEMP_PREFIX}{label}"), suffix=".tmp",
+                                   dir=None if base is None else str(base)))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stale_temps(folder: Path, *, foreign_after: float = 24 * 3600, prefix: str = "") -> list[Path]:
+    """Temporaries in ``folder`` left by dead processes of this host, or by other hosts long ago.
+
+    Args:
+        folder: The folder to look in (not recursively).
+        foreign_after: Seconds after which another host's temporary counts as abandoned.
+        prefix: Only names starting with ``.`` + this (``sohoa-`` in a shared ``TMPDIR``).
+    """
     stale = []
     for entry in folder.iterdir() if folder.is_dir() else []:
         match = _TEMP.match(entry.name)
-        if not match:
+        if not match or not match["name"].startswith(prefix):
             continue
-        if match["host"] == _HOST:
-            if not _alive(int(match["pid"])):
+        if match["host"] == HOST:
+            if not process_alive(int(match["pid"])):
                 stale.append(entry)
         elif time.time() - entry.lstat().st_mtime > foreign_after:
             stale.append(entry)
     return stale
 
 
-def remove_stale_temps(folder: Path) -> int:
+def remove_stale_temps(folder: Path, *, prefix: str = "") -> int:
     """Delete :func:`stale_temps` of ``folder``; return how many were removed."""
-    stale = stale_temps(folder)
+    stale = stale_temps(folder, prefix=prefix)
     for entry in stale:
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
@@ -86,13 +125,21 @@ def natural_sort_key(name: str) -> list[object]:
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path, mode: str = "wb") -> Iterator[object]:
+def atomic_write(path: Path, mode: str = "wb", *, perms: int | None = None) -> Iterator[object]:
     """Open a temporary file beside ``path``; on success rename it over ``path``.
 
     A crash leaves the old file (or none), never a half-written one.
+
+    Args:
+        path: The file to write.
+        mode: ``wb`` or ``w`` (UTF-8).
+        perms: The file's permission bits (e.g. ``0o640`` for what the archive's group reads);
+            default ``0o600``, as ``mkstemp`` makes it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
+    if perms is not None:
+        os.fchmod(fd, perms)
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
             yield fh
@@ -105,9 +152,9 @@ def atomic_write(path: Path, mode: str = "wb") -> Iterator[object]:
         raise
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a UTF-8 text file atomically."""
-    with atomic_write(path, "w") as fh:
+def write_text_atomic(path: Path, text: str, *, perms: int | None = None) -> None:
+    """Write a UTF-8 text file atomically (``perms`` as in :func:`atomic_write`)."""
+    with atomic_write(path, "w", perms=perms) as fh:
         fh.write(text)  # type: ignore[attr-defined]
 
 

@@ -14,6 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+# The test PKI's fixtures (``pki``, ``pdfa``) reach every test module by name.
+pytest_plugins = ("pki",)
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_docs"
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")

@@ -12,6 +12,9 @@ information and the verifier can check it offline later. Keys are generated per 
 
 ``signer-short`` signs files that are then validated as an archive would years later: its
 certificate expires long before the TSA's, as an agency's does.
+
+This module is a pytest plugin (``pytest_plugins`` in ``conftest.py``): its fixtures ``pki`` and
+``pdfa`` reach every test by name; its helpers and constants are imported as usual.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from asn1crypto import pem
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -276,10 +280,8 @@ pki-architectures:
 """.replace("{agency}", AGENCY)
 
 
-# --- pytest fixtures (import them into a test module to use them) --------------------------------
-
-import pytest
-
+# --- pytest fixtures: this module is a pytest plugin (conftest.py's ``pytest_plugins``), so every
+# test module gets ``pki`` and ``pdfa`` by naming them as parameters ---------------------------------
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory):

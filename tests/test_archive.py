@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 from lxml import etree
 from sqlalchemy.exc import DBAPIError
+from eark import EARK_VALIDATE
 from test_catalog_backends import BACKENDS, Backend, backend_for
 
 from archive import (
@@ -33,7 +34,6 @@ from archive.model import VN_TZ
 from archive.search import fold, snippet
 from sohoa.errors import ArchiveError, ConfigError
 
-EARK_VALIDATE = Path(__file__).resolve().parents[2] / "shared/tools/eark-validate"
 METS = "{http://www.loc.gov/METS/}"
 PREMIS = "{http://www.loc.gov/premis/v3}"
 CODE = "000.00.19.H49-240101-0001"

@@ -12,21 +12,19 @@ import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
-import luigi
 import pikepdf
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy.exc import DBAPIError
+from eark import EARK_VALIDATE
 from test_catalog_backends import BACKENDS, Backend, backend_for
 
 from archive import Catalog, DossierMetadata, PremisEvent, build_package, load_schedule, retention_for
 from archive._xml import unseal_dirs
 from archive.model import VN_TZ
 from pipeline.cli import main
-from pipeline.maintenance import FixityAudit
 from sohoa.errors import ExitCode
 
-EARK_VALIDATE = Path(__file__).resolve().parents[2] / "shared/tools/eark-validate"
 NAME = "Nguyễn Văn An"
 CCCD = "001090012345"
 DOSSIERS = (  # code, form type, year the matter ended
@@ -113,16 +111,6 @@ def test_fixity_names_a_flipped_byte_in_any_file(archive: Path, capsys: pytest.C
         assert [e["outcome"] for e in checks] == ["success", "failure"]
         assert catalog.archive_events()[-1]["outcome"] == "failure"
     assert len(list((archive / "audits").glob("fixity-*.premis.xml"))) >= 1
-
-
-def test_fixity_as_a_luigi_task(archive: Path) -> None:
-    task = FixityAudit(archive=str(archive), date=date(2030, 1, 1))
-    assert luigi.build([task], local_scheduler=True)
-    assert json.loads(Path(task.output().path).read_text())["damaged"] == 0
-    _flip(_package(archive, DOSSIERS[1][0]) / "metadata/descriptive/EAD.xml")
-    later = FixityAudit(archive=str(archive), date=date(2030, 1, 2))
-    luigi.build([later], local_scheduler=True)
-    assert not later.complete()
 
 
 def test_search_without_diacritics_by_cccd_and_code(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:

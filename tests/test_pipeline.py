@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import unicodedata
@@ -18,11 +19,11 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, SAMPLES
+from eark import EARK_VALIDATE
 from pipeline.cli import main
 from sohoa.errors import ExitCode
 
 GOOD = ["khai_sinh-tiff.tif", "ket_hon-pdf.pdf", "ho_kinh_doanh-folder"]
-EARK_VALIDATE = ROOT.parent / "shared" / "tools" / "eark-validate"
 SCHEMA = json.loads((ROOT / "pipeline" / "export.schema.json").read_text(encoding="utf-8"))
 
 
@@ -61,7 +62,8 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
     bad = _bad_files(inbox)
     before = {p.name: _digest(p) for p in inbox.iterdir()}
     # three slices of at most three dossiers: slicing must not lose or repeat any
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--slice", "3"])
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
+                 "--slice", "3"])
     return {"inbox": inbox, "archive": archive, "code": code, "bad": bad, "before": before}
 
 
@@ -131,7 +133,6 @@ def test_sohoa_verify_passes_on_the_archive(batch: dict, capsys: pytest.CaptureF
 
 
 def test_packages_are_valid_e_ark_and_not_world_readable(batch: dict) -> None:
-    assert EARK_VALIDATE.exists(), f"missing {EARK_VALIDATE} (shared/tools beside the repository)"
     packages = sorted((batch["archive"] / "packages").iterdir())
     assert len(packages) == len(GOOD)
     result = subprocess.run([str(EARK_VALIDATE), *map(str, packages)], capture_output=True, text=True)
@@ -150,12 +151,35 @@ def test_run_report_and_logs_hold_no_personal_data(batch: dict) -> None:
                 assert all(field["value"] not in t for t in texts)
 
 
-def test_rerun_redoes_nothing_that_is_done(batch: dict) -> None:
+def test_reports_name_code_and_source_and_the_archive_group_reads_them(batch: dict) -> None:
+    reports = sorted((batch["archive"] / "reports").glob("run-*"))
+    assert {p.suffix for p in reports} == {".txt", ".html"}
+    for report in reports:
+        assert stat.S_IMODE(report.stat().st_mode) == 0o640, report  # like the logs and the catalog
+    text = reports[0].with_suffix(".txt").read_text(encoding="utf-8")
+    for record in _records(batch["archive"]):
+        assert f"{record['code']} — {record['source']}" in text
+    for name in batch["bad"]:
+        line = next(line for line in text.splitlines() if "Cách ly:" in line and name in line)
+        assert " — " in line and "hs-" not in line, line
+    page = reports[0].with_suffix(".html").read_text(encoding="utf-8")
+    assert page.index("Tệp quét bị cách ly") < page.index("Thống kê lần chạy")  # what to act on comes first
+
+
+def test_rerun_redoes_nothing_that_is_done(batch: dict, capsys: pytest.CaptureFixture[str]) -> None:
     archive = batch["archive"]
     signed = {p: p.stat().st_mtime_ns for p in (archive / "packages").rglob("*.pdf")}
+    reasons = {p: p.stat().st_mtime_ns for p in (archive / "quarantine").glob("*/reason.json")}
+    capsys.readouterr()
     code = main(["run", "--inbox", str(batch["inbox"]), "--archive", str(archive)])
     assert code == ExitCode.INCOMPLETE  # the bad files are still bad
     assert {p: p.stat().st_mtime_ns for p in (archive / "packages").rglob("*.pdf")} == signed
+    # quarantined inputs are not read again every night: skipped, each with a line in the report
+    assert {p: p.stat().st_mtime_ns for p in (archive / "quarantine").glob("*/reason.json")} == reasons
+    out = capsys.readouterr().out
+    assert "Hồ sơ xử lý trong lần chạy: 0" in out and f"từ lần chạy trước (bỏ qua): {len(GOOD)}" in out
+    for name in batch["bad"]:
+        assert any(name in line and "đã cách ly trước đó" in line for line in out.splitlines()), name
 
 
 def test_a_clean_inbox_exits_zero(batch: dict, tmp_path: Path) -> None:
@@ -183,8 +207,8 @@ def test_unwritable_archive_and_bad_config_stop_with_their_codes(tmp_path: Path)
     inbox.mkdir()
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    assert main(["run", "--inbox", str(inbox), "--archive", str(blocker / "archive")]) == ExitCode.CANNOT_RUN
+    assert main(["run", "--create", "--inbox", str(inbox), "--archive", str(blocker / "archive")]) == ExitCode.CANNOT_RUN
     config = tmp_path / "site.yaml"
     config.write_text("ocr:\n  psm: 99\n", encoding="utf-8")
-    code = main(["run", "--inbox", str(inbox), "--archive", str(tmp_path / "a"), "--config", str(config)])
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(tmp_path / "a"), "--config", str(config)])
     assert code == ExitCode.CONFIG

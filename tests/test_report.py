@@ -1,4 +1,4 @@
-"""Tests of ``pipeline.report``: the Vietnamese run reports (text and HTML) and the exports.
+"""Tests of the run's reports (text, HTML), its summary and exit code, and the exports.
 
 Records are built by hand in the shape of the output contract (README, ``pipeline/export.schema.json``);
 the files are written and read back with the real pandas, openpyxl and the standard HTML parser.
@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import re
+import stat
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,9 +19,15 @@ import openpyxl
 import pytest
 
 from pipeline import report
+from pipeline.export import REVIEW_COLUMNS_VI, export
 from pipeline.outcome import Outcome
+from pipeline.report_html import _CHAR_PX, bars
+from pipeline.summary import RunSummary, Skipped
+from sohoa.clock import VN_TZ
+from sohoa.errors import ExitCode
 
 FIELDS_DIR = Path(__file__).resolve().parent.parent / "fields"
+STARTED = datetime(2026, 3, 2, 22, 30, tzinfo=VN_TZ)
 
 
 def _field(value: str, review: bool = False, reason: str | None = None, confidence: float = 0.95) -> dict:
@@ -27,66 +35,93 @@ def _field(value: str, review: bool = False, reason: str | None = None, confiden
             **({"reason": reason} if reason else {})}
 
 
-def _record(dossier_id: str, form_type: str, fields: dict) -> dict:
-    return {"dossier_id": dossier_id, "source": f"{dossier_id}.tif", "form_type": form_type,
-            "pages": [{"source_page": 1, "blank": False, "rotation": 0, "skew": 0.0, "text": "…",
-                       "confidence": 0.9, "dpi": 300.0, "below_standard": []}],
+def _page(n: int, *, below: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> dict:
+    return {"source_page": n, "blank": False, "rotation": 0, "skew": 0.0, "text": "…", "confidence": 0.9,
+            "dpi": 150.0 if "low_dpi" in below else 300.0, "below_standard": list(below), "flags": list(flags)}
+
+
+def _record(dossier_id: str, code: str, form_type: str, fields: dict, *, pages: list[dict] | None = None,
+            generated: bool = False) -> dict:
+    return {"dossier_id": dossier_id, "code": code, "code_generated": generated, "review": [],
+            "source": f"{code}.tif", "form_type": form_type, "pages": pages or [_page(1)],
             "fields": fields, "pdf": f"packages/{dossier_id}/x.pdf", "package": f"packages/{dossier_id}"}
 
 
 RECORDS = [
-    _record("ks-1", "khai_sinh", {"ho_ten": _field("Vũ Thành Khoa"),
-                                  "ngay_sinh": _field("31/02/2025", True, "invalid_date", 0.5),
-                                  "dan_toc": _field("Kinh")}),
-    _record("kh-1", "ket_hon", {"nu_ho_ten": _field("<b>Lý Kim Ngọc</b>", True, "name_case", 0.3),
-                                "nam_ho_ten": _field("Bùi Thành Sơn")}),
+    _record("hs-ks1", "H49-0001", "khai_sinh", {"ho_ten": _field("Vũ Thành Khoa"),
+                                                "ngay_sinh": _field("31/02/2025", True, "invalid_date", 0.5),
+                                                "dan_toc": _field("Kinh"),
+                                                "me_noi_cu_tru": _field("Xã An Bình", True, "unknown_admin_unit", 0.6)},
+            pages=[_page(1), _page(2, below=("low_dpi", "greyscale"), flags=("page_without_text",))]),
+    _record("hs-kh1", "SOHOA-TAM-0A1B2C", "ket_hon", {"nu_ho_ten": _field("<b>Lý Kim Ngọc</b>", True, "name_case", 0.3),
+                                                      "nam_ho_ten": _field("Bùi Thành Sơn")}, generated=True),
 ]
 
 
 def _outcomes() -> list[Outcome]:
-    return [Outcome(r["dossier_id"], r["source"], "archived", r) for r in RECORDS] + [
-        Outcome("bad-1", "bad.tif", "quarantined", {"message_vi": "Tệp ảnh bị hỏng.", "reason": "unreadable_image"})]
+    return [Outcome(r["dossier_id"], r["source"], "archived", r, code=r["code"]) for r in RECORDS] + [
+        Outcome("hs-bad1", "hong.tif", "quarantined", {"message_vi": "Tệp ảnh bị hỏng.", "reason": "corrupt_image"},
+                code="H49-0003")]
+
+
+def _summary(**extra) -> RunSummary:
+    return RunSummary(_outcomes(), started=STARTED, **extra)
 
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     (tmp_path / "records").mkdir()
+    (tmp_path / "packages").mkdir()
     for r in RECORDS:
         (tmp_path / "records" / f"{r['dossier_id']}.json").write_text(json.dumps(r, ensure_ascii=False),
                                                                       encoding="utf-8")
     return tmp_path
 
 
-def test_xlsx_has_dossier_and_review_sheets_in_vietnamese(archive: Path, tmp_path: Path) -> None:
+def test_xlsx_names_dossiers_by_code_and_fields_by_unambiguous_labels(archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "ho_so.xlsx"
     with out.open("wb") as stream:
-        report.export(archive, "xlsx", stream)
+        export(archive, "xlsx", stream)
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Hồ sơ", "Cần kiểm tra"]
+    assert book.sheetnames == ["Hồ sơ", "Cần kiểm tra", "Trang cần xem"]
     dossiers = list(book["Hồ sơ"].values)
-    assert dossiers[0][:7] == ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Số trang", "Tệp PDF đã ký",
-                               "Gói lưu trữ", "Số trường cần kiểm tra")
-    assert "Họ, chữ đệm và tên [ho_ten]" in dossiers[0] and "Dân tộc [dan_toc]" in dossiers[0]
-    by_id = {row[0]: dict(zip(dossiers[0], row, strict=True)) for row in dossiers[1:]}
-    assert by_id["kh-1"]["Loại hồ sơ"] == "Tờ khai đăng ký kết hôn"       # sorted by file name: kh before ks
-    assert by_id["ks-1"]["Số trường cần kiểm tra"] == 1
+    assert dossiers[0][:8] == ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Số trang", "Tệp PDF đã ký",
+                               "Gói lưu trữ", "Số trường cần kiểm tra", "Mã nội bộ")
+    headers = set(dossiers[0])
+    assert {"Họ, chữ đệm, tên (bên nữ) [nu_ho_ten]", "Họ, chữ đệm, tên (bên nam) [nam_ho_ten]",
+            "Nơi cư trú (mẹ) [me_noi_cu_tru]", "Dân tộc [dan_toc]"} <= headers
+    by_code = {row[0]: dict(zip(dossiers[0], row, strict=True)) for row in dossiers[1:]}
+    assert by_code["SOHOA-TAM-0A1B2C"]["Loại hồ sơ"] == "Tờ khai đăng ký kết hôn"
+    assert by_code["H49-0001"]["Số trường cần kiểm tra"] == 2 and by_code["H49-0001"]["Mã nội bộ"] == "hs-ks1"
     review = list(book["Cần kiểm tra"].values)
-    assert review[0] == report.REVIEW_COLUMNS_VI
-    assert sorted((row[0], row[4], row[5], row[7]) for row in review[1:]) == [
-        ("kh-1", "nu_ho_ten", "<b>Lý Kim Ngọc</b>", "họ tên viết hoa không đúng"),
-        ("ks-1", "ngay_sinh", "31/02/2025", "ngày không hợp lệ")]
+    assert review[0] == REVIEW_COLUMNS_VI
+    assert sorted((row[0], row[3], row[5], row[7]) for row in review[1:]) == [
+        ("H49-0001", "Ngày, tháng, năm sinh", "31/02/2025", "ngày không hợp lệ"),
+        ("H49-0001", "Nơi cư trú (mẹ)", "Xã An Bình", "đơn vị hành chính không có trong danh mục"),
+        ("SOHOA-TAM-0A1B2C", "Họ, chữ đệm, tên (bên nữ)", "<b>Lý Kim Ngọc</b>", "họ tên viết hoa không đúng")]
+    pages = list(book["Trang cần xem"].values)
+    assert len(pages) == 2 and pages[1][:3] == ("H49-0001", "H49-0001.tif", 2)
+    assert "dưới 200 dpi" in pages[1][3] and "thang xám" in pages[1][3]
+    assert pages[1][4] == "low_dpi, greyscale, page_without_text"
 
 
-def test_csv_and_jsonl_keep_the_keys(archive: Path) -> None:
+def test_csv_and_jsonl_keep_the_keys_and_carry_the_code(archive: Path) -> None:
     text = io.StringIO()
-    report.export(archive, "csv", text)
+    export(archive, "csv", text)
     rows = list(csv.DictReader(io.StringIO(text.getvalue())))
-    assert {r["dossier_id"] for r in rows} == {"ks-1", "kh-1"} and "ho_ten" in rows[0]
+    assert {r["code"] for r in rows} == {"H49-0001", "SOHOA-TAM-0A1B2C"} and "ho_ten" in rows[0]
     lines = io.StringIO()
-    report.export(archive, "jsonl", lines)
-    assert [json.loads(line)["dossier_id"] for line in lines.getvalue().splitlines()] == ["kh-1", "ks-1"]
+    export(archive, "jsonl", lines)
+    assert [json.loads(line)["dossier_id"] for line in lines.getvalue().splitlines()] == ["hs-kh1", "hs-ks1"]
     with pytest.raises(ValueError, match="unknown export format"):
-        report.export(archive, "pdf", io.StringIO())
+        export(archive, "pdf", io.StringIO())
+
+
+def test_exporting_a_folder_that_is_not_an_archive_is_an_error(tmp_path: Path) -> None:
+    from sohoa.errors import ArchiveError
+
+    with pytest.raises(ArchiveError, match="sohoa archive init"):
+        export(tmp_path / "typo", "jsonl", io.StringIO())
 
 
 class _Collect(HTMLParser):
@@ -102,31 +137,81 @@ class _Collect(HTMLParser):
         self.text.append(data)
 
 
-def test_html_report_beside_the_text_report(tmp_path: Path) -> None:
-    text_report = report.write_run_report(tmp_path, _outcomes())
-    page = report.write_html_report(tmp_path, _outcomes(), growing=1, beside=text_report)
+def test_html_report_opens_with_what_to_act_on_then_statistics(tmp_path: Path) -> None:
+    summary = _summary(skipped=[Skipped("lien-ket.pdf", "symlink", "", "a symbolic link"),
+                                Skipped("cu.tif", "previously_quarantined", "H49-0009", "Tệp PDF bị hỏng.")],
+                       archived_before=5)
+    text_report = report.write_run_report(tmp_path, summary)
+    page = report.write_html_report(tmp_path, summary, beside=text_report)
     assert page == text_report.with_suffix(".html") and page.parent == tmp_path / "reports"
+    assert stat.S_IMODE(page.stat().st_mode) == stat.S_IMODE(text_report.stat().st_mode) == 0o640
     source = page.read_text(encoding="utf-8")
     parsed = _Collect()
     parsed.feed(source)
     words = " ".join(parsed.text)
+    order = [source.index(h) for h in ("Tệp quét bị cách ly", "Mục không xử lý", "Trường cần kiểm tra lại",
+                                       "Trang cần xem", "Hồ sơ cần xem", "Thống kê lần chạy")]
+    assert order == sorted(order)
     assert '<html lang="vi">' in source and parsed.tags.count("svg") == 2 and "rect" in parsed.tags
-    assert "Báo cáo lần chạy số hóa" in words and "Tỷ lệ trường cần kiểm tra" in words
-    assert "Tờ khai đăng ký khai sinh" in words and "Tờ khai đăng ký kết hôn" in words
-    assert "33,3 %" in words and "50,0 %" in words            # per-form review rates: 1/3 and 1/2
-    assert "40,0 %" in words                                   # overall: 2 of 5 fields
-    assert "họ tên viết hoa không đúng" in words and "Tệp ảnh bị hỏng." in words
+    assert "H49-0003" in words and "hong.tif" in words and "Tệp ảnh bị hỏng." in words
+    assert "Nơi cư trú (mẹ)" in words and "Họ, chữ đệm, tên (bên nữ)" in words
+    assert "dưới 200 dpi (NĐ 30/2020, TT 05/2025: tối thiểu 200 dpi)" in words
+    assert "đã cách ly trước đó" in words and "lien-ket.pdf" in words
+    for label, value in (("Trang chưa đạt chuẩn số hóa", "1"), ("Hồ sơ mang mã tạm (SOHOA-TAM-…)", "1"),
+                         ("Đã lưu trữ từ lần trước (bỏ qua)", "5")):
+        assert re.search(rf"<td>{re.escape(label)}</td><td class=\"n\">{value}</td>", source), label
+    assert re.search(r"<td>Tỷ lệ trường cần kiểm tra</td><td>50,0 %</td>", source)   # 3 of 6 fields
     assert "&lt;b&gt;Lý Kim Ngọc&lt;/b&gt;" in source and "<b>Lý" not in source   # values are escaped
 
 
-def test_text_report_and_summary_show_no_values(tmp_path: Path) -> None:
-    outcomes = _outcomes()
-    text = report.write_run_report(tmp_path, outcomes).read_text(encoding="utf-8")
-    assert "Trường cần kiểm tra lại: 2" in report.summary_vi(outcomes)
-    assert "ks-1: ngay_sinh — ngày không hợp lệ" in text
+def test_chart_labels_are_never_cut_off() -> None:
+    label = "Số nhà, ngách, hẻm, ngõ, đường phố/tổ/xóm/ấp/thôn (địa chỉ trụ sở hộ kinh doanh)"
+    svg = bars([(label, 0.5, "1/2"), ("Dân tộc", 0.1, "1/10")], title="t")
+    left = float(re.search(r'<text x="(\d+)" y="\d+" font-size="12" text-anchor="end">', svg).group(1))
+    assert left >= len(label) * _CHAR_PX and f">{label}</text>" in svg
+
+
+def test_text_report_and_summary_name_code_and_source_and_show_no_values(tmp_path: Path) -> None:
+    summary = _summary()
+    text = report.write_run_report(tmp_path, summary).read_text(encoding="utf-8")
+    assert "Trường cần kiểm tra lại: 3" in report.summary_vi(summary)
+    assert "H49-0001 — H49-0001.tif: Ngày, tháng, năm sinh [ngay_sinh] — ngày không hợp lệ" in text
+    assert "H49-0001 — H49-0001.tif: trang 2 — độ phân giải dưới 200 dpi" in text
+    assert "SOHOA-TAM-0A1B2C — SOHOA-TAM-0A1B2C.tif: hồ sơ chưa có mã" in text
+    assert "Cách ly: H49-0003 — hong.tif: Tệp ảnh bị hỏng." in text
     assert not any(v["value"] in text for r in RECORDS for v in r["fields"].values())
-    assert report.review_items(outcomes) == [("ks-1", "ngay_sinh", "invalid_date"),
-                                             ("kh-1", "nu_ho_ten", "name_case")]
+    assert "hs-" not in text
+
+
+def _failed(dossier_id: str, *, stage: str = "sign") -> Outcome:
+    detail = {"stage": stage, "reason": "signing_failed", "error": "SigningError",
+              "message": "Cannot open the PKCS#12 file /etc/sohoa/agency.p12: wrong passphrase or damaged file",
+              "message_vi": "Không mở được tệp khóa ký số: sai mật khẩu hoặc tệp hỏng."}
+    return Outcome(dossier_id, f"{dossier_id}.pdf", "awaiting_signature", detail, code=f"C-{dossier_id}")
+
+
+def test_exit_codes_separate_the_clerks_matters_from_it_staffs() -> None:
+    archived = [o for o in _outcomes() if o.status == "archived"]
+    quarantined = [o for o in _outcomes() if o.status == "quarantined"]
+    assert RunSummary(archived, started=STARTED).exit_code() == ExitCode.OK
+    assert RunSummary([], started=STARTED).exit_code() == ExitCode.OK   # nothing new
+    assert RunSummary(archived + quarantined, started=STARTED).exit_code() == ExitCode.INCOMPLETE
+    assert RunSummary([], started=STARTED, skipped=[Skipped("x.pdf", "previously_quarantined")]).exit_code() \
+        == ExitCode.INCOMPLETE
+    assert RunSummary(archived, started=STARTED, skipped=[Skipped(".x", "symlink")]).exit_code() == ExitCode.OK
+    signing = RunSummary(archived + [_failed("a"), _failed("b")], started=STARTED)
+    assert signing.exit_code() == ExitCode.FAILED
+    [cause] = signing.causes()
+    assert len(cause.dossiers) == 2 and "sai mật khẩu" in cause.line_vi() and "SigningError" in cause.line_vi()
+    assert signing.as_json()["causes"] == [{"status": "awaiting_signature", "stage": "sign",
+                                            "reason": "signing_failed", "error": "SigningError",
+                                            "message": _failed("a").detail["message"], "count": 2}]
+    text = report.summary_vi(signing)
+    assert "CẦN BỘ PHẬN CNTT XỬ LÝ" in text and "• C-a — a.pdf" in text and "mã thoát 8" in text
+    nothing = RunSummary(quarantined, started=STARTED)   # every input of the night quarantined
+    assert nothing.exit_code() == ExitCode.FAILED and nothing.causes()[0].reason == "none_archived"
+    pending = RunSummary([Outcome("p", "p.tif", "pending", {})], started=STARTED)
+    assert pending.exit_code() == ExitCode.FAILED and "không chạy hết" in pending.causes()[0].message_vi
 
 
 def test_every_review_reason_of_fields_has_vietnamese_text() -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import SAMPLES
 from sohoa.errors import ExitCode
+from sohoa.files import HOST
 
 BIN = Path(sys.executable).parent
 DOSSIERS = ["khai_sinh-pdf.pdf", "ket_hon-tiff.tif", "ct01-pdf.pdf", "quyet_dinh-tiff.tif"]
@@ -74,8 +75,19 @@ def luigid(tmp_path: Path):
     proc.wait(timeout=10)
 
 
+def _exactly_once(archive: Path, count: int) -> None:
+    """Every dossier archived once: one record, one package (no second version), fixity clean."""
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")]
+    assert len(records) == count
+    packages = sorted(p.name for p in (archive / "packages").iterdir() if not p.name.startswith("."))
+    assert len(packages) == count and sorted(Path(r["package"]).name for r in records) == packages
+    fixity = subprocess.run(_sohoa("fixity", "--archive", str(archive)), capture_output=True, text=True, timeout=300)
+    assert fixity.returncode == 0, fixity.stdout + fixity.stderr
+
+
 def test_two_workers_on_a_central_luigid_process_each_dossier_exactly_once(tmp_path: Path, luigid: str) -> None:
     inbox, archive = _inbox(tmp_path), tmp_path / "archive"
+    subprocess.run(_sohoa("archive", "init", str(archive)), check=True, capture_output=True)
     command = _sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--scheduler-url", luigid)
     workers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                for _ in range(2)]
@@ -83,23 +95,24 @@ def test_two_workers_on_a_central_luigid_process_each_dossier_exactly_once(tmp_p
     assert [w.returncode for w in workers] == [0, 0], outputs
     counts = _ingest_counts(archive)
     assert len(counts) == len(DOSSIERS) and set(counts.values()) == {1}, counts
-    assert len(list((archive / "records").glob("*.json"))) == len(DOSSIERS)
-    assert len(list((archive / "packages").iterdir())) == len(DOSSIERS)
+    _exactly_once(archive, len(DOSSIERS))
+    assert list((archive / ".run-lock").glob("*.json")) == []  # both released the run lock
 
 
 def test_a_bad_file_under_luigid_does_not_keep_the_workers_waiting(tmp_path: Path, luigid: str) -> None:
     inbox, archive = _inbox(tmp_path, ["quyet_dinh-tiff.tif"]), tmp_path / "archive"
     (inbox / "rong.pdf").write_bytes(b"")
-    result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--scheduler-url", luigid),
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(_sohoa("run", "--create", "--inbox", str(inbox), "--archive", str(archive),
+                                   "--scheduler-url", luigid), capture_output=True, text=True, timeout=300)
     assert result.returncode == ExitCode.INCOMPLETE, result.stdout + result.stderr
     assert "Tệp bị cách ly: 1" in result.stdout
 
 
 def test_a_stopped_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     inbox, archive = _inbox(tmp_path, ["quyet_dinh-tiff.tif"]), tmp_path / "archive"
-    result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--scheduler-url",
-                                   f"http://127.0.0.1:{_free_port()}"), capture_output=True, text=True, timeout=300)
+    result = subprocess.run(_sohoa("run", "--create", "--inbox", str(inbox), "--archive", str(archive),
+                                   "--scheduler-url", f"http://127.0.0.1:{_free_port()}"),
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == ExitCode.CANNOT_RUN, result.stdout + result.stderr
     assert "luigid" in result.stderr and "Traceback" not in result.stderr
 
@@ -109,9 +122,12 @@ def _leftovers(root: Path) -> list[Path]:
 
 
 def test_kill_9_mid_run_then_rerun_completes_without_duplicates(tmp_path: Path) -> None:
-    inbox, archive = _inbox(tmp_path), tmp_path / "archive"
-    command = _sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2")
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    inbox, archive, tmp = _inbox(tmp_path), tmp_path / "archive", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    command = _sohoa("run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2")
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env=env)
     deadline = time.time() + 300
     while time.time() < deadline and not list((archive / "records").glob("*.json")):
         time.sleep(0.2)
@@ -120,30 +136,46 @@ def test_kill_9_mid_run_then_rerun_completes_without_duplicates(tmp_path: Path) 
     proc.wait()
     done_before = len(list((archive / "records").glob("*.json")))
     assert 1 <= done_before < len(DOSSIERS), "the kill should land mid-batch"
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert [p.name for p in (archive / ".run-lock").glob("*.json")] == [f"{HOST}.{proc.pid}.json"]  # left behind
+    # what a killed run leaves in TMPDIR is named by its owner: a dead owner's goes, a live one's stays
+    dead = tmp / f".sohoa-ocr.{HOST}.{proc.pid}.abc123.tmp"
+    alive = tmp / f".sohoa-ocr.{HOST}.{os.getpid()}.def456.tmp"
+    for folder in (dead, alive):
+        folder.mkdir()
+        (folder / "page.png").write_bytes(b"x")
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
     assert rerun.returncode == ExitCode.OK, rerun.stdout + rerun.stderr
-    assert len(list((archive / "records").glob("*.json"))) == len(DOSSIERS)
-    assert len(list((archive / "packages").iterdir())) == len(DOSSIERS)
+    assert "Hồ sơ xử lý trong lần chạy: " in rerun.stdout and "làm tiếp từ lần trước" in rerun.stdout
+    _exactly_once(archive, len(DOSSIERS))
     assert _leftovers(archive / "packages") == [] and _leftovers(archive / "records") == []
+    assert not dead.exists() and alive.exists()
+    assert list((archive / ".run-lock").glob("*.json")) == []  # the stale lock was taken over, then released
     verify = subprocess.run(_sohoa("verify", str(archive)), capture_output=True, text=True)
     assert verify.returncode == 0, verify.stdout
 
 
-def test_full_disk_stops_the_run_cleanly(tmp_path: Path) -> None:
-    inbox = _inbox(tmp_path, ["khai_sinh-pdf.pdf", "ket_hon-pdf.pdf"])
+def test_full_disk_stops_the_run_cleanly_and_a_rerun_archives_each_dossier_once(tmp_path: Path) -> None:
+    names = ["khai_sinh-pdf.pdf", "ket_hon-pdf.pdf"]
+    inbox = _inbox(tmp_path, names)
     archive = tmp_path / "small-disk"
     archive.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(archive)],
                              capture_output=True, text=True)
     assert mounted.returncode == 0, f"cannot mount a small tmpfs (tests run as root): {mounted.stderr}"
+    command = _sohoa("run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--work",
+                     str(tmp_path / "work"))
     try:
-        result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive),
-                                       "--work", str(tmp_path / "work")), capture_output=True, text=True, timeout=600)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
         assert result.returncode == ExitCode.CANNOT_RUN, result.stdout + result.stderr
         assert "disk full" in result.stderr and "Ổ đĩa đã đầy" in result.stderr
         assert _leftovers(archive) == []
         for package in (archive / "packages").glob("*") if (archive / "packages").exists() else []:
             assert (package / "METS.xml").exists()  # any package present is complete
+        # the disk grows (an admin freed space): the re-run finishes, each dossier once, fixity clean
+        subprocess.run(["mount", "-o", "remount,size=64m", str(archive)], check=True)
+        rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        assert rerun.returncode == ExitCode.OK, rerun.stdout + rerun.stderr
+        _exactly_once(archive, len(names))
     finally:
         subprocess.run(["umount", str(archive)], check=True)
 
@@ -161,9 +193,11 @@ def test_progress_line_counts_stages_and_outcomes(tmp_path: Path) -> None:
     record = paths.record_file(archive, "c")
     record.parent.mkdir(parents=True)
     record.write_text("{}")
-    line = ProgressReporter(archive, work, ["a", "b", "c"]).line()
+    reporter = ProgressReporter(archive, work, ["a", "b", "c"])
+    reporter.activate(["a", "b", "c"])
+    line = reporter.line()
     assert "1/3 hồ sơ (lưu trữ 1, cách ly 0, lỗi 0)" in line
-    assert "nhận 2, tiền xử lý 1, OCR 0" in line
+    assert "nhận 3, tiền xử lý 2, OCR 1" in line  # an archived dossier has passed every stage
 
 
 _HANGING_WORKER = """#!{python}
@@ -191,7 +225,8 @@ def test_tesseract_hanging_on_one_page_fails_that_page_not_the_run(tmp_path: Pat
     inbox, archive = _inbox(tmp_path, ["ho_kinh_doanh-tiff.tif", "quyet_dinh-tiff.tif"]), tmp_path / "archive"
     config = tmp_path / "site.yaml"
     config.write_text("ocr:\n  page-timeout: 20\n", encoding="utf-8")
-    result = subprocess.run(_sohoa("run", "--inbox", str(inbox), "--archive", str(archive), "--config", str(config)),
+    result = subprocess.run(_sohoa("run", "--create", "--inbox", str(inbox), "--archive", str(archive),
+                                   "--config", str(config)),
                             capture_output=True, text=True, timeout=600,
                             env={**os.environ, "PATH": f"{fake_bin}:{os.environ['PATH']}"})
     assert result.returncode == ExitCode.OK, result.stdout + result.stderr

@@ -5,7 +5,6 @@ forked as Luigi forks them, and lose the SoftHSM configuration first: they could
 token themselves, so every signature they make went through the agent.
 """
 
-# ruff: noqa: F811 - tests take the fixtures imported from pki as parameters of the same name
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from pki import AGENCY, SOFTHSM_MODULE, RunningPki, pki, softhsm_token  # noqa: F401 - pki: a pytest fixture
+from pki import AGENCY, SOFTHSM_MODULE, RunningPki, softhsm_token
 
 from signing import StampText, load_pkcs11_signer, sign_pdf, verify_pdf
 from signing.agent import AGENT_ENV, RemoteSigner, SigningAgent, agent_signer
@@ -156,7 +155,7 @@ def test_a_run_with_two_workers_logs_in_to_the_token_once(token, pki: RunningPki
   trust-roots: [{pki.files.root_cert}]
 settle-seconds: 0
 """, encoding="utf-8")
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--config", str(config)])
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--config", str(config)])
     assert code == ExitCode.OK
     assert logins.read_text().split() == [str(os.getpid())]  # one login, in the run's own process
     records = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")]

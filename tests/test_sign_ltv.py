@@ -5,7 +5,6 @@ until 2055 and the CRL covering the TSA (embedded in the file's DSS) has a 90-da
 Every check runs with the PKI's servers answering 503, so only what the file holds counts.
 """
 
-# ruff: noqa: F811 - tests take the fixtures imported from pki as parameters of the same name
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from pki import AGENCY, PASSPHRASE, RunningPki, pki  # noqa: F401 - pki: a pytest fixture
+from pki import AGENCY, PASSPHRASE, RunningPki
 
 from signing import (
     StampText,

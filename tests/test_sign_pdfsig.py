@@ -9,7 +9,6 @@ signature of type "unknown" and "has not yet been verified" (it cannot validate 
 document timestamps); ``pyhanko sign validate`` and ``sohoa verify`` check that one.
 """
 
-# ruff: noqa: F811 - tests take the fixtures imported from pki as parameters of the same name
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pki import RunningPki, pki, require_tool, signed_b_lta  # noqa: F401 - pki: a pytest fixture
+from pki import RunningPki, require_tool, signed_b_lta
 
 
 @pytest.fixture(scope="module")

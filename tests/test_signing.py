@@ -5,7 +5,6 @@ do), the PKCS#11 token is a throw-away SoftHSM2 token. A missing external tool f
 the package to install; nothing is skipped silently.
 """
 
-# ruff: noqa: F811 - tests take the fixtures imported from pki as parameters of the same name
 
 from __future__ import annotations
 
@@ -26,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from PIL import Image
-from pki import PASSPHRASE, SOFTHSM_MODULE, RunningPki, pdfa, pki, require_tool  # noqa: F401 - pdfa, pki: pytest fixtures
+from pki import PASSPHRASE, SOFTHSM_MODULE, RunningPki, require_tool
 from pki import softhsm_token as make_softhsm_token
 
 from signing import (

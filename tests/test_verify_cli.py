@@ -1,6 +1,5 @@
 """``sohoa verify`` on signed files: exit codes, the Vietnamese and JSON reports, a changed byte."""
 
-# ruff: noqa: F811 - tests take the fixtures imported from pki as parameters of the same name
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from pki import RunningPki, pki, signed_b_lta  # noqa: F401 - pki: a pytest fixture
+from pki import RunningPki, signed_b_lta
 
 from pipeline.cli import main
 from signing import render_json, render_vi, verify_files

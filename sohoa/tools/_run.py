@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 
@@ -15,9 +16,14 @@ log = logging.getLogger("sohoa.tools")
 SINGLE_THREAD_ENV = {"OMP_THREAD_LIMIT": "1"}
 
 
+# Signing secrets (SOHOA_P12_PASSPHRASE, SOHOA_PKCS11_PIN or the names a site configures) and
+# database passwords never reach another program: Tesseract and poppler have no use for them.
+_SECRET = re.compile(r"PASS|PIN|SECRET|TOKEN|PASSWORD|KEY", re.IGNORECASE)
+
+
 def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment external programs run in."""
-    env = dict(os.environ)
+    """The environment external programs run in: this process's, without anything that looks like a secret."""
+    env = {k: v for k, v in os.environ.items() if not _SECRET.search(k)}
     env.update(SINGLE_THREAD_ENV)
     if extra:
         env.update(extra)
