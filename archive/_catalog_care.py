@@ -47,7 +47,7 @@ class CareRows:
                  "retention_confirmed": bool(row["retention_confirmed"]), "hold": bool(row["hold"])}
                 for row in rows]
 
-    def mark_review(self, dossier_ids: list[str], *, event: PremisEvent) -> int:
+    def mark_review(self, dossier_ids: list[str], *, event: PremisEvent, journaled: bool = True) -> int:
         """Give expired, still active dossiers the status "Xem xét hủy" (``review``), with an audit event each.
 
         Returns:
@@ -63,12 +63,13 @@ class CareRows:
                 if cur.rowcount:
                     db.execute(text(_ADD_EVENT), event_params(dossier_id, event))
                     marked += 1
-            if marked:
+            if marked and journaled:
                 journal.append(self.archive_root, "review", dossier_ids=[d for d in dossier_ids],
                                event=event_json(event))
         return marked
 
-    def set_hold(self, dossier_id: str, *, held: bool, reason: str, event: PremisEvent) -> None:
+    def set_hold(self, dossier_id: str, *, held: bool, reason: str, event: PremisEvent,
+                 journaled: bool = True) -> None:
         """Keep a dossier back from disposal ("giữ lại, tạm dừng hủy") or lift it, with its audit event.
 
         Raises:
@@ -81,8 +82,9 @@ class CareRows:
                 raise ArchiveError("the dossier is not in the archive catalog", reason="not_in_catalog",
                                    message_vi="Không có hồ sơ với mã này trong danh mục lưu trữ.")
             db.execute(text(_ADD_EVENT), event_params(dossier_id, event))
-            journal.append(self.archive_root, "hold", dossier_id=dossier_id, held=held, reason=reason,
-                           event=event_json(event))
+            if journaled:
+                journal.append(self.archive_root, "hold", dossier_id=dossier_id, held=held, reason=reason,
+                               event=event_json(event))
 
     # -- disposal --------------------------------------------------------------------------
 

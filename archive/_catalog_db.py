@@ -218,7 +218,7 @@ def make_engine(url: URL, mode: BeginMode, *, readonly: bool = False) -> Engine:
         path = sqlite_path(url)
         memory = path is None or str(path) == ":memory:"
         if readonly and not memory:
-            url = _read_only_url(path)
+            url = read_only_url(path)
         elif not memory:
             create_private_file(path)
         engine = create_engine(url, poolclass=NullPool, hide_parameters=True,
@@ -232,7 +232,7 @@ def make_engine(url: URL, mode: BeginMode, *, readonly: bool = False) -> Engine:
                                        **options})
 
 
-def _read_only_url(path: Path) -> URL:
+def read_only_url(path: Path) -> URL:
     """A URL opening ``path`` read-only; ``immutable`` when the folder cannot hold SQLite's shared-memory
     file (read-only media) and no write-ahead log waits beside the file (it would be ignored)."""
     wal = path.with_name(path.name + "-wal")
@@ -240,12 +240,12 @@ def _read_only_url(path: Path) -> URL:
     immutable = not os.access(path.parent, os.W_OK) and not shm.exists() and \
         not (wal.exists() and wal.stat().st_size > 0)
     if not immutable:  # a writable folder: is its file system read-only all the same?
-        immutable = _read_only_fs(path.parent) and not (wal.exists() and wal.stat().st_size > 0)
+        immutable = read_only_fs(path.parent) and not (wal.exists() and wal.stat().st_size > 0)
     query = {"mode": "ro", "uri": "true", **({"immutable": "1"} if immutable else {})}
     return URL.create("sqlite", database=f"file:{path}", query=query)
 
 
-def _read_only_fs(folder: Path) -> bool:
+def read_only_fs(folder: Path) -> bool:
     """True when ``folder`` lies on a file system mounted read-only (root's access() says nothing)."""
     try:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)

@@ -171,7 +171,7 @@ class Catalog(CareRows, CatalogStore):
         rows = self._read(lambda db: [dict(r) for r in db.execute(query, {"ids": wanted}).mappings()])
         return {r["dossier_id"]: {**r, "code": r["code"] or r["dossier_id"]} for r in rows}
 
-    def set_code(self, dossier_id: str, new_code: str, *, event: PremisEvent) -> str:
+    def set_code(self, dossier_id: str, new_code: str, *, event: PremisEvent, journaled: bool = True) -> str:
         """Give a dossier a new code (a temporary ``SOHOA-TAM-…`` replaced by the real one); return the old.
 
         The stored record gets the new code (``code_generated`` false), the search index too, and
@@ -194,8 +194,9 @@ class Catalog(CareRows, CatalogStore):
                         "t": iso_vn(now_vn()), "d": dossier_id})
             self._search.replace(db, dossier_id, index_rows(dossier_id, new_code, record))
             db.execute(text(_ADD_EVENT), event_params(dossier_id, event))
-            journal.append(self.archive_root, "code", dossier_id=dossier_id, old=row.code, new=new_code,
-                           event=event_json(event))
+            if journaled:
+                journal.append(self.archive_root, "code", dossier_id=dossier_id, old=row.code, new=new_code,
+                               event=event_json(event))
         return row.code or dossier_id
 
     # -- packages --------------------------------------------------------------------------
@@ -282,12 +283,13 @@ class Catalog(CareRows, CatalogStore):
         return self._rows("SELECT event_type, time, outcome, detail, agent, recorded_at FROM events "
                           "WHERE dossier_id = :d ORDER BY seq", d=dossier_id)
 
-    def add_archive_event(self, event: PremisEvent) -> None:
+    def add_archive_event(self, event: PremisEvent, *, journaled: bool = True) -> None:
         """Append an event about the whole archive (fixity audit, backup, restore, review list), journaled."""
         with self.transaction() as db:
             db.execute(text("INSERT INTO archive_events (event_type, time, outcome, detail, agent) "
                             "VALUES (:type, :time, :outcome, :detail, :agent)"), event_params(None, event))
-            journal.append(self.archive_root, "archive_event", event=event_json(event))
+            if journaled:
+                journal.append(self.archive_root, "archive_event", event=event_json(event))
 
     def archive_events(self) -> list[dict]:
         """Archive-wide events, oldest first."""
