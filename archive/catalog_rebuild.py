@@ -86,6 +86,7 @@ def rebuild_catalog(archive_root: Path, url: str | URL | None = None, *, full: b
     if health.state == "unreachable":
         raise health.error()
     report = RebuildReport("full")
+    had_journal = (archive_root / journal.JOURNAL_NAME).exists()
     report.kept_old = _set_aside(archive_root, url, health.state)
     schedule = schedule or load_schedule()
     with Catalog.for_archive(archive_root, url) as catalog:
@@ -103,7 +104,7 @@ def rebuild_catalog(archive_root: Path, url: str | URL | None = None, *, full: b
         catalog.add_archive_event(PremisEvent(
             "catalog rebuild", now_vn(), "success",
             f"catalog rebuilt from {report.packages} package version(s) of {report.dossiers} dossier(s)", AGENT))
-    if not (archive_root / journal.JOURNAL_NAME).exists():
+    if not had_journal:
         report.not_recovered.append(
             "holds, code changes, review marks and archive events: this archive has no catalog journal yet "
             "(made before it existed), so any such rows of the lost catalog are gone; a backup copy's "
