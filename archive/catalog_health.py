@@ -4,14 +4,12 @@ Every command that reads the catalog checks it first (:func:`open_checked`): a m
 corrupt one (SQLite ``PRAGMA quick_check``, or the full ``integrity_check`` for ``sohoa fixity``),
 or one out of step with the packages (package folders it does not know, package rows whose folder
 is gone) gives a clear error naming the fix — ``sohoa catalog rebuild`` — never an empty answer and
-never a new empty catalog in place of a lost one. ``sohoa run`` calls :func:`prepare_for_run` at its
-start: a new archive may create its catalog, packages written by a run whose catalog write failed
-(a lock wait that ran out) are registered from the packages, anything else stops the run.
+never a new empty catalog in place of a lost one. ``sohoa run`` calls
+:func:`archive.catalog_rebuild.prepare_for_run` at its start, which builds on :func:`check_catalog`.
 """
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,6 @@ from archive.catalog import Catalog
 from archive.fixity import ROOT_METS
 from sohoa.errors import ArchiveError
 
-log = logging.getLogger(__name__)
 SHOWN_PATHS = 5
 """Package folders named in a message; the rest are counted."""
 
@@ -188,28 +185,6 @@ def open_checked(archive_root: Path, url: str | URL | None = None, *, readonly: 
     if not (out_of_step_ok and health.state == "out_of_step"):
         health.require()
     return Catalog.for_archive(archive_root, url, readonly=readonly, create=False)
-
-
-def prepare_for_run(archive_root: Path, url: str | URL | None = None) -> CatalogHealth:
-    """The catalog check at the start of ``sohoa run``.
-
-    A new archive may create its catalog; package folders the catalog does not know while nothing
-    else is wrong (a run whose catalog write failed after its package was published) are
-    registered from the packages, with a log line each; any other problem raises.
-
-    Raises:
-        ArchiveError: The catalog is missing, corrupt, unreachable, or has lost package folders.
-    """
-    health = check_catalog(archive_root, url, integrity="quick")
-    if health.state == "out_of_step" and health.unknown_packages and not health.lost_packages:
-        from archive.catalog_rebuild import register_unknown
-
-        for rel in register_unknown(archive_root, url, health.unknown_packages):
-            log.warning("catalog: registered package %s, which a run had written without its catalog row", rel)
-        health = check_catalog(archive_root, url, integrity="none")
-    if health.state != "outdated":
-        health.require(allow_new=True)
-    return health
 
 
 def _read_only_media(archive_root: Path, url: str | URL | None) -> bool:

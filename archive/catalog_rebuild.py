@@ -19,6 +19,7 @@ The report says what came from where, and what could not be recovered.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable
@@ -35,13 +36,14 @@ from archive._catalog_db import resolve_url, sqlite_path
 from archive._catalog_harvest import PackageFacts, package_facts, package_record, premis_events
 from archive._catalog_schema import PACKAGE_MISSING, STATUS_DISPOSED, STATUS_REVIEW
 from archive.catalog import Catalog, index_rows
-from archive.catalog_health import check_catalog, package_folders
+from archive.catalog_health import CatalogHealth, check_catalog, package_folders
 from archive.model import MAINTENANCE_YEARS, PremisEvent, iso_vn, now_vn
 from archive.retention import RetentionInfo, RetentionSchedule, load_schedule, retention_for
 from sohoa import __version__
 from sohoa.errors import ArchiveError
 
 AGENT = f"sohoa {__version__}"
+log = logging.getLogger(__name__)
 _AUDIT_DETAIL = re.compile(r"^package (\S+): ")
 
 
@@ -111,6 +113,26 @@ def rebuild_catalog(archive_root: Path, url: str | URL | None = None, *, full: b
             "catalog may still hold them (`sohoa backup --restore-from`)")
     report.not_recovered.append("backup copy counts: recounted by the next `sohoa backup` to each target")
     return report
+
+
+def prepare_for_run(archive_root: Path, url: str | URL | None = None) -> CatalogHealth:
+    """The catalog check at the start of ``sohoa run``.
+
+    A new archive may create its catalog; package folders the catalog does not know while nothing
+    else is wrong (a run whose catalog write failed after its package was published) are
+    registered from the packages, with a log line each; any other problem raises.
+
+    Raises:
+        ArchiveError: The catalog is missing, corrupt, unreachable, or has lost package folders.
+    """
+    health = check_catalog(archive_root, url, integrity="quick")
+    if health.state == "out_of_step" and health.unknown_packages and not health.lost_packages:
+        for rel in register_unknown(archive_root, url, health.unknown_packages):
+            log.warning("catalog: registered package %s, which a run had written without its catalog row", rel)
+        health = check_catalog(archive_root, url, integrity="none")
+    if health.state != "outdated":
+        health.require(allow_new=True)
+    return health
 
 
 def register_unknown(archive_root: Path, url: str | URL | None, rels: Iterable[str]) -> list[str]:

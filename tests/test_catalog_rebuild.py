@@ -21,7 +21,8 @@ from test_catalog_backends import BACKENDS, Backend, backend_for
 from archive import Catalog
 from archive._catalog_journal import JOURNAL_NAME
 from archive._xml import unseal_dirs
-from archive.catalog_health import check_catalog, prepare_for_run
+from archive.catalog_health import check_catalog
+from archive.catalog_rebuild import prepare_for_run
 from pipeline.cli import main
 from sohoa.errors import ArchiveError, ExitCode
 
