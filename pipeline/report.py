@@ -39,8 +39,18 @@ REASON_VI = {
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
+    # catalog and archive care (archive/catalog*.py, backup.py, disposal.py)
+    "catalog_missing": "không có danh mục lưu trữ (cần dựng lại: sohoa catalog rebuild)",
+    "catalog_corrupt": "danh mục lưu trữ bị hỏng (cần dựng lại: sohoa catalog rebuild)",
+    "catalog_out_of_step": "danh mục lưu trữ không khớp với các gói lưu trữ",
+    "catalog_outdated": "danh mục lưu trữ cần nâng cấp cấu trúc (sohoa catalog upgrade)",
+    "catalog_unreachable": "không mở được cơ sở dữ liệu danh mục",
+    "catalog_busy": "danh mục lưu trữ bị tiến trình khác khóa quá lâu",
+    "not_in_catalog": "không có hồ sơ với mã này trong danh mục",
+    "duplicate_code": "mã hồ sơ đã thuộc về hồ sơ khác",
+    "backup_same_device": "thư mục sao lưu nằm trên cùng thiết bị với kho lưu trữ",
 }
-DOSSIER_COLUMNS_VI = {"dossier_id": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
+DOSSIER_COLUMNS_VI = {"code": "Mã hồ sơ", "dossier_id": "Mã nội bộ (CNTT)", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
                       "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",
                       "fields_needing_review": "Số trường cần kiểm tra"}
 REVIEW_COLUMNS_VI = ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Trường", "Mã trường", "Giá trị đọc được",
@@ -168,9 +178,10 @@ def records_table(records: list[dict], *, vietnamese: bool = False):
 
     rows = []
     for r in records:
-        row = {"dossier_id": r["dossier_id"], "source": r["source"], "form_type": r["form_type"],
+        row = {"code": r.get("code") or r["dossier_id"], "source": r["source"], "form_type": r["form_type"],
                "pages": len(r["pages"]), "pdf": r["pdf"], "package": r["package"],
-               "fields_needing_review": sum(f["needs_review"] for f in r["fields"].values())}
+               "fields_needing_review": sum(f["needs_review"] for f in r["fields"].values()),
+               "dossier_id": r["dossier_id"]}
         if vietnamese:
             row["form_type"] = FORM_TITLES.get(r["form_type"], r["form_type"])
         row.update({k: f["value"] for k, f in r["fields"].items()})
@@ -185,7 +196,7 @@ def review_table(records: list[dict]):
     """One row per field needing review, with the value read and the reason in Vietnamese."""
     import pandas as pd
 
-    rows = [(r["dossier_id"], r["source"], FORM_TITLES.get(r["form_type"], r["form_type"]),
+    rows = [(r.get("code") or r["dossier_id"], r["source"], FORM_TITLES.get(r["form_type"], r["form_type"]),
              _field_labels().get(key, key), key, f["value"], round(float(f["confidence"]), 2),
              reason_vi(f.get("reason")), f.get("reason") or "low_confidence")
             for r in records for key, f in r["fields"].items() if f["needs_review"]]

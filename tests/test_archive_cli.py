@@ -104,6 +104,16 @@ def test_search_without_diacritics_by_cccd_and_code(archive: Path, capsys: pytes
     assert f"{CODE}\tscans/{CODE}.pdf\ttrang 1\t" in out and NAME in out and ID not in out
 
 
+def test_exports_name_dossiers_by_their_code(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ho_so.xlsx"
+    assert main(["export", "--archive", str(archive), "--format", "xlsx", "--output", str(out)]) == ExitCode.OK
+    rows = list(load_workbook(out)["Hồ sơ"].values)
+    header = rows[0]
+    assert header[0] == "Mã hồ sơ" and "Mã nội bộ (CNTT)" in header
+    assert sorted(r[0] for r in rows[1:]) == sorted(d[0] for d in DOSSIERS)
+    assert sorted(r[header.index("Mã nội bộ (CNTT)")] for r in rows[1:]) == sorted(d[1] for d in DOSSIERS)
+
+
 def test_retention_due_is_the_archivists_list_and_marks_xem_xet_huy(archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "due.xlsx"
     assert main(["retention", "due", "--archive", str(archive), "--as-of", "2021-01-01",
