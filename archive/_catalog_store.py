@@ -28,7 +28,6 @@ from archive._catalog_db import (
     CATALOG_NAME,
     POINTER_NAME,
     BeginMode,
-    create_private_file,
     make_engine,
     parse_url,
     shown,
