@@ -12,14 +12,12 @@ version (contract C7, ``archive.versions.derive_version``): see :data:`PACKAGE_S
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive._xml import write_bytes
 from archive.audit import AGENT
+from archive.disposal import rewrite_export_record
 from archive.catalog_health import open_checked
 from archive.model import PremisEvent, now_vn
 from sohoa.errors import ConfigError
@@ -63,7 +61,7 @@ def change_code(archive_root: Path, old: str, new: str, *, operator: str, reason
                             f"dossier code changed from {old.strip()} to {new} by {operator}: {reason}", AGENT)
         previous = catalog.set_code(dossier_id, new, event=event)
         row = catalog.dossier(dossier_id) or {}
-    _rewrite_export_record(archive_root, dossier_id, row.get("record") or {})
+    rewrite_export_record(archive_root, dossier_id, row.get("record") or {})
     # MERGE (contract C7): the package side is one call, wired by the lead once
     # archive.versions exists on main (it is not on this branch):
     #     derive_version(archive_root, archive_root / row["package"],
@@ -73,11 +71,3 @@ def change_code(archive_root: Path, old: str, new: str, *, operator: str, reason
     # registers the version, and CodeChange.package_updated becomes True.
     return CodeChange(dossier_id, previous, new, package_updated=False)
 
-
-def _rewrite_export_record(archive_root: Path, dossier_id: str, record: dict) -> None:
-    """Replace ``records/<id>.json`` by the record the catalog now holds (when it exists)."""
-    path = archive_root / "records" / f"{dossier_id}.json"
-    if path.exists():
-        tmp = path.with_name(f".{path.name}.tmp")
-        write_bytes(tmp, json.dumps(record, ensure_ascii=False, indent=1).encode())
-        os.replace(tmp, path)

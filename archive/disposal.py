@@ -269,7 +269,7 @@ def _dispose_one(archive_root: Path, catalog: Catalog, row: dict, decision: str,
         destroyed += [{**item, "objid": package["objid"]} for item in doomed]
     remove_tree(archive_root / ".work" / dossier_id)
     stripped = _strip(row["record"], decision)
-    _rewrite_export_record(archive_root, dossier_id, stripped)
+    rewrite_export_record(archive_root, dossier_id, stripped)
     event = PremisEvent("deletion", now_vn(), "success",
                         f"content destroyed by decision {decision}, operator {operator}: "
                         f"{len(destroyed)} file(s); metadata kept", AGENT)
@@ -285,8 +285,9 @@ def _strip(record: dict, decision: str) -> dict:
     return {**record, "pages": pages, "fields": {}, "disposed": {"decision": decision, "time": iso_vn(now_vn())}}
 
 
-def _rewrite_export_record(archive_root: Path, dossier_id: str, stripped: dict) -> None:
-    """Replace ``records/<id>.json`` by the stripped record (it still marks the dossier as done)."""
+def rewrite_export_record(archive_root: Path, dossier_id: str, stripped: dict) -> None:
+    """Replace ``records/<id>.json`` by the record the catalog now holds (after a disposal, the stripped
+    one, which still marks the dossier as done; after a code change, the one with the new code)."""
     path = archive_root / "records" / f"{dossier_id}.json"
     if path.exists():
         tmp = path.with_name(f".{path.name}.tmp")
