@@ -14,11 +14,13 @@ search index are written for those two.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
@@ -31,9 +33,13 @@ CATALOG_NAME = "catalog.sqlite"
 POINTER_NAME = "catalog.url"
 """The file inside an archive that names its catalog database when it is not the default file."""
 DIALECTS = ("sqlite", "postgresql")
-SQLITE_BUSY_SECONDS = 30.0
-"""How long a writer waits for another process's write lock on a SQLite catalog."""
+SQLITE_BUSY_SECONDS = 10.0
+"""How long SQLite itself waits for another process's lock before sohoa logs the wait and tries again."""
+SQLITE_LOCK_WAIT_SECONDS = 900.0
+"""How long a writer waits in all for the write lock of a SQLite catalog before it gives up
+(a long backup or rebuild holds it; a worker must not fail its dossier after a few seconds)."""
 PG_CONNECT_SECONDS = 15
+log = logging.getLogger(__name__)
 
 
 def parse_url(text: str | URL) -> URL:
@@ -197,25 +203,77 @@ class BeginMode:
         self.write = False
 
 
-def make_engine(url: URL, mode: BeginMode) -> Engine:
+def make_engine(url: URL, mode: BeginMode, *, readonly: bool = False) -> Engine:
     """An engine for one catalog connection (no pool: a catalog is opened, used and closed).
 
-    SQLite: WAL, full sync, a 30 s busy wait, and transactions begun by us (``BEGIN IMMEDIATE`` for
-    writes, so concurrent writers queue instead of failing on a lock upgrade). PostgreSQL: psycopg,
-    an application name for ``pg_stat_activity``. Statement parameters never appear in errors.
+    SQLite: WAL, full sync, transactions begun by us (``BEGIN IMMEDIATE`` for writes, so concurrent
+    writers queue instead of failing on a lock upgrade; a writer waits up to
+    :data:`SQLITE_LOCK_WAIT_SECONDS` for the lock, saying so in the log). Read-only: the file is
+    opened ``mode=ro`` (never created, never written; a copy on read-only media works), or
+    ``immutable`` when even that fails and no write-ahead log is beside it. PostgreSQL: psycopg, an
+    application name for ``pg_stat_activity``, read-only transactions when ``readonly``. Statement
+    parameters never appear in errors.
     """
     if url.get_backend_name() == "sqlite":
         path = sqlite_path(url)
-        if path is not None and str(path) != ":memory:":
+        memory = path is None or str(path) == ":memory:"
+        if readonly and not memory:
+            url = read_only_url(path)
+        elif not memory:
             create_private_file(path)
         engine = create_engine(url, poolclass=NullPool, hide_parameters=True,
                                connect_args={"timeout": SQLITE_BUSY_SECONDS})
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(
-            "BEGIN IMMEDIATE" if mode.write else "BEGIN"))
+        event.listen(engine, "connect", _sqlite_read_only_connect if readonly else _sqlite_connect)
+        event.listen(engine, "begin", lambda conn: _sqlite_begin(conn, mode, path))
         return engine
+    options = {"options": "-c default_transaction_read_only=on"} if readonly else {}
     return create_engine(url, poolclass=NullPool, hide_parameters=True,
-                         connect_args={"application_name": "sohoa", "connect_timeout": PG_CONNECT_SECONDS})
+                         connect_args={"application_name": "sohoa", "connect_timeout": PG_CONNECT_SECONDS,
+                                       **options})
+
+
+def read_only_url(path: Path) -> URL:
+    """A URL opening ``path`` read-only; ``immutable`` when the folder cannot hold SQLite's shared-memory
+    file (read-only media) and no write-ahead log waits beside the file (it would be ignored)."""
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    immutable = not os.access(path.parent, os.W_OK) and not shm.exists() and \
+        not (wal.exists() and wal.stat().st_size > 0)
+    if not immutable:  # a writable folder: is its file system read-only all the same?
+        immutable = read_only_fs(path.parent) and not (wal.exists() and wal.stat().st_size > 0)
+    query = {"mode": "ro", "uri": "true", **({"immutable": "1"} if immutable else {})}
+    return URL.create("sqlite", database=f"file:{path}", query=query)
+
+
+def read_only_fs(folder: Path) -> bool:
+    """True when ``folder`` lies on a file system mounted read-only (root's access() says nothing)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _sqlite_begin(conn: Connection, mode: BeginMode, path: Path | None) -> None:
+    """Begin a transaction; a writer waits for the write lock, logging each wait, up to the limit."""
+    raw = conn.connection.dbapi_connection
+    statement = "BEGIN IMMEDIATE" if mode.write else "BEGIN"
+    started = time.monotonic()
+    while True:
+        try:
+            raw.execute(statement)  # type: ignore[union-attr]
+            return
+        except sqlite3.OperationalError as exc:
+            waited = time.monotonic() - started
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if waited >= SQLITE_LOCK_WAIT_SECONDS:
+                raise ArchiveError(
+                    f"the catalog stayed locked by another process for {waited:.0f} s; nothing was written",
+                    reason="catalog_busy",
+                    message_vi="Danh mục lưu trữ bị tiến trình khác khóa quá lâu; chưa ghi gì. "
+                               "Hãy chạy lại sau.") from exc
+            log.warning("catalog %s: another process holds the write lock; waited %.0f s, waiting up to %.0f s",
+                        path.name if path else "database", waited, SQLITE_LOCK_WAIT_SECONDS)
 
 
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -223,3 +281,9 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> No
     dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA journal_mode=WAL")
     dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+
+def _sqlite_read_only_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    """A read-only connection: nothing it runs can write, and it changes no journal mode."""
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA query_only=1")

@@ -1,35 +1,30 @@
-"""The catalog's tables (SQLAlchemy Core, the same for SQLite and PostgreSQL), its append-only
-triggers and search index for each dialect, and the in-place upgrade of older catalogs.
+"""The catalog's tables as the current code reads and writes them (SQLAlchemy Core, the same for
+SQLite and PostgreSQL), and the append-only guards both databases enforce.
 
-Triggers keep the audit trails (dossier events, archive events, disposal records) append-only and
-forbid deleting a dossier or a package row, in both databases (PostgreSQL also refuses TRUNCATE):
-the catalog remembers everything that was ever archived. The search index is derived data:
-an FTS5 table in SQLite, a ``tsvector`` column with a GIN index in PostgreSQL
+The tables here describe the *newest* schema; how a database gets there is the Alembic migration
+chain in ``archive/migrations/versions`` (:mod:`archive._catalog_migrate` runs it). A migration
+never imports these tables: it writes the DDL of its own step, so a later change here cannot
+change what an old step did.
+
+Triggers keep the audit trails (dossier events, archive events, disposal records and decisions)
+append-only and forbid deleting a dossier or a package row, in both databases (PostgreSQL also
+refuses TRUNCATE): the catalog remembers everything that was ever archived. The search index is
+derived data: an FTS5 table in SQLite, a ``tsvector`` column with a GIN index in PostgreSQL
 (``archive._catalog_search``).
-
-The schema version is kept in ``catalog_meta``. Opening a current catalog runs no DDL, so a
-PostgreSQL role with data rights only can use it; an older or new one is upgraded under a lock
-(SQLite's write lock, a PostgreSQL advisory lock), so several workers starting at once do not race.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    Index,
-    Integer,
-    MetaData,
-    Table,
-    Text,
-    inspect,
-    text,
-)
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text, text
 
-SCHEMA_VERSION = 2
-"""1: the first SQLite-only layout (no ``catalog_meta``); 2: SQLAlchemy, SQLite or PostgreSQL."""
-_LOCK_KEY = 0x50_48_4F_41  # "SOHOA"-ish: the advisory lock the PostgreSQL upgrade holds
+SCHEMA_VERSION = 3
+"""Kept in ``catalog_meta`` for older sohoa releases, which refuse a catalog newer than they know.
+1: the first SQLite-only layout; 2: SQLAlchemy, SQLite or PostgreSQL; 3: Alembic, dossier codes."""
+
+STATUS_ACTIVE, STATUS_REVIEW, STATUS_DISPOSED = "active", "review", "disposed"
+"""Dossier status: kept; on the "Xem xét hủy" list (retention ended); content destroyed."""
+PACKAGE_MISSING = "missing"
+"""Package status of a version whose folder was lost and could not be restored (recorded, never deleted)."""
 
 metadata = MetaData()
 _SEQ = BigInteger().with_variant(Integer, "sqlite")  # SQLite's rowid alias must be INTEGER exactly
@@ -51,8 +46,11 @@ dossiers = Table(
     Column("end_year", Integer), Column("retention_end", Text),
     Column("hold", Integer, nullable=False, server_default=text("0")), Column("hold_reason", Text),
     Column("status", Text, nullable=False, server_default=text("'active'")),
+    Column("code", Text), Column("title", Text), Column("source", Text),
+    Column("start_date", Text), Column("end_date", Text), Column("sheets", Integer),
     Index("dossiers_form_type", "form_type"), Index("dossiers_review_year", "review_year"),
     Index("dossiers_package", "package"), Index("dossiers_retention_end", "retention_end"),
+    Index("dossiers_code", "code", unique=True),
 )
 events = Table(
     "events", metadata, _seq(),
@@ -92,6 +90,13 @@ disposals = Table(
     Index("disposals_dossier", "dossier_id"),
     sqlite_autoincrement=True,
 )
+disposal_decisions = Table(
+    "disposal_decisions", metadata, _seq(),
+    Column("decision", Text, nullable=False), Column("decision_date", Text),
+    Column("council", Text, nullable=False), Column("operator", Text, nullable=False),
+    Column("executed_at", Text, nullable=False), Column("dossiers", Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
 archive_events = Table(
     "archive_events", metadata, _seq(),
     Column("event_type", Text, nullable=False), Column("time", Text, nullable=False),
@@ -99,35 +104,51 @@ archive_events = Table(
     Column("agent", Text, nullable=False),
     sqlite_autoincrement=True,
 )
+backup_targets = Table(
+    "backup_targets", metadata,
+    Column("target_id", Text, primary_key=True), Column("path", Text, nullable=False),
+    Column("device", Text, nullable=False), Column("first_seen", Text, nullable=False),
+    Column("last_verified_at", Text), Column("last_outcome", Text),
+)
+backup_copies = Table(
+    "backup_copies", metadata,
+    Column("target_id", Text, primary_key=True), Column("objid", Text, primary_key=True),
+    Column("verified_at", Text, nullable=False),
+    Index("backup_copies_objid", "objid"),
+)
 catalog_meta = Table(
     "catalog_meta", metadata,
     Column("key", Text, primary_key=True), Column("value", Text, nullable=False),
 )
 
-DATA_TABLES = (dossiers, packages, package_files, events, archive_events, disposals, search_text)
-"""Tables whose rows a catalog copy carries (``catalog_meta`` belongs to each database)."""
+DATA_TABLES = (dossiers, packages, package_files, events, archive_events, disposals, disposal_decisions,
+               backup_targets, backup_copies, search_text)
+"""Tables whose rows a catalog copy carries (``catalog_meta`` and the migration record belong to each
+database)."""
 
-_GUARDS = (  # table, operations refused, message
+APPEND_ONLY = (  # table, operations refused, message
     ("events", ("UPDATE", "DELETE"), "the audit trail is append-only"),
     ("archive_events", ("UPDATE", "DELETE"), "the audit trail is append-only"),
     ("disposals", ("UPDATE", "DELETE"), "disposal records are append-only"),
+    ("disposal_decisions", ("UPDATE", "DELETE"), "disposal records are append-only"),
     ("dossiers", ("DELETE",), "the catalog never deletes a dossier"),
     ("packages", ("DELETE",), "the catalog never deletes a package"),
 )
+"""What the guards refuse, per table: the migrations install them, the tests check them."""
 
 
-def _sqlite_guards() -> list[str]:
+def sqlite_guards(guards: tuple[tuple[str, tuple[str, ...], str], ...]) -> list[str]:
     """One ``RAISE(ABORT)`` trigger per table and operation (names kept from version 1)."""
     return [f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-            for table, ops, message in _GUARDS for op in ops]
+            for table, ops, message in guards for op in ops]
 
 
-def _postgresql_guards() -> list[str]:
+def postgresql_guards(guards: tuple[tuple[str, tuple[str, ...], str], ...]) -> list[str]:
     """A refusing trigger function, row triggers per operation, and a TRUNCATE trigger per table."""
     statements = [("CREATE OR REPLACE FUNCTION sohoa_refuse() RETURNS trigger LANGUAGE plpgsql AS "
                    "$$ BEGIN RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'restrict_violation'; END $$")]
-    for table, ops, message in _GUARDS:
+    for table, ops, message in guards:
         for op, level in [*((o, "ROW") for o in ops), ("TRUNCATE", "STATEMENT")]:
             name = f"{table}_no_{op.lower()}"
             statements += [f"DROP TRIGGER IF EXISTS {name} ON {table}",
@@ -136,38 +157,6 @@ def _postgresql_guards() -> list[str]:
     return statements
 
 
-def schema_version(conn: Connection) -> int:
-    """The catalog's schema version: 0 for an empty database, 1 for a first-release SQLite catalog."""
-    if not inspect(conn).has_table("catalog_meta"):
-        return 1 if inspect(conn).has_table("dossiers") else 0
-    value = conn.execute(text("SELECT value FROM catalog_meta WHERE key = 'schema_version'")).scalar()
-    return int(value) if value is not None else 0
-
-
-def lock_for_upgrade(conn: Connection) -> None:
-    """Serialise schema upgrades between processes (SQLite's BEGIN IMMEDIATE already does)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-
-
-def upgrade(conn: Connection, search_ddl: tuple[str, ...]) -> None:
-    """Create missing tables, columns, indexes, triggers and the search index; record the version.
-
-    Runs inside the caller's write transaction, after :func:`lock_for_upgrade`.
-    """
-    metadata.create_all(conn, checkfirst=True)
-    present = {c["name"] for c in inspect(conn).get_columns("dossiers")}
-    for column in dossiers.columns:
-        if column.name not in present:  # columns added after the first release
-            decl = column.type.compile(conn.dialect)
-            default = f" DEFAULT {column.server_default.arg.text}" if column.server_default is not None else ""
-            null = " NOT NULL" if not column.nullable else ""
-            conn.execute(text(f"ALTER TABLE dossiers ADD COLUMN {column.name} {decl}{null}{default}"))
-    for table in metadata.sorted_tables:
-        for index in table.indexes:
-            index.create(conn, checkfirst=True)
-    guards = _postgresql_guards() if conn.dialect.name == "postgresql" else _sqlite_guards()
-    for statement in [*guards, *search_ddl]:
-        conn.execute(text(statement))
-    conn.execute(text("DELETE FROM catalog_meta WHERE key = 'schema_version'"))
-    conn.execute(catalog_meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+def guards_for(dialect: str, guards: tuple[tuple[str, tuple[str, ...], str], ...]) -> list[str]:
+    """The guard DDL of ``guards`` for a dialect."""
+    return postgresql_guards(guards) if dialect == "postgresql" else sqlite_guards(guards)

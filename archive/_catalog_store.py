@@ -2,8 +2,12 @@
 
 :class:`archive.catalog.Catalog` says what the catalog records; this says how it reaches its
 database. Every database error becomes an :class:`ArchiveError` with the database's own one-line
-message, never the SQL statement or its parameters (they may hold personal data), and URLs are
-shown without password.
+message (and a Vietnamese one that says whether reading or writing failed), never the SQL
+statement or its parameters (they may hold personal data), and URLs are shown without password.
+
+A catalog opened ``readonly`` is never created, upgraded or written (a copy on read-only media can
+be searched and audited); one opened with ``create=False`` must exist already: the commands that
+read a catalog never make an empty one in place of a lost one.
 """
 
 from __future__ import annotations
@@ -19,79 +23,101 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
+from archive import _catalog_migrate as migrate
 from archive._catalog_db import (
     CATALOG_NAME,
     POINTER_NAME,
     BeginMode,
-    create_private_file,
     make_engine,
     parse_url,
     shown,
     sqlite_path,
 )
-from archive._catalog_schema import SCHEMA_VERSION, lock_for_upgrade, schema_version, upgrade
 from archive._catalog_search import index_for
 from sohoa.errors import ArchiveError
 
 T = TypeVar("T")
-_COUNTED = frozenset({"dossiers", "packages", "events", "archive_events", "disposals"})
+_COUNTED = frozenset({"dossiers", "packages", "events", "archive_events", "disposals", "disposal_decisions",
+                      "backup_targets", "backup_copies"})
 
 
 class CatalogStore:
     """One open connection to a catalog database, with its schema current."""
 
-    def __init__(self, target: Path | str | URL, *, archive_root: Path | None = None) -> None:
-        """Open (creating or upgrading if needed) the catalog at ``target``.
+    def __init__(self, target: Path | str | URL, *, archive_root: Path | None = None, readonly: bool = False,
+                 create: bool = True) -> None:
+        """Open (creating or upgrading if needed and allowed) the catalog at ``target``.
 
         Args:
             target: A SQLite file (normally ``<archive>/catalog.sqlite``) or a database URL.
             archive_root: The archive folder package paths are relative to; by default the
                 SQLite file's folder (required for another database).
+            readonly: Open for reading only: never create, upgrade or write.
+            create: Create the catalog (file and tables) when there is none; when False a missing
+                catalog is an error (``catalog_missing``).
 
         Raises:
-            ArchiveError: The database cannot be created or opened, or ``target`` is an archive's
-                SQLite file while that archive's catalog is elsewhere (``catalog.url``).
+            ArchiveError: The database cannot be created or opened, is missing (``catalog_missing``),
+                needs an upgrade while read-only (``catalog_outdated``), was made by a newer sohoa,
+                or ``target`` is an archive's SQLite file while that archive's catalog is elsewhere
+                (``catalog.url``).
         """
         if isinstance(target, Path):
             if target.name == CATALOG_NAME and (target.parent / POINTER_NAME).is_file():
                 raise ArchiveError(f"this archive's catalog is not {CATALOG_NAME}: it is named in {POINTER_NAME}",
-                                   reason="catalog_elsewhere")
+                                   reason="catalog_elsewhere", message_vi=f"Danh mục của kho lưu trữ này ghi "
+                                                                          f"trong {POINTER_NAME}.")
             url = URL.create("sqlite", database=str(target))
         else:
             url = parse_url(target)
         file = sqlite_path(url)
         if archive_root is None and file is None:
             raise ArchiveError("a catalog database outside the archive needs the archive folder",
-                               reason="catalog_failed")
+                               reason="catalog_failed", message_vi="Cần thư mục kho lưu trữ của danh mục.")
         self.url = url
         self.archive_root = archive_root or file.parent  # type: ignore[union-attr]
+        self.readonly = readonly
         self._mode = BeginMode()
         self._conn: Connection | None = None
+        if file is not None and (readonly or not create) and not _usable_file(file):
+            raise missing_error(shown(url))
         try:
-            self._engine = make_engine(url, self._mode)
+            self._engine = make_engine(url, self._mode, readonly=readonly)
             self._conn = self._engine.connect()
             self.dialect = self._conn.dialect.name
             self._search = index_for(self.dialect)
-            self._ensure_schema()
+            self._ensure_schema(create=create and not readonly)
         except (OSError, SQLAlchemyError) as exc:
             self.close()
+            damaged = _read_error(exc)
+            if damaged.reason == "catalog_corrupt":
+                raise damaged from exc
             raise ArchiveError(f"cannot open the archive catalog {shown(url)} ({_why(exc)})",
-                               reason="catalog_failed") from exc
+                               reason="catalog_failed", message_vi=_OPEN_VI) from exc
         except ArchiveError:
             self.close()
             raise
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self, *, create: bool) -> None:
         """Create or upgrade the schema when it is not current (no DDL otherwise)."""
-        version = self._read(schema_version)
-        if version == SCHEMA_VERSION:
+        current = self._read(migrate.revision)
+        if current == migrate.head():
             return
-        if version > SCHEMA_VERSION:
-            raise ArchiveError("the catalog was made by a newer sohoa; upgrade sohoa", reason="catalog_failed")
+        if not migrate.is_known(current):
+            raise ArchiveError("the catalog was made by a newer sohoa; upgrade sohoa", reason="catalog_failed",
+                               message_vi="Danh mục do phiên bản sohoa mới hơn tạo ra; hãy nâng cấp sohoa.")
+        if current is None and not create:
+            raise missing_error(shown(self.url))
+        if self.readonly:
+            raise ArchiveError("the catalog's schema is older than this sohoa and cannot be upgraded read-only: "
+                               "run `sohoa catalog upgrade --archive DIR` where it can be written",
+                               reason="catalog_outdated",
+                               message_vi="Danh mục cần nâng cấp cấu trúc; hãy chạy `sohoa catalog upgrade` "
+                                          "trên kho lưu trữ ghi được.")
         with self.transaction() as db:
-            lock_for_upgrade(db)
-            if schema_version(db) != SCHEMA_VERSION:
-                upgrade(db, self._search.ddl)
+            migrate.lock(db)
+            if migrate.revision(db) != migrate.head():
+                migrate.upgrade(db)
 
     def count(self, table: str = "dossiers") -> int:
         """How many rows ``table`` (one of the catalog's tables) holds."""
@@ -110,13 +136,17 @@ class CatalogStore:
         if conn.in_transaction():
             yield conn
             return
+        if self.readonly:
+            raise ArchiveError("the catalog was opened read-only", reason="catalog_read_only",
+                               message_vi="Danh mục đang mở chỉ để đọc.")
         self._mode.write = True
         try:
             with conn.begin():
                 self._mode.write = False
                 yield conn
         except SQLAlchemyError as exc:
-            raise ArchiveError(f"cannot write the archive catalog ({_why(exc)})", reason="catalog_failed") from exc
+            raise ArchiveError(f"cannot write the archive catalog ({_why(exc)})", reason="catalog_failed",
+                               message_vi="Không ghi được vào danh mục lưu trữ.") from exc
         finally:
             self._mode.write = False
 
@@ -130,7 +160,7 @@ class CatalogStore:
             with conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
-            raise ArchiveError(f"cannot read the archive catalog ({_why(exc)})", reason="catalog_failed") from exc
+            raise _read_error(exc) from exc
         finally:
             conn.close()
 
@@ -147,32 +177,17 @@ class CatalogStore:
             with conn.begin():
                 return read(conn)
         except SQLAlchemyError as exc:
-            raise ArchiveError(f"cannot read the archive catalog ({_why(exc)})", reason="catalog_failed") from exc
+            raise _read_error(exc) from exc
 
     def _connection(self) -> Connection:
         if self._conn is None:
-            raise ArchiveError("the archive catalog is closed", reason="catalog_failed")
+            raise ArchiveError("the archive catalog is closed", reason="catalog_failed",
+                               message_vi="Danh mục lưu trữ đã đóng.")
         return self._conn
 
-    def backup_to(self, path: Path) -> None:
-        """Write a consistent copy of the catalog to the SQLite file ``path``, mode 0640.
-
-        A SQLite catalog is copied with SQLite's online backup; another database's rows are
-        copied from one snapshot into a new SQLite catalog (:func:`archive.catalog_copy.copy_catalog`).
-        """
-        path.unlink(missing_ok=True)
-        if self.dialect != "sqlite":
-            from archive.catalog_copy import copy_catalog
-
-            with type(self)(path, archive_root=path.parent) as target:
-                copy_catalog(self, target)
-            return
-        create_private_file(path)
-        target = sqlite3.connect(path)
-        try:
-            self._connection().connection.dbapi_connection.backup(target)  # type: ignore[union-attr]
-        finally:
-            target.close()
+    def raw_sqlite(self) -> sqlite3.Connection:
+        """The DB-API connection of a SQLite catalog (online backup, integrity checks)."""
+        return self._connection().connection.dbapi_connection  # type: ignore[return-value]
 
     def close(self) -> None:
         """Close the database connection."""
@@ -191,6 +206,37 @@ class CatalogStore:
         """Close the catalog at the end of the ``with`` block."""
         self.close()
 
+
+_OPEN_VI = "Không mở được danh mục lưu trữ (cơ sở dữ liệu)."
+REBUILD_HINT = "`sohoa catalog rebuild --archive DIR`"
+
+
+def missing_error(where: str) -> ArchiveError:
+    """The error for a catalog that is not there (never replaced by an empty one)."""
+    return ArchiveError(f"the archive catalog {where} is missing or empty; rebuild it from the packages with "
+                        f"{REBUILD_HINT} (or restore it with `sohoa backup --restore-from`)",
+                        reason="catalog_missing",
+                        message_vi="Không có danh mục lưu trữ (cơ sở dữ liệu bị mất hoặc trống). Hãy dựng lại "
+                                   f"danh mục từ các gói lưu trữ: {REBUILD_HINT}.")
+
+
+def _usable_file(path: Path) -> bool:
+    """True when ``path`` is a non-empty file (SQLite would treat anything else as a new database)."""
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _read_error(exc: BaseException) -> ArchiveError:
+    """A read failure: a damaged catalog names the fix; never "cannot write"."""
+    why = _why(exc)
+    if any(sign in why for sign in ("malformed", "not a database", "corrupt", "disk image")):
+        return ArchiveError(f"the archive catalog is damaged ({why}); rebuild it with {REBUILD_HINT}",
+                            reason="catalog_corrupt",
+                            message_vi=f"Danh mục lưu trữ bị hỏng. Hãy dựng lại danh mục: {REBUILD_HINT}.")
+    return ArchiveError(f"cannot read the archive catalog ({why})", reason="catalog_failed",
+                        message_vi="Không đọc được danh mục lưu trữ.")
 
 
 def catalog_ok(path: Path) -> bool:

@@ -1,22 +1,28 @@
-"""Fixity audit of a whole archive (or of a backup copy): every package, checked against its METS
-and against the catalog, recorded as PREMIS ``fixity check`` events.
+"""Fixity audit of a whole archive (or of a backup copy): the catalog database, every package
+checked against its METS and against the catalog, and the export records; recorded as PREMIS
+``fixity check`` events.
 
 The catalog keeps the SHA-256 of each package's root ``METS.xml`` from ingest; the METS files keep
 the SHA-256 of everything else. So a flipped byte anywhere — a document, a metadata file or the
 METS itself — is reported. Files destroyed by an approved disposal are expected to be missing.
-Problems name package-relative paths only (file names carry the dossier code, never personal data).
+The catalog itself must pass SQLite's full ``integrity_check`` and be in step with the package
+folders (none it does not know, none it knows gone), and each ``records/<id>.json`` (what
+``sohoa export`` reads) must be the record the catalog holds for that dossier. Problems name
+archive-relative paths only (file names carry the dossier code or id, never personal data).
+With ``record=False`` nothing is written: a read-only copy of an archive can be audited.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sohoa
-from archive._catalog_db import has_catalog
 from archive._xml import write_bytes
 from archive.catalog import Catalog
+from archive.catalog_health import CatalogHealth, check_catalog, package_folders
 from archive.fixity import ROOT_METS, check_fixity
 from archive.model import PremisEvent, iso_vn, now_vn
 from archive.premis import premis_document
@@ -50,6 +56,9 @@ class FixityReport:
     archive: Path
     checked_at: str
     packages: list[PackageAudit]
+    catalog: CatalogHealth | None = None
+    catalog_problems: list[str] = field(default_factory=list)
+    """Problems of the catalog database and of ``records/``, as ``<path>: problem`` lines."""
 
     @property
     def damaged(self) -> list[PackageAudit]:
@@ -58,43 +67,77 @@ class FixityReport:
 
     @property
     def ok(self) -> bool:
-        """True when every package is intact."""
-        return not self.damaged
+        """True when every package is intact and the catalog and records are sound."""
+        return not self.damaged and not self.catalog_problems
 
     def lines(self) -> list[str]:
-        """One ``packages/<name>/<file>: problem`` line per damaged or missing file."""
-        return [f"{p.path}/{problem}" for p in self.damaged for problem in p.problems]
-
-
-def package_folders(archive_root: Path) -> list[Path]:
-    """Published package folders (hidden staging folders left out), by name."""
-    base = archive_root / "packages"
-    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
+        """One ``<path>: problem`` line per problem: catalog and records first, then package files."""
+        return [*self.catalog_problems, *(f"{p.path}/{problem}" for p in self.damaged for problem in p.problems)]
 
 
 def audit_archive(archive_root: Path, *, record: bool = True, catalog_url: str | None = None) -> FixityReport:
-    """Check every package of ``archive_root`` (a primary archive or a backup copy).
+    """Check the catalog, every package and every export record of ``archive_root`` (a primary
+    archive or a backup copy).
 
     Args:
-        archive_root: Folder holding ``packages/`` and, normally, its catalog (``catalog.sqlite``
-            or a database named in ``catalog.url``).
+        archive_root: Folder holding ``packages/`` and its catalog (``catalog.sqlite`` or a
+            database named in ``catalog.url``).
         record: Write a ``fixity check`` event per dossier and an archive event to the catalog,
-            and a PREMIS file under ``audits/``.
+            and a PREMIS file under ``audits/``; when False the archive is only read.
         catalog_url: The archive's catalog when configured (else found as :meth:`Catalog.for_archive` does).
 
     Returns:
-        The report; ``report.ok`` is False when any file is damaged or missing.
+        The report; ``report.ok`` is False when any file is damaged or missing, or the catalog is
+        missing, corrupt or out of step.
     """
     checked_at = iso_vn(now_vn())
+    health = check_catalog(archive_root, catalog_url, integrity="full")
+    usable = health.state in ("ok", "out_of_step", "outdated")
+    problems = [] if usable or health.state == "new" else [f"{_catalog_name(health)}: {health.error()}"]
     with contextlib.ExitStack() as stack:
-        known = catalog_url or has_catalog(archive_root)
-        catalog = stack.enter_context(Catalog.for_archive(archive_root, catalog_url)) if known else None
+        catalog = stack.enter_context(Catalog.for_archive(archive_root, catalog_url, readonly=not record,
+                                                          create=False)) if usable else None
         results = [check_package(archive_root, folder, catalog) for folder in package_folders(archive_root)]
         results += _missing_packages(archive_root, catalog, {r.path for r in results})
-        report = FixityReport(archive_root, checked_at, results)
+        if catalog is not None:
+            problems += [f"{rel}: package folder unknown to the catalog (run `sohoa catalog rebuild`)"
+                         for rel in health.unknown_packages]
+            problems += check_records(archive_root, catalog)
+        report = FixityReport(archive_root, checked_at, results, health, problems)
         if record and catalog is not None:
             _record(archive_root, catalog, report)
     return report
+
+
+def check_records(archive_root: Path, catalog: Catalog) -> list[str]:
+    """Problems of ``records/*.json``: unreadable, unknown to the catalog, differing from the catalog's
+    record, or missing for a dossier that has a package."""
+    problems, seen = [], set()
+    for path in sorted((archive_root / "records").glob("*.json")):
+        rel = f"records/{path.name}"
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            problems.append(f"{rel}: unreadable or not JSON")
+            continue
+        dossier_id = record.get("dossier_id") if isinstance(record, dict) else None
+        row = catalog.dossier(dossier_id) if isinstance(dossier_id, str) else None
+        if row is None:
+            problems.append(f"{rel}: names no dossier of the catalog")
+            continue
+        seen.add(dossier_id)
+        if row["record"] != record:
+            problems.append(f"{rel}: differs from the record the catalog holds for this dossier")
+    for row in catalog.packages():
+        if row["status"] == "current" and row["dossier_id"] not in seen and \
+                not (archive_root / "records" / f"{row['dossier_id']}.json").exists():
+            problems.append(f"records/{row['dossier_id']}.json: missing (the dossier is archived)")
+    return problems
+
+
+def _catalog_name(health: CatalogHealth) -> str:
+    """The catalog as a report line's path: its file name, or its database URL."""
+    return Path(health.where.split("///", 1)[-1]).name if health.where.startswith("sqlite") else health.where
 
 
 def check_package(archive_root: Path, folder: Path, catalog: Catalog | None) -> PackageAudit:

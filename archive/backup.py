@@ -11,6 +11,12 @@ replaces a damaged copy, and removes from the copy the files an approved disposa
 primary. Every copy is verified with the same fixity audit ``sohoa fixity`` runs, against the
 copied catalog.
 
+Copies are counted. Each backup folder carries an identity file (``.sohoa-backup-id``); after a
+backup verifies, the catalog records which package versions that target holds, verified, and the
+report names the packages with fewer verified copies than the site asks for
+(``archive.backup-copies``, default 2). A target on the same file system (device) as the archive is
+no independent copy and is refused unless forced.
+
 Restore goes the other way: every primary package that is missing or fails its audit, and a
 missing or corrupt catalog, is brought back from a copy that passes its own audit. A PostgreSQL
 catalog counts as lost when its database (recreated empty by the DBA) holds no dossier while the
@@ -22,22 +28,31 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from archive import _catalog_journal as journal
 from archive._catalog_db import CATALOG_NAME, resolve_url, shown, sqlite_path
 from archive._xml import remove_tree, seal_tree, unseal_dirs
-from archive.audit import AGENT, audit_archive, check_package, package_folders
+from archive.audit import AGENT, audit_archive, check_package
 from archive.catalog import Catalog, catalog_ok
+from archive.catalog_copy import backup_catalog
 from archive.catalog_copy import copy_catalog as _copy_rows
+from archive.catalog_health import open_checked, package_folders
 from archive.model import PremisEvent, iso_vn, now_vn
 from sohoa.errors import ArchiveError
 from sohoa.files import temp_dir_beside
 
-SIDE_FOLDERS = ("records", "disposals")
+SIDE_FOLDERS = ("records", "disposals", "audits")
 """Small folders copied whole beside the packages."""
+SIDE_FILES = (journal.JOURNAL_NAME,)
+"""Files copied beside them (the catalog journal)."""
+TARGET_ID_NAME = ".sohoa-backup-id"
+"""The identity file of a backup folder: the same target counts once, wherever it is mounted."""
+DEFAULT_COPIES = 2
 
 
 @dataclass
@@ -51,6 +66,11 @@ class CopyReport:
 
     copied: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    required: int = DEFAULT_COPIES
+    """Verified copies each package should have."""
+    short: dict[str, int] = field(default_factory=dict)
+    """Dossier code → verified copies of its current package, for those with fewer than ``required``."""
+    target_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,24 +78,31 @@ class CopyReport:
         return not self.problems
 
 
-def backup_archive(archive_root: Path, dest: Path, *, catalog_url: str | None = None) -> CopyReport:
-    """Replicate ``archive_root`` to ``dest`` and verify the copy.
+def backup_archive(archive_root: Path, dest: Path, *, catalog_url: str | None = None, force: bool = False,
+                   copies: int = DEFAULT_COPIES) -> CopyReport:
+    """Replicate ``archive_root`` to ``dest``, verify the copy and count it.
 
     Args:
         archive_root: The primary archive.
-        dest: The backup folder (outside the archive).
+        dest: The backup folder (outside the archive, on other storage).
         catalog_url: The archive's catalog when configured (else found as :meth:`Catalog.for_archive` does).
+        force: Accept a folder on the archive's own file system (not an independent copy).
+        copies: Verified copies each package should have (``archive.backup-copies``).
 
     Raises:
-        ArchiveError: The archive has no catalog, or ``dest`` overlaps the archive.
+        ArchiveError: The archive's catalog is not usable, ``dest`` overlaps the archive, or lies
+            on the archive's device without ``force`` (``backup_same_device``).
     """
     archive_root, dest = archive_root.resolve(), dest.resolve()
     _check_distinct(archive_root, dest)
-    report = CopyReport()
-    with Catalog.for_archive(archive_root, catalog_url) as catalog:
+    if not force:
+        _check_other_device(archive_root, dest)
+    report = CopyReport(required=copies)
+    with open_checked(archive_root, catalog_url, out_of_step_ok=True) as catalog:
         _make_private_dir(dest / "packages")
+        report.target_id = _target_id(dest)
         tmp = dest / f".{CATALOG_NAME}.tmp"
-        catalog.backup_to(tmp)
+        backup_catalog(catalog, tmp)
         os.replace(tmp, dest / CATALOG_NAME)
         with Catalog(dest / CATALOG_NAME, archive_root=dest) as copy_catalog:
             for folder in package_folders(archive_root):
@@ -86,11 +113,30 @@ def backup_archive(archive_root: Path, dest: Path, *, catalog_url: str | None = 
                 _apply_disposals(dest / rel, copy_catalog, rel)
         for name in SIDE_FOLDERS:
             _sync_folder(archive_root / name, dest / name)
-        report.problems = audit_archive(dest, record=False).lines()
+        for name in SIDE_FILES:
+            _sync_file(archive_root / name, dest / name)
+        audit = audit_archive(dest, record=False)
+        report.problems = audit.lines()
+        verified = [p.objid for p in audit.packages if p.objid and not p.problems]
+        catalog.record_backup(target_id=report.target_id, path=str(dest), device=str(_device(dest)),
+                              verified=verified, outcome="success" if report.ok else "failure")
+        report.short = short_of_copies(catalog, copies)
         catalog.add_archive_event(PremisEvent(
             "replication", now_vn(), "success" if report.ok else "failure",
-            f"backup copy: {len(report.copied)} package(s) copied, {len(report.problems)} problem(s)", AGENT))
+            f"backup copy to target {report.target_id}: {len(report.copied)} package(s) copied, "
+            f"{len(verified)} verified, {len(report.problems)} problem(s); "
+            f"{len(report.short)} dossier(s) with fewer than {copies} verified copies", AGENT))
     return report
+
+
+def short_of_copies(catalog: Catalog, required: int) -> dict[str, int]:
+    """Dossier code → verified copies of its current package, for those with fewer than ``required``."""
+    counts = catalog.copy_counts()
+    current = [row for row in catalog.packages() if row["status"] in ("current", "disposed")]
+    short = {row["dossier_id"]: counts.get(row["objid"], 0) for row in current
+             if counts.get(row["objid"], 0) < required}
+    codes = catalog.codes(list(short))
+    return {codes.get(d, {}).get("code", d): n for d, n in sorted(short.items())}
 
 
 def restore_archive(archive_root: Path, source: Path, *, catalog_url: str | None = None) -> CopyReport:
@@ -114,8 +160,11 @@ def restore_archive(archive_root: Path, source: Path, *, catalog_url: str | None
     aside = archive_root / ".damaged" / iso_vn(now_vn()).replace(":", "")[:17]
     url = resolve_url(archive_root, catalog_url)
     _restore_catalog(url, archive_root, source, aside, report)
+    for name in SIDE_FILES:
+        if not (archive_root / name).exists():
+            _sync_file(source / name, archive_root / name)
     with Catalog(url, archive_root=archive_root) as catalog, \
-            Catalog(source / CATALOG_NAME, archive_root=source) as src_catalog:
+            Catalog(source / CATALOG_NAME, archive_root=source, readonly=True) as src_catalog:
         for row in catalog.packages():
             _restore_one(archive_root, source, row, (catalog, src_catalog), aside, report)
         for name in SIDE_FOLDERS:
@@ -136,12 +185,12 @@ def _restore_catalog(url: URL, archive_root: Path, source: Path, aside: Path, re
             _move_aside(path, aside)
             for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 _move_aside(extra, aside)
-            with Catalog(source / CATALOG_NAME, archive_root=source) as src:
-                src.backup_to(path)
+            with Catalog(source / CATALOG_NAME, archive_root=source, readonly=True) as src:
+                backup_catalog(src, path)
             report.copied.append(path.name)
         return
     with Catalog(url, archive_root=archive_root) as catalog, \
-            Catalog(source / CATALOG_NAME, archive_root=source) as src:
+            Catalog(source / CATALOG_NAME, archive_root=source, readonly=True) as src:
         if catalog.count() == 0 and src.count() > 0:
             _copy_rows(src, catalog)
             report.copied.append(f"catalog → {shown(url)}")
@@ -161,7 +210,8 @@ def _restore_one(archive_root: Path, source: Path, row: dict, catalogs: tuple[Ca
     _copy_package(source / row["path"], primary)
     report.copied.append(row["path"])
     catalog.add_event(row["dossier_id"], PremisEvent(
-        "recovery", now_vn(), "success", f"package {row['objid']} restored from a verified backup copy", AGENT))
+        "recovery", now_vn(), "success", f"package {row['objid']} restored from a verified backup copy", AGENT),
+        journaled=True)
 
 
 def _check_distinct(archive_root: Path, other: Path) -> None:
@@ -169,6 +219,34 @@ def _check_distinct(archive_root: Path, other: Path) -> None:
     if other == archive_root or archive_root in other.parents or other in archive_root.parents:
         raise ArchiveError("the backup folder must be outside the archive folder", reason="backup_overlap",
                            message_vi="Thư mục sao lưu phải nằm ngoài thư mục lưu trữ.")
+
+
+def _check_other_device(archive_root: Path, dest: Path) -> None:
+    """Refuse a backup folder on the archive's own file system: it fails with the archive's disk."""
+    if _device(dest) == _device(archive_root):
+        raise ArchiveError("the backup folder is on the same file system (device) as the archive: it is no "
+                           "independent copy; use other storage, or --force to copy there anyway",
+                           reason="backup_same_device",
+                           message_vi="Thư mục sao lưu nằm trên cùng thiết bị lưu trữ với kho lưu trữ nên không "
+                                      "phải bản sao độc lập; hãy dùng ổ/thiết bị khác (hoặc --force nếu vẫn muốn chép).")
+
+
+def _device(path: Path) -> int:
+    """The device of ``path``, or of its nearest existing parent."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate.stat().st_dev
+    return -1
+
+
+def _target_id(dest: Path) -> str:
+    """The backup folder's identity (made on first use)."""
+    marker = dest / TARGET_ID_NAME
+    if not marker.exists():
+        tmp = dest / f".{TARGET_ID_NAME}.tmp"
+        tmp.write_text(f"{uuid.uuid4()}\n", encoding="utf-8")
+        os.replace(tmp, marker)
+    return marker.read_text(encoding="utf-8").strip()
 
 
 def _intact(root: Path, folder: Path, catalog: Catalog) -> bool:
@@ -220,6 +298,16 @@ def _sync_folder(src: Path, dst: Path, *, missing_only: bool = False) -> None:
         shutil.copyfile(item, tmp)
         os.chmod(tmp, 0o640)
         os.replace(tmp, target)
+
+
+def _sync_file(src: Path, dst: Path) -> None:
+    """Copy one file atomically when it exists."""
+    if not src.is_file():
+        return
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    shutil.copyfile(src, tmp)
+    os.chmod(tmp, 0o640)
+    os.replace(tmp, dst)
 
 
 def _move_aside(path: Path, aside: Path) -> None:

@@ -1,48 +1,58 @@
 """The archive catalog: one database indexing dossiers, package versions, checksums, retention,
-legal holds, search text, disposal records and the audit trail.
+legal holds, search text, disposal records, backup copies and the audit trail.
 
 The database is the archive's own SQLite file by default, or any SQLite or PostgreSQL URL
 (:mod:`archive._catalog_db` says how an archive finds it); the queries are SQLAlchemy Core and the
 same on both. Several pipeline workers write at once: SQLite runs in WAL mode and each write takes
 the lock up front (``BEGIN IMMEDIATE``); PostgreSQL serialises the writers of one dossier on its
-row. Triggers make the audit trails append-only and forbid deleting a dossier or package row
-(``archive._catalog_schema``). A SQLite file is created with mode 0640 (it holds personal data:
-the export record and the OCR text). Indexing a dossier whose record names a package also
-registers that package version — its OBJID, the SHA-256 of its root ``METS.xml`` (the anchor of
-every fixity check) and the files it lists — and marks earlier versions superseded.
+row. Triggers make the audit trails append-only and forbid deleting a dossier or package row.
+A SQLite file is created with mode 0640 (it holds personal data: the export record and the OCR text).
+
+People name a dossier by its code (mã hồ sơ, unique in the catalog); the internal ``dossier_id``
+stays internal. :meth:`Catalog.resolve` turns either into the id. Indexing a dossier whose record
+names a package also registers that package version — its OBJID, the SHA-256 of its root
+``METS.xml`` (the anchor of every fixity check), the files it lists and the title, dates and sheet
+count of its EAD — and marks earlier versions superseded.
+
+The packages are the truth: what only the catalog knows is also written to the catalog journal
+(:mod:`archive._catalog_journal`), and ``sohoa catalog rebuild`` makes the catalog again from both.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
 
+from archive import _catalog_journal as journal
 from archive import search as _search
+from archive._catalog_care import CareRows, event_json, event_params
 from archive._catalog_db import bind_new, resolve_url
+from archive._catalog_harvest import package_facts
 from archive._catalog_store import CatalogStore, catalog_ok
-from archive._xml import parse
-from archive.fixity import ROOT_METS, listed_files
 from archive.model import PremisEvent, iso_vn, now_vn
 from archive.retention import RetentionInfo
 from sohoa.errors import ArchiveError
-from sohoa.files import sha256_file
 
 __all__ = ["Catalog", "catalog_ok"]
 
 _UPSERT = """
-INSERT INTO dossiers (dossier_id, form_type, package, pdf, maintenance, retention_years,
-    retention_basis, retention_confirmed, review_year, end_year, retention_end, record_json,
-    created_at, updated_at)
-VALUES (:dossier_id, :form_type, :package, :pdf, :maintenance, :years, :basis, :confirmed,
-    :review_year, :end_year, :retention_end, :record_json, :now, :now)
+INSERT INTO dossiers (dossier_id, code, source, form_type, package, pdf, maintenance, retention_years,
+    retention_basis, retention_confirmed, review_year, end_year, retention_end, record_json, title,
+    start_date, end_date, sheets, created_at, updated_at)
+VALUES (:dossier_id, :code, :source, :form_type, :package, :pdf, :maintenance, :years, :basis, :confirmed,
+    :review_year, :end_year, :retention_end, :record_json, :title, :start_date, :end_date, :sheets, :now, :now)
 ON CONFLICT (dossier_id) DO UPDATE SET
     form_type = excluded.form_type, package = excluded.package, pdf = excluded.pdf,
-    record_json = excluded.record_json, updated_at = excluded.updated_at,
+    record_json = excluded.record_json, updated_at = excluded.updated_at, source = excluded.source,
+    code = COALESCE(dossiers.code, excluded.code),
+    title = COALESCE(excluded.title, dossiers.title), sheets = COALESCE(excluded.sheets, dossiers.sheets),
+    start_date = COALESCE(excluded.start_date, dossiers.start_date),
+    end_date = COALESCE(excluded.end_date, dossiers.end_date),
     maintenance = CASE WHEN :has_retention THEN excluded.maintenance ELSE dossiers.maintenance END,
     retention_years = CASE WHEN :has_retention THEN excluded.retention_years ELSE dossiers.retention_years END,
     retention_basis = CASE WHEN :has_retention THEN excluded.retention_basis ELSE dossiers.retention_basis END,
@@ -55,12 +65,8 @@ ON CONFLICT (dossier_id) DO UPDATE SET
 _ADD_EVENT = ("INSERT INTO events (dossier_id, event_type, time, outcome, detail, agent, recorded_at) "
               "VALUES (:d, :type, :time, :outcome, :detail, :agent, :at)")
 
-_REVIEW_COLUMNS = ("dossier_id", "form_type", "package", "maintenance", "retention_years",
-                   "retention_basis", "retention_confirmed", "review_year")
-_DUE_COLUMNS = (*_REVIEW_COLUMNS, "end_year", "retention_end", "hold", "hold_reason", "status")
 
-
-class Catalog(CatalogStore):
+class Catalog(CareRows, CatalogStore):
     """The catalog of an archive (use as a context manager, or call :meth:`close`).
 
     Open an archive's catalog with :meth:`for_archive`; ``Catalog(path)`` opens a SQLite file
@@ -68,11 +74,18 @@ class Catalog(CatalogStore):
     """
 
     @classmethod
-    def for_archive(cls, archive_root: Path, url: str | URL | None = None) -> Catalog:
+    def for_archive(cls, archive_root: Path, url: str | URL | None = None, *, readonly: bool = False,
+                    create: bool = True) -> Catalog:
         """Open the catalog of ``archive_root``: ``url`` if given (bound on first use), else the
-        one its ``catalog.url`` names, else its own ``catalog.sqlite`` (see :mod:`archive._catalog_db`)."""
+        one its ``catalog.url`` names, else its own ``catalog.sqlite`` (see :mod:`archive._catalog_db`).
+
+        ``readonly`` never creates, upgrades or writes; ``create=False`` refuses a missing catalog
+        (``catalog_missing``) instead of making an empty one.
+        """
         resolved = resolve_url(archive_root, url)
-        catalog = cls(resolved, archive_root=archive_root)
+        catalog = cls(resolved, archive_root=archive_root, readonly=readonly, create=create)
+        if readonly:
+            return catalog
         try:
             bind_new(archive_root, resolved)  # only a catalog that opened binds the archive
         except BaseException:
@@ -86,25 +99,43 @@ class Catalog(CatalogStore):
         """Insert or update one dossier from its export record, index its text and its package.
 
         Args:
-            record: The export JSON object; must hold ``dossier_id``. Stored whole as JSON.
+            record: The export JSON object; must hold ``dossier_id``; its ``code`` (else the id)
+                becomes the dossier's code on first indexing. Stored whole as JSON.
             retention: The dossier's retention; when None an existing row keeps its retention.
+
+        Raises:
+            ArchiveError: No ``dossier_id`` (``catalog_record_invalid``), or the code belongs to
+                another dossier (``duplicate_code``: nothing is written).
         """
         dossier_id = record.get("dossier_id")
         if not isinstance(dossier_id, str) or not dossier_id:
-            raise ArchiveError("catalog record has no dossier_id", reason="catalog_record_invalid")
+            raise ArchiveError("catalog record has no dossier_id", reason="catalog_record_invalid",
+                               message_vi="Bản ghi hồ sơ không có mã nội bộ.")
+        code = _text(record.get("code")) or dossier_id
+        facts = package_facts(self.archive_root, record.get("package"))
         params = {
-            "dossier_id": dossier_id, "form_type": _text(record.get("form_type")),
+            "dossier_id": dossier_id, "code": code, "source": _text(record.get("source")),
+            "form_type": _text(record.get("form_type")),
             "package": _text(record.get("package")), "pdf": _text(record.get("pdf")),
             "record_json": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str),
             "now": iso_vn(now_vn()), "has_retention": retention is not None,
-            **_retention_params(retention),
+            **_retention_params(retention), **_ead_params(record, facts),
         }
-        package = self._package_info(record.get("package"))
-        with self.transaction() as db:
-            db.execute(text(_UPSERT), params)  # in PostgreSQL this also locks the dossier's row
-            self._search.replace(db, dossier_id, [(None, "dossier_id", dossier_id), *_search.index_rows(record)])
-            if package is not None:
-                self._register_package(db, dossier_id, *package)
+        try:
+            with self.transaction() as db:
+                owner = db.execute(text("SELECT dossier_id FROM dossiers WHERE code = :c"), {"c": code}).scalar()
+                if owner is not None and owner != dossier_id:
+                    raise duplicate_code_error()
+                db.execute(text(_UPSERT), params)  # in PostgreSQL this also locks the dossier's row
+                current = db.execute(text("SELECT code FROM dossiers WHERE dossier_id = :d"),
+                                     {"d": dossier_id}).scalar()
+                self._search.replace(db, dossier_id, index_rows(dossier_id, current, record))
+                if facts is not None:
+                    self._register_package(db, dossier_id, facts)
+        except ArchiveError as exc:
+            if isinstance(exc.__cause__, IntegrityError) and "code" in str(exc.__cause__):
+                raise duplicate_code_error() from exc  # a racing writer took the code first
+            raise
 
     def dossier(self, dossier_id: str) -> dict | None:
         """The catalog row of one dossier (with its record decoded), or None."""
@@ -115,6 +146,58 @@ class Catalog(CatalogStore):
         """All stored export records, in ``dossier_id`` order."""
         return [json.loads(row["record_json"]) for row in
                 self._rows("SELECT record_json FROM dossiers ORDER BY dossier_id")]
+
+    def resolve(self, code_or_id: str) -> str:
+        """The internal ``dossier_id`` of a dossier code (mã hồ sơ) or of an id (contract C6).
+
+        Raises:
+            ArchiveError: Neither a code nor an id in the catalog (``not_in_catalog``; the text
+                given is not quoted).
+        """
+        value = code_or_id.strip()
+        rows = (self._rows("SELECT dossier_id FROM dossiers WHERE code = :v", v=value)
+                or self._rows("SELECT dossier_id FROM dossiers WHERE dossier_id = :v", v=value))
+        if not rows:
+            raise unknown_dossier()
+        return rows[0]["dossier_id"]
+
+    def codes(self, dossier_ids: list[str]) -> dict[str, dict]:
+        """``dossier_id`` → ``{"code", "source", "title"}`` of the given dossiers (those the catalog holds)."""
+        wanted = sorted(set(dossier_ids))
+        if not wanted:
+            return {}
+        query = text("SELECT dossier_id, code, source, title FROM dossiers WHERE dossier_id IN :ids").bindparams(
+            bindparam("ids", expanding=True))
+        rows = self._read(lambda db: [dict(r) for r in db.execute(query, {"ids": wanted}).mappings()])
+        return {r["dossier_id"]: {**r, "code": r["code"] or r["dossier_id"]} for r in rows}
+
+    def set_code(self, dossier_id: str, new_code: str, *, event: PremisEvent, journaled: bool = True) -> str:
+        """Give a dossier a new code (a temporary ``SOHOA-TAM-…`` replaced by the real one); return the old.
+
+        The stored record gets the new code (``code_generated`` false), the search index too, and
+        the change is an audit event, journaled.
+
+        Raises:
+            ArchiveError: The code is another dossier's (``duplicate_code``), or the dossier is unknown.
+        """
+        with self.transaction() as db:
+            row = db.execute(text("SELECT code, record_json FROM dossiers WHERE dossier_id = :d"),
+                             {"d": dossier_id}).first()
+            if row is None:
+                raise unknown_dossier()
+            owner = db.execute(text("SELECT dossier_id FROM dossiers WHERE code = :c"), {"c": new_code}).scalar()
+            if owner is not None and owner != dossier_id:
+                raise duplicate_code_error()
+            record = {**json.loads(row.record_json), "code": new_code, "code_generated": False}
+            db.execute(text("UPDATE dossiers SET code = :c, record_json = :r, updated_at = :t WHERE dossier_id = :d"),
+                       {"c": new_code, "r": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str),
+                        "t": iso_vn(now_vn()), "d": dossier_id})
+            self._search.replace(db, dossier_id, index_rows(dossier_id, new_code, record))
+            db.execute(text(_ADD_EVENT), event_params(dossier_id, event))
+            if journaled:
+                journal.append(self.archive_root, "code", dossier_id=dossier_id, old=row.code, new=new_code,
+                               event=event_json(event))
+        return row.code or dossier_id
 
     # -- packages --------------------------------------------------------------------------
 
@@ -132,31 +215,33 @@ class Catalog(CatalogStore):
         """(path, size, sha256) of every file a package held at ingest, by path."""
         return self._rows("SELECT path, size, sha256 FROM package_files WHERE objid = :o ORDER BY path", o=objid)
 
-    def _package_info(self, rel: object) -> tuple[str, str, str, list] | None:
-        """(relative path, OBJID, root METS SHA-256, listed files) of a package folder, read before writing."""
-        if not isinstance(rel, str) or not rel:
-            return None
-        folder = self.archive_root / rel
-        if not (folder / ROOT_METS).is_file():
-            return None
-        objid = parse(folder / ROOT_METS).getroot().get("OBJID") or folder.name
-        entries, _problems = listed_files(folder)
-        return Path(rel).as_posix(), objid, sha256_file(folder / ROOT_METS), entries
+    def register_package(self, dossier_id: str, rel: str) -> None:
+        """Register one package folder of a known dossier (a version found on disk, not indexed yet)."""
+        facts = package_facts(self.archive_root, rel)
+        if facts is None:
+            raise ArchiveError("not a package folder", reason="not_a_package",
+                               message_vi="Thư mục không phải gói lưu trữ.")
+        with self.transaction() as db:
+            self._register_package(db, dossier_id, facts, make_current=False)
 
     @staticmethod
-    def _register_package(db: Connection, dossier_id: str, rel: str, objid: str, mets_sha: str,
-                          entries: list) -> None:
-        """Record a package version (once) and make it the dossier's current one."""
+    def _register_package(db: Connection, dossier_id: str, facts: object, *, make_current: bool = True) -> None:
+        """Record a package version (once) and, by default, make it the dossier's current one."""
+        rel, objid, mets_sha = facts.rel, facts.objid, facts.mets_sha256  # type: ignore[attr-defined]
         if db.execute(text("SELECT 1 FROM packages WHERE objid = :o"), {"o": objid}).first() is None:
             version = db.execute(text("SELECT COUNT(*) FROM packages WHERE dossier_id = :d"),
                                  {"d": dossier_id}).scalar_one() + 1
             db.execute(text("INSERT INTO packages (objid, dossier_id, version, path, mets_sha256, status, "
-                            "created_at) VALUES (:o, :d, :v, :p, :m, 'current', :t) ON CONFLICT DO NOTHING"),
-                       {"o": objid, "d": dossier_id, "v": version, "p": rel, "m": mets_sha, "t": iso_vn(now_vn())})
-            if entries:
+                            "created_at) VALUES (:o, :d, :v, :p, :m, :s, :t) ON CONFLICT DO NOTHING"),
+                       {"o": objid, "d": dossier_id, "v": version, "p": rel, "m": mets_sha,
+                        "s": "current" if make_current else "superseded", "t": iso_vn(now_vn())})
+            if facts.files:  # type: ignore[attr-defined]
                 db.execute(text("INSERT INTO package_files (objid, path, size, sha256) VALUES (:o, :p, :s, :h) "
                                 "ON CONFLICT DO NOTHING"),
-                           [{"o": objid, "p": e.path, "s": e.size, "h": e.sha256} for e in entries])
+                           [{"o": objid, "p": e.path, "s": e.size, "h": e.sha256}
+                            for e in facts.files])  # type: ignore[attr-defined]
+        if not make_current:
+            return
         db.execute(text("UPDATE packages SET status = 'superseded' WHERE dossier_id = :d AND objid <> :o "
                         "AND status = 'current'"), {"d": dossier_id, "o": objid})
         db.execute(text("UPDATE packages SET status = 'current' WHERE objid = :o AND status = 'superseded'"),
@@ -168,111 +253,82 @@ class Catalog(CatalogStore):
         """Find dossiers by name (with or without diacritics), CCCD number, dossier code or any OCR text.
 
         Returns:
-            Up to ``limit`` hits, best first: dossier_id, page (None for a field), field (None for
-            page text) and a snippet of the original text around the match.
+            Up to ``limit`` hits, best first: dossier_id, code, source, page (None for a field),
+            field (None for page text) and a snippet of the original text around the match. A
+            query that is exactly a dossier's code puts that dossier first.
         """
         rows = self._read(lambda db: self._search.query(db, query, limit))
-        return [{"dossier_id": r["dossier_id"], "page": r["page"], "field": r["field"],
+        exact = self._rows("SELECT dossier_id FROM dossiers WHERE code = :q", q=query.strip())
+        info = self.codes([r["dossier_id"] for r in rows])
+        hits = [{"dossier_id": r["dossier_id"], "code": info.get(r["dossier_id"], {}).get("code", r["dossier_id"]),
+                 "source": info.get(r["dossier_id"], {}).get("source"), "page": r["page"], "field": r["field"],
                  "snippet": _search.snippet(r["text"], query)} for r in rows]
+        if exact:
+            first = exact[0]["dossier_id"]
+            hits.sort(key=lambda h: (h["dossier_id"] != first, h["field"] != "code"))
+        return hits
 
     # -- events ----------------------------------------------------------------------------
 
-    def add_event(self, dossier_id: str, event: PremisEvent) -> None:
-        """Append one event to the dossier's audit trail."""
+    def add_event(self, dossier_id: str, event: PremisEvent, *, journaled: bool = False) -> None:
+        """Append one event to the dossier's audit trail (and to the journal when only the catalog
+        would keep it: ingest events are in the package's PREMIS, fixity events in ``audits/``)."""
         with self.transaction() as db:
-            db.execute(text(_ADD_EVENT), _event_params(dossier_id, event))
+            db.execute(text(_ADD_EVENT), event_params(dossier_id, event))
+            if journaled:
+                journal.append(self.archive_root, "event", dossier_id=dossier_id, event=event_json(event))
 
     def events(self, dossier_id: str) -> list[dict]:
         """The dossier's audit trail, oldest first."""
         return self._rows("SELECT event_type, time, outcome, detail, agent, recorded_at FROM events "
                           "WHERE dossier_id = :d ORDER BY seq", d=dossier_id)
 
-    def add_archive_event(self, event: PremisEvent) -> None:
-        """Append an event about the whole archive (fixity audit, backup, restore, review list)."""
+    def add_archive_event(self, event: PremisEvent, *, journaled: bool = True) -> None:
+        """Append an event about the whole archive (fixity audit, backup, restore, review list), journaled."""
         with self.transaction() as db:
             db.execute(text("INSERT INTO archive_events (event_type, time, outcome, detail, agent) "
-                            "VALUES (:type, :time, :outcome, :detail, :agent)"), _event_params(None, event))
+                            "VALUES (:type, :time, :outcome, :detail, :agent)"), event_params(None, event))
+            if journaled:
+                journal.append(self.archive_root, "archive_event", event=event_json(event))
 
     def archive_events(self) -> list[dict]:
         """Archive-wide events, oldest first."""
         return self._rows("SELECT event_type, time, outcome, detail, agent FROM archive_events ORDER BY seq")
 
-    # -- retention, hold, disposal ---------------------------------------------------------
 
-    def due_for_review(self, year: int) -> list[dict]:
-        """Dossiers whose retention runs out by ``year`` (planning view; permanent ones never appear)."""
-        rows = self._rows(f"SELECT {', '.join(_REVIEW_COLUMNS)} FROM dossiers WHERE review_year IS NOT NULL "
-                          "AND review_year <= :y ORDER BY review_year, dossier_id", y=year)
-        return [{**row, "retention_confirmed": bool(row["retention_confirmed"])} for row in rows]
-
-    def expired(self, as_of: date) -> list[dict]:
-        """Active dossiers whose retention term ended before ``as_of`` (held ones included, marked)."""
-        rows = self._rows(f"SELECT {', '.join(_DUE_COLUMNS)} FROM dossiers WHERE status = 'active' AND "
-                          "retention_end IS NOT NULL AND retention_end < :d ORDER BY retention_end, dossier_id",
-                          d=as_of.isoformat())
-        return [{**row, "retention_confirmed": bool(row["retention_confirmed"]), "hold": bool(row["hold"])}
-                for row in rows]
-
-    def set_hold(self, dossier_id: str, *, held: bool, reason: str, event: PremisEvent) -> None:
-        """Place or lift a legal hold, with its audit event.
-
-        Raises:
-            ArchiveError: The dossier is not in the catalog.
-        """
-        with self.transaction() as db:
-            cur = db.execute(text("UPDATE dossiers SET hold = :h, hold_reason = :r WHERE dossier_id = :d"),
-                             {"h": int(held), "r": reason if held else None, "d": dossier_id})
-            if cur.rowcount == 0:
-                raise _unknown_dossier()
-            db.execute(text(_ADD_EVENT), _event_params(dossier_id, event))
-
-    def record_disposal(self, dossier_id: str, *, decision: str, operator: str, destroyed: list[dict],
-                        stripped_record: Mapping[str, object], event: PremisEvent) -> None:
-        """Record an executed disposal: what was destroyed (with checksums), and strip the record.
-
-        The dossier row, its retention and package rows stay; its text leaves the search index.
-        """
-        now = iso_vn(now_vn())
-        with self.transaction() as db:
-            if destroyed:
-                db.execute(text("INSERT INTO disposals (decision, executed_at, operator, dossier_id, objid, path, "
-                                "size, sha256) VALUES (:decision, :at, :op, :d, :objid, :path, :size, :sha256)"),
-                           [{"decision": decision, "at": now, "op": operator, "d": dossier_id, **_pick(item)}
-                            for item in destroyed])
-            db.execute(text("UPDATE dossiers SET status = 'disposed', updated_at = :at, record_json = :r "
-                            "WHERE dossier_id = :d"),
-                       {"at": now, "d": dossier_id,
-                        "r": json.dumps(stripped_record, ensure_ascii=False, sort_keys=True)})
-            db.execute(text("UPDATE packages SET status = 'disposed' WHERE dossier_id = :d"), {"d": dossier_id})
-            self._search.replace(db, dossier_id, [(None, "dossier_id", dossier_id)])
-            db.execute(text(_ADD_EVENT), {**_event_params(dossier_id, event), "at": now})
-
-    def disposals(self, dossier_id: str | None = None) -> list[dict]:
-        """Disposal records (every destroyed file with its checksum), oldest first."""
-        where = " WHERE dossier_id = :d" if dossier_id else ""
-        return self._rows(f"SELECT * FROM disposals{where} ORDER BY seq", d=dossier_id)
+def index_rows(dossier_id: str, code: str | None, record: Mapping[str, object]) -> list:
+    """The search rows of one dossier: its id, its code, then its text and fields."""
+    rows = [(None, "dossier_id", dossier_id)]
+    if code and code != dossier_id:
+        rows.append((None, "code", code))
+    return [*rows, *_search.index_rows(record)]
 
 
-def _unknown_dossier() -> ArchiveError:
+def unknown_dossier() -> ArchiveError:
     """The error for a dossier code the catalog does not hold (the code is not quoted)."""
-    return ArchiveError("the dossier is not in the archive catalog", reason="unknown_dossier",
-                        message_vi="Không có hồ sơ này trong danh mục lưu trữ.")
+    return ArchiveError("the dossier is not in the archive catalog (give its code, mã hồ sơ)",
+                        reason="not_in_catalog", message_vi="Không có hồ sơ với mã này trong danh mục lưu trữ.")
 
 
-def _event_params(dossier_id: str | None, event: PremisEvent) -> dict[str, object]:
-    """The bound values of an event row."""
-    return {"d": dossier_id, "type": event.event_type, "time": event.time_iso, "outcome": event.outcome,
-            "detail": event.detail, "agent": event.agent, "at": iso_vn(now_vn())}
-
-
-def _pick(item: Mapping[str, object]) -> dict[str, object]:
-    """The disposal columns of one destroyed file."""
-    return {"objid": item["objid"], "path": item["path"], "size": item["size"], "sha256": item["sha256"]}
+def duplicate_code_error() -> ArchiveError:
+    """The refusal of a code another dossier already has (codes are unique)."""
+    return ArchiveError("the dossier code belongs to another dossier in the catalog; nothing was changed",
+                        reason="duplicate_code",
+                        message_vi="Mã hồ sơ này đã thuộc về một hồ sơ khác trong danh mục; không thay đổi gì.")
 
 
 def _text(value: object) -> str | None:
     """A column value: the text of ``value``, or None."""
-    return None if value is None else str(value)
+    return None if value is None or value == "" else str(value)
+
+
+def _ead_params(record: Mapping[str, object], facts: object | None) -> dict[str, object]:
+    """Title, dates and sheet count: from the package's EAD, else from the record."""
+    dates = record.get("dates") if isinstance(record.get("dates"), Mapping) else {}
+    return {"title": getattr(facts, "title", None) or _text(record.get("title")),
+            "start_date": getattr(facts, "start_date", None) or _text(dates.get("start")),  # type: ignore[union-attr]
+            "end_date": getattr(facts, "end_date", None) or _text(dates.get("end")),  # type: ignore[union-attr]
+            "sheets": getattr(facts, "sheets", None)}
 
 
 def _retention_params(retention: RetentionInfo | None) -> dict[str, object]:

@@ -13,23 +13,46 @@ given anew by the target, in the source's order; the search index is rebuilt fro
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from archive._catalog_db import bind, bound_url, default_url, parse_url, sqlite_path
+from archive._catalog_db import bind, bound_url, create_private_file, default_url, parse_url, sqlite_path
 from archive._catalog_schema import DATA_TABLES
+from archive._catalog_store import CatalogStore
 from archive.model import iso_vn, now_vn
 from sohoa.errors import ArchiveError
-
-if TYPE_CHECKING:
-    from archive.catalog import Catalog
 
 BATCH_ROWS = 1000
 
 
-def copy_catalog(source: Catalog, target: Catalog) -> dict[str, int]:
+def backup_catalog(source: CatalogStore, path: Path) -> None:
+    """Write a consistent, self-contained copy of ``source`` to the SQLite file ``path``, mode 0640.
+
+    A SQLite catalog is copied with SQLite's online backup; another database's rows are copied from
+    one snapshot into a new SQLite catalog (:func:`copy_catalog`). The copy is left in rollback-journal
+    mode, so it opens read-only on read-only media with no write-ahead-log files beside it.
+    """
+    path.unlink(missing_ok=True)
+    if source.dialect != "sqlite":
+        with CatalogStore(path, archive_root=path.parent) as target:
+            copy_catalog(source, target)
+    else:
+        create_private_file(path)
+        target = sqlite3.connect(path)
+        try:
+            source.raw_sqlite().backup(target)
+        finally:
+            target.close()
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        db.close()
+
+
+def copy_catalog(source: CatalogStore, target: CatalogStore) -> dict[str, int]:
     """Append every row of ``source`` to ``target``; return how many rows per table.
 
     Raises:
@@ -68,8 +91,6 @@ def move_catalog(archive_root: Path, url: str) -> tuple[dict[str, int], Path]:
     Raises:
         ArchiveError: The archive's catalog is already in another database, or the target is not empty.
     """
-    from archive.catalog import Catalog
-
     if bound_url(archive_root) is not None:
         raise ArchiveError("this archive's catalog is already in a database (catalog.url)",
                            reason="catalog_elsewhere",
@@ -77,8 +98,8 @@ def move_catalog(archive_root: Path, url: str) -> tuple[dict[str, int], Path]:
     target_url, source_url = parse_url(url), default_url(archive_root)
     if sqlite_path(target_url) is not None and sqlite_path(target_url).resolve() == sqlite_path(source_url).resolve():
         raise ArchiveError("the catalog is already there", reason="catalog_elsewhere")
-    with Catalog(source_url, archive_root=archive_root) as source, \
-            Catalog(target_url, archive_root=archive_root) as target, source.transaction():
+    with CatalogStore(source_url, archive_root=archive_root, create=False) as source, \
+            CatalogStore(target_url, archive_root=archive_root) as target, source.transaction():
         counts = copy_catalog(source, target)
         bind(archive_root, target_url)
     old = sqlite_path(source_url)

@@ -23,6 +23,8 @@ class ArchiveSettings(_Frozen):
     catalog_url: str | None = Field(
         None, description="Catalog database (SQLAlchemy URL, sqlite:// or postgresql://); default: the "
                           "archive's own catalog.sqlite. Keep the password out of it (~/.pgpass).")
+    backup_copies: int = Field(2, ge=1, le=20, description="Verified backup copies each package should have, "
+                                                           "each on its own device (TT 05/2025: at least two).")
 
     @field_validator("catalog_url")
     @classmethod

@@ -56,6 +56,16 @@ REASON_VI = {
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
+    # catalog and archive care (archive/catalog*.py, backup.py, disposal.py)
+    "catalog_missing": "không có danh mục lưu trữ (cần dựng lại: sohoa catalog rebuild)",
+    "catalog_corrupt": "danh mục lưu trữ bị hỏng (cần dựng lại: sohoa catalog rebuild)",
+    "catalog_out_of_step": "danh mục lưu trữ không khớp với các gói lưu trữ",
+    "catalog_outdated": "danh mục lưu trữ cần nâng cấp cấu trúc (sohoa catalog upgrade)",
+    "catalog_unreachable": "không mở được cơ sở dữ liệu danh mục",
+    "catalog_busy": "danh mục lưu trữ bị tiến trình khác khóa quá lâu",
+    "not_in_catalog": "không có hồ sơ với mã này trong danh mục",
+    "duplicate_code": "mã hồ sơ đã thuộc về hồ sơ khác",
+    "backup_same_device": "thư mục sao lưu nằm trên cùng thiết bị với kho lưu trữ",
 }
 
 

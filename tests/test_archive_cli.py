@@ -9,29 +9,23 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date, datetime
+from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 
-import pikepdf
 import pytest
+from catalog_archive import CCCD, DOSSIERS, NAME, make_archive
 from openpyxl import load_workbook
 from sqlalchemy.exc import DBAPIError
 from eark import EARK_VALIDATE
 from test_catalog_backends import BACKENDS, Backend, backend_for
 
-from archive import Catalog, DossierMetadata, PremisEvent, build_package, load_schedule, retention_for
+from archive import Catalog
 from archive._xml import unseal_dirs
-from archive.model import VN_TZ
 from pipeline.cli import main
 from sohoa.errors import ExitCode
 
-NAME = "Nguyễn Văn An"
-CCCD = "001090012345"
-DOSSIERS = (  # code, form type, year the matter ended
-    ("H49-2010-0001", "ct01", 2010),         # 10 years: expired
-    ("H49-2012-0002", "ho_kinh_doanh", 2012),  # 20 years: not expired
-    ("H49-2000-0003", "khai_sinh", 2000),    # permanent
-)
+CODE, ID = DOSSIERS[0][0], DOSSIERS[0][1]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -40,47 +34,17 @@ def catalog_backend(request: pytest.FixtureRequest) -> Backend:
     return backend_for(request.param)
 
 
-def _make_archive(root: Path, src: Path, backend: Backend) -> None:
-    """Three archived dossiers with packages, catalog rows, retention and export records."""
-    src.mkdir()
-    with pikepdf.new() as pdf:
-        pdf.add_blank_page(page_size=(595, 842))
-        pdf.save(src / "doc.pdf")
-    schedule = load_schedule()
-    at = datetime(2024, 1, 2, 9, 30, tzinfo=VN_TZ)
-    for n, (code, form, year) in enumerate(DOSSIERS):
-        text = src / f"{code}.txt"
-        person = NAME if n == 0 else f"Trần Thị Bình {n}"
-        text.write_text(f"Họ, chữ đệm, tên: {person}\n", encoding="utf-8")
-        retention = retention_for(schedule, form, year)
-        meta = DossierMetadata(dossier_code=code, title="Tờ khai", form_type=form, number_of_pages=1,
-                               number_of_paper=1, start_date=date(year, 1, 1), end_date=date(year, 6, 1),
-                               maintenance=retention.maintenance, retention_years=retention.years)
-        package = build_package(archive_root=root, meta=meta, documents=[src / "doc.pdf"],
-                                extra_files={"ocr/text.txt": text},
-                                events=[PremisEvent("transfer", at, "success", "scan", "sohoa test")])
-        record = {"dossier_id": code, "source": code, "form_type": form,
-                  "pages": [{"source_page": 1, "text": f"Họ, chữ đệm, tên: {person}"}],
-                  "fields": {"so_cccd": {"value": CCCD if n == 0 else f"00109001234{n}"}},
-                  "pdf": f"packages/{package.name}/representations/rep1/data/{code}.1.pdf",
-                  "package": f"packages/{package.name}"}
-        (root / "records").mkdir(exist_ok=True)
-        (root / "records" / f"{code}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        with backend.open(root) as catalog:
-            catalog.upsert_dossier(record, retention=retention)
-
-
 @pytest.fixture()
 def archive(tmp_path: Path, catalog_backend: Backend) -> Path:
     root = tmp_path / "archive"
-    _make_archive(root, tmp_path / "src", catalog_backend)
+    make_archive(root, tmp_path / "src", catalog_backend.open)
     assert (root / "catalog.url").exists() == (catalog_backend.name == "postgresql")
     return root
 
 
 def _package(archive: Path, code: str) -> Path:
     with Catalog.for_archive(archive) as catalog:
-        return archive / catalog.packages(code)[-1]["path"]
+        return archive / catalog.packages(catalog.resolve(code))[-1]["path"]
 
 
 def _flip(path: Path, at: int | None = None) -> None:
@@ -107,31 +71,54 @@ def test_fixity_names_a_flipped_byte_in_any_file(archive: Path, capsys: pytest.C
         assert f"{package.relative_to(archive).as_posix()}/{rel}:" in out, rel
     assert NAME not in out
     with Catalog.for_archive(archive) as catalog:
-        checks = [e for e in catalog.events(DOSSIERS[0][0]) if e["event_type"] == "fixity check"]
+        checks = [e for e in catalog.events(ID) if e["event_type"] == "fixity check"]
         assert [e["outcome"] for e in checks] == ["success", "failure"]
         assert catalog.archive_events()[-1]["outcome"] == "failure"
     assert len(list((archive / "audits").glob("fixity-*.premis.xml"))) >= 1
 
 
 def test_search_without_diacritics_by_cccd_and_code(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for query in (["nguyen", "van", "an"], ["NGUYEN VAN AN"], [CCCD], [DOSSIERS[0][0]]):
+    for query in (["nguyen", "van", "an"], ["NGUYEN VAN AN"], [CCCD], [CODE]):
         capsys.readouterr()
         assert main(["search", "--archive", str(archive), "--json", *query]) == ExitCode.OK
         hits = json.loads(capsys.readouterr().out)
-        assert hits and hits[0]["dossier_id"] == DOSSIERS[0][0], query
+        assert hits and hits[0]["code"] == CODE and hits[0]["dossier_id"] == ID, query
+    temporary = DOSSIERS[2][0]
+    assert main(["search", "--archive", str(archive), "--json", temporary]) == ExitCode.OK
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["code"] == temporary and hits[0]["field"] == "code"
     main(["search", "--archive", str(archive), "nguyen van an"])
     out = capsys.readouterr().out
-    assert f"{DOSSIERS[0][0]}\ttrang 1\t" in out and NAME in out
+    assert f"{CODE}\tscans/{CODE}.pdf\ttrang 1\t" in out and NAME in out and ID not in out
 
 
-def test_retention_due_lists_exactly_the_expired(archive: Path, tmp_path: Path) -> None:
+def test_exports_name_dossiers_by_their_code(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ho_so.xlsx"
+    assert main(["export", "--archive", str(archive), "--format", "xlsx", "--output", str(out)]) == ExitCode.OK
+    rows = list(load_workbook(out)["Hồ sơ"].values)
+    header = rows[0]
+    assert header[0] == "Mã hồ sơ" and "Mã nội bộ (CNTT)" in header
+    assert sorted(r[0] for r in rows[1:]) == sorted(d[0] for d in DOSSIERS)
+    assert sorted(r[header.index("Mã nội bộ (CNTT)")] for r in rows[1:]) == sorted(d[1] for d in DOSSIERS)
+
+
+def test_retention_due_is_the_archivists_list_and_marks_xem_xet_huy(archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "due.xlsx"
     assert main(["retention", "due", "--archive", str(archive), "--as-of", "2021-01-01",
                  "--output", str(out)]) == ExitCode.OK
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
-    assert rows[2][1] == "Mã hồ sơ"
-    assert [r[1] for r in rows[3:]] == [DOSSIERS[0][0]]
-    assert rows[3][6] == "31/12/2020" and rows[3][8] == "CHƯA XÁC NHẬN"
+    assert rows[0][0].startswith("DANH MỤC HỒ SƠ, TÀI LIỆU HẾT GIÁ TRỊ")
+    assert rows[2][:9] == ("STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Ngày bắt đầu", "Ngày kết thúc", "Số tờ",
+                           "Thời hạn bảo quản", "Lý do hủy", "Ghi chú")
+    assert [r[1] for r in rows[3:]] == [CODE]
+    stt, code, title, start, end, sheets, period, reason, notes, internal, _package_path = rows[3]
+    assert (stt, title, start, end, sheets, period) == (1, "Tờ khai ct01", "01/01/2010", "01/06/2010", 1, "10 năm")
+    assert "Hết thời hạn bảo quản" in reason and "31/12/2020" in reason
+    assert "chưa được xác nhận" in notes and internal == ID
+    with Catalog.for_archive(archive) as catalog:
+        assert catalog.dossier(ID)["status"] == "review"
+        assert catalog.dossier(DOSSIERS[1][1])["status"] == "active"
+        assert [e["event_type"] for e in catalog.events(ID)][-1] == "disposal review"
     assert main(["retention", "due", "--archive", str(archive), "--as-of", "31/12/2020",
                  "--output", str(out)]) == ExitCode.OK
     assert len(list(load_workbook(out).active.iter_rows(values_only=True))) == 3  # header only
@@ -141,77 +128,155 @@ def test_retention_due_lists_exactly_the_expired(archive: Path, tmp_path: Path) 
 def test_dispose_refuses_then_destroys_content_and_keeps_the_record(archive: Path, tmp_path: Path,
                                                                     catalog_backend: Backend,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    code = DOSSIERS[0][0]
     listing = tmp_path / "approved.xlsx"
     main(["retention", "due", "--archive", str(archive), "--output", str(listing)])
-    package = _package(archive, code)
-    pdf = package / f"representations/rep1/data/{code}.1.pdf"
-    assert main(["retention", "dispose", "--archive", str(archive), "--list", str(listing)]) == ExitCode.CONFIG
-    assert main(["retention", "hold", "--archive", str(archive), code, "--reason", "thanh tra"]) == ExitCode.OK
-    capsys.readouterr()
+    package = _package(archive, CODE)
+    pdf = package / f"representations/rep1/data/{CODE}.1.pdf"
+    council = "Hội đồng xác định giá trị tài liệu (QĐ 45/QĐ-UBND)"
+    assert main(["retention", "dispose", "--archive", str(archive), "--list", str(listing),
+                 "--council", council]) == ExitCode.CONFIG
+    assert main(["retention", "dispose", "--archive", str(archive), "--list", str(listing),
+                 "--decision", "12/QĐ-UBND"]) == ExitCode.CONFIG  # no council
+    assert main(["retention", "hold", "--archive", str(archive), CODE, "--reason", "thanh tra"]) == ExitCode.OK
+    assert "Đã giữ lại, tạm dừng hủy 1 hồ sơ" in capsys.readouterr().out
     assert main(["retention", "dispose", "--archive", str(archive), "--decision", "12/QĐ-UBND",
-                 "--list", str(listing)]) == ExitCode.CANNOT_RUN
-    assert "legal hold" in capsys.readouterr().err
+                 "--council", council, "--list", str(listing)]) == ExitCode.CANNOT_RUN
+    err = capsys.readouterr().err
+    assert "kept back" in err and "giữ lại, tạm dừng hủy" in err and "phong tỏa" not in err
     early = tmp_path / "early.txt"
     early.write_text(f"{DOSSIERS[1][0]}\n", encoding="utf-8")
     assert main(["retention", "dispose", "--archive", str(archive), "--decision", "12/QĐ-UBND",
-                 "--list", str(early)]) == ExitCode.CANNOT_RUN
+                 "--council", council, "--list", str(early)]) == ExitCode.CANNOT_RUN
     assert pdf.exists()
-    assert main(["retention", "release", "--archive", str(archive), code, "--reason", "xong"]) == ExitCode.OK
+    assert main(["retention", "release", "--archive", str(archive), CODE, "--reason", "xong"]) == ExitCode.OK
     assert main(["retention", "dispose", "--archive", str(archive), "--decision", "12/QĐ-UBND",
-                 "--list", str(listing), "--operator", "luu-tru-vien"]) == ExitCode.OK
+                 "--decision-date", "02/03/2026", "--council", council, "--list", str(listing),
+                 "--operator", "luu-tru-vien"]) == ExitCode.OK
     assert not pdf.exists() and not (package / "representations/rep1/metadata/other/ocr/text.txt").exists()
     assert (package / "metadata/descriptive/EAD.xml").exists() and (package / "METS.xml").exists()
     with Catalog.for_archive(archive) as catalog:
-        row = catalog.dossier(code)
+        row = catalog.dossier(ID)
         assert row["status"] == "disposed" and row["record"]["fields"] == {}
-        destroyed = catalog.disposals(code)
-        assert {d["path"] for d in destroyed} >= {f"representations/rep1/data/{code}.1.pdf"}
+        destroyed = catalog.disposals(ID)
+        assert {d["path"] for d in destroyed} >= {f"representations/rep1/data/{CODE}.1.pdf"}
         assert all(len(d["sha256"]) == 64 and d["decision"] == "12/QĐ-UBND" for d in destroyed)
-        assert [e["event_type"] for e in catalog.events(code)][-1] == "deletion"
+        assert catalog.decisions() == [{"decision": "12/QĐ-UBND", "decision_date": "2026-03-02", "council": council,
+                                        "operator": "luu-tru-vien", "executed_at": catalog.decisions()[0]["executed_at"],
+                                        "dossiers": 1}]
+        assert [e["event_type"] for e in catalog.events(ID)][-1] == "deletion"
         assert catalog.search("nguyen van an") == []
+        assert catalog.resolve(CODE) == ID  # still found by its code
     record = json.loads(next((archive / "disposals").glob("*.json")).read_text(encoding="utf-8"))
-    assert record["operator"] == "luu-tru-vien" and record["dossiers"][0]["dossier_id"] == code
-    assert NAME not in (archive / "records" / f"{code}.json").read_text(encoding="utf-8")
+    assert record["operator"] == "luu-tru-vien" and record["dossiers"][0]["code"] == CODE
+    assert record["council"] == council and record["decision_date"] == "2026-03-02"
+    assert NAME not in (archive / "records" / f"{ID}.json").read_text(encoding="utf-8")
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK  # destroyed files are expected gone
-    with pytest.raises(DBAPIError, match="append-only"):
-        catalog_backend.raw(archive, "DELETE FROM disposals")
+    for table in ("disposals", "disposal_decisions"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            catalog_backend.raw(archive, f"DELETE FROM {table}")
 
 
-def test_backup_verifies_and_restores_a_damaged_primary(archive: Path, tmp_path: Path,
+def test_hold_release_and_code_set_take_codes_never_ids_only(archive: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    temporary, dossier_id = DOSSIERS[2][0], DOSSIERS[2][1]
+    assert main(["retention", "hold", "--archive", str(archive), "NO-SUCH-CODE", "--reason", "x"]) == ExitCode.CANNOT_RUN
+    assert "Không có hồ sơ với mã này" in capsys.readouterr().err
+    assert main(["code", "set", "--archive", str(archive), temporary, DOSSIERS[1][0],
+                 "--reason", "nhầm"]) == ExitCode.CANNOT_RUN  # another dossier's code
+    assert "duplicate" not in capsys.readouterr().out
+    assert main(["code", "set", "--archive", str(archive), temporary, "bad code!", "--reason", "x"]) == ExitCode.CONFIG
+    real = "000.00.19.H49-240101-0001"
+    assert main(["code", "set", "--archive", str(archive), temporary, real, "--reason", "mã trên phiếu hẹn",
+                 "--operator", "van-thu"]) == ExitCode.OK
+    assert "vẫn mang mã cũ" in capsys.readouterr().out
+    with Catalog.for_archive(archive) as catalog:
+        assert catalog.resolve(real) == dossier_id and catalog.resolve(dossier_id) == dossier_id
+        row = catalog.dossier(dossier_id)
+        assert row["code"] == real and row["record"]["code"] == real and row["record"]["code_generated"] is False
+        assert [e for e in catalog.events(dossier_id) if e["event_type"] == "code change"][0]["detail"].startswith(
+            f"dossier code changed from {temporary} to {real} by van-thu")
+    exported = json.loads((archive / "records" / f"{dossier_id}.json").read_text(encoding="utf-8"))
+    assert exported["code"] == real
+    assert main(["search", "--archive", str(archive), "--json", real]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)[0]["code"] == real
+    assert main(["retention", "hold", "--archive", str(archive), real, "--reason", "khiếu nại"]) == ExitCode.OK
+    assert main(["retention", "release", "--archive", str(archive), real, "--reason", "xong"]) == ExitCode.OK
+    assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK  # records/ and catalog agree
+
+
+@pytest.fixture()
+def other_device(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a file system of its own (a tmpfs mounted for the test): independent backup media."""
+    mount = tmp_path / "media"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m,mode=0750", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_backup_verifies_and_restores_a_damaged_primary(archive: Path, tmp_path: Path, other_device: Path,
                                                         catalog_backend: Backend) -> None:
-    copy = tmp_path / "backup"
+    copy = other_device / "backup"
     assert main(["backup", "--archive", str(archive), "--to", str(copy)]) == ExitCode.OK
     assert main(["fixity", "--archive", str(copy), "--no-record"]) == ExitCode.OK
     assert not (copy / "catalog.url").exists()  # a copy is self-contained, whatever the primary's database
     with Catalog(copy / "catalog.sqlite") as copied:
         assert copied.dialect == "sqlite" and copied.count() == len(DOSSIERS)
-        assert copied.search("nguyen van an")[0]["dossier_id"] == DOSSIERS[0][0]
+        assert copied.search("nguyen van an")[0]["code"] == CODE
         assert len(copied.packages()) == len(DOSSIERS) and copied.package_files(copied.packages()[0]["objid"])
     assert main(["backup", "--archive", str(archive), "--to", str(copy)]) == ExitCode.OK  # incremental
-    damaged = _package(archive, DOSSIERS[0][0])
-    _flip(damaged / f"representations/rep1/data/{DOSSIERS[0][0]}.1.pdf")
+    damaged = _package(archive, CODE)
+    _flip(damaged / f"representations/rep1/data/{CODE}.1.pdf")
     gone = _package(archive, DOSSIERS[1][0])
     unseal_dirs(gone)
     for path in sorted(gone.rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
     gone.rmdir()
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.VERIFY_FAILED
-    fresh = tmp_path / "fresh-backup"
+    fresh = other_device / "fresh-backup"
     assert main(["backup", "--archive", str(archive), "--to", str(fresh)]) == ExitCode.VERIFY_FAILED
     assert not (fresh / damaged.relative_to(archive)).exists()  # damage is never copied
     assert main(["backup", "--archive", str(archive), "--restore-from", str(copy)]) == ExitCode.OK
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
-    assert any((archive / ".damaged").rglob(f"{DOSSIERS[0][0]}.1.pdf"))  # evidence kept
+    assert any((archive / ".damaged").rglob(f"{CODE}.1.pdf"))  # evidence kept
     result = subprocess.run([str(EARK_VALIDATE), str(damaged), str(gone)], check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:]
     _lose_catalog(archive, catalog_backend)
     assert main(["backup", "--archive", str(archive), "--restore-from", str(copy)]) == ExitCode.OK
     with Catalog.for_archive(archive) as catalog:
         assert len(catalog.records()) == len(DOSSIERS)
-        assert catalog.search("nguyen van an")[0]["dossier_id"] == DOSSIERS[0][0]
+        assert catalog.search("nguyen van an")[0]["code"] == CODE
         assert [e["event_type"] for e in catalog.archive_events()][-1] == "recovery"
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
+
+
+def test_backup_counts_verified_copies_and_refuses_the_archives_own_device(
+        archive: Path, tmp_path: Path, other_device: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    same = tmp_path / "same-disk-backup"
+    assert main(["backup", "--archive", str(archive), "--to", str(same)]) == ExitCode.CANNOT_RUN
+    err = capsys.readouterr().err
+    assert "same file system" in err and "thiết bị" in err and not same.exists()
+    assert main(["backup", "--archive", str(archive), "--status"]) == ExitCode.VERIFY_FAILED
+    assert f"{len(DOSSIERS)} hồ sơ có ít hơn 2 bản sao" in capsys.readouterr().out
+    assert main(["backup", "--archive", str(archive), "--to", str(other_device / "one")]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert f"{len(DOSSIERS)} hồ sơ có ít hơn 2 bản sao" in out and f"{CODE}: 1 bản sao" in out
+    assert main(["backup", "--archive", str(archive), "--to", str(other_device / "one")]) == ExitCode.OK
+    assert f"{CODE}: 1 bản sao" in capsys.readouterr().out  # the same target counts once
+    assert main(["backup", "--archive", str(archive), "--to", str(same), "--force"]) == ExitCode.OK
+    assert "ít nhất 2 bản sao" in capsys.readouterr().out
+    assert main(["backup", "--archive", str(archive), "--status"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert out.count("Bản sao ") == 2 and f"{len(DOSSIERS)} gói đạt" in out
+    site = tmp_path / "site.yaml"
+    site.write_text("archive:\n  backup-copies: 3\n", encoding="utf-8")
+    assert main(["backup", "--archive", str(archive), "--status", "--config", str(site)]) == ExitCode.VERIFY_FAILED
+    assert f"{CODE}: 2 bản sao" in capsys.readouterr().out
+    with Catalog.for_archive(archive) as catalog:
+        replications = [e for e in catalog.archive_events() if e["event_type"] == "replication"]
+        assert len(replications) == 3 and all(e["outcome"] == "success" for e in replications)
 
 
 def _lose_catalog(archive: Path, backend: Backend) -> None:

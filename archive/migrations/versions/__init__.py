@@ -1,0 +1,1 @@
+"""The steps of the catalog's migration chain (see :mod:`archive.migrations`)."""

@@ -1,0 +1,91 @@
+"""What the catalog check costs every command that reads the catalog, as the archive grows.
+
+Builds a SQLite catalog of N synthetic dossiers (two pages of OCR-like Vietnamese text and a few
+fields each, about the size of a real record), then times, each ``--repeat`` times (median shown):
+``PRAGMA quick_check`` (what ``search``, ``retention`` and ``run`` pay), ``PRAGMA integrity_check``
+(what ``fixity`` pays), the whole :func:`archive.catalog_health.check_catalog`, and one search.
+
+    python bench/catalog.py --dossiers 20000 --out /tmp/catalog-bench
+
+Prints the figures, how they were made (seed, sizes) and the machine load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archive import Catalog  # noqa: E402
+from archive.catalog_health import check_catalog, sqlite_integrity  # noqa: E402
+
+WORDS = ("Họ chữ đệm tên người yêu cầu Nguyễn Trần Lê Phạm Văn Thị Hồng Nhung Bảo Gia nơi cư trú số đường "
+         "phường xã quận huyện tỉnh thành phố Hồ Chí Minh Hà Nội ngày tháng năm sinh giới tính dân tộc Kinh quốc "
+         "tịch Việt Nam quê quán Nghệ An tôi cam đoan nội dung đề nghị đăng ký khai sinh trên đây là đúng sự "
+         "thật").split()
+
+
+def _record(n: int, rng: random.Random) -> dict:
+    pages = [{"source_page": p, "text": "\n".join(" ".join(rng.choices(WORDS, k=12)) for _ in range(18))}
+             for p in (1, 2)]
+    fields = {"ho_ten": {"value": " ".join(rng.choices(WORDS, k=3))},
+              "so_cccd": {"value": f"{rng.randrange(10**11, 10**12)}"}, "noi_cu_tru": {"value": " ".join(rng.choices(WORDS, k=8))}}
+    return {"dossier_id": f"hs-{n:08d}", "code": f"H49-{n:08d}", "form_type": "khai_sinh", "pages": pages,
+            "fields": fields}
+
+
+def _median(fn, repeat: int) -> float:  # noqa: ANN001
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=20000)
+    parser.add_argument("--out", type=Path, required=True, help="scratch folder (replaced)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    shutil.rmtree(args.out, ignore_errors=True)
+    archive = args.out / "archive"
+    rng = random.Random(args.seed)
+    start = time.perf_counter()
+    with Catalog.for_archive(archive) as catalog, catalog.transaction():
+        for n in range(args.dossiers):
+            catalog.upsert_dossier(_record(n, rng))
+    built = time.perf_counter() - start
+    path = archive / "catalog.sqlite"
+    size_mb = path.stat().st_size / 1e6
+    quick = _median(lambda: sqlite_integrity(path), args.repeat)
+    full = _median(lambda: sqlite_integrity(path, full=True), args.repeat)
+    check = _median(lambda: check_catalog(archive), args.repeat)
+
+    def search() -> None:
+        with Catalog.for_archive(archive, readonly=True, create=False) as catalog:
+            catalog.search("nguyen van hong nhung")
+
+    found = _median(search, args.repeat)
+    print(f"catalog bench: {args.dossiers} dossiers, seed {args.seed}, median of {args.repeat}; "
+          f"load average before/after {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"  built in {built:.1f} s, catalog.sqlite {size_mb:.0f} MB")
+    print(f"  PRAGMA quick_check      {quick * 1000:8.0f} ms   (search, retention, run: check_catalog quick)")
+    print(f"  PRAGMA integrity_check  {full * 1000:8.0f} ms   (fixity)")
+    print(f"  check_catalog (quick)   {check * 1000:8.0f} ms   (integrity + package folders in step)")
+    print(f"  open read-only + search {found * 1000:8.0f} ms")
+    print(f"command: python bench/catalog.py --dossiers {args.dossiers} --seed {args.seed} --repeat {args.repeat} "
+          f"--out {args.out}")
+
+
+if __name__ == "__main__":
+    main()
