@@ -39,6 +39,7 @@ REASON_VI = {
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
+    "code_generated": "mã hồ sơ tạm (SOHOA-TAM-…): cần nhập mã hồ sơ thật",
 }
 DOSSIER_COLUMNS_VI = {"dossier_id": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
                       "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",
