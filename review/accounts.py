@@ -28,6 +28,8 @@ from sohoa.errors import ExitCode, SohoaError
 ROLES = ("clerk", "lead", "admin")
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MIN_PASSWORD = 10
+ADDRESS_FACTOR = 5
+"""An address may fail this many times more than an account: clerks of one office share an address."""
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not a password of anyone")
 
@@ -121,7 +123,8 @@ def enabled_user(store: Store, name: str) -> User | None:
 
 @dataclass(frozen=True)
 class Throttle:
-    """Login throttling: at most ``max_failures`` failed attempts per account and per address in ``window`` s."""
+    """Login throttling: at most ``max_failures`` failed attempts per account (and ``ADDRESS_FACTOR`` times
+    as many per client address) in ``window`` seconds."""
 
     max_failures: int = 5
     window: float = 900.0
@@ -140,7 +143,7 @@ def check_password(store: Store, name: str, password: str, *, client: str, throt
         db.execute(delete(login_failures).where(login_failures.c.at < now - throttle.window))
         counts = [db.execute(select(func.count()).select_from(login_failures)
                              .where(login_failures.c.key == key)).scalar_one() for key in keys]
-        if max(counts) >= throttle.max_failures:
+        if counts[0] >= throttle.max_failures or counts[1] >= throttle.max_failures * ADDRESS_FACTOR:
             minutes = max(1, round(throttle.window / 60))
             raise AccountError("too many failed logins; try again later", reason="login_throttled",
                                message_vi=f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {minutes} phút.")

@@ -182,12 +182,14 @@ class Station:
         queue.take(self.store, user.name, [(dossier_id, field)], seconds=self.settings.lease_minutes * 60)
         form_type = (self.catalog.dossier(dossier_id) or {}).get("form_type")
         decision = Decision(field, action, value, rev, user.name)
-        with queue.dossier_lock(self.store, dossier_id, f"{user.name}:{time.monotonic_ns()}"):
-            record = apply_decision(self.archive_root, self.catalog, dossier_id, decision,
-                                    date_keys=self.forms.date_keys(form_type), schedule=self._schedule)
-            created = self.catalog.dossier(dossier_id)["created_at"]
-            queue.index_dossier(self.store, dossier_id, record, ingested_at=created)
-        queue.release(self.store, dossier_id, field)
+        try:
+            with queue.dossier_lock(self.store, dossier_id, f"{user.name}:{time.monotonic_ns()}"):
+                record = apply_decision(self.archive_root, self.catalog, dossier_id, decision,
+                                        date_keys=self.forms.date_keys(form_type), schedule=self._schedule)
+                created = self.catalog.dossier(dossier_id)["created_at"]
+                queue.index_dossier(self.store, dossier_id, record, ingested_at=created)
+        finally:  # decided, or refused (the page reloads it): either way the field is free again
+            queue.release(self.store, dossier_id, field)
         log.info("decision recorded: %s on a field of dossier %s by %s", action, dossier_id, user.name)
         state = code_state(record) if field == CODE_FIELD else record["fields"][field]
         return {"code": record.get("code"), "dossier_id": dossier_id, "field": field, **state,
