@@ -94,8 +94,9 @@ class Decision:
 
 def field_rev(state: Mapping[str, object] | None) -> str:
     """A short revision of a field's state: it changes whenever the field's value or status does."""
-    keys = ("value", "status", "reviewed_by", "reviewed_at")
-    raw = json.dumps([None if state is None else state.get(k) for k in keys], ensure_ascii=False)
+    state = state or {}
+    raw = json.dumps([state.get("value"), state.get("status") or "ocr", state.get("reviewed_by"),
+                      state.get("reviewed_at")], ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 

@@ -95,12 +95,14 @@
       const scale = width / (cx1 - cx0), tall = scale * ratio;
       Object.assign(img.style, {width: scale + "px", left: -cx0 * scale + "px", top: -cy0 * tall + "px"});
       wrap.style.height = (cy1 - cy0) * tall + "px";
+      wrap.style.overflow = "hidden";
       Object.assign(box.style, {display: "block", left: (x0 - cx0) * scale + "px", top: (y0 - cy0) * tall + "px",
                                 width: (x1 - x0) * scale + "px", height: (y1 - y0) * tall + "px"});
       $("crop-note").textContent = "Trang " + item.page + " — vùng đọc được giá trị (F2: cả trang).";
     } else {
       Object.assign(img.style, {width: width + "px", left: "0px", top: "0px"});
       wrap.style.height = Math.min(width * ratio, window.innerHeight * 0.7) + "px";
+      wrap.style.overflow = "auto";
       box.style.display = "none";
       $("crop-note").textContent = "Chưa có vị trí của trường: hiển thị cả trang " + (item.page || 1) +
         " (cuộn để xem; F2: phóng to).";
@@ -189,6 +191,7 @@
         state.saved += 1;
         if (item.field === "code") {
           for (const other of state.items) if (other.dossier_id === item.dossier_id) other.code = res.value;
+          if (current() && current().dossier_id === item.dossier_id) $("d-code").textContent = res.value;
         }
         counter();
       }).catch((e) => {
@@ -278,6 +281,7 @@
   }
   for (const [id, key] of [["f-run", "run"], ["f-form", "form_type"], ["f-reason", "reason"]]) {
     $(id).addEventListener("change", async () => {
+      await state.fetching;  // a fetch under the old filters must land before the queue is cut
       state.filters[key] = $(id).value;
       for (const item of state.items.splice(state.idx)) if (!item.done) state.known.delete(keyOf(item));
       await fetchMore();
