@@ -131,8 +131,8 @@ def take(store: Store, user: str, keys: list[tuple[str, str]], *, seconds: float
             stmt = _insert(store)(leases).values(dossier_id=dossier_id, field=field, holder=user, expires=now + seconds)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["dossier_id", "field"], set_={"holder": user, "expires": now + seconds},
-                where=or_(leases.c.holder == user, leases.c.expires < now))
-            if db.execute(stmt).rowcount:
+                where=or_(leases.c.holder == user, leases.c.expires < now)).returning(leases.c.holder)
+            if db.execute(stmt).first() is not None:  # (rowcount is unreliable for a no-op upsert in SQLite)
                 taken.add((dossier_id, field))
     return taken
 
@@ -164,7 +164,8 @@ def dossier_lock(store: Store, dossier_id: str, owner: str, *, wait: float = 30.
         with store.write() as db:
             db.execute(delete(locks).where(locks.c.dossier_id == dossier_id, locks.c.expires < now))
             stmt = _insert(store)(locks).values(dossier_id=dossier_id, holder=owner, expires=now + hold)
-            if db.execute(stmt.on_conflict_do_nothing(index_elements=["dossier_id"])).rowcount:
+            if db.execute(stmt.on_conflict_do_nothing(index_elements=["dossier_id"])
+                          .returning(locks.c.holder)).first() is not None:
                 break
         if now > deadline:
             raise ReviewConflict("another correction of this dossier is still being saved", reason="dossier_busy",
