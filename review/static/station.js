@@ -8,7 +8,7 @@
   const csrf = document.querySelector('meta[name="csrf"]').content;
   const $ = (id) => document.getElementById(id);
   const state = {items: [], idx: 0, known: new Set(), saving: Promise.resolve(), fetching: null,
-                 check: null, warned: null, ratio: {}, timings: [], saved: 0, failed: 0, wholePage: 1,
+                 check: null, warned: null, ratio: {}, timings: [], saveTimes: [], saved: 0, failed: 0, wholePage: 1,
                  filters: {run: "", form_type: "", reason: ""}, loaded: false};
   window.sohoaReview = state;
 
@@ -186,7 +186,9 @@
       const body = {action, rev: item.rev};
       if (action === "correct") body.value = value;
       const url = "/api/dossiers/" + encodeURIComponent(item.dossier_id) + "/fields/" + encodeURIComponent(item.field);
+      const started = performance.now();
       return api(url, {method: "POST", body: JSON.stringify(body)}).then((res) => {
+        state.saveTimes.push(performance.now() - started);
         Object.assign(item, {rev: res.rev, status: res.status, pendingSave: false});
         state.saved += 1;
         if (item.field === "code") {
