@@ -8,8 +8,9 @@ cd "$(dirname "$0")"
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 softhsm2 opensc
               python3 python3-venv python3-pip)
-# Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for pdfsig.
-TEST_APT_PACKAGES=(postgresql libnss3-tools)
+# Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for pdfsig,
+# a headless browser and its WebDriver for the verification station's page.
+TEST_APT_PACKAGES=(postgresql libnss3-tools chromium chromium-driver)
 VENV=${SOHOA_VENV:-.venv}
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
