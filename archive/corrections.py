@@ -274,7 +274,8 @@ def _check_fresh(current: Mapping[str, object], decision: Decision) -> None:
 def _stale() -> ReviewConflict:
     return ReviewConflict("the field changed since it was shown (someone else saved it first); reload it",
                           reason="stale_view",
-                          message_vi="Trường này đã được người khác sửa sau khi bạn mở; hãy tải lại để xem giá trị mới.")
+                          message_vi="Trường này đã được người khác sửa sau khi bạn mở; "
+                                     "hãy tải lại để xem giá trị mới.")
 
 
 def _new_value(decision: Decision, old: object) -> object:

@@ -170,9 +170,9 @@ def _write(root: Path, job: _Job) -> None:
     events = _events_xml(job.current, job.events)
     rep_premis = _put(root, REP_PREMIS, _premis(data + other, events, job.current / REP_PREMIS))
     head = MetsHeader(job.objid, job.label, created, SOFTWARE, sohoa.__version__, job.agency, job.previous)
-    rep = _put(root, f"{REP_BASE}METS.xml", rep_mets(MetsHeader(REP, job.label, created, SOFTWARE, sohoa.__version__,
-                                                                job.agency), RepContent(data, eads, [rep_premis], other),
-                                                     base=REP_BASE))
+    rep_head = MetsHeader(REP, job.label, created, SOFTWARE, sohoa.__version__, job.agency)
+    rep = _put(root, f"{REP_BASE}METS.xml",
+               rep_mets(rep_head, RepContent(data, eads, [rep_premis], other), base=REP_BASE))
     root_files = [files[p] for p in sorted(files) if not p.startswith(REP_BASE)]
     content = RootContent(
         ead=next(f for f in root_files if f.path == "metadata/descriptive/EAD.xml"),

@@ -57,13 +57,12 @@ def _flag_fields(archive: Path, count: int) -> int:
 
 def _clear(driver, base: str, count: int, pause: float) -> dict:  # noqa: ANN001 - a Selenium driver
     """Log in and clear ``count`` fields by keyboard; returns the page's timings."""
+    from review_support import PASSWORDS
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from review_support import PASSWORDS
 
     driver.get(base + "/")
     driver.find_element(By.ID, "user").send_keys("lan")

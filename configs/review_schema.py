@@ -24,7 +24,8 @@ class ReviewSettings(BaseModel):
     session_hours: float = Field(10, gt=0, description="A session ends this long after login, used or not.")
     login_max_failures: int = Field(5, ge=1, description="Failed logins allowed per account and per address …")
     login_window_minutes: float = Field(15, gt=0, description="… within this many minutes.")
-    cache_dir: Path | None = Field(None, description="Rendered page images (owner-only); default ARCHIVE/.review-cache.")
+    cache_dir: Path | None = Field(None, description="Rendered page images (owner-only); "
+                                                     "default ARCHIVE/.review-cache.")
 
     @field_validator("trusted_user_header")
     @classmethod

@@ -186,18 +186,22 @@ def find_session(store: Store, token: str | None, *, idle: float, lifetime: floa
     if not token:
         return None
     digest, now = _digest(token), time.time()
-    with store.write() as db:
+    with store.read() as db:
         row = db.execute(select(sessions.c.user_name, sessions.c.csrf, sessions.c.created, sessions.c.last_seen,
                                 users.c.role)
                          .join(users, users.c.name == sessions.c.user_name)
                          .where(sessions.c.token_hash == digest, users.c.enabled == 1)).first()
-        if row is None:
-            return None
-        if now - row.last_seen > idle or now - row.created > lifetime:
-            db.execute(delete(sessions).where(sessions.c.token_hash == digest))
-            return None
-        if now - row.last_seen > 30:
-            db.execute(update(sessions).where(sessions.c.token_hash == digest).values(last_seen=now))
+    if row is None:
+        return None
+    expired = now - row.last_seen > idle or now - row.created > lifetime
+    if expired or now - row.last_seen > 30:  # a write only now and then, not on every request
+        with store.write() as db:
+            if expired:
+                db.execute(delete(sessions).where(sessions.c.token_hash == digest))
+            else:
+                db.execute(update(sessions).where(sessions.c.token_hash == digest).values(last_seen=now))
+    if expired:
+        return None
     return Session(User(row.user_name, row.role), row.csrf, digest)
 
 

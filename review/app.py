@@ -16,8 +16,8 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive.corrections import ReviewConflict
 from review import accounts
@@ -98,6 +98,16 @@ def _sso_session(request: Request, response: Response) -> Session | None:
     token, _csrf = accounts.open_session(station.store, user)
     _set_cookie(request, response, token)
     return accounts.find_session(station.store, token, idle=60, lifetime=60)
+
+
+class CheckBody(BaseModel):
+    """``POST /api/check``: a value being typed, and what its check needs from the same form."""
+
+    kind: Literal["date", "cccd", "place", "name", "phone", "email", "code", "text"]
+    value: str = Field("", max_length=1000)
+    birth_date: str | None = Field(None, max_length=100)
+    sex: str | None = Field(None, max_length=20)
+    dossier: str | None = Field(None, max_length=200)
 
 
 def create_app(station: Station) -> FastAPI:
@@ -193,10 +203,10 @@ def create_app(station: Station) -> FastAPI:
         path = station.page_image(current.token_hash, code, page)
         return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=600"})
 
-    @app.get("/api/check", summary="Check a value while typing (date, CCCD, place name, code …)")
-    def check(_current: CurrentSession, kind: str, value: str = "",
-              birth_date: str | None = None, sex: str | None = None, dossier: str | None = None) -> dict:
-        return station.check(kind, value[:1000], birth_date=birth_date, sex=sex, dossier=dossier)
+    @app.post("/api/check", summary="Check a value while typing (date, CCCD, place name, code …)")
+    def check(body: CheckBody, _current: ChangingSession) -> dict:
+        # a POST: the value is personal data and must not reach a URL (and so an access log)
+        return station.check(body.kind, body.value, birth_date=body.birth_date, sex=body.sex, dossier=body.dossier)
 
     @app.get("/api/progress", summary="Review progress per run and per clerk (leads and admins)")
     def progress(current: CurrentSession) -> dict:

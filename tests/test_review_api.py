@@ -157,8 +157,8 @@ def test_date_correction_redates_the_ead(tmp_path_factory: pytest.TempPathFactor
     template = forms / "ket_hon.yaml"
     text = template.read_text(encoding="utf-8")
     assert "dossier-dates:\n  start: []\n  end: []" in text
-    template.write_text(text.replace("dossier-dates:\n  start: []\n  end: []",
-                                     "dossier-dates:\n  start: [nu_ngay_sinh]\n  end: [nu_ngay_sinh]"), encoding="utf-8")
+    dated = "dossier-dates:\n  start: [nu_ngay_sinh]\n  end: [nu_ngay_sinh]"
+    template.write_text(text.replace("dossier-dates:\n  start: []\n  end: []", dated), encoding="utf-8")
     root = copy_archive(built_archive(tmp_path_factory), tmp_path / "archive")
     try:
         flag(root, KH, {"nu_ngay_sinh": {"reason": "invalid_date", "value": "13/1O/1991"}})
@@ -244,7 +244,8 @@ def test_temporary_code_replaced_once_and_codes_stay_unique(archive: Path) -> No
     assert ks["code"].startswith("SOHOA-TAM-") and ks["code_generated"]
     with running_station(archive) as (base, _station):
         client, csrf = _login(base, "lan")
-        check = client.get("/api/check", params={"kind": "code", "value": kh["code"], "dossier": ks["dossier_id"]})
+        check = client.post("/api/check", headers={"X-CSRF-Token": csrf},
+                            json={"kind": "code", "value": kh["code"], "dossier": ks["dossier_id"]})
         assert check.json()["reason"] == "code_taken"
         r = client.post(f"/api/dossiers/{ks['code']}/fields/code", headers={"X-CSRF-Token": csrf},
                         json={"action": "correct", "value": kh["code"]})

@@ -149,9 +149,9 @@
     const item = current();
     if (!item || item.check === "text") return;
     const value = $("value").value;
-    const query = new URLSearchParams({kind: item.check, value, dossier: item.dossier_id, ...(item.context || {})});
+    const body = JSON.stringify({kind: item.check, value, dossier: item.dossier_id, ...(item.context || {})});
     try {
-      const res = await api("/api/check?" + query);
+      const res = await api("/api/check", {method: "POST", body});  // never the value in a URL
       if (current() !== item || $("value").value !== value) return;
       state.check = {value: tidy(value), ok: res.ok, message: res.message};
       hint(res.ok ? "✓ Hợp lệ" : "⚠ " + res.message, !res.ok);
