@@ -48,7 +48,7 @@ from archive.dates import SCAN_DATE, matter_dates
 from archive.model import iso_vn, now_vn
 from archive.package import REP_BASE
 from archive.retention import RetentionSchedule, load_schedule, retention_for
-from sohoa.errors import ArchiveError
+from sohoa.errors import ArchiveError, ExitCode
 from sohoa.files import write_text_atomic
 
 CODE_FIELD = "code"
@@ -68,6 +68,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class ReviewConflict(ArchiveError):
     """The decision cannot be applied as asked: a stale view, a taken code (HTTP 409)."""
 
+    exit_code = ExitCode.CONFIG
     reason = "review_conflict"
     message_vi = "Không lưu được: dữ liệu đã thay đổi."
 

@@ -42,6 +42,15 @@ def add_users_arguments(parser: argparse.ArgumentParser) -> None:
         p.add_argument("--catalog", metavar="URL", help="catalog database, as for the archive commands")
 
 
+def add_recode_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``sohoa recode``."""
+    parser.add_argument("--archive", type=Path, required=True, help="archive folder")
+    parser.add_argument("--catalog", metavar="URL", help="catalog database, as for the archive commands")
+    parser.add_argument("--by", help="who replaces it (default: the logged-in user)")
+    parser.add_argument("code", help="the dossier's current code (e.g. a temporary SOHOA-TAM-… code)")
+    parser.add_argument("new_code", help="the real dossier code (mã hồ sơ)")
+
+
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settings
     import configs
 
@@ -111,9 +120,38 @@ def cmd_users(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_recode(args: argparse.Namespace) -> int:
+    """Replace a dossier code (a temporary one by the real one) with the same audit as the station's."""
+    import os
+
+    from archive.corrections import CODE_FIELD, Decision, code_state, field_rev
+    from pipeline.report import REASON_VI
+    from review.service import Station, decide_locked
+
+    settings = _settings(args)
+    store = _store(args, settings)
+    try:
+        station = Station(args.archive.resolve(), store, settings.review, REASON_VI,
+                          catalog_url=args.catalog or settings.archive.catalog_url,
+                          retention_file=settings.archive.retention_file)
+        dossier_id = station.resolve(args.code)
+        row = station.catalog.dossier(dossier_id)
+        decision = Decision(CODE_FIELD, "correct", args.new_code, field_rev(code_state(row["record"])),
+                            args.by or getpass.getuser())
+        record = decide_locked(station, dossier_id, decision, owner=f"recode:{os.getpid()}",
+                               form_type=row["form_type"])
+    finally:
+        store.close()
+    print(f"Đã thay mã hồ sơ {args.code} bằng {record['code']}; phiên bản gói mới: {record['package']}")
+    return ExitCode.OK
+
+
 COMMANDS = {
     "review": ("serve the verification station (check and correct flagged fields in a browser)",
                add_review_arguments, cmd_review, "example: sohoa review --archive /srv/archive --port 8765"),
     "users": ("accounts of the verification station: add, disable, list", add_users_arguments, cmd_users,
               "example: sohoa users add lan --role clerk --archive /srv/archive"),
+    "recode": ("replace a dossier code (a temporary SOHOA-TAM-… code by the real one), audited",
+               add_recode_arguments, cmd_recode,
+               "example: sohoa recode --archive /srv/archive SOHOA-TAM-79D5FF71EE27 000.00.19.H49-241006-0007"),
 }

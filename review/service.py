@@ -7,6 +7,7 @@ Every response that shows a dossier's data is a view of that dossier and goes in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -183,11 +184,8 @@ class Station:
         form_type = (self.catalog.dossier(dossier_id) or {}).get("form_type")
         decision = Decision(field, action, value, rev, user.name)
         try:
-            with queue.dossier_lock(self.store, dossier_id, f"{user.name}:{time.monotonic_ns()}"):
-                record = apply_decision(self.archive_root, self.catalog, dossier_id, decision,
-                                        date_keys=self.forms.date_keys(form_type), schedule=self._schedule)
-                created = self.catalog.dossier(dossier_id)["created_at"]
-                queue.index_dossier(self.store, dossier_id, record, ingested_at=created)
+            record = decide_locked(self, dossier_id, decision, owner=f"{user.name}:{time.monotonic_ns()}",
+                                   form_type=form_type)
         finally:  # decided, or refused (the page reloads it): either way the field is free again
             queue.release(self.store, dossier_id, field)
         log.info("decision recorded: %s on a field of dossier %s by %s", action, dossier_id, user.name)
@@ -222,3 +220,18 @@ class Station:
         return {"runs": found["run"],
                 "form_types": [{"key": f, "name": self.forms.title(f)} for f in found["form_type"]],
                 "reasons": [{"key": r, "name": self.reasons_vi.get(r, r)} for r in found["reason"]]}
+
+
+def decide_locked(station: Station, dossier_id: str, decision: Decision, *, owner: str,
+                  form_type: str | None) -> dict:
+    """Apply a decision holding the dossier's lock — and, for a new code, the code's lock, taken
+    first, so two dossiers can never both be given one code — then update the review index."""
+    with contextlib.ExitStack() as locks:
+        if decision.field == CODE_FIELD and decision.action == "correct" and decision.value:
+            locks.enter_context(queue.dossier_lock(station.store, "code:" + " ".join(decision.value.split()), owner))
+        locks.enter_context(queue.dossier_lock(station.store, dossier_id, owner))
+        record = apply_decision(station.archive_root, station.catalog, dossier_id, decision,
+                                date_keys=station.forms.date_keys(form_type), schedule=station._schedule)  # noqa: SLF001
+        created = station.catalog.dossier(dossier_id)["created_at"]
+        queue.index_dossier(station.store, dossier_id, record, ingested_at=created)
+    return record

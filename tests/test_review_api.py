@@ -51,11 +51,13 @@ def archive(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path):  # noqa: 
     make_removable(root)
 
 
-def _login(base: str, user: str) -> tuple[httpx.Client, str]:
+def _login(base: str, user: str, *, https: bool = False) -> tuple[httpx.Client, str]:
     client = httpx.Client(base_url=base, timeout=60)
-    r = client.post("/api/login", json={"user": user, "password": PASSWORDS[user]})
+    proxy = {"X-Forwarded-Proto": "https"} if https else {}  # as nginx says it, from a trusted address
+    r = client.post("/api/login", json={"user": user, "password": PASSWORDS[user]}, headers=proxy)
     assert r.status_code == 200, r.text
-    assert "httponly" in r.headers["set-cookie"].lower() and "samesite=strict" in r.headers["set-cookie"].lower()
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and ("secure" in cookie) == https
     return client, r.json()["csrf"]
 
 
@@ -272,6 +274,21 @@ def test_temporary_code_replaced_once_and_codes_stay_unique(archive: Path) -> No
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
 
 
+def test_code_replaced_by_command_with_the_same_audit(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ks, kh = dossier_of(archive, KS), dossier_of(archive, KH)
+    real = "000.00.19.H49-241006-0099"
+    assert main(["recode", "--archive", str(archive), "--by", "an", ks["code"], real]) == ExitCode.OK
+    assert real in capsys.readouterr().out
+    after = dossier_of(archive, KS)
+    assert after["code"] == real and after["code_review"]["reviewed_by"] == "an"
+    change = _events(archive, ks["dossier_id"])[-1]
+    assert change["event_type"] == "metadata modification" and change["agent"] == "an"
+    assert main(["recode", "--archive", str(archive), kh["code"], real]) == ExitCode.CONFIG  # codes stay unique
+    assert "đã được dùng" in capsys.readouterr().err
+    assert main(["recode", "--archive", str(archive), "KHONG-CO-MA-NAY", "X-1"]) != ExitCode.OK
+    assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
+
+
 def test_login_throttled_and_disabled_account(archive: Path) -> None:
     from configs.review_schema import ReviewSettings
     from review import accounts
@@ -282,6 +299,7 @@ def test_login_throttled_and_disabled_account(archive: Path) -> None:
             assert anonymous.post("/api/login", json={"user": "binh", "password": "doan-sai-1"}).status_code == 401
         r = anonymous.post("/api/login", json={"user": "binh", "password": PASSWORDS["binh"]})
         assert r.status_code == 429 and "quá nhiều lần" in r.json()["message"]
+        _login(base, "truong", https=True)  # behind the TLS proxy the cookie is Secure
         client, _csrf = _login(base, "lan")
         accounts.disable_user(station.store, "lan")
         assert client.get("/api/review").status_code == 401  # her session ended with the account
