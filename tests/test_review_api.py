@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import jsonschema
 import pytest
 from lxml import etree
 
@@ -130,6 +131,9 @@ def test_correction_becomes_the_record_old_version_untouched(archive: Path, tmp_
     assert fields_json["fields"]["ngay_sinh"]["value"] == "06/10/2024"
     # export (JSONL, CSV), search, fixity and the E-ARK validator
     exported = {r["dossier_id"]: r for r in map(json.loads, _export(archive).splitlines())}
+    schema = json.loads((ROOT / "pipeline" / "export.schema.json").read_text(encoding="utf-8"))
+    for record in exported.values():
+        jsonschema.validate(record, schema)
     assert exported[ks["dossier_id"]]["fields"]["ngay_sinh"]["status"] == "corrected"
     assert exported[ks["dossier_id"]]["package"] == field["package"]
     assert "06/10/2024" in _export(archive, "csv") and "06/1O/2024" not in _export(archive, "csv")
