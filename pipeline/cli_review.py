@@ -100,17 +100,29 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _audit(args: argparse.Namespace, settings, detail: str) -> None:  # noqa: ANN001 - configs.schema.Settings
+    """An archive-wide audit event for an account change, naming who made it."""
+    from archive.catalog import Catalog
+    from archive.model import PremisEvent, now_vn
+
+    with Catalog.for_archive(args.archive.resolve(), args.catalog or settings.archive.catalog_url) as catalog:
+        catalog.add_archive_event(PremisEvent("account change", now_vn(), "success", detail, getpass.getuser()))
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     """Add, disable or list the station's accounts."""
     from review import accounts
 
-    store = _store(args, _settings(args))
+    settings = _settings(args)
+    store = _store(args, settings)
     try:
         if args.action == "add":
             accounts.add_user(store, args.name, args.role, _read_password())
+            _audit(args, settings, f"account {args.name} set, role {args.role}")
             print(f"Đã lưu tài khoản {args.name} (vai trò {args.role}).")
         elif args.action == "disable":
             accounts.disable_user(store, args.name)
+            _audit(args, settings, f"account {args.name} disabled")
             print(f"Đã khóa tài khoản {args.name}; các phiên đăng nhập của tài khoản này đã kết thúc.")
         else:
             for user in accounts.list_users(store):

@@ -158,7 +158,13 @@ def create_app(station: Station) -> FastAPI:
     @app.post("/api/login", summary="Đăng nhập: returns the CSRF token and sets the session cookie")
     def login(body: LoginBody, request: Request) -> JSONResponse:
         client = request.client.host if request.client else "?"
-        user = accounts.check_password(station.store, body.user, body.password, client=client, throttle=throttle)
+        try:
+            user = accounts.check_password(station.store, body.user, body.password, client=client,
+                                           throttle=throttle)
+        except AccountError as exc:  # the name typed is not recorded: it may be a password typed in the wrong box
+            station.record_access("authentication", "failure", f"login refused ({exc.reason}) from {client}", "-")
+            raise
+        station.record_access("authentication", "success", f"login of {user.name} from {client}", user.name)
         token, csrf = accounts.open_session(station.store, user)
         response = JSONResponse({"csrf": csrf, "user": user.name, "role": user.role})
         _set_cookie(request, response, token)
@@ -168,6 +174,7 @@ def create_app(station: Station) -> FastAPI:
     def logout(current: ChangingSession) -> JSONResponse:
         accounts.close_session(station.store, current)
         station.forget_session(current.token_hash)
+        station.record_access("logout", "success", f"logout of {current.user.name}", current.user.name)
         response = JSONResponse({"ok": True})
         response.delete_cookie(COOKIE, path="/")
         return response

@@ -161,6 +161,10 @@ class Station:
                                message_vi="Hồ sơ không có trang này.")
         return pages.page_image(self.cache, self.archive_root / str(record["pdf"]), number)
 
+    def record_access(self, event_type: str, outcome: str, detail: str, person: str) -> None:
+        """An archive-wide audit event about access (login, logout, accounts), naming the person."""
+        self.catalog.add_archive_event(PremisEvent(event_type, now_vn(), outcome, detail, person or "-"))
+
     def forget_session(self, session: str) -> None:
         """Drop what a closed session had been shown."""
         self._viewed.pop(session, None)

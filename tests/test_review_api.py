@@ -308,6 +308,11 @@ def test_login_throttled_and_disabled_account(archive: Path) -> None:
         accounts.disable_user(station.store, "lan")
         assert client.get("/api/review").status_code == 401  # her session ended with the account
         assert anonymous.post("/api/login", json={"user": "lan", "password": PASSWORDS["lan"]}).status_code == 401
+    with Catalog.for_archive(archive) as catalog:
+        events = catalog.archive_events()
+    logins = [(e["outcome"], e["agent"]) for e in events if e["event_type"] == "authentication"]
+    assert ("success", "truong") in logins and ("failure", "-") in logins
+    assert not any("doan-sai" in e["detail"] for e in events)  # never what was typed
 
 
 def test_trusted_proxy_header_only_when_configured(archive: Path) -> None:

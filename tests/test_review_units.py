@@ -182,6 +182,11 @@ def test_users_cli_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: py
     assert main(["users", "list", "--archive", str(archive)]) == ExitCode.OK
     assert "lan\tclerk\tđã khóa" in capsys.readouterr().out
     assert main(["users", "disable", "khong-co", "--archive", str(archive)]) == ExitCode.CONFIG
+    from archive.catalog import Catalog
+
+    with Catalog.for_archive(archive) as catalog:
+        changes = [e["detail"] for e in catalog.archive_events() if e["event_type"] == "account change"]
+    assert changes == ["account lan set, role clerk", "account lan disabled"]
     stored = (archive / "catalog.sqlite").read_bytes()
     assert b"mat-khau-rat-dai" not in stored and b"$argon2id$" in stored
 
