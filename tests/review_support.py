@@ -49,7 +49,11 @@ _built: list[Path] = []
 def built_archive(base_factory) -> Path:  # noqa: ANN001 - pytest.TempPathFactory
     """The archive of one real pipeline run, made once per test process (every module shares it)."""
     if not _built:
-        _built.append(build_archive(base_factory.mktemp("review-built")))
+        archive = build_archive(base_factory.mktemp("review-built"))
+        store = Store(archive)
+        add_users(store)  # once: every copy of the archive has the accounts
+        store.close()
+        _built.append(archive)
     return _built[0]
 
 
@@ -104,9 +108,11 @@ def flag(archive: Path, source: str, flags: Mapping[str, Mapping[str, object]], 
 
 
 def add_users(store: Store, names: tuple[str, ...] = ("lan", "binh", "truong")) -> None:
-    """The test accounts."""
+    """The test accounts (those not there yet: a real argon2id hash costs a fraction of a second)."""
+    present = {u["name"] for u in accounts.list_users(store) if u["enabled"]}
     for name in names:
-        accounts.add_user(store, name, ROLES[name], PASSWORDS[name])
+        if name not in present:
+            accounts.add_user(store, name, ROLES[name], PASSWORDS[name])
 
 
 def _free_port() -> int:

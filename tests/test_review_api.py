@@ -11,8 +11,6 @@ PostgreSQL.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -68,9 +66,10 @@ def _events(archive: Path, dossier_id: str, catalog_url: str | None = None) -> l
 
 
 def _export(archive: Path, fmt: str = "jsonl") -> str:
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "export", "--archive", str(archive), "--format", fmt],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
-    return out.stdout
+    """``sohoa export`` of the archive, as printed."""
+    out = archive.parent / f"export.{fmt}"
+    assert main(["export", "--archive", str(archive), "--format", fmt, "--output", str(out)]) == ExitCode.OK
+    return out.read_text(encoding="utf-8")
 
 
 def test_no_session_401_no_csrf_403_wrong_password_401(archive: Path) -> None:
