@@ -5,7 +5,7 @@ The catalog's records are the truth; ``review_items`` is an index of the fields 
 whose catalog row changed since the last sync) and by :func:`index_dossier` after each decision.
 
 Two people never get the same field at the same time: handing out a field takes a lease on it
-(``review_leases``, a few minutes, renewed while the person works); a field leased by someone
+(``review_leases``, ``review.lease-minutes``, taken again when handed out again); a field leased by someone
 else is neither listed for nor accepted from another person. Decisions on one dossier are
 serialised by a short per-dossier lock row (``review_locks``), which works across processes and
 machines on SQLite and PostgreSQL alike.
