@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -121,6 +122,7 @@ def main() -> int:
     finally:
         driver.quit()
         make_removable(archive)
+        shutil.rmtree(base, ignore_errors=True)
     timings, saves = result["timings"], result["saves"]
     print(f"sohoa bench/review.py — {platform.node()}, {os.cpu_count()} CPU, Python {platform.python_version()}")
     print(f"load average before / after: {load_before[0]:.2f} / {os.getloadavg()[0]:.2f}")
