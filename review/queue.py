@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, text
+from sqlalchemy import and_, case, delete, func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -210,7 +210,7 @@ def progress(store: Store) -> dict[str, list[dict]]:
         clerks = db.execute(select(items.c.reviewed_by.label("clerk"),
                                    func.sum(case((items.c.status == "confirmed", 1), else_=0)).label("confirmed"),
                                    func.sum(case((items.c.status == "corrected", 1), else_=0)).label("corrected"),
-                                   func.max(items.c.reviewed_at).label("last"), literal(0).label("_"))
+                                   func.max(items.c.reviewed_at).label("last"))
                             .where(items.c.reviewed_by.is_not(None)).group_by(items.c.reviewed_by)
                             .order_by(items.c.reviewed_by)).mappings().all()
     return {"runs": [{k: (int(v) if k != "run" and v is not None else v) for k, v in r.items()} for r in runs],
