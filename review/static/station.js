@@ -252,8 +252,9 @@
       ev.preventDefault();
       return;
     }
-    if (ev.key === "Enter") accept();
-    else if (ev.key === "F9") decide("absent", "");
+    const onControl = ["SELECT", "BUTTON", "A"].includes(ev.target.tagName);  // Enter there is the control's own
+    if (ev.key === "Enter" && !onControl) accept();
+    else if (ev.key === "F9" && !onControl) decide("absent", "");
     else if (ev.key === "PageUp" || (ev.altKey && ev.key === "ArrowLeft")) back();
     else if (ev.key === "F2") openWhole();
     else if (ev.key === "Escape" && current()) {
