@@ -1,8 +1,9 @@
 """The verification station's page in a real headless Chromium (Debian's ``chromium`` and
 ``chromium-driver`` through Selenium; nothing is downloaded): log in, replace the temporary
-code as a barcode scanner types it, correct a date by keyboard, confirm a name, reach the next
-field without a page load, and log out. The run saves a screenshot (``review-station.png`` in the
-test's folder; set ``SOHOA_REVIEW_SCREENSHOT=docs/review-station.png`` to refresh the README's).
+code as a barcode scanner types it, confirm a name, correct a date by keyboard, reach the next
+field without a page load, mark it "not on the form" (F9), go back (PgUp), and log out. The run
+saves a screenshot (``review-station.png`` in the test's folder; set
+``SOHOA_REVIEW_SCREENSHOT=docs/review-station.png`` to refresh the README's).
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def test_keyboard_only_review_in_chromium(tmp_path_factory: pytest.TempPathFacto
     archive = copy_archive(built_archive(tmp_path_factory), tmp_path / "archive")
     try:
         flag(archive, KS, {"ho_ten": {"reason": "low_confidence"},  # no box: the whole page is shown
-                           "ngay_sinh": {"reason": "invalid_date", "value": "06/1O/2024", "page": 1, "box": DATE_BOX}})
+                           "ngay_sinh": {"reason": "invalid_date", "value": "06/1O/2024", "page": 1, "box": DATE_BOX},
+                           "que_quan": {"reason": "not_found", "value": ""}})
         ks = dossier_of(archive, KS)
         with running_station(archive) as (base, _station):
             _run_station(browser, base, tmp_path)
@@ -82,6 +84,9 @@ def test_keyboard_only_review_in_chromium(tmp_path_factory: pytest.TempPathFacto
     assert after["fields"]["ho_ten"]["value"] == ks["fields"]["ho_ten"]["value"]
     date = after["fields"]["ngay_sinh"]
     assert (date["value"], date["status"], date["ocr_value"]) == ("06/10/2024", "corrected", "06/1O/2024")
+    place = after["fields"]["que_quan"]
+    # nothing was read and the clerk says it is not on the form: the OCR was right, confirmed
+    assert (place["value"], place["absent"], place["status"]) == ("", True, "confirmed")
     assert after["review_state"] == "checked"  # every flag of the dossier resolved: "đã kiểm tra"
 
 
@@ -123,13 +128,18 @@ def _run_station(driver: webdriver.Chrome, base: str, tmp_path: Path) -> None:
     if os.environ.get("SOHOA_REVIEW_SCREENSHOT"):
         shutil.copy2(shot, os.environ["SOHOA_REVIEW_SCREENSHOT"])
     value.send_keys(Keys.ENTER)
+    _field_shown(driver, "que_quan")  # the next field
+    value.send_keys(Keys.F9)  # not on the form
     WebDriverWait(driver, 30).until(lambda d: d.execute_script(
-        "const s = window.sohoaReview; return s.saved === 3 && s.failed === 0;"))
+        "const s = window.sohoaReview; return s.saved === 4 && s.failed === 0;"))
     assert driver.find_element(By.ID, "empty").is_displayed()  # nothing left in this filter
-    ActionChains(driver).send_keys(Keys.PAGE_UP).perform()  # one key back: the date as saved
+    ActionChains(driver).send_keys(Keys.PAGE_UP).perform()  # one key back
+    _field_shown(driver, "que_quan")
+    assert "không có trên tờ khai" in driver.find_element(By.ID, "reason").text
+    ActionChains(driver).send_keys(Keys.PAGE_UP).perform()  # and back again: the date as saved
     _field_shown(driver, "ngay_sinh")
     assert value.get_attribute("value") == "06/10/2024" and "đã sửa" in driver.find_element(By.ID, "reason").text
     timings = driver.execute_script("return window.sohoaReview.timings")
-    assert len(timings) == 3
+    assert len(timings) == 4
     driver.find_element(By.ID, "logout").click()
     WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "login-form")))
