@@ -9,6 +9,7 @@ from configs.archive_schema import ArchiveSettings
 from configs.form_schema import FieldSettings
 from configs.ocr_schema import OcrSettings
 from configs.run_schema import RunSettings
+from configs.review_schema import ReviewSettings
 from configs.signing_schema import SigningSettings
 
 
@@ -24,4 +25,5 @@ class Settings(_Frozen):
     signing: SigningSettings = SigningSettings()
     archive: ArchiveSettings = ArchiveSettings()
     run: RunSettings = RunSettings()
+    review: ReviewSettings = ReviewSettings()
     settle_seconds: float = Field(2.0, ge=0, description="Inbox entries changing during this time are left for later.")
