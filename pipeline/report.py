@@ -66,7 +66,6 @@ REASON_VI = {
     "not_in_catalog": "không có hồ sơ với mã này trong danh mục",
     "duplicate_code": "mã hồ sơ đã thuộc về hồ sơ khác",
     "backup_same_device": "thư mục sao lưu nằm trên cùng thiết bị với kho lưu trữ",
-    "code_generated": "mã hồ sơ tạm (SOHOA-TAM-…): cần nhập mã hồ sơ thật",
 }
 
 

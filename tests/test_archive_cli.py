@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date
 from collections.abc import Iterator
 from pathlib import Path
 
