@@ -16,7 +16,7 @@ from pipeline.report import load_records, page_problems, reason_vi
 
 DOSSIER_COLUMNS_VI = {"code": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
                       "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",
-                      "fields_needing_review": "Số trường cần kiểm tra", "dossier_id": "Mã nội bộ"}
+                      "fields_needing_review": "Số trường cần kiểm tra", "dossier_id": "Mã nội bộ (CNTT)"}
 REVIEW_COLUMNS_VI = ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Trường", "Mã trường", "Giá trị đọc được",
                      "Độ tin cậy", "Lý do", "Mã lý do")
 PAGE_COLUMNS_VI = ("Mã hồ sơ", "Tệp nguồn", "Trang", "Vấn đề", "Mã vấn đề")

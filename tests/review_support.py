@@ -63,7 +63,7 @@ def build_archive(base: Path) -> Path:
     inbox.mkdir(parents=True)
     for name in DOSSIERS:
         shutil.copy2(SAMPLES / "inbox" / name, inbox / name)
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2"])
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2"])
     assert code == 0, f"the pipeline run failed with exit code {code}"
     shutil.rmtree(archive / ".work", ignore_errors=True)
     return archive

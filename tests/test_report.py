@@ -86,13 +86,13 @@ def test_xlsx_names_dossiers_by_code_and_fields_by_unambiguous_labels(archive: P
     assert book.sheetnames == ["Hồ sơ", "Cần kiểm tra", "Trang cần xem"]
     dossiers = list(book["Hồ sơ"].values)
     assert dossiers[0][:8] == ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Số trang", "Tệp PDF đã ký",
-                               "Gói lưu trữ", "Số trường cần kiểm tra", "Mã nội bộ")
+                               "Gói lưu trữ", "Số trường cần kiểm tra", "Mã nội bộ (CNTT)")
     headers = set(dossiers[0])
     assert {"Họ, chữ đệm, tên (bên nữ) [nu_ho_ten]", "Họ, chữ đệm, tên (bên nam) [nam_ho_ten]",
             "Nơi cư trú (mẹ) [me_noi_cu_tru]", "Dân tộc [dan_toc]"} <= headers
     by_code = {row[0]: dict(zip(dossiers[0], row, strict=True)) for row in dossiers[1:]}
     assert by_code["SOHOA-TAM-0A1B2C"]["Loại hồ sơ"] == "Tờ khai đăng ký kết hôn"
-    assert by_code["H49-0001"]["Số trường cần kiểm tra"] == 2 and by_code["H49-0001"]["Mã nội bộ"] == "hs-ks1"
+    assert by_code["H49-0001"]["Số trường cần kiểm tra"] == 2 and by_code["H49-0001"]["Mã nội bộ (CNTT)"] == "hs-ks1"
     review = list(book["Cần kiểm tra"].values)
     assert review[0] == REVIEW_COLUMNS_VI
     assert sorted((row[0], row[3], row[5], row[7]) for row in review[1:]) == [
