@@ -16,24 +16,17 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.signers import PdfTimeStamper
-from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
-from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_timestamp
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 
-from sohoa.errors import SigningError, SohoaError
+from sohoa.errors import SigningError
 from sohoa.files import atomic_write
 
-from .sign import VIETNAM_TZ, signing_error
-from .verify import load_certificates
+from .common import VIETNAM_TZ, add_document_timestamp, http_timestamper, load_certificates, signing_errors, vn_writer
 
 __all__ = ["renew_archive_timestamp"]
-
-_TSA_TIMEOUT_S = 30
 
 
 def renew_archive_timestamp(src: Path, dst: Path, *, tsa_url: str, trust_roots: Sequence[Path],
@@ -58,29 +51,25 @@ def renew_archive_timestamp(src: Path, dst: Path, *, tsa_url: str, trust_roots: 
     data = src.read_bytes()
     context = ValidationContext(trust_roots=load_certificates(trust_roots), allow_fetching=True,
                                 revocation_mode="require", moment=moment)
-    try:
+    with signing_errors():
         reader = PdfFileReader(BytesIO(data), strict=False)
         stamps = list(reader.embedded_timestamp_signatures)
         if not stamps:
-            raise SigningError("The file has no document timestamp to renew: sign it at B-LTA first")
+            raise SigningError("The file has no document timestamp to renew: sign it at B-LTA first",
+                               reason="no_archive_timestamp",
+                               message_vi="Tệp không có dấu thời gian lưu trữ (chưa ký mức B-LTA).")
         status = validate_pdf_timestamp(stamps[-1], validation_context=context)
         if not (status.intact and status.valid and status.trusted):
             raise SigningError("The newest document timestamp does not validate; it cannot be renewed",
                                reason="timestamp_invalid",
                                message_vi="Dấu thời gian lưu trữ mới nhất không hợp lệ, không gia hạn được.")
-        writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+        writer = vn_writer(BytesIO(data), moment)
         DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=(status.validation_path,),
                                                    validation_context=context)
-        out = BytesIO()
-        PdfTimeStamper(HTTPTimeStamper(tsa_url, timeout=_TSA_TIMEOUT_S)).timestamp_pdf(
-            writer, status.md_algorithm, validation_context=context, output=out,
-            dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True))
+        out = add_document_timestamp(writer, http_timestamper(tsa_url), md_algorithm=status.md_algorithm,
+                                     context=context)
         renewed = PdfFileReader(out, strict=False).embedded_timestamp_signatures[-1]
         when = renewed.signed_data["encap_content_info"]["content"].parsed["gen_time"].native
         with atomic_write(dst, "w+b") as fh:
             fh.write(out.getbuffer())  # type: ignore[attr-defined]
-    except SohoaError:
-        raise
-    except Exception as exc:
-        raise signing_error(exc) from exc
     return when.astimezone(VIETNAM_TZ)

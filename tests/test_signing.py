@@ -636,3 +636,15 @@ def test_no_stream_the_signature_adds_ends_with_cr(pki: RunningPki, pki_signer, 
             ends = [obj.read_raw_bytes()[-1:] for obj in after.objects
                     if obj.objgen[0] >= first_new and isinstance(obj, pikepdf.Stream)]
         assert ends and b"\r" not in ends
+
+
+def test_modify_dates_are_vietnam_time_after_every_revision(signed, b_lta) -> None:
+    """pyHanko dates a revision "now" in the machine's zone; the archive's dates are all +07:00."""
+    for path, expected in ((signed[0], signed[1].signing_time), (b_lta[0], None)):
+        with pikepdf.open(path) as pdf:
+            modify = str(pdf.open_metadata().get("xmp:ModifyDate"))
+            info = str(pdf.docinfo.get("/ModDate", ""))
+        assert modify.endswith("+07:00"), modify
+        assert not info or info.endswith("+07'00'") or info.endswith("+07'00"), info
+        if expected is not None:  # the signature's own revision carries the signing time
+            assert modify == expected.isoformat(timespec="seconds")
