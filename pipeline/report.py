@@ -39,6 +39,12 @@ REASON_VI = {
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
+    # archiving (package helper): dossier-level review reasons and quarantine reasons
+    "date_from_scan": "thời gian của hồ sơ lấy theo ngày số hóa (không đọc được ngày trên tài liệu)",
+    "pages_below_standard": "có trang chưa đạt chuẩn số hóa (dưới 200 dpi, đen trắng hoặc thang xám)",
+    "e_copy_not_certified": "chưa chứng thực bản sao điện tử (sao y) vì có trang chưa đạt chuẩn số hóa",
+    "duplicate_code": "mã hồ sơ đã được dùng cho một hồ sơ khác trong kho lưu trữ",
+    "already_archived": "bản quét này đã được lưu trữ (cùng mã hồ sơ, cùng nội dung)",
 }
 DOSSIER_COLUMNS_VI = {"dossier_id": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
                       "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",
