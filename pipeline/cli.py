@@ -57,7 +57,7 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # Modules that add subcommands: each defines COMMANDS = {name: (help, add_arguments, function, example)}.
-COMMAND_MODULES: tuple[str, ...] = ("pipeline.cli_archive", "pipeline.cli_intake")
+COMMAND_MODULES: tuple[str, ...] = ("pipeline.cli_archive", "pipeline.cli_intake", "pipeline.cli_preserve")
 
 
 def _commands() -> dict[str, tuple[str, object, object, str]]:

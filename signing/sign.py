@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from pyhanko.sign.timestamps import HTTPTimeStamper
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
-__all__ = ["LEVELS", "LIBERATION_SERIF", "VIETNAM_TZ", "Level", "SignResult", "StampText", "sign_pdf", "signing_error"]
+__all__ = ["LEVELS", "LIBERATION_SERIF", "VIETNAM_TZ", "Level", "SignResult", "StampText", "sign_pdf", "signature_facts",
+           "signing_error"]
 
 Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 LEVELS: tuple[Level, ...] = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -368,18 +369,42 @@ def _signer_subject(signer: Signer) -> str:
 
 def _signature_facts(signed: BytesIO, field_name: str) -> dict:
     """What the archive records about the new signature: method, value and timestamp times."""
+    facts = signature_facts(signed, field_name)
+    return {key: facts[key] for key in ("signature_method", "signature_value", "timestamp_time",
+                                        "archive_timestamp_time")}
+
+
+def signature_facts(pdf: Path | BytesIO, field_name: str | None = None) -> dict:
+    """A PDF's (first, or named) signature as an archive records it.
+
+    Returns:
+        ``signer`` (certificate subject), ``signing_time`` (claimed, Vietnam time),
+        ``signature_method``, ``signature_value`` (bytes), ``timestamp_time`` and
+        ``archive_timestamp_time`` (the newest document timestamp), each None when absent.
+
+    Raises:
+        SigningError: The file has no such signature or cannot be read.
+    """
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    reader = PdfFileReader(BytesIO(signed.getvalue()), strict=False)
-    sig = next(s for s in reader.embedded_regular_signatures if s.field_name == field_name)
-    info = sig.signer_info
-    stamps = list(reader.embedded_timestamp_signatures)
-    return {
-        "signature_method": f"{sig.md_algorithm} {info['signature_algorithm']['algorithm'].native}",
-        "signature_value": bytes(info["signature"].native),
-        "timestamp_time": _token_time(_signature_timestamp(info)),
-        "archive_timestamp_time": _token_time(stamps[-1].signed_data) if stamps else None,
-    }
+    data = BytesIO(pdf.read_bytes()) if isinstance(pdf, Path) else BytesIO(pdf.getvalue())
+    with signing_errors():
+        reader = PdfFileReader(data, strict=False)
+        sig = next((s for s in reader.embedded_regular_signatures
+                    if field_name is None or s.field_name == field_name), None)
+        if sig is None:
+            raise SigningError("The PDF has no signature", reason="unsigned")
+        info = sig.signer_info
+        stamps = list(reader.embedded_timestamp_signatures)
+        claimed = sig.self_reported_timestamp
+        return {
+            "signer": str(sig.signer_cert.subject.human_friendly),
+            "signing_time": claimed.astimezone(VIETNAM_TZ) if claimed else None,
+            "signature_method": f"{sig.md_algorithm} {info['signature_algorithm']['algorithm'].native}",
+            "signature_value": bytes(info["signature"].native),
+            "timestamp_time": _token_time(_signature_timestamp(info)),
+            "archive_timestamp_time": _token_time(stamps[-1].signed_data) if stamps else None,
+        }
 
 
 def _signature_timestamp(info: cms.SignerInfo) -> cms.SignedData | None:
