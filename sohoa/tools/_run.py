@@ -15,9 +15,16 @@ log = logging.getLogger("sohoa.tools")
 SINGLE_THREAD_ENV = {"OMP_THREAD_LIMIT": "1"}
 
 
+PASSED_ENV = frozenset({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TMP", "TEMP",
+                        "TESSDATA_PREFIX", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "FONTCONFIG_FILE", "FONTCONFIG_PATH"})
+PASSED_PREFIXES = ("LC_", "OMP_", "XDG_", "PYTHON", "MALLOC_")
+"""What external programs get of sohoa's environment: what they need to run (paths, locale, temporary
+folder, Tesseract's data, Python for the OCR worker), never a passphrase, PIN, password or token."""
+
+
 def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment external programs run in."""
-    env = dict(os.environ)
+    """The environment external programs run in: only the variables they need (:data:`PASSED_ENV`)."""
+    env = {k: v for k, v in os.environ.items() if k in PASSED_ENV or k.startswith(PASSED_PREFIXES)}
     env.update(SINGLE_THREAD_ENV)
     if extra:
         env.update(extra)
