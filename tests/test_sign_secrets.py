@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-from pki import AGENCY, SOFTHSM_MODULE, RunningPki, pki, softhsm_token  # noqa: F401 - pki: a pytest fixture
+from pki import AGENCY, RunningPki, pki, softhsm_token  # noqa: F401 - pki: a pytest fixture
+from test_sign_agent import pkcs11_site
 
 from conftest import ROOT, SAMPLES
 from signing import ensure_demo_chain, read_secret, verify_pdf
@@ -144,18 +145,7 @@ settle-seconds: 0
 
 def test_pkcs11_pin_stays_out_of_child_processes(token, pki: RunningPki, tmp_path: Path) -> None:
     pin = PIN
-    config = tmp_path / "site.yaml"
-    config.write_text(f"""signing:
-  mode: pkcs11
-  agency: "{AGENCY}"
-  pkcs11-module: {SOFTHSM_MODULE}
-  token-label: {TOKEN}
-  key-label: {KEY}
-  profile: copy
-  profiles: {{copy: {{level: B-B, certify-below-standard: true}}}}
-  trust-roots: [{pki.files.root_cert}]
-settle-seconds: 0
-""", encoding="utf-8")
+    config = pkcs11_site(tmp_path / "site.yaml", token=TOKEN, key=KEY, root=pki.files.root_cert)
     archive = tmp_path / "archive"
     env = {**os.environ, "SOHOA_PKCS11_PIN": pin, "SOHOA_TEST_NONCE": secrets.token_hex(4)}
     code, seen = _run_and_watch(["run", "--inbox", str(_inbox(tmp_path)), "--archive", str(archive), "--workers", "2",
