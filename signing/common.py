@@ -3,9 +3,9 @@
 - :data:`VIETNAM_TZ` and :func:`load_certificates` are used by all three; keeping them here (not
   in ``sign`` or ``verify``) is what lets those modules not import each other.
 - :func:`vn_writer` opens a PDF for an incremental update whose Info ``/ModDate`` and XMP
-  ``xmp:ModifyDate`` are written in Vietnam time. pyHanko dates every revision "now" in the
+  ``xmp:ModifyDate`` are written in Vietnam time (pyHanko dates every revision "now" in the
   machine's zone, so a server on UTC wrote ``+00:00`` into an archive whose other dates are all
-  ``+07:00``.
+  ``+07:00``), and in which no stream ends with a CR (a strict PDF/A check would misread it).
 - :func:`add_document_timestamp` is the one document-timestamp step (B-LTA signing and archive
   timestamp renewal).
 - :func:`signing_errors` turns whatever pyHanko, the network or the file system raised into a
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from asn1crypto import pem, x509
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import DocumentMetadata
 from pyhanko.sign.general import SigningError as PyHankoSigningError
@@ -63,14 +64,32 @@ class _VietnamDates(DocumentMetadata):
         super().__setattr__(name, value)
 
 
+class _ArchiveWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer, but no stream it writes ends with a CR.
+
+    pyHanko, like qpdf, writes one LF before ``endstream``: after data ending in CR a strict PDF/A
+    check reads a CRLF and finds ``/Length`` one byte short (PDFA2B-STREAM-LENGTH-001). Signing
+    again a second later changes the stamp and the timestamps, but not a certificate or a CRL put
+    into the DSS, nor the stamp's font program: one that ends with CR would fail every document.
+    Such a stream is written ASCIIHex-encoded instead (its data then ends with ``>``); its content
+    is the same.
+    """
+
+    def _prep_dom_for_writing(self) -> None:  # the last step before pyHanko writes the objects
+        super()._prep_dom_for_writing()
+        for obj in list(self.objects.values()):
+            if isinstance(obj, generic.StreamObject) and obj.encoded_data.endswith(b"\r"):
+                obj.apply_filter("/ASCIIHexDecode")
+
+
 def vn_writer(stream: BinaryIO, moment: datetime | None = None) -> IncrementalPdfFileWriter:
-    """An incremental writer over ``stream`` whose revision is dated in Vietnam time.
+    """An incremental writer over ``stream`` whose revision is dated in Vietnam time (and no stream ends with CR).
 
     Args:
         stream: The PDF so far.
         moment: The revision's modify date (e.g. the signing time); default the time of writing.
     """
-    writer = IncrementalPdfFileWriter(stream, strict=False)
+    writer = _ArchiveWriter(stream, strict=False)
     # pyHanko keeps the revision's metadata in `_meta` and sets its modify date to "now" just
     # before writing; this subclass turns that "now" into Vietnam time (tested in test_signing).
     writer._meta = _VietnamDates(pinned=moment.astimezone(VIETNAM_TZ) if moment else None)  # noqa: SLF001

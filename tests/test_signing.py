@@ -648,3 +648,26 @@ def test_modify_dates_are_vietnam_time_after_every_revision(signed, b_lta) -> No
         assert not info or info.endswith("+07'00'") or info.endswith("+07'00"), info
         if expected is not None:  # the signature's own revision carries the signing time
             assert modify == expected.isoformat(timespec="seconds")
+
+
+def test_a_stream_ending_with_cr_is_written_so_pdfa_reads_its_length(input_pdf: Path, tmp_path: Path) -> None:
+    """A certificate, CRL or font program put into a revision may end with a CR byte (1 in 256)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+
+    from signing.common import vn_writer
+
+    with input_pdf.open("rb") as fh:
+        writer = vn_writer(fh)
+        ref = writer.add_object(generic.StreamObject(stream_data=b"DER bytes ending with a CR\r"))
+        writer.root["/SohoaTest"] = ref
+        writer.update_root()
+        out = BytesIO()
+        writer.write(out)
+    (tmp_path / "out.pdf").write_bytes(out.getvalue())
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        stream = pdf.Root.SohoaTest
+        assert not stream.read_raw_bytes().endswith(b"\r") and stream.read_bytes() == b"DER bytes ending with a CR\r"
+    assert "PDFA2B-STREAM-LENGTH-001" not in [f.rule_id for f in pdfa_validator.validate_pdf(
+        str(tmp_path / "out.pdf"), profile="2b").failures]
