@@ -143,7 +143,7 @@ def sign_pdf(
     )
     timestamper = http_timestamper(tsa_url) if tsa_url else None
     with signing_errors():
-        layout = _stamp_layout(src, dst.parent, stamp, font_path) if stamp is not None else None
+        layout = _stamp_layout(src, stamp, font_path) if stamp is not None else None
         for attempt in range(_ATTEMPTS):
             if attempt:  # a new second: new stamp text, new timestamps, new stream bytes
                 time.sleep(1.0 - datetime.now(VIETNAM_TZ).microsecond / 1e6)
@@ -194,7 +194,7 @@ class _StampLayout:
         return Placement(lines, self.rect, self.strip)
 
 
-def _stamp_layout(src: Path, workdir: Path, stamp: StampText, font_path: Path) -> _StampLayout:
+def _stamp_layout(src: Path, stamp: StampText, font_path: Path) -> _StampLayout:
     """Measure page 1 and choose where, and on how many lines, the stamp goes."""
     canonical = stamp_lines(stamp, datetime.now(VIETNAM_TZ).replace(microsecond=0))
     layouts = stamp_layouts(canonical)
@@ -205,8 +205,7 @@ def _stamp_layout(src: Path, workdir: Path, stamp: StampText, font_path: Path) -
         # A page turned by /Rotate (sohoa's own PDF/A never is) keeps the usual place.
         _, width, height = sized[0]
         return _StampLayout(stamp, 0, usual_place(width, height, visible), 0.0, stamp_chars(canonical))
-    workdir.mkdir(parents=True, exist_ok=True)
-    placement = choose_placement(sized, page_ink(src, media_box=media, visible_box=visible, workdir=workdir))
+    placement = choose_placement(sized, page_ink(src, media_box=media, visible_box=visible))
     return _StampLayout(stamp, layouts.index(placement.lines), placement.rect, placement.strip,
                         stamp_chars(canonical))
 
