@@ -70,6 +70,17 @@ class Tree:
             raise ArchiveError(f"{what} changed while it was copied into the package", reason="copy_mismatch")
         return PackagedFile(rel, dst.stat().st_size, expected, format_of(dst))
 
+    def carry(self, rel: str, src: Path) -> PackagedFile:
+        """Bring an unchanged file of a sealed package over: a hard link (one unchangeable copy for
+        both versions), else a checked copy (another file system, or links not allowed)."""
+        dst = self.root / rel
+        make_dirs(dst.parent)
+        try:
+            os.link(src, dst)
+        except OSError:
+            return self.copy_in(rel, src, "a file of the package")
+        return PackagedFile(rel, dst.stat().st_size, sha256_file(dst), format_of(dst))
+
     def finish(self, head: MetsHeader, premis: bytes) -> None:
         """Write the PREMIS files, the documentation, the schemas and both METS files."""
         if self.ead is None:

@@ -62,9 +62,15 @@ def copy_file(src: Path, dst: Path) -> None:
 
 @contextmanager
 def _private_file(path: Path) -> Iterator[int]:
-    """A new (or truncated) file at ``path``, mode 0640, as a descriptor; fsynced and closed after."""
+    """A new file at ``path``, mode 0640, as a descriptor; fsynced and closed after.
+
+    A file already there is unlinked first, never truncated: it may be a hard link to a sealed
+    file of a published package version (:meth:`archive._assemble.Tree.carry`), which writing
+    through it would change.
+    """
     make_dirs(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)
         yield fd

@@ -17,6 +17,7 @@ All dates are ISO 8601 in Vietnam time (``+07:00``).
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -248,15 +249,19 @@ def next_premis(previous: bytes, files: Sequence[PackagedFile], events: Sequence
     old = etree.fromstring(previous, etree.XMLParser(resolve_entities=False, no_network=True))
     root = etree.Element(_p("premis"), nsmap={"premis": PREMIS_NS, "xsi": XSI_NS},
                          attrib={"version": "3.0", qname(XSI_NS, "schemaLocation"): _SCHEMA_LOCATION})
-    kept = {}
+    kept, by_digest = {}, {}
     for obj in list(old.iter(_p("object"))):
         ident = obj.findtext(f"{_p('objectIdentifier')}/{_p('objectIdentifierValue')}")
         if ident == SOURCE_OBJECT:
             root.append(obj)
         else:
             kept[(ident, obj.findtext(f".//{_p('messageDigest')}"))] = obj
+            by_digest.setdefault(obj.findtext(f".//{_p('messageDigest')}"), obj)
     for item in files:
         same = kept.get((item.path, item.sha256))
+        if same is None and item.sha256 in by_digest and item.path not in (signatures or {}):
+            same = copy.deepcopy(by_digest[item.sha256])  # the same file under a new name (a new code)
+            same.find(f"{_p('objectIdentifier')}/{_p('objectIdentifierValue')}").text = item.path
         root.append(same if same is not None else file_object(item, originator, (signatures or {}).get(item.path)))
     old_events = list(old.iter(_p("event")))
     root.extend(old_events)

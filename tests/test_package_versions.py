@@ -24,6 +24,7 @@ from archive import (
     derive_version,
     package_id,
     package_versions,
+    read_record,
 )
 from archive.model import now_vn
 from configs.schema import Settings
@@ -100,8 +101,40 @@ def test_a_document_joined_later_is_described(first: tuple[Path, Path], tmp_path
     doc = etree.parse(str(v2 / "representations/rep1/metadata/descriptive/EAD_doc_2.xml")).getroot()
     assert doc.findtext("docOrdinal") == "2" and doc.findtext("issuedDate") == "05/03/2025"
     assert check_fixity(v2) == []
-    with pytest.raises(ArchiveError, match="another dossier"):
-        derive_version(archive, v2, meta=replace(meta, dossier_code="H49-OTHER"))
+    with pytest.raises(ArchiveError, match="another archive agency"):
+        derive_version(archive, v2, meta=replace(meta, agency_code="H50"))
+
+
+def test_a_temporary_code_replaced_by_the_real_one(first: tuple[Path, Path], tmp_path: Path, signer) -> None:  # noqa: F811
+    archive, v1 = first
+    real = "000.00.19.H49-250301-0009"
+    meta = DossierMetadata(dossier_code=real, title="Tờ khai đăng ký khai sinh", form_type="khai_sinh",
+                           number_of_pages=1, number_of_paper=1, start_date=date(2025, 3, 1), end_date=date(2025, 3, 1))
+    renamed = derive_version(archive, v1, meta=meta, events=[PremisEvent(
+        "metadata modification", now_vn(), "success", "temporary code replaced by the real one", "sohoa-review 0.1.0",
+        person="lan.nt")])
+    assert package_versions(archive, agency_code="DEMO", dossier_code=real) == [renamed]
+    old_pdf, new_pdf = v1 / f"representations/rep1/data/{CODE}.1.pdf", renamed / f"representations/rep1/data/{real}.1.pdf"
+    assert new_pdf.read_bytes() == old_pdf.read_bytes()
+    assert new_pdf.stat().st_ino == old_pdf.stat().st_ino  # one sealed copy, shared by both versions
+    assert not (renamed / f"representations/rep1/data/{CODE}.1.pdf").exists()
+    hdr = etree.parse(str(renamed / "METS.xml")).getroot().find(f"{METS}metsHdr")
+    assert hdr.get("RECORDSTATUS") == "REPLACEMENT"
+    assert hdr.findtext(f"{METS}altRecordID[@TYPE='PREVIOUSVERSION']") == package_id(agency_code="DEMO",
+                                                                                     dossier_code=CODE)
+    assert read_record(renamed)["code"] == real and read_record(v1)["code"] == CODE
+    ead = etree.parse(str(renamed / "metadata/descriptive/EAD.xml")).getroot()
+    assert ead.findtext("arcFileCode") == f"DEMO.DEMO.{real}"
+    premis = etree.parse(str(renamed / "metadata/preservation/PREMIS.xml")).getroot()
+    pdf = next(o for o in premis.iter(f"{PREMIS}object")
+               if o.findtext(f".//{PREMIS}objectIdentifierValue") == f"representations/rep1/data/{real}.1.pdf")
+    assert pdf.find(f"{PREMIS}signatureInformation") is not None
+    assert check_fixity(renamed) == [] and check_fixity(v1) == []
+    other = make_dossier(tmp_path / "other", signer, code="H49-2025-0101", text="GIẤY ĐỀ NGHỊ")
+    taken = archive / records.archive_dossier(other.dossier, other.work, archive, Settings())["package"]
+    with pytest.raises(ArchiveError) as err:
+        derive_version(archive, taken, meta=replace(meta, dossier_code=real))
+    assert err.value.reason == "code_in_use"
 
 
 def test_only_the_current_version_gets_a_successor_and_only_its_files_are_replaced(first: tuple[Path, Path]) -> None:
