@@ -7,6 +7,8 @@ permission and durability rules live in one place.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import etree
@@ -47,32 +49,41 @@ def to_bytes(root: etree._Element) -> bytes:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Create ``path`` (and its folders) with mode 0640, write ``data`` and fsync it."""
-    make_dirs(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with _private_file(path) as fd:
+        _write_all(fd, data)
 
 
 def copy_file(src: Path, dst: Path) -> None:
     """Copy ``src`` to ``dst`` (mode 0640, fsynced), streaming in 1 MiB chunks."""
-    make_dirs(dst.parent)
-    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with _private_file(dst) as fd, src.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            _write_all(fd, chunk)
+
+
+@contextmanager
+def _private_file(path: Path) -> Iterator[int]:
+    """A new file at ``path``, mode 0640, as a descriptor; fsynced and closed after.
+
+    A file already there is unlinked first, never truncated: it may be a hard link to a sealed
+    file of a published package version (:meth:`archive._assemble.Tree.carry`), which writing
+    through it would change.
+    """
+    make_dirs(path.parent)
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)
-        with src.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(fd, view):]
+        yield fd
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` (``os.write`` may write less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def make_dirs(path: Path) -> None:

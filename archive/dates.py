@@ -2,11 +2,17 @@
 
 TT 10/2022/TT-BNV counts a retention term from the year the matter ended, not from the day it was
 scanned: a 2010 dossier digitized in 2025 with a 10-year term is due for review from 2021, not
-2036. Each form template names the extracted date fields that date its matter
-(``dossier-dates`` in ``configs/forms/*.yaml``); the first one with a validated value is used. A
-value the extraction flagged for review, or one later than the scan, is not trusted. Without one,
-the scan date stands in and the dossier says so (``note_vi`` goes into the EAD ``description``;
-``as_record`` into the export record), so an archivist can correct it.
+2036. Two kinds of evidence date the matter:
+
+- the extracted date fields each form template names (``dossier-dates`` in
+  ``configs/forms/*.yaml``): the first one with a validated value is used;
+- the documents' dates of issue: a result (decision, certificate …) ends the matter when it was
+  issued, and the earliest dated document starts it when nothing earlier is known.
+
+A value flagged for review, or one later than the scan, is not trusted. Without any, the scan
+date stands in and the dossier says so (``note_vi`` goes into the EAD ``description``;
+``as_record`` into the export record; the pipeline flags the dossier ``date_from_scan``), so an
+archivist can correct it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from datetime import date, datetime
 
 SCAN_DATE = "scan_date"
 """The source name of a date that is the scan date (a fallback)."""
+_EARLIEST = date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -55,21 +62,48 @@ class MatterDates:
                 "end_from": self.end_from, "fallback": self.fallback}
 
 
+@dataclass(frozen=True)
+class DocumentDate:
+    """A document's trusted date of issue.
+
+    Attributes:
+        source: Where it comes from, e.g. ``document:2`` (the dossier's second document).
+        day: The date of issue.
+        result: The document is a result of the procedure (kết quả giải quyết).
+    """
+
+    source: str
+    day: date
+    result: bool
+
+
 def matter_dates(fields: Mapping[str, Mapping[str, object]], *, start_keys: Sequence[str],
-                 end_keys: Sequence[str], scan_date: date) -> MatterDates:
-    """Date a dossier from its extracted fields, falling back to the scan date.
+                 end_keys: Sequence[str], scan_date: date,
+                 documents: Sequence[DocumentDate] = ()) -> MatterDates:
+    """Date a dossier from its extracted fields and its documents, falling back to the scan date.
 
     Args:
         fields: Field key → extracted field (``value`` ``dd/mm/yyyy``, ``needs_review``).
         start_keys: Fields that give the start date, by preference.
         end_keys: Fields that give the end date, by preference.
         scan_date: When the paper was digitized (the fallback, and the latest plausible date).
+        documents: The documents' dates of issue (implausible ones are ignored).
 
     Returns:
         The dates; the start is never after the end (a later start is pulled back to the end).
     """
     start_from, start = _first(fields, start_keys, scan_date)
     end_from, end = _first(fields, end_keys, scan_date)
+    dated = sorted((d for d in documents if _EARLIEST <= d.day <= scan_date), key=lambda d: d.day)
+    results = [d for d in dated if d.result]
+    if results and (end_from == SCAN_DATE or results[-1].day > end):
+        end_from, end = results[-1].source, results[-1].day  # a result's issue ends the matter
+    if dated and (start_from == SCAN_DATE or dated[0].day < start):
+        start_from, start = dated[0].source, dated[0].day
+    if end_from == SCAN_DATE and dated:  # no result: the latest dated document is the latest known
+        end_from, end = dated[-1].source, dated[-1].day
+    if end_from == SCAN_DATE and start_from != SCAN_DATE:
+        end_from, end = start_from, start
     if start > end:
         start_from, start = end_from, end
     return MatterDates(start, end, start_from, end_from)
@@ -92,4 +126,4 @@ def _trusted(field: Mapping[str, object] | None, scan_date: date) -> date | None
         day = datetime.strptime(str(field["value"]), "%d/%m/%Y").date()
     except ValueError:
         return None
-    return day if date(1900, 1, 1) <= day <= scan_date else None
+    return day if _EARLIEST <= day <= scan_date else None

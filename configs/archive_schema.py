@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,8 +18,11 @@ class _Frozen(BaseModel):
 class ArchiveSettings(_Frozen):
     """Package codes (TT 05/2025) a province sets for its own archive, and where its catalog lives."""
 
-    agency_code: str = "DEMO"
-    fonds_code: str = "DEMO"
+    agency_code: str = Field("DEMO", description="Mã cơ quan lưu trữ: in package identifiers and arcFileCode.")
+    fonds_code: str = Field("DEMO", description="Mã phông: in every EAD arcFileCode (agency.fonds.dossier code).")
+    physical_condition: Literal["01", "02", "03"] | None = Field(
+        None, description="Tình trạng vật lý (EAD format) of the paper when intake does not record it per dossier: "
+                          "01 tốt, 02 bình thường, 03 hỏng; empty when nobody looked.")
     retention_file: Path | None = Field(None, description="Retention schedule; default configs/retention.yaml.")
     catalog_url: str | None = Field(
         None, description="Catalog database (SQLAlchemy URL, sqlite:// or postgresql://); default: the "

@@ -20,6 +20,10 @@ class SigningProfile(_Frozen):
 
     level: Level = Field("B-LTA", description="PAdES baseline level; B-T and up need tsa-url.")
     copy_form: CopyForm = Field("SAO Y", description="Hình thức sao printed in the stamp (NĐ 30/2020).")
+    certify_below_standard: bool = Field(
+        False, description="Certify (stamp) a dossier with pages below the digitization standard (under 200 dpi, "
+                           "bilevel or greyscale master). Off: such a dossier is signed without the e-copy stamp "
+                           "and flagged for a re-scan; NĐ 30/2020 Phụ lục I sets colour and 200 dpi for e-copies.")
 
 
 def _default_profiles() -> dict[str, SigningProfile]:
@@ -67,6 +71,11 @@ class SigningSettings(_Frozen):
     def copy_form(self) -> CopyForm:
         """Copy form of the active profile."""
         return self.active_profile.copy_form
+
+    @property
+    def certify_below_standard(self) -> bool:
+        """Whether the active profile certifies dossiers with pages below the digitization standard."""
+        return self.active_profile.certify_below_standard
 
     @property
     def level(self) -> Level:

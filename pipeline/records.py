@@ -1,11 +1,17 @@
-"""The dossier's export record (the output contract) and the hand-over to the archive."""
+"""The dossier's export record (the output contract) and the hand-over to the archive.
+
+The package is the truth: the record is written into it (``record.json``, without the ``package``
+and ``pdf`` keys, which depend on where it lies), and the record the run keeps and indexes is the
+one the package holds. Form titles and type codes come from the form templates, in one place
+(:func:`form_titles`).
+"""
 
 from __future__ import annotations
 
 import functools
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,59 +19,41 @@ from configs.schema import Settings
 from ocr.dossier import load_geometry
 from ocr.model import PageGeometry, PageText, load_page_texts
 from ocr.pdfa import PdfMetadata
-from pipeline import paths
+from pipeline import paths, provenance
+from pipeline.description import FORM_TITLES, document_metadata, dossier_metadata, form_titles
+from pipeline.provenance import AGENT, VN_TZ
 from scanners.model import Dossier
-from sohoa import __version__
+from sohoa.errors import InputFileError
 from sohoa.files import write_text_atomic
 
 if TYPE_CHECKING:
+    from archive import DocumentMetadata
     from archive.dates import MatterDates
 
-VN_TZ = timezone(timedelta(hours=7))
-AGENT = f"sohoa {__version__}"
-FORM_TITLES = {
-    "khai_sinh": "Tờ khai đăng ký khai sinh",
-    "ket_hon": "Tờ khai đăng ký kết hôn",
-    "ct01": "Tờ khai thay đổi thông tin cư trú (CT01)",
-    "ho_kinh_doanh": "Giấy đề nghị đăng ký hộ kinh doanh",
-    "unknown": "Tài liệu chưa phân loại",
-}
+__all__ = ["AGENT", "FORM_TITLES", "VN_TZ", "archive_dossier", "build_record", "dossier_dates", "form_titles",
+           "pdf_metadata"]
+
+EXTRA_KEYS = ("ocr/text.txt", "ocr/ocr.json", "fields/fields.json")
 
 
-def pdf_metadata(dossier_id: str, form_type: str) -> PdfMetadata:
+class AlreadyArchivedError(InputFileError):
+    """The same scan, under another name, was archived already: no second dossier, no new version."""
+
+    reason = "already_archived"
+    message_vi = "Bản quét này đã được lưu trữ (cùng mã hồ sơ, cùng nội dung); không lưu lần thứ hai."
+
+
+def pdf_metadata(dossier_id: str, form_type: str, forms_dir: Path | None = None) -> PdfMetadata:
     """XMP metadata for a dossier's PDF/A: its kind and code, no personal data."""
-    return PdfMetadata(title=f"{FORM_TITLES.get(form_type, FORM_TITLES['unknown'])} — {dossier_id}",
-                       subject="Bản số hóa từ văn bản giấy", creator_tool=AGENT,
-                       created=datetime.now(VN_TZ))
-
-
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, VN_TZ)
+    titles = form_titles(forms_dir)
+    return PdfMetadata(title=f"{titles.get(form_type, titles['unknown'])} — {dossier_id}",
+                       subject="Bản số hóa từ văn bản giấy", creator_tool=AGENT, created=datetime.now(VN_TZ))
 
 
 def intake_facts(work: Path, dossier_id: str) -> dict:
     """What scanner intake recorded for the dossier (code, separator sheets, review flags), if anything."""
     path = paths.stage_file(work, dossier_id, "intake.json")
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def _events(work: Path, dossier_id: str, out: StageOutputs):
-    from archive import PremisEvent
-
-    f = lambda name: paths.stage_file(work, dossier_id, name)
-    intake, sign_info = out.intake, out.sign_info
-    separators = [PremisEvent("separator sheet", _mtime(f("pages.json")), "success",
-                              f"Separator sheet at page {s['page']} of {intake.get('origin', '?')} "
-                              f"(code {s['code']}); not part of the dossier", AGENT)
-                  for s in intake.get("separator_pages", [])]
-    return [
-        *separators,
-        PremisEvent("transfer", _mtime(f("pages.json")), "success", "Digitization: scanner output ingested", AGENT),
-        PremisEvent("OCR", _mtime(f("ocr.json")), "success", "Tesseract OCR, language vie", AGENT),
-        PremisEvent("digital signature", datetime.fromisoformat(sign_info["signing_time"]), "success",
-                    f"PAdES {sign_info['level']} signature with e-copy stamp", AGENT),
-        PremisEvent("information package creation", datetime.now(VN_TZ), "success", "AIP created", AGENT),
-    ]
 
 
 @dataclass(frozen=True)
@@ -77,22 +65,28 @@ class StageOutputs:
     form: dict
     intake: dict
     sign_info: dict
+    page_rows: list[dict]
 
     @classmethod
     def load(cls, work: Path, dossier_id: str) -> StageOutputs:
-        f = lambda name: paths.stage_file(work, dossier_id, name)
+        f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
         return cls(geometry=load_geometry(f("geometry.json")), texts=load_page_texts(f("ocr.json")),
                    form=json.loads(f("fields.json").read_text(encoding="utf-8")),
                    intake=intake_facts(work, dossier_id),
-                   sign_info=json.loads(f("sign.json").read_text(encoding="utf-8")))
+                   sign_info=json.loads(f("sign.json").read_text(encoding="utf-8")),
+                   page_rows=provenance.page_rows(f("pages.json")))
 
     def code(self, dossier_id: str) -> str:
         """The dossier code (mã hồ sơ) from intake; the id when intake recorded none."""
         return self.intake.get("code") or dossier_id
 
 
-def build_record(dossier: Dossier, out: StageOutputs, archive: Path, package: Path, pdf: Path) -> dict:
-    """The export object of one dossier (see README, "Output contract")."""
+def build_record(dossier: Dossier, out: StageOutputs, archive: Path | None = None, package: Path | None = None,
+                 pdf: Path | None = None) -> dict:
+    """The export object of one dossier (see README, "Output contract").
+
+    Without ``archive``, ``package`` and ``pdf`` it is the record a package holds (``record.json``).
+    """
     texts = {t.source_page: t for t in out.texts}
     pages = [{"source_page": g.source_page, "blank": g.blank, "rotation": g.rotation, "skew": g.skew,
               "text": texts[g.source_page].text, "confidence": round(texts[g.source_page].confidence, 4),
@@ -102,54 +96,88 @@ def build_record(dossier: Dossier, out: StageOutputs, archive: Path, package: Pa
     fields = {k: {"value": v["value"], "confidence": v["confidence"], "needs_review": v["needs_review"],
                   **({"reason": v["reason"]} if v.get("reason") else {})}
               for k, v in out.form["fields"].items()}
-    return {"dossier_id": dossier.dossier_id, "code": out.code(dossier.dossier_id),
-            "code_generated": bool(out.intake.get("code_generated", not out.intake)),
-            "review": list(out.intake.get("review", [])),
-            "source": dossier.relative, "form_type": out.form["form_type"],
-            "pages": pages, "fields": fields,
-            "pdf": str(pdf.relative_to(archive)), "package": str(package.relative_to(archive))}
-
-
-def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings) -> dict:
-    """Package the signed PDF/A with its text and fields, index it in the catalog, return its record."""
-    from archive import Catalog, DossierMetadata, build_package
-    from archive.retention import retention_for
-
-    f = lambda name: paths.stage_file(work, dossier.dossier_id, name)
-    out = StageOutputs.load(work, dossier.dossier_id)
-    form_type = out.form["form_type"]
-    write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in out.texts))
-    dates = dossier_dates(out.form, settings, scan_date=_mtime(f("pages.json")).date())
-    schedule = retention_schedule(settings)
-    retention = retention_for(schedule, form_type, dates.end.year)  # counted from the year the matter ended
-    kept = sum(not g.blank for g in out.geometry) or len(out.geometry)
-    meta = DossierMetadata(
-        dossier_code=out.code(dossier.dossier_id), title=FORM_TITLES.get(form_type, FORM_TITLES["unknown"]),
-        form_type=form_type, number_of_pages=kept, number_of_paper=kept,
-        start_date=dates.start, end_date=dates.end, agency_code=settings.archive.agency_code,
-        fonds_code=settings.archive.fonds_code, maintenance=retention.maintenance,
-        retention_years=retention.years, description=dates.note_vi())
-    events = _events(work, dossier.dossier_id, out)
-    # Packages are written once: a re-ingest with other content becomes a new version beside the old one.
-    package = build_package(archive_root=archive, meta=meta, documents=[f("signed.pdf")],
-                            extra_files={"ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
-                                         "fields/fields.json": f("fields.json")},
-                            events=events, new_version=True)
-    pdf = min((package / "representations" / "rep1" / "data").glob("*.pdf"))
-    record = {**build_record(dossier, out, archive, package, pdf), "dates": dates.as_record()}
-    with Catalog.for_archive(archive, settings.archive.catalog_url) as catalog:
-        catalog.upsert_dossier(record, retention=retention)  # also registers the package version
-        for event in events:
-            catalog.add_event(dossier.dossier_id, event)
+    record = {"dossier_id": dossier.dossier_id, "code": out.code(dossier.dossier_id),
+              "code_generated": bool(out.intake.get("code_generated", not out.intake)),
+              "review": list(out.intake.get("review", [])),
+              "source": dossier.relative, "form_type": out.form["form_type"],
+              "pages": pages, "fields": fields}
+    if "documents" in out.form:
+        record["documents"] = out.form["documents"]
+    if archive is not None and package is not None and pdf is not None:
+        record.update(pdf=str(pdf.relative_to(archive)), package=str(package.relative_to(archive)))
     return record
 
 
-def dossier_dates(form: dict, settings: Settings, *, scan_date: date) -> MatterDates:
-    """The dates of the dossier's matter from the fields its form template names; else the scan date."""
-    from archive.dates import matter_dates
+def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings) -> dict:
+    """Package the signed PDF/A with its record, text and fields, index it in the catalog, return its record.
+
+    Raises:
+        DuplicateCodeError: Another scan was archived under this dossier code (quarantined).
+        AlreadyArchivedError: This scan was archived already under another name (quarantined).
+    """
+    from archive import Catalog, build_package, document_path, package_versions, read_record
+    from archive.retention import retention_for
+
+    f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
+    out = StageOutputs.load(work, dossier.dossier_id)
+    code = out.code(dossier.dossier_id)
+    write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in out.texts))
+    source = provenance.source_info(dossier, out.intake, work)
+    documents = document_metadata(out, settings)
+    dates = dossier_dates(out.form, settings, scan_date=_mtime(f("pages.json")).date(), documents=documents)
+    retention = retention_for(retention_schedule(settings), out.form["form_type"], dates.end.year)
+    meta = dossier_metadata(out, settings, code=code, documents=documents, dates=dates, retention=retention)
+    record = {**build_record(dossier, out), **dossier_facts(out, dates, source.sha256, meta.number_of_paper)}
+    write_text_atomic(f("record.json"), json.dumps(record, ensure_ascii=False, indent=1))
+    extra = {"record.json": f("record.json"), "ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
+             "fields/fields.json": f("fields.json")}
+    events = provenance.events(work, dossier.dossier_id, code=code, intake=out.intake, sign=out.sign_info,
+                               provenance=provenance.scanner_provenance(out.page_rows), extra_keys=EXTRA_KEYS)
+    signature = provenance.signature_info(out.sign_info)
+    existed = bool(package_versions(archive, meta))
+    package = build_package(archive_root=archive, meta=meta, documents=[f("signed.pdf")], extra_files=extra,
+                            events=events, source=source,
+                            signatures={document_path(code, 1): signature} if signature else None)
+    held = read_record(package) or record
+    if held.get("dossier_id") != dossier.dossier_id:
+        raise AlreadyArchivedError("this scan was archived already under another name")
+    pdf = min((package / "representations" / "rep1" / "data").glob("*.pdf"))
+    final = {**held, "pdf": str(pdf.relative_to(archive)), "package": str(package.relative_to(archive))}
+    with Catalog.for_archive(archive, settings.archive.catalog_url) as catalog:
+        catalog.upsert_dossier(final, retention=retention)  # also registers the package version
+        for event in events if not existed else ():
+            catalog.add_event(dossier.dossier_id, event)
+    return final
+
+
+def dossier_facts(out: StageOutputs, dates: MatterDates, source_sha256: str, sheets: int) -> dict:
+    """The record's keys about the dossier as a whole: dates, the scan's digest, sheets, the e-copy."""
+    sign = out.sign_info
+    below = provenance.below_standard_pages(out.geometry)
+    review = list(out.intake.get("review", []))
+    for key, flagged in (("date_from_scan", dates.fallback), ("pages_below_standard", bool(below)),
+                         ("e_copy_not_certified", sign.get("certified") is False)):
+        if flagged and key not in review:
+            review.append(key)
+    return {"review": review, "dates": dates.as_record(), "source_sha256": source_sha256, "sheets": sheets,
+            "e_copy": {"certified": sign.get("certified", True), "copy_form": sign.get("copy_form"),
+                       "below_standard": below, "level": sign.get("level")}}
+
+
+def dossier_dates(form: dict, settings: Settings, *, scan_date: date,
+                  documents: tuple[DocumentMetadata, ...] = ()) -> MatterDates:
+    """The dates of the dossier's matter: its template's date fields and its documents' dates of issue.
+
+    The scan date stands in only when neither gives one (the record then says ``fallback``, and the
+    dossier is flagged ``date_from_scan``).
+    """
+    from archive.dates import DocumentDate, matter_dates
 
     start_keys, end_keys = date_fields(settings).get(form.get("form_type"), ((), ()))
-    return matter_dates(form.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date)
+    dated = [DocumentDate(f"document:{d.ordinal}", d.issued, d.kind == "result") for d in documents
+             if d.issued is not None and "issued" not in dict(d.review)]
+    return matter_dates(form.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date,
+                        documents=dated)
 
 
 def retention_schedule(settings: Settings):  # noqa: ANN201 - archive.retention.RetentionSchedule
@@ -176,3 +204,7 @@ def _date_fields(forms_dir: Path | None) -> dict[str, tuple[tuple[str, ...], tup
 
     templates = load_templates(forms_dir) if forms_dir else load_templates()
     return {t.form_type: (t.dossier_dates.start, t.dossier_dates.end) for t in templates}
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, VN_TZ)

@@ -64,8 +64,13 @@ REASON_VI = {
     "catalog_unreachable": "không mở được cơ sở dữ liệu danh mục",
     "catalog_busy": "danh mục lưu trữ bị tiến trình khác khóa quá lâu",
     "not_in_catalog": "không có hồ sơ với mã này trong danh mục",
-    "duplicate_code": "mã hồ sơ đã thuộc về hồ sơ khác",
     "backup_same_device": "thư mục sao lưu nằm trên cùng thiết bị với kho lưu trữ",
+    # archiving (package helper): dossier-level review reasons and quarantine reasons
+    "date_from_scan": "thời gian của hồ sơ lấy theo ngày số hóa (không đọc được ngày trên tài liệu)",
+    "pages_below_standard": "có trang chưa đạt chuẩn số hóa (dưới 200 dpi, đen trắng hoặc thang xám)",
+    "e_copy_not_certified": "chưa chứng thực bản sao điện tử (sao y) vì có trang chưa đạt chuẩn số hóa",
+    "duplicate_code": "mã hồ sơ đã được dùng cho một hồ sơ khác trong kho lưu trữ",
+    "already_archived": "bản quét này đã được lưu trữ (cùng mã hồ sơ, cùng nội dung)",
 }
 
 

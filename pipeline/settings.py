@@ -18,8 +18,17 @@ from sohoa.errors import ConfigError
 
 @functools.cache
 def settings(config: str = "") -> Settings:
-    """The run's settings (``configs/default.yaml`` when ``config`` is empty)."""
-    return configs.load(Path(config) if config else None)
+    """The run's settings (``configs/default.yaml`` when ``config`` is empty).
+
+    Loading them also takes the signing secrets named there (the PKCS#12 passphrase and PKCS#11
+    PIN variables) out of the environment: the run's main process loads its settings before it
+    starts or forks anything, so no child process inherits them (:mod:`signing.secrets`).
+    """
+    loaded = configs.load(Path(config) if config else None)
+    from signing.secrets import take_env_secrets
+
+    take_env_secrets((loaded.signing.passphrase_env, loaded.signing.pin_env))
+    return loaded
 
 
 def forms_dir(config: str = "") -> Path | None:

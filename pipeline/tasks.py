@@ -106,18 +106,23 @@ def build_pdfa(task: DossierTask) -> None:
 def sign(task: DossierTask) -> None:
     """PDF/A → PAdES-signed PDF/A with the e-copy stamp (an incremental update).
 
+    A dossier with pages below the digitization standard gets the stamp only when the signing
+    profile certifies such pages; otherwise it is signed without it and flagged for a re-scan.
     sign.json is written last: its presence means signed.pdf is complete too (kill -9 safe).
     """
+    from ocr.dossier import load_geometry
+    from pipeline.provenance import below_standard_pages, sign_record
     from signing import StampText, sign_pdf
 
     sig = settings(task.config).signing
+    below = below_standard_pages(load_geometry(task.path("geometry.json")))
+    certify = not below or sig.certify_below_standard
     result = sign_pdf(task.path("document.pdf"), task.path("signed.pdf"), signer=signer_for(task.config),
-                      stamp=StampText(copy_form=sig.copy_form, agency=sig.agency), level=sig.level,
-                      tsa_url=sig.tsa_url, trust_roots=trust_roots(task.config), font_path=sig.font)
-    write_text_atomic(task.path("sign.json"), json.dumps(
-        {"level": result.level, "profile": sig.profile, "profile_level": sig.active_profile.level,
-         "note": sig.level_note, "signing_time": result.signing_time.isoformat(),
-         "signer": result.signer_subject}, ensure_ascii=False))
+                      stamp=StampText(copy_form=sig.copy_form, agency=sig.agency) if certify else None,
+                      level=sig.level, tsa_url=sig.tsa_url, trust_roots=trust_roots(task.config), font_path=sig.font)
+    write_text_atomic(task.path("sign.json"), json.dumps(sign_record(
+        result, profile=sig.profile, profile_level=sig.active_profile.level, note=sig.level_note, agency=sig.agency,
+        copy_form=sig.copy_form if certify else None, below=below), ensure_ascii=False))
 
 
 def package_dossier(task: DossierTask) -> None:

@@ -14,10 +14,10 @@ from .keys import (
     load_pkcs12_signer,
     read_secret,
 )
-from .renew import renew_archive_timestamp
+from .renew import Freshness, archive_timestamp_freshness, renew_archive_timestamp
 from .report import FileVerdict, parse_validation_time, render_json, render_vi, verify_files
 from .session import cached_signer, close_signers
-from .sign import LEVELS, LIBERATION_SERIF, Level, SignResult, StampText, sign_pdf
+from .sign import LEVELS, LIBERATION_SERIF, Level, SignResult, StampText, sign_pdf, signature_facts
 from .verify import SignatureReport, verify_pdf
 
 __all__ = [
@@ -25,10 +25,12 @@ __all__ = [
     "LIBERATION_SERIF",
     "DemoChain",
     "FileVerdict",
+    "Freshness",
     "Level",
     "SignResult",
     "SignatureReport",
     "StampText",
+    "archive_timestamp_freshness",
     "cached_signer",
     "close_signers",
     "ensure_demo_chain",
@@ -40,6 +42,7 @@ __all__ = [
     "render_vi",
     "renew_archive_timestamp",
     "sign_pdf",
+    "signature_facts",
     "verify_files",
     "verify_pdf",
 ]

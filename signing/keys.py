@@ -28,6 +28,8 @@ from pyhanko.sign.signers import SimpleSigner
 from sohoa.errors import ConfigError, SigningError
 from sohoa.files import atomic_write
 
+from .secrets import taken_secret
+
 if TYPE_CHECKING:
     from pkcs11 import Session
     from pyhanko.sign.signers import Signer
@@ -233,6 +235,8 @@ def read_secret(*, env: str | None = None, file: Path | None = None) -> bytes | 
     """
     if env is not None and (value := os.environ.get(env)) is not None:
         return value.encode("utf-8")
+    if env is not None and (taken := taken_secret(env)) is not None:
+        return taken  # read from the environment at start, then taken out of it (signing.secrets)
     if file is None:
         return None
     try:

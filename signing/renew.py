@@ -11,29 +11,28 @@ signature, the stamp and the earlier revisions are not touched.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import x509
+from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.signers import PdfTimeStamper
-from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
-from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_timestamp
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 
-from sohoa.errors import SigningError, SohoaError
+from sohoa.errors import SigningError
 from sohoa.files import atomic_write
 
-from .sign import VIETNAM_TZ, signing_error
-from .verify import load_certificates
+from .common import VIETNAM_TZ, add_document_timestamp, http_timestamper, load_certificates, signing_errors, vn_writer
 
-__all__ = ["renew_archive_timestamp"]
-
-_TSA_TIMEOUT_S = 30
+__all__ = ["Freshness", "archive_timestamp_freshness", "renew_archive_timestamp"]
 
 
 def renew_archive_timestamp(src: Path, dst: Path, *, tsa_url: str, trust_roots: Sequence[Path],
@@ -58,29 +57,121 @@ def renew_archive_timestamp(src: Path, dst: Path, *, tsa_url: str, trust_roots: 
     data = src.read_bytes()
     context = ValidationContext(trust_roots=load_certificates(trust_roots), allow_fetching=True,
                                 revocation_mode="require", moment=moment)
-    try:
+    with signing_errors():
         reader = PdfFileReader(BytesIO(data), strict=False)
         stamps = list(reader.embedded_timestamp_signatures)
         if not stamps:
-            raise SigningError("The file has no document timestamp to renew: sign it at B-LTA first")
+            raise SigningError("The file has no document timestamp to renew: sign it at B-LTA first",
+                               reason="no_archive_timestamp",
+                               message_vi="Tệp không có dấu thời gian lưu trữ (chưa ký mức B-LTA).")
         status = validate_pdf_timestamp(stamps[-1], validation_context=context)
         if not (status.intact and status.valid and status.trusted):
             raise SigningError("The newest document timestamp does not validate; it cannot be renewed",
                                reason="timestamp_invalid",
                                message_vi="Dấu thời gian lưu trữ mới nhất không hợp lệ, không gia hạn được.")
-        writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+        writer = vn_writer(BytesIO(data), moment)
         DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=(status.validation_path,),
                                                    validation_context=context)
-        out = BytesIO()
-        PdfTimeStamper(HTTPTimeStamper(tsa_url, timeout=_TSA_TIMEOUT_S)).timestamp_pdf(
-            writer, status.md_algorithm, validation_context=context, output=out,
-            dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True))
+        out = add_document_timestamp(writer, http_timestamper(tsa_url), md_algorithm=status.md_algorithm,
+                                     context=context)
         renewed = PdfFileReader(out, strict=False).embedded_timestamp_signatures[-1]
         when = renewed.signed_data["encap_content_info"]["content"].parsed["gen_time"].native
         with atomic_write(dst, "w+b") as fh:
             fh.write(out.getbuffer())  # type: ignore[attr-defined]
-    except SohoaError:
-        raise
-    except Exception as exc:
-        raise signing_error(exc) from exc
     return when.astimezone(VIETNAM_TZ)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Until when a file's newest document timestamp can still be validated from the file alone.
+
+    Attributes:
+        stale_at: The first moment it cannot (its TSA certificate expires, or the revocation data
+            of the TSA's chain held in the file passes its next update); None when the file has
+            no document timestamp (it is not B-LTA: nothing to renew).
+        reason: ``tsa_certificate``, ``revocation_data``, ``no_revocation_data`` (stale now) or
+            ``no_archive_timestamp``.
+    """
+
+    stale_at: datetime | None
+    reason: str
+
+
+def archive_timestamp_freshness(pdf: Path, *, trust_roots: Sequence[Path] = ()) -> Freshness:
+    """When the newest document timestamp of ``pdf`` goes stale (see :class:`Freshness`).
+
+    A validator checks the newest document timestamp "now": its TSA's certificate must be valid
+    and the file must hold revocation data for the TSA's chain that is fresh now (until the CRL's
+    next update or the OCSP response's). Everything older is protected by that timestamp.
+
+    Raises:
+        SigningError: The file cannot be read as a PDF.
+        ConfigError: A trust root is unreadable.
+    """
+    roots = load_certificates(trust_roots)
+    with signing_errors():
+        reader = PdfFileReader(BytesIO(pdf.read_bytes()), strict=False)
+        stamps = list(reader.embedded_timestamp_signatures)
+        if not stamps:
+            return Freshness(None, "no_archive_timestamp")
+        newest = stamps[-1]
+        dss = _dss(reader)
+        certs = [*dss[0], *newest.other_embedded_certs, *roots]
+        tsa = newest.signer_cert
+        stale, reason = tsa["tbs_certificate"]["validity"]["not_after"].native, "tsa_certificate"
+        for cert in _chain(tsa, certs, roots):
+            until = _fresh_until(cert, dss[1], dss[2])
+            if until is None:
+                return Freshness(datetime.now(VIETNAM_TZ), "no_revocation_data")
+            if until < stale:
+                stale, reason = until, "revocation_data"
+    return Freshness(stale.astimezone(VIETNAM_TZ), reason)
+
+
+def _dss(reader: PdfFileReader) -> tuple[list[x509.Certificate], list[asn1_crl.CertificateList], list]:
+    """The certificates, CRLs and OCSP responses of the file's DSS (empty lists without one)."""
+    from pyhanko.sign.validation.errors import NoDSSFoundError
+
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return [], [], []
+    crls = [asn1_crl.CertificateList.load(ref.get_object().read_data(DecodePurpose.CRL)) for ref in dss.crls]
+    ocsps = [asn1_ocsp.OCSPResponse.load(ref.get_object().read_data(DecodePurpose.OCSP_RESPONSE))
+             for ref in dss.ocsps]
+    return list(dss.load_certs()), crls, ocsps
+
+
+def _chain(cert: x509.Certificate, pool: Iterable[x509.Certificate],
+           roots: Sequence[x509.Certificate]) -> list[x509.Certificate]:
+    """``cert`` and its issuers up to (not including) a trust anchor or a self-signed certificate."""
+    by_subject = {c.subject.dump(): c for c in pool}
+    anchors = {c.dump() for c in roots}
+    chain: list[x509.Certificate] = []
+    while cert is not None and cert.dump() not in anchors and cert.subject.dump() != cert.issuer.dump():
+        chain.append(cert)
+        if len(chain) > 10:
+            break
+        cert = by_subject.get(cert.issuer.dump())
+    return chain
+
+
+def _fresh_until(cert: x509.Certificate, crls: Sequence[asn1_crl.CertificateList], ocsps: Sequence) -> datetime | None:
+    """The latest next update of the file's revocation data covering ``cert``; None when it has none."""
+    serial = cert.serial_number
+    found: list[datetime] = []
+    for crl in crls:
+        tbs = crl["tbs_cert_list"]
+        if tbs["issuer"].dump() != cert.issuer.dump():
+            continue
+        if any(entry["user_certificate"].native == serial for entry in tbs["revoked_certificates"] or ()):
+            return tbs["this_update"].native  # revoked: stale since the CRL said so
+        found.append((tbs["next_update"].native or tbs["this_update"].native))
+    for response in ocsps:
+        if response["response_status"].native != "successful":
+            continue
+        data = response["response_bytes"]["response"].parsed["tbs_response_data"]
+        for single in data["responses"]:
+            if single["cert_id"]["serial_number"].native == serial and single["cert_status"].name == "good":
+                found.append(single["next_update"].native or single["this_update"].native)
+    return max(found) if found else None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sohoa.errors import ConfigError
 
-from .sign import VIETNAM_TZ
+from .common import VIETNAM_TZ
 from .verify import SignatureReport, verify_pdf
 
 __all__ = ["FileVerdict", "parse_validation_time", "render_json", "render_vi", "verify_files"]

@@ -2,17 +2,19 @@
 
 The original revision is never rewritten: pyHanko appends the signature field, its appearance and
 the signature to the end of the file (OCRmyPDF #1040 is what happens otherwise). The signing time is
-taken once and used for the stamp text, the CMS signing-time attribute and the signature's /M, so
-the three always agree.
+taken once and used for the stamp text, the CMS signing-time attribute, the signature's /M and the
+revision's modify date, so they always agree. The stamp goes where page 1 has no ink
+(:mod:`signing.placement`); when page 1 has no clear area the page is widened by a margin strip,
+in the same signed revision.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
@@ -20,29 +22,35 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
-from pyhanko.sign.general import SigningError as PyHankoSigningError
-from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper
-from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 
-from sohoa.errors import ConfigError, SigningError, SohoaError
+from sohoa.errors import ConfigError, SigningError
 from sohoa.files import atomic_write
 
-from .stamp import LIBERATION_SERIF, StampText, stamp_box, stamp_lines, stamp_style
+from .common import (
+    VIETNAM_TZ,
+    add_document_timestamp,
+    http_timestamper,
+    load_certificates,
+    signing_error,
+    signing_errors,
+    vn_writer,
+)
+from .placement import Placement, choose_placement, page_ink, usual_place
+from .stamp import LIBERATION_SERIF, StampText, stamp_chars, stamp_layouts, stamp_lines, stamp_params, stamp_size, stamp_style
 
 if TYPE_CHECKING:
+    from asn1crypto import cms
     from pyhanko.sign.signers import Signer
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
-__all__ = ["LEVELS", "LIBERATION_SERIF", "VIETNAM_TZ", "Level", "SignResult", "StampText", "sign_pdf", "signing_error"]
+__all__ = ["LEVELS", "LIBERATION_SERIF", "VIETNAM_TZ", "Level", "SignResult", "StampText", "sign_pdf", "signature_facts",
+           "signing_error"]
 
 Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 LEVELS: tuple[Level, ...] = ("B-B", "B-T", "B-LT", "B-LTA")
 """PAdES baseline levels (ETSI EN 319 142-1), weakest first."""
-
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
-"""Vietnam time (UTC+07:00, no daylight saving)."""
-
-_TSA_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,20 @@ class SignResult:
     """The claimed signing time (tz-aware, +07:00), also printed in the stamp."""
     signer_subject: str
     """The signer certificate's subject, human-readable."""
+    signature_method: str = ""
+    """Digest and signature algorithm, e.g. ``sha256 sha256_rsa``."""
+    signature_value: bytes = b""
+    """The signature value of the CMS SignerInfo (for the PREMIS record)."""
+    timestamp_time: datetime | None = None
+    """The signature timestamp's time (B-T and up), in Vietnam time."""
+    archive_timestamp_time: datetime | None = None
+    """The document timestamp's time (B-LTA), in Vietnam time."""
+    stamp_lines: tuple[str, ...] = ()
+    """The stamp's text as set, one entry per line (empty: an invisible signature)."""
+    stamp_rect: tuple[int, int, int, int] | None = None
+    """The stamp's rectangle on page 1, in PDF points."""
+    margin_strip: float = 0.0
+    """Points added above page 1 to hold the stamp, when the page had no clear area."""
 
 
 class _PinnedTimePdfSigner(PdfSigner):
@@ -105,7 +127,7 @@ def sign_pdf(
         location: /Location of the signature.
 
     Returns:
-        The level, signing time and signer of the new signature.
+        The level, signing time and signer of the new signature, and where its stamp went.
 
     Raises:
         SigningError: Expired certificate, unreadable file, timestamp or revocation server down,
@@ -119,25 +141,25 @@ def sign_pdf(
         field_name=field_name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason, location=location,
     )
-    timestamper = _timestamper(tsa_url) if tsa_url else None
-    try:
+    timestamper = http_timestamper(tsa_url) if tsa_url else None
+    with signing_errors():
+        layout = _stamp_layout(src, stamp, font_path) if stamp is not None else None
         for attempt in range(_ATTEMPTS):
             if attempt:  # a new second: new stamp text, new timestamps, new stream bytes
                 time.sleep(1.0 - datetime.now(VIETNAM_TZ).microsecond / 1e6)
             signing_time = datetime.now(VIETNAM_TZ).replace(microsecond=0)
             check_certificate_dates(signer, signing_time)
-            lines = stamp_lines(stamp, signing_time) if stamp is not None else None
+            placement = layout.at(signing_time) if layout is not None else None
             signed = BytesIO()
             with src.open("rb") as infile:
-                writer = IncrementalPdfFileWriter(infile, strict=False)
+                writer = vn_writer(infile, signing_time)
                 first_new = int(writer.prev.trailer_view["/Size"])  # objects the signing adds come after
-                field = _field_spec(writer, field_name, lines, font_path)
+                field = _field_spec(writer, field_name, placement)
                 pdf_signer = _PinnedTimePdfSigner(
-                    meta, signer, timestamper=timestamper, new_field_spec=field,
-                    stamp_style=stamp_style(font_path, lines) if lines else None, system_time=signing_time,
+                    meta, signer, timestamper=timestamper, new_field_spec=field, system_time=signing_time,
+                    stamp_style=stamp_style(font_path, placement.lines, chars=layout.chars) if placement else None,
                 )
-                params = dict(zip(("line1", "line2", "line3"), lines)) if lines else None
-                _sign_into(pdf_signer, writer, params, signed)
+                _sign_into(pdf_signer, writer, stamp_params(placement.lines) if placement else None, signed)
             if level in ("B-LT", "B-LTA"):
                 signed = _add_long_term_data(signed, field_name, trust_roots,
                                              timestamper if level == "B-LTA" else None)
@@ -145,14 +167,47 @@ def sign_pdf(
                 break
         with atomic_write(dst, "w+b") as out:
             out.write(signed.getbuffer())  # type: ignore[attr-defined]
-    except SohoaError:
-        raise
-    except Exception as exc:
-        raise signing_error(exc) from exc
-    return SignResult(level=level, signing_time=signing_time, signer_subject=subject)
+        facts = _signature_facts(signed, field_name)
+    return SignResult(level=level, signing_time=signing_time, signer_subject=subject, **facts,
+                      stamp_lines=placement.lines if placement else (),
+                      stamp_rect=placement.rect if placement else None,
+                      margin_strip=placement.strip if placement else 0.0)
 
 
 _ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class _StampLayout:
+    """The stamp's layout on page 1, chosen once per document (the page does not change)."""
+
+    stamp: StampText
+    index: int
+    """Which of :func:`signing.stamp.stamp_layouts` fits."""
+    rect: tuple[int, int, int, int]
+    strip: float
+    chars: str
+
+    def at(self, signing_time: datetime) -> Placement:
+        """The placement with the lines of this signing time (the time line's width never changes)."""
+        lines = stamp_layouts(stamp_lines(self.stamp, signing_time))[self.index]
+        return Placement(lines, self.rect, self.strip)
+
+
+def _stamp_layout(src: Path, stamp: StampText, font_path: Path) -> _StampLayout:
+    """Measure page 1 and choose where, and on how many lines, the stamp goes."""
+    canonical = stamp_lines(stamp, datetime.now(VIETNAM_TZ).replace(microsecond=0))
+    layouts = stamp_layouts(canonical)
+    sized = [(lines, *stamp_size(lines, font_path)) for lines in layouts]
+    with src.open("rb") as infile:
+        media, visible, rotate = _first_page_boxes(IncrementalPdfFileWriter(infile, strict=False))
+    if rotate % 360:
+        # A page turned by /Rotate (sohoa's own PDF/A never is) keeps the usual place.
+        _, width, height = sized[0]
+        return _StampLayout(stamp, 0, usual_place(width, height, visible), 0.0, stamp_chars(canonical))
+    placement = choose_placement(sized, page_ink(src, media_box=media, visible_box=visible))
+    return _StampLayout(stamp, layouts.index(placement.lines), placement.rect, placement.strip,
+                        stamp_chars(canonical))
 
 
 def _new_stream_ends_with_cr(signed: BytesIO, first_new: int) -> bool:
@@ -167,16 +222,6 @@ def _new_stream_ends_with_cr(signed: BytesIO, first_new: int) -> bool:
     with pikepdf.open(BytesIO(signed.getvalue())) as after:
         return any(obj.objgen[0] >= first_new and isinstance(obj, pikepdf.Stream)
                    and obj.read_raw_bytes().endswith(b"\r") for obj in after.objects)
-
-
-@lru_cache(maxsize=4)
-def _timestamper(tsa_url: str) -> HTTPTimeStamper:
-    """One timestamp client per server and process.
-
-    pyHanko sizes the signature container with a sample token it asks the TSA for once per
-    client: a client per document would double the TSA requests.
-    """
-    return HTTPTimeStamper(tsa_url, timeout=_TSA_TIMEOUT_S)
 
 
 def _check_level(level: str, tsa_url: str | None, trust_roots: Sequence[Path]) -> None:
@@ -228,26 +273,31 @@ def _add_long_term_data(signed: BytesIO, field_name: str, trust_roots: Sequence[
     required for every certificate but the trust anchors.
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import add_validation_info
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
     from pyhanko_certvalidator import ValidationContext
-
-    from .verify import load_certificates
 
     context = ValidationContext(trust_roots=load_certificates(trust_roots), allow_fetching=True,
                                 revocation_mode="require")
     reader = PdfFileReader(signed, strict=False)
     sig = next(s for s in reader.embedded_regular_signatures if s.field_name == field_name)
-    with_dss = add_validation_info(sig, context, add_vri_entry=False, output=BytesIO())
+    paths = asyncio.run(_collect_validation_info(sig, context))
+    writer = vn_writer(BytesIO(signed.getvalue()))
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, validation_context=context, paths=paths)
+    with_dss = BytesIO()
+    writer.write(with_dss)
     if timestamper is None:
         return with_dss
-    out = BytesIO()
-    # The TSA's own validation data goes into the DSS in the timestamp's revision, before the
-    # timestamp, and no VRI (deprecated by ETSI EN 319 142-1): the document timestamp then covers
-    # the whole file, with nothing unprotected after it.
-    PdfTimeStamper(timestamper).timestamp_pdf(
-        IncrementalPdfFileWriter(with_dss, strict=False), "sha256", validation_context=context,
-        dss_settings=TimestampDSSContentSettings(include_vri=False, update_before_ts=True), output=out)
-    return out
+    return add_document_timestamp(vn_writer(with_dss), timestamper, md_algorithm="sha256", context=context)
+
+
+async def _collect_validation_info(sig: EmbeddedPdfSignature, context) -> list:  # noqa: ANN001
+    """The validation paths of the signature and its timestamp, their revocation data fetched into ``context``."""
+    from pyhanko.sign.validation.dss import collect_validation_info
+
+    try:
+        return await collect_validation_info(sig, context)
+    finally:
+        await context.aclose()  # the HTTP session belongs to this event loop
 
 
 def _sign_into(pdf_signer: PdfSigner, writer: IncrementalPdfFileWriter,
@@ -256,26 +306,54 @@ def _sign_into(pdf_signer: PdfSigner, writer: IncrementalPdfFileWriter,
     pdf_signer.sign_pdf(writer, appearance_text_params=params, output=out)
 
 
-def _field_spec(writer: IncrementalPdfFileWriter, field_name: str,
-                lines: tuple[str, ...] | None, font_path: Path) -> SigFieldSpec:
-    """A visible field sized to the stamp on page 1, or an invisible field without a stamp."""
-    if lines is None:
+def _field_spec(writer: IncrementalPdfFileWriter, field_name: str, placement: Placement | None) -> SigFieldSpec:
+    """A visible field at the chosen place on page 1 (widening it first if needed), or an invisible one."""
+    if placement is None:
         return SigFieldSpec(sig_field_name=field_name)
-    box = stamp_box(lines, font_path, _first_page_box(writer))
-    return SigFieldSpec(sig_field_name=field_name, on_page=0, box=box)
+    if placement.strip:
+        _widen_first_page(writer, placement.strip)
+    return SigFieldSpec(sig_field_name=field_name, on_page=0, box=placement.rect)
 
 
-def _first_page_box(writer: IncrementalPdfFileWriter) -> tuple[float, float, float, float]:
-    """The visible area (CropBox, else MediaBox, possibly inherited) of page 1, normalised."""
+def _widen_first_page(writer: IncrementalPdfFileWriter, strip: float) -> None:
+    """Add a margin strip of ``strip`` points above page 1 (MediaBox, and CropBox if it has one)."""
+    media, visible, _ = _first_page_boxes(writer)
     page_ref, _ = writer.find_page_for_modification(0)
-    node: generic.DictionaryObject | None = page_ref.get_object()
-    box = None
-    while node is not None and box is None:
-        box = node.get("/CropBox") or node.get("/MediaBox")
+    page = page_ref.get_object()
+    page["/MediaBox"] = _box_array(media[0], media[1], media[2], media[3] + strip)
+    if _inherited(page, "/CropBox") is not None:
+        page["/CropBox"] = _box_array(visible[0], visible[1], visible[2], visible[3] + strip)
+    writer.mark_update(page_ref)
+
+
+def _box_array(*values: float) -> generic.ArrayObject:
+    return generic.ArrayObject(generic.FloatObject(round(v, 3)) for v in values)
+
+
+def _first_page_boxes(writer: IncrementalPdfFileWriter) -> tuple[tuple[float, ...], tuple[float, ...], int]:
+    """Page 1's MediaBox, its visible area (CropBox, else MediaBox) and /Rotate; boxes normalised."""
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    media = _inherited(page, "/MediaBox")
+    if media is None:
+        raise SigningError("Page 1 of the PDF has no MediaBox")
+    crop = _inherited(page, "/CropBox") or media
+    rotate = _inherited(page, "/Rotate")
+    return _normalised(media), _normalised(crop), int(rotate or 0)
+
+
+def _inherited(page: generic.DictionaryObject, key: str):  # noqa: ANN202 - a PDF object or None
+    """A page attribute, looked up through its /Parent chain as PDF inheritance does."""
+    node: generic.DictionaryObject | None = page
+    while node is not None:
+        if key in node:
+            return node[key]
         parent = node.get("/Parent")
         node = parent.get_object() if parent is not None else None
-    if box is None:
-        raise SigningError("Page 1 of the PDF has no MediaBox")
+    return None
+
+
+def _normalised(box) -> tuple[float, float, float, float]:  # noqa: ANN001 - a PDF array
     x1, y1, x2, y2 = (float(v) for v in box)
     return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
@@ -288,41 +366,56 @@ def _signer_subject(signer: Signer) -> str:
         raise SigningError("The signer has no usable certificate") from exc
 
 
-def signing_error(exc: BaseException) -> SigningError:
-    """Turn a pyHanko, network or file error into a SigningError without document content.
+def _signature_facts(signed: BytesIO, field_name: str) -> dict:
+    """What the archive records about the new signature: method, value and timestamp times."""
+    facts = signature_facts(signed, field_name)
+    return {key: facts[key] for key in ("signature_method", "signature_value", "timestamp_time",
+                                        "archive_timestamp_time")}
 
-    pyHanko's own messages are left out: they name certificate subjects, which are people.
+
+def signature_facts(pdf: Path | BytesIO, field_name: str | None = None) -> dict:
+    """A PDF's (first, or named) signature as an archive records it.
+
+    Returns:
+        ``signer`` (certificate subject), ``signing_time`` (claimed, Vietnam time),
+        ``signature_method``, ``signature_value`` (bytes), ``timestamp_time`` and
+        ``archive_timestamp_time`` (the newest document timestamp), each None when absent.
+
+    Raises:
+        SigningError: The file has no such signature or cannot be read.
     """
-    kind = type(exc).__name__
-    chain = _causes(exc)
-    if any(isinstance(e, TimestampRequestError) for e in chain) or "aiohttp" in type(exc).__module__:
-        return SigningError(
-            f"The timestamp server did not give a timestamp ({kind})", reason="tsa_unavailable",
-            message_vi="Máy chủ cấp dấu thời gian không phản hồi; hồ sơ sẽ được ký lại lần chạy sau.",
-        )
-    names = {type(e).__name__ for e in chain}
-    if names & {"InsufficientRevinfoError", "StaleRevinfoError", "PathValidationError",
-                "PathBuildingError", "ValidationError", "RevokedError", "ExpiredError"}:
-        return SigningError(
-            f"The certificate chain could not be validated or its revocation status (OCSP/CRL) "
-            f"could not be obtained ({', '.join(sorted(names))})", reason="revocation_unavailable",
-            message_vi="Không kiểm tra được trạng thái thu hồi (OCSP/CRL) của chứng thư số.",
-        )
-    if any(type(e).__module__.startswith("pkcs11") for e in chain):
-        return SigningError(f"The PKCS#11 token failed while signing ({kind})", reason="token_failed",
-                            message_vi="Thiết bị ký số bị lỗi hoặc đã bị rút ra trong khi ký.")
-    if isinstance(exc, OSError):
-        return SigningError(f"Cannot read the PDF or write the signed copy ({kind})")
-    if isinstance(exc, PyHankoSigningError):
-        return SigningError(f"pyHanko refused to sign the PDF ({kind})")
-    return SigningError(f"Signing failed ({kind})")
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    data = BytesIO(pdf.read_bytes()) if isinstance(pdf, Path) else BytesIO(pdf.getvalue())
+    with signing_errors():
+        reader = PdfFileReader(data, strict=False)
+        sig = next((s for s in reader.embedded_regular_signatures
+                    if field_name is None or s.field_name == field_name), None)
+        if sig is None:
+            raise SigningError("The PDF has no signature", reason="unsigned")
+        info = sig.signer_info
+        stamps = list(reader.embedded_timestamp_signatures)
+        claimed = sig.self_reported_timestamp
+        return {
+            "signer": str(sig.signer_cert.subject.human_friendly),
+            "signing_time": claimed.astimezone(VIETNAM_TZ) if claimed else None,
+            "signature_method": f"{sig.md_algorithm} {info['signature_algorithm']['algorithm'].native}",
+            "signature_value": bytes(info["signature"].native),
+            "timestamp_time": _token_time(_signature_timestamp(info)),
+            "archive_timestamp_time": _token_time(stamps[-1].signed_data) if stamps else None,
+        }
 
 
-def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and everything it was raised from (bounded, cycles ignored)."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen and len(seen) < 20:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
+def _signature_timestamp(info: cms.SignerInfo) -> cms.SignedData | None:
+    """The RFC 3161 signature timestamp token among the unsigned attributes, if any."""
+    for attr in info["unsigned_attrs"] or ():
+        if attr["type"].native == "signature_time_stamp_token":
+            return attr["values"][0]["content"]
+    return None
+
+
+def _token_time(signed_data: cms.SignedData | None) -> datetime | None:
+    """A timestamp token's genTime, in Vietnam time."""
+    if signed_data is None:
+        return None
+    return signed_data["encap_content_info"]["content"].parsed["gen_time"].native.astimezone(VIETNAM_TZ)

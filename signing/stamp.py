@@ -2,7 +2,8 @@
 
 Top right of the first page, no seal image, three lines: the copy form ("SAO Y", "SAO LỤC",
 "TRÍCH SAO"), the copying agency and the signing time in ISO 8601 with the Vietnam offset, in a
-Times New Roman-metric serif, 10 pt, black, upright. The font is embedded (a subset made by pyHanko's
+Times New Roman-metric serif, 10 pt, black, upright; where page 1 has no room for three lines on
+clear paper, the same text on four, two or one (:mod:`signing.placement` chooses). The font is embedded (a subset made by pyHanko's
 OpenType engine): the base-14 fonts have no Vietnamese glyphs (pyHanko issue #459). The font is
 prepared once per process (cut to the stamp's characters, rescaled), not per document.
 """
@@ -33,9 +34,11 @@ __all__ = [
     "StampText",
     "format_signing_time",
     "prepare_stamp_font",
-    "stamp_box",
     "stamp_chars",
+    "stamp_layouts",
     "stamp_lines",
+    "stamp_params",
+    "stamp_size",
     "stamp_style",
 ]
 
@@ -43,7 +46,7 @@ LIBERATION_SERIF = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-R
 """Debian fonts-liberation2 (2.x), metric-compatible with Times New Roman.
 
 Not ``fonts-liberation`` (``truetype/liberation/``): that is Liberation 1.07, which lacks ơ, ư and
-every precomposed letter of U+1EA0–U+1EF9 (Ạ … ỹ); :func:`stamp_box` refuses such a font.
+every precomposed letter of U+1EA0–U+1EF9 (Ạ … ỹ); :func:`stamp_size` refuses such a font.
 """
 
 FONT_SIZE = 10
@@ -52,8 +55,6 @@ _PADDING = 2
 """Points between the text and the edge of the stamp box."""
 _TIME_CHARS = "0123456789-+:T"
 """Every character of an ISO 8601 signing time such as ``2026-11-25T14:34:48+07:00``."""
-_EDGE_MM = 15.0
-_MM = 72 / 25.4
 COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
 
 
@@ -87,25 +88,34 @@ def stamp_lines(stamp: StampText, signing_time: datetime) -> tuple[str, str, str
     return copy_form, agency, format_signing_time(signing_time)
 
 
-def stamp_box(
-    lines: tuple[str, ...], font_path: Path, page_box: tuple[float, float, float, float],
-) -> tuple[int, int, int, int]:
-    """Place a box that fits ``lines`` about 15 mm from the top and right edges of the page.
+def stamp_layouts(lines: tuple[str, str, str]) -> list[tuple[str, ...]]:
+    """Ways to break the stamp (copy form, agency, time) into lines, the usual three first.
 
-    Args:
-        lines: The stamp text, one entry per line.
-        font_path: The TrueType font the text is set in.
-        page_box: The page's visible area (x1, y1, x2, y2) in PDF points.
+    Then four lines (the agency on two, halves as even as its words allow: a narrower box), two
+    (copy form and agency together) and one (a shallower box, for a short top margin). The font
+    and its size never change (NĐ 30/2020: 10 pt).
+    """
+    copy_form, agency, when = lines
+    layouts: list[tuple[str, ...]] = [lines]
+    words = agency.split()
+    if len(words) > 1:
+        cut = min(range(1, len(words)),
+                  key=lambda n: abs(len(" ".join(words[:n])) - len(" ".join(words[n:]))))
+        layouts.append((copy_form, " ".join(words[:cut]), " ".join(words[cut:]), when))
+    layouts.append((f"{copy_form} {agency}", when))
+    layouts.append((f"{copy_form} {agency} {when}",))
+    return layouts
 
-    Returns:
-        The field rectangle (x1, y1, x2, y2) in PDF points.
+
+def stamp_size(lines: tuple[str, ...], font_path: Path) -> tuple[float, float]:
+    """Width and height in points of the box that holds ``lines`` at 10 pt.
+
+    Raises:
+        ConfigError: The font lacks a glyph the text needs.
     """
     width = max(_line_width(line, font_path) for line in lines) + 2 * _PADDING + 2
     height = len(lines) * _LEADING + 2 * _PADDING + 2
-    _, _, right, top = page_box
-    x2 = right - _EDGE_MM * _MM
-    y2 = top - _EDGE_MM * _MM
-    return round(x2 - width), round(y2 - height), round(x2), round(y2)
+    return width, height
 
 
 def _line_width(text: str, font_path: Path) -> float:
@@ -136,15 +146,16 @@ def _font_metrics(font_path: Path) -> tuple[dict[int, str], dict[str, int], int]
         raise ConfigError(f"Stamp font {font_path} cannot be read") from exc
 
 
-def stamp_style(font_path: Path, lines: tuple[str, ...]) -> TextStampStyle:
-    """The pyHanko ``TextStampStyle`` of the e-copy stamp: three left-aligned black lines, no border.
+def stamp_style(font_path: Path, lines: tuple[str, ...], *, chars: str | None = None) -> TextStampStyle:
+    """The pyHanko ``TextStampStyle`` of the e-copy stamp: left-aligned black lines, no border, no background.
 
-    The template takes the text parameters ``line1``, ``line2`` and ``line3``.
+    The template takes the text parameters ``line1`` … ``line<n>`` (:func:`stamp_params`).
 
     Args:
         font_path: The TrueType font of the stamp.
-        lines: The stamp's text; the embedded font holds the glyphs of its copy form and agency
-            and of every ISO 8601 time, so one prepared font serves every document of a run.
+        lines: The stamp's text, one entry per line.
+        chars: Every character the stamp font must hold (:func:`stamp_chars` of the usual three
+            lines); one prepared font then serves every layout and every document of a run.
     """
     top_left = layout.SimpleBoxLayoutRule(
         x_align=layout.AxisAlignment.ALIGN_MIN,
@@ -153,7 +164,7 @@ def stamp_style(font_path: Path, lines: tuple[str, ...]) -> TextStampStyle:
         inner_content_scaling=layout.InnerScaling.NO_SCALING,
     )
     text_style = TextBoxStyle(
-        font=_StampFontFactory(str(font_path), font_size=FONT_SIZE, chars=stamp_chars(lines)),
+        font=_StampFontFactory(str(font_path), font_size=FONT_SIZE, chars=chars or stamp_chars(lines)),
         font_size=FONT_SIZE, leading=_LEADING, text_color=(0.0, 0.0, 0.0),
         box_layout_rule=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN,
@@ -162,7 +173,7 @@ def stamp_style(font_path: Path, lines: tuple[str, ...]) -> TextStampStyle:
         ),
     )
     return TextStampStyle(
-        stamp_text="%(line1)s\n%(line2)s\n%(line3)s",
+        stamp_text="\n".join(f"%(line{n})s" for n in range(1, len(lines) + 1)),
         text_box_style=text_style,
         inner_content_layout=top_left,
         border_width=0,
@@ -170,13 +181,19 @@ def stamp_style(font_path: Path, lines: tuple[str, ...]) -> TextStampStyle:
     )
 
 
+def stamp_params(lines: tuple[str, ...]) -> dict[str, str]:
+    """The template parameters of :func:`stamp_style` for ``lines``."""
+    return {f"line{n}": line for n, line in enumerate(lines, start=1)}
+
+
 def stamp_chars(lines: tuple[str, ...]) -> str:
     """The characters a stamp with these copy-form and agency lines can ever need, sorted.
 
     The time line varies per document but only ever uses :data:`_TIME_CHARS`; keying the prepared
-    font on this set (not on the time) lets every document of a run share it.
+    font on this set (not on the time) lets every document of a run share it. A space is always
+    in: the shorter layouts join the lines with one.
     """
-    return "".join(sorted(set("".join(lines[:2])) | set(_TIME_CHARS)))
+    return "".join(sorted(set("".join(lines[:2])) | set(_TIME_CHARS) | {" "}))
 
 
 def prepare_stamp_font(stamp: StampText, font_path: Path = LIBERATION_SERIF) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from asn1crypto import pem, x509
+from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -32,7 +32,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from sohoa.errors import ConfigError
 
-from .sign import VIETNAM_TZ
+from .common import VIETNAM_TZ, load_certificates
 
 __all__ = ["SignatureReport", "load_certificates", "verify_pdf"]
 
@@ -270,29 +270,3 @@ def _failed(path: Path, error: str) -> SignatureReport:
         path=path, intact=False, valid=False, trusted=False, signer=None, signing_time=None,
         timestamp_time=None, level=None, covers_whole_file=False, error=error,
     )
-
-
-def load_certificates(paths: Sequence[Path]) -> list[x509.Certificate]:
-    """Read PEM or DER certificates (trust roots).
-
-    Raises:
-        ConfigError: A file is missing or holds no certificate.
-    """
-    return [_load_certificate(p) for p in paths]
-
-
-def _load_certificate(path: Path) -> x509.Certificate:
-    """Read a PEM or DER certificate.
-
-    Raises:
-        ConfigError: The file is missing or holds no certificate.
-    """
-    try:
-        data = path.read_bytes()
-        if pem.detect(data):
-            _, _, data = pem.unarmor(data)
-        cert = x509.Certificate.load(data)
-        cert.subject  # noqa: B018 - asn1crypto parses lazily; fail here, not mid-validation
-        return cert
-    except (OSError, ValueError, TypeError) as exc:
-        raise ConfigError(f"Trust root {path} is not a readable certificate") from exc

@@ -19,9 +19,11 @@ from test_catalog_backends import BACKENDS, Backend, backend_for
 
 from archive import (
     DossierMetadata,
+    DuplicateCodeError,
     PremisEvent,
     build_package,
     check_fixity,
+    derive_version,
     load_schedule,
     package_dir,
     package_id,
@@ -32,7 +34,7 @@ from archive._xml import unseal_dirs
 from archive.dates import matter_dates
 from archive.model import VN_TZ
 from archive.search import fold, snippet
-from sohoa.errors import ArchiveError, ConfigError
+from sohoa.errors import ArchiveError, ConfigError, InputFileError
 
 METS = "{http://www.loc.gov/METS/}"
 PREMIS = "{http://www.loc.gov/premis/v3}"
@@ -115,7 +117,7 @@ def test_xml_well_formed_and_ead_holds_code(package: Path) -> None:
     for xml in package.rglob("*.xml"):
         etree.parse(str(xml))
     ead = etree.parse(str(package / "metadata/descriptive/EAD.xml")).getroot()
-    assert ead.findtext("arcFileCode") == CODE
+    assert ead.findtext("arcFileCode") == f"DEMO.DEMO.{CODE}"  # agency . fonds . the code unchanged
     assert ead.findtext("maintenance") == "01"
     assert ead.findtext("confidenceLevel") == "02"
     assert ead.findtext("startDate") == "02/01/2024"
@@ -185,17 +187,26 @@ def test_rebuild_identical_leaves_package_untouched(package: Path, tmp_path: Pat
     assert [p.name for p in package.parent.iterdir()] == [package.name]
 
 
-def test_reingest_makes_a_new_version_never_overwrites(package: Path, tmp_path: Path,
-                                                       meta: DossierMetadata, inputs: dict[str, Path]) -> None:
+def test_other_content_under_the_code_is_held_never_a_version(package: Path, tmp_path: Path,
+                                                             meta: DossierMetadata, inputs: dict[str, Path]) -> None:
     before = {p.relative_to(package).as_posix(): _sha(p) for p in package.rglob("*") if p.is_file()}
     inputs["txt"].write_text("nội dung khác\n", encoding="utf-8")
-    with pytest.raises(ArchiveError, match="different content"):
+    with pytest.raises(DuplicateCodeError) as err:
         _build(tmp_path / "archive", meta, inputs)
+    assert err.value.reason == "duplicate_code" and isinstance(err.value, InputFileError)
     assert [p.name for p in package.parent.iterdir()] == [package.name]
-    second = _build(tmp_path / "archive", meta, inputs, new_version=True)
+    assert {p.relative_to(package).as_posix(): _sha(p) for p in package.rglob("*") if p.is_file()} == before
+
+
+def test_derived_version_replaces_never_overwrites(package: Path, tmp_path: Path, meta: DossierMetadata,
+                                                  inputs: dict[str, Path]) -> None:
+    root = tmp_path / "archive"
+    before = {p.relative_to(package).as_posix(): _sha(p) for p in package.rglob("*") if p.is_file()}
+    second = derive_version(root, package, replace={
+        "representations/rep1/metadata/other/ocr/text.txt": "nội dung khác\n".encode()})
     assert second != package and second.name == package_id(meta, 2).replace(":", "_")
-    assert package_versions(tmp_path / "archive", meta) == [package, second]
-    assert package_dir(tmp_path / "archive", meta) == second
+    assert package_versions(root, meta) == [package, second]
+    assert package_dir(root, meta) == second
     assert {p.relative_to(package).as_posix(): _sha(p) for p in package.rglob("*") if p.is_file()} == before
     assert (second / "representations/rep1/metadata/other/ocr/text.txt").read_text(
         encoding="utf-8") == "nội dung khác\n"
@@ -203,7 +214,7 @@ def test_reingest_makes_a_new_version_never_overwrites(package: Path, tmp_path: 
     hdr = etree.parse(str(second / "METS.xml")).getroot().find(f"{METS}metsHdr")
     assert hdr.get("RECORDSTATUS") == "REPLACEMENT"
     assert hdr.findtext(f"{METS}altRecordID[@TYPE='PREVIOUSVERSION']") == package_id(meta)
-    assert _build(tmp_path / "archive", meta, inputs, replace=True) == second  # same content: no third
+    assert _build(root, meta, inputs) == second  # the original content again: nothing new
     result = subprocess.run([str(EARK_VALIDATE), str(second)], check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:]
 
@@ -334,8 +345,7 @@ def test_catalog_registers_versions_and_searches(catalog_backend: Backend, tmp_p
               "fields": {"so_cccd": {"value": "001090012345"}}}
     with catalog_backend.open(root) as catalog:
         catalog.upsert_dossier(record)
-        inputs["txt"].write_text("khác\n", encoding="utf-8")
-        second = _build(root, meta, inputs, new_version=True)
+        second = derive_version(root, first, replace={"representations/rep1/metadata/other/ocr/text.txt": b"khac\n"})
         catalog.upsert_dossier({**record, "package": f"packages/{second.name}"})
         rows = catalog.packages(CODE)
         assert [(r["version"], r["status"]) for r in rows] == [(1, "superseded"), (2, "current")]
@@ -419,8 +429,8 @@ def test_retention_and_ead_follow_the_year_the_matter_ended(tmp_path: Path, inpu
             catalog.upsert_dossier({"dossier_id": code, "form_type": "ct01", "dates": got.as_record()},
                                    retention=retention)
     ead = etree.parse(str(packages["H49-2010-0001"] / "metadata/descriptive/EAD.xml")).getroot()
-    assert (ead.findtext("startDate"), ead.findtext("endDate"), ead.find("description")) == (
-        "20/11/2010", "20/11/2010", None)
+    assert (ead.findtext("startDate"), ead.findtext("endDate"), ead.findtext("description")) == (
+        "20/11/2010", "20/11/2010", "")
     ead = etree.parse(str(packages["H49-2025-0002"] / "metadata/descriptive/EAD.xml")).getroot()
     assert ead.findtext("endDate") == "01/06/2025" and "ngày số hóa" in ead.findtext("description")
     years = schedule.rules["ct01"].years

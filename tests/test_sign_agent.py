@@ -140,21 +140,7 @@ def test_a_run_with_two_workers_logs_in_to_the_token_once(token, pki: RunningPki
     inbox.mkdir()
     for name in ("khai_sinh-pdf.pdf", "ket_hon-tiff.tif", "ct01-pdf.pdf"):
         shutil.copy2(SAMPLES / "inbox" / name, inbox / name)
-    config = tmp_path / "site.yaml"
-    config.write_text(f"""signing:
-  mode: pkcs11
-  agency: "{AGENCY}"
-  pkcs11-module: {SOFTHSM_MODULE}
-  token-label: {TOKEN}
-  key-label: {KEY}
-  profile: copy
-  profiles:
-    copy:
-      level: B-B
-      copy-form: "SAO Y"
-  trust-roots: [{pki.files.root_cert}]
-settle-seconds: 0
-""", encoding="utf-8")
+    config = pkcs11_site(tmp_path / "site.yaml", token=TOKEN, key=KEY, root=pki.files.root_cert)
     code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2", "--config", str(config)])
     assert code == ExitCode.OK
     assert logins.read_text().split() == [str(os.getpid())]  # one login, in the run's own process
@@ -163,3 +149,19 @@ settle-seconds: 0
     for record in records:
         report = verify_pdf(archive / record["pdf"], trust_roots=[pki.files.root_cert])[0]
         assert report.ok and report.level == "B-B"
+
+
+def pkcs11_site(path: Path, *, token: str, key: str, root: Path) -> Path:
+    """A site configuration signing B-B with a SoftHSM2 token (certifying every page, to sign with the stamp)."""
+    path.write_text(f"""signing:
+  mode: pkcs11
+  agency: "{AGENCY}"
+  pkcs11-module: {SOFTHSM_MODULE}
+  token-label: {token}
+  key-label: {key}
+  profile: copy
+  profiles: {{copy: {{level: B-B, copy-form: "SAO Y", certify-below-standard: true}}}}
+  trust-roots: [{root}]
+settle-seconds: 0
+""", encoding="utf-8")
+    return path

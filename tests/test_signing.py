@@ -635,3 +635,38 @@ def test_no_stream_the_signature_adds_ends_with_cr(pki: RunningPki, pki_signer, 
             ends = [obj.read_raw_bytes()[-1:] for obj in after.objects
                     if obj.objgen[0] >= first_new and isinstance(obj, pikepdf.Stream)]
         assert ends and b"\r" not in ends
+
+
+def test_modify_dates_are_vietnam_time_after_every_revision(signed, b_lta) -> None:
+    """pyHanko dates a revision "now" in the machine's zone; the archive's dates are all +07:00."""
+    for path, expected in ((signed[0], signed[1].signing_time), (b_lta[0], None)):
+        with pikepdf.open(path) as pdf:
+            modify = str(pdf.open_metadata().get("xmp:ModifyDate"))
+            info = str(pdf.docinfo.get("/ModDate", ""))
+        assert modify.endswith("+07:00"), modify
+        assert not info or info.endswith("+07'00'") or info.endswith("+07'00"), info
+        if expected is not None:  # the signature's own revision carries the signing time
+            assert modify == expected.isoformat(timespec="seconds")
+
+
+def test_a_stream_ending_with_cr_is_written_so_pdfa_reads_its_length(input_pdf: Path, tmp_path: Path) -> None:
+    """A certificate, CRL or font program put into a revision may end with a CR byte (1 in 256)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+
+    from signing.common import vn_writer
+
+    with input_pdf.open("rb") as fh:
+        writer = vn_writer(fh)
+        ref = writer.add_object(generic.StreamObject(stream_data=b"DER bytes ending with a CR\r"))
+        writer.root["/SohoaTest"] = ref
+        writer.update_root()
+        out = BytesIO()
+        writer.write(out)
+    (tmp_path / "out.pdf").write_bytes(out.getvalue())
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        stream = pdf.Root.SohoaTest
+        assert not stream.read_raw_bytes().endswith(b"\r") and stream.read_bytes() == b"DER bytes ending with a CR\r"
+    assert "PDFA2B-STREAM-LENGTH-001" not in [f.rule_id for f in pdfa_validator.validate_pdf(
+        str(tmp_path / "out.pdf"), profile="2b").failures]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import subprocess
 from collections.abc import Mapping, Sequence
 
@@ -16,14 +15,16 @@ log = logging.getLogger("sohoa.tools")
 SINGLE_THREAD_ENV = {"OMP_THREAD_LIMIT": "1"}
 
 
-# Signing secrets (SOHOA_P12_PASSPHRASE, SOHOA_PKCS11_PIN or the names a site configures) and
-# database passwords never reach another program: Tesseract and poppler have no use for them.
-_SECRET = re.compile(r"PASS|PIN|SECRET|TOKEN|PASSWORD|KEY", re.IGNORECASE)
+PASSED_ENV = frozenset({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TMP", "TEMP",
+                        "TESSDATA_PREFIX", "LD_LIBRARY_PATH", "VIRTUAL_ENV", "FONTCONFIG_FILE", "FONTCONFIG_PATH"})
+PASSED_PREFIXES = ("LC_", "OMP_", "XDG_", "PYTHON", "MALLOC_")
+"""What external programs get of sohoa's environment: what they need to run (paths, locale, temporary
+folder, Tesseract's data, Python for the OCR worker), never a passphrase, PIN, password or token."""
 
 
 def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment external programs run in: this process's, without anything that looks like a secret."""
-    env = {k: v for k, v in os.environ.items() if not _SECRET.search(k)}
+    """The environment external programs run in: only the variables they need (:data:`PASSED_ENV`)."""
+    env = {k: v for k, v in os.environ.items() if k in PASSED_ENV or k.startswith(PASSED_PREFIXES)}
     env.update(SINGLE_THREAD_ENV)
     if extra:
         env.update(extra)
