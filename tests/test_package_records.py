@@ -134,7 +134,7 @@ def test_premis_tells_the_whole_story_in_order(tmp_path: Path, signer) -> None:
                      "information package creation"]
     times = [e.findtext(f"{PREMIS}eventDateTime") for e in events]
     assert all(t.endswith("+07:00") for t in times) and times == sorted(times)  # the signature is not before the OCR
-    pdf = f"representations/rep1/data/H49-2025-0002.1.pdf"
+    pdf = "representations/rep1/data/H49-2025-0002.1.pdf"
     links = {e.findtext(f"{PREMIS}eventType"): [(link.findtext(f"{PREMIS}linkingObjectIdentifierValue"),
                                                   link.findtext(f"{PREMIS}linkingObjectRole"))
                                                  for link in e.findall(f"{PREMIS}linkingObjectIdentifier")]
