@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from configs.archive_schema import ArchiveSettings
 from configs.form_schema import FieldSettings
 from configs.ocr_schema import OcrSettings
+from configs.scanner_schema import IntakeSettings
 from configs.signing_schema import SigningSettings
 
 
@@ -22,4 +23,5 @@ class Settings(_Frozen):
     fields: FieldSettings = FieldSettings()
     signing: SigningSettings = SigningSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    intake: IntakeSettings = IntakeSettings()
     settle_seconds: float = Field(2.0, ge=0, description="Inbox entries changing during this time are left for later.")
