@@ -182,6 +182,7 @@ def jpeg_page(data: bytes, im: Image.Image, dest: Path, index: int, budget: Budg
 
     ``im`` is the JPEG opened (not decoded) from ``data``; ``dpi`` a resolution known from elsewhere.
     """
+    given = dpi
     if dpi is not None:  # known from elsewhere (a PDF's page box), which also says the pixels are square
         known, aspect = True, None
     else:
@@ -205,7 +206,7 @@ def jpeg_page(data: bytes, im: Image.Image, dest: Path, index: int, budget: Budg
         im.load()
     except (OSError, SyntaxError, ValueError) as exc:
         raise corrupt(exc) from exc
-    return save_frame(im, dest, index, budget, resolution=(dpi, dpi) if known else None, facts=facts)
+    return save_frame(im, dest, index, budget, resolution=(given, given) if given else None, facts=facts)
 
 
 def _tiff_jpeg_page(source: OpenedFile, frame: Image.Image, dest: Path, index: int) -> SourcePage | None:

@@ -28,8 +28,8 @@ from scanners.budget import Budget, BudgetExceeded, ToolTimeout
 from scanners.images import (MAX_PLAUSIBLE_DPI, MIN_PLAUSIBLE_DPI, SQUARE_TOLERANCE, check_size, jpeg_page,
                              save_frame)
 from scanners.model import SourcePage
-from scanners.pdf_content import (ANALYSE_LIMIT, TooCostly, drawing_cost, inherited, lone_image, page_draws,
-                                  visible_box)
+from scanners.pdf_content import (ANALYSE_LIMIT, LoneImage, TooCostly, drawing_cost, inherited, lone_image,
+                                  page_draws, visible_box)
 from scanners.source import OpenedFile, private_folder
 from sohoa.errors import EncryptedPdfError, InputFileError, ToolError, ToolMissingError, UnsupportedInputError
 from sohoa.tools import jbig2dec, poppler
@@ -111,7 +111,12 @@ class _Reader:
             self._copy = self.source.copy_to(self.folder() / "source.pdf")
         return self._copy
 
-    def page(self, page: pikepdf.Page, index: int) -> SourcePage:
+    def plan(self, page: pikepdf.Page, index: int) -> tuple[int, LoneImage | None]:
+        """What reading the page will take: its drawing cost, and its lone image if it shows one.
+
+        A page to render is charged to the budget here, so a file whose pages together draw too
+        much is refused before any of them is rendered.
+        """
         self.budget.check_time()
         try:
             cost = drawing_cost(page, self.budget.limits.max_drawing_bytes)
@@ -119,11 +124,28 @@ class _Reader:
             raise BudgetExceeded(f"page {index} draws more than the file's drawing budget "
                                  "(forms drawn inside forms)") from exc
         lone = lone_image(page) if cost <= ANALYSE_LIMIT else None
+        if lone is None:
+            self.charge_render(page, cost)
+        return cost, lone
+
+    def charge_render(self, page: pikepdf.Page, cost: int) -> None:
+        """Charge rendering ``page``: its drawing work, and every image poppler would decode for it."""
+        self.budget.charge_drawing(cost)
+        try:
+            images = list(page.get_images().values())
+        except (pikepdf.PdfError, ValueError, TypeError, RecursionError):
+            images = []
+        for image in images:
+            self.budget.charge_pixels(int(image.get("/Width", 0)), int(image.get("/Height", 0)))
+
+    def page(self, page: pikepdf.Page, index: int, cost: int, lone: LoneImage | None) -> SourcePage:
+        """The page's image: the lone image as it is where possible, else the page rendered."""
+        self.budget.check_time()
         if lone is not None:
             taken = self.direct(lone.image, lone.width_pt, lone.height_pt, index)
             if taken is not None:
                 return taken
-        self.budget.charge_drawing(cost)
+            self.charge_render(page, cost)
         return self.render(page, index)
 
     # -- the page's image, taken as it is ----------------------------------------------------
@@ -300,10 +322,12 @@ def pdf_pages(source: OpenedFile, dest: Path, budget: Budget) -> tuple[list[Sour
         if found:
             facts["signatures"] = found
         reader = _Reader(source, dest, budget, stack)
-        pages = []
-        for index, page in enumerate(pdf.pages, start=1):
-            try:
-                pages.append(reader.page(page, index))
-            except (pikepdf.PdfError, RecursionError) as exc:
-                raise _corrupt(f"page {index} of the PDF is damaged") from exc
+        plans, pages = [], []
+        try:
+            for page in pdf.pages:
+                plans.append((page, *reader.plan(page, len(plans) + 1)))
+            for page, cost, lone in plans:
+                pages.append(reader.page(page, len(pages) + 1, cost, lone))
+        except (pikepdf.PdfError, RecursionError) as exc:
+            raise _corrupt(f"page {len(pages) + 1} of the PDF is damaged") from exc
         return pages, facts
