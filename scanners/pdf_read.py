@@ -131,8 +131,8 @@ class _Reader:
     def charge_render(self, page: pikepdf.Page, cost: int) -> None:
         """Charge rendering ``page``: its drawing work, and every image poppler would decode for it."""
         self.budget.charge_drawing(cost)
-        try:
-            images = list(page.get_images().values())
+        try:  # pikepdf 9 and later also find the images inside form XObjects
+            images = list((page.get_images() if hasattr(page, "get_images") else page.images).values())
         except (pikepdf.PdfError, ValueError, TypeError, RecursionError):
             images = []
         for image in images:
