@@ -31,6 +31,9 @@ MIN_PLAUSIBLE_DPI, MAX_PLAUSIBLE_DPI = 50.0, 1200.0
 """A resolution tag outside this range is a scanner's mistake: the page counts as dpi unknown."""
 MIN_SIDE = 16
 """Pixels: a page image narrower or lower than this holds no readable mark (a 1×1 TIFF page)."""
+JPEG_READ_LIMIT = 256 * 2**20
+"""Bytes of a JPEG file held to find its end of image; a JPEG whose EOI lies further (gigabytes
+appended) is decoded from the file instead, within the pixel budget."""
 SQUARE_TOLERANCE = 0.01
 """Horizontal and vertical resolutions closer than this (relative) are the same: pixels are square."""
 
@@ -232,8 +235,8 @@ def image_pages(source: OpenedFile, kind: str, dest: Path, first_index: int, bud
         im = open_image(stream, budget)
         if kind == "jpeg":
             budget.charge_pages(1)
-            return [jpeg_page(source.read_at(0, source.size), im, dest, first_index, budget,
-                              facts=provenance(im))]
+            data = source.read_at(0, min(source.size, JPEG_READ_LIMIT))
+            return [jpeg_page(data, im, dest, first_index, budget, facts=provenance(im))]
         try:
             count = getattr(im, "n_frames", 1)
         except (OSError, SyntaxError, ValueError, EOFError) as exc:

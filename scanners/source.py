@@ -84,10 +84,20 @@ class OpenedFile:
         return os.pread(self.fd, size, offset)
 
     def stream(self) -> BinaryIO:
-        """A new file object on this same open file, at its start (close it when done)."""
-        handle = os.fdopen(os.dup(self.fd), "rb")
-        handle.seek(0)
-        return handle
+        """A new file object on this same file, at its start, with its own position (close it when done).
+
+        It is opened through ``/proc/self/fd``, which names the file this descriptor holds — never
+        the inbox path, so a link put in its place is not followed. (A ``dup`` would share one file
+        position: pikepdf reading the PDF while the copy for poppler is written would read
+        from the wrong place.)
+        """
+        fd = os.open(f"/proc/self/fd/{self.fd}", os.O_RDONLY | os.O_CLOEXEC)
+        same, opened = os.fstat(self.fd), os.fstat(fd)
+        if (same.st_dev, same.st_ino) != (opened.st_dev, opened.st_ino):  # cannot happen; never read another file
+            os.close(fd)
+            raise InputFileError("the file changed while it was read", reason="unreadable_file",
+                                 message_vi="Tệp bị thay đổi trong lúc đọc.")
+        return os.fdopen(fd, "rb")
 
     def sha256(self) -> str:
         """The SHA-256 of the content read through the descriptor."""
@@ -101,8 +111,11 @@ class OpenedFile:
         """Write the whole content to ``target`` (created new, owner-only)."""
         out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
         try:
-            with os.fdopen(out, "wb") as dst, self.stream() as src:
-                shutil.copyfileobj(src, dst, _CHUNK)
+            with os.fdopen(out, "wb") as dst:
+                offset = 0
+                while chunk := os.pread(self.fd, _CHUNK, offset):
+                    dst.write(chunk)
+                    offset += len(chunk)
         except BaseException:
             target.unlink(missing_ok=True)
             raise

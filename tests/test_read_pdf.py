@@ -185,3 +185,20 @@ def test_a_crop_box_is_what_is_read(tmp_path: Path) -> None:
         pdf.save(path)
     (page,) = _read(path, tmp_path)
     assert page.extraction == "render" and _size_pt(page) == pytest.approx((540, 720), abs=0.5)
+
+
+def test_pages_taken_directly_after_a_rendered_page_read_their_own_bytes(tmp_path: Path) -> None:
+    """Rendering copies the file for poppler while pikepdf still reads it: each keeps its own place."""
+    noise = Image.fromarray(np.random.default_rng(1).integers(0, 256, (1100, 850), dtype=np.uint8))
+    rendered = image_pdf(tmp_path / "a.pdf", caption_image((850, 1100)), page_pt=(612, 792), place=(10, 10, 300, 300))
+    direct = image_pdf(tmp_path / "b.pdf", noise, page_pt=(612, 792))
+    with pikepdf.new() as mixed:
+        for part in (rendered, direct, rendered, direct):
+            with pikepdf.open(part) as src:
+                mixed.pages.extend(src.pages)
+        mixed.save(tmp_path / "mixed.pdf")
+    pages = _read(tmp_path / "mixed.pdf", tmp_path)
+    assert [p.extraction for p in pages] == ["render", "decoded", "render", "decoded"]
+    for page in pages[1::2]:
+        with Image.open(page.path) as im:
+            assert np.array_equal(np.asarray(im), np.asarray(noise))
