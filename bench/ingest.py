@@ -11,8 +11,9 @@ is counted in the wall time only), pages, how each page was read (``SourcePage.e
 ``jpeg`` the scan's JPEG data, ``decoded`` decoded losslessly, ``resampled``, ``render`` drawn by
 poppler; the page file type for code older than that field) and the page images' size on disk;
 then the pooled median and total. To compare with an older commit, run its copy of the code
-(``git archive <commit> | tar -x -C /tmp/old``) with this script placed in its ``bench/``. The machine's load average is printed
-with the figures: compare runs made under a similar load only.
+(``git archive <commit> | tar -x -C /tmp/old``) with this script placed in its ``bench/``.
+The machine's load average is printed with the figures: compare runs made under a similar
+load only.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Self
 
 from sohoa.errors import InputFileError, UnsupportedInputError
 from sohoa.files import temp_dir_beside
@@ -32,7 +32,24 @@ def _unreadable(exc: OSError, what: str = "opened") -> InputFileError:
                           message_vi="Không mở được tệp (không có quyền đọc hoặc lỗi ổ đĩa).")
 
 
-class OpenedFile:
+class _Descriptor:
+    """An open descriptor, closed once (``with`` closes it)."""
+
+    fd: int
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OpenedFile(_Descriptor):
     """One regular file, open for reading; use :meth:`open` and close it (or use ``with``)."""
 
     def __init__(self, fd: int, name: str, size: int) -> None:
@@ -60,17 +77,6 @@ class OpenedFile:
             os.close(fd)
             raise
         return cls(fd, Path(path).name, info.st_size)
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-
-    def __enter__(self) -> OpenedFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def head(self, size: int = 1024) -> bytes:
         """The first ``size`` bytes."""
@@ -136,7 +142,7 @@ def private_folder(near: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-class OpenedFolder:
+class OpenedFolder(_Descriptor):
     """A folder dossier opened once without following a link; its files are opened relative to it."""
 
     def __init__(self, fd: int) -> None:
@@ -148,17 +154,6 @@ class OpenedFolder:
             return cls(os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC))
         except OSError as exc:
             raise _unreadable(exc) from exc
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-
-    def __enter__(self) -> OpenedFolder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def entries(self) -> list[os.DirEntry]:
         """The folder's entries (names only; nothing followed)."""

@@ -141,7 +141,8 @@ def huge_image_pdf(path: Path, width: int, height: int) -> Path:
         image = pikepdf.Stream(pdf, zlib.compress(b"\xff" * 65536))
         image.Type, image.Subtype, image.Filter = pikepdf.Name.XObject, pikepdf.Name.Image, pikepdf.Name.FlateDecode
         image.Width, image.Height, image.ColorSpace, image.BitsPerComponent = width, height, pikepdf.Name.DeviceGray, 8
-        _page(pdf, (595, 842), b"q 595 0 0 842 0 0 cm /Im0 Do Q", pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image)))
+        _page(pdf, (595, 842), b"q 595 0 0 842 0 0 cm /Im0 Do Q",
+              pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image)))
         pdf.save(path)
     return path
 
@@ -161,7 +162,8 @@ def billion_laughs_pdf(path: Path, *, depth: int = 9, fanout: int = 10) -> Path:
     return path
 
 
-def shared_content_pdf(path: Path, *, pages: int = 4, megabytes: int = 20, line: bytes = b"0 0 m 612 792 l S\n") -> Path:
+def shared_content_pdf(path: Path, *, pages: int = 4, megabytes: int = 20,
+                       line: bytes = b"0 0 m 612 792 l S\n") -> Path:
     """``pages`` pages all drawing one heavy content stream (``megabytes`` of ``line``, stored small)."""
     with pikepdf.new() as pdf:
         content = pikepdf.Stream(pdf, line * (megabytes * 2**20 // len(line)))

@@ -286,8 +286,8 @@ def test_a_code_the_archive_would_refuse_is_flagged_at_intake(tmp_path: Path) ->
     code = load_profile("default").code.model_copy(update={
         "sources": ("file-name",), "file_name_pattern": r"^(?P<code>.+)\.png$",
         "valid_pattern": r"[0-9A-Z.]+-\d{6}-\d{4}"})
-    got = {d.relative: d.review for d in collect(inbox, tmp_path / "staging",
-                                                 profile=_profile("default").model_copy(update={"code": code})).dossiers}
+    profile = _profile("default").model_copy(update={"code": code})
+    got = {d.relative: d.review for d in collect(inbox, tmp_path / "staging", profile=profile).dossiers}
     assert got == {"HS-Đ01.png": ("invalid_code",), "HS 02.png": ("invalid_code",),
                    "HS-2025-0003.png": ("code_pattern_mismatch",), "000.00.31.H29-240101-0004.png": ()}
 
