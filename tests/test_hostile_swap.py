@@ -30,7 +30,7 @@ from pipeline.cli import main
 from scanners.model import Dossier
 from scanners.read import read_pages
 from sohoa.errors import InputFileError
-from sohoa.tools import poppler
+from sohoa.tools import poppler, tesseract
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -161,7 +161,10 @@ def test_the_archive_never_holds_a_page_of_the_secret(scene: dict, monkeypatch: 
     config = scene["base"] / "site.yaml"
     config.write_text((ROOT / "configs" / "default.yaml").read_text(encoding="utf-8")
                       .replace("settle-seconds: 2 ", "settle-seconds: 0 "), encoding="utf-8")
-    assert main(["run", "--inbox", str(scene["inbox"]), "--archive", str(archive), "--config", str(config)]) == 0
+    try:
+        assert main(["run", "--inbox", str(scene["inbox"]), "--archive", str(archive), "--config", str(config)]) == 0
+    finally:
+        tesseract.close_workers()  # the stages ran in this process: so did their Tesseract worker
     assert swaps
     (record,) = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")]
     shown = scene["base"] / "shown"
