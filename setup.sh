@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 softhsm2 opensc
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils jbig2dec fonts-liberation2 softhsm2 opensc
               python3 python3-venv python3-pip)
 # Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for
 # pdfsig, the older Liberation fonts (a test shows they lack Vietnamese glyphs), logrotate (the

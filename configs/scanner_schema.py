@@ -54,7 +54,8 @@ class CodeSettings(_Frozen):
         description="Regex searched in a receipt's QR payload (giấy tiếp nhận); group (?P<code>...).")
     valid_pattern: str | None = Field(
         None, description="Regex a whole code must match (e.g. the TT 01/2018 format); a code that does "
-                          "not is kept but flagged for review (invalid_code). None accepts any code.")
+                          "not is kept but flagged for review (code_pattern_mismatch). None accepts any code the "
+                          "archive takes.")
     generate_missing: bool = Field(
         True, description="Give a dossier without a code a generated one (SOHOA-TAM-…) flagged for review.")
 
@@ -102,6 +103,29 @@ class ScannerProfile(_Frozen):
         if self.split == "page-count" and self.pages_per_dossier is None:
             raise ValueError("split: page-count needs pages-per-dossier")
         return self
+
+
+class IntakeSettings(_Frozen):
+    """Budgets one inbox file is read within (the ``intake`` section of the site configuration).
+
+    Past any of them the file is quarantined once, with reason ``budget_exceeded`` (or
+    ``image_too_large`` for one page image, ``tool_timeout`` when poppler times out on a page),
+    rather than holding a worker and failing again every night.
+    """
+
+    max_pages: int = Field(5000, ge=1, description="Pages in one file.")
+    max_page_pixels: int = Field(
+        150_000_000, ge=1_000_000,
+        description="Pixels of one page image once decoded (about A0 at 300 dpi); images inside PDFs too.")
+    max_file_pixels: int = Field(
+        20_000_000_000, ge=1_000_000,
+        description="Pixels of all page images of one file once decoded (about 2,300 A4 colour pages at 300 dpi).")
+    max_drawing_bytes: int = Field(
+        64 * 2**20, ge=2**16,
+        description="Drawing instructions of the PDF pages that must be rendered, counted each time a page draws "
+                    "them (pages sharing one content stream, forms drawn inside forms).")
+    render_timeout: float = Field(120.0, gt=0, description="Seconds poppler may take to render one page.")
+    file_timeout: float = Field(900.0, gt=0, description="Seconds to read every page of one file.")
 
 
 def profile_path(name_or_path: str | Path) -> Path:

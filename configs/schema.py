@@ -10,6 +10,7 @@ from configs.form_schema import FieldSettings
 from configs.ocr_schema import OcrSettings
 from configs.run_schema import RunSettings
 from configs.review_schema import ReviewSettings
+from configs.scanner_schema import IntakeSettings
 from configs.signing_schema import SigningSettings
 
 
@@ -26,4 +27,5 @@ class Settings(_Frozen):
     archive: ArchiveSettings = ArchiveSettings()
     run: RunSettings = RunSettings()
     review: ReviewSettings = ReviewSettings()
+    intake: IntakeSettings = IntakeSettings()
     settle_seconds: float = Field(2.0, ge=0, description="Inbox entries changing during this time are left for later.")

@@ -203,27 +203,67 @@ def _saved(pdf: pikepdf.Pdf, *, keep_streams: bool = False) -> bytes:
     return out.getvalue()
 
 
+def _filters(stream: pikepdf.Stream) -> list[pikepdf.Name]:
+    value = stream.get("/Filter")
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def _decode_parms(stream: pikepdf.Stream, count: int) -> list[object]:
+    """The stream's decode parameters, one entry (a dictionary or None) per filter."""
+    value = stream.get("/DecodeParms")
+    if isinstance(value, pikepdf.Array):
+        params = [None if v is None or not isinstance(v, pikepdf.Dictionary) else v for v in value]
+    else:
+        params = [value if isinstance(value, pikepdf.Dictionary) else None]
+    return (params + [None] * count)[:count]
+
+
+def _drawing_streams(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
+    """The page content streams (their object numbers): instructions, where trailing whitespace means nothing."""
+    found = set()
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+            if isinstance(stream, pikepdf.Stream):
+                found.add(stream.objgen)
+    return found
+
+
 def reencode_cr_endings(pdf: pikepdf.Pdf) -> bool:
     """Re-encode every stream whose stored data ends with a CR; True if any was.
 
     Writers put a single LF before ``endstream``; after data ending in CR the two read as one
     CRLF end-of-line, and a strict PDF/A check (ISO 19005-2 6.1.7.1: /Length counts the bytes
     before the EOL) then finds the length one byte short. About one Flate stream in 256 ends so
-    (the last byte is part of the Adler-32 of the content, whatever the compression level). Such
-    a stream gets an ASCII85 layer over its Flate data, whose end marker is ``~>``; its content
-    is unchanged.
+    (the last byte is part of the Adler-32 of the content, whatever the compression level), and
+    a JPEG or unfiltered stream may too.
+
+    - An unfiltered stream of instructions or text — page content, a form XObject, the XMP
+      metadata (which PDF/A forbids to filter) — gets one LF more: trailing white space is
+      insignificant there.
+    - Any other stream keeps its encoding under an ASCII85 layer (``~>`` ends it): the filter
+      chain gains ``/ASCII85Decode`` in front, the decode parameters a null in front, so a JPEG
+      stays the same JPEG and a PNG predictor keeps its parameters. Its content is unchanged.
     """
+    drawing = _drawing_streams(pdf)
     changed = False
     for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Stream) or not obj.read_raw_bytes().endswith(b"\r"):
+        if not isinstance(obj, pikepdf.Stream):
             continue
-        params = obj.get("/DecodeParms")
-        packed = obj.read_raw_bytes() if obj.get("/Filter") == pikepdf.Name.FlateDecode else \
-            zlib.compress(obj.read_bytes(), 9)
-        if obj.get("/Filter") != pikepdf.Name.FlateDecode:
-            params = None
-        obj.write(base64.a85encode(packed) + b"~>",
-                  filter=pikepdf.Array([pikepdf.Name.ASCII85Decode, pikepdf.Name.FlateDecode]),
-                  decode_parms=pikepdf.Array([pikepdf.Null(), params]) if params is not None else None)
+        raw = obj.read_raw_bytes()
+        if not raw.endswith(b"\r"):
+            continue
+        filters = _filters(obj)
+        text = obj.get("/Type") == pikepdf.Name.Metadata or obj.get("/Subtype") == pikepdf.Name.Form \
+            or obj.objgen in drawing
+        if not filters and text:
+            obj.write(raw + b"\n")
+        else:
+            params = _decode_parms(obj, len(filters))
+            obj.write(base64.a85encode(raw) + b"~>",
+                      filter=pikepdf.Array([pikepdf.Name.ASCII85Decode, *filters]),
+                      decode_parms=pikepdf.Array([None, *params]) if any(p is not None for p in params) else None)
         changed = True
     return changed

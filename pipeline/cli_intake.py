@@ -30,7 +30,8 @@ def cmd_separator(args: argparse.Namespace) -> int:
         codes = consecutive_codes(args.code, args.count)
         path = write_sheets(codes, args.output)
     except ValueError as exc:
-        raise ConfigError(str(exc), message_vi="Mã hồ sơ không hợp lệ cho tờ phân cách.") from exc
+        raise ConfigError(str(exc), message_vi="Mã hồ sơ không hợp lệ cho tờ phân cách (chỉ gồm chữ cái không dấu, "
+                                               "chữ số và các dấu . _ -, tối đa 100 ký tự).") from exc
     print(f"Đã tạo {len(codes)} tờ phân cách: {path}")
     return ExitCode.OK
 
@@ -46,6 +47,7 @@ def add_intake_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_intake(args: argparse.Namespace) -> int:
     """Split the inbox's stacks into staged dossiers and list them (nothing is OCRed or archived)."""
+    from pipeline.report import reason_vi
     from scanners.intake import collect, intake_event
     from scanners.profiles import load_profile
 
@@ -56,13 +58,14 @@ def cmd_intake(args: argparse.Namespace) -> int:
     rows = [{"dossier_id": d.dossier_id, "relative": d.relative, **intake_event(d)} for d in result.dossiers]
     if args.json:
         print(json.dumps({"dossiers": rows, "growing": [str(p) for p in result.growing],
-                          "problems": [p.__dict__ for p in result.problems]}, ensure_ascii=False, indent=1))
+                          "problems": [p.to_dict() for p in result.problems]}, ensure_ascii=False, indent=1))
     else:
         for row in rows:
             review = f" — cần xem: {', '.join(row['review'])}" if row["review"] else ""
             print(f"{row['relative']}: mã hồ sơ {row['code'] or '(không có)'} ({row['code_source']}){review}")
         for problem in result.problems:
-            print(f"Vấn đề: {problem.relative}: {problem.reason} {problem.detail}".rstrip())
+            left = " (để nguyên trong thư mục nhận)" if problem.skipped else ""
+            print(f"Vấn đề: {problem.relative}: {reason_vi(problem.reason)}{left}")
         print(f"Tổng: {len(rows)} hồ sơ, {len(result.growing)} tệp đang được ghi, {len(result.problems)} vấn đề.")
     return ExitCode.OK if not result.problems else ExitCode.INCOMPLETE
 

@@ -39,14 +39,25 @@ class RunStopped(RuntimeError):
 # writing its output there atomically (the archive stage writes into the archive) ---------------
 
 def ingest(task: DossierTask) -> None:
-    """Scanner output → page images in the work folder (originals only read)."""
-    from scanners.manifest import save_pages
-    from scanners.read import read_pages
+    """Scanner output → page images in the work folder (originals only read, once, within their budget).
 
+    A dossier code the archive would refuse is quarantined here (``invalid_code``), before any page
+    is read, OCR'd or signed. ``source.json`` records the digest of exactly the bytes read.
+    """
+    from dataclasses import replace
+
+    from scanners import codes
+    from scanners.manifest import save_pages, save_source
+    from scanners.read import read_source
+
+    intake = task.path("intake.json")
+    if intake.exists():
+        codes.check_code(json.loads(intake.read_text(encoding="utf-8")).get("code"))
     pages_dir = task.path("pages")
     with atomic_dir(pages_dir) as tmp:
-        pages = read_pages(task.dossier, tmp)
-    pages = [p.__class__(**{**p.__dict__, "path": pages_dir / p.path.name}) for p in pages]
+        read = read_source(task.dossier, tmp, limits=settings(task.config).intake)
+    pages = [replace(p, path=pages_dir / p.path.name) for p in read.pages]
+    save_source(read, task.path("source.json"))
     save_pages(pages, task.path("pages.json"))
 
 

@@ -10,6 +10,11 @@ dossier always gets the same code (re-running intake changes nothing), two diffe
 get different codes (different bytes or different pages; a clash within 2^48 is checked for in
 the batch and flagged), and no TTHC system issues codes with this prefix. A generated code is
 always flagged for review (``code_generated``) so that a clerk replaces it with the real one.
+
+What makes a code valid is defined once, here (:data:`VALID_CODE`): the archive makes it part of
+file names and package ids, so intake refuses a dossier whose code it would refuse
+(quarantine reason ``invalid_code``) before any OCR or signing, and ``sohoa separator`` prints no
+sheet for such a code. ``archive.model`` checks the same rule (a test holds the two together).
 """
 
 from __future__ import annotations
@@ -20,9 +25,32 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sohoa.errors import InputFileError
 from sohoa.files import natural_sort_key, sha256_file
 
 GENERATED_PREFIX = "SOHOA-TAM-"
+VALID_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+"""A dossier code the archive takes: ASCII letters and digits, then also ``.``, ``_``, ``-``; at most 100."""
+
+
+class InvalidCodeError(InputFileError):
+    """The dossier's code is one the archive would refuse: quarantined at intake, before any OCR."""
+
+    reason = "invalid_code"
+    message_vi = ("Mã hồ sơ không hợp lệ (chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -, tối đa 100 ký tự): "
+                  "cần sửa mã trên tờ phân cách, tên tệp hoặc danh sách lô.")
+
+
+def is_valid_code(code: str | None) -> bool:
+    """Whether the archive takes ``code`` as a dossier code."""
+    return bool(code) and VALID_CODE.fullmatch(code) is not None
+
+
+def check_code(code: str | None) -> None:
+    """Raise :class:`InvalidCodeError` unless the archive takes ``code`` (None: no code yet, generated later)."""
+    if code is not None and not is_valid_code(code):
+        raise InvalidCodeError("the dossier code has characters the archive does not take "
+                               "(letters, digits, '.', '_', '-' only, at most 100)")
 
 
 @dataclass(frozen=True)
@@ -83,6 +111,8 @@ def choose_code(candidates: Mapping[str, str | None], order: Sequence[str], *,
     flags: tuple[str, ...] = ()
     if any(other != code for _, other in found[1:]):
         flags += ("code_conflict",)
-    if valid_pattern and not re.fullmatch(valid_pattern, code or ""):
+    if not is_valid_code(code):
         flags += ("invalid_code",)
+    elif valid_pattern and not re.fullmatch(valid_pattern, code or ""):
+        flags += ("code_pattern_mismatch",)
     return CodeChoice(code, source, flags)

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from configs.scanner_schema import ScannerProfile
+from configs.scanner_schema import IntakeSettings, ScannerProfile
 from scanners import codes, staging
-from scanners.discover import discover, dossier_id_for, entry_signature
+from scanners.discover import dossier_id_for, entry_signature, survey
 from scanners.manifest_csv import Manifest, ManifestError, read_manifest
 from scanners.model import Dossier, SourcePage
 from scanners.read import read_pages
@@ -40,12 +40,27 @@ _VN_TZ = timezone(timedelta(hours=7))
 
 @dataclass(frozen=True)
 class IntakeProblem:
-    """Something about an inbox entry a clerk should know (no personal data: names and codes only)."""
+    """Something about an inbox entry a clerk should know (no personal data: names and codes only).
+
+    The run report gives each one a line: ``relative``, the Vietnamese text of ``reason``
+    (``pipeline.report.REASON_VI``) and whether the entry was left in the inbox (``skipped``).
+    """
 
     relative: str
+    """The inbox entry, relative to the inbox (a file name may hold a citizen's name: not for logs)."""
     reason: str
-    """``unreadable_stack``, ``shape_not_in_profile``, ``bad_manifest``, ``no_dossier_pages`` …"""
+    """Left out of the run (``skipped`` is True): ``skipped_link``, ``skipped_special`` (FIFO,
+    socket, device), ``skipped_hidden`` (dot-file), ``skipped_temporary`` (``~`` lock file),
+    ``shape_not_in_profile``. Taken anyway: ``unreadable_stack`` (the reader quarantines it),
+    ``unreadable_entry``, ``bad_manifest`` (the batch manifest is ignored), ``no_dossier_pages``."""
     detail: str = ""
+    """English detail (``symlink``, ``fifo`` …, an error key); no personal data."""
+    skipped: bool = False
+    """The entry was not taken into this run and stays in the inbox as it is."""
+
+    def to_dict(self) -> dict:
+        """The problem as JSON-ready data."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,7 @@ class IntakeResult:
 
 
 def collect(inbox: Path, staging_dir: Path, *, profile: ScannerProfile,
-            settle_seconds: float = 0.0) -> IntakeResult:
+            settle_seconds: float = 0.0, limits: IntakeSettings | None = None) -> IntakeResult:
     """Find, split and name the dossiers in ``inbox``.
 
     Args:
@@ -67,23 +82,25 @@ def collect(inbox: Path, staging_dir: Path, *, profile: ScannerProfile,
         profile: the scanner profile (``scanners.profiles.load_profile``).
         settle_seconds: entries changing during this time are left for the next run (the
             profile's own ``settle-seconds`` wins when set).
+        limits: the budget a stack is read within (the site configuration's ``intake``); defaults when None.
 
     Returns:
         Dossiers in inbox order (stack order within an entry), entries still growing, problems.
     """
     settle = profile.settle_seconds if profile.settle_seconds is not None else settle_seconds
-    entries, growing = discover(inbox, settle_seconds=settle)
-    problems: list[IntakeProblem] = []
+    found = survey(inbox, settle_seconds=settle)
+    entries, growing = found.dossiers, found.growing
+    problems = [IntakeProblem(s.relative, s.reason, s.detail, skipped=True) for s in found.skipped]
     manifest = _manifest(inbox / profile.manifest, problems)
     dossiers: list[Dossier] = []
     for entry in entries:
         if entry.relative == profile.manifest:
             continue
         if entry.shape not in profile.shapes:
-            problems.append(IntakeProblem(entry.relative, "shape_not_in_profile", entry.shape))
+            problems.append(IntakeProblem(entry.relative, "shape_not_in_profile", entry.shape, skipped=True))
             continue
         try:
-            dossiers.extend(_Entry(entry, staging_dir, profile, manifest, problems).dossiers())
+            dossiers.extend(_Entry(entry, staging_dir, profile, manifest, problems, limits).dossiers())
         except OSError as exc:  # unreadable (permissions, I/O error): the reader quarantines it
             problems.append(IntakeProblem(entry.relative, "unreadable_entry", type(exc).__name__))
             dossiers.append(replace(entry, dossier_id=dossier_id_for(entry.relative, content="unreadable"),
@@ -118,8 +135,8 @@ class _Entry:
     """One inbox entry on its way to dossiers."""
 
     def __init__(self, entry: Dossier, staging_dir: Path, profile: ScannerProfile, manifest: Manifest,
-                 problems: list[IntakeProblem]) -> None:
-        self.entry, self.staging, self.profile = entry, staging_dir, profile
+                 problems: list[IntakeProblem], limits: IntakeSettings | None = None) -> None:
+        self.entry, self.staging, self.profile, self.limits = entry, staging_dir, profile, limits
         self.manifest, self.problems = manifest, problems
         self.origin = entry.relative.rstrip("/")
         self._digest: str | None = None
@@ -169,7 +186,7 @@ class _Entry:
             self.staging.mkdir(parents=True, exist_ok=True)
             folder = Path(tempfile.mkdtemp(prefix=".extract-", dir=self.staging))
             try:
-                self._pages = read_pages(self.entry, folder)
+                self._pages = read_pages(self.entry, folder, limits=self.limits)
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise

@@ -1,4 +1,5 @@
-"""The page manifest a dossier's intake writes: which page files, at which dpi, in what mode."""
+"""What a dossier's intake writes: the page manifest (which page files, at which dpi, in what mode,
+with what capture provenance) and the source record (the digest of the bytes read, and facts)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from scanners.model import SourcePage
+from scanners.model import SourcePage, SourceRead
 from sohoa.files import write_text_atomic
 
 
@@ -20,3 +21,9 @@ def load_pages(path: Path) -> list[SourcePage]:
     """Read a manifest written by :func:`save_pages`."""
     rows = json.loads(path.read_text(encoding="utf-8"))
     return [SourcePage(**{**r, "path": path.parent / r["path"]}) for r in rows]
+
+
+def save_source(read: SourceRead, path: Path) -> None:
+    """Write the source record: ``{"sha256": …, "pages": n, "facts": {…}}`` (no page list, no paths)."""
+    body = {"sha256": read.sha256, "pages": len(read.pages), "facts": read.facts}
+    write_text_atomic(path, json.dumps(body, ensure_ascii=False, indent=1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SHAPES = ("tiff", "folder", "pdf", "image")
@@ -48,3 +48,25 @@ class SourcePage:
     mode: str
     """Pillow mode of the scan as delivered (``RGB``, ``L``, ``1`` …), for the scan-standard check."""
     dpi_known: bool = True
+    """The source states the page's physical size (a plausible resolution tag, or a PDF page box)."""
+    extraction: str = ""
+    """How the page image was taken from the source: ``jpeg`` (the scan's JPEG data, image segments
+    only), ``decoded`` (decoded losslessly into PNG), ``resampled`` (non-square pixels made square),
+    ``render`` (drawn by poppler: the page is more than one plain image)."""
+    provenance: dict[str, str] = field(default_factory=dict)
+    """What the file says of its capture, for PREMIS: ``make``, ``model``, ``software``, ``captured``
+    (ISO 8601), ``orientation`` (EXIF 2-8), ``pixel_aspect`` (``"200x100"`` dpi before resampling).
+    Never GPS positions, serial numbers or comments (they are not carried into the archive)."""
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    """What reading one dossier's source gave: its pages, and what is known of the source as a whole."""
+
+    pages: list[SourcePage]
+    sha256: str
+    """Digest of exactly the bytes the pages were read from (a folder: :func:`scanners.codes.content_digest`'s form)."""
+    facts: dict = field(default_factory=dict)
+    """``encryption`` (``"permissions-only"`` for a PDF readable without a password), ``signatures``
+    (a signed PDF's digital signatures: ``[{"signer": …, "time": …}]``, whose visible stamps are not on
+    the page images taken directly)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from scanners.codes import is_valid_code
 from scanners.qr import separator_payload
 
 SHEET_DPI = 300
@@ -75,7 +76,15 @@ def render_sheet(code: str, *, dpi: int = SHEET_DPI) -> Image.Image:
 
 
 def consecutive_codes(code: str, count: int) -> list[str]:
-    """``count`` codes counting up from ``code``'s trailing number (``…-0041``, ``…-0042`` …), width kept."""
+    """``count`` codes counting up from ``code``'s trailing number (``…-0041``, ``…-0042`` …), width kept.
+
+    Raises:
+        ValueError: a code the archive would refuse (:func:`scanners.codes.is_valid_code`): no sheet
+            is printed for a dossier that could never be archived under it.
+    """
+    if not is_valid_code(code):
+        raise ValueError("the code has characters the archive does not take (letters, digits, '.', '_', '-' "
+                         "only, at most 100)")
     if count == 1:
         return [code]
     match = re.search(r"(\d+)$", code)
@@ -83,11 +92,21 @@ def consecutive_codes(code: str, count: int) -> list[str]:
         raise ValueError("--count above 1 needs a code that ends in a number (the intake sequence)")
     head, digits = code[:match.start()], match.group(1)
     start = int(digits)
-    return [f"{head}{start + i:0{len(digits)}d}" for i in range(count)]
+    codes = [f"{head}{start + i:0{len(digits)}d}" for i in range(count)]
+    if not is_valid_code(codes[-1]):
+        raise ValueError("counting up makes codes longer than the archive takes (100 characters)")
+    return codes
 
 
 def write_sheets(codes: list[str], out: Path, *, dpi: int = SHEET_DPI) -> Path:
-    """Write a PDF with one separator sheet per code (bilevel, ``dpi``), in the order given."""
+    """Write a PDF with one separator sheet per code (bilevel, ``dpi``), in the order given.
+
+    Raises:
+        ValueError: a code the archive would refuse; nothing is written.
+    """
+    if not all(is_valid_code(code) for code in codes):
+        raise ValueError("a code has characters the archive does not take (letters, digits, '.', '_', '-' "
+                         "only, at most 100)")
     pages = [render_sheet(code, dpi=dpi).point(lambda v: 255 if v > 140 else 0).convert("1") for code in codes]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")

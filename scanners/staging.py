@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PIL import Image
 
+from scanners.jpeg import with_jfif_dpi
 from scanners.model import SourcePage
 from sohoa.files import atomic_dir, write_text_atomic
 
@@ -39,15 +39,6 @@ class PageInfo:
 def page_infos(pages: list[SourcePage]) -> list[PageInfo]:
     """The remembered part of extracted pages."""
     return [PageInfo(p.index, p.dpi, p.mode, p.dpi_known, p.path.suffix) for p in pages]
-
-
-def with_jfif_dpi(data: bytes, dpi: float) -> bytes:
-    """JPEG bytes with their JFIF density set to ``dpi`` (header only; the image data is untouched)."""
-    density = struct.pack(">BHH", 1, round(dpi), round(dpi))
-    if data[2:4] == b"\xff\xe0" and data[6:11] == b"JFIF\x00":
-        return data[:13] + density + data[18:]
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01" + density + b"\x00\x00"
-    return data[:2] + app0 + data[2:]
 
 
 def _jpeg_dpi(path: Path) -> float | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import math
-from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image
@@ -111,10 +111,11 @@ def _join(tables: bytes | None, strips: list[bytes], rows_per_strip: int, dpi: f
     return b"".join(out)
 
 
-def standalone_jpeg(path: Path, frame: Image.Image, dpi: float | None) -> bytes | None:
-    """The current frame of the TIFF ``frame`` (opened from ``path``) as one JPEG file, or None.
+def standalone_jpeg(read_at: Callable[[int, int], bytes], frame: Image.Image, dpi: float | None) -> bytes | None:
+    """The current frame of the TIFF ``frame`` as one JPEG file, or None.
 
-    The frame must be loaded; the JPEG carries a JFIF header with ``dpi`` (None: unknown).
+    ``read_at(offset, size)`` reads the TIFF file's bytes (through the descriptor it was opened
+    from). The frame must be loaded; the JPEG carries a JFIF header with ``dpi`` (None: unknown).
     """
     tags = frame.tag_v2
     photometric = tags.get(262)
@@ -126,11 +127,7 @@ def standalone_jpeg(path: Path, frame: Image.Image, dpi: float | None) -> bytes 
     if not offsets or not counts or len(offsets) != len(counts):
         return None
     rows = int(tags.get(278) or frame.height)
-    with path.open("rb") as fh:
-        strips = []
-        for offset, count in zip(offsets, counts, strict=True):
-            fh.seek(offset)
-            strips.append(fh.read(count))
+    strips = [read_at(offset, count) for offset, count in zip(offsets, counts, strict=True)]
     tables = tags.get(347)
     joined = _join(bytes(tables) if tables else None, strips, rows, dpi)
     if joined is None:

@@ -246,3 +246,69 @@ def test_jfif_density_is_written_without_touching_the_image_data() -> None:
     with Image.open(io.BytesIO(fixed)) as im:
         assert im.info["dpi"] == (200, 200)
     assert fixed[20:] == plain[20:]
+
+
+def test_every_skipped_inbox_entry_is_a_problem_with_its_reason(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import socket
+
+    from pipeline.cli import main
+
+    inbox = tmp_path / "inbox"
+    (inbox / "processed").mkdir(parents=True)  # sohoa's own area: neither a dossier nor a problem
+    Image.new("L", (100, 100), 255).save(inbox / "real.png")
+    (inbox / "link.png").symlink_to("/etc/passwd")
+    os.mkfifo(inbox / "pipe.pdf")
+    (inbox / ".scan-0001.part").write_bytes(b"partial")
+    (inbox / "~$ghi-chu.docx").write_bytes(b"lock")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(inbox / "agent.sock"))
+    try:
+        result = collect(inbox, tmp_path / "staging", profile=_profile("default"))
+        assert [d.relative for d in result.dossiers] == ["real.png"]
+        assert sorted((p.relative, p.reason, p.detail, p.skipped) for p in result.problems) == [
+            (".scan-0001.part", "skipped_hidden", "", True), ("agent.sock", "skipped_special", "socket", True),
+            ("link.png", "skipped_link", "symlink", True), ("pipe.pdf", "skipped_special", "fifo", True),
+            ("~$ghi-chu.docx", "skipped_temporary", "", True)]
+        assert main(["intake", "--inbox", str(inbox), "--staging", str(tmp_path / "staging"), "--json"]) == 3
+        problems = json.loads(capsys.readouterr().out)["problems"]
+        assert {"relative": "link.png", "reason": "skipped_link", "detail": "symlink", "skipped": True} in problems
+    finally:
+        listener.close()
+
+
+def test_a_code_the_archive_would_refuse_is_flagged_at_intake(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("HS-Đ01.png", "HS 02.png", "HS-2025-0003.png", "000.00.31.H29-240101-0004.png"):
+        Image.new("L", (100, 100), 255).save(inbox / name)
+    code = load_profile("default").code.model_copy(update={
+        "sources": ("file-name",), "file_name_pattern": r"^(?P<code>.+)\.png$",
+        "valid_pattern": r"[0-9A-Z.]+-\d{6}-\d{4}"})
+    profile = _profile("default").model_copy(update={"code": code})
+    got = {d.relative: d.review for d in collect(inbox, tmp_path / "staging", profile=profile).dossiers}
+    assert got == {"HS-Đ01.png": ("invalid_code",), "HS 02.png": ("invalid_code",),
+                   "HS-2025-0003.png": ("code_pattern_mismatch",), "000.00.31.H29-240101-0004.png": ()}
+
+
+def test_sohoa_separator_refuses_codes_the_archive_would_refuse(tmp_path: Path) -> None:
+    from pipeline.cli import main
+
+    out = tmp_path / "sheets.pdf"
+    for bad in ("HS/2025/01", "Hồ-sơ-01", ".an-di", "x" * 101):
+        assert main(["separator", "--code", bad, "--output", str(out)]) == 4
+    assert main(["separator", "--code", "A" * 96 + "9999", "--count", "2", "--output", str(out)]) == 4  # 101 chars
+    assert not out.exists()
+
+
+def test_one_definition_of_a_valid_code_agrees_with_the_archive() -> None:
+    from archive.model import _CODE_RE
+
+    rng = random.Random(17)
+    alphabet = "AZaz09._-/ Đđơưáạ\\:#%\t\n" + "0123456789"
+    samples = ["", "A", "-A", "A" * 100, "A" * 101, "000.00.31.H29-240101-0004", "SOHOA-TAM-0A1B2C3D4E5F"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 110))) for _ in range(3000)]
+    for sample in samples:
+        assert codes.is_valid_code(sample) == bool(_CODE_RE.fullmatch(sample)), repr(sample)
+    assert codes.is_valid_code(codes.generated_code("0" * 64, 1, 2))

@@ -1,13 +1,17 @@
-"""Poppler through pdf2image: render PDF pages the scanner did not store as one plain image."""
+"""Poppler's ``pdftoppm``: render a PDF page that is more than one plain image, as the source shows it.
+
+The page is drawn within its crop box (what a viewer shows), annotations included, into a
+PPM/PGM file: poppler's own PNG writer takes 3-5 times longer than rendering the page, so the
+caller writes the PNG. Failures are typed: a file poppler cannot open or draw is an
+:class:`InputFileError` (``corrupt_pdf``), a time-out a :class:`ToolError` (``tool_timeout``) the
+caller turns into a quarantine of that file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pdf2image
-from pdf2image import exceptions as pdf2image_errors
-
-from sohoa.errors import InputFileError, ToolError, ToolMissingError
+from sohoa.errors import InputFileError, ToolError
 from sohoa.tools._run import run
 
 APT_PACKAGE = "poppler-utils"
@@ -18,21 +22,25 @@ def require() -> None:
     run(["pdftoppm", "-v"], timeout=30, apt_package=APT_PACKAGE)
 
 
-def render_page(pdf: Path, page: int, dest_png: Path, *, dpi: int, timeout: float) -> Path:
-    """Render one 1-based page of ``pdf`` to a PNG at ``dpi``."""
+def render_page(pdf: Path, page: int, dest_prefix: Path, *, dpi: float, timeout: float) -> Path:
+    """Render 1-based ``page`` of ``pdf`` at ``dpi``; return the image file (``dest_prefix`` + .ppm).
+
+    Raises:
+        InputFileError: ``corrupt_pdf``, poppler could not open or draw the page.
+        ToolError: ``tool_timeout`` after ``timeout`` seconds (the process is killed).
+    """
+    argv = ["pdftoppm", "-r", f"{dpi:.2f}", "-f", str(page), "-l", str(page), "-singlefile", "-cropbox",
+            str(pdf), str(dest_prefix)]
     try:
-        images = pdf2image.convert_from_path(pdf, dpi=dpi, first_page=page, last_page=page,
-                                             fmt="png", timeout=timeout)
-    except pdf2image_errors.PDFInfoNotInstalledError as exc:
-        raise ToolMissingError(f"pdftoppm is not installed (Debian package {APT_PACKAGE})") from exc
-    except pdf2image_errors.PDFPopplerTimeoutError as exc:
-        raise ToolError(f"pdftoppm timed out after {timeout:.0f} s", tool="pdftoppm",
-                        reason="tool_timeout") from exc
-    except (pdf2image_errors.PDFPageCountError, pdf2image_errors.PDFSyntaxError) as exc:
-        raise InputFileError("the PDF cannot be rendered", reason="corrupt_pdf",
+        run(argv, timeout=timeout, apt_package=APT_PACKAGE)
+    except ToolError as exc:
+        if exc.reason == "tool_timeout":
+            raise
+        raise InputFileError(f"poppler cannot render page {page} of the PDF (exit code {exc.returncode})",
+                             reason="corrupt_pdf",
                              message_vi="Tệp PDF bị hỏng, không hiển thị được.") from exc
-    if not images:
+    out = dest_prefix.with_name(dest_prefix.name + ".ppm")
+    if not out.is_file() or out.stat().st_size == 0:
         raise InputFileError(f"page {page} of the PDF rendered to nothing", reason="corrupt_pdf",
                              message_vi="Tệp PDF bị hỏng, không hiển thị được.")
-    images[0].save(dest_png, dpi=(dpi, dpi))
-    return dest_png
+    return out
