@@ -118,7 +118,7 @@ def _commune_authority(addr: pl.Address, office: str) -> str:
     """The receiving authority of the commune/ward of ``addr`` (e.g. ``Ủy ban nhân dân phường …``)."""
     ward = addr.ward[0].lower() + addr.ward[1:]
     if addr.two_level:
-        return f"{office} {ward}, {addr.province.name}"
+        return f"{office} {ward}, {addr.province_name}"
     district = addr.district[0].lower() + addr.district[1:]
     return f"{office} {ward}, {district}, {addr.province.name}"
 
@@ -150,8 +150,9 @@ def _khai_sinh(rng: random.Random) -> dict[str, str]:
         "ho_ten": pl.person_name(rng, child_sex, father.name.split()[0]),
         "ngay_sinh": fmt_date(born), "ngay_sinh_chu": date_words(born),
         "gioi_tinh": child_sex, "dan_toc": ethnic, "quoc_tich": "Việt Nam",
-        "noi_sinh": f"{home.province.hospital}, {home.province.name}",
-        "que_quan": father.province.name,
+        "noi_sinh": f"{home.province.hospital}, {home.province_name}",
+        "que_quan": (pl.RENAMED_2025.get(father.province.name, father.province.name) if home.two_level
+                     else father.province.name),
         "me_ho_ten": mother.name, "me_nam_sinh": str(mother.birth.year), "me_dan_toc": ethnic,
         "me_quoc_tich": "Việt Nam", "me_noi_cu_tru": home.full,
         "cha_ho_ten": father.name, "cha_nam_sinh": str(father.birth.year), "cha_dan_toc": ethnic,
