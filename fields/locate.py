@@ -196,6 +196,23 @@ def _ends_at_label(doc: Document, match: Match) -> bool:
     return any(m.start >= match.end for m in doc.matches[match.line])
 
 
+_DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
+
+
+def dateline(doc: Document) -> list[Token] | None:
+    """The tokens of the form's own date line (``…, ngày 05 tháng 3 năm 2024``): the last line whose
+    folded text holds a date in that worded shape with digits; after ``Làm tại:`` when printed."""
+    for index in range(len(doc.lines) - 1, -1, -1):
+        line = doc.lines[index]
+        folded = "".join(t.folded + " " for t in line)
+        match = _DATELINE.search(folded.replace(" ", ""))
+        if match and any(c.isdigit() for c in "".join(match.groups())):
+            labels = [m for m in doc.matches[index] if m.end < len(line)]
+            start = max((m.end for m in labels), default=0)
+            return list(line[start:])
+    return None
+
+
 def _table(doc: Document, template: FormTemplate, table_id: str) -> Table | None:
     if table_id not in doc.tables:
         spec = next(t for t in template.tables if t.id == table_id)

@@ -83,17 +83,19 @@ def seal(ctx: Ctx, agency: str, *, seed: int, x_frac: float = 0.62, up: float = 
 
 
 def photocopy(img: Image.Image, rng: random.Random, generations: int = 1) -> Image.Image:
-    """A copy of a copy: each generation thickens and darkens strokes, crushes greys, adds toner
-    specks and a mottled background, and blurs a little."""
+    """A copy of a copy: each generation blurs a little, darkens and crushes the greys of the strokes,
+    greys the paper unevenly and adds toner specks; the first may also thicken strokes."""
     arr = np.asarray(img.convert("L"), dtype=np.float32)
     gen = np.random.default_rng(rng.getrandbits(64))
-    for _ in range(generations):
-        out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.MinFilter(3))
-        arr = np.asarray(out.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0))), dtype=np.float32)
-        arr = np.where(arr < rng.uniform(150, 190), arr * 0.55, np.minimum(255, arr * 1.04 + 6))
-        mottle = np.asarray(Image.fromarray(gen.normal(0, 25, (arr.shape[0] // 16 + 1, arr.shape[1] // 16 + 1))
+    for n in range(generations):
+        out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+        if n == 0 and rng.random() < 0.4:
+            out = out.filter(ImageFilter.MinFilter(3))
+        arr = np.asarray(out.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.6))), dtype=np.float32)
+        arr = np.where(arr < 170, arr * rng.uniform(0.6, 0.8), np.minimum(255, arr * 1.02 + 3))
+        mottle = np.asarray(Image.fromarray(gen.normal(0, 10, (arr.shape[0] // 24 + 1, arr.shape[1] // 24 + 1))
                                             .astype(np.float32)).resize(arr.shape[::-1], Image.BILINEAR))
-        arr = arr - np.clip(mottle, 0, None) * 0.6
-        specks = gen.random(arr.shape) < rng.uniform(0.0003, 0.0012)
-        arr[specks] = gen.uniform(20, 90, int(specks.sum()))
+        arr = arr - np.clip(mottle, 0, None) * 0.5
+        specks = gen.random(arr.shape) < rng.uniform(0.0001, 0.0004)
+        arr[specks] = gen.uniform(40, 110, int(specks.sum()))
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")

@@ -1,0 +1,171 @@
+"""The NĐ 30/2020 elements of an administrative document, read from its OCR'd lines.
+
+An administrative document (Phụ lục I of NĐ 30/2020) prints, top left, the issuing agency in capitals
+and ``Số: 123/QĐ-UBND``; top right, the national header and ``<địa danh>, ngày … tháng … năm …``;
+then its type in capitals (``QUYẾT ĐỊNH``) and its subject (``Về việc …``); at the end, the
+signer's capacity (``TM. ỦY BAN NHÂN DÂN`` / ``KT. CHỦ TỊCH``), title (``PHÓ CHỦ TỊCH``) and name,
+under a signature and a seal. Tesseract reads the two header columns into shared lines, so the
+header is split by x: what lies left of the page's middle is the agency's column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fields.dates import LOOKALIKES, parse_date
+from fields.names import check_syllables
+from fields.text import Token, fold, ratio
+from fields.validators import check_name
+
+_NATIONAL = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
+_NUMBER = re.compile(r"^s[oôố6ó0][:.;]?$|^s[oôố6ó0][:.;]", re.I)
+_NOTATION = re.compile(r"^[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){0,3}$")
+_CAPACITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[.,:]", re.I)
+_SUBJECT = ("veviec", "vv")
+HEAD_LINES = 8
+"""Lines of a page's top the header is looked for in."""
+
+
+@dataclass(frozen=True)
+class Elements:
+    """What was read, each with the mean confidence of its words; and per element a review reason."""
+
+    values: dict[str, str]
+    confidence: float
+    reasons: dict[str, str]
+
+
+def _text(tokens: Sequence[Token]) -> str:
+    return " ".join(t.text for t in tokens).strip()
+
+
+def _mean(tokens: Sequence[Token]) -> float:
+    return sum(t.confidence for t in tokens) / len(tokens) if tokens else 0.0
+
+
+def _is_national(tokens: Sequence[Token]) -> bool:
+    folded = "".join(t.folded for t in tokens)
+    return any(ratio(folded, n) > 0.75 or n in folded for n in _NATIONAL)
+
+
+def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Token]]:
+    left = [t for t in line if (t.bbox.left + t.bbox.right) / 2 < middle]
+    return left, [t for t in line if t not in left]
+
+
+def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
+    """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
+    text = _text(tokens)
+    match = re.search(r"S\S{0,2}\s*[:.;]?\s*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
+    if match is None or not _NUMBER.match(text.split()[0] if text.split() else ""):
+        return None
+    digits = "".join(LOOKALIKES.get(c, c) for c in match.group(1))
+    notation = (match.group(2) or "").strip(".,;:")
+    return digits, notation, _mean(tokens)
+
+
+def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None) -> Elements:
+    """The NĐ 30/2020 elements of one document.
+
+    Args:
+        lines: The document's lines (all its pages), in reading order.
+        width: The first page's width in pixels (the header's two columns split at its middle).
+        title_line: Index of the type line (``QUYẾT ĐỊNH``) when known.
+
+    Returns:
+        The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
+        ``subject``, ``signer_title``, ``signer``; reasons such as ``invalid_notation``,
+        ``invalid_date``, ``not_found`` (number, date or signer missing), ``invalid_name``.
+    """
+    values: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    confidences: list[float] = []
+    middle = width / 2
+    head = list(lines[: (title_line if title_line is not None else HEAD_LINES)])[:HEAD_LINES + 2]
+    issuer: list[Token] = []
+    for line in head:
+        left, right = _halves(line, middle)
+        number = _number(left) if left else None
+        if number and "number" not in values:
+            values["number"], notation, conf = number
+            confidences.append(conf)
+            if notation:
+                values["notation"] = notation
+                if not _NOTATION.match(notation):
+                    reasons["notation"] = "invalid_notation"
+        elif left and "number" not in values and not _is_national(left) and _text(left).isupper():
+            issuer += left
+        when = parse_date(_text(right)) if right else None
+        if when and "issued" not in values:
+            values["issued"] = when[0].isoformat()
+            place = _text(right).split(",")[0].strip()
+            if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
+                values["place"] = place
+            confidences.append(_mean(right) * (0.9 if when[1] else 1.0))
+    if issuer:
+        values["issuer"] = " ".join(_text(issuer).split())
+    if title_line is not None:
+        subject = _subject(lines, title_line)
+        if subject:
+            values["subject"] = subject
+    _signer(lines, middle, values, reasons, confidences)
+    for element in ("number", "issued", "signer"):
+        if element not in values:
+            reasons.setdefault(element, "not_found")
+    confidence = min(confidences) if confidences else 0.0
+    return Elements(values, round(confidence, 4), reasons)
+
+
+def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
+    """``Về việc …`` (or ``V/v …``) on the lines right after the type line, up to the next heading."""
+    out: list[str] = []
+    for line in lines[title_line + 1: title_line + 4]:
+        text = _text(line)
+        folded = fold(text)
+        if not out and not folded.startswith(_SUBJECT):
+            return None
+        if out and (text.isupper() or folded.startswith("cancu")):
+            break
+        out.append(text)
+    return " ".join(" ".join(out).split()) or None
+
+
+def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str], reasons: dict[str, str],
+            confidences: list[float]) -> None:
+    """The signer's title and name: right-column lines after the last capacity line (TM./KT.)."""
+    right = [[t for t in line if t.bbox.left >= middle * 0.85] for line in lines]
+    capacity = max((i for i, r in enumerate(right) if r and _CAPACITY.match(_text(r))), default=None)
+    if capacity is None:  # no TM./KT.: the title is the last capitals line of the right column
+        capacity = max((i - 1 for i, r in enumerate(right) if r and _text(r).isupper() and len(_text(r)) > 3
+                        and i > len(lines) // 2), default=None)
+        if capacity is None:
+            return
+    title: list[str] = []
+    for index in range(capacity + 1, len(lines)):
+        text = _text(right[index])
+        if not text:
+            continue
+        letters = [c for c in text if c.isalpha()]
+        if letters and all(c.isupper() for c in letters) and not title_done(title, text):
+            title.append(text)
+            continue
+        words = [t for t in right[index] if any(c.isalpha() for c in t.text)]
+        if len(words) >= 2:
+            name = " ".join(t.text for t in words)
+            name, syllable = check_syllables(name)
+            ok, reason, name = check_name(name)
+            values["signer"] = name
+            confidences.append(_mean(words))
+            if not ok or syllable:
+                reasons["signer"] = reason or syllable or "invalid_name"
+            break
+    if title:
+        values["signer_title"] = title[-1]
+
+
+def title_done(title: list[str], text: str) -> bool:
+    """A capitals line after the title that is the signer's name in capitals (two words or more)."""
+    return bool(title) and len(text.split()) >= 2 and not any(
+        fold(text).startswith(p) for p in ("pho", "chu", "truong", "giam", "thu", "chanh", "ke", "uy"))
