@@ -95,10 +95,12 @@ class FormTemplate(_Frozen):
     """One official form type: how to classify it and where its fields are."""
 
     form_type: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Output form_type value.")
-    title_vi: str = Field(min_length=1, description="The document's Vietnamese name, shown to people "
-                                                   "(e.g. \"Tờ khai đăng ký khai sinh\").")
-    type_code: str = Field(pattern=r"^(0[1-9]|[12][0-9]|3[0-2])$",
-                           description="TT 05/2025 typeName code (01–32; 32 = Khác).")
+    title_vi: str | None = Field(default=None, min_length=1,
+                                 description="The document's Vietnamese name, shown to people (e.g. "
+                                             "\"Tờ khai đăng ký khai sinh\"); default: the first title, "
+                                             "in sentence case.")
+    type_code: str = Field(default="32", pattern=r"^(0[1-9]|[12][0-9]|3[0-2])$",
+                           description="TT 05/2025 typeName code (01–32; default 32 = Khác).")
     kind: Kind = Field(default="component", description="component: a paper the citizen files; "
                                                          "result: a paper the agency issues.")
     document_type: str | None = Field(
@@ -117,6 +119,11 @@ class FormTemplate(_Frozen):
         if self.kind == "component" and not self.fields:
             raise ValueError("a component form needs at least one field")
         return self
+
+    @property
+    def title(self) -> str:
+        """The document's Vietnamese name (``title-vi``, else the first title in sentence case)."""
+        return self.title_vi or self.titles[0][:1] + self.titles[0][1:].lower()
 
     @property
     def doc_type(self) -> str:

@@ -232,8 +232,6 @@ def _district(legacy: dict[str, _Province], province: str | None, kind: str, nam
               after: bool) -> tuple[str, str | None]:
     if province is not None and province in legacy:
         spellings = _lookup(legacy[province].districts, kind, name)
-        if spellings is None and kind == "thanhpho":
-            return name, None  # a province-level city named again, or a city the list files differently
         if spellings is None:
             other = _elsewhere(legacy, "district", kind, name, province)
             return name, "admin_unit_other_province" if other else "unknown_admin_unit"

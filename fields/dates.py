@@ -52,18 +52,22 @@ def _build(parts: tuple[str, str, str]) -> tuple[date, bool] | None:
     return day, g1 or g2 or g3
 
 
-def parse_date(text: str) -> tuple[date, bool] | None:
+def parse_date(text: str, *, whole: bool = False) -> tuple[date, bool] | None:
     """The date written in ``text`` and whether a look-alike letter was read as a digit.
 
     Args:
         text: ``"05/03/2024"``, ``"5-3-2024"``, ``"05.03.2024"``, ``"ngày O5 tháng 3 năm 2024"``,
             or a line holding one of them (``"Cầu Giấy, ngày 05 tháng 3 năm 2024"``).
+        whole: The text must be the date and nothing else (a worded date may follow its place
+            and a comma): ``05/03/2020 Nữ`` is then no date (a neighbour's value ran into it).
 
     Returns:
         ``(date, guessed)``, or None when no real calendar date between 1900 and 2100 is written.
     """
     compact = " ".join(text.split())
     for match in _NUMERIC.finditer(compact):
+        if whole and compact[:match.start()].strip(" .,:;") + compact[match.end():].strip(" .,:;"):
+            continue
         built = _build(match.groups())
         if built:
             return built
@@ -73,6 +77,8 @@ def parse_date(text: str) -> tuple[date, bool] | None:
         if built:
             return built
     worded = _WORDED.search(_fold_keep_case(compact))
+    if worded and whole and _fold_keep_case(compact)[worded.end():].strip(" .,:;"):
+        worded = None
     if worded:
         return _build(tuple(_unfold(worded, compact)))  # type: ignore[arg-type]
     return None

@@ -110,7 +110,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
     if template is None:
         return Document(source, "other", UNKNOWN, UNKNOWN_TITLE, UNKNOWN_TYPE_CODE, UNKNOWN,
                         confidence=round(1 - span.score / 2, 4), reasons={"type": UNKNOWN_TYPE})
-    base = dict(pages=source, kind=template.kind, type=template.doc_type, type_name=template.title_vi,
+    base = dict(pages=source, kind=template.kind, type=template.doc_type, type_name=template.title,
                 type_code=template.type_code, form_type=template.form_type)
     if template.kind == "component":
         elements = {"issued": issued} if issued else {}

@@ -20,7 +20,7 @@ from PIL import Image
 from fields.text import Token
 from ocr.model import PageText
 
-WANDER_FLOOR = 0.16
+WANDER_FLOOR = 0.04
 """Spread of letter bottoms (in letter heights) above which a value is handwriting, whatever its label."""
 WANDER_RATIO = 2.2
 """… or this many times its printed label's spread, when the label's is known."""
@@ -52,17 +52,21 @@ def wander(mask: np.ndarray) -> float | None:
         elif not inked and start is not None:
             runs.append((start, x))
             start = None
-    bottoms, heights = [], []
+    bottoms, heights, centres = [], [], []
     for a, b in runs:
         rows = np.flatnonzero(mask[:, a:b].any(axis=1))
         if b - a < 2 or len(rows) < 3:
             continue
         bottoms.append(rows[-1])
         heights.append(rows[-1] - rows[0] + 1)
+        centres.append((a + b) / 2)
     if len(bottoms) < _MIN_RUNS:
         return None
     height = float(np.median(heights))
-    return float(np.median(np.abs(np.array(bottoms) - np.median(bottoms)))) / max(height, 1.0)
+    # off a straight line through the bottoms: a slightly sloped (residual skew) line of type is still a line
+    slope, offset = np.polyfit(np.array(centres), np.array(bottoms, dtype=float), 1)
+    residuals = np.array(bottoms) - (slope * np.array(centres) + offset)
+    return float(np.median(np.abs(residuals - np.median(residuals)))) / max(height, 1.0)
 
 
 class HandwritingCheck:

@@ -24,8 +24,9 @@ class FieldValue:
     confidence: float
     needs_review: bool
     reason: str | None = None
-    page: int | None = None
-    box: Box | None = None
+    page: int | None = field(default=None, compare=False)
+    box: Box | None = field(default=None, compare=False)
+    """Where a value is does not change what it is: equality compares what was read."""
 
 
 @dataclass(frozen=True)

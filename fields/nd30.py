@@ -132,37 +132,50 @@ def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
     return " ".join(" ".join(out).split()) or None
 
 
+_TITLE_WORDS = ("chutich", "photruong", "truong", "giamdoc", "phogiamdoc", "chanhvanphong", "thutruong",
+                "bithu", "phochutich", "truongcongan", "photruongcongan", "canbo", "congchuc")
+
+
+def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
+    """The tokens of a signer's name on a line: two to five title-case words of letters."""
+    words = [t for t in tokens if t.text.isalpha()]
+    if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 1:
+        return None
+    if not all(w.text[0].isupper() and (w.text[1:].islower() or len(w.text) == 1) for w in words):
+        return None  # title case only: capitals lines are offices and headings
+    return words
+
+
 def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str], reasons: dict[str, str],
             confidences: list[float]) -> None:
-    """The signer's title and name: right-column lines after the last capacity line (TM./KT.)."""
-    right = [[t for t in line if t.bbox.left >= middle * 0.85] for line in lines]
-    capacity = max((i for i, r in enumerate(right) if r and _CAPACITY.match(_text(r))), default=None)
-    if capacity is None:  # no TM./KT.: the title is the last capitals line of the right column
-        capacity = max((i - 1 for i, r in enumerate(right) if r and _text(r).isupper() and len(_text(r)) > 3
-                        and i > len(lines) // 2), default=None)
-        if capacity is None:
-            return
-    title: list[str] = []
-    for index in range(capacity + 1, len(lines)):
-        text = _text(right[index])
-        if not text:
+    """The signer's name — the last right-column line of the document that reads as a name — and
+    title — the nearest capitals line above it naming an office (``CHỦ TỊCH``, ``PHÓ CHỦ TỊCH`` …).
+
+    A seal printed over the block garbles words: the name's confidence is then the lowest of its
+    words and of the junk around it, so a name the seal may have cut short goes to review.
+    """
+    right = [[t for t in line if t.bbox.left >= middle * 0.8] for line in lines]
+    start = max(0, len(lines) - 14)
+    for index in range(len(lines) - 1, start - 1, -1):
+        words = _name_line(right[index])
+        if words is None:
             continue
-        letters = [c for c in text if c.isalpha()]
-        if letters and all(c.isupper() for c in letters) and not title_done(title, text):
-            title.append(text)
-            continue
-        words = [t for t in right[index] if any(c.isalpha() for c in t.text)]
-        if len(words) >= 2:
-            name = " ".join(t.text for t in words)
-            name, syllable = check_syllables(name)
-            ok, reason, name = check_name(name)
-            values["signer"] = name
-            confidences.append(_mean(words))
-            if not ok or syllable:
-                reasons["signer"] = reason or syllable or "invalid_name"
-            break
-    if title:
-        values["signer_title"] = title[-1]
+        name, syllable = check_syllables(" ".join(t.text for t in words))
+        ok, reason, name = check_name(name)
+        values["signer"] = name
+        nearby = [t for line in right[max(0, index - 2): index + 1] for t in line]
+        junk = [t for t in nearby if not any(c.isalpha() for c in t.text) or t.confidence < 0.5]
+        confidence = min([_mean(words)] + [t.confidence for t in words] + ([0.5] if junk else []))
+        confidences.append(confidence)
+        if not ok or syllable:
+            reasons["signer"] = reason or syllable or "invalid_name"
+        for above in range(index - 1, max(start, index - 6) - 1, -1):
+            text = _text(right[above])
+            folded = fold(text)
+            if any(w in folded for w in _TITLE_WORDS) and not _CAPACITY.match(text):
+                values["signer_title"] = " ".join(t.text for t in right[above] if t.text.isalpha() and t.text.isupper())
+                break
+        return
 
 
 def title_done(title: list[str], text: str) -> bool:

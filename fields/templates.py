@@ -75,7 +75,7 @@ def form_titles(forms_dir: Path | None = None) -> dict[str, str]:
     Returns:
         For example ``{"khai_sinh": "Tờ khai đăng ký khai sinh", …, "unknown": "Tài liệu chưa phân loại"}``.
     """
-    return {t.form_type: t.title_vi for t in _templates(forms_dir)} | {"unknown": UNKNOWN_TITLE}
+    return {t.form_type: t.title for t in _templates(forms_dir)} | {"unknown": UNKNOWN_TITLE}
 
 
 def form_type_codes(forms_dir: Path | None = None) -> dict[str, str]:

@@ -33,7 +33,7 @@ def check_date(text: str) -> Check:
         between 1900 and 2100.
     """
     value = collapse(text)
-    parsed = parse_date(value)
+    parsed = parse_date(value, whole=True)
     if parsed is None:
         return False, "invalid_date", value
     return True, None, format_date(parsed[0])

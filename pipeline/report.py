@@ -21,7 +21,7 @@ STATUS_VI = {"archived": "đã lưu trữ", "quarantined": "cách ly (tệp lỗ
              "pending": "chưa xử lý xong", "awaiting_signature": "chờ ký số"}
 REASON_VI = {
     "low_confidence": "độ tin cậy thấp", "not_found": "không tìm thấy trên tờ khai",
-    "empty": "để trống", "truncated": "dòng tiếp theo không đọc được",
+    "empty": "để trống", "truncated": "phần sau của giá trị (dòng tiếp theo) không đọc được — đối chiếu bản giấy",
     "ocr_digits_guessed": "chữ số đọc không rõ (đã đoán)",
     "invalid_date": "ngày không hợp lệ", "invalid_date_words": "ngày viết bằng chữ không hợp lệ",
     "date_words_mismatch": "ngày viết bằng chữ không khớp với ngày viết bằng số",
@@ -33,12 +33,20 @@ REASON_VI = {
     "invalid_name": "họ tên không hợp lệ", "name_case": "họ tên viết hoa không đúng",
     "invalid_phone": "số điện thoại không hợp lệ", "invalid_email": "địa chỉ email không hợp lệ",
     "unknown_province": "tỉnh/thành phố không có trong danh mục",
-    "unknown_admin_unit": "đơn vị hành chính không có trong danh mục",
+    "unknown_admin_unit": "đơn vị hành chính không có trong danh mục của tỉnh vào ngày văn bản — kiểm tra tên",
     "incomplete_admin_unit": "thiếu tên đơn vị hành chính",
     "admin_unit_spelling": "tên đơn vị hành chính sai dấu",
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
+    "handwritten": "viết tay — cần nhập lại",
+    "name_syllable": "họ tên có âm tiết không phải tiếng Việt — đối chiếu bản giấy, sửa dấu/chữ",
+    "admin_unit_abolished": "địa chỉ ghi cấp huyện nhưng văn bản lập từ 01/7/2025 (không còn cấp huyện) "
+                            "— kiểm tra ngày văn bản hoặc địa chỉ",
+    "province_merged": "tỉnh đã sáp nhập từ 01/7/2025 — kiểm tra ngày văn bản hoặc tên tỉnh",
+    "admin_unit_other_province": "đơn vị hành chính thuộc tỉnh khác — kiểm tra tên xã/huyện và tỉnh",
+    "invalid_notation": "ký hiệu văn bản không đúng dạng (ví dụ QĐ-UBND) — đối chiếu bản giấy",
+    "unknown_type": "tài liệu chưa xác định được loại — cần phân loại",
 }
 DOSSIER_COLUMNS_VI = {"dossier_id": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
                       "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",

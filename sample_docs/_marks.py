@@ -53,7 +53,7 @@ def signatures(ctx: Ctx, blocks: int, *, seed: int, only: int | None = None) -> 
 def seal(ctx: Ctx, agency: str, *, seed: int, x_frac: float = 0.62, up: float = 1.0) -> list[Piece]:
     """The agency's round seal (ring text, star) over the signature: a zero-height piece drawn over
     the lines above it (``up`` line pitches) and below it."""
-    radius = ctx.px(18)
+    radius = ctx.px(17)
 
     def draw(d: ImageDraw.ImageDraw, y: int) -> None:
         rng = random.Random(f"seal:{seed}:{y}")
