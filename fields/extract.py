@@ -201,9 +201,27 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *, review_th
     doc = prepare(document_lines(list(pages)), template)
     raws = {spec.key: _raw_value(doc, template, spec) for spec in template.fields}
     on = _document_date(template, raws)
+    if handwritten is not None:
+        handwritten = _by_hand(raws, handwritten)
     return {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
                                    handwritten)
             for spec in template.fields}
+
+
+HAND_FILLED = 3
+"""A form with this many values found handwritten was filled in by hand: all its values are."""
+
+
+def _by_hand(raws: dict[str, RawValue | None | bool], check: HandCheck) -> HandCheck:
+    """The check per value, widened to the whole form when the form was filled in by hand (a date,
+    an ID number or a short word gives the check too little to go on, but shares the pen)."""
+    found = {key for key, raw in raws.items()
+             if isinstance(raw, RawValue) and raw.tokens and check(raw.tokens[0].page, raw.tokens)}
+    if len(found) >= HAND_FILLED:
+        return lambda page, tokens: True
+    ids = {id(raws[key]) for key in found}
+    by_tokens = {raw.tokens: id(raw) in ids for raw in raws.values() if isinstance(raw, RawValue)}
+    return lambda page, tokens: by_tokens.get(tuple(tokens), False)
 
 
 def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | None:

@@ -204,9 +204,14 @@ def dateline(doc: Document) -> list[Token] | None:
     folded text holds a date in that worded shape with digits; after ``Làm tại:`` when printed."""
     for index in range(len(doc.lines) - 1, -1, -1):
         line = doc.lines[index]
-        folded = "".join(t.folded + " " for t in line)
-        match = _DATELINE.search(folded.replace(" ", ""))
-        if match and any(c.isdigit() for c in "".join(match.groups())):
+        folded = "".join(t.folded for t in line)
+        match = _DATELINE.search(folded)
+        raw = " ".join(t.text for t in line)
+        # "<place>, ngày …" or "Làm tại: <place>, ngày …" ends its line; a circular's note
+        # ("… số 01/2021/TT-BKHĐT ngày 16 tháng 3 năm 2021 của …") names a numbered text first
+        cited = "/" in raw.split("ngày")[0] if "ngày" in raw else "/" in raw[: len(raw) // 2]
+        if match and any(c.isdigit() for c in "".join(match.groups())) and not cited \
+                and len(folded) - match.end() <= 2:
             labels = [m for m in doc.matches[index] if m.end < len(line)]
             start = max((m.end for m in labels), default=0)
             return list(line[start:])

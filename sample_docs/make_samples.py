@@ -138,9 +138,14 @@ def render_pages(form_type: str, values: dict[str, str], *, dpi: int = 200,
 def _place(values: dict[str, str]) -> str:
     """Where the form was signed: the commune or ward of the receiving authority."""
     agency = values.get("co_quan", "")
-    for kind in ("phường ", "xã ", "thị trấn ", "quận ", "huyện "):
+    parts = [p.strip() for p in agency.split(",")]
+    for kind in ("phường ", "xã ", "thị trấn ", "quận ", "huyện ", "thành phố "):
         if kind in agency:
-            return agency.split(kind, 1)[1].split(",")[0].strip()
+            name = agency.split(kind, 1)[1].split(",")[0].strip()
+            if not name.isdigit():  # a numbered ward: the next unit up names the place (NĐ 30/2020)
+                return name
+            agency = ", ".join(parts[1:])
+            parts = parts[1:]
     return agency.split(",")[-1].replace("Tỉnh", "").replace("Thành phố", "").strip() or "Hà Nội"
 
 
