@@ -162,6 +162,19 @@ def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]
     return name, "admin_unit_spelling"
 
 
+_UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
+_TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
+_SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
+_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}])")
+
+
+def _tidy_types(text: str) -> str:
+    """Put right what OCR does around a unit's type: ``phường. Kinh Bắc``, ``Thành: phố``, ``PhườngÔ``."""
+    text = _TYPE_PUNCT.sub(r"\1", text)
+    text = _SPLIT_TYPE.sub(r"\1 \2", text)
+    return _GLUED_TYPE.sub(r"\1 ", text)
+
+
 def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, bool]:
     """Check and restore the spelling of each administrative unit named in an address.
 
@@ -181,7 +194,8 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
         its province); and whether anything was changed.
     """
     legacy, current = unit_names()
-    parts = re.split(r"\s*,\s*", collapse(text))
+    tidy = _tidy_types(collapse(text))
+    parts = re.split(r"\s*,\s*", tidy)
     province = _province_of(parts)
     after = on is not None and on >= MERGER
     before = on is not None and on < MERGER
@@ -205,6 +219,11 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
             short = _ALIASES.get(fold(official.short), fold(official.short))
             if after and short not in current:
                 reason = "province_merged"
+            if fold(name) == fold(official.short):
+                new_name = official.short  # the same letters: a misread mark (Cần Thờ, Bắc Nịnh)
+        elif kind == "thanhpho" and province is not None and fold(name) == province:
+            official = find_province(name)
+            new_name = official.short if official else name  # a city named as its province
         elif kind in _DISTRICT_KINDS:
             district = (kind, fold(name))
             new_name, reason = _district(legacy, province, kind, name, after=after)
@@ -213,7 +232,7 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
             new_name, reason = _commune(legacy, current, province, district, kind, name, before=before, after=after)
         if reason:
             reasons.append(reason)
-        corrected |= new_name != name
+        corrected |= new_name != name or tidy != collapse(text)
         out.append(" ".join(words[:at] + ([new_name] if new_name else [])))
     if not reasons and communes and len(out) > 1 and find_province(out[-1]) is None and province is None:
         reasons.append("address_incomplete")  # a full address ends with its province: the end was lost

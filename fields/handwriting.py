@@ -1,7 +1,7 @@
 """Is a value handwritten? Its strokes lean, while the printed label beside it stands upright.
 
-Type on a form stands upright (forms are not filled in italics); a hand leans, and its letters
-wander off the line (:func:`wander`, kept as a second measure). On the clean page image OCR read, the
+Type on a form stands upright (forms are not filled in italics); a hand leans. On the clean page
+image OCR read, the
 value's box is sheared until its strokes are sharpest (:func:`slant`): a value leaning 0.1–0.45
 while its label on the same line stands upright is handwriting. Measured on the generator's tuning
 set: typed values lean ≤ 0.05 at the 90th percentile, handwriting-like values ≥ 0.11 at the 5th
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PIL import Image
 
@@ -25,7 +24,6 @@ SLANT = (0.1, 0.45)
 """A value leaning this much (x per y) while its printed label stands upright is handwriting."""
 MIN_CHARS = 4
 """Shorter lines (``Nữ``, ``Con``) are not measured: too few strokes to tell."""
-_MIN_RUNS = 5
 
 
 def _binary(crop: np.ndarray) -> np.ndarray:
@@ -41,30 +39,6 @@ def _binary(crop: np.ndarray) -> np.ndarray:
         if between > best:
             best, threshold = between, t
     return crop <= threshold
-
-
-def wander(mask: np.ndarray) -> float | None:
-    """Spread of the bottoms of the letters in an ink mask (one text line), in letter heights.
-
-    Letters are connected components no shorter than a third of the median (marks and dots left
-    out); their bottoms are fitted with a straight line (a line of type on a slightly skewed page is
-    still a line) and the median absolute deviation of what is left, over the median letter height,
-    is the spread. None when fewer than five letters are found.
-    """
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-    if count <= _MIN_RUNS:
-        return None
-    boxes = stats[1:]
-    heights = boxes[:, cv2.CC_STAT_HEIGHT].astype(float)
-    keep = (heights >= np.median(heights) / 3) & (boxes[:, cv2.CC_STAT_AREA] >= 4)
-    boxes, heights = boxes[keep], heights[keep]
-    if len(boxes) < _MIN_RUNS:
-        return None
-    bottoms = (boxes[:, cv2.CC_STAT_TOP] + heights).astype(float)
-    centres = boxes[:, cv2.CC_STAT_LEFT] + boxes[:, cv2.CC_STAT_WIDTH] / 2
-    slope, offset = np.polyfit(centres, bottoms, 1)
-    residuals = bottoms - (slope * centres + offset)
-    return float(np.median(np.abs(residuals - np.median(residuals)))) / max(float(np.median(heights)), 1.0)
 
 
 def slant(mask: np.ndarray) -> float | None:
