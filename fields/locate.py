@@ -265,9 +265,17 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
     bounds = table.bounds[spec.column or ""]
     tokens = cell_tokens(doc.lines[line], bounds, skip)
 
+    first_column = next(iter(table.bounds.values()))
+
+    def new_row(line: Sequence[Token]) -> bool:
+        """A line with a date or an ID number starts a row when something sits in the first column
+        (its misread number); without, it is the row's wrapped cells (a long name, a date)."""
+        return _starts_row(line) and any(first_column[0] <= (t.bbox.left + t.bbox.right) / 2 < first_column[1]
+                                         for t in line)
+
     def pick(index: int) -> list[Token] | None:
         if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line \
-                or (spec.row is not None and _starts_row(doc.lines[index])):
+                or (spec.row is not None and new_row(doc.lines[index])):
             return None
         return cell_tokens(doc.lines[index], bounds)
 

@@ -36,7 +36,7 @@ class Table:
 
 def _header_hits(line: Sequence[Token], index: int, labels: Sequence[Label]) -> dict[str, Match]:
     hits: dict[str, Match] = {}
-    for match in find_labels([line], labels)[0]:
+    for match in find_labels([line], labels, anywhere=True)[0]:
         for owner in match.label.owners:
             hits.setdefault(owner, Match(match.label, index, match.start, match.end, match.score))
     return hits
