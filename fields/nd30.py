@@ -136,10 +136,21 @@ _TITLE_WORDS = ("chutich", "photruong", "truong", "giamdoc", "phogiamdoc", "chan
                 "bithu", "phochutich", "truongcongan", "photruongcongan", "canbo", "congchuc")
 
 
+_STAMP_PREFIX = re.compile(r"^.*[^\w\s](?=[^\W\d_]{2,}$)")
+
+
+def _unstamped(token: Token) -> Token:
+    """A word with the seal's ink glued before it taken off (``⁄/Phan`` → ``Phan``)."""
+    text = _STAMP_PREFIX.sub("", token.text)
+    return token if text == token.text else Token(text, fold(text), token.bbox, min(token.confidence, 0.6),
+                                                  token.page, token.line)
+
+
 def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
     """The tokens of a signer's name on a line: two to five title-case words of letters."""
+    tokens = [_unstamped(t) for t in tokens]
     words = [t for t in tokens if t.text.isalpha()]
-    if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 1:
+    if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 3:
         return None
     if not all(w.text[0].isupper() and (w.text[1:].islower() or len(w.text) == 1) for w in words):
         return None  # title case only: capitals lines are offices and headings

@@ -122,7 +122,7 @@ def result_pieces(ctx: Ctx, rng: random.Random, result: str = "quyet_dinh", *,
     sign += _marks.signatures(ctx, 2, seed=rng.randint(0, 10**6), only=1)
     if seal:
         # NĐ 30/2020: the seal covers about a third of the signature, on its left
-        sign += _marks.seal(ctx, f"{issuer} {ward}", seed=rng.randint(0, 10**6), x_frac=0.56, up=1.0)
+        sign += _marks.seal(ctx, f"{issuer} {ward}", seed=rng.randint(0, 10**6), x_frac=0.52, up=1.5)
     sign += r.columns(ctx, [[("regular", "")], [("bold", signer)]])
     pieces = (head + r.spacer(ctx, 0.6) + r.centered(ctx, title, face="bold", points=14)
               + (r.centered(ctx, subject, face="bold") if subject else []) + r.spacer(ctx, 0.4)

@@ -334,10 +334,14 @@ def field(ctx: Ctx, label: str, value: str, *, indent_mm: float = 0, x_end: int 
 
 
 def field_row(ctx: Ctx, items: list[tuple[str, str]], fracs: list[float]) -> list[Piece]:
-    """Several short ``label value ....`` fields side by side on one line."""
+    """Several short ``label value ....`` fields side by side on one line; one per line when a
+    value does not fit its slot (a wide font, a long value), as a clerk's template would reflow."""
     f = ctx.font()
     width = ctx.right - ctx.left
     edges = [ctx.left + width * sum(fracs[:i]) for i in range(len(fracs) + 1)]
+    if any(f.getlength(label + " ") + value_width(ctx, value) > x1 - x0 - ctx.px(4)
+           for (label, value), x0, x1 in zip(items, edges, edges[1:])):
+        return sum((field(ctx, label, value) for label, value in items), [])
 
     def draw(d: ImageDraw.ImageDraw, y: int) -> None:
         base = _baseline(ctx, y)
