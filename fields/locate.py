@@ -189,7 +189,30 @@ def near_label(doc: Document, spec: FieldSpec) -> list[Token] | None:
         if not more:
             doc.truncated.add(spec.key)
         tokens += more
+    elif _multiline(spec) and _meaningful(tokens) and not _ends_at_label(doc, match):
+        tokens += _wrapped_short(doc, line)
     return tokens
+
+
+_WRAP_LEFT = 0.02
+"""A wrapped line starts at the text's left edge, within this share of its width."""
+_WRAP_WORDS = 8
+
+
+def _wrapped_short(doc: Document, line: int) -> list[Token]:
+    """The rest of a value a long label pushed onto the next line (``Số nhà, ngách, … thôn: Số 66``
+    / ``đường Láng Hạ``): a short line right below, at the left edge, with no label on it."""
+    below = line + 1
+    if below >= len(doc.lines) or doc.matches[below] or not _close_below(doc.lines[line], doc.lines[below]):
+        return []
+    head, _ = until_leader(list(doc.lines[below]))
+    left, right = doc.extent(head[0].page) if head else (0, 0)
+    words = [t for t in head if not is_junk(t.text)]
+    if not words or len(words) > _WRAP_WORDS or head[0].bbox.left - left > _WRAP_LEFT * (right - left):
+        return []
+    if all(c.isupper() for t in words for c in t.text if c.isalpha()):
+        return []  # a heading in capitals, not the end of a value
+    return head
 
 
 def _ends_at_label(doc: Document, match: Match) -> bool:
