@@ -180,3 +180,42 @@ def test_handwriting_leans_where_print_stands_upright(tmp_path: Path) -> None:
 
     typed, hand = measure(False), measure(True)
     assert abs(typed) < 0.05 and 0.1 <= hand <= 0.45
+
+
+def test_value_pushed_onto_the_next_line_by_a_long_label_is_read_on() -> None:
+    lines = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+             "Địa chỉ thường trú:",
+             "Số nhà, ngách, hẻm, ngõ, đường phố/tổ/xóm/ấp/thôn: Số 66",
+             "đường Láng Hạ ..............",
+             "Xã/Phường/Thị trấn: Phường Láng Hạ ........",
+             "Quận/Huyện/Thị xã/Thành phố thuộc tỉnh: Quận Đống Đa .....",
+             "Tỉnh/Thành phố: Thành phố Hà Nội ......"]
+    fields = extract([_page(lines)], load_templates()).fields
+    assert fields["tt_so_nha"].value == "Số 66 đường Láng Hạ"
+    assert fields["tt_xa"].value == "Phường Láng Hạ" and fields["tt_huyen"].value == "Quận Đống Đa"
+
+
+def test_handwritten_form_is_flagged_with_the_real_tesseract(tmp_path: Path) -> None:
+    """A CT01 filled in by hand (the generator's handwriting-like values), OCR'd by the real Tesseract:
+    its values are flagged ``handwritten`` at a low confidence, not returned as confident guesses; the
+    same form typed is not."""
+    from ocr.recognize import recognize
+    from sample_docs import _render
+    from sample_docs.make_samples import PLAIN, random_values, render_pages
+    from dataclasses import replace
+
+    values = random_values("ct01", random.Random("hand"))
+    results = {}
+    for hand in (False, True):
+        variety = replace(PLAIN, style=_render.Style(hand=hand, seed=5))
+        image, _ = render_pages("ct01", values, dpi=200, variety=variety)[0]
+        path = tmp_path / f"hand-{hand}.png"
+        image.save(path, dpi=(200, 200))
+        page = recognize(path, source_page=1)
+        results[hand] = extract([page], load_templates(), images={1: path}).fields
+    typed = [k for k, f in results[False].items() if f.reason == "handwritten"]
+    flagged = [k for k, f in results[True].items() if f.value and f.reason == "handwritten"]
+    found = [k for k, f in results[True].items() if f.value]
+    assert typed == []
+    assert len(flagged) >= 0.8 * len(found) and len(found) >= 10
+    assert all(results[True][k].confidence <= 0.3 and results[True][k].needs_review for k in flagged)
