@@ -224,7 +224,11 @@ def main() -> None:
         _generate(args)
     elapsed = _run(args) if args.run else None
     truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((args.set / "truth").glob("*.json"))]
-    print(f"# set {args.set} ({len(truths)} truth files), archive {args.archive}")
+    held = sum(bool(t.get("look", {}).get("held_out")) for t in truths)
+    hand = sum(bool(t.get("handwritten")) for t in truths)
+    print(f"# set {args.set} ({len(truths)} truth files: {held} drawn from the held-out looks, {hand} filled by"
+          f" hand), archive {args.archive}; load average {os.getloadavg()[0]:.1f}; review threshold"
+          f" {args_threshold if args.reextract else 'as configured for the run'}")
     if args.reextract:
         records, extract_s = _reextract(truths, args.work or args.archive / ".work")
     else:
