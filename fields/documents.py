@@ -17,6 +17,7 @@ from fields.classify import MIN_TITLE, label_share, title_score
 from fields.labels import label_words
 from fields.nd30 import _is_national, read_elements
 from fields.model import Document
+from fields.reread import Reread
 from fields.templates import UNKNOWN_TITLE, UNKNOWN_TYPE_CODE
 from fields.text import Token, document_lines, ratio
 from ocr.model import PageText
@@ -93,7 +94,7 @@ def _title_line(lines: list[list[Token]], template: FormTemplate) -> int | None:
 
 
 def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None,
-             review_threshold: float = 0.8) -> Document:
+             review_threshold: float = 0.8, reread: Reread | None = None) -> Document:
     """The document a span is: its type, and for results its NĐ 30/2020 elements.
 
     Args:
@@ -101,6 +102,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
         pages: The dossier's pages (the span's indices point into them).
         issued: For a component, the form's own date (ISO), when its fields gave one.
         review_threshold: Elements read below this confidence need review.
+        reread: Reads a region of a page again without its seal (``fields.reread``), if images are at hand.
 
     Returns:
         The document (contract C3).
@@ -116,7 +118,17 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
         elements = {"issued": issued} if issued else {}
         return Document(**base, elements=elements, confidence=round(span.score, 4))
     lines = document_lines([pages[i] for i in span.pages])
-    read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template))
+    block_reader = None
+    if reread is not None:
+        def block_reader(block: Sequence[Sequence[Token]]) -> list[list[Token]]:
+            page = pages[span.pages[block[-1][0].page]]
+            tokens = [t for line in block for t in line if t.page == block[-1][0].page]
+            top = min(t.bbox.top for t in tokens) - 10
+            bottom = max(t.bbox.bottom for t in tokens) + 20
+            box = (0.45, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
+            return reread(page.source_page, box)
+    read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
+                         reread=block_reader)
     reasons = dict(read.reasons)
     confidence = min(span.score, read.confidence) if read.values else span.score
     if read.values and read.confidence < review_threshold:

@@ -250,8 +250,10 @@ def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
         dossier holds no known form), every document, and the dossier-level review reasons.
     """
     from fields.handwriting import HandwritingCheck
+    from fields.reread import seal_free_reader
 
     spans = split_documents(pages, templates)
+    reread = seal_free_reader(dict(images), {p.source_page: p for p in pages}) if images else None
     fields: dict[str, FieldValue] = {}
     form_type, confidence = UNKNOWN, 1.0 if not spans else 0.5
     documents = []
@@ -265,7 +267,7 @@ def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
             issued = _issued(template, got)
             if form_type == UNKNOWN:
                 form_type, confidence, fields = template.form_type, round(span.score, 4), got
-        documents.append(describe(span, pages, issued=issued, review_threshold=review_threshold))
+        documents.append(describe(span, pages, issued=issued, review_threshold=review_threshold, reread=reread))
     if form_type == UNKNOWN and spans:
         confidence = round(1.0 - max(s.score for s in spans) / 2, 4)  # how sure: none is a known form
     review = (UNKNOWN_TYPE,) if any(d.form_type == UNKNOWN for d in documents) else ()

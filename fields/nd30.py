@@ -11,7 +11,7 @@ header is split by x: what lies left of the page's middle is the agency's column
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date
@@ -66,13 +66,16 @@ def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     return digits, notation, _mean(tokens)
 
 
-def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None) -> Elements:
+def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
+                  reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
         lines: The document's lines (all its pages), in reading order.
         width: The first page's width in pixels (the header's two columns split at its middle).
         title_line: Index of the type line (``QUYẾT ĐỊNH``) when known.
+        reread: Reads the signature block again without its seal (``fields.reread``), given the
+            block's lines; used when the signer's name was not read surely.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -111,6 +114,9 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         if subject:
             values["subject"] = subject
     _signer(lines, middle, values, reasons, confidences)
+    if reread is not None and (reasons.get("signer") or "signer" not in values
+                               or (confidences and confidences[-1] < SURE)):
+        _second_reading(lines, middle, values, reasons, confidences, reread)
     for element in ("number", "issued", "signer"):
         if element not in values:
             reasons.setdefault(element, "not_found")
@@ -130,6 +136,33 @@ def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
             break
         out.append(text)
     return " ".join(" ".join(out).split()) or None
+
+
+SURE = 0.8
+"""A signer read below this confidence is read again without the seal, when the image is at hand."""
+
+
+def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
+                    reasons: dict[str, str], confidences: list[float],
+                    reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]]) -> None:
+    """Read the signature block again without its seal; keep the better reading of the name."""
+    block = [line for line in lines[max(0, len(lines) - 8):] if line]
+    again = reread(block)
+    if not again:
+        return
+    first = (values.get("signer"), reasons.get("signer"), confidences[-1] if "signer" in values else 0.0)
+    values2: dict[str, str] = {}
+    reasons2: dict[str, str] = {}
+    confidences2: list[float] = []
+    _signer(again, middle, values2, reasons2, confidences2)
+    if "signer" in values2 and "signer" not in reasons2 and (confidences2[-1] > first[2] or first[1]):
+        if "signer" in values:
+            confidences.pop()
+        values["signer"] = values2["signer"]
+        confidences.append(confidences2[-1])
+        reasons.pop("signer", None)
+        if "signer_title" in values2:
+            values["signer_title"] = values2["signer_title"]
 
 
 _TITLE_WORDS = ("chutich", "photruong", "truong", "giamdoc", "phogiamdoc", "chanhvanphong", "thutruong",
