@@ -154,8 +154,9 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     values2: dict[str, str] = {}
     reasons2: dict[str, str] = {}
     confidences2: list[float] = []
-    _signer(again, middle, values2, reasons2, confidences2)
-    if "signer" in values2 and "signer" not in reasons2 and (confidences2[-1] > first[2] or first[1]):
+    _signer(again, middle, values2, reasons2, confidences2, seal=False)
+    longer = len(values2.get("signer", "").split()) > len((first[0] or "").split())
+    if "signer" in values2 and "signer" not in reasons2 and (confidences2[-1] > first[2] or first[1] or longer):
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
@@ -191,7 +192,7 @@ def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
 
 
 def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str], reasons: dict[str, str],
-            confidences: list[float]) -> None:
+            confidences: list[float], *, seal: bool = True) -> None:
     """The signer's name — the last right-column line of the document that reads as a name — and
     title — the nearest capitals line above it naming an office (``CHỦ TỊCH``, ``PHÓ CHỦ TỊCH`` …).
 
@@ -209,7 +210,7 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
         values["signer"] = name
         nearby = [t for line in right[max(0, index - 2): index + 1] for t in line]
         junk = [t for t in nearby if not any(c.isalpha() for c in t.text) or t.confidence < 0.5]
-        confidence = min([_mean(words)] + [t.confidence for t in words] + ([0.5] if junk else []))
+        confidence = min([_mean(words)] + [t.confidence for t in words] + ([0.5] if junk and seal else []))
         confidences.append(confidence)
         if not ok or syllable:
             reasons["signer"] = reason or syllable or "invalid_name"
