@@ -107,6 +107,9 @@ class FormTemplate(_Frozen):
         default=None, pattern=r"^[a-z][a-z0-9_]*$",
         description="The document's kind in `documents[].type` (default: the form type).")
     titles: tuple[str, ...] = Field(min_length=1, description="Title line variants under the national header.")
+    notations: tuple[str, ...] = Field(
+        default=(), description="Ký hiệu prefixes of a result (``QĐ`` for ``Số: 12/QĐ-UBND``): they type the "
+                                "document when its title line could not be read.")
     stop_labels: tuple[str, ...] = Field(
         default=(), description="Printed text that ends a value but is not a field (footers, headings).")
     tables: tuple[TableSpec, ...] = Field(default=(), description="Tables read by column header.")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from configs.form_schema import FormTemplate
 from fields.classify import MIN_TITLE, label_share, title_score
 from fields.labels import label_words
-from fields.nd30 import _is_national, read_elements
+from fields.nd30 import _is_national, notation_of, read_elements
 from fields.model import Document
 from fields.reread import Reread
 from fields.templates import UNKNOWN_TITLE, UNKNOWN_TYPE_CODE
@@ -55,6 +55,19 @@ def _best_template(head: list[list[Token]], templates: Sequence[FormTemplate],
     return best, best_score
 
 
+def _by_notation(lines: list[list[Token]], width: float,
+                 templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
+    """The template a document's ký hiệu names (``QĐ-…``), when its title line was unreadable."""
+    notation = notation_of(lines, width)
+    if not notation:
+        return None, 0.0
+    head = notation.split("-")[0].upper()
+    for template in templates:
+        if head in (n.upper() for n in template.notations):
+            return template, MIN_TITLE
+    return None, 0.0
+
+
 def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]) -> list[Span]:
     """Cut a dossier's pages into documents.
 
@@ -73,6 +86,8 @@ def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]
         head = lines[:_HEAD_LINES]
         template, score = _best_template(head, templates, lines)
         national = any(_is_national(line) for line in head[:6])
+        if template is None and national:
+            template, score = _by_notation(lines, page.width, templates)
         previous = spans[-1] if spans else None
         starts = previous is None or national or (template is not None and template is not previous[1])
         if starts:

@@ -46,8 +46,29 @@ def _mean(tokens: Sequence[Token]) -> float:
 
 
 def _is_national(tokens: Sequence[Token]) -> bool:
+    """The national header or motto, alone on its line or sharing it with the agency's column."""
     folded = "".join(t.folded for t in tokens)
-    return any(ratio(folded, n) > 0.75 or n in folded for n in _NATIONAL)
+    if any(ratio(folded, n) > 0.75 or n in folded for n in _NATIONAL):
+        return True
+    for start in range(len(tokens)):
+        run = ""
+        for token in tokens[start:]:
+            run += token.folded
+            if len(run) >= 12 and any(ratio(run, n) > 0.75 for n in _NATIONAL):
+                return True
+            if len(run) > 40:
+                break
+    return False
+
+
+def notation_of(lines: Sequence[Sequence[Token]], width: float) -> str | None:
+    """The ký hiệu (``QĐ-UBND``) of a document's ``Số:`` line in its header, if it has one."""
+    for line in lines[:HEAD_LINES]:
+        left = [t for t in line if (t.bbox.left + t.bbox.right) / 2 < width / 2]
+        number = _number(left) if left else None
+        if number and number[1]:
+            return number[1]
+    return None
 
 
 def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Token]]:

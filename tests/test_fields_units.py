@@ -219,3 +219,16 @@ def test_handwritten_form_is_flagged_with_the_real_tesseract(tmp_path: Path) -> 
     assert typed == []
     assert len(flagged) >= 0.8 * len(found) and len(found) >= 10
     assert all(results[True][k].confidence <= 0.3 and results[True][k].needs_review for k in flagged)
+
+
+def test_decision_typed_by_its_notation_when_its_title_is_unreadable() -> None:
+    """A photocopied decision: the header columns read into one line, the title garbled."""
+    lines = ["ỦY BAN NHÂN I)ÂN CỘNG HÒA XI HỘI CHỦ NGH A VIlT NAM",
+             "PHƯỜNG AN BIÊN || Độc lập - Tự do - Hạnh phúc",
+             "Số: 197/QĐ-UBND || An Biên, ngày 25 tháng 8 năm 2022",
+             "CIUYÍẾT Ð NH", "Về việc công nhận tổ dân phố văn hóa năm 2022",
+             "Nơi nhận: || TM. ỦY BAN NHÂN DÂN", "- Như trên; || CHỦ TỊCH", "|| Ngô Anh Thắng"]
+    doc = extract([_page(lines)], load_templates()).documents[0]
+    assert (doc.type, doc.type_code) == ("quyet_dinh", "02")
+    assert {k: doc.elements.get(k) for k in ("number", "notation", "issued", "signer")} == {
+        "number": "197", "notation": "QĐ-UBND", "issued": "2022-08-25", "signer": "Ngô Anh Thắng"}
