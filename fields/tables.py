@@ -55,10 +55,33 @@ def _band(lines: Sequence[Sequence[Token]], first: int, labels: Sequence[Label])
     return last, hits
 
 
-def _bounds(lines: Sequence[Sequence[Token]], hits: dict[str, Match],
-            order: list[str]) -> dict[str, tuple[float, float]]:
+def _leftover(lines: Sequence[Sequence[Token]], hits: dict[str, Match], order: list[str],
+              header: int) -> dict[str, tuple[float, float]]:
+    """Spans of columns whose header was misread (``Mối gn=m hệ``): the header line's words that no
+    column claimed, between two found columns (or after the last), when exactly one column is
+    missing there."""
+    claimed = {(m.line, i) for m in hits.values() for i in range(m.start, m.end)}
+    free = [t for i, t in enumerate(lines[header]) if (header, i) not in claimed and t.folded]
     found = [c for c in order if c in hits]
-    spans = [(lines[hits[c].line][hits[c].start].bbox.left, lines[hits[c].line][hits[c].end - 1].bbox.right)
+    spans: dict[str, tuple[float, float]] = {}
+    edges = [(float("-inf"), None)] + [(lines[hits[c].line][hits[c].end - 1].bbox.right, c) for c in found]
+    for n, (left, after) in enumerate(edges):
+        right = (lines[hits[found[n]].line][hits[found[n]].start].bbox.left if n < len(found) else float("inf"))
+        first = order.index(after) + 1 if after else 0
+        last = order.index(found[n]) if n < len(found) else len(order)
+        missing = order[first:last]
+        words = [t for t in free if left < t.bbox.left and t.bbox.right < right]
+        if len(missing) == 1 and words:
+            spans[missing[0]] = (words[0].bbox.left, words[-1].bbox.right)
+    return spans
+
+
+def _bounds(lines: Sequence[Sequence[Token]], hits: dict[str, Match],
+            order: list[str], header: int | None = None) -> dict[str, tuple[float, float]]:
+    extra = _leftover(lines, hits, order, header) if header is not None else {}
+    found = [c for c in order if c in hits or c in extra]
+    spans = [extra[c] if c in extra else
+             (lines[hits[c].line][hits[c].start].bbox.left, lines[hits[c].line][hits[c].end - 1].bbox.right)
              for c in found]
     bounds = {}
     for i, column in enumerate(found):
@@ -94,7 +117,7 @@ def locate_table(lines: Sequence[Sequence[Token]], columns: Sequence[tuple[str, 
     if best is None:
         return None
     first, last, hits = best
-    return Table(first, last, _bounds(lines, hits, order), min(len(lines) - 1, last + max_rows))
+    return Table(first, last, _bounds(lines, hits, order, first), min(len(lines) - 1, last + max_rows))
 
 
 def _segments(tokens: Sequence[Token]) -> list[list[Token]]:

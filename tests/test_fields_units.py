@@ -232,3 +232,20 @@ def test_decision_typed_by_its_notation_when_its_title_is_unreadable() -> None:
     assert (doc.type, doc.type_code) == ("quyet_dinh", "02")
     assert {k: doc.elements.get(k) for k in ("number", "notation", "issued", "signer")} == {
         "number": "197", "notation": "QĐ-UBND", "issued": "2022-08-25", "signer": "Ngô Anh Thắng"}
+
+
+def test_misread_column_header_takes_the_unclaimed_words() -> None:
+    """``Mối quan hệ`` read ``Mối gn=m hệ``: the last column is still found from the words left over."""
+    from fields.tables import locate_table
+    from fields.text import document_lines
+
+    page = _page(["TT || Họ, chữ đệm và tên || Ngày, tháng, năm sinh || Giới tính || Số định danh cá nhân || Mối gn=m hệ",
+                  "1 || Trần Hữu Đức || 17/11/2002 || Nam || 079202753709 || Con"],
+                 columns=(100, 200, 700, 1100, 1350, 1900))
+    columns = [("tt", ("TT",)), ("ho_ten", ("Họ, chữ đệm và tên",)), ("ngay_sinh", ("Ngày, tháng, năm sinh",)),
+               ("gioi_tinh", ("Giới tính",)), ("so_cccd", ("Số định danh cá nhân",)),
+               ("quan_he", ("Mối quan hệ với chủ hộ", "Mối quan hệ"))]
+    table = locate_table(document_lines([page]), columns)
+    assert table is not None and set(table.bounds) == {c for c, _ in columns}
+    lo, hi = table.bounds["quan_he"]
+    assert lo < 1900 < hi and table.bounds["so_cccd"][1] == lo
