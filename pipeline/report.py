@@ -20,13 +20,14 @@ from sohoa.files import write_text_atomic
 STATUS_VI = {"archived": "đã lưu trữ", "quarantined": "cách ly (tệp lỗi)", "failed": "lỗi xử lý",
              "pending": "chưa xử lý xong", "awaiting_signature": "chờ ký số"}
 REASON_VI = {
-    "low_confidence": "độ tin cậy thấp", "not_found": "không tìm thấy trên tờ khai",
-    "empty": "để trống", "truncated": "phần sau của giá trị (dòng tiếp theo) không đọc được — đối chiếu bản giấy",
-    "ocr_digits_guessed": "chữ số đọc không rõ (đã đoán)",
+    "low_confidence": "đọc không chắc chắn — đối chiếu bản giấy",
+    "not_found": "không tìm thấy trên tờ khai — nhập từ bản giấy",
+    "empty": "để trống — kiểm tra bản giấy", "truncated": "phần sau của giá trị (dòng tiếp theo) không đọc được — đối chiếu bản giấy",
+    "ocr_digits_guessed": "chữ số đọc không rõ (đã đoán) — đối chiếu bản giấy",
     "invalid_date": "ngày không hợp lệ", "invalid_date_words": "ngày viết bằng chữ không hợp lệ",
     "date_words_mismatch": "ngày viết bằng chữ không khớp với ngày viết bằng số",
     "invalid_cccd": "số CCCD không hợp lệ", "cccd_not_digits": "số CCCD có ký tự không phải chữ số",
-    "cccd_length": "số CCCD không đủ 12 chữ số", "cccd_province": "mã tỉnh trong số CCCD không tồn tại",
+    "cccd_length": "số CCCD không đủ 12 chữ số", "cccd_province": "mã tỉnh trong số CCCD không tồn tại — đối chiếu 3 số đầu",
     "cccd_century": "mã thế kỷ trong số CCCD không khớp năm sinh",
     "cccd_sex": "mã giới tính trong số CCCD không khớp giới tính",
     "cccd_birth_year": "năm sinh trong số CCCD không khớp ngày sinh",
