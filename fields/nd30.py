@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date
-from fields.names import check_syllables
+from fields.names import check_syllables, correct_name
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
 
@@ -226,7 +226,7 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
         words = _name_line(right[index])
         if words is None:
             continue
-        name, syllable = check_syllables(" ".join(t.text for t in words))
+        name, syllable = check_syllables(correct_name(" ".join(t.text for t in words)))
         ok, reason, name = check_name(name)
         values["signer"] = name
         nearby = [t for line in right[max(0, index - 2): index + 1] for t in line]
