@@ -142,7 +142,7 @@ def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> lis
     extra: list[Token] = []
     previous = doc.lines[line]
     for index in range(line + 1, min(len(doc.lines), line + 1 + _MAX_CONTINUATION)):
-        if doc.matches[index] or not _close_below(previous, doc.lines[index]):
+        if doc.matches[index] or not _close_below(previous, doc.lines[index]) or _is_dateline(doc.lines[index]):
             break
         picked = pick(index)
         if picked is None:
@@ -220,6 +220,12 @@ def _ends_at_label(doc: Document, match: Match) -> bool:
 
 
 _DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
+
+
+def _is_dateline(line: Sequence[Token]) -> bool:
+    """``…, ngày 05 tháng 3 năm 2024``: the form's date line, never the end of a value above it."""
+    match = _DATELINE.search("".join(t.folded for t in line))
+    return bool(match) and any(c.isdigit() for c in "".join(match.groups()))
 
 
 def dateline(doc: Document) -> list[Token] | None:
