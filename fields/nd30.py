@@ -79,7 +79,7 @@ def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Tok
 def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
     text = _text(tokens)
-    match = re.search(r"S\S{0,2}\s*[:.;]?\s*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
+    match = re.search(r"S\S{0,2}\s*[:.;]?\s*[_\-.'`‘’,]*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
     if match is None or not _NUMBER.match(text.split()[0] if text.split() else ""):
         return None
     digits = "".join(LOOKALIKES.get(c, c) for c in match.group(1))
