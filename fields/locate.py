@@ -294,11 +294,14 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
     bounds = table.bounds[spec.column or ""]
     tokens = cell_tokens(doc.lines[line], bounds, skip)
 
-    first_column = next(iter(table.bounds.values()))
+    spec_table = next(t for t in template.tables if t.id == spec.table)
+    first_column = table.bounds.get(spec_table.columns[0].id)
 
     def new_row(line: Sequence[Token]) -> bool:
-        """A line with a date or an ID number starts a row when something sits in the first column
-        (its misread number); without, it is the row's wrapped cells (a long name, a date)."""
+        """A line with a date or an ID number starts a row when something sits in the first (number)
+        column — its misread number; without, it is the row's wrapped cells (a long name, a date)."""
+        if first_column is None:
+            return False  # the number column is not known: rows start at their numbers only
         return _starts_row(line) and any(first_column[0] <= (t.bbox.left + t.bbox.right) / 2 < first_column[1]
                                          for t in line)
 

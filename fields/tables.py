@@ -55,25 +55,42 @@ def _band(lines: Sequence[Sequence[Token]], first: int, labels: Sequence[Label])
     return last, hits
 
 
+def _split_words(words: list[Token], parts: int) -> list[list[Token]]:
+    """Words cut into ``parts`` groups at the widest gaps between them (left to right)."""
+    words = sorted(words, key=lambda t: t.bbox.left)
+    gaps = sorted(range(1, len(words)), key=lambda i: words[i].bbox.left - words[i - 1].bbox.right)[-(parts - 1):] \
+        if parts > 1 else []
+    cuts = [0, *sorted(gaps), len(words)]
+    return [words[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
 def _leftover(lines: Sequence[Sequence[Token]], hits: dict[str, Match], order: list[str],
               header: int) -> dict[str, tuple[float, float]]:
-    """Spans of columns whose header was misread (``Mối gn=m hệ``): the header line's words that no
-    column claimed, between two found columns (or after the last), when exactly one column is
-    missing there."""
+    """Spans of columns whose header was misread (``Mối gn=m hệ``, ``Sểi định``): the header band's
+    words that no column claimed, between two found columns (or before the first, after the last),
+    cut into as many groups as columns are missing there, at their widest gaps."""
+    band = [header]
+    for index in range(header + 1, min(len(lines), header + _BAND)):
+        if any(c.isdigit() for t in lines[index] for c in t.text):
+            break
+        band.append(index)
     claimed = {(m.line, i) for m in hits.values() for i in range(m.start, m.end)}
-    free = [t for i, t in enumerate(lines[header]) if (header, i) not in claimed and t.folded]
+    free = [t for n in band for i, t in enumerate(lines[n]) if (n, i) not in claimed and len(t.folded) > 1]
     found = [c for c in order if c in hits]
-    spans: dict[str, tuple[float, float]] = {}
-    edges = [(float("-inf"), None)] + [(lines[hits[c].line][hits[c].end - 1].bbox.right, c) for c in found]
-    for n, (left, after) in enumerate(edges):
-        right = (lines[hits[found[n]].line][hits[found[n]].start].bbox.left if n < len(found) else float("inf"))
+    span = {c: (lines[hits[c].line][hits[c].start].bbox.left, lines[hits[c].line][hits[c].end - 1].bbox.right)
+            for c in found}
+    out: dict[str, tuple[float, float]] = {}
+    bounds = [(float("-inf"), None)] + [(span[c][1], c) for c in found]
+    for n, (left, after) in enumerate(bounds):
+        right = span[found[n]][0] if n < len(found) else float("inf")
         first = order.index(after) + 1 if after else 0
         last = order.index(found[n]) if n < len(found) else len(order)
         missing = order[first:last]
         words = [t for t in free if left < t.bbox.left and t.bbox.right < right]
-        if len(missing) == 1 and words:
-            spans[missing[0]] = (words[0].bbox.left, words[-1].bbox.right)
-    return spans
+        if missing and len(words) >= len(missing):
+            for column, group in zip(missing, _split_words(words, len(missing))):
+                out[column] = (group[0].bbox.left, max(t.bbox.right for t in group))
+    return out
 
 
 def _bounds(lines: Sequence[Sequence[Token]], hits: dict[str, Match],
