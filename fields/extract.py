@@ -9,6 +9,7 @@ threshold, validation failed, or a required field (or a label) was not found. Fa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -203,9 +204,28 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *, review_th
     on = _document_date(template, raws)
     if handwritten is not None:
         handwritten = _by_hand(raws, handwritten)
-    return {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
-                                   handwritten)
-            for spec in template.fields}
+    values = {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
+                                     handwritten)
+              for spec in template.fields}
+    return _cross_flag(template, values)
+
+
+_BOTH_SIDES = {"cccd_birth_year", "cccd_century"}
+
+
+def _cross_flag(template: FormTemplate, values: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A CCCD number and the birth date it disagrees with: either may be the misread one, so both go
+    to review (the date with the same reason)."""
+    for spec in template.fields:
+        got = values.get(spec.key)
+        date_key = spec.birth_date_field
+        if got is None or got.reason not in _BOTH_SIDES or not date_key or date_key not in values:
+            continue
+        when = values[date_key]
+        if when.value and not when.needs_review:
+            values[date_key] = replace(when, needs_review=True, reason=got.reason,
+                                       confidence=round(when.confidence * INVALID_FACTOR, 4))
+    return values
 
 
 HAND_FILLED = 3

@@ -249,3 +249,12 @@ def test_misread_column_header_takes_the_unclaimed_words() -> None:
     assert table is not None and set(table.bounds) == {c for c, _ in columns}
     lo, hi = table.bounds["quan_he"]
     assert lo < 1900 < hi and table.bounds["so_cccd"][1] == lo
+
+
+def test_cccd_and_birth_date_that_disagree_both_go_to_review() -> None:
+    form = [line.replace("O5/03/1986", "05/03/1996") for line in FORM] + [
+        "3. Giới tính: Nữ ......", "4. Số định danh cá nhân: 0 0 1 1 8 6 0 1 2 3 4 5"]
+    fields = extract([_page(form)], load_templates()).fields
+    assert (fields["so_cccd"].reason, fields["so_cccd"].needs_review) == ("cccd_birth_year", True)
+    assert (fields["ngay_sinh"].value, fields["ngay_sinh"].reason, fields["ngay_sinh"].needs_review) == (
+        "05/03/1996", "cccd_birth_year", True)
