@@ -240,6 +240,10 @@ def check_email(text: str) -> Check:
     if "@" not in value and value.count("(") == 1:
         value = value.replace("(", "@")  # OCR reads @ as ( …
     value = re.sub(r"[\s()]", "", value)  # … or as (@; no space or bracket is valid in an address
+    # Tesseract's Vietnamese model puts marks on an ASCII address (hơang, oưtlook): an address has
+    # none, so the letters under them are the address's; and addresses are written in lower case
+    value = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     if not _EMAIL.match(value):
         return False, "invalid_email", value
     return True, None, value

@@ -258,3 +258,18 @@ def test_cccd_and_birth_date_that_disagree_both_go_to_review() -> None:
     assert (fields["so_cccd"].reason, fields["so_cccd"].needs_review) == ("cccd_birth_year", True)
     assert (fields["ngay_sinh"].value, fields["ngay_sinh"].reason, fields["ngay_sinh"].needs_review) == (
         "05/03/1996", "cccd_birth_year", True)
+
+
+@pytest.mark.parametrize(("text", "ok", "value"), [
+    ("hơangthuylan77@outlook.com", True, "hoangthuylan77@outlook.com"),   # marks the Vietnamese model added
+    ("lethiminhthu80@oưtlook.com", True, "lethiminhthu80@outlook.com"),
+    ("Nguyen.Van.An@Gmail.com", True, "nguyen.van.an@gmail.com"),
+    ("đinhvan@yahoo.com", True, "dinhvan@yahoo.com"),
+    ("vothuylinh73@gmaiLcom", False, "vothuylinh73@gmailcom"),              # no dot: flagged, not guessed
+    ("7", False, "7"),
+])
+def test_email_marks_and_case(text: str, ok: bool, value: str) -> None:
+    from fields.validators import check_email
+
+    got_ok, reason, got = check_email(text)
+    assert (got_ok, got) == (ok, value) and (reason is None) == ok
