@@ -72,8 +72,17 @@ def notation_of(lines: Sequence[Sequence[Token]], width: float) -> str | None:
 
 
 def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Token]]:
-    left = [t for t in line if (t.bbox.left + t.bbox.right) / 2 < middle]
-    return left, [t for t in line if t not in left]
+    """The agency's column and the national header's column of a header line: split at the widest
+    gap near the page's middle (wide type can push ``Số: 123/QĐ-UBND`` past the middle), else at it."""
+    tokens = sorted(line, key=lambda t: t.bbox.left)
+    height = max((t.bbox.height for t in tokens), default=1)
+    gaps = [(tokens[i].bbox.left - tokens[i - 1].bbox.right, i) for i in range(1, len(tokens))
+            if middle * 0.5 < tokens[i].bbox.left < middle * 1.5]
+    widest = max(gaps, default=(0, 0))
+    if widest[0] > 2 * height:
+        return list(tokens[:widest[1]]), list(tokens[widest[1]:])
+    left = [t for t in tokens if (t.bbox.left + t.bbox.right) / 2 < middle]
+    return left, [t for t in tokens if t not in left]
 
 
 def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
@@ -83,7 +92,7 @@ def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     if match is None or not _NUMBER.match(text.split()[0] if text.split() else ""):
         return None
     digits = "".join(LOOKALIKES.get(c, c) for c in match.group(1))
-    notation = (match.group(2) or "").strip(".,;:")
+    notation = (match.group(2) or "").strip(".,;:").replace("Ð", "Đ").replace("ĐĐ", "Đ")
     return digits, notation, _mean(tokens)
 
 
