@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date
-from fields.names import check_syllables, correct_name
+from fields.names import SURNAMES, check_syllables, correct_name
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
 
@@ -144,9 +144,10 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         if subject:
             values["subject"] = subject
     _signer(lines, middle, values, reasons, confidences)
-    if reread is not None and (reasons.get("signer") or "signer" not in values
-                               or (confidences and confidences[-1] < SURE)):
+    if reread is not None:  # the seal sits on the signature block: always read it again without it
         _second_reading(lines, middle, values, reasons, confidences, reread)
+    if values.get("signer") and not _has_surname(values["signer"]) and "signer" not in reasons:
+        reasons["signer"] = "low_confidence"  # a full name starts with a family name: its start was lost
     for element in ("number", "issued", "signer"):
         if element not in values:
             reasons.setdefault(element, "not_found")
@@ -168,8 +169,13 @@ def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
     return " ".join(" ".join(out).split()) or None
 
 
-SURE = 0.8
-"""A signer read below this confidence is read again without the seal, when the image is at hand."""
+def _has_surname(name: str) -> bool:
+    """True when a full name starts with one of the family names (``fields.names.SURNAMES``)."""
+    words = name.split()
+    return bool(words) and fold(words[0]) in _SURNAMES
+
+
+_SURNAMES = frozenset(fold(s) for s in SURNAMES)
 
 
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
@@ -185,8 +191,12 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     reasons2: dict[str, str] = {}
     confidences2: list[float] = []
     _signer(again, middle, values2, reasons2, confidences2, seal=False)
-    longer = len(values2.get("signer", "").split()) > len((first[0] or "").split())
-    if "signer" in values2 and "signer" not in reasons2 and (confidences2[-1] > first[2] or first[1] or longer):
+    second = values2.get("signer", "")
+    if not second or "signer" in reasons2:
+        return
+    better = (_has_surname(second), len(second.split()), confidences2[-1]) > (
+        _has_surname(first[0] or "") and not first[1], len((first[0] or "").split()), first[2])
+    if better:
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
