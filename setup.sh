@@ -8,8 +8,9 @@ cd "$(dirname "$0")"
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-liberation2 softhsm2 opensc
               python3 python3-venv python3-pip)
-# Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for pdfsig.
-TEST_APT_PACKAGES=(postgresql libnss3-tools)
+# Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for pdfsig,
+# and the sample generator's font families (DejaVu, its ExtraLight pen for handwriting, GNU FreeFont).
+TEST_APT_PACKAGES=(postgresql libnss3-tools fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf)
 VENV=${SOHOA_VENV:-.venv}
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

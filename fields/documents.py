@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from configs.form_schema import FormTemplate
 from fields.classify import MIN_TITLE, label_share, title_score
 from fields.labels import label_words
-from fields.nd30 import _is_national, notation_of, read_elements
+from fields.nd30 import is_national, notation_of, read_elements
 from fields.model import Document
 from fields.reread import Reread
 from fields.templates import UNKNOWN_TITLE, UNKNOWN_TYPE_CODE
@@ -85,7 +85,7 @@ def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]
             continue
         head = lines[:_HEAD_LINES]
         template, score = _best_template(head, templates, lines)
-        national = any(_is_national(line) for line in head[:6])
+        national = any(is_national(line) for line in head[:6])
         if template is None and national:
             template, score = _by_notation(lines, page.width, templates)
         previous = spans[-1] if spans else None

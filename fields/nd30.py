@@ -45,7 +45,7 @@ def _mean(tokens: Sequence[Token]) -> float:
     return sum(t.confidence for t in tokens) / len(tokens) if tokens else 0.0
 
 
-def _is_national(tokens: Sequence[Token]) -> bool:
+def is_national(tokens: Sequence[Token]) -> bool:
     """The national header or motto, alone on its line or sharing it with the agency's column."""
     folded = "".join(t.folded for t in tokens)
     if any(ratio(folded, n) > 0.75 or n in folded for n in _NATIONAL):
@@ -128,7 +128,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
                 values["notation"] = notation
                 if not _NOTATION.match(notation):
                     reasons["notation"] = "invalid_notation"
-        elif left and "number" not in values and not _is_national(left) and _text(left).isupper():
+        elif left and "number" not in values and not is_national(left) and _text(left).isupper():
             issuer += left
         when = parse_date(_text(right)) if right else None
         if when and "issued" not in values:
@@ -261,9 +261,3 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
                 values["signer_title"] = " ".join(t.text for t in right[above] if t.text.isalpha() and t.text.isupper())
                 break
         return
-
-
-def title_done(title: list[str], text: str) -> bool:
-    """A capitals line after the title that is the signer's name in capitals (two words or more)."""
-    return bool(title) and len(text.split()) >= 2 and not any(
-        fold(text).startswith(p) for p in ("pho", "chu", "truong", "giam", "thu", "chanh", "ke", "uy"))
