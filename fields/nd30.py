@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fields.dates import LOOKALIKES, parse_date
 from fields.names import SURNAMES, check_syllables, correct_name
 from fields.text import Token, fold, ratio
-from fields.validators import check_name
+from fields.validators import check_name, split_glued_name
 
 _NATIONAL = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
 _NUMBER = re.compile(r"^s[oôố6ó0][:.;]?$|^s[oôố6ó0][:.;]", re.I)
@@ -220,9 +220,26 @@ def _unstamped(token: Token) -> Token:
                                                   token.page, token.line)
 
 
+def _unglued(tokens: Sequence[Token]) -> list[Token]:
+    """Words a tight font let OCR glue together split again (``HoàngGia`` → ``Hoàng`` ``Gia``)."""
+    out: list[Token] = []
+    for token in tokens:
+        parts = split_glued_name(token.text).split()
+        if len(parts) == 1:
+            out.append(token)
+            continue
+        width = token.bbox.width / max(len(token.text), 1)
+        left = token.bbox.left
+        for part in parts:
+            box = token.bbox.__class__(round(left), token.bbox.top, max(1, round(width * len(part))), token.bbox.height)
+            out.append(Token(part, fold(part), box, token.confidence, token.page, token.line))
+            left += width * len(part)
+    return out
+
+
 def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
     """The tokens of a signer's name on a line: two to five title-case words of letters."""
-    tokens = [_unstamped(t) for t in tokens]
+    tokens = _unglued([_unstamped(t) for t in tokens])
     words = [t for t in tokens if t.text.isalpha()]
     if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 3:
         return None
