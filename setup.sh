@@ -16,8 +16,10 @@ APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie poppler-utils jbig2dec fonts-liber
 # Only the tests need these: a throw-away PostgreSQL cluster for the catalog tests, NSS tools for
 # pdfsig, the older Liberation fonts (a test shows they lack Vietnamese glyphs), logrotate (the
 # tests check deploy/logrotate.conf), a headless browser and its WebDriver for the verification
-# station's page.
-TEST_APT_PACKAGES=(postgresql libnss3-tools fonts-liberation logrotate chromium chromium-driver)
+# station's page, and the sample generator's font families (DejaVu, its ExtraLight pen for
+# handwriting, GNU FreeFont).
+TEST_APT_PACKAGES=(postgresql libnss3-tools fonts-liberation logrotate chromium chromium-driver
+                   fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf)
 VENV=${SOHOA_VENV:-.venv}
 EARK_VENV=${SOHOA_EARK_VENV:-.venv-eark}   # eark-validator pins lxml==5.1.0: a virtualenv of its own
 TOOLS_VENV=.venv-tools                     # uv, which writes the lock files (only for lock/relock)

@@ -13,7 +13,14 @@ OCR output kept in the work folder with the current ``fields`` code instead of t
 (same OCR, new extraction: for working on ``fields/`` without re-running OCR).
 
 Printed: classification accuracy, exact match per field and overall (NFC, whitespace collapsed),
-wrong values not flagged for review (the dangerous number), review rate, and time per dossier.
+wrong values not flagged for review (the dangerous number), review rate, documents typed right,
+decisions whose number+notation, issue date and signer are all right, form dossiers dated from their
+own documents, the same figures on typed (not handwritten) dossiers, the review-threshold curve
+(review rate against wrong-and-not-flagged as the threshold moves; with ``--reextract`` the run's
+confidences are re-scored at each threshold), and time per dossier.
+
+Held-out part (never tuned on): ``--generate --held-out --seed 9001`` draws the font families and
+layouts ``make_samples.py`` keeps out of tuning (see sample_docs/README.md).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from pipeline.report import load_records
 def _generate(args: argparse.Namespace) -> None:
     cmd = [sys.executable, str(ROOT / "sample_docs" / "make_samples.py"), "--out", str(args.set),
            "--seed", str(args.seed), "--per-form", str(args.per_form), "--free-text", str(args.free_text)]
+    cmd += ["--held-out"] if args.held_out else []
     print("# generate:", " ".join(cmd[1:]), flush=True)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
@@ -66,16 +74,29 @@ def _reextract(truths: list[dict], work: Path) -> tuple[list[dict], float]:
 
     templates = load_templates()
     records, elapsed = [], 0.0
+    ids = {}
+    for intake in work.glob("*/intake.json"):
+        ids[json.loads(intake.read_text(encoding="utf-8")).get("source", "").rstrip("/")] = intake.parent.name
+    for record in load_records(work.parent):
+        ids.setdefault(record["source"].rstrip("/"), record["dossier_id"])
     for truth in truths:
         stem = Path(truth["source"].rstrip("/")).stem
         found = sorted(p for p in work.glob(f"{stem}-*/ocr.json") if p.parent.name[len(stem) + 1:].isalnum())
+        dossier = ids.get(truth["source"].rstrip("/"))
+        if dossier and (work / dossier / "ocr.json").exists():
+            found = [work / dossier / "ocr.json"]
         if not found:
             continue
+        pages = load_page_texts(found[0])
+        images = {p.source_page: found[0].parent / "clean" / f"page-{p.source_page:04d}.png" for p in pages}
         start = time.perf_counter()
-        result = form_result_to_dict(extract(load_page_texts(found[0]), templates))
+        result = form_result_to_dict(extract(pages, templates, review_threshold=args_threshold, images=images))
         elapsed += time.perf_counter() - start
-        records.append({"source": truth["source"], "form_type": result["form_type"], "fields": result["fields"]})
+        records.append({"source": truth["source"], **result})
     return records, elapsed
+
+
+args_threshold = 0.80
 
 
 class Figures:
@@ -89,6 +110,30 @@ class Figures:
         self.per_field_silent: Counter[str] = Counter()
         self.confusion: Counter[tuple[str, str]] = Counter()
         self.missing: list[str] = []
+        self.points: list[tuple[float, bool, bool, bool]] = []
+        """(confidence, flagged for a reason other than confidence, exact, handwritten dossier) per field."""
+        self.decisions = self.decisions_right = 0
+        self.doc_pages = self.doc_pages_typed = 0
+        self.decision_misses: Counter[str] = Counter()
+        self.dates_from_document = self.dated = 0
+
+    def add_documents(self, truth: dict, record: dict) -> None:
+        got = record.get("documents", [])
+        by_page = {p: d for d in got for p in d["pages"]}
+        for doc in truth.get("documents", []):
+            mine = by_page.get(doc["pages"][0])
+            self.doc_pages += 1
+            self.doc_pages_typed += mine is not None and mine["type"] == doc["type"] and mine["kind"] == doc["kind"]
+            if doc.get("type") == "quyet_dinh":
+                self.decisions += 1
+                checks = {"number": mine and mine.get("number") == doc["number"] and mine.get("notation") == doc.get("notation"),
+                          "issued": mine and mine.get("issued") == doc["issued"],
+                          "signer": mine and mine.get("signer") == doc["signer"]}
+                self.decisions_right += all(checks.values())
+                self.decision_misses.update(k for k, ok in checks.items() if not ok)
+        if record["form_type"] != "unknown":
+            self.dated += 1
+            self.dates_from_document += any(d.get("issued") for d in got)
 
     def add(self, truth: dict, record: dict | None) -> None:
         self.dossiers += 1
@@ -96,6 +141,7 @@ class Figures:
             self.missing.append(truth["source"])
             return
         self.form_right += record["form_type"] == truth["form_type"]
+        self.add_documents(truth, record)
         self.confusion[(truth["form_type"], record["form_type"])] += 1
         for key, want in truth["fields"].items():
             name = f"{truth['form_type']}.{key}"
@@ -108,6 +154,11 @@ class Figures:
             self.per_field_exact[name] += exact
             self.flagged += flagged
             self.flagged_right += flagged and exact
+            if got is not None:
+                other = flagged and (got.get("reason") or "low_confidence") != "low_confidence"
+                self.points.append((got["confidence"], other, exact, bool(truth.get("handwritten"))))
+            else:
+                self.points.append((0.0, True, exact, bool(truth.get("handwritten"))))
             if not exact and not flagged:
                 self.silent += 1
                 self.per_field_silent[name] += 1
@@ -134,6 +185,20 @@ def _print(f: Figures, *, elapsed: float | None, extract_s: float | None) -> Non
           f"(of them a value where the form has none: {f.spurious})")
     print(f"wrong values flagged: {_pct(f.fields - f.exact - f.silent, f.fields - f.exact)}")
     print(f"fields flagged for review: {_pct(f.flagged, f.fields)} (right but flagged: {f.flagged_right})")
+    print(f"documents typed right (kind and type, by first page): {_pct(f.doc_pages_typed, f.doc_pages)}")
+    print(f"decisions with the right number+notation, issue date and signer: {_pct(f.decisions_right, f.decisions)}"
+          f" (misses by element: {dict(f.decision_misses)})")
+    print(f"form dossiers with a date from their documents (not the scan date): {_pct(f.dates_from_document, f.dated)}")
+    typed = [p for p in f.points if not p[3]]
+    print(f"on typed (not handwritten) dossiers: exact {_pct(sum(p[2] for p in typed), len(typed))}, "
+          f"wrong and not flagged {_pct(sum(not p[2] and not p[1] and p[0] >= args_threshold for p in typed), len(typed))}")
+    print("\nreview threshold curve (flagged = other reason, or confidence under the threshold):")
+    print("| threshold | review rate | wrong and not flagged |\n|---|---|---|")
+    for t in (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
+        flagged = [p[1] or p[0] < t for p in f.points]
+        silent = sum(not p[2] and not fl for p, fl in zip(f.points, flagged))
+        print(f"| {t:.2f} | {100 * sum(flagged) / max(len(flagged), 1):.2f} % | "
+              f"{100 * silent / max(len(flagged), 1):.2f} % ({silent}) |")
     done = f.dossiers - len(f.missing)
     if elapsed is not None and done:
         print(f"time per dossier, whole pipeline (wall / dossiers): {elapsed / done:.1f} s")
@@ -153,7 +218,12 @@ def main() -> None:
     parser.add_argument("--per-form", type=int, default=5, help="dossiers per form and inbox shape")
     parser.add_argument("--free-text", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--held-out", action="store_true", help="generate the held-out looks (make_samples --held-out)")
+    parser.add_argument("--threshold", type=float, default=0.80, help="review threshold for --reextract")
+    parser.add_argument("--show-silent", action="store_true", help="print each wrong, unflagged field (values!)")
     args = parser.parse_args()
+    global args_threshold
+    args_threshold = args.threshold
 
     print(f"# bench/fields.py on {platform.node()}: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")
@@ -161,7 +231,11 @@ def main() -> None:
         _generate(args)
     elapsed = _run(args) if args.run else None
     truths = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((args.set / "truth").glob("*.json"))]
-    print(f"# set {args.set} ({len(truths)} truth files), archive {args.archive}")
+    held = sum(bool(t.get("look", {}).get("held_out")) for t in truths)
+    hand = sum(bool(t.get("handwritten")) for t in truths)
+    print(f"# set {args.set} ({len(truths)} truth files: {held} drawn from the held-out looks, {hand} filled by"
+          f" hand), archive {args.archive}; load average {os.getloadavg()[0]:.1f}; review threshold"
+          f" {args_threshold if args.reextract else 'as configured for the run'}")
     if args.reextract:
         records, extract_s = _reextract(truths, args.work or args.archive / ".work")
     else:

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 FieldType = Literal["name", "date", "date-words", "cccd", "address", "phone", "email", "text",
                     "province"]
-Where = Literal["after-label", "next-line", "table-column", "boxed-digits"]
+Where = Literal["after-label", "next-line", "table-column", "boxed-digits", "dateline"]
+Kind = Literal["component", "result"]
 
 
 class _Frozen(BaseModel):
@@ -65,6 +66,9 @@ class FieldSpec(_Frozen):
     admin_units: bool | None = Field(
         default=None, description="Check unit names (Phường …, Quận …) against the official lists "
                                   "(default: true for addresses).")
+    display: str | None = Field(
+        default=None, description="The field's label for people (reports, XLSX headers, the review "
+                                  "station); default: its first printed label, qualified by its section.")
 
     @model_validator(mode="after")
     def _check_where(self) -> FieldSpec:
@@ -73,7 +77,7 @@ class FieldSpec(_Frozen):
                 raise ValueError("a table-column field needs `table` and `column`")
             if self.row is None and not self.labels:
                 raise ValueError("a table-column field needs `row` or row `labels`")
-        elif not self.labels:
+        elif not self.labels and self.where != "dateline":
             raise ValueError(f"a {self.where} field needs at least one label")
         return self
 
@@ -91,13 +95,43 @@ class FormTemplate(_Frozen):
     """One official form type: how to classify it and where its fields are."""
 
     form_type: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Output form_type value.")
+    title_vi: str | None = Field(default=None, min_length=1,
+                                 description="The document's Vietnamese name, shown to people (e.g. "
+                                             "\"Tờ khai đăng ký khai sinh\"); default: the first title, "
+                                             "in sentence case.")
+    type_code: str = Field(default="32", pattern=r"^(0[1-9]|[12][0-9]|3[0-2])$",
+                           description="TT 05/2025 typeName code (01–32; default 32 = Khác).")
+    kind: Kind = Field(default="component", description="component: a paper the citizen files; "
+                                                         "result: a paper the agency issues.")
+    document_type: str | None = Field(
+        default=None, pattern=r"^[a-z][a-z0-9_]*$",
+        description="The document's kind in `documents[].type` (default: the form type).")
     titles: tuple[str, ...] = Field(min_length=1, description="Title line variants under the national header.")
+    notations: tuple[str, ...] = Field(
+        default=(), description="Ký hiệu prefixes of a result (``QĐ`` for ``Số: 12/QĐ-UBND``): they type the "
+                                "document when its title line could not be read.")
     stop_labels: tuple[str, ...] = Field(
         default=(), description="Printed text that ends a value but is not a field (footers, headings).")
     tables: tuple[TableSpec, ...] = Field(default=(), description="Tables read by column header.")
-    fields: tuple[FieldSpec, ...] = Field(min_length=1, description="Fields in printed order.")
+    fields: tuple[FieldSpec, ...] = Field(default=(), description="Fields in printed order.")
     dossier_dates: DossierDates = Field(default=DossierDates(),
                                         description="Fields that date the matter; none: the scan date.")
+
+    @model_validator(mode="after")
+    def _components_have_fields(self) -> FormTemplate:
+        if self.kind == "component" and not self.fields:
+            raise ValueError("a component form needs at least one field")
+        return self
+
+    @property
+    def title(self) -> str:
+        """The document's Vietnamese name (``title-vi``, else the first title in sentence case)."""
+        return self.title_vi or self.titles[0][:1] + self.titles[0][1:].lower()
+
+    @property
+    def doc_type(self) -> str:
+        """``documents[].type`` of a document of this template."""
+        return self.document_type or self.form_type
 
     @field_validator("fields")
     @classmethod

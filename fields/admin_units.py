@@ -1,115 +1,290 @@
-"""Names of communes, districts and provinces in addresses, checked against the official lists.
+"""Administrative units named in addresses, read by level and checked against the structure in force.
 
-The lists are those of ``vietnamadminunits`` (see ``fields.provinces``): the pre-2025 three-level
-structure (province, district, commune) and the 2025 two-level one (province, commune). An address
-component that names a unit by its type (``Phường Tân An``, ``quận Ba Đình``, ``Tỉnh Nghệ An``) must
-name one that exists. When OCR got only a diacritic wrong (``Phường Tẩn An``) and one official name
-has the same letters, the official spelling is put back; otherwise the value goes to review.
+The lists are those of ``vietnamadminunits`` (see ``fields.provinces``): the pre-2025 three levels
+(63 provinces → districts → communes) and, from 1 July 2025, two levels (34 provinces → communes,
+no districts). Each comma-separated part of an address that starts with a unit type is read with its
+level first — ``thị xã Sơn Tây`` is a district-level town, not the commune ``xã Sơn Tây`` — and then
+looked up under the province the address ends with, in the structure in force on the document's
+date. A misread diacritic is put right only when one official name of that level in that province
+has the same letters; a unit of another province is never put in its place. What does not fit is
+flagged with a reason that says what to check.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from fields.provinces import _data_dir, find_province
 from fields.text import collapse, fold
 
+MERGER = date(2025, 7, 1)
+"""From this day: 34 provinces, two levels, no districts (Nghị quyết 202/2025/QH15)."""
 UNIT_TYPES = ("thành phố", "thị trấn", "thị xã", "phường", "xã", "quận", "huyện", "tỉnh")
-"""Printed types, longest first: the word(s) that introduce a unit's name."""
+"""Printed types: the word(s) that introduce a unit's name."""
 _TYPES = {t.replace(" ", ""): fold(t) for t in UNIT_TYPES}
-"""Printed type (lower case, no space) → its folded key; matched with diacritics (``quán`` is not ``quận``)."""
-_COMPLETE = {"tinh", "thanhpho", "quan", "huyen", "thixa"}
-"""Levels whose lists are complete (the 63 + 34 provinces, the pre-2025 districts): unknown = misread."""
-_ALIASES = {("tinh", "thuathienhue"): frozenset({"Thừa Thiên Huế"})}
-"""Names still printed on forms after a change of status (Thừa Thiên Huế became Thành phố Huế in 2025)."""
-_LEVEL_KEYS = (("province", "provinceShort"), ("district", "districtShort"), ("ward", "wardShort"))
+_ABBREVIATIONS = {"tp": "thanhpho", "tx": "thixa", "tt": "thitran", "p": "phuong", "q": "quan", "h": "huyen"}
+"""``TP.``, ``TX.``, ``TT.``, ``P.``, ``Q.``, ``H.`` (with their dot)."""
+_DISTRICT_KINDS = {"quan", "huyen", "thixa", "thanhpho"}
+_COMMUNE_KINDS = {"phuong", "xa", "thitran"}
+_ALIASES = {"thuathienhue": "hue"}
+"""Province names still printed after a change of status (Thừa Thiên Huế → Thành phố Huế, 2025)."""
 
 
-def _walk(node: object, out: dict[tuple[str, str], set[str]]) -> None:
-    if isinstance(node, dict):
-        for full, short in _LEVEL_KEYS:
-            if isinstance(node.get(full), str) and isinstance(node.get(short), str):
-                kind = fold(node[full][: len(node[full]) - len(node[short])])
-                out.setdefault((kind, fold(node[short])), set()).add(node[short])
-        for value in node.values():
-            _walk(value, out)
+@dataclass
+class _Province:
+    """One province's units, folded name → official spellings, by kind."""
+
+    districts: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    communes_by_district: dict[tuple[str, str], dict[tuple[str, str], set[str]]] = field(default_factory=dict)
+    communes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+
+def _kind(full: str, short: str) -> str:
+    return fold(full[: len(full) - len(short)])
+
+
+def _add(table: dict[tuple[str, str], set[str]], full: object, short: object) -> tuple[str, str] | None:
+    if not (isinstance(full, str) and isinstance(short, str)):
+        return None  # a few entries of the data lack a name
+    key = (_kind(full, short), fold(short))
+    table.setdefault(key, set()).add(short)
+    return key
 
 
 @cache
-def unit_names() -> dict[tuple[str, str], frozenset[str]]:
-    """(folded type, folded name) → the official spellings of that name (``("phuong", "tanan")``)."""
-    out: dict[tuple[str, str], set[str]] = {}
-    for name in ("parser_legacy.json", "parser_from_2025.json"):
-        _walk(json.loads((_data_dir() / name).read_text(encoding="utf-8")), out)
-    return {key: frozenset(v) for key, v in out.items()} | _ALIASES
+def _legacy() -> dict[str, _Province]:
+    """Folded province short name → its districts and communes before 1 July 2025."""
+    data = json.loads((_data_dir() / "parser_legacy.json").read_text(encoding="utf-8"))
+    names = {k: fold(v["provinceShort"]) for k, v in data["DICT_PROVINCE"].items()}
+    out: dict[str, _Province] = {names[k]: _Province() for k in names}
+    for pkey, districts in data["DICT_PROVINCE_DISTRICT"].items():
+        for d in districts.values():
+            _add(out[names[pkey]].districts, d.get("district"), d.get("districtShort"))
+    for table in ("DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED", "DICT_PROVINCE_DISTRICT_WARD_ACCENTED",
+                  "DICT_PROVINCE_DISTRICT_WARD_SHORT_ACCENTED"):
+        for pkey, districts in data[table].items():
+            prov = out[names[pkey]]
+            for dkey, wards in districts.items():
+                dist = data["DICT_PROVINCE_DISTRICT"][pkey].get(dkey)
+                dkey2 = (_kind(dist["district"], dist["districtShort"]), fold(dist["districtShort"])) if dist else None
+                for w in wards.values():
+                    key = _add(prov.communes, w.get("ward"), w.get("wardShort"))
+                    if dkey2 and key:
+                        prov.communes_by_district.setdefault(dkey2, {}).setdefault(key, set()).add(w["wardShort"])
+    return out
 
 
-def _split_type(words: list[str]) -> tuple[int, int] | None:
-    """(index of the type's first word, index of the name's first word) of the last unit type."""
-    for start in range(len(words) - 1, -1, -1):
+@cache
+def _current() -> dict[str, _Province]:
+    """Folded province short name → its communes from 1 July 2025."""
+    data = json.loads((_data_dir() / "parser_from_2025.json").read_text(encoding="utf-8"))
+    names = {k: fold(v["provinceShort"]) for k, v in data["DICT_PROVINCE"].items()}
+    out: dict[str, _Province] = {names[k]: _Province() for k in names}
+    for table in ("DICT_PROVINCE_WARD_NO_ACCENTED", "DICT_PROVINCE_WARD_ACCENTED", "DICT_PROVINCE_WARD_SHORT_ACCENTED"):
+        for pkey, wards in data[table].items():
+            for w in wards.values():
+                _add(out[names[pkey]].communes, w.get("ward"), w.get("wardShort"))
+    return out
+
+
+def unit_names() -> tuple[dict[str, _Province], dict[str, _Province]]:
+    """Load both structures (cached; the run loads them once before forking)."""
+    return _legacy(), _current()
+
+
+@dataclass(frozen=True)
+class UnitPart:
+    """One part of an address that names a unit: where its type and name start, and its kind."""
+
+    index: int
+    type_start: int
+    name_start: int
+    kind: str
+
+
+def _split_type(words: list[str]) -> tuple[int, int, str] | None:
+    """(type's first word, name's first word, folded kind) of the first unit type in a part.
+
+    Scans left to right and tries two-word types first at each word, so ``thị xã X`` is a town,
+    never the commune ``xã X``; ``Ủy ban nhân dân phường X`` finds ``phường``.
+    """
+    for start in range(len(words)):
         for size in (2, 1):
-            if start + size <= len(words) and "".join(words[start:start + size]).lower() in _TYPES:
-                return start, start + size
+            if start + size > len(words):
+                continue
+            joined = "".join(words[start:start + size]).lower()
+            if joined in _TYPES:
+                return start, start + size, _TYPES[joined]
+            bare = joined.rstrip(".")
+            if size == 1 and joined.endswith(".") and bare in _ABBREVIATIONS:
+                return start, start + 1, _ABBREVIATIONS[bare]
     return None
 
 
-@cache
-def _all_spellings() -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for (kind, _), spellings in unit_names().items():
-        out.setdefault(kind, set()).update(spellings)
-    return {k: frozenset(v) for k, v in out.items()}
+def _province_of(parts: list[str]) -> str | None:
+    """The folded short name of the province the address names (its last part that is one)."""
+    for part in reversed(parts):
+        words = part.split()
+        split = _split_type(words)
+        candidate = " ".join(words[split[1]:]) if split and split[2] in ("tinh", "thanhpho") else part
+        province = find_province(candidate)
+        if province is not None:
+            short = fold(province.short)
+            return _ALIASES.get(short, short)
+    return None
 
 
-def _official_anywhere(kind: str, name: str) -> bool:
-    return name in _all_spellings().get(kind, frozenset())
+def _lookup(table: dict[tuple[str, str], set[str]], kind: str, name: str) -> set[str] | None:
+    return table.get((kind, fold(name)))
 
 
-def check_units(text: str) -> tuple[str, str | None, bool]:
+def _elsewhere(structure: dict[str, _Province], level: str, kind: str, name: str, province: str | None) -> bool:
+    """True when a unit of this kind and name exists in another province of the structure."""
+    for key, prov in structure.items():
+        if key == province:
+            continue
+        table = prov.districts if level == "district" else prov.communes
+        if name in (_lookup(table, kind, name) or ()):
+            return True
+    return False
+
+
+def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]:
+    """(name, reason): the official spelling when one has the same letters; a reason when several do."""
+    if not spellings or name in spellings:
+        return name, None
+    if len(spellings) == 1:
+        return next(iter(spellings)), None
+    return name, "admin_unit_spelling"
+
+
+_UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
+_TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
+_SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
+_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}])")
+
+
+def _tidy_types(text: str) -> str:
+    """Put right what OCR does around a unit's type: ``phường. Kinh Bắc``, ``Thành: phố``, ``PhườngÔ``."""
+    text = _TYPE_PUNCT.sub(r"\1", text)
+    text = _SPLIT_TYPE.sub(r"\1 \2", text)
+    return _GLUED_TYPE.sub(r"\1 ", text)
+
+
+def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, bool]:
     """Check and restore the spelling of each administrative unit named in an address.
 
     Args:
-        text: An address or an agency name, components separated by commas.
+        text: An address or an agency name, its parts separated by commas.
+        on: The document's date: the structure in force that day is the one checked (before
+            1 July 2025: province, district, commune; from then: province, commune). Unknown: either.
 
     Returns:
-        ``(text, reason, corrected)``: the text with official spellings put back; a reason when a
-        province or district is not in the lists (``unknown_admin_unit``), a type has no name
-        (``incomplete_admin_unit``), a name matches several official spellings but none exactly
-        (``admin_unit_spelling``), or an address naming a commune does not end with its province
-        (``address_incomplete``), else None; and whether
-        anything was changed. A name not in the lists at all is left alone: the lists lag behind
-        mergers and renames, and numbered units (``Phường 14``) are not listed.
+        ``(text, reason, corrected)``: the text with official spellings put back (only within the
+        address's own province and level); the first reason found, else None — ``admin_unit_abolished``
+        (a district on a document dated from 1 July 2025), ``province_merged`` (a province that no
+        longer exists on that date), ``admin_unit_other_province`` (the unit belongs to another
+        province), ``unknown_admin_unit`` (no such unit in the province, on that date),
+        ``admin_unit_spelling`` (several official names have these letters), ``incomplete_admin_unit``
+        (a type with no name), ``address_incomplete`` (a commune, but the address does not end with
+        its province); and whether anything was changed.
     """
-    names = unit_names()
-    parts, reason, corrected, communes = [], None, False, 0
-    for part in re.split(r"\s*,\s*", collapse(text)):
+    legacy, current = unit_names()
+    tidy = _tidy_types(collapse(text))
+    parts = re.split(r"\s*,\s*", tidy)
+    province = _province_of(parts)
+    after = on is not None and on >= MERGER
+    before = on is not None and on < MERGER
+    out, reasons, corrected, communes, district = [], [], False, 0, None
+    for part in parts:
         words = part.split()
         split = _split_type(words)
         if split is None:
-            parts.append(part)
+            out.append(part)
             continue
-        _, at = split
+        _, at, kind = split
         name = " ".join(words[at:])
-        kind = _TYPES["".join(words[split[0]:at]).lower()]
-        communes += kind in ("phuong", "xa", "thitran")
-        spellings = names.get((kind, fold(name)))
-        if spellings is None and kind == "thanhpho":
-            spellings = names.get(("tinh", fold(name)))
+        new_name, reason = name, None
         if not name:
-            reason = reason or "incomplete_admin_unit"  # ``quận`` with its number lost
+            reason = "incomplete_admin_unit"
         elif any(c.isdigit() for c in name):
-            pass  # numbered units (Phường 14, Quận 3) are not in the lists
-        elif not spellings:
-            # the commune lists lag behind mergers and renames; the province and district lists do not
-            reason = reason or ("unknown_admin_unit" if kind in _COMPLETE else None)
-        elif name not in spellings and not _official_anywhere(kind, name):
-            if len(spellings) == 1:
-                name, corrected = next(iter(spellings)), True
-            else:
-                reason = reason or "admin_unit_spelling"
-        parts.append(" ".join(words[:at] + ([name] if name else [])))
-    if reason is None and communes and len(parts) > 1 and find_province(parts[-1]) is None:
-        reason = "address_incomplete"  # a full address ends with its province: the end was lost
-    return ", ".join(parts), reason, corrected
+            # numbered units (Phường 14, Quận 3) are not in the lists; a district is still abolished
+            reason = "admin_unit_abolished" if after and kind in _DISTRICT_KINDS - {"thanhpho"} else None
+        elif kind in ("tinh", "thanhpho") and find_province(name) is not None:
+            official = find_province(name)
+            short = _ALIASES.get(fold(official.short), fold(official.short))
+            if after and short not in current:
+                reason = "province_merged"
+            if fold(name) == fold(official.short):
+                new_name = official.short  # the same letters: a misread mark (Cần Thờ, Bắc Nịnh)
+        elif kind == "thanhpho" and province is not None and fold(name) == province:
+            official = find_province(name)
+            new_name = official.short if official else name  # a city named as its province
+        elif kind in _DISTRICT_KINDS:
+            district = (kind, fold(name))
+            new_name, reason = _district(legacy, province, kind, name, after=after)
+        elif kind in _COMMUNE_KINDS:
+            communes += 1
+            new_name, reason = _commune(legacy, current, province, district, kind, name, before=before, after=after)
+        if reason:
+            reasons.append(reason)
+        corrected |= new_name != name or tidy != collapse(text)
+        out.append(" ".join(words[:at] + ([new_name] if new_name else [])))
+    if not reasons and communes and len(out) > 1 and find_province(out[-1]) is None and province is None:
+        reasons.append("address_incomplete")  # a full address ends with its province: the end was lost
+    return ", ".join(out), _first_reason(reasons), corrected
+
+
+_PRIORITY = ("admin_unit_abolished", "province_merged", "admin_unit_other_province", "unknown_admin_unit",
+             "admin_unit_spelling", "incomplete_admin_unit", "address_incomplete")
+
+
+def _first_reason(reasons: list[str]) -> str | None:
+    return min(reasons, key=_PRIORITY.index) if reasons else None
+
+
+def _district(legacy: dict[str, _Province], province: str | None, kind: str, name: str, *,
+              after: bool) -> tuple[str, str | None]:
+    if province is not None and province in legacy:
+        spellings = _lookup(legacy[province].districts, kind, name)
+        if spellings is None:
+            other = _elsewhere(legacy, "district", kind, name, province)
+            return name, "admin_unit_other_province" if other else "unknown_admin_unit"
+        new, reason = _check_name(spellings, name)
+    else:
+        spellings = set().union(*(_lookup(p.districts, kind, name) or set() for p in legacy.values()))
+        new, reason = (_check_name(spellings, name) if spellings else (name, "unknown_admin_unit"))
+        if len(spellings) > 1 and name not in spellings:
+            new, reason = name, "admin_unit_spelling"  # several provinces have it: never pick one
+    if after:
+        reason = "admin_unit_abolished"
+    return new, reason
+
+
+def _commune(legacy: dict[str, _Province], current: dict[str, _Province], province: str | None,
+             district: tuple[str, str] | None, kind: str, name: str, *, before: bool,
+             after: bool) -> tuple[str, str | None]:
+    if province is None:
+        return name, None  # the address does not say which province: nothing safe to check against
+    tables = []
+    if not after and province in legacy:
+        prov = legacy[province]
+        tables.append(prov.communes_by_district.get(district, prov.communes) if district else prov.communes)
+    if not before and province in current:
+        tables.append(current[province].communes)
+    if not tables:
+        return name, None
+    for table in tables:
+        spellings = _lookup(table, kind, name)
+        if spellings:
+            return _check_name(spellings, name)
+    structure = [legacy] if before else [current] if after else [legacy, current]
+    if any(_elsewhere(s, "commune", kind, name, province) for s in structure):
+        return name, "admin_unit_other_province"
+    # The pre-2025 list is the state of mid-2025: communes merged between 2019 and 2025 are not in
+    # it, so an unlisted commune on an older document is no evidence of a misreading.
+    return name, None if not after else "unknown_admin_unit"

@@ -75,6 +75,7 @@ def classify(pages: Sequence[PageText], templates: Sequence[FormTemplate]) -> tu
         ``(form_type, confidence)``; ``("unknown", c)`` when no title matches well, where ``c`` is how
         sure it is that the pages are none of the forms.
     """
+    templates = [t for t in templates if t.kind == "component"]  # results never type a dossier's form
     head = _head(pages)
     if not head or not templates:
         return UNKNOWN, 1.0 if not head else 0.5

@@ -8,19 +8,27 @@ threshold, validation failed, or a required field (or a label) was not found. Fa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.admin_units import check_units
-from fields.classify import UNKNOWN, classify
+from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
-from fields.locate import Document, in_table, near_label, prepare
-from fields.model import FieldValue, FormResult
-from fields.names import correct_name, correct_street
-from fields.text import document_lines, fold
+from fields.dates import parse_date
+from fields.documents import UNKNOWN_TYPE, describe, split_documents
+from fields.locate import Document, dateline, in_table, near_label, prepare
+from fields.model import Box, FieldValue, FormResult
+from fields.names import check_syllables, correct_name, correct_street
+from fields.text import Token, document_lines, fold
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering
 from ocr.model import PageText
+
+HandCheck = Callable[[int, Sequence[Token]], bool]
+"""(page index, value tokens) → True when the value is handwritten."""
 
 _LETTER_TYPES = {"name", "address", "text", "date-words"}
 INVALID_FACTOR = 0.6
@@ -33,6 +41,8 @@ def _raw_value(doc: Document, template: FormTemplate, spec: FieldSpec) -> RawVal
     """The field's cleaned value; None if its label was found but nothing follows; False if not found."""
     if spec.where == "table-column":
         tokens = in_table(doc, template, spec)
+    elif spec.where == "dateline":
+        tokens = dateline(doc)
     else:
         tokens = near_label(doc, spec)
     if tokens is None:
@@ -59,9 +69,9 @@ def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | No
 
 
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
-              ) -> tuple[bool, str | None, str]:
+              on: date | None = None) -> tuple[bool, str | None, str]:
     if spec.admin_units or (spec.admin_units is None and spec.type == "address"):
-        value, reason, _ = check_units(value)
+        value, reason, _ = check_units(value, on=on)
         if reason is not None:
             return False, reason, value
     if spec.type == "address":
@@ -79,7 +89,11 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "date":
         return v.check_date(value)
     if spec.type == "name":
-        return v.check_name(correct_name(v.split_glued_name(value)))
+        ok, reason, name = v.check_name(correct_name(v.split_glued_name(value)))
+        if not ok:
+            return ok, reason, name
+        name, reason = check_syllables(name)
+        return reason is None, reason, name
     if spec.type == "phone":
         ok, reason, digits = v.check_phone(value)
         return ok, reason, digits if ok else value
@@ -116,15 +130,41 @@ def _missing(spec: FieldSpec, label_found: bool) -> FieldValue:
     return FieldValue("", 0.0, True, "not_found")
 
 
+def _where(raw: RawValue, pages: Sequence[PageText]) -> tuple[int | None, Box | None]:
+    """(source page, normalised box) of a value: the box around its tokens on their first page."""
+    if not raw.tokens:
+        return None, None
+    page_index = raw.tokens[0].page
+    page = pages[page_index]
+    boxes = [t.bbox for t in raw.tokens if t.page == page_index]
+    w, h = max(page.width, 1), max(page.height, 1)
+    box = (min(b.left for b in boxes) / w, min(b.top for b in boxes) / h,
+           max(b.right for b in boxes) / w, max(b.bottom for b in boxes) / h)
+    return page.source_page, tuple(min(1.0, max(0.0, c)) for c in box)  # type: ignore[return-value]
+
+
+HANDWRITTEN_CONFIDENCE = 0.3
+"""A handwritten value's confidence: Tesseract's reading of handwriting is a guess."""
+
+
 def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], threshold: float,
-                 truncated: bool) -> FieldValue:
+                 truncated: bool, pages: Sequence[PageText], on: date | None,
+                 handwritten: HandCheck | None) -> FieldValue:
     raw = raws[spec.key]
     if not isinstance(raw, RawValue):
         return _missing(spec, raw is None)
-    ok, reason, value = _validate(spec, raw.text, raws)
+    page, box = _where(raw, pages)
+    if handwritten is not None and raw.tokens and handwritten(raw.tokens[0].page, raw.tokens):
+        return FieldValue(raw.text, min(raw.confidence, HANDWRITTEN_CONFIDENCE), True, "handwritten", page, box)
+    ok, reason, value = _validate(spec, raw.text, raws, on)
     confidence = raw.confidence
-    if truncated:  # the root cause: whatever else failed, the rest of the value is missing
-        ok, reason = False, "truncated"
+    if spec.type == "date" and ok:
+        if (parse_date(raw.text) or (None, False))[1]:
+            confidence *= DATE_LOOKALIKE_FACTOR  # a look-alike letter read as a digit: accepted, less sure
+        else:
+            confidence = max(confidence, DATE_FLOOR)
+    if truncated and not ok:  # the rest of the value is missing: the root cause of what failed
+        reason = "truncated"
     if raw.substituted:
         confidence *= GUESSED_DIGITS_FACTOR
         reason = reason or "ocr_digits_guessed"
@@ -133,42 +173,130 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
     if reason is None and confidence < threshold:
         reason = "low_confidence"
     review = not ok or raw.substituted or confidence < threshold
-    return FieldValue(value, round(confidence, 4), review, reason)
+    return FieldValue(value, round(confidence, 4), review, reason, page, box)
 
 
-def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
-                 review_threshold: float = 0.80) -> dict[str, FieldValue]:
+DATE_LOOKALIKE_FACTOR = 0.92
+DATE_FLOOR = 0.85
+"""A real calendar date read in plain digits: Tesseract's confidence in digits did not tell right dates
+from wrong ones on the generator's tuning sets (16 right, none wrong under 0.80, 2026-12), while a
+misread digit mostly breaks the date (``invalid_date``); such a date is not sent to review for its
+confidence alone."""
+
+
+def _document_date(template: FormTemplate, raws: dict[str, RawValue | None | bool]) -> date | None:
+    """The form's own date (its dossier-dates field), for checking units against the structure then."""
+    for key in (*template.dossier_dates.end, *template.dossier_dates.start):
+        text = _text_of(raws, key)
+        parsed = parse_date(text) if text else None
+        if parsed:
+            return parsed[0]
+    return None
+
+
+def extract_with(pages: Sequence[PageText], template: FormTemplate, *, review_threshold: float = 0.80,
+                 handwritten: HandCheck | None = None) -> dict[str, FieldValue]:
     """The fields of ``pages`` read with one given template (no classification).
 
     Args:
-        pages: The OCR'd pages of one dossier.
+        pages: The OCR'd pages of one document.
         template: The form template to read them with.
         review_threshold: Fields under this confidence need review.
+        handwritten: Tells whether a value's strokes are handwriting (see ``fields.handwriting``).
 
     Returns:
         Field key → value, for every field of the template.
     """
     doc = prepare(document_lines(list(pages)), template)
     raws = {spec.key: _raw_value(doc, template, spec) for spec in template.fields}
-    return {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated)
-            for spec in template.fields}
+    on = _document_date(template, raws)
+    if handwritten is not None:
+        handwritten = _by_hand(raws, handwritten)
+    values = {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
+                                     handwritten)
+              for spec in template.fields}
+    return _cross_flag(template, values)
+
+
+_BOTH_SIDES = {"cccd_birth_year", "cccd_century"}
+
+
+def _cross_flag(template: FormTemplate, values: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A CCCD number and the birth date it disagrees with: either may be the misread one, so both go
+    to review (the date with the same reason)."""
+    for spec in template.fields:
+        got = values.get(spec.key)
+        date_key = spec.birth_date_field
+        if got is None or got.reason not in _BOTH_SIDES or not date_key or date_key not in values:
+            continue
+        when = values[date_key]
+        if when.value and not when.needs_review:
+            values[date_key] = replace(when, needs_review=True, reason=got.reason,
+                                       confidence=round(when.confidence * INVALID_FACTOR, 4))
+    return values
+
+
+HAND_FILLED = 3
+"""A form with this many values found handwritten was filled in by hand: all its values are."""
+
+
+def _by_hand(raws: dict[str, RawValue | None | bool], check: HandCheck) -> HandCheck:
+    """The check per value, widened to the whole form when the form was filled in by hand (a date,
+    an ID number or a short word gives the check too little to go on, but shares the pen)."""
+    found = {key for key, raw in raws.items()
+             if isinstance(raw, RawValue) and raw.tokens and check(raw.tokens[0].page, raw.tokens)}
+    if len(found) >= HAND_FILLED:
+        return lambda page, tokens: True
+    ids = {id(raws[key]) for key in found}
+    by_tokens = {raw.tokens: id(raw) in ids for raw in raws.values() if isinstance(raw, RawValue)}
+    return lambda page, tokens: by_tokens.get(tuple(tokens), False)
+
+
+def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | None:
+    """The form's own date as ISO, from its first dossier-dates field read without doubt."""
+    for key in (*template.dossier_dates.end, *template.dossier_dates.start):
+        got = fields.get(key)
+        parsed = parse_date(got.value) if got and got.value and not got.needs_review else None
+        if parsed:
+            return parsed[0].isoformat()
+    return None
 
 
 def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
-            review_threshold: float = 0.80) -> FormResult:
-    """Classify a dossier's pages and extract the fields of its form.
+            review_threshold: float = 0.80, images: Mapping[int, Path] | None = None) -> FormResult:
+    """Cut a dossier into documents, type each, and extract the fields of its first form.
 
     Args:
         pages: The OCR'd pages of one dossier, in order.
-        templates: The form templates (:func:`fields.templates.load_templates`).
+        templates: The form templates (:func:`fields.templates.load_templates`): components and results.
         review_threshold: Fields under this confidence need review.
+        images: Source page number → the clean page image OCR read (``clean/`` in the work folder),
+            to tell handwritten values from typed ones; without it handwriting is not checked.
 
     Returns:
-        The form result; ``unknown`` forms have no fields.
+        The form result: the first component's form type and fields (``unknown`` and none when the
+        dossier holds no known form), every document, and the dossier-level review reasons.
     """
-    form_type, confidence = classify(pages, templates)
-    if form_type == UNKNOWN:
-        return FormResult(UNKNOWN, {}, confidence)
-    template = next(t for t in templates if t.form_type == form_type)
-    fields = extract_with(pages, template, review_threshold=review_threshold)
-    return FormResult(form_type, fields, confidence)
+    from fields.handwriting import HandwritingCheck
+    from fields.reread import seal_free_reader
+
+    spans = split_documents(pages, templates)
+    reread = seal_free_reader(dict(images), {p.source_page: p for p in pages}) if images else None
+    fields: dict[str, FieldValue] = {}
+    form_type, confidence = UNKNOWN, 1.0 if not spans else 0.5
+    documents = []
+    for span in spans:
+        template = span.template
+        issued = None
+        if template is not None and template.kind == "component":
+            sub = [pages[i] for i in span.pages]
+            check = HandwritingCheck(sub, images) if images else None
+            got = extract_with(sub, template, review_threshold=review_threshold, handwritten=check)
+            issued = _issued(template, got)
+            if form_type == UNKNOWN:
+                form_type, confidence, fields = template.form_type, round(span.score, 4), got
+        documents.append(describe(span, pages, issued=issued, review_threshold=review_threshold, reread=reread))
+    if form_type == UNKNOWN and spans:
+        confidence = round(1.0 - max(s.score for s in spans) / 2, 4)  # how sure: none is a known form
+    review = (UNKNOWN_TYPE,) if any(d.form_type == UNKNOWN for d in documents) else ()
+    return FormResult(form_type, fields, confidence, tuple(documents), review)

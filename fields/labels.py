@@ -112,8 +112,9 @@ def _may_start(line: Sequence[Token], start: int) -> bool:
     return token.bbox.left - prev.bbox.right > _START_GAP * max(min(token.bbox.height, prev.bbox.height), 1)
 
 
-def _line_candidates(line: Sequence[Token], index: int, labels: Sequence[Label]) -> list[Match]:
-    spots = [i for i, t in enumerate(line) if t.folded and _may_start(line, i)]
+def _line_candidates(line: Sequence[Token], index: int, labels: Sequence[Label], *,
+                     anywhere: bool = False) -> list[Match]:
+    spots = [i for i, t in enumerate(line) if t.folded and (anywhere or _may_start(line, i))]
     every = [i for i, t in enumerate(line) if t.folded]
     found = []
     for label in labels:
@@ -161,14 +162,17 @@ def _not_repeated(line: Sequence[Token], matches: list[Match]) -> list[Match]:
     return kept
 
 
-def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label]) -> list[list[Match]]:
+def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label], *,
+                anywhere: bool = False) -> list[list[Match]]:
     """The label matches of every line.
 
     Args:
         lines: Document lines from :func:`fields.text.document_lines`.
         labels: The labels to look for.
+        anywhere: A label may start at any word (a table's header line is all labels, packed close).
 
     Returns:
         Per line, its matches sorted left to right.
     """
-    return [_not_repeated(line, _select(_line_candidates(line, i, labels))) for i, line in enumerate(lines)]
+    return [_not_repeated(line, _select(_line_candidates(line, i, labels, anywhere=anywhere)))
+            for i, line in enumerate(lines)]

@@ -142,7 +142,7 @@ def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> lis
     extra: list[Token] = []
     previous = doc.lines[line]
     for index in range(line + 1, min(len(doc.lines), line + 1 + _MAX_CONTINUATION)):
-        if doc.matches[index] or not _close_below(previous, doc.lines[index]):
+        if doc.matches[index] or not _close_below(previous, doc.lines[index]) or _is_dateline(doc.lines[index]):
             break
         picked = pick(index)
         if picked is None:
@@ -189,11 +189,62 @@ def near_label(doc: Document, spec: FieldSpec) -> list[Token] | None:
         if not more:
             doc.truncated.add(spec.key)
         tokens += more
+    elif _multiline(spec) and _meaningful(tokens) and not _ends_at_label(doc, match):
+        tokens += _wrapped_short(doc, line)
     return tokens
+
+
+_WRAP_LEFT = 0.02
+"""A wrapped line starts at the text's left edge, within this share of its width."""
+_WRAP_WORDS = 8
+
+
+def _wrapped_short(doc: Document, line: int) -> list[Token]:
+    """The rest of a value a long label pushed onto the next line (``Số nhà, ngách, … thôn: Số 66``
+    / ``đường Láng Hạ``): a short line right below, at the left edge, with no label on it."""
+    below = line + 1
+    if below >= len(doc.lines) or doc.matches[below] or not _close_below(doc.lines[line], doc.lines[below]):
+        return []
+    head, _ = until_leader(list(doc.lines[below]))
+    left, right = doc.extent(head[0].page) if head else (0, 0)
+    words = [t for t in head if not is_junk(t.text)]
+    if not words or len(words) > _WRAP_WORDS or head[0].bbox.left - left > _WRAP_LEFT * (right - left):
+        return []
+    if all(c.isupper() for t in words for c in t.text if c.isalpha()):
+        return []  # a heading in capitals, not the end of a value
+    return head
 
 
 def _ends_at_label(doc: Document, match: Match) -> bool:
     return any(m.start >= match.end for m in doc.matches[match.line])
+
+
+_DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
+
+
+def _is_dateline(line: Sequence[Token]) -> bool:
+    """``…, ngày 05 tháng 3 năm 2024``: the form's date line, never the end of a value above it."""
+    match = _DATELINE.search("".join(t.folded for t in line))
+    return bool(match) and any(c.isdigit() for c in "".join(match.groups()))
+
+
+def dateline(doc: Document) -> list[Token] | None:
+    """The tokens of the form's own date line (``…, ngày 05 tháng 3 năm 2024``): the last line whose
+    folded text holds a date in that worded shape with digits; after ``Làm tại:`` when printed."""
+    for index in range(len(doc.lines) - 1, -1, -1):
+        line = doc.lines[index]
+        folded = "".join(t.folded for t in line)
+        match = _DATELINE.search(folded)
+        raw = " ".join(t.text for t in line)
+        # "<place>, ngày …" or "Làm tại: <place>, ngày …" ends its line; a circular's note
+        # ("… số 01/2021/TT-BKHĐT ngày 16 tháng 3 năm 2021 của …") names a numbered text first
+        cited = "/" in raw.split("ngày")[0] if "ngày" in raw else "/" in raw[: len(raw) // 2]
+        if match and any(c.isdigit() for c in "".join(match.groups())) and not cited \
+                and len(folded) - match.end() <= 2:
+            labels = [m for m in doc.matches[index] if m.end < len(line)]
+            start = max((m.end for m in labels), default=0)
+            return list(line[start:])
+    return None
 
 
 def _table(doc: Document, template: FormTemplate, table_id: str) -> Table | None:
@@ -243,9 +294,20 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
     bounds = table.bounds[spec.column or ""]
     tokens = cell_tokens(doc.lines[line], bounds, skip)
 
+    spec_table = next(t for t in template.tables if t.id == spec.table)
+    first_column = table.bounds.get(spec_table.columns[0].id)
+
+    def new_row(line: Sequence[Token]) -> bool:
+        """A line with a date or an ID number starts a row when something sits in the first (number)
+        column — its misread number; without, it is the row's wrapped cells (a long name, a date)."""
+        if first_column is None:
+            return False  # the number column is not known: rows start at their numbers only
+        return _starts_row(line) and any(first_column[0] <= (t.bbox.left + t.bbox.right) / 2 < first_column[1]
+                                         for t in line)
+
     def pick(index: int) -> list[Token] | None:
         if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line \
-                or (spec.row is not None and _starts_row(doc.lines[index])):
+                or (spec.row is not None and new_row(doc.lines[index])):
             return None
         return cell_tokens(doc.lines[index], bounds)
 

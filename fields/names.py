@@ -51,3 +51,57 @@ def correct_street(text: str) -> str:
         if words[i - 1].lower() == "đường" or any(c.isdigit() for c in words[i - 1]):
             words[i] = correct_surname(words[i])
     return " ".join(words)
+
+
+#: Syllables of Vietnamese given and middle names, the closed list a name's misread syllable is
+#: matched against (its letters without marks). Family names are :data:`SURNAMES`.
+NAME_SYLLABLES = frozenset("""
+An Anh Ánh Ân Bá Bách Bảo Bằng Bắc Bích Biên Bình Bội Cầm Cẩm Cao Cát Chánh Châu Chi Chiến Chinh Chính
+Chung Công Cúc Cường Đại Đan Đang Đăng Đạo Đạt Diễm Diệp Diệu Dinh Định Đình Đoan Đông Đồng Du Dũng Dung
+Duy Duyên Dương Đức Gấm Gia Giang Giao Hà Hạ Hải Hân Hằng Hạnh Hào Hảo Hậu Hiền Hiển Hiệp Hiếu Hiệu Hinh
+Hoa Hòa Hóa Hoài Hoan Hoàn Hoàng Hồng Hợp Huân Huấn Huế Huệ Hùng Hưng Hương Hường Hữu Huy Huyền Khải
+Khang Khanh Khánh Khoa Khôi Khuê Kiên Kiệt Kiều Kim Lam Lâm Lan Lành Lệ Liên Liễu Linh Loan Lộc Lợi Long
+Luân Lực Lương Ly Mai Mạnh Mẫn Minh My Mỹ Nam Nga Ngà Ngân Nghĩa Ngọc Nguyên Nguyệt Nhàn Nhân Nhật Nhi
+Nhiên Như Nhung Oanh Phát Phong Phú Phúc Phụng Phước Phương Phượng Quân Quang Quế Quốc Quý Quyên Quyết
+Quỳnh Sang Sáng Sinh Sơn Sương Tài Tâm Tân Tấn Thạch Thái Thắm Thắng Thanh Thành Thảo Thi Thiện Thịnh Thơ
+Thoa Thông Thu Thư Thuận Thục Thùy Thủy Thúy Thụy Tiên Tiến Tín Tình Toàn Trà Trâm Trang Trí Triều Trinh
+Trọng Trung Trúc Trường Tú Tuấn Tuệ Tùng Tường Tuyền Tuyết Uyên Vân Văn Vi Việt Vinh Vĩnh Võ Vũ Vy Xuân
+Ý Yên Yến Thị Hữu Đắc Kiều Khuyên Lụa Mận Mơ Nương Quyền Sa Sen Tùng Ước Vương Hậu Hạ Hà
+""".split())
+_SYLLABLES_BY_FOLD: dict[str, set[str]] = {}
+for _word in NAME_SYLLABLES | frozenset(SURNAMES):
+    _SYLLABLES_BY_FOLD.setdefault(fold(_word), set()).add(_word)
+
+
+def _in_case(word: str, model: str) -> str:
+    return model.upper() if word.isupper() and len(word) > 1 else model
+
+
+def check_syllables(text: str) -> tuple[str, str | None]:
+    """Put right a name's syllables that are not Vietnamese, where the name list leaves one choice.
+
+    Most OCR errors in names are still valid syllables (``Tấn`` → ``Tẩn``) and cannot be caught
+    here; a syllable that is not valid (``Thanhh``, ``Ngọcc``, ``Hươngg``, ``Lỵ``) is either put
+    right — exactly one name syllable has its letters — or flagged.
+
+    Args:
+        text: A full name, title case or capitals.
+
+    Returns:
+        ``(name, reason)``: the name with unambiguous corrections; ``name_syllable`` when a syllable
+        is not Vietnamese and could not be put right, else None.
+    """
+    from ocr.syllables import is_syllable
+
+    words, reason = [], None
+    for word in text.split():
+        if is_syllable(word) or not word.isalpha():
+            words.append(word)
+            continue
+        choices = _SYLLABLES_BY_FOLD.get(fold(word), set())
+        if len(choices) == 1:
+            words.append(_in_case(word, next(iter(choices))))
+        else:
+            words.append(word)
+            reason = "name_syllable"
+    return " ".join(words), reason

@@ -36,7 +36,7 @@ class Table:
 
 def _header_hits(line: Sequence[Token], index: int, labels: Sequence[Label]) -> dict[str, Match]:
     hits: dict[str, Match] = {}
-    for match in find_labels([line], labels)[0]:
+    for match in find_labels([line], labels, anywhere=True)[0]:
         for owner in match.label.owners:
             hits.setdefault(owner, Match(match.label, index, match.start, match.end, match.score))
     return hits
@@ -55,10 +55,50 @@ def _band(lines: Sequence[Sequence[Token]], first: int, labels: Sequence[Label])
     return last, hits
 
 
-def _bounds(lines: Sequence[Sequence[Token]], hits: dict[str, Match],
-            order: list[str]) -> dict[str, tuple[float, float]]:
+def _split_words(words: list[Token], parts: int) -> list[list[Token]]:
+    """Words cut into ``parts`` groups at the widest gaps between them (left to right)."""
+    words = sorted(words, key=lambda t: t.bbox.left)
+    gaps = sorted(range(1, len(words)), key=lambda i: words[i].bbox.left - words[i - 1].bbox.right)[-(parts - 1):] \
+        if parts > 1 else []
+    cuts = [0, *sorted(gaps), len(words)]
+    return [words[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _leftover(lines: Sequence[Sequence[Token]], hits: dict[str, Match], order: list[str],
+              header: int) -> dict[str, tuple[float, float]]:
+    """Spans of columns whose header was misread (``Mối gn=m hệ``, ``Sểi định``): the header band's
+    words that no column claimed, between two found columns (or before the first, after the last),
+    cut into as many groups as columns are missing there, at their widest gaps."""
+    band = [header]
+    for index in range(header + 1, min(len(lines), header + _BAND)):
+        if any(c.isdigit() for t in lines[index] for c in t.text):
+            break
+        band.append(index)
+    claimed = {(m.line, i) for m in hits.values() for i in range(m.start, m.end)}
+    free = [t for n in band for i, t in enumerate(lines[n]) if (n, i) not in claimed and len(t.folded) > 1]
     found = [c for c in order if c in hits]
-    spans = [(lines[hits[c].line][hits[c].start].bbox.left, lines[hits[c].line][hits[c].end - 1].bbox.right)
+    span = {c: (lines[hits[c].line][hits[c].start].bbox.left, lines[hits[c].line][hits[c].end - 1].bbox.right)
+            for c in found}
+    out: dict[str, tuple[float, float]] = {}
+    bounds = [(float("-inf"), None)] + [(span[c][1], c) for c in found]
+    for n, (left, after) in enumerate(bounds):
+        right = span[found[n]][0] if n < len(found) else float("inf")
+        first = order.index(after) + 1 if after else 0
+        last = order.index(found[n]) if n < len(found) else len(order)
+        missing = order[first:last]
+        words = [t for t in free if left < t.bbox.left and t.bbox.right < right]
+        if missing and len(words) >= len(missing):
+            for column, group in zip(missing, _split_words(words, len(missing))):
+                out[column] = (group[0].bbox.left, max(t.bbox.right for t in group))
+    return out
+
+
+def _bounds(lines: Sequence[Sequence[Token]], hits: dict[str, Match],
+            order: list[str], header: int | None = None) -> dict[str, tuple[float, float]]:
+    extra = _leftover(lines, hits, order, header) if header is not None else {}
+    found = [c for c in order if c in hits or c in extra]
+    spans = [extra[c] if c in extra else
+             (lines[hits[c].line][hits[c].start].bbox.left, lines[hits[c].line][hits[c].end - 1].bbox.right)
              for c in found]
     bounds = {}
     for i, column in enumerate(found):
@@ -94,7 +134,7 @@ def locate_table(lines: Sequence[Sequence[Token]], columns: Sequence[tuple[str, 
     if best is None:
         return None
     first, last, hits = best
-    return Table(first, last, _bounds(lines, hits, order), min(len(lines) - 1, last + max_rows))
+    return Table(first, last, _bounds(lines, hits, order, first), min(len(lines) - 1, last + max_rows))
 
 
 def _segments(tokens: Sequence[Token]) -> list[list[Token]]:

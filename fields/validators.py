@@ -9,34 +9,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 
+from fields.dates import format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
 from fields.text import collapse, fold
 
 Check = tuple[bool, str | None, str]
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
-_WORDED_DATE = re.compile(r"ngay\D*(\d{1,2})\D*thang\D*(\d{1,2})\D*nam\D*(\d{4})")
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 
-_RUN_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
-
-
-def _parse_date(text: str) -> tuple[int, int, int] | None:
-    match = _NUMERIC_DATE.match(text) or _RUN_DATE.match(re.sub(r"[\s/.\-]", "", text))
-    if match is None:
-        match = _WORDED_DATE.search(fold(text))
-    if match is None:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    return day, month, year
-
 
 def check_date(text: str) -> Check:
-    """A real calendar date, written ``dd/mm/yyyy`` (also ``d-m-yyyy``, ``dd.mm.yyyy``) or in words.
+    """A real calendar date, written ``dd/mm/yyyy`` (also ``d-m-yyyy``, ``dd.mm.yyyy``, ``ddmmyyyy``)
+    or ``ngày … tháng … năm …``, read through OCR look-alikes (``O5/O3/2O24``: see ``fields.dates``).
 
     Args:
         text: For example ``"05/03/2020"`` or ``"ngày 5 tháng 3 năm 2020"``.
@@ -46,17 +33,10 @@ def check_date(text: str) -> Check:
         between 1900 and 2100.
     """
     value = collapse(text)
-    parsed = _parse_date(value)
+    parsed = parse_date(value, whole=True)
     if parsed is None:
         return False, "invalid_date", value
-    day, month, year = parsed
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        return False, "invalid_date", value
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False, "invalid_date", value
-    return True, None, f"{day:02d}/{month:02d}/{year:04d}"
+    return True, None, format_date(parsed[0])
 
 
 def parse_sex(text: str) -> str | None:
@@ -260,6 +240,10 @@ def check_email(text: str) -> Check:
     if "@" not in value and value.count("(") == 1:
         value = value.replace("(", "@")  # OCR reads @ as ( …
     value = re.sub(r"[\s()]", "", value)  # … or as (@; no space or bracket is valid in an address
+    # Tesseract's Vietnamese model puts marks on an ASCII address (hơang, oưtlook): an address has
+    # none, so the letters under them are the address's; and addresses are written in lower case
+    value = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     if not _EMAIL.match(value):
         return False, "invalid_email", value
     return True, None, value

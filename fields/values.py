@@ -37,6 +37,8 @@ class RawValue:
     confidence: float
     substituted: bool = False
     """True when OCR look-alike letters were turned into digits."""
+    tokens: tuple[Token, ...] = ()
+    """The tokens the value was read from (where it is on the page)."""
 
 
 def _trim_edges(tokens: list[Token]) -> list[Token]:
@@ -114,12 +116,12 @@ def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVal
         return None
     confidence = _confidence([t for t, _ in pairs])
     text = _tidy(_join(pairs))
-    return RawValue(text, confidence) if text else None
+    return RawValue(text, confidence, tokens=tuple(t for t, _ in pairs)) if text else None
 
 
 _INNER_LEADING_JUNK = re.compile(r"^[.\-–'`‘’]+(?=[^\W\d_])")
 """A dot, dash or quote glued to the start of a word inside a value (``-Phường``, ``.Phường``)."""
-_GLUED_FOOTNOTE = re.compile(r"^\(\d{1,2}\)[.:]?\s*")
+_GLUED_FOOTNOTE = re.compile(r"^[(/|]?\d{1,2}\)[.:]?\s*")
 
 
 def _tidy(text: str) -> str:
@@ -182,4 +184,4 @@ def clean_digits(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVa
                 substituted = True
     if not digits:
         return None
-    return RawValue("".join(digits), _confidence(kept), substituted)
+    return RawValue("".join(digits), _confidence(kept), substituted, tokens=tuple(kept))

@@ -95,10 +95,17 @@ def extract_fields(task: DossierTask) -> None:
     """Words → form type and validated fields."""
     from fields.extract import extract
     from fields.model import form_result_to_dict
+    from ocr.dossier import clean_image_path
     from ocr.model import load_page_texts
 
-    result = extract(load_page_texts(task.path("ocr.json")), templates(task.config),
-                     review_threshold=settings(task.config).fields.review_threshold)
+    pages = load_page_texts(task.path("ocr.json"))
+    images = {p.source_page: clean_image_path(task.path("clean"), p.source_page) for p in pages}
+    try:  # a signature block under a seal is read again by Tesseract (fields.reread)
+        result = extract(pages, templates(task.config), review_threshold=settings(task.config).fields.review_threshold,
+                         images=images)
+    finally:
+        if multiprocessing.parent_process() is not None:
+            tesseract.close_workers()  # as in recognize(): a forked task process skips atexit
     write_text_atomic(task.path("fields.json"),
                       json.dumps(form_result_to_dict(result), ensure_ascii=False, indent=1))
 

@@ -62,7 +62,7 @@ PROVINCES: tuple[Province, ...] = (
              "Bệnh viện Từ Dũ"),
     Province("031", "Thành phố Hải Phòng",
              {"Quận Lê Chân": ("Phường An Biên", "Phường Dư Hàng Kênh"),
-              "Quận Ngô Quyền": ("Phường Máy Tơ", "Phường Lạch Tray")},
+              "Quận Ngô Quyền": ("Phường Máy Chai", "Phường Lạch Tray")},
              ("Tô Hiệu", "Lạch Tray", "Lê Lợi", "Văn Cao"),
              ("Phường Lê Chân", "Phường Ngô Quyền", "Phường Gia Viên"),
              "Bệnh viện Phụ sản Hải Phòng"),
@@ -94,7 +94,7 @@ PROVINCES: tuple[Province, ...] = (
              ("Phường Hạc Thành", "Phường Quảng Phú"),
              "Bệnh viện Phụ sản Thanh Hóa"),
     Province("027", "Tỉnh Bắc Ninh",
-             {"Thành phố Bắc Ninh": ("Phường Suối Hoa", "Phường Tiền An", "Phường Vệ An")},
+             {"Thành phố Bắc Ninh": ("Phường Suối Hoa", "Phường Đại Phúc", "Phường Ninh Xá")},
              ("Ngô Gia Tự", "Lý Thái Tổ", "Nguyễn Đăng Đạo"),
              ("Phường Kinh Bắc", "Phường Võ Cường"),
              "Bệnh viện Sản Nhi Bắc Ninh"),
@@ -104,6 +104,9 @@ PROVINCES: tuple[Province, ...] = (
              ("Phường Nha Trang", "Phường Bắc Nha Trang"),
              "Bệnh viện Đa khoa tỉnh Khánh Hòa"),
 )
+
+
+RENAMED_2025 = {"Tỉnh Thừa Thiên Huế": "Thành phố Huế"}
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,15 @@ class Address:
     two_level: bool
 
     @property
+    def province_name(self) -> str:
+        """The province as named on the address's date (Thừa Thiên Huế became Thành phố Huế in 2025)."""
+        return RENAMED_2025.get(self.province.name, self.province.name) if self.two_level else self.province.name
+
+    @property
     def full(self) -> str:
         """The one-line address: 4-level (old) or 2-level (after 01/7/2025)."""
         if self.two_level:
-            return f"{self.house}, {self.ward}, {self.province.name}"
+            return f"{self.house}, {self.ward}, {self.province_name}"
         return f"{self.house}, {self.ward}, {self.district}, {self.province.name}"
 
 

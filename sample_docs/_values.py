@@ -102,11 +102,23 @@ def phone(rng: random.Random) -> str:
     return prefix + "".join(str(rng.randint(0, 9)) for _ in range(7))
 
 
+MERGER = dt.date(2025, 7, 1)
+"""From this day addresses have two levels (province, commune): a form dated before it names the
+district, a form dated after it does not."""
+
+
+def form_date(rng: random.Random, two_level: bool) -> str:
+    """The date a form was filled in, consistent with the address structure it uses."""
+    if two_level:
+        return fmt_date(MERGER + dt.timedelta(days=rng.randint(0, 480)))
+    return fmt_date(dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, (MERGER - dt.date(2019, 1, 1)).days - 1)))
+
+
 def _commune_authority(addr: pl.Address, office: str) -> str:
     """The receiving authority of the commune/ward of ``addr`` (e.g. ``Ủy ban nhân dân phường …``)."""
     ward = addr.ward[0].lower() + addr.ward[1:]
     if addr.two_level:
-        return f"{office} {ward}, {addr.province.name}"
+        return f"{office} {ward}, {addr.province_name}"
     district = addr.district[0].lower() + addr.district[1:]
     return f"{office} {ward}, {district}, {addr.province.name}"
 
@@ -138,12 +150,14 @@ def _khai_sinh(rng: random.Random) -> dict[str, str]:
         "ho_ten": pl.person_name(rng, child_sex, father.name.split()[0]),
         "ngay_sinh": fmt_date(born), "ngay_sinh_chu": date_words(born),
         "gioi_tinh": child_sex, "dan_toc": ethnic, "quoc_tich": "Việt Nam",
-        "noi_sinh": f"{home.province.hospital}, {home.province.name}",
-        "que_quan": father.province.name,
+        "noi_sinh": f"{home.province.hospital}, {home.province_name}",
+        "que_quan": (pl.RENAMED_2025.get(father.province.name, father.province.name) if home.two_level
+                     else father.province.name),
         "me_ho_ten": mother.name, "me_nam_sinh": str(mother.birth.year), "me_dan_toc": ethnic,
         "me_quoc_tich": "Việt Nam", "me_noi_cu_tru": home.full,
         "cha_ho_ten": father.name, "cha_nam_sinh": str(father.birth.year), "cha_dan_toc": ethnic,
         "cha_quoc_tich": "Việt Nam", "cha_noi_cu_tru": home.full,
+        "ngay_lap": form_date(rng, home.two_level),
     }
 
 
@@ -151,9 +165,10 @@ def _ket_hon(rng: random.Random) -> dict[str, str]:
     """Values for TỜ KHAI ĐĂNG KÝ KẾT HÔN (bên nữ / bên nam)."""
     values: dict[str, str] = {}
     first = None
+    two_level = rng.random() < 0.3
     for side, sex in (("nu", "Nữ"), ("nam", "Nam")):
         who = _Person(rng, sex, (1985, 2003))
-        home = pl.address(rng)
+        home = pl.address(rng, two_level=two_level)
         first = first or home
         values |= {
             f"{side}_ho_ten": who.name, f"{side}_ngay_sinh": fmt_date(who.birth),
@@ -162,7 +177,8 @@ def _ket_hon(rng: random.Random) -> dict[str, str]:
             f"{side}_lan_ket_hon": rng.choice(("Lần thứ nhất",) * 5 + ("Lần thứ hai",)),
         }
     assert first is not None
-    return {"co_quan": _commune_authority(first, "Ủy ban nhân dân")} | values
+    return {"co_quan": _commune_authority(first, "Ủy ban nhân dân")} | values | {
+        "ngay_lap": form_date(rng, two_level)}
 
 
 _CT01_REQUESTS = (
@@ -191,7 +207,7 @@ def _ct01(rng: random.Random) -> dict[str, str]:
         kid = _Person(rng, sex, (1998, 2020), surname=surname)
         values |= {f"tv{i}_ho_ten": kid.name, f"tv{i}_ngay_sinh": fmt_date(kid.birth),
                    f"tv{i}_gioi_tinh": sex, f"tv{i}_so_cccd": kid.cccd, f"tv{i}_quan_he": "Con"}
-    return values
+    return values | {"ngay_lap": form_date(rng, home.two_level)}
 
 
 _TRADES = ("Bán lẻ hàng tạp hóa", "Dịch vụ ăn uống (quán cơm bình dân)",
@@ -232,6 +248,7 @@ def _ho_kinh_doanh(rng: random.Random) -> dict[str, str]:
         "nganh_nghe": _TRADES[trade],
         "von_kinh_doanh": f"{rng.randint(5, 80) * 10_000_000:,}".replace(",", "."),
         "so_lao_dong": str(rng.randint(1, 9)),
+        "ngay_lap": form_date(rng, False),
     }
 
 

@@ -392,8 +392,8 @@ def test_dossier_dates_setting_is_validated(tmp_path: Path) -> None:
                                 "dossier-dates:\n  end: [ho_ten]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"x.yaml:6: dossier_dates.*not a date field"):
         load_templates(bad)
-    assert {t.form_type: t.dossier_dates.end for t in load_templates()} == dict.fromkeys(
-        ("ct01", "ho_kinh_doanh", "ket_hon", "khai_sinh"), ())
+    assert {t.form_type: t.dossier_dates.end for t in load_templates() if t.kind == "component"} == dict.fromkeys(
+        ("ct01", "ho_kinh_doanh", "ket_hon", "khai_sinh"), ("ngay_lap",))  # the form's own date
 
 
 def test_retention_and_ead_follow_the_year_the_matter_ended(tmp_path: Path, inputs: dict[str, Path],
@@ -407,7 +407,7 @@ def test_retention_and_ead_follow_the_year_the_matter_ended(tmp_path: Path, inpu
     forms.mkdir()
     ct01 = (Path(__file__).resolve().parents[1] / "configs/forms/ct01.yaml").read_text(encoding="utf-8")
     (forms / "ct01.yaml").write_text(
-        ct01.replace("dossier-dates:\n  start: []\n  end: []", "dossier-dates:\n  start: [ngay_sinh]\n"
+        ct01.replace("dossier-dates:\n  start: [ngay_lap]\n  end: [ngay_lap]", "dossier-dates:\n  start: [ngay_sinh]\n"
                      "  end: [ngay_sinh]"), encoding="utf-8")  # a stand-in date field, for the wiring only
     settings = Settings(fields=FieldSettings(forms_dir=forms))
     form = {"form_type": "ct01", "fields": {"ngay_sinh": _date_field("20/11/2010")}}

@@ -1,0 +1,104 @@
+"""Dates as the forms write them, read through OCR's look-alike letters.
+
+Forms write ``05/03/2024``, ``5/3/2024``, ``05-03-2024``, ``05.03.2024``, ``05032024`` and, in
+datelines, ``ngày 05 tháng 3 năm 2024``. OCR turns digits into look-alike letters (``O5/O3/2O24``,
+``l5``, ``S``) and drops or doubles separators. Inside a date every position is a digit, so a
+look-alike there stands for one digit only: it is read as that digit, and the caller learns that
+it was (its confidence is lowered, not the value rewritten silently).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fields.text import fold
+
+LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "Ô": "0", "ô": "0", "Ơ": "0", "ơ": "0",
+              "l": "1", "I": "1", "i": "1", "|": "1", "!": "1", "L": "1", "í": "1", "ì": "1",
+              "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9", "G": "6", "b": "6", "T": "7"}
+_DIGITISH = "0-9" + re.escape("".join(LOOKALIKES))
+_SEP = r"\s*[/.\-,]\s*"
+_NUMERIC = re.compile(rf"(?<![\w])([{_DIGITISH}]{{1,2}}){_SEP}([{_DIGITISH}]{{1,2}}){_SEP}([{_DIGITISH}]{{4}})(?![\w])")
+_RUN = re.compile(rf"^([{_DIGITISH}]{{2}})([{_DIGITISH}]{{2}})([{_DIGITISH}]{{4}})$")
+_WORDED = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _digits(text: str) -> tuple[str, bool] | None:
+    """The digits a date part stands for, and whether a look-alike was read as a digit."""
+    out, guessed = "", False
+    for char in text:
+        if char.isdigit():
+            out += char
+        elif char in LOOKALIKES:
+            out, guessed = out + LOOKALIKES[char], True
+        else:
+            return None
+    return out, guessed
+
+
+def _build(parts: tuple[str, str, str]) -> tuple[date, bool] | None:
+    read = [_digits(p) for p in parts]
+    if any(r is None for r in read):
+        return None
+    (d, g1), (m, g2), (y, g3) = read  # type: ignore[misc]
+    try:
+        day = date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        return None
+    return day, g1 or g2 or g3
+
+
+def parse_date(text: str, *, whole: bool = False) -> tuple[date, bool] | None:
+    """The date written in ``text`` and whether a look-alike letter was read as a digit.
+
+    Args:
+        text: ``"05/03/2024"``, ``"5-3-2024"``, ``"05.03.2024"``, ``"ngày O5 tháng 3 năm 2024"``,
+            or a line holding one of them (``"Cầu Giấy, ngày 05 tháng 3 năm 2024"``).
+        whole: The text must be the date and nothing else (a worded date may follow its place
+            and a comma): ``05/03/2020 Nữ`` is then no date (a neighbour's value ran into it).
+
+    Returns:
+        ``(date, guessed)``, or None when no real calendar date between 1900 and 2100 is written.
+    """
+    compact = " ".join(text.split())
+    for match in _NUMERIC.finditer(compact):
+        if whole and compact[:match.start()].strip(" .,:;") + compact[match.end():].strip(" .,:;"):
+            continue
+        built = _build(match.groups())
+        if built:
+            return built
+    run = _RUN.match(re.sub(r"[\s/.\-]", "", compact))
+    if run:
+        built = _build(run.groups())
+        if built:
+            return built
+    worded = _WORDED.search(_fold_keep_case(compact))
+    if worded and whole and _fold_keep_case(compact)[worded.end():].strip(" .,:;"):
+        worded = None
+    if worded:
+        return _build(tuple(_unfold(worded, compact)))  # type: ignore[arg-type]
+    return None
+
+
+def _fold_keep_case(text: str) -> str:
+    """Folded for the words ``ngày``/``tháng``/``năm``, keeping each other character's position."""
+    return "".join(fold(c) or (c if not c.isspace() else " ") for c in text).lower()
+
+
+def _unfold(match: re.Match[str], original: str) -> list[str]:
+    """The original characters of a worded date's three numbers (look-alikes keep their case)."""
+    folded = _fold_keep_case(original)
+    spans = [match.span(i) for i in (1, 2, 3)]
+    # _fold_keep_case maps one character to at most one, except combining marks (none in NFC)
+    if len(folded) != len(original):
+        return [match.group(i) for i in (1, 2, 3)]
+    return [original[a:b] for a, b in spans]
+
+
+def format_date(day: date) -> str:
+    """``dd/mm/yyyy``, the form sohoa stores dates in."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"

@@ -1,0 +1,153 @@
+"""A dossier cut into its documents, each typed: a form the citizen filed, a result, or another paper.
+
+A document starts on a page whose top carries the national header or a known title; a page with
+neither continues the document before it (the second sheet of a form, a decision's last page).
+Each document is typed by the template whose title its first page carries (``kind`` from the
+template: ``component`` or ``result``); one with no known title is ``other`` / ``unknown`` and puts
+the dossier-level review reason ``unknown_type`` on the dossier, so a clerk types it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from configs.form_schema import FormTemplate
+from fields.classify import MIN_TITLE, label_share, title_score
+from fields.labels import label_words
+from fields.nd30 import is_national, notation_of, read_elements
+from fields.model import Document
+from fields.reread import Reread
+from fields.templates import UNKNOWN_TITLE, UNKNOWN_TYPE_CODE
+from fields.text import Token, document_lines, ratio
+from ocr.model import PageText
+
+UNKNOWN = "unknown"
+UNKNOWN_TYPE = "unknown_type"
+"""Dossier-level review reason: a document whose type sohoa does not know."""
+_HEAD_LINES = 20
+_CLOSE = 0.06
+
+
+@dataclass(frozen=True)
+class Span:
+    """One document's pages (indices into the dossier's page list) and its template, if known."""
+
+    pages: tuple[int, ...]
+    template: FormTemplate | None
+    score: float
+
+
+def _page_lines(page: PageText) -> list[list[Token]]:
+    return document_lines([page])
+
+
+def _best_template(head: list[list[Token]], templates: Sequence[FormTemplate],
+                   lines: list[list[Token]]) -> tuple[FormTemplate | None, float]:
+    scores = sorted(((title_score(head, t), t) for t in templates), key=lambda p: -p[0])
+    if not scores or scores[0][0] < MIN_TITLE:
+        return None, scores[0][0] if scores else 0.0
+    best_score, best = scores[0]
+    close = [t for s, t in scores if best_score - s < _CLOSE and t.kind == "component" and t.fields]
+    if len(close) > 1:
+        best = max(close, key=lambda t: label_share(lines, t))
+        best_score = next(s for s, t in scores if t is best)
+    return best, best_score
+
+
+def _by_notation(lines: list[list[Token]], width: float,
+                 templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
+    """The template a document's ký hiệu names (``QĐ-…``), when its title line was unreadable."""
+    notation = notation_of(lines, width)
+    if not notation:
+        return None, 0.0
+    head = notation.split("-")[0].upper()
+    for template in templates:
+        if head in (n.upper() for n in template.notations):
+            return template, MIN_TITLE
+    return None, 0.0
+
+
+def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]) -> list[Span]:
+    """Cut a dossier's pages into documents.
+
+    Args:
+        pages: The dossier's OCR'd pages in order (blank backs carry no words and are skipped).
+        templates: All templates (components and results).
+
+    Returns:
+        The documents in page order; pages without words belong to none.
+    """
+    spans: list[list] = []  # [pages, template, score]
+    for index, page in enumerate(pages):
+        lines = _page_lines(page)
+        if not lines:
+            continue
+        head = lines[:_HEAD_LINES]
+        template, score = _best_template(head, templates, lines)
+        national = any(is_national(line) for line in head[:6])
+        if template is None and national:
+            template, score = _by_notation(lines, page.width, templates)
+        previous = spans[-1] if spans else None
+        starts = previous is None or national or (template is not None and template is not previous[1])
+        if starts:
+            spans.append([[index], template, score])
+        else:
+            previous[0].append(index)
+    return [Span(tuple(p), t, s) for p, t, s in spans]
+
+
+def _title_line(lines: list[list[Token]], template: FormTemplate) -> int | None:
+    targets = ["".join(label_words(t)) for t in template.titles]
+    best, at = 0.0, None
+    for i, line in enumerate(lines[:_HEAD_LINES]):
+        folded = "".join(t.folded for t in line)
+        score = max(ratio(folded, target) for target in targets)
+        if score > best:
+            best, at = score, i
+    return at if best >= MIN_TITLE else None
+
+
+def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None,
+             review_threshold: float = 0.8, reread: Reread | None = None) -> Document:
+    """The document a span is: its type, and for results its NĐ 30/2020 elements.
+
+    Args:
+        span: The span from :func:`split_documents`.
+        pages: The dossier's pages (the span's indices point into them).
+        issued: For a component, the form's own date (ISO), when its fields gave one.
+        review_threshold: Elements read below this confidence need review.
+        reread: Reads a region of a page again without its seal (``fields.reread``), if images are at hand.
+
+    Returns:
+        The document (contract C3).
+    """
+    source = tuple(pages[i].source_page for i in span.pages)
+    template = span.template
+    if template is None:
+        return Document(source, "other", UNKNOWN, UNKNOWN_TITLE, UNKNOWN_TYPE_CODE, UNKNOWN,
+                        confidence=round(1 - span.score / 2, 4), reasons={"type": UNKNOWN_TYPE})
+    base = dict(pages=source, kind=template.kind, type=template.doc_type, type_name=template.title,
+                type_code=template.type_code, form_type=template.form_type)
+    if template.kind == "component":
+        elements = {"issued": issued} if issued else {}
+        return Document(**base, elements=elements, confidence=round(span.score, 4))
+    lines = document_lines([pages[i] for i in span.pages])
+    block_reader = None
+    if reread is not None:
+        def block_reader(block: Sequence[Sequence[Token]]) -> list[list[Token]]:
+            page = pages[span.pages[block[-1][0].page]]
+            tokens = [t for line in block for t in line if t.page == block[-1][0].page]
+            top = min(t.bbox.top for t in tokens) - 10
+            bottom = max(t.bbox.bottom for t in tokens) + 20
+            box = (0.45, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
+            return reread(page.source_page, box)
+    read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
+                         reread=block_reader)
+    reasons = dict(read.reasons)
+    confidence = min(span.score, read.confidence) if read.values else span.score
+    if read.values and read.confidence < review_threshold:
+        for element in ("number", "issued", "signer"):
+            if element in read.values:
+                reasons.setdefault(element, "low_confidence")
+    return Document(**base, elements=read.values, confidence=round(confidence, 4), reasons=reasons)
