@@ -94,11 +94,14 @@ def build_record(dossier: Dossier, out: StageOutputs, archive: Path | None = Non
               **({"ocr_error": texts[g.source_page].error} if texts[g.source_page].error else {})}
              for g in out.geometry]
     fields = {k: {"value": v["value"], "confidence": v["confidence"], "needs_review": v["needs_review"],
-                  **({"reason": v["reason"]} if v.get("reason") else {})}
+                  **({"reason": v["reason"]} if v.get("reason") else {}),
+                  **{where: v[where] for where in ("page", "box") if where in v}}  # contract C2
               for k, v in out.form["fields"].items()}
+    review = list(out.intake.get("review", []))
+    review += [key for key in out.form.get("review", []) if key not in review]
     record = {"dossier_id": dossier.dossier_id, "code": out.code(dossier.dossier_id),
               "code_generated": bool(out.intake.get("code_generated", not out.intake)),
-              "review": list(out.intake.get("review", [])),
+              "review": review,
               "source": dossier.relative, "form_type": out.form["form_type"],
               "pages": pages, "fields": fields}
     if "documents" in out.form:
@@ -155,6 +158,7 @@ def dossier_facts(out: StageOutputs, dates: MatterDates, source_sha256: str, she
     sign = out.sign_info
     below = provenance.below_standard_pages(out.geometry)
     review = list(out.intake.get("review", []))
+    review += [key for key in out.form.get("review", []) if key not in review]
     for key, flagged in (("date_from_scan", dates.fallback), ("pages_below_standard", bool(below)),
                          ("e_copy_not_certified", sign.get("certified") is False)):
         if flagged and key not in review:
