@@ -164,8 +164,8 @@ def valid_cccd(value: str) -> str:
 
     ok, reason, digits = check_cccd(value or "")
     if not ok:
-        why = {"cccd_not_digits": "chỉ gồm chữ số", "cccd_length": "đúng 12 chữ số",
-               "cccd_province": "3 chữ số đầu là mã tỉnh hợp lệ"}.get(str(reason), "hợp lệ")
+        why = {"cccd_not_digits": "chỉ gồm chữ số", "cccd_length": "gồm đúng 12 chữ số",
+               "cccd_province": "có 3 chữ số đầu là mã tỉnh hợp lệ"}.get(str(reason), "hợp lệ")
         raise ConfigError(f"the CCCD number given is not valid ({reason})", reason="invalid_cccd",
                           message_vi=f"Số CCCD không hợp lệ: số định danh cá nhân phải {why}.")
     return str(digits)
