@@ -33,7 +33,7 @@ from archive.catalog import Catalog
 from archive.fixity import listed_files
 from archive.model import PremisEvent, iso_vn, now_vn
 from archive.persons_fields import require_cccd
-from sohoa.errors import ArchiveError
+from sohoa.errors import ArchiveError, ConfigError
 
 ACCESS_EVENT = "access"
 LOOKUP_EVENT = "personal data look-up"
@@ -49,11 +49,11 @@ def require_purpose(purpose: str) -> str:
     """The purpose of a look-up (the new dossier's code, or a short reason), cleaned.
 
     Raises:
-        ArchiveError: Empty, longer than 200 characters or holding control characters (``invalid_purpose``).
+        ConfigError: Empty, longer than 200 characters or holding control characters (``invalid_purpose``).
     """
     value = " ".join(unicodedata.normalize("NFC", purpose or "").split())
     if not value or len(value) > MAX_PURPOSE or any(unicodedata.category(c) == "Cc" for c in purpose or ""):
-        raise ArchiveError("a look-up needs its purpose: the new dossier's code (at most 200 characters)",
+        raise ConfigError("a look-up needs its purpose: the new dossier's code (at most 200 characters)",
                            reason="invalid_purpose",
                            message_vi="Cần ghi mục đích tra cứu: mã hồ sơ mới (tối đa 200 ký tự).")
     return value
@@ -77,7 +77,8 @@ def lookup(catalog: Catalog, cccd: str, *, person: str, purpose: str, via: str) 
         disposed), ``status`` (the dossier's) and ``signature`` (:func:`signature_status`).
 
     Raises:
-        ArchiveError: An invalid CCCD number or purpose, or a catalog that cannot record the look-up.
+        ConfigError: An invalid CCCD number or purpose (``invalid_cccd``, ``invalid_purpose``).
+        ArchiveError: The catalog cannot record the look-up (nothing is shown then).
     """
     number, why = require_cccd(cccd), require_purpose(purpose)
     hits = catalog._rows(_HITS, c=number)  # noqa: SLF001
@@ -181,9 +182,11 @@ def export_bundle(archive_root: Path, items: Sequence[Mapping[str, object]], tar
     the manifest.
 
     Raises:
-        ArchiveError: ``target`` exists and is not empty (``bundle_exists``), a PDF no longer matches
-            its package's checksum (``package_damaged``), or nothing can be handed on (``bundle_empty``).
+        ConfigError: ``target`` exists and is not an empty folder (``bundle_exists``).
+        ArchiveError: A PDF no longer matches its package's checksum (``package_damaged``), or nothing
+            can be handed on (``bundle_empty``).
     """
+    check_bundle_target(target)
     pdfs: dict[str, list[Mapping[str, object]]] = defaultdict(list)
     for item in items:
         if isinstance(item.get("pdf"), str):
@@ -191,9 +194,6 @@ def export_bundle(archive_root: Path, items: Sequence[Mapping[str, object]], tar
     if not pdfs:
         raise ArchiveError("no archived PDF to hand on", reason="bundle_empty",
                            message_vi="Không có tệp PDF nào để chuyển (không tìm thấy hoặc đã hủy).")
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ArchiveError(f"{target} exists and is not an empty folder", reason="bundle_exists",
-                           message_vi=f"Thư mục {target} đã có dữ liệu; hãy chọn thư mục mới.")
     target.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(target, 0o700)
     files = []
@@ -217,6 +217,17 @@ def export_bundle(archive_root: Path, items: Sequence[Mapping[str, object]], tar
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=1)
     return path
+
+
+def check_bundle_target(target: Path) -> None:
+    """Refuse a bundle folder that exists and is not empty (checked before the look-up, too).
+
+    Raises:
+        ConfigError: ``bundle_exists``.
+    """
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ConfigError(f"{target} exists and is not an empty folder", reason="bundle_exists",
+                          message_vi=f"Thư mục {target} đã có dữ liệu; hãy chọn thư mục mới.")
 
 
 def _listed_digest(pdf: Path) -> str | None:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from configs import CONFIG_DIR, load_model
 from configs.form_schema import FormTemplate
-from sohoa.errors import ArchiveError
+from sohoa.errors import ConfigError
 
 CCCD_DIGITS = 12
 """A CCCD / số định danh cá nhân has 12 digits (province, century and sex, birth year, serial)."""
@@ -51,11 +51,11 @@ def require_cccd(text: str) -> str:
     """The 12 digits of a CCCD number a person typed.
 
     Raises:
-        ArchiveError: Not 12 digits (``invalid_cccd``); the text typed is never quoted.
+        ConfigError: Not 12 digits (``invalid_cccd``); the text typed is never quoted.
     """
     digits = normalise_cccd(text.strip()) if isinstance(text, str) else None
     if digits is None:
-        raise ArchiveError("the CCCD number must be 12 digits (số định danh cá nhân)", reason="invalid_cccd",
+        raise ConfigError("the CCCD number must be 12 digits (số định danh cá nhân)", reason="invalid_cccd",
                            message_vi="Số CCCD (số định danh cá nhân) phải gồm đúng 12 chữ số.")
     return digits
 

@@ -175,9 +175,11 @@ def cmd_person(args: argparse.Namespace) -> int:
     """List the citizen's digitized documents (audited), optionally validate them and hand them on."""
     from archive.catalog import Catalog
     from archive.catalog_health import open_checked
-    from archive.persons import export_bundle, lookup
+    from archive.persons import check_bundle_target, export_bundle, lookup
 
     number = valid_cccd(args.cccd)
+    if args.bundle:
+        check_bundle_target(args.bundle)
     archive, url = existing_archive(args.archive), catalog_url_of(args)
     open_checked(archive, url, readonly=True, integrity="structural").close()
     person = getpass.getuser()
