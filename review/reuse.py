@@ -56,29 +56,44 @@ def _allowed(current: Session, roles: tuple[str, ...], what_vi: str) -> None:
                            message_vi=f"Vai trò của bạn không được {what_vi}.")
 
 
+def _session(request: Request) -> Session:
+    """The caller's session (401 without one), as the station's other pages require it."""
+    from review.app import require_session
+
+    return require_session(request)
+
+
+def _changing(request: Request, current: Annotated[Session, Depends(_session)]) -> Session:
+    """The caller's session, for a request that changes something (403 without the CSRF token)."""
+    from review.app import require_csrf
+
+    return require_csrf(request, current)
+
+
+CurrentSession = Annotated[Session, Depends(_session)]
+ChangingSession = Annotated[Session, Depends(_changing)]
+
+
 def install(app: FastAPI, templates: Jinja2Templates) -> None:
     """Add the two pages and their API to the station's application."""
     from review import app as station_app
-    from review.app import require_csrf, require_session
 
     station_app._STATUS.update(STATUS)  # noqa: SLF001 - the HTTP status of this module's error reasons
-    current_session = Annotated[Session, Depends(require_session)]
-    changing_session = Annotated[Session, Depends(require_csrf)]
     station = app.state.station
 
     @app.get("/tra-cuu-cong-dan", response_class=HTMLResponse, include_in_schema=False)
-    def person_page(request: Request, current: current_session) -> Response:
+    def person_page(request: Request, current: CurrentSession) -> Response:
         _allowed(current, PERSONAL_DATA_ROLES, "tra cứu dữ liệu cá nhân")
         return templates.TemplateResponse(request, "person.html", {"user": current.user, "csrf": current.csrf})
 
     @app.post("/api/persons", summary="A citizen's digitized components and results by CCCD number (audited)")
-    def persons(body: LookupBody, current: changing_session) -> dict:
+    def persons(body: LookupBody, current: ChangingSession) -> dict:
         _allowed(current, PERSONAL_DATA_ROLES, "tra cứu dữ liệu cá nhân")
         return {"documents": _lookup(station, body, current)}
 
     @app.post("/api/persons/bundle", summary="The same documents as a ZIP: the signed PDFs and manifest.json",
               response_class=Response)
-    def persons_bundle(body: LookupBody, current: changing_session) -> Response:
+    def persons_bundle(body: LookupBody, current: ChangingSession) -> Response:
         from archive.persons import export_bundle
 
         _allowed(current, PERSONAL_DATA_ROLES, "tra cứu dữ liệu cá nhân")
@@ -95,12 +110,12 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
                         headers={"Content-Disposition": 'attachment; filename="ho-so-tai-su-dung.zip"'})
 
     @app.get("/bao-cao-so-hoa", response_class=HTMLResponse, include_in_schema=False)
-    def kpi_page(request: Request, current: current_session) -> Response:
+    def kpi_page(request: Request, current: CurrentSession) -> Response:
         _allowed(current, REPORT_ROLES, "xem báo cáo tỷ lệ số hóa")
         return templates.TemplateResponse(request, "kpi.html", {"user": current.user, "csrf": current.csrf})
 
     @app.post("/api/kpi", summary="Digitization rates of a period from the received list (the request body)")
-    async def kpi(request: Request, current: changing_session,
+    async def kpi(request: Request, current: ChangingSession,
                   start: Annotated[str, Query(alias="from", max_length=20)],
                   end: Annotated[str, Query(alias="to", max_length=20)]) -> dict:
         from archive.kpi_html import kpi_fragment
@@ -110,7 +125,7 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         return {**report.as_json(), "html": kpi_fragment(report)}
 
     @app.post("/api/kpi.xlsx", summary="The same report as an XLSX workbook", response_class=Response)
-    async def kpi_xlsx(request: Request, current: changing_session,
+    async def kpi_xlsx(request: Request, current: ChangingSession,
                        start: Annotated[str, Query(alias="from", max_length=20)],
                        end: Annotated[str, Query(alias="to", max_length=20)]) -> Response:
         from archive.kpi_xlsx import write_kpi_xlsx
