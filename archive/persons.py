@@ -81,6 +81,16 @@ def lookup(catalog: Catalog, cccd: str, *, person: str, purpose: str, via: str) 
         ArchiveError: The catalog cannot record the look-up (nothing is shown then).
     """
     number, why = require_cccd(cccd), require_purpose(purpose)
+    items, codes = find(catalog, number)
+    _audit(catalog, sorted(codes), codes, len(items), person=person, purpose=why, via=via)
+    return items
+
+
+def find(catalog: Catalog, number: str) -> tuple[list[dict], dict[str, str]]:
+    """The items :func:`lookup` shows for a CCCD number (12 digits), and dossier id → code of their dossiers.
+
+    Two indexed queries; nothing is recorded (:func:`lookup` records the look-up before showing it).
+    """
     hits = catalog._rows(_HITS, c=number)  # noqa: SLF001
     ids = sorted({h["dossier_id"] for h in hits})
     docs: dict[str, list[dict]] = defaultdict(list)
@@ -88,9 +98,7 @@ def lookup(catalog: Catalog, cccd: str, *, person: str, purpose: str, via: str) 
         query = text(_DOCS).bindparams(bindparam("ids", expanding=True))
         for row in catalog._read(lambda db: [dict(r) for r in db.execute(query, {"ids": ids}).mappings()]):  # noqa: SLF001
             docs[row["dossier_id"]].append(row)
-    items = _items(catalog.archive_root, hits, docs)
-    _audit(catalog, ids, {h["dossier_id"]: h["code"] for h in hits}, len(items), person=person, purpose=why, via=via)
-    return items
+    return _items(catalog.archive_root, hits, docs), {h["dossier_id"]: h["code"] for h in hits}
 
 
 def _items(archive_root: Path, hits: list[dict], docs: Mapping[str, list[dict]]) -> list[dict]:
