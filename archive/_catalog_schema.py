@@ -180,5 +180,6 @@ person_index = Table(
     Column("checked", Integer, nullable=False),
     Index("person_index_dossier", "dossier_id"),
 )
-Index("dossiers_start_date", dossiers.c.start_date)
+Index("dossiers_code_kpi", dossiers.c.code, dossiers.c.dossier_id)
+Index("dossiers_start_date", dossiers.c.start_date, dossiers.c.code)
 DATA_TABLES = (*DATA_TABLES, dossier_documents, person_index)

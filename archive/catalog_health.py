@@ -12,7 +12,10 @@ the package folders with the package rows lists both (``bench/catalog.py`` measu
 look-up commands (``sohoa person``, ``sohoa kpi``) answer in milliseconds from indexes, so they use
 the ``structural`` check: the file is there and is a SQLite database (header, page size, size in
 whole pages), its schema and revision read, and the number of package folders equals the number of
-registered package rows (only when they differ are the two lists compared, to name the folders).
+registered package rows (only when they differ are the two lists compared, to name the folders) —
+in an archive of more than :data:`STRUCTURAL_COUNT_LIMIT` folders, only that package versions are
+registered at all (a lost or recreated-empty catalog is still caught; a partial one is left to
+``fixity``, ``catalog check``, ``search`` and ``run``).
 A damaged page the check does not read still stops the command when a query reads it (an error
 naming ``sohoa catalog rebuild``, never an empty answer); ``sohoa fixity`` and ``sohoa catalog check``
 read every page.
@@ -127,8 +130,7 @@ def check_catalog(archive_root: Path, url: str | URL | None = None, *, integrity
     """
     resolved = resolve_url(archive_root, url)
     where = shown(resolved)
-    names = _folder_names(archive_root / "packages")
-    folders = _Folders(archive_root, names)
+    folders = _Folders(archive_root / "packages")
     file = sqlite_path(resolved)
     if file is not None:
         if not file.is_file() or file.stat().st_size == 0:
@@ -141,7 +143,7 @@ def check_catalog(archive_root: Path, url: str | URL | None = None, *, integrity
             return CatalogHealth(archive_root, where, "corrupt", f"the database fails its integrity check ({problem})")
     try:
         with Catalog(resolved, archive_root=archive_root, readonly=True, create=False) as catalog:
-            if integrity == "structural" and _counts_agree(catalog, len(names)):
+            if integrity == "structural" and _structurally_in_step(catalog, folders):
                 return CatalogHealth(archive_root, where, "ok")
             rows = catalog.packages()
     except ArchiveError as exc:
@@ -152,14 +154,52 @@ def check_catalog(archive_root: Path, url: str | URL | None = None, *, integrity
     return _in_step(archive_root, where, folders.paths(), rows)
 
 
-class _Folders:
-    """The package folders, as paths sorted by name only when a check needs them."""
+STRUCTURAL_COUNT_LIMIT = 20_000
+"""Up to this many package folders the structural check counts them all (milliseconds); above, it only
+checks that package versions are registered at all (a million folders take a second to list)."""
 
-    def __init__(self, archive_root: Path, names: list[str]) -> None:
-        self.base, self.names = archive_root / "packages", names
+
+class _Folders:
+    """The package folders: counted (up to a limit), or listed and sorted, only as a check needs them."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._names: list[str] | None = None
+
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = _folder_names(self.base)
+        return self._names
 
     def paths(self) -> list[Path]:
-        return sorted(self.base / name for name in self.names)
+        return sorted(self.base / name for name in self.names())
+
+    def count_up_to(self, limit: int) -> int | None:
+        """How many folders (hidden ones left out), or None when there are more than ``limit``."""
+        if self._names is not None:
+            return len(self._names) if len(self._names) <= limit else None
+        found = 0
+        try:
+            with os.scandir(self.base) as entries:
+                for entry in entries:
+                    if not entry.name.startswith(".") and entry.is_dir():
+                        found += 1
+                        if found > limit:
+                            return None
+        except (FileNotFoundError, NotADirectoryError):
+            return 0
+        return found
+
+
+def _structurally_in_step(catalog: Catalog, folders: _Folders) -> bool:
+    """The cheap in-step signal: as many folders as registered package versions (an archive of up to
+    :data:`STRUCTURAL_COUNT_LIMIT` folders), else some package version registered (a catalog recreated
+    empty, or another archive's, is never taken for this one's)."""
+    count = folders.count_up_to(STRUCTURAL_COUNT_LIMIT)
+    if count is not None:
+        return _counts_agree(catalog, count)
+    return catalog._read(lambda db: db.execute(text(  # noqa: SLF001
+        "SELECT 1 FROM packages WHERE status <> :missing LIMIT 1"), {"missing": PACKAGE_MISSING}).first()) is not None
 
 
 def _absent(archive_root: Path, where: str, folders: list[Path]) -> CatalogHealth:

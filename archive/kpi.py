@@ -31,13 +31,13 @@ the period (:mod:`archive.kpi_index` keeps each dossier's documents).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import text
-
+from archive._catalog_store import _read_error as read_error
 from archive.catalog import Catalog
 from archive.kpi_received import LEVELS, Received, ReceivedList, RowProblem
 
@@ -45,24 +45,26 @@ REFORM_DATE = date(2025, 7, 1)
 """From this day local government has two levels, tỉnh and xã (Luật Tổ chức chính quyền địa phương 2025)."""
 LEVELS_2025 = ("tinh", "xa")
 GROUPINGS = ("level", "procedure", "agency", "month")
-_FLAGS = {
-    "sqlite": ("SELECT d.code, d.dossier_id, "
-               "EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.kind = 'component'), "
-               "EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.kind = 'result') "
-               "FROM json_each(:codes) AS j JOIN dossiers d ON d.code = j.value"),
-    "postgresql": ("SELECT d.code, d.dossier_id, "
-                   "EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id "
-                   "AND x.kind = 'component'), "
-                   "EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.kind = 'result') "
-                   "FROM unnest(CAST(:codes AS text[])) AS j(code) JOIN dossiers d ON d.code = j.code"),
+_EXISTS = ("EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.kind = 'component'), "
+           "EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.kind = 'result')")
+_FLAGS = {  # the listed codes' dossiers, through the (code, dossier_id) index and the (dossier_id, kind) one
+    "sqlite": f"SELECT d.code, {_EXISTS} FROM json_each(:codes) AS j JOIN dossiers d ON d.code = j.value",
+    "postgresql": f"SELECT d.code, {_EXISTS} FROM unnest(%(codes)s::text[]) AS j(code) JOIN dossiers d "
+                  "ON d.code = j.code",
 }
-_IN_PERIOD = ("SELECT d.code, d.dossier_id, d.start_date, d.form_type FROM dossiers d "
-              "WHERE d.start_date >= :start AND d.start_date <= :end ORDER BY d.start_date, d.code")
+_NOT_LISTED = {  # the period's dossiers, through the (start_date, code) index, less the listed codes
+    "sqlite": f"SELECT d.code, d.start_date, d.form_type, {_EXISTS} FROM dossiers d "
+              "WHERE d.start_date >= :start AND d.start_date <= :end "
+              "AND d.code NOT IN (SELECT value FROM json_each(:codes)) ORDER BY d.start_date, d.code",
+    "postgresql": f"SELECT d.code, d.start_date, d.form_type, {_EXISTS} FROM dossiers d "
+                  "WHERE d.start_date >= %(start)s AND d.start_date <= %(end)s "
+                  "AND NOT EXISTS (SELECT 1 FROM unnest(%(codes)s::text[]) AS j(code) WHERE j.code = d.code) "
+                  "ORDER BY d.start_date, d.code",
+}
 
 
-@dataclass(frozen=True)
-class Digitized:
-    """What the archive holds for one dossier code."""
+class Digitized(NamedTuple):
+    """What the archive holds for one dossier code (a tuple: a year's list matches 200,000)."""
 
     components: bool
     results: bool
@@ -77,13 +79,13 @@ class Counts:
     results_due: int = 0
     results_digitized: int = 0
 
-    def add(self, row: Received, found: Digitized | None) -> None:
-        """Count one received dossier."""
-        self.received += 1
-        self.components_digitized += bool(found and found.components)
-        if row.resolved is not None:
-            self.results_due += 1
-            self.results_digitized += bool(found and found.results)
+    def add(self, n: int, components: bool, due: bool, results: bool) -> None:
+        """Count ``n`` received dossiers alike: components digitized or not, with a result date or not, and
+        their result digitized or not."""
+        self.received += n
+        self.components_digitized += n if components else 0
+        self.results_due += n if due else 0
+        self.results_digitized += n if due and results else 0
 
     @property
     def components_rate(self) -> float | None:
@@ -154,21 +156,29 @@ def compute_kpi(catalog: Catalog, received: ReceivedList, start: date, end: date
                        warnings=list(received.warnings))
     rows = [r for r in received.rows if start <= r.received <= end]
     found = digitized(catalog, [r.code for r in rows])
+    hits = [found.get(r.code) for r in rows]
+    components = [h is not None and h.components for h in hits]
+    due = [r.resolved is not None for r in rows]
+    results = [d and h is not None and h.results for d, h in zip(due, hits, strict=True)]
+    months: dict[date, str] = {}
+    keys = (
+        (report.by_level, [r.level for r in rows]),
+        (report.by_level_2025, ["xa" if r.level == "huyen" else r.level for r in rows]),
+        (report.by_procedure, [r.procedure for r in rows]),
+        (report.by_agency, [r.agency for r in rows]),
+        (report.by_month, [months.get(r.received) or months.setdefault(r.received, r.received.strftime("%Y-%m"))
+                           for r in rows]),
+    )
+    for (c, d, r), n in Counter(zip(components, due, results, strict=True)).items():
+        report.total.add(n, c, d, r)
+    for scope, names in keys:  # one count per (scope, facts) pair: a year's list is counted in C, not row by row
+        for (key, c, d, r), n in Counter(zip(names, components, due, results, strict=True)).items():
+            scope.setdefault(key, Counts()).add(n, c, d, r)
+    report.district_after_reform = [r.line for r in rows if r.level == "huyen" and r.received >= REFORM_DATE]
     for row in rows:
-        hit = found.get(row.code)
-        level_2025 = "xa" if row.level == "huyen" else row.level
-        if row.level == "huyen" and row.received >= REFORM_DATE:
-            report.district_after_reform.append(row.line)
-        scopes = [report.total, report.by_level[row.level], report.by_level_2025[level_2025],
-                  report.by_procedure.setdefault(row.procedure, Counts()),
-                  report.by_agency.setdefault(row.agency, Counts()),
-                  report.by_month.setdefault(row.received.strftime("%Y-%m"), Counts())]
-        for scope in scopes:
-            scope.add(row, hit)
         if row.procedure_name and row.procedure not in report.procedure_names:
             report.procedure_names[row.procedure] = row.procedure_name
-        if hit is None:
-            report.not_digitized.append(row)
+    report.not_digitized = [row for row, hit in zip(rows, hits, strict=True) if hit is None]
     report.by_month = dict(sorted(report.by_month.items()))
     report.by_procedure = dict(sorted(report.by_procedure.items()))
     report.by_agency = dict(sorted(report.by_agency.items()))
@@ -178,38 +188,40 @@ def compute_kpi(catalog: Catalog, received: ReceivedList, start: date, end: date
 
 def digitized(catalog: Catalog, codes: Iterable[str]) -> dict[str, Digitized]:
     """Code → what its archived dossier holds, for the codes the catalog knows (one query)."""
-    wanted = sorted(set(codes))
+    wanted = list(set(codes))
     if not wanted:
         return {}
-    sql = _FLAGS["postgresql" if catalog.dialect == "postgresql" else "sqlite"]
-    param = wanted if catalog.dialect == "postgresql" else json.dumps(wanted)
-    rows = catalog._read(lambda db: db.execute(text(sql), {"codes": param}).all())  # noqa: SLF001
-    return {code: Digitized(bool(c), bool(r)) for code, _id, c, r in rows}
+    rows = _fetch(catalog, _FLAGS, {"codes": _codes_param(catalog, wanted)})
+    return {code: Digitized(c == 1 or c is True, r == 1 or r is True) for code, c, r in rows}
 
 
 def not_on_list(catalog: Catalog, listed: set[str], start: date, end: date) -> list[dict]:
     """Archived dossiers whose matter starts in the period and whose code the list does not hold."""
-    rows = catalog._read(lambda db: db.execute(  # noqa: SLF001
-        text(_IN_PERIOD), {"start": start.isoformat(), "end": end.isoformat()}).all())
-    missing = [r for r in rows if r.code not in listed]
-    kinds = _kinds(catalog, [r.dossier_id for r in missing])
-    return [{"code": r.code, "start_date": r.start_date, "form_type": r.form_type,
-             "components": "component" in kinds.get(r.dossier_id, ()),
-             "results": "result" in kinds.get(r.dossier_id, ())} for r in missing]
+    rows = _fetch(catalog, _NOT_LISTED, {"start": start.isoformat(), "end": end.isoformat(),
+                                         "codes": _codes_param(catalog, list(listed))})
+    return [{"code": code, "start_date": day, "form_type": form_type, "components": bool(c), "results": bool(r)}
+            for code, day, form_type, c, r in rows]
 
 
-def _kinds(catalog: Catalog, dossier_ids: list[str]) -> Mapping[str, set[str]]:
-    """Dossier id → the kinds of documents it holds."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for start in range(0, len(dossier_ids), 500):
-        chunk = dossier_ids[start:start + 500]
-        marks = ", ".join(f":d{i}" for i in range(len(chunk)))
-        rows = catalog._read(lambda db, c=chunk, m=marks: db.execute(  # noqa: SLF001
-            text(f"SELECT DISTINCT dossier_id, kind FROM dossier_documents WHERE dossier_id IN ({m})"),
-            {f"d{i}": v for i, v in enumerate(c)}).all())
-        for dossier_id, kind in rows:
-            out[dossier_id].add(kind)
-    return out
+def _codes_param(catalog: Catalog, codes: list[str]) -> object:
+    """Many codes as one parameter: a JSON array for SQLite's ``json_each``, a text array for PostgreSQL."""
+    return codes if catalog.dialect == "postgresql" else json.dumps(codes)
+
+
+def _fetch(catalog: Catalog, sql: Mapping[str, str], params: dict) -> list[tuple]:
+    """The rows of one query through the driver's own cursor: a few hundred thousand plain tuples, without
+    building a result row object for each (the catalog's read transaction and error messages all the same)."""
+    def read(db) -> list[tuple]:  # noqa: ANN001 - a SQLAlchemy connection
+        cursor = db.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql["postgresql" if catalog.dialect == "postgresql" else "sqlite"], params)
+            return cursor.fetchall()
+        except Exception as exc:  # noqa: BLE001 - the driver's error, named as every catalog read names it
+            raise read_error(exc) from exc
+        finally:
+            cursor.close()
+
+    return catalog._read(read)  # noqa: SLF001
 
 
 def percent_vi(rate: float | None) -> str:

@@ -27,6 +27,7 @@ holds dossier codes and dates of citizens' matters. A code listed twice counts o
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -34,6 +35,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from archive.search import fold
 from sohoa.errors import ExitCode, SohoaError
@@ -77,9 +79,8 @@ class ReceivedListError(SohoaError):
     message_vi = "Danh sách hồ sơ tiếp nhận không dùng được."
 
 
-@dataclass(frozen=True)
-class Received:
-    """One received dossier as the one-stop-shop system lists it."""
+class Received(NamedTuple):
+    """One received dossier as the one-stop-shop system lists it (a tuple: a year's list holds 200,000)."""
 
     line: int
     code: str
@@ -164,8 +165,8 @@ def parse_received(data: bytes, name: str = "danh-sach", *, skip_bad_rows: bool 
     header_at, columns = _header(table)
     first: dict[str, int] = {}
     for line, cells in table:
-        if line <= header_at or not any(str(c).strip() for c in cells if c is not None):
-            continue
+        if line <= header_at or not any(cells) or not _text(cells[0]) and not any(_text(c) for c in cells):
+            continue  # the header and what is above it, and empty rows
         row = _row(line, cells, columns, out.problems)
         if row is None:
             continue
@@ -187,33 +188,32 @@ def parse_received(data: bytes, name: str = "danh-sach", *, skip_bad_rows: bool 
 
 def _row(line: int, cells: list, columns: dict[str, int], problems: list[RowProblem]) -> Received | None:
     """One data row, or None (its problem appended)."""
-    def cell(name: str) -> object:
-        index = columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    code = _text(cell("ma_ho_so"))
+    if len(cells) < columns["_width"]:
+        cells = [*cells, *([None] * (columns["_width"] - len(cells)))]
+    code = _text(cells[columns["ma_ho_so"]])
     if not code:
         problems.append(RowProblem(line, "ma_ho_so", "missing_code"))
         return None
-    received_cell = cell("ngay_tiep_nhan")
+    received_cell = cells[columns["ngay_tiep_nhan"]]
     received = parse_date(received_cell)
     if received is None:
         problems.append(RowProblem(line, "ngay_tiep_nhan", "missing_date" if not _text(received_cell) else "bad_date"))
         return None
-    level = parse_level(cell("cap"))
+    level = parse_level(cells[columns["cap"]])
     if level is None:
         problems.append(RowProblem(line, "cap", "bad_level"))
         return None
-    resolved_cell = cell("ngay_co_ket_qua")
-    resolved = parse_date(resolved_cell)
+    resolved_cell = cells[columns["ngay_co_ket_qua"]]
+    resolved = parse_date(resolved_cell) if resolved_cell not in (None, "") else None
     if resolved is None and _text(resolved_cell):
         problems.append(RowProblem(line, "ngay_co_ket_qua", "bad_date"))
         return None
     if resolved is not None and resolved < received:
         problems.append(RowProblem(line, "ngay_co_ket_qua", "result_before_received"))
         return None
-    return Received(line, code, received, _text(cell("ma_thu_tuc")), level, _text(cell("co_quan")), resolved,
-                    _text(cell("ten_thu_tuc")))
+    name = columns.get("ten_thu_tuc")
+    return Received(line, code, received, _text(cells[columns["ma_thu_tuc"]]), level,
+                    _text(cells[columns["co_quan"]]), resolved, _text(cells[name]) if name is not None else "")
 
 
 def _header(table: list[tuple[int, list]]) -> tuple[int, dict[str, int]]:
@@ -232,6 +232,7 @@ def _header(table: list[tuple[int, list]]) -> tuple[int, dict[str, int]]:
         raise ReceivedListError("no header row naming ma_ho_so (Mã hồ sơ) in the first 30 rows of the received list",
                                 message_vi="Không thấy dòng tiêu đề có cột \"ma_ho_so\" (Mã hồ sơ) trong danh sách.")
     missing = [c for c in COLUMNS if c not in best[1]]
+    best[1]["_width"] = max(best[1].values()) + 1
     if missing:
         raise ReceivedListError(f"the received list lacks the column(s) {', '.join(missing)}",
                                 message_vi="Danh sách hồ sơ tiếp nhận thiếu cột: "
@@ -252,20 +253,34 @@ def header_name(value: object) -> str | None:
 
 def parse_level(value: object) -> str | None:
     """``tinh``, ``huyen`` or ``xa`` from a cell ("Cấp xã", "Phường" …), else None."""
-    folded = _NON_WORD.sub(" ", fold(str(value or ""))).strip()
+    return _level(value if isinstance(value, str) else str(value or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _level(value: str) -> str | None:
+    """A list repeats a handful of level spellings: each is folded once."""
+    folded = _NON_WORD.sub(" ", fold(value)).strip()
     folded = folded[4:] if folded.startswith("cap ") else folded
     return _LEVEL_OF.get(folded)
 
 
 def parse_date(value: object) -> date | None:
     """A date from a cell: a date or date-time, ``dd/mm/yyyy`` (time ignored) or ISO; else None."""
+    if isinstance(value, str):
+        return _date_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 < value < 80000:
         return date(1899, 12, 30) + timedelta(days=int(value))  # an Excel serial day number
-    text = str(value or "").strip()
+    return _date_text(str(value or ""))
+
+
+@functools.lru_cache(maxsize=16384)
+def _date_text(value: str) -> date | None:
+    """A date written as text (a year of a list repeats a few hundred spellings: each is parsed once)."""
+    text = value.strip()
     match = _DMY.match(text)
     try:
         if match:
@@ -284,6 +299,9 @@ def parse_date(value: object) -> date | None:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and value.isascii():  # codes and most cells: no normalisation to do
+        value = value.strip()
+        return value if "  " not in value and "\t" not in value else " ".join(value.split())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(unicodedata.normalize("NFC", str(value)).split())

@@ -77,30 +77,32 @@ def generate(total: int, seed: int, record_bytes: int) -> Iterator[dict]:
         yield dossier(i, total, rng, citizens, record_bytes)
 
 
+def batches(rows: Iterator[dict], size: int, on_batch=None) -> Iterator[dict[str, list]]:  # noqa: ANN001
+    """Table → rows, ``size`` dossiers at a time (``on_batch(dossiers so far)`` after each full batch)."""
+    pending: dict[str, list] = {t: [] for t in COLUMNS}
+    for n, row in enumerate(rows, start=1):
+        pending["dossiers"].append(row["dossiers"])
+        for table in ("packages", "dossier_documents", "person_index"):
+            pending[table].extend(row[table])
+        if n % size == 0:
+            yield pending
+            pending = {t: [] for t in COLUMNS}
+            if on_batch:
+                on_batch(n)
+    yield pending
+
+
 def load_sqlite(path: Path, rows: Iterator[dict], *, batch: int = 50_000, on_batch=None) -> None:  # noqa: ANN001
     """Insert into the catalog file with ``executemany`` (synchronous off while loading)."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA synchronous=OFF")
-    pending: dict[str, list] = {t: [] for t in COLUMNS}
-
-    def flush() -> None:
+    for pending in batches(rows, batch, on_batch):
         db.execute("BEGIN")
         for table, values in pending.items():
             if values:
                 marks = ", ".join("?" for _ in COLUMNS[table])
                 db.executemany(f"INSERT INTO {table} ({', '.join(COLUMNS[table])}) VALUES ({marks})", values)
-                values.clear()
         db.execute("COMMIT")
-
-    for n, row in enumerate(rows, start=1):
-        pending["dossiers"].append(row["dossiers"])
-        for table in ("packages", "dossier_documents", "person_index"):
-            pending[table].extend(row[table])
-        if n % batch == 0:
-            flush()
-            if on_batch:
-                on_batch(n)
-    flush()
     db.execute("ANALYZE")
     db.close()
 
@@ -110,26 +112,13 @@ def load_postgresql(url: str, rows: Iterator[dict], *, batch: int = 50_000, on_b
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-        pending: dict[str, list] = {t: [] for t in COLUMNS}
-
-        def flush() -> None:
+        for pending in batches(rows, batch, on_batch):
             with conn.transaction(), conn.cursor() as cur:
                 for table, values in pending.items():
                     with cur.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
                         for value in values:
                             copy.write_row(value)
-                    values.clear()
-
-        for n, row in enumerate(rows, start=1):
-            pending["dossiers"].append(row["dossiers"])
-            for table in ("packages", "dossier_documents", "person_index"):
-                pending[table].extend(row[table])
-            if n % batch == 0:
-                flush()
-                if on_batch:
-                    on_batch(n)
-        flush()
-        conn.execute("ANALYZE")
+        conn.execute("VACUUM ANALYZE")  # as autovacuum leaves a table that is read more than written
 
 
 def received_list(path: Path, archived_rows: list[tuple[str, date, str]], seed: int, *,

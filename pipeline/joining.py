@@ -134,7 +134,7 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
 
     f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
     file_no = len(list((current / "representations" / "rep1" / "data").glob("*.pdf"))) + 1
-    old_docs = documents(held)
+    old_docs = documents(held) if held.get("documents") else [_whole_dossier(held, settings)]
     new_docs = [{**d, "file": file_no, **({"result_code": received_code} if received_code else {})}
                 for d in documents({**out.form, "dates": {}})]
     meta_docs = _meta_documents([*old_docs, *new_docs], settings)
@@ -179,6 +179,20 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
             catalog.add_event(final["dossier_id"], event)
     write_text_atomic(paths.record_file(archive, final["dossier_id"]), json.dumps(final, ensure_ascii=False, indent=1))
     return final
+
+
+def _whole_dossier(held: dict, settings: Settings) -> dict:
+    """The first scan as one document (contract C3 keys), for a record made before documents were read."""
+    from pipeline.description import form_titles, form_type_codes
+
+    form_type = str(held.get("form_type") or "unknown")
+    known = form_type != "unknown"
+    return {"pages": [p["source_page"] for p in held.get("pages") or () if isinstance(p, dict) and not p.get("blank")
+                      and isinstance(p.get("source_page"), int)],
+            "kind": "component" if known else "other", "type": form_type,
+            "type_name": form_titles(settings.fields.forms_dir).get(form_type, ""),
+            "type_code": form_type_codes(settings.fields.forms_dir).get(form_type, "32"), "form_type": form_type,
+            "confidence": 0.0, "needs_review": False, "file": 1}
 
 
 def _meta_documents(docs: list[dict], settings: Settings) -> tuple:

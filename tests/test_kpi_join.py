@@ -17,6 +17,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 from eark import EARK_VALIDATE
 from lxml import etree
@@ -24,7 +25,7 @@ from lxml import etree
 from archive import Catalog
 from archive._xml import unseal_dirs
 from archive.fixity import listed_files
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES
 from pipeline.cli import main
 from sohoa.errors import ExitCode
 
@@ -75,6 +76,9 @@ def test_a_result_scanned_later_joins_its_dossier_as_a_new_version(runs: dict) -
     assert runs["exits"] == (ExitCode.OK, ExitCode.INCOMPLETE, ExitCode.INCOMPLETE)  # the CT01 stays held
     after = _records(archive)
     assert sorted(after) == ["H49-0001", "H49-0002"]  # never a second dossier
+    schema = json.loads((ROOT / "pipeline" / "export.schema.json").read_text(encoding="utf-8"))
+    for record in after.values():
+        jsonschema.validate(record, schema)
     assert sorted(p.name for p in (archive / "records" / "joined").iterdir()) == sorted(
         f"{r['joined'][0]['scan_id']}.json" for r in after.values())
     for code, came_as in (("H49-0001", "H49-0001"), ("H49-0002", "H49-0002-KQ1")):

@@ -5,7 +5,9 @@
   digitization rates of ``sohoa kpi`` read it.
 - ``person_index``: CCCD number → (dossier, field, the holder's role, document, checked): the
   look-up of ``sohoa person`` reads it (personal data, in a catalog that is not world-readable).
-- ``dossiers_start_date``: the index that finds the dossiers of a period.
+- ``dossiers_code_kpi`` (code, dossier_id) and ``dossiers_start_date`` (start_date, code): the indexes
+  that match a year's received list to its dossiers and find the dossiers of a period without
+  reading the dossiers' rows (each holds its whole record).
 
 Both tables are derived from each dossier's stored export record, like the search index: this step
 fills them for the dossiers an older catalog already holds (with the indexing code of this
@@ -44,7 +46,8 @@ def upgrade() -> None:
         Column("field", Text, primary_key=True), Column("role", Text, nullable=False),
         Column("document", Integer), Column("checked", Integer, nullable=False))
     op.create_index("person_index_dossier", "person_index", ["dossier_id"])
-    op.create_index("dossiers_start_date", "dossiers", ["start_date"])
+    op.create_index("dossiers_code_kpi", "dossiers", ["code", "dossier_id"])
+    op.create_index("dossiers_start_date", "dossiers", ["start_date", "code"])
     conn = op.get_bind()
     rebuild_all(conn)
     conn.execute(text("UPDATE catalog_meta SET value = '5' WHERE key = 'schema_version'"))
@@ -53,6 +56,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to the previous step: the derived tables are dropped (the records keep what they came from)."""
     op.drop_index("dossiers_start_date", table_name="dossiers")
+    op.drop_index("dossiers_code_kpi", table_name="dossiers")
     op.drop_table("person_index")
     op.drop_table("dossier_documents")
     conn = op.get_bind()
