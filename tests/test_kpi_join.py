@@ -164,3 +164,23 @@ def test_the_look_up_lists_and_bundles_the_joined_result(runs: dict, tmp_path: P
     assert main(["person", "--archive", str(archive), "--cccd", bride, "--purpose", "x", "--bundle",
                  str(bundle)]) == ExitCode.CONFIG  # never into a folder that holds something
     assert "đã có dữ liệu" in capsys.readouterr().err
+
+
+def test_a_rebuilt_catalog_keeps_the_joined_results(runs: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    archive = runs["archive"]
+
+    def documents() -> list[tuple]:
+        with Catalog.for_archive(archive) as catalog:
+            return sorted((catalog.dossier(r["dossier_id"])["code"], r["ordinal"], r["kind"], r["file"])
+                          for r in catalog._rows("SELECT * FROM dossier_documents"))  # noqa: SLF001
+
+    before = documents()
+    assert ("H49-0001", 2, "result", 2) in before and ("H49-0002", 2, "result", 2) in before
+    for path in archive.glob("catalog.sqlite*"):
+        path.unlink()
+    assert main(["catalog", "rebuild", "--archive", str(archive)]) == ExitCode.OK
+    assert documents() == before
+    with Catalog.for_archive(archive) as catalog:
+        current = {r["dossier_id"]: r["path"] for r in catalog.packages() if r["status"] == "current"}
+    assert sorted(current.values()) == sorted(r["package"] for r in _records(archive).values())
+    assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
