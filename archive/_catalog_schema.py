@@ -180,6 +180,7 @@ person_index = Table(
     Column("checked", Integer, nullable=False),
     Index("person_index_dossier", "dossier_id"),
 )
-Index("dossiers_code_kpi", dossiers.c.code, dossiers.c.dossier_id)
-Index("dossiers_start_date", dossiers.c.start_date, dossiers.c.code)
+dossiers.append_column(Column("kinds", Integer))  # bits: 1 a component, 2 a result, 4 another document
+Index("dossiers_code_kinds", dossiers.c.code, dossiers.c.kinds)
+Index("dossiers_start_date", dossiers.c.start_date, dossiers.c.code, dossiers.c.kinds)
 DATA_TABLES = (*DATA_TABLES, dossier_documents, person_index)

@@ -35,7 +35,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 from archive._catalog_store import _read_error as read_error
 from archive.catalog import Catalog
@@ -45,29 +44,29 @@ REFORM_DATE = date(2025, 7, 1)
 """From this day local government has two levels, tỉnh and xã (Luật Tổ chức chính quyền địa phương 2025)."""
 LEVELS_2025 = ("tinh", "xa")
 GROUPINGS = ("level", "procedure", "agency", "month")
-_EXISTS = ("EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.kind = 'component'), "
-           "EXISTS (SELECT 1 FROM dossier_documents x WHERE x.dossier_id = d.dossier_id AND x.kind = 'result')")
-_FLAGS = {  # the listed codes' dossiers, through the (code, dossier_id) index and the (dossier_id, kind) one
-    "sqlite": f"SELECT d.code, {_EXISTS} FROM json_each(:codes) AS j JOIN dossiers d ON d.code = j.value",
-    "postgresql": f"SELECT d.code, {_EXISTS} FROM unnest(%(codes)s::text[]) AS j(code) JOIN dossiers d "
-                  "ON d.code = j.code",
+_PG_CODES = "unnest(string_to_array(%(codes)s, E'\\n')) AS j(code)"
+"""Many codes as one text parameter, one per line: binding a 200,000-element array cost more than the query."""
+_PG_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL max_parallel_workers_per_gather = 0")
+"""For these few large joins PostgreSQL's plan compiler and parallel workers cost more than they save
+(measured with ``bench/catalog.py --kpi``: a second for JIT, a quarter for the workers' start)."""
+_FLAGS = {  # the listed codes' dossiers, from the (code, kinds) index alone
+    "sqlite": "SELECT d.code, d.kinds FROM json_each(:codes) AS j JOIN dossiers d ON d.code = j.value",
+    "postgresql": f"SELECT d.code, d.kinds FROM {_PG_CODES} JOIN dossiers d ON d.code = j.code",
 }
-_NOT_LISTED = {  # the period's dossiers, through the (start_date, code) index, less the listed codes
-    "sqlite": f"SELECT d.code, d.start_date, d.form_type, {_EXISTS} FROM dossiers d "
-              "WHERE d.start_date >= :start AND d.start_date <= :end "
-              "AND d.code NOT IN (SELECT value FROM json_each(:codes)) ORDER BY d.start_date, d.code",
-    "postgresql": f"SELECT d.code, d.start_date, d.form_type, {_EXISTS} FROM dossiers d "
-                  "WHERE d.start_date >= %(start)s AND d.start_date <= %(end)s "
-                  "AND NOT EXISTS (SELECT 1 FROM unnest(%(codes)s::text[]) AS j(code) WHERE j.code = d.code) "
+_NOT_LISTED = {  # the period's dossiers less the listed codes, from the (start_date, code, kinds) index alone
+    "sqlite": "SELECT d.code, d.start_date, d.kinds FROM dossiers d WHERE d.start_date >= :start "
+              "AND d.start_date <= :end AND d.code NOT IN (SELECT value FROM json_each(:codes)) "
+              "ORDER BY d.start_date, d.code",
+    "postgresql": "SELECT d.code, d.start_date, d.kinds FROM dossiers d WHERE d.start_date >= %(start)s "
+                  f"AND d.start_date <= %(end)s AND NOT EXISTS (SELECT 1 FROM {_PG_CODES} WHERE j.code = d.code) "
                   "ORDER BY d.start_date, d.code",
 }
-
-
-class Digitized(NamedTuple):
-    """What the archive holds for one dossier code (a tuple: a year's list matches 200,000)."""
-
-    components: bool
-    results: bool
+_FORM_TYPES = {
+    "sqlite": "SELECT d.code, d.form_type FROM json_each(:codes) AS j JOIN dossiers d ON d.code = j.value",
+    "postgresql": f"SELECT d.code, d.form_type FROM {_PG_CODES} JOIN dossiers d ON d.code = j.code",
+}
+COMPONENT, RESULT = 1, 2
+"""Bits of ``dossiers.kinds`` (:mod:`archive.kpi_index`)."""
 
 
 @dataclass
@@ -156,10 +155,10 @@ def compute_kpi(catalog: Catalog, received: ReceivedList, start: date, end: date
                        warnings=list(received.warnings))
     rows = [r for r in received.rows if start <= r.received <= end]
     found = digitized(catalog, [r.code for r in rows])
-    hits = [found.get(r.code) for r in rows]
-    components = [h is not None and h.components for h in hits]
+    hits = [found.get(r.code) for r in rows]  # kinds bits; None: no archived dossier has the code
+    components = [bool(h and h & COMPONENT) for h in hits]
     due = [r.resolved is not None for r in rows]
-    results = [d and h is not None and h.results for d, h in zip(due, hits, strict=True)]
+    results = [bool(d and h and h & RESULT) for d, h in zip(due, hits, strict=True)]
     months: dict[date, str] = {}
     keys = (
         (report.by_level, [r.level for r in rows]),
@@ -186,26 +185,28 @@ def compute_kpi(catalog: Catalog, received: ReceivedList, start: date, end: date
     return report
 
 
-def digitized(catalog: Catalog, codes: Iterable[str]) -> dict[str, Digitized]:
-    """Code → what its archived dossier holds, for the codes the catalog knows (one query)."""
+def digitized(catalog: Catalog, codes: Iterable[str]) -> dict[str, int]:
+    """Code → what its archived dossier holds (``dossiers.kinds`` bits: :data:`COMPONENT`, :data:`RESULT`),
+    for the codes the catalog knows (one query)."""
     wanted = list(set(codes))
     if not wanted:
         return {}
-    rows = _fetch(catalog, _FLAGS, {"codes": _codes_param(catalog, wanted)})
-    return {code: Digitized(c == 1 or c is True, r == 1 or r is True) for code, c, r in rows}
+    return dict(_fetch(catalog, _FLAGS, {"codes": _codes_param(catalog, wanted)}))
 
 
 def not_on_list(catalog: Catalog, listed: set[str], start: date, end: date) -> list[dict]:
     """Archived dossiers whose matter starts in the period and whose code the list does not hold."""
     rows = _fetch(catalog, _NOT_LISTED, {"start": start.isoformat(), "end": end.isoformat(),
                                          "codes": _codes_param(catalog, list(listed))})
-    return [{"code": code, "start_date": day, "form_type": form_type, "components": bool(c), "results": bool(r)}
-            for code, day, form_type, c, r in rows]
+    forms = dict(_fetch(catalog, _FORM_TYPES, {"codes": _codes_param(catalog, [r[0] for r in rows])})) if rows else {}
+    return [{"code": code, "start_date": day, "form_type": forms.get(code), "components": bool((kinds or 0) & COMPONENT),
+             "results": bool((kinds or 0) & RESULT)} for code, day, kinds in rows]
 
 
-def _codes_param(catalog: Catalog, codes: list[str]) -> object:
-    """Many codes as one parameter: a JSON array for SQLite's ``json_each``, a text array for PostgreSQL."""
-    return codes if catalog.dialect == "postgresql" else json.dumps(codes)
+def _codes_param(catalog: Catalog, codes: list[str]) -> str:
+    """Many codes as one parameter: a JSON array for SQLite's ``json_each``, one per line for PostgreSQL
+    (a code is one line: the received list's cells are read as one line each)."""
+    return "\n".join(codes) if catalog.dialect == "postgresql" else json.dumps(codes)
 
 
 def _fetch(catalog: Catalog, sql: Mapping[str, str], params: dict) -> list[tuple]:
@@ -214,6 +215,8 @@ def _fetch(catalog: Catalog, sql: Mapping[str, str], params: dict) -> list[tuple
     def read(db) -> list[tuple]:  # noqa: ANN001 - a SQLAlchemy connection
         cursor = db.connection.dbapi_connection.cursor()
         try:
+            for setting in _PG_SETTINGS if catalog.dialect == "postgresql" else ():
+                cursor.execute(setting)
             cursor.execute(sql["postgresql" if catalog.dialect == "postgresql" else "sqlite"], params)
             return cursor.fetchall()
         except Exception as exc:  # noqa: BLE001 - the driver's error, named as every catalog read names it

@@ -6,7 +6,8 @@ Two tables (migration ``0005``), derived from each dossier's export record, like
   (``component`` — a form or paper the citizen filed —, ``result`` — a decision, certificate,
   trích lục … — or ``other``), type, TT 05/2025 type code and name, date of issue, the PDF of the
   package that holds it (``<mã hồ sơ>.<file>.pdf``: a result joined later is a file of its own)
-  and how that PDF was signed at archiving. The digitization rates (:mod:`archive.kpi`) read it.
+  and how that PDF was signed at archiving. ``dossiers.kinds`` sums it up in bits (1 a component,
+  2 a result, 4 another document), which is all the digitization rates (:mod:`archive.kpi`) read.
 - ``person_index``: CCCD number → (dossier, field, the holder's role in Vietnamese, the document
   that carries it, whether the value was checked). The look-up by CCCD (:mod:`archive.persons`)
   reads it. A result's own text is searched for CCCD numbers too (role "ghi trong nội dung văn bản").
@@ -27,11 +28,14 @@ from sqlalchemy import Connection, text
 from archive.persons_fields import TEXT_ROLE, cccd_fields, normalise_cccd, numbers_in_text
 
 KINDS = ("component", "result", "other")
+KIND_BITS = {"component": 1, "result": 2, "other": 4}
+"""``dossiers.kinds``: the kinds of document a dossier holds, as bits (the rates read only this)."""
 _INSERT_DOC = ("INSERT INTO dossier_documents (dossier_id, ordinal, kind, type, type_code, type_name, issued, file, "
                "signature_level, certified) VALUES (:dossier_id, :ordinal, :kind, :type, :type_code, :type_name, "
                ":issued, :file, :signature_level, :certified)")
 _INSERT_PERSON = ("INSERT INTO person_index (cccd, dossier_id, field, role, document, checked) "
                   "VALUES (:cccd, :dossier_id, :field, :role, :document, :checked)")
+_SET_KINDS = "UPDATE dossiers SET kinds = :k WHERE dossier_id = :d"
 
 
 def documents(record: Mapping[str, object]) -> list[dict]:
@@ -96,27 +100,44 @@ def replace(db: Connection, dossier_id: str, record: Mapping[str, object]) -> No
         db.execute(text(_INSERT_DOC), docs)
     if people:
         db.execute(text(_INSERT_PERSON), people)
+    db.execute(text(_SET_KINDS), {"d": dossier_id, "k": kinds(docs)})
+
+
+def kinds(docs: list[dict]) -> int:
+    """The bits of ``dossiers.kinds`` for a dossier's document rows."""
+    bits = 0
+    for doc in docs:
+        bits |= KIND_BITS[doc["kind"]]
+    return bits
 
 
 def rebuild_all(db: Connection, *, batch: int = 2000) -> int:
-    """Index every dossier of the catalog from its stored record (a migration, a copied catalog); return how many."""
+    """Index every dossier of the catalog from its stored record (a migration, a copied catalog); return how many.
+
+    Dossiers are read ``batch`` at a time, in id order, each batch a statement of its own (no cursor
+    stays open on ``dossiers`` while its rows are updated).
+    """
     db.execute(text("DELETE FROM dossier_documents"))
     db.execute(text("DELETE FROM person_index"))
-    count = 0
-    result = db.execute(text("SELECT dossier_id, record_json FROM dossiers ORDER BY dossier_id"),
-                        execution_options={"stream_results": True, "yield_per": batch})
-    for rows in result.partitions():
-        docs, people = [], []
+    count, last = 0, ""
+    while True:
+        rows = db.execute(text("SELECT dossier_id, record_json FROM dossiers WHERE dossier_id > :last "
+                               "ORDER BY dossier_id LIMIT :n"), {"last": last, "n": batch}).all()
+        if not rows:
+            return count
+        docs, people, bits = [], [], []
         for dossier_id, record_json in rows:
             record = _load(record_json)
-            docs += document_rows(dossier_id, record)
+            mine = document_rows(dossier_id, record)
+            docs += mine
             people += person_rows(dossier_id, record)
-            count += 1
+            bits.append({"d": dossier_id, "k": kinds(mine)})
         if docs:
             db.execute(text(_INSERT_DOC), docs)
         if people:
             db.execute(text(_INSERT_PERSON), people)
-    return count
+        db.execute(text(_SET_KINDS), bits)
+        count, last = count + len(rows), rows[-1][0]
 
 
 def _load(record_json: str) -> dict:

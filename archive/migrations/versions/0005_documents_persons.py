@@ -5,9 +5,11 @@
   digitization rates of ``sohoa kpi`` read it.
 - ``person_index``: CCCD number → (dossier, field, the holder's role, document, checked): the
   look-up of ``sohoa person`` reads it (personal data, in a catalog that is not world-readable).
-- ``dossiers_code_kpi`` (code, dossier_id) and ``dossiers_start_date`` (start_date, code): the indexes
-  that match a year's received list to its dossiers and find the dossiers of a period without
-  reading the dossiers' rows (each holds its whole record).
+- ``dossiers.kinds``: what the dossier holds, as bits (1 a component, 2 a result, 4 another
+  document), with the indexes ``dossiers_code_kinds`` (code, kinds) and ``dossiers_start_date``
+  (start_date, code, kinds): a year's received list is matched to its dossiers, and the dossiers of
+  a period are found, from the indexes alone, without reading a dossier's row (which holds its whole
+  record) or its documents.
 
 Both tables are derived from each dossier's stored export record, like the search index: this step
 fills them for the dossiers an older catalog already holds (with the indexing code of this
@@ -46,8 +48,9 @@ def upgrade() -> None:
         Column("field", Text, primary_key=True), Column("role", Text, nullable=False),
         Column("document", Integer), Column("checked", Integer, nullable=False))
     op.create_index("person_index_dossier", "person_index", ["dossier_id"])
-    op.create_index("dossiers_code_kpi", "dossiers", ["code", "dossier_id"])
-    op.create_index("dossiers_start_date", "dossiers", ["start_date", "code"])
+    op.add_column("dossiers", Column("kinds", Integer))
+    op.create_index("dossiers_code_kinds", "dossiers", ["code", "kinds"])
+    op.create_index("dossiers_start_date", "dossiers", ["start_date", "code", "kinds"])
     conn = op.get_bind()
     rebuild_all(conn)
     conn.execute(text("UPDATE catalog_meta SET value = '5' WHERE key = 'schema_version'"))
@@ -56,7 +59,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to the previous step: the derived tables are dropped (the records keep what they came from)."""
     op.drop_index("dossiers_start_date", table_name="dossiers")
-    op.drop_index("dossiers_code_kpi", table_name="dossiers")
+    op.drop_index("dossiers_code_kinds", table_name="dossiers")
+    op.drop_column("dossiers", "kinds")
     op.drop_table("person_index")
     op.drop_table("dossier_documents")
     conn = op.get_bind()
