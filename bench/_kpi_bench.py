@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,7 @@ def _folders(shared: Path, total: int) -> float:
 
 
 def run_kpi_bench(args) -> None:  # noqa: ANN001 - argparse.Namespace
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a killed bench still stops its cluster (atexit)
     total, repeat = args.dossiers or 1_000_000, args.repeat or 5
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
