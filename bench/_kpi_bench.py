@@ -116,16 +116,22 @@ def _measure(root: Path, url: str | None, listed: Path, args, repeat: int, peopl
     received = read_received(listed)
     out["read the received list"] = _ms(_times(lambda: read_received(listed), repeat))
 
+    found: list = []
+
     def kpi() -> None:
         with open_checked(root, url, readonly=True, integrity="structural") as catalog:
-            report = compute_kpi(catalog, received, start, end)
-        assert report.total.received > 0
+            found[:] = [compute_kpi(catalog, received, start, end)]
+        assert found[0].total.received > 0
 
     cold = _times(kpi, 1)
     out["kpi: catalog check + rates, year by level and month (first run)"] = f"{cold[0] * 1000:8.1f} ms"
     out["kpi: catalog check + rates, year by level and month"] = _ms(_times(kpi, repeat))
     out["kpi: list read + check + rates (sohoa kpi's work)"] = _ms(_times(
         lambda: (read_received(listed), kpi()), repeat))
+    total = found[0].total
+    out["kpi: what it found (total)"] = (f"{total.received:,} received, components {total.components_rate:.2%}, "
+                                         f"results {total.results_rate:.2%}, never digitized "
+                                         f"{len(found[0].not_digitized):,}, not on the list {len(found[0].not_on_list):,}")
     sample = people[: args.lookups] or ["001000000000"]
     with Catalog.for_archive(root, url, create=False) as catalog:
         hits = [len(find(catalog, n)[0]) for n in sample]

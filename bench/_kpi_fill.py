@@ -20,12 +20,14 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from archive.kpi_index import KIND_BITS
+
 LEVELS = (("tinh", "TI", 0.35), ("huyen", "HU", 0.35), ("xa", "XA", 0.30))
 FIRST_DAY = date(2021, 1, 1)
 DAYS = 5 * 365
 COLUMNS = {
     "dossiers": ("dossier_id", "code", "form_type", "package", "pdf", "record_json", "created_at", "updated_at",
-                 "start_date", "end_date", "source", "title", "status", "hold"),
+                 "start_date", "end_date", "source", "title", "status", "hold", "kinds"),
     "packages": ("objid", "dossier_id", "version", "path", "mets_sha256", "status", "created_at"),
     "dossier_documents": ("dossier_id", "ordinal", "kind", "type", "type_code", "type_name", "issued", "file",
                           "signature_level", "certified"),
@@ -59,7 +61,8 @@ def dossier(i: int, total: int, rng: random.Random, citizens: int, record_bytes:
     return {
         "dossiers": (dossier_id, code, "khai_sinh", package, f"{package}/representations/rep1/data/{code}.1.pdf",
                      json.dumps(record, ensure_ascii=False), at, at, day.isoformat(), day.isoformat(),
-                     f"scans/{i}.pdf", "Tờ khai đăng ký khai sinh", "active", 0),
+                     f"scans/{i}.pdf", "Tờ khai đăng ký khai sinh", "active", 0,
+                     sum(KIND_BITS[k] for k in kinds)),
         "packages": [(objid, dossier_id, 1, package, f"{i:064x}", "current", at)],
         "dossier_documents": [(dossier_id, n, k, "to_khai" if k == "component" else "trich_luc", "32", None,
                                day.isoformat(), 1, "B-LTA", 1) for n, k in enumerate(kinds, start=1)],
