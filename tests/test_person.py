@@ -132,3 +132,31 @@ def test_a_look_up_is_audited_and_never_logs_the_number(tmp_path: Path, capsys: 
     assert "mục đích" in capsys.readouterr().err
     with Catalog.for_archive(archive) as catalog:  # refused look-ups show nothing and record nothing
         assert len([e for e in catalog.archive_events() if e["event_type"] == "personal data look-up"]) == 2
+
+
+def test_the_look_up_commands_check_the_catalog_structurally(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lost package folder or a damaged header stops ``sohoa person``; above the count limit only a
+    catalog without packages does, and ``sohoa fixity`` still finds the lost folder."""
+    from archive import catalog_health
+
+    archive = tmp_path / "archive"
+    make_archive(archive, tmp_path / "src", backend_for("sqlite").open)
+    args = ["person", "--archive", str(archive), "--cccd", CCCD, "--purpose", "H49-2026-0100"]
+    folder = next((archive / "packages").iterdir())
+    aside = tmp_path / folder.name
+    folder.rename(aside)
+    capsys.readouterr()
+    assert main(args) != ExitCode.OK
+    assert "khôi phục" in capsys.readouterr().err  # out of step: restore the folder, or record it lost
+    monkeypatch.setattr(catalog_health, "STRUCTURAL_COUNT_LIMIT", 1)  # as an archive of a million folders
+    assert main(args) == ExitCode.OK
+    assert main(["fixity", "--archive", str(archive)]) == ExitCode.VERIFY_FAILED  # the full check still sees it
+    aside.rename(folder)
+    monkeypatch.undo()
+    catalog_file = archive / "catalog.sqlite"
+    with catalog_file.open("r+b") as fh:
+        fh.write(b"not a database header at all")
+    capsys.readouterr()
+    assert main(args) != ExitCode.OK
+    assert "sohoa catalog rebuild" in capsys.readouterr().err
