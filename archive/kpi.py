@@ -24,8 +24,9 @@ two-level structure, where a ``huyen`` row counts with ``xa``. A ``huyen`` row r
 1 July 2025 is kept as the list says in the three-level table, counted with ``xa`` in the two-level
 one, and named (by line) among the warnings.
 
-The catalog does the matching: one indexed query for the listed codes and one for the dossiers of
-the period (:mod:`archive.kpi_index` keeps each dossier's documents).
+The catalog does the matching from its indexes alone (``dossiers.kinds``, :mod:`archive.kpi_index`):
+one range scan of the dossiers whose matter starts around the period, one query for the listed
+codes not found among them, one for the form types of the dossiers not on the list.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from archive._catalog_store import _read_error as read_error
 from archive.catalog import Catalog
@@ -53,14 +54,16 @@ _FLAGS = {  # the listed codes' dossiers, from the (code, kinds) index alone
     "sqlite": "SELECT d.code, d.kinds FROM json_each(:codes) AS j JOIN dossiers d ON d.code = j.value",
     "postgresql": f"SELECT d.code, d.kinds FROM {_PG_CODES} JOIN dossiers d ON d.code = j.code",
 }
-_NOT_LISTED = {  # the period's dossiers less the listed codes, from the (start_date, code, kinds) index alone
+_WINDOW = {  # the dossiers whose matter starts in a window, from the (start_date, code, kinds) index alone
     "sqlite": "SELECT d.code, d.start_date, d.kinds FROM dossiers d WHERE d.start_date >= :start "
-              "AND d.start_date <= :end AND d.code NOT IN (SELECT value FROM json_each(:codes)) "
-              "ORDER BY d.start_date, d.code",
+              "AND d.start_date <= :end AND d.code IS NOT NULL",
     "postgresql": "SELECT d.code, d.start_date, d.kinds FROM dossiers d WHERE d.start_date >= %(start)s "
-                  f"AND d.start_date <= %(end)s AND NOT EXISTS (SELECT 1 FROM {_PG_CODES} WHERE j.code = d.code) "
-                  "ORDER BY d.start_date, d.code",
+                  "AND d.start_date <= %(end)s AND d.code IS NOT NULL",
 }
+WINDOW_DAYS = 120
+"""The listed dossiers are looked for first among those whose matter starts this many days around the
+period (a form is dated shortly before it is received); the codes not found there are looked up one
+by one through the code index. The window only saves work: every listed code is matched."""
 _FORM_TYPES = {
     "sqlite": "SELECT d.code, d.form_type FROM json_each(:codes) AS j JOIN dossiers d ON d.code = j.value",
     "postgresql": f"SELECT d.code, d.form_type FROM {_PG_CODES} JOIN dossiers d ON d.code = j.code",
@@ -154,7 +157,10 @@ def compute_kpi(catalog: Catalog, received: ReceivedList, start: date, end: date
     report = KpiReport(start, end, received.source, listed=len(received.rows), bad_rows=list(received.problems),
                        warnings=list(received.warnings))
     rows = [r for r in received.rows if start <= r.received <= end]
-    found = digitized(catalog, [r.code for r in rows])
+    window = _fetch(catalog, _WINDOW, {"start": (start - timedelta(days=WINDOW_DAYS)).isoformat(),
+                                       "end": (end + timedelta(days=WINDOW_DAYS)).isoformat()})
+    found = {code: kinds for code, _day, kinds in window}
+    found.update(digitized(catalog, {r.code for r in rows if r.code not in found}))
     hits = [found.get(r.code) for r in rows]  # kinds bits; None: no archived dossier has the code
     components = [bool(h and h & COMPONENT) for h in hits]
     due = [r.resolved is not None for r in rows]
@@ -181,7 +187,7 @@ def compute_kpi(catalog: Catalog, received: ReceivedList, start: date, end: date
     report.by_month = dict(sorted(report.by_month.items()))
     report.by_procedure = dict(sorted(report.by_procedure.items()))
     report.by_agency = dict(sorted(report.by_agency.items()))
-    report.not_on_list = not_on_list(catalog, received.codes, start, end)
+    report.not_on_list = _not_on_list(catalog, window, received.codes, start, end)
     return report
 
 
@@ -196,11 +202,17 @@ def digitized(catalog: Catalog, codes: Iterable[str]) -> dict[str, int]:
 
 def not_on_list(catalog: Catalog, listed: set[str], start: date, end: date) -> list[dict]:
     """Archived dossiers whose matter starts in the period and whose code the list does not hold."""
-    rows = _fetch(catalog, _NOT_LISTED, {"start": start.isoformat(), "end": end.isoformat(),
-                                         "codes": _codes_param(catalog, list(listed))})
-    forms = dict(_fetch(catalog, _FORM_TYPES, {"codes": _codes_param(catalog, [r[0] for r in rows])})) if rows else {}
+    window = _fetch(catalog, _WINDOW, {"start": start.isoformat(), "end": end.isoformat()})
+    return _not_on_list(catalog, window, listed, start, end)
+
+
+def _not_on_list(catalog: Catalog, window: list[tuple], listed: set[str], start: date, end: date) -> list[dict]:
+    """Of the dossiers of a window (code, start date, kinds), those of the period whose code is not listed."""
+    first, last = start.isoformat(), end.isoformat()
+    rows = sorted((day, code, kinds) for code, day, kinds in window if first <= day <= last and code not in listed)
+    forms = dict(_fetch(catalog, _FORM_TYPES, {"codes": _codes_param(catalog, [r[1] for r in rows])})) if rows else {}
     return [{"code": code, "start_date": day, "form_type": forms.get(code), "components": bool((kinds or 0) & COMPONENT),
-             "results": bool((kinds or 0) & RESULT)} for code, day, kinds in rows]
+             "results": bool((kinds or 0) & RESULT)} for day, code, kinds in rows]
 
 
 def _codes_param(catalog: Catalog, codes: list[str]) -> str:

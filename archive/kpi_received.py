@@ -165,7 +165,7 @@ def parse_received(data: bytes, name: str = "danh-sach", *, skip_bad_rows: bool 
     header_at, columns = _header(table)
     first: dict[str, int] = {}
     for line, cells in table:
-        if line <= header_at or not any(cells) or not _text(cells[0]) and not any(_text(c) for c in cells):
+        if line <= header_at or not any(cells):
             continue  # the header and what is above it, and empty rows
         row = _row(line, cells, columns, out.problems)
         if row is None:
@@ -192,7 +192,8 @@ def _row(line: int, cells: list, columns: dict[str, int], problems: list[RowProb
         cells = [*cells, *([None] * (columns["_width"] - len(cells)))]
     code = _text(cells[columns["ma_ho_so"]])
     if not code:
-        problems.append(RowProblem(line, "ma_ho_so", "missing_code"))
+        if any(_text(c) for c in cells):  # a row of spaces is an empty row, not a bad one
+            problems.append(RowProblem(line, "ma_ho_so", "missing_code"))
         return None
     received_cell = cells[columns["ngay_tiep_nhan"]]
     received = parse_date(received_cell)
@@ -297,11 +298,11 @@ def _date_text(value: str) -> date | None:
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.isascii():  # codes and most cells: no normalisation to do
+    if type(value) is str and value.isascii():  # codes and most cells: no normalisation to do
         value = value.strip()
         return value if "  " not in value and "\t" not in value else " ".join(value.split())
+    if value is None:
+        return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(unicodedata.normalize("NFC", str(value)).split())

@@ -159,7 +159,8 @@ def test_kon_tum_2023_figures_to_two_decimals(catalog_backend: Backend, tmp_path
 
 def test_an_xlsx_list_with_title_rows_and_date_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "archive"
-    _archive(backend_for("sqlite"), root, [_record("A-1", 1, ["component", "result"], date(2024, 3, 4))])
+    _archive(backend_for("sqlite"), root, [_record("A-1", 1, ["component", "result"], date(2024, 3, 4)),
+                                           _record("A-3", 3, ["component"], date(2015, 1, 1))])  # an old matter
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["DANH SÁCH HỒ SƠ TIẾP NHẬN NĂM 2024"])
@@ -167,11 +168,12 @@ def test_an_xlsx_list_with_title_rows_and_date_cells(tmp_path: Path, capsys: pyt
     sheet.append(["ma_ho_so", "ngay_tiep_nhan", "ma_thu_tuc", "cap", "co_quan", "ngay_co_ket_qua"])
     sheet.append(["A-1", date(2024, 3, 4), "2.000", "xa", "UBND phường X", date(2024, 3, 9)])
     sheet.append(["A-2", "05/03/2024 08:15", "2.000", "tinh", "Sở Tư pháp", None])
+    sheet.append(["A-3", "2024-11-30", "2.001", "Cấp huyện", "UBND huyện Y", None])  # its form dated 2015
     book.save(tmp_path / "list.xlsx")
     report = _kpi(capsys, "--archive", str(root), "--received", str(tmp_path / "list.xlsx"), "--from", "2024-01-01",
                   "--to", "2024-12-31")
-    assert report["total"] == {"received": 2, "components_digitized": 1, "components_rate": 0.5, "results_due": 1,
-                               "results_digitized": 1, "results_rate": 1.0}
+    assert report["total"] == {"received": 3, "components_digitized": 2, "components_rate": 0.666667,
+                               "results_due": 1, "results_digitized": 1, "results_rate": 1.0}
     assert [r["code"] for r in report["not_digitized"]] == ["A-2"] and report["not_digitized"][0]["line"] == 5
 
 
