@@ -74,7 +74,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     config = base / "site.yaml"
     config.write_text((Path(__file__).parents[1] / "configs" / "default.yaml").read_text(encoding="utf-8")
                       .replace("settle-seconds: 2 ", "settle-seconds: 0 "), encoding="utf-8")
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
                  "--config", str(config)])
     return {"archive": archive, "code": code, "sizes": sizes, "reasons": reasons}
 
@@ -98,9 +98,16 @@ def test_archived_pages_keep_their_physical_size_and_are_pdfa(run: dict) -> None
     archive = run["archive"]
     for source, record in _records(archive).items():
         pdf_path = archive / record["pdf"]
-        with pikepdf.open(pdf_path) as pdf:
+        unsigned = archive / ".work" / record["dossier_id"] / "document.pdf"  # the PDF/A as built, before signing
+        with pikepdf.open(unsigned) as pdf:
             box = [float(v) for v in pdf.pages[0].mediabox]
         assert (box[2] - box[0], box[3] - box[1]) == pytest.approx(run["sizes"][source], abs=0.6), source
+        with pikepdf.open(pdf_path) as pdf:  # signed: the same page, or widened above by a stamp strip
+            signed = [float(v) for v in pdf.pages[0].mediabox]
+        width, height = run["sizes"][source]
+        strip = (signed[3] - signed[1]) - height
+        assert signed[2] - signed[0] == pytest.approx(width, abs=0.6), source
+        assert strip == pytest.approx(0, abs=0.6) or (strip > 0 and strip % 72 == pytest.approx(0, abs=0.6)), source
         result = pdfa_validator.validate_pdf(str(pdf_path), profile="2b")
         assert result.is_compliant, (source, [f.rule_id for f in result.failures])
 

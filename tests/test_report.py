@@ -89,15 +89,15 @@ def test_xlsx_names_dossiers_by_code_and_fields_by_unambiguous_labels(archive: P
                                "Gói lưu trữ", "Số trường cần kiểm tra", "Mã nội bộ (CNTT)")
     headers = set(dossiers[0])
     assert {"Họ, chữ đệm, tên (bên nữ) [nu_ho_ten]", "Họ, chữ đệm, tên (bên nam) [nam_ho_ten]",
-            "Nơi cư trú (mẹ) [me_noi_cu_tru]", "Dân tộc [dan_toc]"} <= headers
+            "Nơi cư trú (mẹ) [me_noi_cu_tru]", "Dân tộc (người được khai sinh) [dan_toc]"} <= headers
     by_code = {row[0]: dict(zip(dossiers[0], row, strict=True)) for row in dossiers[1:]}
     assert by_code["SOHOA-TAM-0A1B2C"]["Loại hồ sơ"] == "Tờ khai đăng ký kết hôn"
     assert by_code["H49-0001"]["Số trường cần kiểm tra"] == 2 and by_code["H49-0001"]["Mã nội bộ (CNTT)"] == "hs-ks1"
     review = list(book["Cần kiểm tra"].values)
     assert review[0] == REVIEW_COLUMNS_VI
     assert sorted((row[0], row[3], row[5], row[7]) for row in review[1:]) == [
-        ("H49-0001", "Ngày, tháng, năm sinh", "31/02/2025", "ngày không hợp lệ"),
-        ("H49-0001", "Nơi cư trú (mẹ)", "Xã An Bình", "đơn vị hành chính không có trong danh mục"),
+        ("H49-0001", "Ngày, tháng, năm sinh (người được khai sinh)", "31/02/2025", "ngày không hợp lệ"),
+        ("H49-0001", "Nơi cư trú (mẹ)", "Xã An Bình", "đơn vị hành chính không có trong danh mục của tỉnh vào ngày văn bản — kiểm tra tên"),
         ("SOHOA-TAM-0A1B2C", "Họ, chữ đệm, tên (bên nữ)", "<b>Lý Kim Ngọc</b>", "họ tên viết hoa không đúng")]
     pages = list(book["Trang cần xem"].values)
     assert len(pages) == 2 and pages[1][:3] == ("H49-0001", "H49-0001.tif", 2)
@@ -175,7 +175,7 @@ def test_text_report_and_summary_name_code_and_source_and_show_no_values(tmp_pat
     summary = _summary()
     text = report.write_run_report(tmp_path, summary).read_text(encoding="utf-8")
     assert "Trường cần kiểm tra lại: 3" in report.summary_vi(summary)
-    assert "H49-0001 — H49-0001.tif: Ngày, tháng, năm sinh [ngay_sinh] — ngày không hợp lệ" in text
+    assert "H49-0001 — H49-0001.tif: Ngày, tháng, năm sinh (người được khai sinh) [ngay_sinh] — ngày không hợp lệ" in text
     assert "H49-0001 — H49-0001.tif: trang 2 — độ phân giải dưới 200 dpi" in text
     assert "SOHOA-TAM-0A1B2C — SOHOA-TAM-0A1B2C.tif: hồ sơ chưa có mã" in text
     assert "Cách ly: H49-0003 — hong.tif: Tệp ảnh bị hỏng." in text
