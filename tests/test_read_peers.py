@@ -74,7 +74,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     config = base / "site.yaml"
     config.write_text((Path(__file__).parents[1] / "configs" / "default.yaml").read_text(encoding="utf-8")
                       .replace("settle-seconds: 2 ", "settle-seconds: 0 "), encoding="utf-8")
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
                  "--config", str(config)])
     return {"archive": archive, "code": code, "sizes": sizes, "reasons": reasons}
 
