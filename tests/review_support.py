@@ -25,7 +25,8 @@ import uvicorn
 from archive._xml import unseal_dirs
 from archive.catalog import Catalog
 from configs.review_schema import ReviewSettings
-from conftest import ROOT, SAMPLES
+from conftest import SAMPLES
+from eark import EARK_VALIDATE
 from pipeline.cli import main
 from pipeline.report import REASON_VI
 from review import accounts
@@ -35,10 +36,6 @@ from review.service import Station
 from review.store import Store
 
 DOSSIERS = ("khai_sinh-pdf.pdf", "ket_hon-tiff.tif")
-try:  # the project's own install of the validator, once it has one (tests/eark)
-    from eark import EARK_VALIDATE
-except ImportError:  # today: the validator beside the repository, as tests/test_archive.py calls it
-    EARK_VALIDATE = ROOT.parent / "shared" / "tools" / "eark-validate"
 PASSWORDS = {"lan": "mat-khau-cua-lan", "binh": "mat-khau-cua-binh", "truong": "mat-khau-truong-nhom"}
 ROLES = {"lan": "clerk", "binh": "clerk", "truong": "lead"}
 
