@@ -88,12 +88,18 @@ def flag(archive: Path, source: str, flags: Mapping[str, Mapping[str, object]], 
          catalog_url: str | None = None, only: bool = True) -> dict:
     """Flag fields of one dossier as the OCR would have: ``{key: {"reason", "value"?, "page"?, "box"?}}``.
 
-    With ``only``, every other field of the dossier is left unflagged (a predictable queue).
+    With ``only``, every other field of the dossier is left unflagged (a predictable queue). A key
+    given as None is removed (``"box": None``: a record written before fields carried their box).
     """
     record = dossier_of(archive, source, catalog_url)
     for key, state in record["fields"].items():
         if key in flags:
-            state.update(needs_review=True, **flags[key])
+            state["needs_review"] = True
+            for name, value in flags[key].items():
+                if value is None:
+                    state.pop(name, None)
+                else:
+                    state[name] = value
         elif only:
             state["needs_review"] = False
             state.pop("reason", None)
