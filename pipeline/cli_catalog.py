@@ -42,7 +42,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         counts, kept = move_catalog(archive, args.move_to)
         with Catalog.for_archive(archive, create=False) as moved:
             where = shown(moved.url)
-        print(f"Đã chuyển danh mục sang {where}: {counts['dossiers']} hồ sơ, {counts['events']} sự kiện; "
+        print(f"Đã chuyển danh mục sang {where}: {counts['dossiers']} hồ sơ, {counts['events']} sự kiện, "
+              f"{counts.get('review_users', 0)} tài khoản của trạm kiểm tra (người dùng đăng nhập lại); "
               f"tệp cũ được giữ lại: {kept.name}.")
         return ExitCode.OK
     if args.action == "check":

@@ -334,7 +334,9 @@ def test_the_station_accounts_go_where_the_catalog_goes(tmp_path: Path, capsys: 
     assert left["review_login_failures"] == left["review_locks"] == 0
     cluster = start_cluster()
     url = cluster.new_database()
+    capsys.readouterr()
     assert main(["catalog", "--archive", str(archive), "--move-to", url]) == ExitCode.OK
+    assert "1 tài khoản của trạm kiểm tra" in capsys.readouterr().out
     moved = _station_rows(url)
     assert moved["review_users"] == 1 and moved["review_sessions"] == moved["review_leases"] == 0
     assert _log_in(archive) == "lan"  # the account works on PostgreSQL (the archive is bound to it now)
