@@ -36,6 +36,7 @@ from configs.archive_schema import ArchiveSettings
 from configs.schema import Settings
 from ocr.model import PageGeometry, PageText
 from pipeline.cli import main
+from pipeline.cli_preserve import current_packages
 from pipeline.description import document_metadata, dossier_metadata
 from pipeline.records import StageOutputs, dossier_dates
 from sohoa.errors import ArchiveError, ExitCode
@@ -158,6 +159,7 @@ def test_code_set_moves_every_code_and_nothing_else(tmp_path: Path, catalog_back
     assert '"reason": "mã trên phiếu hẹn"' in premis
     assert main(["fixity", "--archive", str(root)]) == ExitCode.OK
     assert validate(new).returncode == 0, validate(new).stdout[-3000:]
+    assert current_packages(root) == [new]  # retimestamp renews the new code's version, never the replaced one
     journal = root / JOURNAL_NAME
     assert not journal.exists() or '"kind": "code"' not in journal.read_text(encoding="utf-8")  # the package says it
     capsys.readouterr()
