@@ -50,6 +50,6 @@ def test_a_second_dossier_under_a_used_code_is_held_and_reported(tmp_path: Path)
     for mets in archive.rglob("METS.xml"):
         assert etree.parse(str(mets)).getroot().find(f"{METS}metsHdr").get("RECORDSTATUS") == "NEW"
     report = sorted((archive / "reports").glob("run-*.txt"))[-1].read_text(encoding="utf-8")
-    assert f"Cách ly: {reasons[0]['source']}" in report and "Mã hồ sơ này đã được dùng" in report
+    assert f"Cách ly: H49-0001 — {reasons[0]['source']}" in report and "Mã hồ sơ này đã được dùng" in report
     assert main(args) == ExitCode.INCOMPLETE  # again: still held, still one package
     assert len(list((archive / "packages").iterdir())) == 1
