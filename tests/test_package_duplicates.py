@@ -36,7 +36,8 @@ def test_a_second_dossier_under_a_used_code_is_held_and_reported(tmp_path: Path)
     shutil.copy2(SAMPLES / "inbox" / "khai_sinh-pdf.pdf", inbox / "H49-0001_nguyen.pdf")
     shutil.copy2(SAMPLES / "inbox" / "ct01-pdf.pdf", inbox / "H49-0001_tran.pdf")
     (tmp_path / "profile.yaml").write_text(PROFILE, encoding="utf-8")
-    args = ["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--profile", str(tmp_path / "profile.yaml")]
+    args = ["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--profile",
+            str(tmp_path / "profile.yaml")]
     assert main(args) == ExitCode.INCOMPLETE
     records = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")]
     reasons = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "quarantine").glob("*/reason.json")]
