@@ -17,6 +17,10 @@ SUSPICIOUS_FACTOR = 0.5
 """A word that is not a Vietnamese syllable keeps half its confidence, so its field goes to review."""
 JUNK_CONFIDENCE = 0.9
 """Punctuation-only words under this confidence are specks and remnants of lines, not text."""
+LIST_MARKS = frozenset({"-", "–", "+", "./."})
+"""Punctuation that stands as a word in administrative text (list dashes under "Nơi nhận:", the
+closing "./."): kept unless read at under :data:`LIST_MARK_CONFIDENCE`."""
+LIST_MARK_CONFIDENCE = 0.5
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
@@ -24,7 +28,8 @@ def judge_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
     """Drop unsure punctuation-only words and lower the confidence of non-syllables (never rewrite them)."""
     kept = []
     for word in words:
-        if _PUNCT_ONLY.match(word.text) and word.confidence < JUNK_CONFIDENCE:
+        if _PUNCT_ONLY.match(word.text) and word.confidence < (
+                LIST_MARK_CONFIDENCE if word.text in LIST_MARKS else JUNK_CONFIDENCE):
             continue
         if suspicious(word.text):
             word = replace(word, confidence=round(word.confidence * SUSPICIOUS_FACTOR, 4))
@@ -59,6 +64,10 @@ def recognize(image_path: Path, *, languages: str = "vie", psm: int = 4, timeout
         timeout: seconds before the page fails with a ``tool_timeout`` error.
         source_page: the 1-based page number recorded in the result.
         text_pdf_dest: if given, Tesseract's text-only PDF layer for this page is moved here.
+
+    Tesseract's own files are written in a temporary folder next to ``text_pdf_dest`` (the work
+    folder), never in the system's temporary folder, so the layer is renamed, not copied, into
+    place whatever filesystems the work folder and ``/tmp`` are on.
     """
     from PIL import Image
 
@@ -66,11 +75,12 @@ def recognize(image_path: Path, *, languages: str = "vie", psm: int = 4, timeout
     with Image.open(image_path) as im:
         width, height = im.size
         dpi = float(im.info.get("dpi", (300, 300))[0] or 300)
-    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+    place = text_pdf_dest.parent if text_pdf_dest is not None else image_path.parent
+    place.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".sohoa-ocr-", dir=place) as tmp:
         tsv, pdf = tesseract.ocr_page(image_path, Path(tmp) / "page", languages=languages, psm=psm,
                                       timeout=timeout, text_pdf=text_pdf_dest is not None)
         if pdf is not None and text_pdf_dest is not None:
-            text_pdf_dest.parent.mkdir(parents=True, exist_ok=True)
             pdf.replace(text_pdf_dest)
     page = parse_tsv(tsv, source_page=source_page, width=width, height=height, dpi=dpi)
     return replace(page, words=judge_words(page.words))

@@ -39,6 +39,12 @@ REASON_VI = {
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
+    # page flags (ocr): pages[].flags of the export record
+    "page_without_text": "trang có nội dung nhưng không nhận dạng được chữ (cần xem ảnh trang)",
+    "low_text_quality": "chữ trên trang nhận dạng kém, cần kiểm tra",
+    "photo": "trang được chụp bằng máy ảnh/điện thoại, không phải máy quét",
+    "dpi_estimated": "độ phân giải được ước lượng từ cỡ chữ (tệp không ghi hoặc ghi sai)",
+    "blank_uncertain": "trang gần như trắng (dấu mộc thấm qua, số trang…), đã giữ lại để xem",
 }
 DOSSIER_COLUMNS_VI = {"dossier_id": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
                       "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",
