@@ -21,8 +21,13 @@ CLOSING_INCH = 0.4
 the shadows and light gradients it must follow."""
 
 
-def paper_level(gray: np.ndarray, *, dpi: float) -> np.ndarray:
-    """The paper's grey level under every pixel (uint8, same shape as ``gray``)."""
+UNEVEN = 12
+"""Paper whose level varies by less than this over the page (5th to 95th percentile) is even:
+it is left as it is, so a page that needs no evening out is not touched by it."""
+
+
+def _paper_small(gray: np.ndarray, *, dpi: float) -> np.ndarray:
+    """The paper's grey level at :data:`BACKGROUND_DPI`."""
     h, w = gray.shape
     scale = min(1.0, BACKGROUND_DPI / max(dpi, 1.0))
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
@@ -32,20 +37,29 @@ def paper_level(gray: np.ndarray, *, dpi: float) -> np.ndarray:
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)  # dark strokes narrower than k vanish
     # A median smooths the light's slow changes but keeps a step between grey paper and a pure-white
     # fill where it is: a blur would spread the white over the paper beside it.
-    paper = cv2.medianBlur(paper, k)
-    if paper.shape != gray.shape:
-        paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    return paper
+    return cv2.medianBlur(paper, k)
+
+
+def paper_level(gray: np.ndarray, *, dpi: float) -> np.ndarray:
+    """The paper's grey level under every pixel (uint8, same shape as ``gray``)."""
+    paper = _paper_small(gray, dpi=dpi)
+    h, w = gray.shape
+    return cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR) if paper.shape != gray.shape else paper
 
 
 def flatten_light(gray: np.ndarray, *, dpi: float) -> np.ndarray:
     """``gray`` divided by its paper level: paper 255 everywhere, each stroke's contrast kept.
 
     Pure-white areas (deskew fill, over-exposure) and grey paper both become 255, so no
-    threshold afterwards can take either for ink.
+    threshold afterwards can take either for ink. Even paper is returned as it is.
     """
-    if gray.size == 0:
+    if min(gray.shape) < 2:
         return gray
-    paper = paper_level(gray, dpi=dpi)
-    flat = cv2.divide(gray, np.maximum(paper, 1), scale=255)
-    return flat
+    paper = _paper_small(gray, dpi=dpi)
+    low, high = np.percentile(paper, (5, 95))
+    if high - low < UNEVEN:
+        return gray
+    h, w = gray.shape
+    if paper.shape != gray.shape:
+        paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(paper, 1), scale=255)

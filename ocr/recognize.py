@@ -17,19 +17,19 @@ SUSPICIOUS_FACTOR = 0.5
 """A word that is not a Vietnamese syllable keeps half its confidence, so its field goes to review."""
 JUNK_CONFIDENCE = 0.9
 """Punctuation-only words under this confidence are specks and remnants of lines, not text."""
-LIST_MARKS = frozenset({"-", "–", "+", "./."})
-"""Punctuation that stands as a word in administrative text (list dashes under "Nơi nhận:", the
-closing "./."): kept unless read at under :data:`LIST_MARK_CONFIDENCE`."""
-LIST_MARK_CONFIDENCE = 0.5
+NO_CONFIDENCE = 0.1
+"""A one-character word Tesseract has (next to) no confidence in is a speck it read as ``l`` or ``.``."""
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
 def judge_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """Drop unsure punctuation-only words and lower the confidence of non-syllables (never rewrite them)."""
+    """Drop unsure punctuation-only words and one-letter words read without confidence, and lower the
+    confidence of non-syllables (never rewrite them)."""
     kept = []
     for word in words:
-        if _PUNCT_ONLY.match(word.text) and word.confidence < (
-                LIST_MARK_CONFIDENCE if word.text in LIST_MARKS else JUNK_CONFIDENCE):
+        if _PUNCT_ONLY.match(word.text) and word.confidence < JUNK_CONFIDENCE:
+            continue
+        if len(word.text) == 1 and word.confidence < NO_CONFIDENCE:
             continue
         if suspicious(word.text):
             word = replace(word, confidence=round(word.confidence * SUSPICIOUS_FACTOR, 4))
