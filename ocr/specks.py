@@ -17,9 +17,9 @@ import numpy as np
 
 SPECK_INCH = 0.04
 """Largest speck, width and height (a 3-pixel-radius dot at 200 dpi is 0.035 inch)."""
-NEAR_X_INCH = 0.03
+NEAR_X_INCH = 0.02
 """A round mark this close sideways to a letter belongs to its word (a full stop, a comma)."""
-NEAR_Y_INCH = 0.035
+NEAR_Y_INCH = 0.025
 """A mark this close above or below a letter belongs to it (tone marks, dấu nặng; a stacked
 mark chains through the one under it)."""
 DASH_X_INCH = 0.12
@@ -34,7 +34,7 @@ def speck_mask(binary: np.ndarray, *, dpi: float, x_height: float | None = None)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     size = max(2, round(SPECK_INCH * dpi))
     if x_height:
-        size = min(size, max(2, round(0.45 * x_height)))  # never as big as the page's own letters
+        size = min(size, max(2, round(0.6 * x_height)))  # never as big as the page's own letters
     small = (stats[:, cv2.CC_STAT_WIDTH] <= size) & (stats[:, cv2.CC_STAT_HEIGHT] <= size)
     small[0] = False
     if not small[1:].any():
