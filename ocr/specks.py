@@ -5,9 +5,10 @@ A speck is a dot-sized mark with no text near it. The marks that belong to text 
 too — the tittle of i, tone marks (stacked ones: the hook of ổ sits on the circumflex, which
 sits on the o), the dấu nặng, a list dash, a full stop — but each is part of a cluster of ink
 that holds a letter: marks chain to their letter and dashes and stops sit a word space from
-the next word. So the ink is grouped into clusters (ink grown by a full stop's gap sideways and
-a tone mark's height up and down), and only clusters made of dot-sized marks alone are dust; a
-dash-shaped mark is also kept when a letter stands within a word space beside it.
+the next word. So a dot-sized mark is kept when a letter lies within a full stop's gap sideways
+or a tone mark's height up or down of it, or a mark so kept does (marks chain to their letter);
+a dash-shaped mark is also kept when a letter stands within a word space beside it. The rest is
+dust.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import numpy as np
 
 SPECK_INCH = 0.04
 """Largest speck, width and height (a 3-pixel-radius dot at 200 dpi is 0.035 inch)."""
-NEAR_X_INCH = 0.02
+NEAR_X_INCH = 0.04
 """A round mark this close sideways to a letter belongs to its word (a full stop, a comma)."""
-NEAR_Y_INCH = 0.025
+NEAR_Y_INCH = 0.05
 """A mark this close above or below a letter belongs to it (tone marks, dấu nặng; a stacked
 mark chains through the one under it)."""
 DASH_X_INCH = 0.12
@@ -29,53 +30,59 @@ MAX_SHARE = 0.05
 misjudged, and nothing is erased."""
 
 
-def speck_mask(binary: np.ndarray, *, dpi: float, x_height: float | None = None) -> np.ndarray:
-    """The dust pixels (bool) of a 0/1 ink image."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+def _boxes(stats: np.ndarray, idx: np.ndarray, shape: tuple[int, ...], rx: int | np.ndarray,
+           ry: int | np.ndarray) -> tuple[np.ndarray, ...]:
+    """Boxes (x0, y0, x1, y1) of components ``idx`` grown by ``rx`` sideways and ``ry`` up and down."""
+    rows, cols = shape
+    left, top = stats[idx, cv2.CC_STAT_LEFT], stats[idx, cv2.CC_STAT_TOP]
+    return (np.clip(left - rx, 0, cols), np.clip(top - ry, 0, rows),
+            np.clip(left + stats[idx, cv2.CC_STAT_WIDTH] + rx, 0, cols),
+            np.clip(top + stats[idx, cv2.CC_STAT_HEIGHT] + ry, 0, rows))
+
+
+def _ink_in(area: np.ndarray, box: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Ink counted in each box of an integral image."""
+    x0, y0, x1, y1 = box
+    return area[y1, x1] - area[y0, x1] - area[y1, x0] + area[y0, x0]
+
+
+def _paint(mask: np.ndarray, stats: np.ndarray, idx: np.ndarray, value: int, margin: int = 0) -> None:
+    for i in idx:
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        mask[max(0, y - margin):y + h + margin, max(0, x - margin):x + w + margin] = value
+
+
+def dust_components(binary: np.ndarray, *, dpi: float, x_height: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Component stats of a 0/1 ink image and the indices of its dust."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     size = max(2, round(SPECK_INCH * dpi))
     if x_height:
         size = min(size, max(2, round(0.6 * x_height)))  # never as big as the page's own letters
     small = (stats[:, cv2.CC_STAT_WIDTH] <= size) & (stats[:, cv2.CC_STAT_HEIGHT] <= size)
     small[0] = False
-    if not small[1:].any():
-        return np.zeros(binary.shape, dtype=bool)
+    candidates = np.flatnonzero(small)
+    if len(candidates) == 0:
+        return stats, candidates
+    # The letters' ink: the page's ink without the dot-sized marks (each a tiny box).
+    letters = binary.copy()
+    _paint(letters, stats, candidates, 0)
+    area = cv2.integral(letters)
     rx, ry = max(1, round(NEAR_X_INCH * dpi)), max(1, round(NEAR_Y_INCH * dpi))
-    grown = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rx + 1, 2 * ry + 1)))
-    _, clusters = cv2.connectedComponents(grown, connectivity=8)
-    # The cluster of each component: every pixel of a component lies in the same cluster.
-    ink = labels > 0
-    cluster_of = np.zeros(count, dtype=np.int32)
-    cluster_of[labels[ink]] = clusters[ink]
-    big = ~small
-    big[0] = False
-    with_letter = np.zeros(int(clusters.max()) + 1, dtype=bool)
-    with_letter[cluster_of[big]] = True
-    dust = small & ~with_letter[cluster_of]
-    dust[0] = False
-    dust &= ~_dash_beside_letter(stats, big, labels, dust, dpi=dpi)
-    return dust[labels]
-
-
-def _dash_beside_letter(stats: np.ndarray, big: np.ndarray, labels: np.ndarray, candidates: np.ndarray, *,
-                        dpi: float) -> np.ndarray:
-    """Per component: one of ``candidates`` that is dash-shaped, with a letter's ink within a word space beside it."""
-    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    dash = (w >= 2 * h) & candidates
-    dash[0] = False
-    if not dash.any():
-        return dash
-    letters = cv2.integral(big[labels].astype(np.uint8))
-    reach = max(1, round(DASH_X_INCH * dpi))
-    rows, cols = labels.shape
-    idx = np.flatnonzero(dash)
-    x0 = np.clip(stats[idx, cv2.CC_STAT_LEFT] - reach, 0, cols)
-    x1 = np.clip(stats[idx, cv2.CC_STAT_LEFT] + w[idx] + reach, 0, cols)
-    y0 = np.clip(stats[idx, cv2.CC_STAT_TOP] - h[idx] * 3, 0, rows)
-    y1 = np.clip(stats[idx, cv2.CC_STAT_TOP] + h[idx] * 4, 0, rows)
-    near = letters[y1, x1] - letters[y0, x1] - letters[y1, x0] + letters[y0, x0]
-    out = np.zeros_like(dash)
-    out[idx] = near > 0
-    return out
+    near = _ink_in(area, _boxes(stats, candidates, binary.shape, rx, ry)) > 0
+    # A mark near a mark that is near a letter belongs to it too (the hook on the circumflex on the o).
+    marks = np.zeros_like(binary)
+    _paint(marks, stats, candidates[near], 1)
+    rest = candidates[~near]
+    chained = _ink_in(cv2.integral(marks), _boxes(stats, rest, binary.shape, rx, ry)) > 0
+    dust = rest[~chained]
+    # A dash with a letter within a word space beside it: a list dash or a hyphen.
+    w, h = stats[dust, cv2.CC_STAT_WIDTH], stats[dust, cv2.CC_STAT_HEIGHT]
+    dash = w >= 2 * h
+    if dash.any():
+        reach = max(1, round(DASH_X_INCH * dpi))
+        beside = _ink_in(area, _boxes(stats, dust[dash], binary.shape, reach, 3 * h[dash])) > 0
+        dust = np.concatenate([dust[~dash], dust[dash][~beside]])
+    return stats, dust
 
 
 def erase_specks(gray: np.ndarray, *, dpi: float, x_height: float | None = None,
@@ -83,10 +90,10 @@ def erase_specks(gray: np.ndarray, *, dpi: float, x_height: float | None = None,
     """Return a copy of ``gray`` with isolated dot-sized marks painted white (``gray`` itself when none)."""
     if binary is None:
         _, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    dust = speck_mask(binary, dpi=dpi, x_height=x_height)
-    removed = int(dust.sum())
+    stats, dust = dust_components(binary, dpi=dpi, x_height=x_height)
+    removed = int(stats[dust, cv2.CC_STAT_AREA].sum())
     if removed == 0 or removed > MAX_SHARE * max(1, int(binary.sum())):
         return gray
     out = gray.copy()
-    out[cv2.dilate(dust.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 255
+    _paint(out, stats, dust, 255, margin=1)
     return out
