@@ -24,8 +24,8 @@ WEAK_VOTE = 0.25
 """Below this certainty of the ink vote, recognition decides between up and down."""
 TURN_MARGIN = 2.0
 """A page is turned by 180° only when the turned reading scores this many times the one as it came."""
-MIN_SCORE = 4.0
-"""Less than this (about four surely read letters) is no reading at all."""
+MIN_SCORE = 3.0
+"""Less than this (about three surely read letters) is no reading at all."""
 
 
 @dataclass(frozen=True)
