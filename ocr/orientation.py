@@ -10,6 +10,7 @@ a page neither reading finds words on holds no text.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,10 @@ import numpy as np
 from PIL import Image
 
 from ocr.recognize import parse_tsv
+from sohoa.errors import ToolError
 from sohoa.tools import tesseract
+
+log = logging.getLogger(__name__)
 
 WEAK_VOTE = 0.25
 """Below this certainty of the ink vote, recognition decides between up and down."""
@@ -55,8 +59,12 @@ def read_area(area: np.ndarray, *, dpi: float, languages: str, timeout: float, w
     with tempfile.TemporaryDirectory(prefix=".sohoa-orient-", dir=workdir) as tmp:
         path = Path(tmp) / "area.png"
         Image.fromarray(area).save(path, dpi=(dpi, dpi), compress_level=1)
-        tsv, _ = tesseract.ocr_page(path, Path(tmp) / "out", languages=languages, psm=6, timeout=timeout,
-                                    text_pdf=False)
+        try:
+            tsv, _ = tesseract.ocr_page(path, Path(tmp) / "out", languages=languages, psm=6, timeout=timeout,
+                                        text_pdf=False)
+        except ToolError as exc:  # no reading: the page keeps its way (the page's own OCR may still work)
+            log.warning("orientation reading failed (%s): the page is not turned", exc.reason)
+            return Reading(0.0, 0)
     page = parse_tsv(tsv, source_page=1, width=area.shape[1], height=area.shape[0], dpi=dpi)
     score, words = 0.0, 0
     for word in page.words:

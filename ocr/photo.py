@@ -49,25 +49,27 @@ def _order(corners: np.ndarray) -> np.ndarray:
 
 def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     """The sheet's four corners in ``gray`` (full-size pixels, ordered), or None when no sheet
-    stands out from a background."""
+    stands out from a background.
+
+    The sheet's outline is the longest sharp edge around the page: edges are found on a lightly
+    blurred small copy (a shadow's edge is soft and stays below the edge threshold, the paper's
+    edge against the desk is sharp), joined, and the outer contour's convex hull is taken down
+    to four corners.
+    """
     h, w = gray.shape
     factor = min(1.0, FIND_SIDE / max(h, w))
     small = cv2.resize(gray, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
     if min(small.shape) < 32:
         return None
-    blur = cv2.GaussianBlur(small, (0, 0), 2.0)
-    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    k = max(3, round(min(small.shape) * 0.03) | 1)
-    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    edges = cv2.Canny(cv2.GaussianBlur(small, (0, 0), 1.5), 40, 120)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    sheet = max(contours, key=cv2.contourArea)
-    share = cv2.contourArea(sheet) / float(small.shape[0] * small.shape[1])
+    hull = cv2.convexHull(max(contours, key=lambda c: cv2.contourArea(cv2.convexHull(c))))
+    share = cv2.contourArea(hull) / float(small.shape[0] * small.shape[1])
     if not MIN_SHEET <= share <= MAX_SHEET:
         return None
-    hull = cv2.convexHull(sheet)
     quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
     if len(quad) != 4 or not cv2.isContourConvex(quad):
         return None

@@ -54,6 +54,8 @@ SPARSE_GLYPHS = 40
 TEXT_SHARE = 0.35
 """Under this share of its ink in letters a page is a picture, chart or seal (also decided by reading),
 and keeps its skew: graphics stay as they came."""
+MAX_OCR_PIXELS = 3508 * 4961
+"""The largest OCR copy: an A3 page at 300 dpi (a resolution misjudged low must not make a giant)."""
 GLYPHS_KEY = "sohoa-glyphs"
 """PNG text key of the OCR copy: glyphs its ink holds, for the reading's expected length."""
 
@@ -132,8 +134,15 @@ def original_copy(src: Path, geometry: PageGeometry, size: tuple[int, int]) -> n
     return copy
 
 
-def _resample(level: np.ndarray, dpi: float) -> np.ndarray:
+def ocr_scale(dpi: float, shape: tuple[int, ...]) -> float:
+    """The resampling of a page to :func:`ocr_dpi`, never past :data:`MAX_OCR_PIXELS`."""
     scale = ocr_dpi(dpi) / dpi
+    pixels = shape[0] * shape[1] * scale * scale
+    return scale if pixels <= MAX_OCR_PIXELS else (MAX_OCR_PIXELS / (shape[0] * shape[1])) ** 0.5
+
+
+def _resample(level: np.ndarray, dpi: float) -> np.ndarray:
+    scale = ocr_scale(dpi, level.shape)
     if abs(scale - 1) <= 0.01:
         return level
     h, w = level.shape
@@ -224,7 +233,7 @@ def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, m
     if decision is None:
         return geometry
     rotation, skew, level, extra = decision
-    _save_ocr_copy(level, ocr_dst, dpi=ocr_dpi(page_dpi), glyphs=glyphs)
+    _save_ocr_copy(level, ocr_dst, dpi=page_dpi * ocr_scale(page_dpi, flat.shape), glyphs=glyphs)
     if sheet.rectify is not None:
         # The photo is displayed turned only; the rectification and deskew live in the warp.
         return replace(geometry, blank=False, rotation=rotation, skew=0.0, flags=flags + extra,
@@ -282,7 +291,7 @@ def _photo_warp(sheet: _Sheet, *, rotation: int, skew: float, dpi: float, source
     sw, sh = source
     rw, rh = sheet.image.shape[1], sheet.image.shape[0]
     tw, th = (rh, rw) if rotation in (90, 270) else (rw, rh)
-    to_copy = scale_matrix(ocr_dpi(dpi) / dpi) @ skew_matrix(skew, tw, th) @ turn_matrix(rotation, rw, rh) @ \
+    to_copy = scale_matrix(ocr_scale(dpi, (th, tw))) @ skew_matrix(skew, tw, th) @ turn_matrix(rotation, rw, rh) @ \
         sheet.rectify
     from_displayed = np.linalg.inv(turn_matrix(rotation, sw, sh))
     matrix = to_copy @ from_displayed

@@ -32,7 +32,13 @@ ESTIMATE_RANGE = (40.0, 1200.0)
 
 
 def text_x_height(binary: np.ndarray) -> float | None:
-    """The x-height in pixels of the text in a 0/1 ink image, or None when there is too little text.
+    """The x-height in pixels of the text in a 0/1 ink image, or None when there is too little text."""
+    found = _x_height(binary)
+    return found[0] if found else None
+
+
+def _x_height(binary: np.ndarray) -> tuple[float, float] | None:
+    """(x-height in pixels, share of the letters' weight at that height), or None.
 
     Letter heights form two peaks: x-height letters (a, c, e, n, o …, the most frequent) and tall
     ones (capitals, ascenders, descenders), about 1.45 times as high; tone marks and dots form a
@@ -62,13 +68,14 @@ def text_x_height(binary: np.ndarray) -> float | None:
 
     # x-height letters, with tall letters 1.45 times as high above them and little 1.45 times below.
     candidates = np.arange(4, len(smooth), dtype=np.float64)
-    score = mass(candidates) + 0.5 * mass(candidates * 1.45) - 0.7 * mass(candidates / 1.45)
+    score = mass(candidates) + 0.7 * mass(candidates * 1.45) - 0.7 * mass(candidates / 1.45)
     best = int(np.argmax(score))
     if mass(candidates[best]) < 0.1 * total:
         return None
     low = candidates[best]
     near = (heights >= low * 0.92) & (heights <= low * 1.08)
-    return float(heights[near].mean()) if near.any() else float(low)
+    x_height = float(heights[near].mean()) if near.any() else float(low)
+    return x_height, float(mass(np.array([low]))[0] / total)
 
 
 def dpi_from_text(gray: np.ndarray) -> float | None:
@@ -79,11 +86,26 @@ def dpi_from_text(gray: np.ndarray) -> float | None:
     small = cv2.resize(gray, (max(1, round(w * factor)), max(1, round(h * factor))),
                        interpolation=cv2.INTER_AREA) if factor < 1 else gray
     _, binary = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    x_height = text_x_height(binary)
-    if x_height is None:
+    # The page may still lie on its side: its letters are then measured across.
+    if _sideways(binary):
+        binary = np.ascontiguousarray(binary.T)
+    found = _x_height(binary)
+    if not found:
         return None
+    x_height = found[0]
     dpi = x_height / factor / X_HEIGHT_INCH
     return dpi if ESTIMATE_RANGE[0] <= dpi <= ESTIMATE_RANGE[1] else None
+
+
+def _sideways(binary: np.ndarray) -> bool:
+    """Whether the text lines run down the page (by their shape on a small copy)."""
+    from ocr.geometry import SIDEWAYS_MARGIN, line_shape_score
+
+    h, w = binary.shape
+    factor = min(1.0, 900 / max(h, w))
+    small = cv2.resize(binary, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
+    small = (small > 0).astype(np.uint8)
+    return line_shape_score(np.ascontiguousarray(small.T)) > line_shape_score(small) + SIDEWAYS_MARGIN
 
 
 def tag_believable(dpi: float, *, known: bool, long_side_px: int) -> bool:
