@@ -25,6 +25,8 @@ MIN_SHEET = 0.2
 """Smallest share of the frame a sheet may cover."""
 MAX_SHEET = 0.97
 """Above this share the sheet fills the frame: nothing to correct."""
+DESK_CONTRAST = 30
+"""The sheet's paper is at least this much lighter (grey levels, medians) than what lies around it."""
 PERSPECTIVE = 0.025
 """A quadrilateral whose corners stray from the nearest rectangle by more than this share of its
 size has perspective to undo."""
@@ -71,12 +73,23 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     if not MIN_SHEET <= share <= MAX_SHEET:
         return None
     quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-    if len(quad) != 4 or not cv2.isContourConvex(quad):
+    if len(quad) != 4 or not cv2.isContourConvex(quad) or not _lies_on_a_desk(small, quad):
         return None
     corners = _order(quad.reshape(4, 2).astype(np.float64) / factor)
     inside = (corners[:, 0] > 0.01 * w) & (corners[:, 0] < 0.99 * w) & (corners[:, 1] > 0.01 * h) & \
         (corners[:, 1] < 0.99 * h)
     return corners if inside.sum() >= 2 else None  # a sheet cut by the frame on every corner is no outline
+
+
+def _lies_on_a_desk(small: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether what lies around the quadrilateral is a background, clearly darker than the sheet
+    (a table on a scan's page, or its text block, is paper all around)."""
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillConvexPoly(inside, quad.reshape(-1, 2).astype(np.int32), 1)
+    outside = inside == 0
+    if outside.mean() < 0.03:
+        return False
+    return float(np.median(small[inside == 1])) - float(np.median(small[outside])) >= DESK_CONTRAST
 
 
 def has_perspective(corners: np.ndarray) -> bool:
