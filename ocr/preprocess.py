@@ -32,7 +32,7 @@ from ocr.model import PageGeometry
 from ocr.orientation import MIN_SCORE, WEAK_VOTE, both_ways, clearly_better
 from ocr.photo import camera_exif, find_sheet, has_perspective, rectify_transform, scale_matrix, skew_matrix, \
     turn_matrix
-from ocr.scale import SCREEN_DPI, page_resolution, tag_believable, text_x_height
+from ocr.scale import A4_LONG_INCH, SCREEN_DPI, page_resolution, tag_believable, text_x_height
 from ocr.seals import load_ocr_gray
 from sohoa.errors import InputFileError
 
@@ -45,8 +45,6 @@ MIN_STANDARD_DPI = 200.0
 """NĐ 30/2020 Phụ lục I and TT 05/2025: scans of administrative documents at 200 dpi or more."""
 MIN_PAGE_PX = 16
 """A page image narrower or lower than this is no page (a 1×1 TIFF frame, a one-pixel strip)."""
-A4_LONG_INCH = 11.69
-"""The page size assumed while the resolution is still unknown (to size the background estimate)."""
 BLANK_GLYPHS = 1
 """A page with at most this many glyphs standing in words is blank without asking Tesseract."""
 SPARSE_GLYPHS = 40

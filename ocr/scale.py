@@ -25,6 +25,8 @@ SCREEN_DPI = (72.0, 96.0)
 """Tags that say "no resolution was recorded": phones' JFIF default and screens'."""
 PLAUSIBLE_PAGE_INCH = (2.5, 18.0)
 """A tagged resolution is believed when the page it makes is this long (long side, inches)."""
+A4_LONG_INCH = 11.69
+"""The page size assumed when the text cannot say (or while the resolution is still unknown)."""
 SMALL_PAGE_INCH = 5.5
 """A page whose long side is shorter than this (A6 is 5.8 inch) is smaller than documents come."""
 ESTIMATE_RANGE = (40.0, 1200.0)
@@ -126,20 +128,25 @@ def page_resolution(gray: np.ndarray, *, dpi: float, known: bool, default: float
 
     The tag is used when the file states one that is not a screen default (72/96 dpi) or, for a
     screen default, when it makes a paper-sized page (a 96-dpi chart in a PDF keeps its size).
-    Otherwise the resolution is measured from the text; a page with too little text to measure
-    keeps the tag if there is one, else ``default``. A tag that makes the page smaller than a
-    half sheet (:data:`SMALL_PAGE_INCH`) is checked against the text too: when the text says the
-    page is a sheet of paper, the text wins (a 70-dpi export tagged "200").
+    Otherwise the resolution is measured from the text; a measurement that would make the page
+    larger than paper comes (a misreading) gives way to the page's size taken as A4's. A page
+    with too little text to measure keeps the tag if there is one, else ``default``. A tag that
+    makes the page smaller than a half sheet (:data:`SMALL_PAGE_INCH`) is checked against the
+    text too: when the text says the page is a sheet of paper, the text wins (a 70-dpi export
+    tagged "200").
     """
     long_side = max(gray.shape)
     if tag_believable(dpi, known=known, long_side_px=long_side):
         if long_side / dpi >= SMALL_PAGE_INCH:
             return dpi, "tag"
         estimate = dpi_from_text(gray)
-        if estimate is not None and long_side / estimate >= SMALL_PAGE_INCH and estimate < dpi / 1.5:
+        if estimate is not None and SMALL_PAGE_INCH <= long_side / estimate <= PLAUSIBLE_PAGE_INCH[1] \
+                and estimate < dpi / 1.5:
             return round(estimate, 1), "estimated"
         return dpi, "tag"
     estimate = dpi_from_text(gray)
     if estimate is not None:
+        if long_side / estimate > PLAUSIBLE_PAGE_INCH[1]:
+            estimate = long_side / A4_LONG_INCH
         return round(estimate, 1), "estimated"
     return (dpi, "tag") if known else (default, "default")
