@@ -41,7 +41,7 @@ from _compare import bag_of_words_errors, char_errors, normalize_text
 from pages import add_kind_arguments, build_set, kinds_of, percentile
 
 OCRMYPDF = str(Path(sys.executable).with_name("ocrmypdf"))
-LOW_QUALITY = 0.5
+LOW_QUALITY = 0.75
 """The pipeline's default ``ocr.low-quality`` (configs/default.yaml)."""
 
 

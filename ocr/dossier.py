@@ -56,7 +56,7 @@ def load_geometry(path: Path) -> list[PageGeometry]:
 
 
 def recognize_dossier(pages: list[SourcePage], geometry: list[PageGeometry], clean_dir: Path, ocr_dir: Path, *,
-                      languages: str, psm: int, timeout: float, low_quality: float = 0.5) -> list[PageText]:
+                      languages: str, psm: int, timeout: float, low_quality: float = 0.75) -> list[PageText]:
     """OCR every non-blank page; blank pages get an empty :class:`PageText`, pages Tesseract fails
     on an empty one with the error and ``page_without_text``.
 
