@@ -17,17 +17,27 @@ SUSPICIOUS_FACTOR = 0.5
 """A word that is not a Vietnamese syllable keeps half its confidence, so its field goes to review."""
 JUNK_CONFIDENCE = 0.9
 """Punctuation-only words under this confidence are specks and remnants of lines, not text."""
+LIST_DASHES = frozenset({"-", "–", "+"})
+"""A line's first word may be one of these: the list dashes under "Nơi nhận:" and in enumerations."""
+LIST_DASH_CONFIDENCE = 0.5
+"""A list dash opening a line is kept from this confidence (inside a line, dashes under
+:data:`JUNK_CONFIDENCE` are remnants of leaders and rules, measured on ``bench/ocr.py``'s pages)."""
 NO_CONFIDENCE = 0.1
 """A one-character word Tesseract has (next to) no confidence in is a speck it read as ``l`` or ``.``."""
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
 def judge_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """Drop unsure punctuation-only words and one-letter words read without confidence, and lower the
-    confidence of non-syllables (never rewrite them)."""
+    """Drop unsure punctuation-only words (but a list dash opening a line) and one-letter words read
+    without confidence, and lower the confidence of non-syllables (never rewrite them)."""
     kept = []
+    starts = {}
     for word in words:
-        if _PUNCT_ONLY.match(word.text) and word.confidence < JUNK_CONFIDENCE:
+        if word.line not in starts or word.bbox.left < starts[word.line].bbox.left:
+            starts[word.line] = word
+    for word in words:
+        opening = word.text in LIST_DASHES and starts[word.line] is word
+        if _PUNCT_ONLY.match(word.text) and word.confidence < (LIST_DASH_CONFIDENCE if opening else JUNK_CONFIDENCE):
             continue
         if len(word.text) == 1 and word.confidence < NO_CONFIDENCE:
             continue

@@ -6,8 +6,8 @@ digital-signature box. In plain luma a seal's red is a mid grey that a threshold
 blots across the letters under it. Inside a seal's outline, each pixel takes the lighter of its
 luma and its red channel: red ink becomes paper-light, while black print and blue ink (a
 signature, a handwritten number), dark in red too, stay as they are. Red ink elsewhere — a
-handwritten number, a "HỎA TỐC" stamp — is left alone; only the OCR copy changes, the archived
-image keeps its seal.
+handwritten number, a "HỎA TỐC" stamp (a box, not a circle) — is left alone; only the OCR copy
+changes, the archived image keeps its seal.
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ import cv2
 import numpy as np
 from PIL import Image
 
-SEAL_INCH = (0.8, 2.6)
-"""Diameter range of office seals (Nghị định 99/2016: 30-45 mm for most, up to 60 mm)."""
+SEAL_INCH = (0.5, 2.6)
+"""Diameter range of seals: office seals (Nghị định 99/2016: 30-45 mm for most, up to 60 mm) and the
+small seal of an e-copy's digital-signature box."""
+ROUND = 0.12
+"""Largest share of a seal's red outside the circle its box holds: a seal is round, an urgency
+stamp ("HỎA TỐC", "KHẨN") or a receipt stamp is a box of text, and stays."""
 FIND_DPI = 50.0
 """Resolution the seals are looked for at."""
 MIN_RED_SHARE = 0.02
@@ -45,9 +49,19 @@ def seal_boxes(rgb_small: np.ndarray, *, dpi: float) -> list[tuple[int, int, int
     for x, y, w, h, _ in stats[1:count]:
         if not (low <= w <= high and low <= h <= high and 0.7 <= w / h <= 1.4):
             continue
-        if red[y:y + h, x:x + w].mean() >= MIN_RED_SHARE:
+        inked = red[y:y + h, x:x + w]
+        if inked.mean() >= MIN_RED_SHARE and _round(inked):
             boxes.append((int(x), int(y), int(x + w), int(y + h)))
     return boxes
+
+
+def _round(inked: np.ndarray) -> bool:
+    """Whether the red in a box lies within the circle (ellipse) the box holds."""
+    h, w = inked.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    outside = ((xs + 0.5 - w / 2) / (w / 2)) ** 2 + ((ys + 0.5 - h / 2) / (h / 2)) ** 2 > 1.08 ** 2
+    total = int(inked.sum())
+    return total > 0 and int(inked[outside].sum()) <= ROUND * total
 
 
 def load_ocr_gray(path: Path, *, dpi: float | None = None) -> np.ndarray:

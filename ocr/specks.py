@@ -5,8 +5,9 @@ A speck is a dot-sized mark with no text near it. The marks that belong to text 
 too — the tittle of i, tone marks (stacked ones: the hook of ổ sits on the circumflex, which
 sits on the o), the dấu nặng, a list dash, a full stop — but each is part of a cluster of ink
 that holds a letter: marks chain to their letter and dashes and stops sit a word space from
-the next word. So a dot-sized mark is kept when a letter lies within a full stop's gap sideways
-or a tone mark's height up or down of it, or a mark so kept does (marks chain to their letter);
+the next word. So a dot-sized mark is kept when a letter's box lies within a full stop's gap
+sideways or a tone mark's height up or down of it, or a mark so kept does (marks chain to their
+letter);
 a dash-shaped mark is also kept when a letter stands within a word space beside it. The rest is
 dust.
 """
@@ -63,9 +64,9 @@ def dust_components(binary: np.ndarray, *, dpi: float, x_height: float | None = 
     candidates = np.flatnonzero(small)
     if len(candidates) == 0:
         return stats, candidates
-    # The letters' ink: the page's ink without the dot-sized marks (each a tiny box).
-    letters = binary.copy()
-    _paint(letters, stats, candidates, 0)
+    # The letters' boxes: a comma after a T lies beside the T's box, far from its stem's ink.
+    letters = np.zeros_like(binary)
+    _paint(letters, stats, np.flatnonzero(~small[1:]) + 1, 1)
     area = cv2.integral(letters)
     rx, ry = max(1, round(NEAR_X_INCH * dpi)), max(1, round(NEAR_Y_INCH * dpi))
     near = _ink_in(area, _boxes(stats, candidates, binary.shape, rx, ry)) > 0
