@@ -17,6 +17,8 @@ either way it is a blank back (a few marks) or kept as it came and flagged ``bla
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -149,7 +151,7 @@ def _resample(level: np.ndarray, dpi: float) -> np.ndarray:
 
 
 def clean_for_ocr(flat: np.ndarray, *, rotation: int, skew: float, dpi: float,
-                  x_height: float | None = None) -> np.ndarray:
+                  x_height: float | None = None, photo: bool = False) -> np.ndarray:
     """The OCR copy of an evened-out page: upright, deskewed, borders, leaders, printed lines and
     dust whitened, at :func:`ocr_dpi`, same page area.
 
@@ -158,7 +160,7 @@ def clean_for_ocr(flat: np.ndarray, *, rotation: int, skew: float, dpi: float,
     """
     upright = _whiten_borders(turn_clockwise(flat, rotation))
     level = rotate_bound_same(upright, skew, border=255, interpolation=cv2.INTER_CUBIC)
-    return _flatten_paper(_resample(clean_copy(level, dpi=dpi, x_height=x_height), dpi))
+    return _flatten_paper(_resample(clean_copy(level, dpi=dpi, x_height=x_height, rules=not photo), dpi))
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, m
     guess = dpi if tag_believable(dpi, known=dpi_known, long_side_px=max(gray.shape)) else \
         max(sheet.image.shape) / A4_LONG_INCH
     flat = flatten_light(sheet.image, dpi=guess)
-    page_dpi, dpi_source = page_resolution(flat, dpi=dpi, known=dpi_known)
+    page_dpi, dpi_source = page_resolution(flat, dpi=dpi, known=dpi_known, photo=sheet.capture == "photo")
     flags = tuple(f for f, on in (("photo", sheet.capture == "photo"), ("dpi_estimated", dpi_source == "estimated"))
                   if on)
     geometry = PageGeometry(source_page, True, 0, 0.0, width, height, page_dpi,
@@ -225,9 +227,10 @@ def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, m
         return geometry
     x_small = text_x_height(content)
     x_height = x_small * page_dpi / small_dpi if x_small else None
-    decision = _decide(flat, mask, glyphs=glyphs, text_share=text_share, dpi=page_dpi, x_height=x_height,
-                       max_skew=max_skew, min_glyphs=min_glyphs, languages=languages, timeout=timeout,
-                       workdir=ocr_dst.parent)
+    clean = functools.partial(clean_for_ocr, flat, dpi=page_dpi, x_height=x_height,
+                              photo=sheet.capture == "photo")
+    decision = _decide(clean, mask, glyphs=glyphs, text_share=text_share, dpi=page_dpi, max_skew=max_skew,
+                       min_glyphs=min_glyphs, languages=languages, timeout=timeout, workdir=ocr_dst.parent)
     if decision is None:
         return geometry
     rotation, skew, level, extra = decision
@@ -244,15 +247,18 @@ def preprocess_page(src: Path, ocr_dst: Path, *, source_page: int, dpi: float, m
                    flags=flags + extra)
 
 
-def _decide(flat: np.ndarray, mask: np.ndarray, *, glyphs: int, text_share: float, dpi: float,
-            x_height: float | None, max_skew: float, min_glyphs: int, languages: str, timeout: float,
+def _decide(clean: Callable[..., np.ndarray], mask: np.ndarray, *, glyphs: int, text_share: float, dpi: float,
+            max_skew: float, min_glyphs: int, languages: str, timeout: float,
             workdir: Path) -> tuple[int, float, np.ndarray, tuple[str, ...]] | None:
-    """(rotation, skew, OCR copy, extra flags) of a page with ink, or None for a blank back."""
+    """(rotation, skew, OCR copy, extra flags) of a page with ink, or None for a blank back.
+
+    ``clean(rotation=, skew=)`` makes the OCR copy at a rotation and skew.
+    """
     orient = detect_rotation(mask, max_skew=max_skew)
     sparse = glyphs < SPARSE_GLYPHS or text_share < TEXT_SHARE
     if not sparse:
         rotation, skew = orient.rotation, orient.skew
-        level = clean_for_ocr(flat, rotation=rotation, skew=skew, dpi=dpi, x_height=x_height)
+        level = clean(rotation=rotation, skew=skew)
         if orient.certainty < WEAK_VOTE:
             as_is, turned = both_ways(level, dpi=ocr_dpi(dpi), languages=languages, timeout=timeout, workdir=workdir)
             if clearly_better(turned, as_is):
@@ -261,7 +267,7 @@ def _decide(flat: np.ndarray, mask: np.ndarray, *, glyphs: int, text_share: floa
     # Little text, or little of the ink in letters: turned only on what reads clearly better.
     rotation = 90 if orient.sideways else 0
     skew = _sparse_skew(mask, rotation=rotation, text_share=text_share, max_skew=max_skew)
-    level = clean_for_ocr(flat, rotation=rotation, skew=skew, dpi=dpi, x_height=x_height)
+    level = clean(rotation=rotation, skew=skew)
     as_is, turned = both_ways(level, dpi=ocr_dpi(dpi), languages=languages, timeout=timeout, workdir=workdir)
     if clearly_better(turned, as_is):
         return (rotation + 180) % 360, skew, np.ascontiguousarray(level[::-1, ::-1]), ()
@@ -270,7 +276,7 @@ def _decide(flat: np.ndarray, mask: np.ndarray, *, glyphs: int, text_share: floa
     if glyphs < min_glyphs:
         return None
     if rotation or skew:
-        level = clean_for_ocr(flat, rotation=0, skew=0.0, dpi=dpi, x_height=x_height)
+        level = clean(rotation=0, skew=0.0)
     return 0, 0.0, level, ("blank_uncertain",)
 
 

@@ -25,17 +25,17 @@ _FONT = "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"
 
 
 def photograph(page: np.ndarray, rng: random.Random, gen: np.random.Generator, *, dpi: int,
-               held_out: bool = False) -> tuple[np.ndarray, float]:
+               held_out: bool = False, long_side: tuple[int, int] = (1800, 2800)) -> tuple[np.ndarray, float]:
     """A phone photo of ``page`` (float RGB, paper and ink, at ``dpi``) lying on a desk.
 
-    The sheet fills 70-88 % of a 3:4 frame whose long side is 1800-2800 pixels, its corners pulled
+    The sheet fills 70-88 % of a 3:4 frame whose long side is ``long_side`` pixels, its corners pulled
     by up to 7 % of the frame (perspective; 7-10 % held out) and turned by up to ±8°; light falls
     off across the frame and a soft shadow darkens one side to 45-70 % (35-45 % held out); the
     lens blurs it a little. Returns the frame (float RGB) and the text's resolution in it (dpi).
     """
     h, w = page.shape[:2]
-    long_side = rng.randint(1800, 2800)
-    frame_w, frame_h = (round(long_side * 0.75), long_side) if h >= w else (long_side, round(long_side * 0.75))
+    side = rng.randint(*long_side)
+    frame_w, frame_h = (round(side * 0.75), side) if h >= w else (side, round(side * 0.75))
     share = rng.uniform(0.70, 0.88)
     scale = share * min(frame_w / w, frame_h / h)
     pull = rng.uniform(0.07, 0.10) if held_out else rng.uniform(0.02, 0.07)
