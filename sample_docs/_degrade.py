@@ -192,7 +192,8 @@ def degrade(img: Image.Image, rng: random.Random, *, profile: Profile = OFFICE, 
     if kind == "low_res":
         scan, real_dpi = _capture.low_resolution(scan, rng, dpi=dpi, held_out=profile.held_out)
     elif kind == "bilevel":
-        scan = _capture.bilevel(scan, rng)
+        # Black and white pixels in an 8-bit page: every inbox writer takes it (JPEG has no 1-bit mode).
+        scan = _capture.bilevel(scan, rng).convert("L")
     scan.info.update({"sohoa_capture": kind, "sohoa_dpi": real_dpi})
     return scan, rotation, float(skew)
 
