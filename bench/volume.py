@@ -1,7 +1,7 @@
 """A volume check: several hundred generated pages of the widest variation through `sohoa run`.
 
 Usage:
-    nice python bench/volume.py [--out /tmp/bench-volume] [--seed 31] [--per-form 12] [--workers 2]
+    nice python bench/volume.py [--out /tmp/bench-volume] [--seed 31] [--per-form 16] [--workers 2]
         [--profile wide|wide-held-out]
 
 One batch from the sample generator (``sample_docs/make_samples.py``) with the ``wide`` profile:
@@ -126,7 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-volume"))
     parser.add_argument("--seed", type=int, default=31)
-    parser.add_argument("--per-form", type=int, default=12, help="dossiers per form type and inbox shape")
+    parser.add_argument("--per-form", type=int, default=16, help="dossiers per form type and inbox shape")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--profile", choices=("wide", "wide-held-out"), default="wide")
     args = parser.parse_args()
