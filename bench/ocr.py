@@ -68,7 +68,8 @@ def _sohoa(entry: dict, work: Path, psm: int) -> dict:
     if geo.blank:
         return {**found, "text": "", "ocr_wall": 0.0, "ocr_cpu": 0.0, "flags": [], "quality": 0.0}
     c0, w0 = _cpu(), time.perf_counter()
-    page = read_page(work / "ocr.png", work / "layer.pdf", original=original_image(Path(entry["scan"]), geo, work / "ocr.png"),
+    original = original_image(Path(entry["scan"]), geo, work / "ocr.png")
+    page = read_page(work / "ocr.png", work / "layer.pdf", original=original,
                      languages="vie", psm=psm, timeout=300, source_page=1, low_quality=LOW_QUALITY,
                      expect_text="blank_uncertain" not in geo.flags)
     if geo.warp:

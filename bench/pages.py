@@ -69,7 +69,8 @@ def _save_scan(scan: Image.Image, dest: Path, kind: str, dpi: int, rng: random.R
     return dest, scan.mode, {"dpi": float(dpi), "dpi_known": True}
 
 
-def build_set(out: Path, *, seed: int, pages: int, kinds: tuple[str, ...] = KINDS, held_out: bool = False) -> list[dict]:
+def build_set(out: Path, *, seed: int, pages: int, kinds: tuple[str, ...] = KINDS,
+              held_out: bool = False) -> list[dict]:
     """Generate (or reuse) ``pages`` content pages plus blank backs; returns the truth entries.
 
     ``held_out`` draws the capture kinds from the ranges kept out of tuning (:mod:`sample_docs._capture`).

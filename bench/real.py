@@ -209,7 +209,8 @@ def _pct(a: float, b: float) -> str:
 def report(docs: list[Doc]) -> list[str]:
     """The printed table, pooled row and per-page checks."""
     lines = [f"{'document':<22}{'pages':>5}{'sohoa w':>9}{'tess w':>8}{'ratio':>7}"
-             f"{'WER s':>8}{'WER t':>7}{'CER s':>7}{'CER t':>7}{'syl s':>7}{'syl t':>7}{'wall s':>7}{'cpu t':>7}  flags"]
+             f"{'WER s':>8}{'WER t':>7}{'CER s':>7}{'CER t':>7}{'syl s':>7}{'syl t':>7}{'wall s':>7}"
+             f"{'cpu t':>7}  flags"]
     pooled = Counter()
     for d in docs:
         if d.quarantined:
@@ -232,7 +233,8 @@ def report(docs: list[Doc]) -> list[str]:
         pooled["tcpu"] += d.tess_cpu
         flags = " ".join(f"p{i}:{f}" for i, f in enumerate(d.flags, 1) if f) or "-"
         lines.append(f"{d.name:<22}{d.pages:>5}{sw:>9}{tw:>8}{_pct(sw, tw):>7}{wer[0]:>8}{wer[1]:>7}"
-                     f"{cer[0]:>7}{cer[1]:>7}{_pct(sv, sn):>7}{_pct(tv, tn):>7}{d.sohoa_wall:>7.1f}{d.tess_cpu:>7.1f}  {flags}")
+                     f"{cer[0]:>7}{cer[1]:>7}{_pct(sv, sn):>7}{_pct(tv, tn):>7}{d.sohoa_wall:>7.1f}"
+                     f"{d.tess_cpu:>7.1f}  {flags}")
     p = pooled
     lines.append(f"{'POOLED':<22}{p['pages']:>5}{p['sw']:>9}{p['tw']:>8}{_pct(p['sw'], p['tw']):>7}"
                  f"{_pct(p['ws'], p['wn']) if p['wn'] else '':>8}{_pct(p['wt'], p['wn']) if p['wn'] else '':>7}"

@@ -76,8 +76,8 @@ def _outcomes(archive: Path) -> tuple[dict[str, dict], Counter, list[str]]:
     quarantined = Counter()
     for reason in (archive / "quarantine").glob("*/reason.json"):
         quarantined[json.loads(reason.read_text(encoding="utf-8")).get("reason", "?")] += 1
-    failed = [f"{note.get('stage', '?')}: {note.get('reason', '?')}"
-              for note in (json.loads(p.read_text(encoding="utf-8")) for p in (archive / ".work").glob("*/failure.json"))]
+    notes = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / ".work").glob("*/failure.json")]
+    failed = [f"{note.get('stage', '?')}: {note.get('reason', '?')}" for note in notes]
     return records, quarantined, failed
 
 

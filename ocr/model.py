@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-
 PAGE_FLAGS = ("page_without_text", "low_text_quality", "photo", "dpi_estimated", "blank_uncertain")
 """Page flags of the export record (``pages[].flags``): each names something a clerk should look at."""
 

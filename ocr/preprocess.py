@@ -32,8 +32,15 @@ from ocr.geometry import content_mask, detect_rotation, glyph_evidence
 from ocr.imaging import border_mask, downscale, ink_mask, load_gray, rotate_bound_same, turn_clockwise
 from ocr.model import PageGeometry
 from ocr.orientation import MIN_SCORE, WEAK_VOTE, both_ways, clearly_better
-from ocr.photo import camera_exif, find_sheet, has_perspective, rectify_transform, scale_matrix, skew_matrix, \
-    turn_matrix
+from ocr.photo import (
+    camera_exif,
+    find_sheet,
+    has_perspective,
+    rectify_transform,
+    scale_matrix,
+    skew_matrix,
+    turn_matrix,
+)
 from ocr.scale import A4_LONG_INCH, SCREEN_DPI, page_resolution, tag_believable, text_x_height
 from ocr.seals import load_ocr_gray
 from sohoa.errors import InputFileError

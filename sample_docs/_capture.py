@@ -51,7 +51,8 @@ def photograph(page: np.ndarray, rng: random.Random, gen: np.random.Generator, *
     frame = np.empty((frame_h, frame_w, 3), dtype=np.float32)
     frame[...] = desk
     frame += cv2.GaussianBlur(gen.normal(0, 12, (frame_h, frame_w)).astype(np.float32), (0, 0), 3)[..., None]
-    warped = cv2.warpPerspective(page, matrix, (frame_w, frame_h), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    warped = cv2.warpPerspective(page, matrix, (frame_w, frame_h),
+                                 flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     inside = cv2.warpPerspective(np.ones((h, w), np.float32), matrix, (frame_w, frame_h), flags=cv2.INTER_LINEAR)
     frame = frame * (1 - inside[..., None]) + warped * inside[..., None]
     frame *= _light(frame_h, frame_w, rng, held_out=held_out)[..., None]
@@ -73,7 +74,8 @@ def _light(h: int, w: int, rng: random.Random, *, held_out: bool) -> np.ndarray:
     return light * (1 - (1 - depth) * shadow)
 
 
-def low_resolution(image: Image.Image, rng: random.Random, *, dpi: int, held_out: bool = False) -> tuple[Image.Image, float]:
+def low_resolution(image: Image.Image, rng: random.Random, *, dpi: int,
+                   held_out: bool = False) -> tuple[Image.Image, float]:
     """``image`` (at ``dpi``) brought down to 60-110 dpi (50-60 held out), as old exports and
     screenshots are; returns the image and its new resolution."""
     target = rng.uniform(50, 60) if held_out else rng.uniform(60, 110)

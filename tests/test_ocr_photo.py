@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 import re
-from collections import Counter
 import subprocess
 import unicodedata
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 

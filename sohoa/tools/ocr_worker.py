@@ -6,7 +6,8 @@ one JSON request per line on standard input::
 
     {"image": "/work/x/clean/page-0001.png", "out_base": "/work/x/ocr/.tmp/page", "text_pdf": true, "psm": 4}
 
-(``psm``, optional, is the page segmentation mode for this page) and writes ``<out_base>.tsv`` (and ``<out_base>.pdf``, Tesseract's text-only PDF layer, when asked)
+(``psm``, optional, is the page segmentation mode for this page) and writes ``<out_base>.tsv``
+(and ``<out_base>.pdf``, Tesseract's text-only PDF layer, when asked)
 and answers one JSON line: ``{"ok": true}`` or ``{"ok": false, "error": "..."}``. It exits when
 its standard input closes. Being a separate process is the point: a page that makes Tesseract
 crash or hang costs that page (the caller kills and restarts the worker), never the run.
