@@ -40,13 +40,6 @@ def _paper_small(gray: np.ndarray, *, dpi: float) -> np.ndarray:
     return cv2.medianBlur(paper, k)
 
 
-def paper_level(gray: np.ndarray, *, dpi: float) -> np.ndarray:
-    """The paper's grey level under every pixel (uint8, same shape as ``gray``)."""
-    paper = _paper_small(gray, dpi=dpi)
-    h, w = gray.shape
-    return cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR) if paper.shape != gray.shape else paper
-
-
 def flatten_light(gray: np.ndarray, *, dpi: float) -> np.ndarray:
     """``gray`` divided by its paper level: paper 255 everywhere, each stroke's contrast kept.
 

@@ -88,10 +88,3 @@ def both_ways(level: np.ndarray, *, dpi: float, languages: str = "vie", timeout:
 def clearly_better(turned: Reading, as_is: Reading) -> bool:
     """Whether the turned reading is strong evidence for turning the page (never on a weak one)."""
     return turned.score >= MIN_SCORE and turned.score > TURN_MARGIN * as_is.score
-
-
-def upside_down(level: np.ndarray, *, dpi: float, languages: str = "vie", timeout: float = 60,
-                workdir: Path | None = None) -> bool:
-    """True when the cleaned page ``level`` reads clearly better turned by 180°."""
-    as_is, turned = both_ways(level, dpi=dpi, languages=languages, timeout=timeout, workdir=workdir)
-    return clearly_better(turned, as_is)
