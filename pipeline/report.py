@@ -45,6 +45,7 @@ REASON_VI = {
     "photo": "trang được chụp bằng máy ảnh/điện thoại, không phải máy quét",
     "dpi_estimated": "độ phân giải được ước lượng từ cỡ chữ (tệp không ghi hoặc ghi sai)",
     "blank_uncertain": "trang gần như trắng (dấu mộc thấm qua, số trang…), đã giữ lại để xem",
+    "degenerate_page": "ảnh trang quá nhỏ (vài điểm ảnh), không phải trang quét",
 }
 DOSSIER_COLUMNS_VI = {"dossier_id": "Mã hồ sơ", "source": "Tệp nguồn", "form_type": "Loại hồ sơ",
                       "pages": "Số trang", "pdf": "Tệp PDF đã ký", "package": "Gói lưu trữ",
