@@ -100,6 +100,12 @@ REASON_VI = {
     "admin_unit_other_province": "đơn vị hành chính thuộc tỉnh khác — kiểm tra tên xã/huyện và tỉnh",
     "invalid_notation": "ký hiệu văn bản không đúng dạng (ví dụ QĐ-UBND) — đối chiếu bản giấy",
     "unknown_type": "tài liệu chưa xác định được loại — cần phân loại",
+    # page flags (ocr): pages[].flags of the export record
+    "page_without_text": "trang có nội dung nhưng không nhận dạng được chữ (cần xem ảnh trang)",
+    "low_text_quality": "chữ trên trang nhận dạng kém, cần kiểm tra",
+    "photo": "trang được chụp bằng máy ảnh/điện thoại, không phải máy quét",
+    "dpi_estimated": "độ phân giải được ước lượng từ cỡ chữ (tệp không ghi hoặc ghi sai)",
+    "blank_uncertain": "trang gần như trắng (dấu mộc thấm qua, số trang…), đã giữ lại để xem",
 }
 
 
