@@ -39,7 +39,7 @@ class PackageFacts:
         mets_sha256: SHA-256 of the root METS (the anchor of every fixity check).
         files: The files the METS files list, with size and SHA-256.
         previous: OBJID of the version this one replaces (METS ``altRecordID``), or None.
-        code: EAD ``arcFileCode`` (the dossier code), if present.
+        code: The dossier code (the first document's name), if present.
         title, start_date, end_date, sheets: EAD ``title``, ``startDate``/``endDate`` (ISO, or the
             year/month given), ``numberOfPaper``.
         ead: Every EAD element, tag → text.
@@ -75,9 +75,22 @@ def package_facts(archive_root: Path, rel: object) -> PackageFacts | None:
     ead = read_ead(folder)
     sheets = ead.get("numberOfPaper", "")
     return PackageFacts(PurePosixPath(Path(rel).as_posix()).as_posix(), mets.get("OBJID") or folder.name,
-                        sha256_file(folder / ROOT_METS), entries, alt, ead.get("arcFileCode"), ead.get("title"),
+                        sha256_file(folder / ROOT_METS), entries, alt, _dossier_code(entries, ead), ead.get("title"),
                         iso_date(ead.get("startDate")), iso_date(ead.get("endDate")),
                         int(sheets) if sheets.isdigit() else None, ead)
+
+
+def _dossier_code(entries: list[ListedFile], ead: dict[str, str]) -> str | None:
+    """The dossier code: the stem of the first document (``<mã hồ sơ>.1.pdf``), else the EAD's ``arcFileCode``.
+
+    ``arcFileCode`` is agency . fonds . code (TT 05/2025), and agency and fonds codes may hold dots
+    themselves, so the code is read from the document's name, which is the code alone.
+    """
+    first = sorted(e.path for e in entries if e.path.startswith("representations/rep1/data/") and
+                   e.path.endswith(".1.pdf"))
+    if first:
+        return PurePosixPath(first[0]).name[:-len(".1.pdf")]
+    return ead.get("arcFileCode") or None
 
 
 def read_ead(folder: Path) -> dict[str, str]:

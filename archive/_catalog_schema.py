@@ -15,7 +15,7 @@ derived data: an FTS5 table in SQLite, a ``tsvector`` column with a GIN index in
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text, text
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, MetaData, Table, Text, text
 
 SCHEMA_VERSION = 5
 """Kept in ``catalog_meta`` for older sohoa releases, which refuse a catalog newer than they know.
@@ -122,10 +122,66 @@ catalog_meta = Table(
     Column("key", Text, primary_key=True), Column("value", Text, nullable=False),
 )
 
+# The verification station's tables (``sohoa review``; migration 0004): its accounts, their sessions and
+# failed logins, the leases that keep two people off one field, the per-dossier locks that serialise
+# changes to a dossier (every writer of a new package version takes one), and the review index.
+review_users = Table(
+    "review_users", metadata,
+    Column("name", Text, primary_key=True), Column("role", Text, nullable=False),
+    Column("password_hash", Text), Column("enabled", Integer, nullable=False),
+    Column("created_at", Text, nullable=False), Column("updated_at", Text, nullable=False),
+)
+review_sessions = Table(
+    "review_sessions", metadata,
+    Column("token_hash", Text, primary_key=True), Column("user_name", Text, nullable=False),
+    Column("csrf", Text, nullable=False), Column("created", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Index("review_sessions_user", "user_name"),
+)
+review_login_failures = Table(
+    "review_login_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True), Column("key", Text, nullable=False),
+    Column("at", Float, nullable=False),
+    Index("review_login_failures_key", "key", "at"),
+)
+review_leases = Table(
+    "review_leases", metadata,
+    Column("dossier_id", Text, primary_key=True), Column("field", Text, primary_key=True),
+    Column("holder", Text, nullable=False), Column("expires", Float, nullable=False),
+    Index("review_leases_holder", "holder"),
+)
+review_locks = Table(
+    "review_locks", metadata,
+    Column("dossier_id", Text, primary_key=True), Column("holder", Text, nullable=False),
+    Column("expires", Float, nullable=False),
+)
+review_items = Table(
+    "review_items", metadata,
+    Column("dossier_id", Text, primary_key=True), Column("field", Text, primary_key=True),
+    Column("ord", Integer, nullable=False), Column("code", Text, nullable=False), Column("source", Text),
+    Column("form_type", Text), Column("run", Text), Column("ingested_at", Text, nullable=False),
+    Column("reason", Text), Column("page", Integer), Column("box", Text),
+    Column("flagged", Integer, nullable=False), Column("status", Text, nullable=False),
+    Column("reviewed_by", Text), Column("reviewed_at", Text),
+    Index("review_items_queue", "status", "flagged", "ingested_at", "dossier_id", "ord"),
+    Index("review_items_code", "code"), Index("review_items_reviewer", "reviewed_by"),
+)
+review_meta = Table(
+    "review_meta", metadata,
+    Column("key", Text, primary_key=True), Column("value", Text, nullable=False),
+)
+STATION_TABLES = (review_users, review_sessions, review_login_failures, review_leases, review_locks, review_items,
+                  review_meta)
+TRANSIENT_TABLES = (review_sessions, review_login_failures, review_leases, review_locks)
+"""Station rows that live minutes to hours: never carried into a copy of the catalog (a moved or restored
+catalog starts with no session, lease or lock). ``review_items`` and ``review_meta`` are not carried
+either: the station rebuilds its review index from the dossiers' records."""
+
 DATA_TABLES = (dossiers, packages, package_files, events, archive_events, disposals, disposal_decisions,
-               backup_targets, backup_copies, search_text)
+               backup_targets, backup_copies, search_text, review_users)
 """Tables whose rows a catalog copy carries (``catalog_meta`` and the migration record belong to each
-database)."""
+database): the station's accounts go with the archive's data, so moving the catalog to PostgreSQL or
+restoring it from a backup keeps them."""
 
 APPEND_ONLY = (  # table, operations refused, message
     ("events", ("UPDATE", "DELETE"), "the audit trail is append-only"),

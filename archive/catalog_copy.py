@@ -5,6 +5,12 @@ Used three ways: a backup of a PostgreSQL catalog is a SQLite catalog file holdi
 restore brings those rows back into an emptied PostgreSQL catalog; and ``sohoa catalog --move-to``
 moves an archive's SQLite catalog into PostgreSQL when machines start sharing the archive.
 
+The verification station's accounts go with the data (:data:`archive._catalog_schema.DATA_TABLES`);
+its sessions, failed logins, leases and locks never do (a copy on backup media holds no live
+session), and its review index is rebuilt by the station from the records. A full ``sohoa catalog
+rebuild`` takes the accounts from the catalog file it set aside when that file can still be read
+(:func:`carry_accounts`).
+
 The source is read in one snapshot; the target is written in one transaction, so a failed copy
 leaves it as it was. Ever-growing keys (event and disposal sequence numbers, search row ids) are
 given anew by the target, in the source's order; the search index is rebuilt from the copied text.
@@ -19,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from archive._catalog_db import bind, bound_url, create_private_file, default_url, parse_url, sqlite_path
-from archive._catalog_schema import DATA_TABLES
+from archive._catalog_schema import DATA_TABLES, TRANSIENT_TABLES, review_users
 from archive._catalog_store import CatalogStore
 from archive.model import iso_vn, now_vn
 from sohoa.errors import ArchiveError
@@ -47,6 +53,11 @@ def backup_catalog(source: CatalogStore, path: Path) -> None:
             target.close()
     db = sqlite3.connect(path)
     try:
+        present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        with db:  # a copy holds no session, failed login, lease or lock of the station
+            for table in TRANSIENT_TABLES:
+                if table.name in present:
+                    db.execute(f"DELETE FROM {table.name}")  # noqa: S608 - table names of our own schema
         db.execute("PRAGMA journal_mode=DELETE")
     finally:
         db.close()
@@ -106,3 +117,25 @@ def move_catalog(archive_root: Path, url: str) -> tuple[dict[str, int], Path]:
     kept = old.with_name(f"catalog-moved-{iso_vn(now_vn()).replace(':', '')[:17]}.sqlite")
     os.replace(old, kept)
     return counts, kept
+
+
+def carry_accounts(old_file: Path, target: CatalogStore) -> int | None:
+    """Copy the station's accounts from a SQLite catalog file set aside into ``target``; how many.
+
+    Returns:
+        The number of accounts copied, or None when the file cannot be read (a lost or damaged
+        catalog) or holds no station tables: the caller says the accounts were not recovered.
+    """
+    columns = [c.name for c in review_users.columns]
+    try:
+        db = sqlite3.connect(f"file:{old_file}?mode=ro", uri=True)
+        try:
+            rows = db.execute(f"SELECT {', '.join(columns)} FROM {review_users.name} ORDER BY name").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    if rows:
+        with target.transaction() as dst:
+            dst.execute(review_users.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+    return len(rows)

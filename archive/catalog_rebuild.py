@@ -34,7 +34,9 @@ from archive._catalog_harvest import PackageFacts, package_facts, package_record
 from archive._catalog_schema import PACKAGE_MISSING
 from archive._catalog_replay import RebuildReport, replay_audits, replay_disposals, replay_journal
 from archive.catalog import Catalog
+from archive.catalog_copy import carry_accounts
 from archive.catalog_health import CatalogHealth, check_catalog, package_folders
+from archive.disposal import rewrite_export_record
 from archive.model import MAINTENANCE_YEARS, PremisEvent, iso_vn, now_vn
 from archive.retention import RetentionInfo, RetentionSchedule, load_schedule, retention_for
 from sohoa import __version__
@@ -83,6 +85,7 @@ def rebuild_catalog(archive_root: Path, url: str | URL | None = None, *, full: b
         replay_disposals(archive_root, catalog, report)
         replay_audits(archive_root, catalog, report)
         replay_journal(archive_root, catalog, report, only=None)
+        _carry_accounts(report, catalog)
         catalog.add_archive_event(PremisEvent(
             "catalog rebuild", now_vn(), "success",
             f"catalog rebuilt from {report.packages} package version(s) of {report.dossiers} dossier(s)", AGENT))
@@ -93,6 +96,18 @@ def rebuild_catalog(archive_root: Path, url: str | URL | None = None, *, full: b
             "catalog may still hold them (`sohoa backup --restore-from`)")
     report.not_recovered.append("backup copy counts: recounted by the next `sohoa backup` to each target")
     return report
+
+
+def _carry_accounts(report: RebuildReport, catalog: Catalog) -> None:
+    """The verification station's accounts: from the catalog file set aside when it can be read, else said lost."""
+    carried = carry_accounts(report.kept_old, catalog) if report.kept_old is not None else None
+    if carried is not None:
+        report.recovered["accounts"] = carried
+        return
+    report.not_recovered.append(
+        "accounts of the verification station (sohoa users): they were kept only in the lost catalog; "
+        "`sohoa backup --restore-from` brings them back with a backup copy's catalog, else recreate them "
+        "with `sohoa users add`")
 
 
 def prepare_for_run(archive_root: Path, url: str | URL | None = None) -> CatalogHealth:
@@ -158,7 +173,17 @@ def _add_versions(catalog: Catalog, dossier_id: str, item: _Dossier, report: Reb
             report.events += 1
         report.packages += 1
     if any(v.previous in current for v in item.versions):  # newer than what the catalog had
-        catalog.upsert_dossier(_full_record(catalog.archive_root, item))
+        record = _full_record(catalog.archive_root, item)
+        known = (catalog.dossier(dossier_id) or {}).get("code")
+        if record.get("code") and known and record["code"] != known:  # a code change whose catalog write was lost
+            try:
+                catalog.set_code(dossier_id, str(record["code"]), journaled=False, event=PremisEvent(
+                    "metadata modification", now_vn(), "success",
+                    f"dossier code {record['code']} taken from its newest package version", AGENT))
+            except ArchiveError as exc:
+                report.problems.append(f"{item.versions[-1].rel}: its dossier code was not taken ({exc})")
+        catalog.upsert_dossier(record)
+        rewrite_export_record(catalog.archive_root, dossier_id, (catalog.dossier(dossier_id) or {})["record"])
 
 
 def _existing_id(catalog: Catalog, item: _Dossier, known: dict[str, str]) -> str | None:

@@ -44,7 +44,7 @@ from archive.package import (
 from archive.premis import next_premis
 from sohoa.errors import ArchiveError
 
-__all__ = ["derive_version", "package_identity"]
+__all__ = ["derive_version", "package_identity", "replaced_versions"]
 
 _GENERATED = re.compile(r"(.*/)?METS\.xml$|(.*/)?metadata/preservation/|schemas/")
 """Files every version writes anew (METS, PREMIS, schemas, the documentation): never copied or replaced."""
@@ -143,6 +143,23 @@ def package_identity(package: Path) -> tuple[str, str]:
     if agent is None or not agent.text or not code:
         raise ArchiveError("the package does not name its agency and dossier code", reason="package_damaged")
     return agent.text, str(code)
+
+
+def replaced_versions(archive_root: Path) -> set[str]:
+    """OBJIDs of the package versions that another version names as the one it replaces (``altRecordID``).
+
+    The last version of a code is not current when it is in here: a new dossier code makes the
+    first package of the new code, which replaces it.
+    """
+    replaced = set()
+    for folder in sorted((archive_root / "packages").glob("urn_*")):
+        try:
+            mets = parse(folder / "METS.xml").getroot()
+        except (OSError, ValueError):
+            continue
+        replaced.update(n.text for n in mets.iter(qname(METS_NS, "altRecordID"))
+                        if n.get("TYPE") == "PREVIOUSVERSION" and n.text)
+    return replaced
 
 
 def _check_keys(replace: Mapping[str, Path | bytes], listed: Sequence[str], meta: DossierMetadata | None,

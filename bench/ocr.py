@@ -7,8 +7,8 @@ Usage:
 On the page set of ``bench/pages.py`` (same ``--out``/``--seed``/``--pages``), for every
 content page:
 
-* ``sohoa``: ``ocr.preprocess.preprocess_page`` then ``ocr.recognize.recognize`` (with its text
-  layer) on the degraded scan, as the pipeline does;
+* ``sohoa``: ``ocr.preprocess.preprocess_page`` then ``ocr.reread.read_page`` (with its text
+  layer and its re-readings of suspicious pages) on the degraded scan, as the pipeline does;
 * ``clean``: plain ``tesseract IMAGE stdout -l vie`` on the clean render of the same page (no
   noise, no skew, no turn): the "clean ceiling";
 * ``ocrmypdf``: ``ocrmypdf -l vie --deskew --rotate-pages --output-type pdfa --sidecar`` on the
@@ -38,24 +38,45 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _compare import bag_of_words_errors, char_errors, normalize_text
-from pages import build_set, percentile
+from pages import add_kind_arguments, build_set, kinds_of, percentile
 
 OCRMYPDF = str(Path(sys.executable).with_name("ocrmypdf"))
+LOW_QUALITY = 0.75
+"""The pipeline's default ``ocr.low-quality`` (configs/default.yaml)."""
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its live Tesseract worker."""
+    from sohoa.tools.tesseract import worker_cpu_seconds
+
+    return time.process_time() + worker_cpu_seconds()
 
 
 def _sohoa(entry: dict, work: Path, psm: int) -> dict:
+    from ocr.dossier import original_image
+    from ocr.model import PageGeometry
     from ocr.preprocess import preprocess_page
-    from ocr.recognize import recognize
+    from ocr.reread import read_page
+    from ocr.textlayer import photo_layer, to_displayed
 
-    c0, w0 = time.process_time(), time.perf_counter()
-    geo = preprocess_page(Path(entry["scan"]), work / "ocr.png", source_page=1, dpi=entry["dpi"], mode=entry["mode"])
-    pre_cpu, pre_wall = time.process_time() - c0, time.perf_counter() - w0
+    c0, w0 = _cpu(), time.perf_counter()
+    geo: PageGeometry = preprocess_page(Path(entry["scan"]), work / "ocr.png", source_page=1, dpi=entry["dpi"],
+                                        mode=entry["mode"], dpi_known=entry.get("dpi_known", True))
+    pre_cpu, pre_wall = _cpu() - c0, time.perf_counter() - w0
+    found = {"rotation": geo.rotation, "blank": geo.blank, "dpi": geo.dpi, "dpi_source": geo.dpi_source,
+             "capture": geo.capture, "geo_flags": list(geo.flags), "pre_cpu": pre_cpu, "pre_wall": pre_wall}
     if geo.blank:
-        return {"text": "", "pre_cpu": pre_cpu, "pre_wall": pre_wall, "ocr_wall": 0.0, "rotation": 0}
-    w0 = time.perf_counter()
-    page = recognize(work / "ocr.png", psm=psm, text_pdf_dest=work / "layer.pdf")
-    return {"text": page.text, "pre_cpu": pre_cpu, "pre_wall": pre_wall, "ocr_wall": time.perf_counter() - w0,
-            "rotation": geo.rotation, "confidence": page.confidence,
+        return {**found, "text": "", "ocr_wall": 0.0, "ocr_cpu": 0.0, "flags": [], "quality": 0.0}
+    c0, w0 = _cpu(), time.perf_counter()
+    original = original_image(Path(entry["scan"]), geo, work / "ocr.png")
+    page = read_page(work / "ocr.png", work / "layer.pdf", original=original,
+                     languages="vie", psm=psm, timeout=300, source_page=1, low_quality=LOW_QUALITY,
+                     expect_text="blank_uncertain" not in geo.flags)
+    if geo.warp:
+        photo_layer(page, geo, work / "layer.pdf", work / "layer.pdf")
+        page = to_displayed(page, geo)
+    return {**found, "text": page.text, "ocr_wall": time.perf_counter() - w0, "ocr_cpu": _cpu() - c0,
+            "confidence": page.confidence, "quality": page.quality, "flags": list(page.flags),
             "words": [[w.text, w.confidence, w.line] for w in page.words]}
 
 
@@ -178,8 +199,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N content pages (0 = all)")
     parser.add_argument("--ocrmypdf-pages", type=int, default=60,
                         help="OCRmyPDF only on the first N content pages (it is ~5x slower); 0 = all")
+    add_kind_arguments(parser)
     args = parser.parse_args()
-    entries = [e for e in build_set(args.out, seed=args.seed, pages=args.pages) if not e["blank"]]
+    entries = [e for e in build_set(args.out, seed=args.seed, pages=args.pages, kinds=kinds_of(args),
+                                    held_out=args.held_out) if not e["blank"]]
     if args.limit:
         entries = entries[: args.limit]
     engines = [("sohoa" if e == "sohoa" and args.psm == 4 else f"sohoa-psm{args.psm}" if e == "sohoa" else e)
@@ -187,7 +210,8 @@ def main() -> None:
     t0 = time.perf_counter()
     run_engines(entries, args.out / "ocr-results", engines, psm=args.psm, jobs=args.jobs,
                 ocrmypdf_pages=args.ocrmypdf_pages)
-    print(f"# bench/ocr.py: seed {args.seed}, {len(entries)} content pages, engines {', '.join(engines)};"
+    print(f"# bench/ocr.py: seed {args.seed}{' (held-out capture ranges)' if args.held_out else ''},"
+          f" kinds {args.kinds}, {len(entries)} content pages, engines {', '.join(engines)};"
           f" {args.jobs} page(s) at a time; {os.cpu_count()} cores shared with other engineers;"
           f" missing results computed in {time.perf_counter() - t0:.0f} s")
     full = [e for e in engines if not e.startswith("ocrmypdf")]

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -32,10 +33,14 @@ from sample_docs.make_samples import FORM_TYPES, blank_back, degrade, random_val
 
 KINDS = ("colour", "grey", "bilevel", "low_dpi")
 """Degradation kinds, one per document in turn (every page also has noise, blur, JPEG, specks)."""
+CAPTURE_KINDS = ("photo", "notag", "seal")
+"""Kinds beyond the office scanner (``--kinds``): phone photos (JPEG, 72-dpi tag, half with the
+camera's EXIF), low-resolution pages without a dpi tag (PNG), colour scans with a red seal over text."""
+_CAPTURE_PROFILE = {"photo": {"p_photo": 1.0}, "notag": {"p_low_res": 1.0}, "seal": {"p_seal": 1.0}}
 
 
-def _document(rng: random.Random, n: int) -> tuple[list[tuple[Image.Image, str]], str, int]:
-    kind = KINDS[n % len(KINDS)]
+def _document(rng: random.Random, n: int, kinds: tuple[str, ...]) -> tuple[list[tuple[Image.Image, str]], str, int]:
+    kind = kinds[n % len(kinds)]
     dpi = 150 if kind == "low_dpi" else 200
     form = (*FORM_TYPES, "quyet_dinh")[rng.randrange(len(FORM_TYPES) + 1)]
     if form == "quyet_dinh":
@@ -43,50 +48,93 @@ def _document(rng: random.Random, n: int) -> tuple[list[tuple[Image.Image, str]]
     return render_pages(form, random_values(form, rng), dpi=dpi), kind, dpi
 
 
-def _save_scan(scan: Image.Image, dest: Path, kind: str, dpi: int) -> tuple[Path, str]:
+def _save_scan(scan: Image.Image, dest: Path, kind: str, dpi: int, rng: random.Random) -> tuple[Path, str, dict]:
+    """Write a page as a scanner (or phone, or exporter) would; returns its path, mode and what intake reads."""
     if kind == "bilevel":
         scan = scan.convert("L").point(lambda v: 255 if v > 150 else 0).convert("1")
         dest = dest.with_suffix(".png")
+    elif kind == "notag":
+        dest = dest.with_suffix(".png")
+        scan.save(dest)  # no pHYs chunk: intake assumes 300 dpi and says the tag is missing
+        return dest, scan.mode, {"dpi": 300.0, "dpi_known": False}
     else:
         dest = dest.with_suffix(".jpg")
+    if kind == "photo":
+        exif = Image.Exif()
+        if rng.random() < 0.5:
+            exif[271], exif[272] = "Samsung", "SM-A525F"
+        scan.save(dest, dpi=(72, 72), quality=85, exif=exif)
+        return dest, scan.mode, {"dpi": 72.0, "dpi_known": True}
     scan.save(dest, dpi=(dpi, dpi), quality=80)
-    return dest, scan.mode
+    return dest, scan.mode, {"dpi": float(dpi), "dpi_known": True}
 
 
-def build_set(out: Path, *, seed: int, pages: int) -> list[dict]:
-    """Generate (or reuse) ``pages`` content pages plus blank backs; returns the truth entries."""
+def build_set(out: Path, *, seed: int, pages: int, kinds: tuple[str, ...] = KINDS,
+              held_out: bool = False) -> list[dict]:
+    """Generate (or reuse) ``pages`` content pages plus blank backs; returns the truth entries.
+
+    ``held_out`` draws the capture kinds from the ranges kept out of tuning (:mod:`sample_docs._capture`).
+    """
+    from sample_docs._degrade import Profile
+
     truth_path = out / "truth.json"
+    wanted = {"seed": seed, "pages": pages, **({"kinds": list(kinds)} if kinds != KINDS else {}),
+              **({"held_out": True} if held_out else {})}
     if truth_path.exists():
         meta = json.loads(truth_path.read_text(encoding="utf-8"))
-        if meta["seed"] == seed and meta["pages"] == pages:
+        if {k: meta.get(k) for k in wanted} == wanted and meta.get("kinds", list(KINDS)) == list(kinds):
             return meta["entries"]
     for sub in ("scan", "clean"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     rng, entries, doc = random.Random(seed), [], 0
     while sum(not e["blank"] for e in entries) < pages:
-        clean, kind, dpi = _document(rng, doc)
+        clean, kind, dpi = _document(rng, doc, kinds)
         doc += 1
         grey = kind == "grey" or (kind != "colour" and rng.random() < 0.5)
+        capture = kind in CAPTURE_KINDS
+        profile = Profile(**_CAPTURE_PROFILE[kind], held_out=held_out) if capture else None
         for img, text in clean:
             if sum(not e["blank"] for e in entries) >= pages:
                 break
             skew = 0.0 if rng.random() < 0.1 else round(rng.uniform(-8, 8), 2)
             rotation = rng.choice((90, 180, 270)) if rng.random() < 0.25 else 0
-            scan, rotation, skew = degrade(img, rng, dpi=dpi, rotation=rotation, skew=skew, grey=grey)
+            if capture:
+                scan, rotation, skew = degrade(img, rng, profile=profile, dpi=dpi, rotation=rotation, skew=skew,
+                                               grey=False if kind == "seal" else grey)
+            else:
+                scan, rotation, skew = degrade(img, rng, dpi=dpi, rotation=rotation, skew=skew, grey=grey)
             n = len(entries)
-            path, mode = _save_scan(scan, out / "scan" / f"{n:04d}", kind, dpi)
+            path, mode, read = _save_scan(scan, out / "scan" / f"{n:04d}", kind, dpi, rng)
             img.save(out / "clean" / f"{n:04d}.png", dpi=(dpi, dpi))
             entries.append({"id": n, "scan": str(path), "clean": str(out / "clean" / f"{n:04d}.png"),
-                            "dpi": dpi, "mode": mode, "kind": kind, "blank": False,
-                            "rotation": rotation, "skew": skew, "text": text})
-            if rng.random() < 0.3:
+                            **read, "real_dpi": scan.info.get("sohoa_dpi", dpi), "mode": mode, "kind": kind,
+                            "blank": False, "rotation": rotation, "skew": skew, "text": text})
+            if rng.random() < 0.3 and kind not in ("photo", "notag"):
                 n = len(entries)
-                path, mode = _save_scan(blank_back(img, rng, grey=grey), out / "scan" / f"{n:04d}", kind, dpi)
-                entries.append({"id": n, "scan": str(path), "clean": None, "dpi": dpi, "mode": mode,
+                path, mode, read = _save_scan(blank_back(img, rng, grey=grey and kind != "seal"),
+                                              out / "scan" / f"{n:04d}", kind, dpi, rng)
+                entries.append({"id": n, "scan": str(path), "clean": None, **read, "real_dpi": dpi, "mode": mode,
                                 "kind": kind, "blank": True, "rotation": 0, "skew": 0.0, "text": ""})
-    truth_path.write_text(json.dumps({"seed": seed, "pages": pages, "entries": entries}, ensure_ascii=False),
+    truth_path.write_text(json.dumps({**wanted, "kinds": list(kinds), "entries": entries}, ensure_ascii=False),
                           encoding="utf-8")
     return entries
+
+
+def add_kind_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--kinds`` and ``--held-out``, shared with ``bench/ocr.py``."""
+    parser.add_argument("--kinds", default=",".join(KINDS),
+                        help=f"degradation kinds in turn, among {', '.join(KINDS + CAPTURE_KINDS)}"
+                             f" (default: the office scanner's {','.join(KINDS)})")
+    parser.add_argument("--held-out", action="store_true",
+                        help="draw photos and low-resolution pages from the ranges kept out of tuning")
+
+
+def kinds_of(args: argparse.Namespace) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    unknown = set(kinds) - set(KINDS + CAPTURE_KINDS)
+    if unknown or not kinds:
+        raise SystemExit(f"unknown kinds: {', '.join(sorted(unknown)) or '(none)'}")
+    return kinds
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -139,22 +187,34 @@ def run_ours(entries: list[dict], work: Path) -> tuple[dict[int, dict], list[flo
     for e in entries:
         c0, w0 = _cpu(), time.perf_counter()
         geo = preprocess_page(Path(e["scan"]), work / f"{e['id']:04d}.png", source_page=1, dpi=e["dpi"],
-                              mode=e["mode"])
+                              mode=e["mode"], dpi_known=e.get("dpi_known", True))
         cpu.append(_cpu() - c0)
         wall.append(time.perf_counter() - w0)
         found[e["id"]] = {"blank": geo.blank, "rotation": geo.rotation, "skew": geo.skew}
     return found, cpu, wall
 
 
+_OSD_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+
+
+def osd(image: Path) -> int:
+    """Tesseract's own orientation detection (``--psm 0``): clockwise degrees to turn the page
+    upright, 0 when it finds too little text to say."""
+    from sohoa.errors import ToolError
+    from sohoa.tools._run import run
+
+    try:
+        proc = run(["tesseract", str(image), "stdout", "--psm", "0", "-c", "min_characters_to_try=10"], timeout=60)
+    except ToolError:  # "Too few characters": no answer
+        return 0
+    found = _OSD_ROTATE.search(proc.stdout.decode("utf-8", "replace"))
+    return int(found.group(1)) % 360 if found else 0
+
+
 def run_osd(entries: list[dict]) -> dict[int, dict]:
     """Tesseract's orientation detection on each raw scan (reference; no skew, no blank check)."""
-    from sohoa.tools import tesseract
-
-    found = {}
-    for e in entries:
-        rotate, _conf = (0, 0.0) if e["blank"] else tesseract.osd(Path(e["scan"]), timeout=60)
-        found[e["id"]] = {"blank": e["blank"], "rotation": rotate, "skew": None}
-    return found
+    return {e["id"]: {"blank": e["blank"], "rotation": 0 if e["blank"] else osd(Path(e["scan"])), "skew": None}
+            for e in entries}
 
 
 def main() -> None:
@@ -163,12 +223,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--pages", type=int, default=200, help="content pages (blank backs come on top)")
     parser.add_argument("--no-osd", action="store_true", help="skip the Tesseract OSD reference")
+    add_kind_arguments(parser)
     args = parser.parse_args()
     t0 = time.perf_counter()
-    entries = build_set(args.out, seed=args.seed, pages=args.pages)
+    entries = build_set(args.out, seed=args.seed, pages=args.pages, kinds=kinds_of(args), held_out=args.held_out)
     content = [e for e in entries if not e["blank"]]
-    kinds = ", ".join(f"{k} {sum(e['kind'] == k for e in content)}" for k in KINDS)
-    print(f"# bench/pages.py: seed {args.seed}, {len(content)} content pages + {len(entries) - len(content)} blank backs"
+    kinds = ", ".join(f"{k} {sum(e['kind'] == k for e in content)}" for k in kinds_of(args))
+    print(f"# bench/pages.py: seed {args.seed}{' (held-out capture ranges)' if args.held_out else ''},"
+          f" {len(content)} content pages + {len(entries) - len(content)} blank backs"
           f" (kinds {kinds};"
           f" turned {sum(bool(e['rotation']) for e in content)}; |skew|>5: {sum(abs(e['skew']) > 5 for e in content)});"
           f" {os.cpu_count()} cores shared with other engineers; set built in {time.perf_counter() - t0:.0f} s")

@@ -46,6 +46,8 @@ def _flag_fields(archive: Path, count: int) -> int:
         if n % 2 == 0:
             y = 0.2 + 0.025 * len(chosen[name])
             state.update(page=1, box=[0.1, y, 0.9, y + 0.022])
+        else:  # as a record written before fields carried their box: the whole page is shown
+            state.update(page=None, box=None)
         chosen[name][key] = state
     for name, flags in chosen.items():
         record = dossier_of(archive, name)

@@ -16,4 +16,5 @@ class OcrSettings(_Frozen):
     psm: int = Field(4, ge=0, le=13, description="Tesseract page segmentation mode.")
     page_timeout: float = Field(180, gt=0, description="Seconds before OCR of one page is given up.")
     max_skew: float = Field(10.0, gt=0, le=45, description="Largest skew searched, degrees.")
-    blank_min_glyphs: int = Field(8, ge=1, description="Pages with fewer glyphs standing in words (letters with a neighbour) are blank backs.")
+    blank_min_glyphs: int = Field(8, ge=1, description="Pages with fewer glyphs standing in words (letters with a neighbour), on which Tesseract reads no word, are blank backs; near-blank pages with more are kept and flagged blank_uncertain.")
+    low_quality: float = Field(0.75, ge=0, le=1, description="Pages whose reading quality (word confidences, valid Vietnamese syllables, text against ink) is under this are read again other ways, then flagged low_text_quality.")

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from ocr.model import PageGeometry, PageText, load_page_texts, page_text_to_dict
 from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
-from ocr.preprocess import preprocess_page
-from ocr.recognize import recognize
+from ocr.preprocess import original_copy, preprocess_page
+from ocr.reread import read_page
+from ocr.textlayer import photo_layer, to_displayed
 from scanners.model import SourcePage
 from sohoa.errors import ToolError
 from sohoa.files import write_text_atomic
@@ -28,13 +33,13 @@ def text_layer_path(ocr_dir: Path, index: int) -> Path:
     return ocr_dir / f"page-{index:04d}.pdf"
 
 
-def preprocess_dossier(pages: list[SourcePage], clean_dir: Path, *, max_skew: float,
-                       min_glyphs: int) -> list[PageGeometry]:
+def preprocess_dossier(pages: list[SourcePage], clean_dir: Path, *, max_skew: float, min_glyphs: int,
+                       languages: str = "vie", timeout: float = 60.0) -> list[PageGeometry]:
     """Analyse every page; write OCR copies of the non-blank ones into ``clean_dir``."""
     clean_dir.mkdir(parents=True, exist_ok=True)
     return [preprocess_page(p.path, clean_image_path(clean_dir, p.index), source_page=p.index,
                             dpi=p.dpi, mode=p.mode, dpi_known=p.dpi_known, max_skew=max_skew,
-                            min_glyphs=min_glyphs)
+                            min_glyphs=min_glyphs, languages=languages, timeout=timeout)
             for p in pages]
 
 
@@ -46,27 +51,51 @@ def save_geometry(geometry: list[PageGeometry], path: Path) -> None:
 def load_geometry(path: Path) -> list[PageGeometry]:
     """Read page geometries written by :func:`save_geometry`."""
     rows = json.loads(path.read_text(encoding="utf-8"))
-    return [PageGeometry(**{**r, "below_standard": tuple(r["below_standard"])}) for r in rows]
+    return [PageGeometry(**{**r, **{k: tuple(r[k]) for k in ("below_standard", "flags", "warp") if k in r}})
+            for r in rows]
 
 
-def recognize_dossier(geometry: list[PageGeometry], clean_dir: Path, ocr_dir: Path, *,
-                      languages: str, psm: int, timeout: float) -> list[PageText]:
-    """OCR every non-blank page; blank pages, and pages Tesseract fails on, get an empty :class:`PageText`."""
+def recognize_dossier(pages: list[SourcePage], geometry: list[PageGeometry], clean_dir: Path, ocr_dir: Path, *,
+                      languages: str, psm: int, timeout: float, low_quality: float = 0.75) -> list[PageText]:
+    """OCR every non-blank page; blank pages get an empty :class:`PageText`, pages Tesseract fails
+    on an empty one with the error and ``page_without_text``.
+
+    A suspicious first reading is read again other ways (:func:`ocr.reread.read_page`); a photo's
+    words and text layer are mapped back onto the photo (:mod:`ocr.textlayer`).
+    """
+    sources = {p.index: p for p in pages}
     texts = []
     for geo in geometry:
         if geo.blank:
             texts.append(PageText(geo.source_page, geo.width, geo.height, geo.dpi))
             continue
+        layer = text_layer_path(ocr_dir, geo.source_page)
+        clean = clean_image_path(clean_dir, geo.source_page)
         try:
-            texts.append(recognize(clean_image_path(clean_dir, geo.source_page), languages=languages,
-                                   psm=psm, timeout=timeout, source_page=geo.source_page,
-                                   text_pdf_dest=text_layer_path(ocr_dir, geo.source_page)))
+            page = read_page(clean, layer, original=original_image(sources[geo.source_page].path, geo, clean),
+                             languages=languages, psm=psm, timeout=timeout, source_page=geo.source_page,
+                             low_quality=low_quality, expect_text="blank_uncertain" not in geo.flags)
         except ToolError as exc:  # Tesseract crashed or hung on this page: the page fails, not the dossier
             log.warning("OCR of page %d failed (%s): the page is kept as an image without text",
                         geo.source_page, exc.reason)
-            text_layer_path(ocr_dir, geo.source_page).unlink(missing_ok=True)
-            texts.append(PageText(geo.source_page, geo.width, geo.height, geo.dpi, error=exc.reason))
+            layer.unlink(missing_ok=True)
+            texts.append(PageText(geo.source_page, geo.width, geo.height, geo.dpi, error=exc.reason,
+                                  flags=("page_without_text",)))
+            continue
+        if geo.warp:
+            photo_layer(page, geo, layer, layer)
+            page = to_displayed(page, geo)
+        texts.append(page)
     return texts
+
+
+def original_image(src: Path, geometry: PageGeometry, clean: Path) -> Callable[[], np.ndarray]:
+    def make() -> np.ndarray:
+        with Image.open(clean) as im:
+            size = im.size
+        return original_copy(src, geometry, size)
+
+    return make
 
 
 def save_page_texts(texts: list[PageText], path: Path) -> None:

@@ -7,14 +7,16 @@ text lines themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
 from ocr.imaging import border_mask, rotate_bound_same, turn_clockwise
 
 
-def _content(mask: np.ndarray, gray: np.ndarray, margin: float = 0.03) -> np.ndarray:
-    """The ink mask without scanner borders and a thin margin."""
+def content_mask(mask: np.ndarray, gray: np.ndarray, margin: float = 0.03) -> np.ndarray:
+    """The ink of a page's content: the mask without scanner borders and a thin margin."""
     top, bottom, left, right = border_mask(gray)
     h, w = mask.shape
     my, mx = int(h * margin), int(w * margin)
@@ -25,18 +27,14 @@ def _content(mask: np.ndarray, gray: np.ndarray, margin: float = 0.03) -> np.nda
     return out
 
 
-def glyph_count(mask: np.ndarray, *, dpi: float) -> int:
-    """Glyph-sized ink components that have another glyph next to them.
-
-    Dust and smudges are left out by size, and a lone speck of glyph size by having no
-    neighbour: letters come in words, specks one by one.
-    """
+def _glyphs_in_words(mask: np.ndarray, *, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Component stats of glyph-sized ink and, per such glyph, whether another glyph stands next to it."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     scale = (dpi / 100.0) ** 2
     areas, heights = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
     ok = (areas >= 6 * scale) & (areas <= 3000 * scale) & (heights >= 4 * dpi / 100) & (heights <= 60 * dpi / 100)
     if ok.sum() < 2:
-        return int(ok.sum())
+        return stats[1:][ok], np.zeros(int(ok.sum()), dtype=bool)
     glyphs = np.concatenate([[False], ok])[labels].astype(np.uint8)
     # Wider than the space between letters; square, as the page may still lie on its side.
     gap = max(3, round(0.12 * dpi))
@@ -47,12 +45,20 @@ def glyph_count(mask: np.ndarray, *, dpi: float) -> int:
     first = [np.flatnonzero(labels[y] == i + 1) for i, y in zip(np.flatnonzero(ok), ys)]
     owner = np.array([word_labels[y, f[0] if len(f) else x] for y, x, f in zip(ys, xs, first)])
     sizes = np.bincount(owner)
-    return int((sizes[owner] >= 2).sum())
+    return stats[1:][ok], sizes[owner] >= 2
 
 
-def is_blank(mask: np.ndarray, gray: np.ndarray, *, dpi: float, min_glyphs: int = 8) -> bool:
-    """True when a page holds fewer than ``min_glyphs`` glyphs standing in words (a duplex back)."""
-    return glyph_count(_content(mask, gray), dpi=dpi) < min_glyphs
+def glyph_evidence(mask: np.ndarray, *, dpi: float) -> tuple[int, float]:
+    """Glyph-sized ink components that have another glyph next to them, and their share of the ink.
+
+    Dust and smudges are left out by size, and a lone speck of glyph size by having no
+    neighbour: letters come in words, specks one by one. The share tells a page of text
+    (most ink in letters) from a chart, a seal or a picture.
+    """
+    stats, paired = _glyphs_in_words(mask, dpi=dpi)
+    total = int(mask.sum())
+    ink = int(stats[paired, cv2.CC_STAT_AREA].sum()) if len(stats) else 0
+    return int(paired.sum()), ink / total if total else 0.0
 
 
 def _ink_points(mask: np.ndarray, max_points: int = 80_000) -> tuple[np.ndarray, np.ndarray]:
@@ -162,19 +168,40 @@ def line_shape_score(level: np.ndarray) -> float:
     return float((np.log(w[keep] / h[keep]) * area[keep]).sum() / area[keep].sum())
 
 
-def detect_rotation(mask: np.ndarray, *, max_skew: float = 10.0) -> tuple[int, float, float]:
+SIDEWAYS_MARGIN = 0.35
+"""A page is turned by 90° only when its ink forms horizontal lines that much better that way
+(mean log aspect of the smeared lines): a seal or a chart is about as round one way as the other."""
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """What the ink says about a page's way up."""
+
+    rotation: int
+    """Clockwise turn (0/90/180/270) that makes the page upright."""
+    skew: float
+    """Counter-clockwise degrees that then level its lines."""
+    certainty: float
+    """In [0, 1]: how sure the up/down decision is (the ink vote)."""
+    sideways: bool
+    """The page lies on its side (base turn 90), by a clear margin."""
+
+
+def detect_rotation(mask: np.ndarray, *, max_skew: float = 10.0) -> Orientation:
     """Clockwise turn (0/90/180/270) that makes the page upright, the skew after it, and how sure.
 
-    Returns:
-        (rotation, skew, certainty) — certainty in [0, 1] of the up/down decision.
+    A quarter turn needs its line-shape score to beat the page as it came by
+    :data:`SIDEWAYS_MARGIN`; otherwise the page keeps its way and only up/down is decided.
     """
-    candidates = []
+    candidates = {}
     for base in (0, 90):
         turned = turn_clockwise(mask, base)
         skew, _ = estimate_skew(turned, max_degrees=max_skew)
         level = rotate_bound_same(turned, skew, border=0, interpolation=cv2.INTER_NEAREST)
-        candidates.append((line_shape_score(level), base, skew, level))
-    _, base, skew, level = max(candidates, key=lambda c: c[0])
+        candidates[base] = (line_shape_score(level), skew, level)
+    sideways = candidates[90][0] > candidates[0][0] + SIDEWAYS_MARGIN
+    base = 90 if sideways else 0
+    _, skew, level = candidates[base]
     vote = upright_vote(level)
     rotation = base if vote >= 0 else (base + 180) % 360
-    return rotation, skew, min(1.0, abs(vote))
+    return Orientation(rotation, skew, min(1.0, abs(vote)), sideways)

@@ -24,19 +24,13 @@ def load_gray(path: Path) -> np.ndarray:
         return np.asarray(im.convert("L"))
 
 
-def load_color(path: Path) -> tuple[np.ndarray, str]:
-    """A page as an array in its own mode (``L`` or ``RGB``; bilevel pages become ``L``)."""
-    with Image.open(path) as im:
-        mode = "RGB" if im.mode == "RGB" else "L"
-        return np.asarray(im.convert(mode)), mode
-
-
 def downscale(gray: np.ndarray, dpi: float, target_dpi: float = ANALYSIS_DPI) -> np.ndarray:
     """Shrink a page to ``target_dpi`` (never enlarge)."""
     scale = target_dpi / dpi
     if scale >= 1:
         return gray
-    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = gray.shape[:2]
+    return cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
 
 
 def ink_mask(gray: np.ndarray, *, min_contrast: int = 60) -> np.ndarray:

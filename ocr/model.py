@@ -7,6 +7,9 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+PAGE_FLAGS = ("page_without_text", "low_text_quality", "photo", "dpi_estimated", "blank_uncertain")
+"""Page flags of the export record (``pages[].flags``): each names something a clerk should look at."""
+
 
 @dataclass(frozen=True)
 class BBox:
@@ -53,6 +56,16 @@ class PageGeometry:
     dpi: float
     below_standard: tuple[str, ...] = ()
     """Reasons the scan misses the digitization standard (e.g. ``low_dpi``, ``bilevel``)."""
+    flags: tuple[str, ...] = ()
+    """What a person should know about the page (:data:`PAGE_FLAGS`): ``photo``, ``dpi_estimated``,
+    ``blank_uncertain``."""
+    capture: str = "scan"
+    """``scan`` (flatbed or sheet-fed scanner) or ``photo`` (a camera)."""
+    dpi_source: str = "tag"
+    """Where :attr:`dpi` comes from: the file's ``tag``, ``estimated`` from the text's size, or the ``default``."""
+    warp: tuple[float, ...] = ()
+    """Photos only: the 3×3 homography (row-major) taking a pixel of the upright page as displayed
+    (the stored image turned by :attr:`rotation`) to the perspective-corrected OCR copy; empty otherwise."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,12 @@ class PageText:
     words: tuple[Word, ...] = field(default_factory=tuple)
     error: str | None = None
     """Why OCR of this page failed (e.g. ``tool_timeout``); the page is kept without text."""
+    quality: float = 0.0
+    """The honest confidence of the page's reading in [0, 1] (:func:`ocr.quality.page_quality`):
+    word confidences, valid Vietnamese syllables and the text its ink promises."""
+    flags: tuple[str, ...] = ()
+    """What a person should know about the reading (:data:`PAGE_FLAGS`): ``page_without_text``,
+    ``low_text_quality``, ``blank_uncertain``."""
 
     def lines(self) -> list[list[Word]]:
         """Words grouped by line, lines and words in reading order."""
@@ -104,7 +123,13 @@ def page_text_from_dict(data: dict) -> PageText:
         for w in data["words"]
     )
     return PageText(source_page=data["source_page"], width=data["width"], height=data["height"],
-                    dpi=data["dpi"], words=words, error=data.get("error"))
+                    dpi=data["dpi"], words=words, error=data.get("error"), quality=data.get("quality", 0.0),
+                    flags=tuple(data.get("flags", ())))
+
+
+def page_flags(geometry: PageGeometry, text: PageText | None) -> list[str]:
+    """The sorted union of a page's geometry and reading flags (the export record's ``flags``)."""
+    return sorted(set(geometry.flags) | set(text.flags if text is not None else ()))
 
 
 def load_page_texts(path: Path) -> list[PageText]:

@@ -1,9 +1,15 @@
 """Erase isolated specks (scanner dust) from the OCR copy.
 
 Tesseract reads a lone dark dot as ``.``, ``'`` or ``_`` and glues it to the nearest line.
-A speck is a dot-sized mark with no other ink around it; the dots that belong to Vietnamese
-letters (the tittle of i, tone marks, the dấu nặng) always sit next to their letter, so they
-stay.
+A speck is a dot-sized mark with no text near it. The marks that belong to text are dot-sized
+too — the tittle of i, tone marks (stacked ones: the hook of ổ sits on the circumflex, which
+sits on the o), the dấu nặng, a list dash, a full stop — but each is part of a cluster of ink
+that holds a letter: marks chain to their letter and dashes and stops sit a word space from
+the next word. So a dot-sized mark is kept when a letter's box lies within a full stop's gap
+sideways or a tone mark's height up or down of it, or a mark so kept does (marks chain to their
+letter);
+a dash-shaped mark is also kept when a letter stands within a word space beside it. The rest is
+dust.
 """
 
 from __future__ import annotations
@@ -13,31 +19,82 @@ import numpy as np
 
 SPECK_INCH = 0.04
 """Largest speck, width and height (a 3-pixel-radius dot at 200 dpi is 0.035 inch)."""
-ALONE_INCH = 0.05
-"""A speck with no other ink this close is dust; a tone mark sits nearer its letter."""
+NEAR_X_INCH = 0.04
+"""A round mark this close sideways to a letter belongs to its word (a full stop, a comma)."""
+NEAR_Y_INCH = 0.05
+"""A mark this close above or below a letter belongs to it (tone marks, dấu nặng; a stacked
+mark chains through the one under it)."""
+DASH_X_INCH = 0.12
+"""A dash this close sideways to a letter is a list dash or a hyphen (a word space is ~0.05 inch)."""
+MAX_SHARE = 0.05
+"""Dust is a small share of a page's ink; more than this means the marks are text at a scale
+misjudged, and nothing is erased."""
 
 
-def erase_specks(gray: np.ndarray, *, dpi: float) -> np.ndarray:
-    """Return a copy of ``gray`` with isolated dot-sized marks painted white."""
-    _, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+def _boxes(stats: np.ndarray, idx: np.ndarray, shape: tuple[int, ...], rx: int | np.ndarray,
+           ry: int | np.ndarray) -> tuple[np.ndarray, ...]:
+    """Boxes (x0, y0, x1, y1) of components ``idx`` grown by ``rx`` sideways and ``ry`` up and down."""
+    rows, cols = shape
+    left, top = stats[idx, cv2.CC_STAT_LEFT], stats[idx, cv2.CC_STAT_TOP]
+    return (np.clip(left - rx, 0, cols), np.clip(top - ry, 0, rows),
+            np.clip(left + stats[idx, cv2.CC_STAT_WIDTH] + rx, 0, cols),
+            np.clip(top + stats[idx, cv2.CC_STAT_HEIGHT] + ry, 0, rows))
+
+
+def _ink_in(area: np.ndarray, box: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Ink counted in each box of an integral image."""
+    x0, y0, x1, y1 = box
+    return area[y1, x1] - area[y0, x1] - area[y1, x0] + area[y0, x0]
+
+
+def _paint(mask: np.ndarray, stats: np.ndarray, idx: np.ndarray, value: int, margin: int = 0) -> None:
+    for i in idx:
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        mask[max(0, y - margin):y + h + margin, max(0, x - margin):x + w + margin] = value
+
+
+def dust_components(binary: np.ndarray, *, dpi: float, x_height: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Component stats of a 0/1 ink image and the indices of its dust."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     size = max(2, round(SPECK_INCH * dpi))
+    if x_height:
+        size = min(size, max(2, round(0.6 * x_height)))  # never as big as the page's own letters
     small = (stats[:, cv2.CC_STAT_WIDTH] <= size) & (stats[:, cv2.CC_STAT_HEIGHT] <= size)
     small[0] = False
-    if not small[1:].any():
-        return gray
-    big = ((labels > 0) & ~small[labels]).astype(np.uint8)
-    radius = max(1, round(ALONE_INCH * dpi))
-    near = cv2.dilate(big, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
-    # Ink of bigger marks inside each small mark's box, from the integral image: none means dust.
-    area = cv2.integral(near)
-    idx = np.flatnonzero(small)
-    x, y, w, h = (stats[idx, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-    inked = area[y + h, x + w] - area[y, x + w] - area[y + h, x] + area[y, x]
-    dust = inked == 0
-    if not dust.any():
+    candidates = np.flatnonzero(small)
+    if len(candidates) == 0:
+        return stats, candidates
+    # The letters' boxes: a comma after a T lies beside the T's box, far from its stem's ink.
+    letters = np.zeros_like(binary)
+    _paint(letters, stats, np.flatnonzero(~small[1:]) + 1, 1)
+    area = cv2.integral(letters)
+    rx, ry = max(1, round(NEAR_X_INCH * dpi)), max(1, round(NEAR_Y_INCH * dpi))
+    near = _ink_in(area, _boxes(stats, candidates, binary.shape, rx, ry)) > 0
+    # A mark near a mark that is near a letter belongs to it too (the hook on the circumflex on the o).
+    marks = np.zeros_like(binary)
+    _paint(marks, stats, candidates[near], 1)
+    rest = candidates[~near]
+    chained = _ink_in(cv2.integral(marks), _boxes(stats, rest, binary.shape, rx, ry)) > 0
+    dust = rest[~chained]
+    # A dash with a letter within a word space beside it: a list dash or a hyphen.
+    w, h = stats[dust, cv2.CC_STAT_WIDTH], stats[dust, cv2.CC_STAT_HEIGHT]
+    dash = w >= 2 * h
+    if dash.any():
+        reach = max(1, round(DASH_X_INCH * dpi))
+        beside = _ink_in(area, _boxes(stats, dust[dash], binary.shape, reach, 3 * h[dash])) > 0
+        dust = np.concatenate([dust[~dash], dust[dash][~beside]])
+    return stats, dust
+
+
+def erase_specks(gray: np.ndarray, *, dpi: float, x_height: float | None = None,
+                 binary: np.ndarray | None = None) -> np.ndarray:
+    """Return a copy of ``gray`` with isolated dot-sized marks painted white (``gray`` itself when none)."""
+    if binary is None:
+        _, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    stats, dust = dust_components(binary, dpi=dpi, x_height=x_height)
+    removed = int(stats[dust, cv2.CC_STAT_AREA].sum())
+    if removed == 0 or removed > MAX_SHARE * max(1, int(binary.sum())):
         return gray
     out = gray.copy()
-    for left, top, width, height in zip(x[dust], y[dust], w[dust], h[dust], strict=True):
-        out[max(0, top - 1):top + height + 1, max(0, left - 1):left + width + 1] = 255
+    _paint(out, stats, dust, 255, margin=1)
     return out

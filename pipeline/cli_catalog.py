@@ -42,7 +42,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         counts, kept = move_catalog(archive, args.move_to)
         with Catalog.for_archive(archive, create=False) as moved:
             where = shown(moved.url)
-        print(f"Đã chuyển danh mục sang {where}: {counts['dossiers']} hồ sơ, {counts['events']} sự kiện; "
+        print(f"Đã chuyển danh mục sang {where}: {counts['dossiers']} hồ sơ, {counts['events']} sự kiện, "
+              f"{counts.get('review_users', 0)} tài khoản của trạm kiểm tra (người dùng đăng nhập lại); "
               f"tệp cũ được giữ lại: {kept.name}.")
         return ExitCode.OK
     if args.action == "check":
@@ -112,7 +113,8 @@ def _rebuild(archive, url, *, full: bool, config) -> int:  # noqa: ANN001
 def add_code_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``sohoa code set OLD NEW``."""
     actions = parser.add_subparsers(dest="action", required=True)
-    change = actions.add_parser("set", help="replace a dossier's code (e.g. a temporary SOHOA-TAM-… by the real one)",
+    change = actions.add_parser("set", help="replace a dossier's code (e.g. a temporary SOHOA-TAM-… by the real one): "
+                                             "the catalog, a new package version and the audit trail",
                                 epilog="example: sohoa code set --archive /srv/archive SOHOA-TAM-79D5FF71EE27 "
                                        "000.00.19.H49-240101-0001 --reason 'mã trên phiếu hẹn'")
     archive_arg(change)
@@ -120,19 +122,19 @@ def add_code_arguments(parser: argparse.ArgumentParser) -> None:
     change.add_argument("old", help="the current code (or the internal id)")
     change.add_argument("new", help="the new code")
     change.add_argument("--reason", required=True, help="why (kept in the audit trail)")
-    change.add_argument("--operator", default=None, help="who (default: the login name)")
+    change.add_argument("--operator", default=None,
+                        help="who, as the audit trail and PREMIS name them (default: the login name)")
 
 
 def cmd_code(args: argparse.Namespace) -> int:
-    """Replace a dossier code, with an audit row."""
-    from archive.catalog_codes import change_code
+    """Replace a dossier code: catalog, a new package version, the audit trail and ``records/``."""
+    from archive.catalog_codes import set_code
 
-    change = change_code(existing_archive(args.archive), args.old, args.new,
-                         operator=args.operator or getpass.getuser(), reason=args.reason,
-                         catalog_url=catalog_url_of(args))
-    print(f"Đã đổi mã hồ sơ {change.old} thành {change.new} trong danh mục (có ghi nhật ký).")
-    if not change.package_updated:
-        print("Gói lưu trữ vẫn mang mã cũ cho đến khi có phiên bản gói mới.")
+    change = set_code(existing_archive(args.archive), args.old, args.new,
+                      operator=args.operator or getpass.getuser(), reason=args.reason,
+                      catalog_url=catalog_url_of(args))
+    print(f"Đã đổi mã hồ sơ {change.old} thành {change.new} (có ghi nhật ký); gói lưu trữ mang mã mới trong "
+          f"phiên bản mới: {change.package}")
     return ExitCode.OK
 
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from pipeline import paths
 from pipeline.provenance import AGENT, VN_TZ
-from sohoa.errors import ConfigError, ExitCode, SohoaError
+from sohoa.errors import ArchiveError, ConfigError, ExitCode, SohoaError
 from sohoa.files import write_text_atomic
 
 log = logging.getLogger("sohoa.retimestamp")
@@ -116,9 +118,13 @@ def retimestamp_archive(archive: Path, *, within: timedelta, tsa_url: str, trust
 
 
 def current_packages(archive: Path) -> list[Path]:
-    """The latest version of every dossier's package (published folders only)."""
-    from archive import package_versions
-    from archive.versions import package_identity
+    """The latest version of every dossier's package (published folders only).
+
+    The last version of a code that a new code's package replaced (a temporary code replaced by the
+    real one) is not current: renewing it would fork the dossier's history.
+    """
+    from archive import package_id, package_versions
+    from archive.versions import package_identity, replaced_versions
 
     identities: dict[tuple[str, str], None] = {}
     for folder in sorted((archive / "packages").glob("urn_*")):
@@ -127,7 +133,10 @@ def current_packages(archive: Path) -> list[Path]:
                 identities[package_identity(folder)] = None
             except SohoaError:
                 log.warning("retimestamp: a package folder does not name its dossier; skipped")
-    return [package_versions(archive, agency_code=a, dossier_code=c)[-1] for a, c in identities]
+    replaced = replaced_versions(archive)
+    latest = [(a, c, len(package_versions(archive, agency_code=a, dossier_code=c))) for a, c in identities]
+    return [package_versions(archive, agency_code=a, dossier_code=c)[-1] for a, c, n in latest
+            if package_id(version=n, agency_code=a, dossier_code=c) not in replaced]
 
 
 def _code(package: Path) -> str:
@@ -138,7 +147,27 @@ def _code(package: Path) -> str:
 
 def _renew_package(archive: Path, package: Path, due: list, *, tsa_url: str, trust_roots: list[Path],
                    catalog_url: str | None) -> Path:
-    """Renew the due documents of one package and write its next version; update record and catalog."""
+    """Renew the due documents of one package and write its next version; update record and catalog.
+
+    The dossier's lock is held meanwhile (as the verification station and ``sohoa code set`` hold
+    it), and a package that stopped being the dossier's current version is left alone.
+    """
+    from archive import Catalog
+    from archive.dossier_lock import dossier_lock
+
+    rel = package.relative_to(archive).as_posix()
+    with Catalog.for_archive(archive, catalog_url) as catalog:
+        row = catalog.package_by_path(rel)
+        with dossier_lock(catalog, row["dossier_id"], f"retimestamp:{os.getpid()}") if row else nullcontext():
+            if row is not None and (catalog.package_by_path(rel) or {}).get("status") != "current":
+                raise ArchiveError("the package is no longer the dossier's current version", reason="package_conflict")
+            return _renew_unlocked(archive, package, due, tsa_url=tsa_url, trust_roots=trust_roots,
+                                   catalog_url=catalog_url)
+
+
+def _renew_unlocked(archive: Path, package: Path, due: list, *, tsa_url: str, trust_roots: list[Path],
+                    catalog_url: str | None) -> Path:
+    """:func:`_renew_package` under the dossier's lock."""
     from archive import PremisEvent, SignatureInfo, derive_version
     from signing import renew_archive_timestamp, signature_facts
 

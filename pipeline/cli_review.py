@@ -4,7 +4,8 @@ Loaded by ``pipeline/cli.py`` through ``COMMAND_MODULES``. ``sohoa review`` serv
 with uvicorn, on 127.0.0.1 unless configured (``review.host`` or ``--host``); in production it sits
 behind a TLS reverse proxy (``deploy/sohoa-review.service``, ``deploy/nginx-sohoa-review.conf``).
 ``sohoa users`` reads a password from the terminal (twice), or from the first line of standard
-input when that is not a terminal — never from the command line.
+input when that is not a terminal — never from the command line. A dossier code is replaced in the
+station's code field or with ``sohoa code set`` (``pipeline/cli_catalog.py``): one function does both.
 """
 
 from __future__ import annotations
@@ -42,15 +43,6 @@ def add_users_arguments(parser: argparse.ArgumentParser) -> None:
         p.add_argument("--catalog", metavar="URL", help="catalog database, as for the archive commands")
 
 
-def add_recode_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``sohoa recode``."""
-    parser.add_argument("--archive", type=Path, required=True, help="archive folder")
-    parser.add_argument("--catalog", metavar="URL", help="catalog database, as for the archive commands")
-    parser.add_argument("--by", help="who replaces it (default: the logged-in user)")
-    parser.add_argument("code", help="the dossier's current code (e.g. a temporary SOHOA-TAM-… code)")
-    parser.add_argument("new_code", help="the real dossier code (mã hồ sơ)")
-
-
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settings
     import configs
 
@@ -58,9 +50,10 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settin
 
 
 def _store(args: argparse.Namespace, settings):  # noqa: ANN001, ANN202 - review.store.Store
+    from pipeline.archive_dir import require_archive
     from review.store import Store
 
-    return Store(args.archive.resolve(), args.catalog or settings.archive.catalog_url)
+    return Store(require_archive(args.archive.resolve()), args.catalog or settings.archive.catalog_url)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -69,18 +62,16 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     from pipeline.report import REASON_VI
     from review.app import create_app
+    from review.fieldinfo import FormInfo
     from review.service import Station
 
     settings = _settings(args)
     review = settings.review
     host, port = args.host or review.host, args.port or review.port
     archive = args.archive.resolve()
-    if not (archive / "packages").is_dir():
-        raise ConfigError("the folder is not a sohoa archive (no packages/)",
-                          message_vi="Thư mục không phải kho lưu trữ sohoa.")
     station = Station(archive, _store(args, settings), review, REASON_VI,
                       catalog_url=args.catalog or settings.archive.catalog_url,
-                      retention_file=settings.archive.retention_file)
+                      forms=FormInfo(settings.fields.forms_dir), retention_file=settings.archive.retention_file)
     if host not in ("127.0.0.1", "::1", "localhost"):
         log.warning("the station listens on %s: serve it only behind a TLS reverse proxy", host)
     print(f"Trạm kiểm tra dữ liệu: http://{host}:{port}/  (Ctrl+C để dừng)", file=sys.stderr)
@@ -132,38 +123,9 @@ def cmd_users(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def cmd_recode(args: argparse.Namespace) -> int:
-    """Replace a dossier code (a temporary one by the real one) with the same audit as the station's."""
-    import os
-
-    from archive.corrections import CODE_FIELD, Decision, code_state, field_rev
-    from pipeline.report import REASON_VI
-    from review.service import Station, decide_locked
-
-    settings = _settings(args)
-    store = _store(args, settings)
-    try:
-        station = Station(args.archive.resolve(), store, settings.review, REASON_VI,
-                          catalog_url=args.catalog or settings.archive.catalog_url,
-                          retention_file=settings.archive.retention_file)
-        dossier_id = station.resolve(args.code)
-        row = station.catalog.dossier(dossier_id)
-        decision = Decision(CODE_FIELD, "correct", args.new_code, field_rev(code_state(row["record"])),
-                            args.by or getpass.getuser())
-        record = decide_locked(station, dossier_id, decision, owner=f"recode:{os.getpid()}",
-                               form_type=row["form_type"])
-    finally:
-        store.close()
-    print(f"Đã thay mã hồ sơ {args.code} bằng {record['code']}; phiên bản gói mới: {record['package']}")
-    return ExitCode.OK
-
-
 COMMANDS = {
     "review": ("serve the verification station (check and correct flagged fields in a browser)",
                add_review_arguments, cmd_review, "example: sohoa review --archive /srv/archive --port 8765"),
     "users": ("accounts of the verification station: add, disable, list", add_users_arguments, cmd_users,
               "example: sohoa users add lan --role clerk --archive /srv/archive"),
-    "recode": ("replace a dossier code (a temporary SOHOA-TAM-… code by the real one), audited",
-               add_recode_arguments, cmd_recode,
-               "example: sohoa recode --archive /srv/archive SOHOA-TAM-79D5FF71EE27 000.00.19.H49-241006-0007"),
 }

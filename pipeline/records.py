@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from configs.schema import Settings
 from ocr.dossier import load_geometry
-from ocr.model import PageGeometry, PageText, load_page_texts
+from ocr.model import PageGeometry, PageText, load_page_texts, page_flags
 from ocr.pdfa import PdfMetadata
 from pipeline import joining, paths, provenance
 from pipeline.description import FORM_TITLES, document_metadata, dossier_metadata, form_titles
@@ -91,6 +91,8 @@ def build_record(dossier: Dossier, out: StageOutputs, archive: Path | None = Non
     pages = [{"source_page": g.source_page, "blank": g.blank, "rotation": g.rotation, "skew": g.skew,
               "text": texts[g.source_page].text, "confidence": round(texts[g.source_page].confidence, 4),
               "dpi": g.dpi, "below_standard": list(g.below_standard),
+              "flags": page_flags(g, texts[g.source_page]), "capture": g.capture,
+              "quality": round(texts[g.source_page].quality, 4),
               **({"ocr_error": texts[g.source_page].error} if texts[g.source_page].error else {})}
              for g in out.geometry]
     fields = {k: {"value": v["value"], "confidence": v["confidence"], "needs_review": v["needs_review"],

@@ -107,7 +107,37 @@ REASON_VI = {
     "package_damaged": "gói lưu trữ bị hỏng (sai mã băm): chạy sohoa fixity",
     "invalid_notation": "ký hiệu văn bản không đúng dạng (ví dụ QĐ-UBND) — đối chiếu bản giấy",
     "unknown_type": "tài liệu chưa xác định được loại — cần phân loại",
+    # page flags (ocr): pages[].flags of the export record
+    "page_without_text": "trang có nội dung nhưng không nhận dạng được chữ (cần xem ảnh trang)",
+    "low_text_quality": "chữ trên trang nhận dạng kém, cần kiểm tra",
+    "photo": "trang được chụp bằng máy ảnh/điện thoại, không phải máy quét",
+    "dpi_estimated": "độ phân giải được ước lượng từ cỡ chữ (tệp không ghi hoặc ghi sai)",
+    "blank_uncertain": "trang gần như trắng (dấu mộc thấm qua, số trang…), đã giữ lại để xem",
 }
+
+
+FIELD_STATUS_VI = {"ocr": "chưa kiểm tra", "confirmed": "đã xác nhận", "corrected": "đã sửa"}
+"""How a field stands after the verification station (``status`` of a field in the record)."""
+REVIEW_STATE_VI = {"pending": "chờ kiểm tra", "checked": "đã kiểm tra", "none": "không có trường cần kiểm tra"}
+"""A dossier's ``review_state``; ``none`` for a dossier nothing was ever flagged in."""
+REVIEW_HINT_VI = "kiểm tra và sửa tại trạm kiểm tra dữ liệu: sohoa review"
+
+
+def status_vi(state: dict) -> str:
+    """How a field (or the dossier code) stands, in Vietnamese: "đã sửa", "không có trên tờ khai" …"""
+    if state.get("absent"):
+        return "không có trên tờ khai"
+    return FIELD_STATUS_VI.get(str(state.get("status") or "ocr"), str(state.get("status")))
+
+
+def review_state_vi(record: dict) -> str:
+    """The dossier's review state, in Vietnamese (``checked`` with nothing ever flagged: nothing to check)."""
+    from archive.decisions import code_state, review_state
+
+    state = record.get("review_state") or review_state(record)
+    states = [code_state(record), *(f for f in (record.get("fields") or {}).values() if isinstance(f, dict))]
+    ever = any(s.get("needs_review") or s.get("ocr_reason") or (s.get("status") or "ocr") != "ocr" for s in states)
+    return REVIEW_STATE_VI["none" if state == "checked" and not ever else str(state)]
 
 
 def reason_vi(reason: str | None, default: str = "") -> str:
@@ -238,10 +268,10 @@ def report_lines(summary: RunSummary, *, forms_dir: Path | None = None) -> Itera
     """The text report: the summary, then every field, page and dossier to look at (no values)."""
     yield summary_vi(summary, limit=None)
     yield ""
-    yield "=== Trường cần kiểm tra lại ==="
+    yield f"=== Trường cần kiểm tra lại ({REVIEW_HINT_VI}) ==="
     for o, key, reason in review_items(summary.outcomes):
         label = field_label(o.detail.get("form_type", "unknown"), key, forms_dir=forms_dir)
-        yield f"  {who(o)}: {label} [{key}] — {reason_vi(reason)}"
+        yield f"  {who(o)}: {label} [{key}] — {reason_vi(reason)} — {status_vi(o.detail['fields'][key])}"
     pages = page_items(summary.outcomes)
     if pages:
         yield ""

@@ -14,7 +14,19 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.labels import field_label, form_title
-from pipeline.report import REASON_VI, dossier_review_items, page_items, reason_vi, review_items, skipped_text, who
+from pipeline.report import (
+    REASON_VI,
+    REVIEW_STATE_VI,
+    REVIEW_HINT_VI,
+    dossier_review_items,
+    page_items,
+    reason_vi,
+    review_items,
+    review_state_vi,
+    skipped_text,
+    status_vi,
+    who,
+)
 from pipeline.summary import EXIT_MEANING, RunSummary
 from sohoa.clock import now_vn
 from sohoa.errors import ExitCode
@@ -101,10 +113,11 @@ def _act_on(summary: RunSummary, forms_dir: Path | None) -> list[str]:
                          [(s.code, s.relative, skipped_text(s)) for s in summary.skipped])]
     fields = [(o.shown_code, o.relative, field_label(o.detail.get("form_type", "unknown"), key, forms_dir=forms_dir),
                o.detail["fields"][key].get("value", ""), round(float(o.detail["fields"][key].get("confidence", 0)), 2),
-               reason_vi(reason)) for o, key, reason in review_items(summary.outcomes)]
+               reason_vi(reason), status_vi(o.detail["fields"][key])) for o, key, reason in review_items(summary.outcomes)]
     if fields:
-        parts += ["<h2>Trường cần kiểm tra lại</h2>",
-                  _table(("Mã hồ sơ", "Tệp nguồn", "Trường", "Giá trị đọc được", "Độ tin cậy", "Lý do"), fields)]
+        parts += [f"<h2>Trường cần kiểm tra lại</h2><p>{_e(REVIEW_HINT_VI[0].upper() + REVIEW_HINT_VI[1:])}.</p>",
+                  _table(("Mã hồ sơ", "Tệp nguồn", "Trường", "Giá trị đọc được", "Độ tin cậy", "Lý do", "Tình trạng"),
+                         fields)]
     pages = [(o.shown_code, o.relative, page, "; ".join(reason_vi(k) for k in keys))
              for o, page, keys in page_items(summary.outcomes)]
     if pages:
@@ -143,6 +156,8 @@ def _statistics(summary: RunSummary, forms_dir: Path | None) -> list[str]:
                  ("Tệp đang được ghi (để lần sau)", summary.growing), ("Số trang", summary.pages),
                  ("Trang chưa đạt chuẩn số hóa", below), ("Trang cần xem", flagged),
                  ("Hồ sơ mang mã tạm (SOHOA-TAM-…)", sum(1 for r in records if r.get("code_generated"))),
+                 ("Hồ sơ chờ kiểm tra (trạm kiểm tra dữ liệu)",
+                  sum(1 for r in records if review_state_vi(r) == REVIEW_STATE_VI["pending"])),
                  ("Trường đã trích xuất", total_fields), ("Trường cần kiểm tra", total_review),
                  ("Tỷ lệ trường cần kiểm tra", _rate(total_review, total_fields))])]
     if forms:

@@ -69,20 +69,23 @@ def preprocess(task: DossierTask) -> None:
     ocr_settings = settings(task.config).ocr
     with atomic_dir(task.path("clean")) as tmp:
         geometry = preprocess_dossier(load_pages(task.path("pages.json")), tmp,
-                                      max_skew=ocr_settings.max_skew, min_glyphs=ocr_settings.blank_min_glyphs)
+                                      max_skew=ocr_settings.max_skew, min_glyphs=ocr_settings.blank_min_glyphs,
+                                      languages=ocr_settings.languages, timeout=ocr_settings.page_timeout)
     save_geometry(geometry, task.path("geometry.json"))
 
 
 def recognize(task: DossierTask) -> None:
     """Clean images → words with boxes and confidences, and invisible text layers."""
     from ocr.dossier import load_geometry, recognize_dossier, save_page_texts
+    from scanners.manifest import load_pages
 
     ocr_settings = settings(task.config).ocr
     try:
         with atomic_dir(task.path("ocr")) as tmp:
-            texts = recognize_dossier(load_geometry(task.path("geometry.json")), task.path("clean"), tmp,
-                                      languages=ocr_settings.languages, psm=ocr_settings.psm,
-                                      timeout=ocr_settings.page_timeout)
+            texts = recognize_dossier(load_pages(task.path("pages.json")), load_geometry(task.path("geometry.json")),
+                                      task.path("clean"), tmp, languages=ocr_settings.languages,
+                                      psm=ocr_settings.psm, timeout=ocr_settings.page_timeout,
+                                      low_quality=ocr_settings.low_quality)
     finally:
         if multiprocessing.parent_process() is not None:
             # A forked task process ends with os._exit, skipping atexit: stop its Tesseract

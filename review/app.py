@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from archive.corrections import ReviewConflict
+from archive.decisions import ReviewConflict
 from review import accounts
 from review.accounts import AccountError, Session, Throttle
 from review.queue import Filters

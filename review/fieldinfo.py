@@ -1,9 +1,9 @@
 """What the station knows about a field from the form templates: its label, its check, its context.
 
-:func:`field_label` is the station's stand-in for contract C2's ``fields.templates.field_label``
-(the fields helper is building it): the printed label, with the section for a repeated label
-("Dân tộc (Họ, chữ đệm, tên người mẹ)"), or the template's ``display`` when it has one. The lead
-switches :meth:`FormInfo.label` to C2's function at merge.
+Labels and form names come from the templates through contract C2/C4's own functions
+(``fields.templates.field_label``: the template's ``display``, else the printed label qualified by
+its section where labels repeat, "Nơi cư trú (mẹ)"; ``form_titles``: the template's ``title-vi``),
+so the station names a field as the reports and the XLSX do.
 
 The checks run while a clerk types (:func:`check_value`) reuse ``fields.validators`` and
 ``fields.admin_units`` — the same rules extraction applies — and answer in Vietnamese.
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from archive.corrections import CODE_FIELD
+from archive.decisions import CODE_FIELD
 from fields import validators
 from fields.admin_units import check_units
-from fields.templates import FORMS_DIR, load_templates
+from fields.templates import FORMS_DIR, field_label, form_titles, load_templates
 
 CHECK_OF_TYPE = {"date": "date", "cccd": "cccd", "address": "place", "province": "place", "name": "name",
                  "phone": "phone", "email": "email"}
@@ -50,7 +50,9 @@ class FormInfo:
 
     def __init__(self, forms_dir: Path | None = None) -> None:
         """Read the templates (``configs/forms`` by default)."""
-        self._templates = {t.form_type: t for t in load_templates(forms_dir or FORMS_DIR)}
+        self.forms_dir = forms_dir or FORMS_DIR
+        self._templates = {t.form_type: t for t in load_templates(self.forms_dir)}
+        self._titles = form_titles(self.forms_dir)
 
     def field(self, form_type: str | None, key: str) -> FieldInfo:
         """What the station knows about ``key`` on ``form_type`` (a plain text field when unknown)."""
@@ -59,7 +61,7 @@ class FormInfo:
         return _field_info(self, form_type or "", key)
 
     def label(self, form_type: str | None, key: str) -> str:
-        """The field's Vietnamese label (stand-in for C2 ``fields.templates.field_label``)."""
+        """The field's unambiguous Vietnamese label (C2 ``fields.templates.field_label``)."""
         return self.field(form_type, key).label
 
     def date_keys(self, form_type: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -68,9 +70,8 @@ class FormInfo:
         return (template.dossier_dates.start, template.dossier_dates.end) if template else ((), ())
 
     def title(self, form_type: str | None) -> str:
-        """The form's Vietnamese name (the template's first title line), or the form type."""
-        template = self._templates.get(form_type or "")
-        return template.titles[0].capitalize() if template else (form_type or "Không rõ loại")
+        """The form's Vietnamese name (C4: the template's ``title-vi``), or the form type."""
+        return self._titles.get(form_type or "unknown") or str(form_type)
 
 
 @cache
@@ -79,14 +80,7 @@ def _field_info(forms: FormInfo, form_type: str, key: str) -> FieldInfo:
     spec = next((s for s in template.fields if s.key == key), None) if template else None
     if spec is None:
         return FieldInfo(key, "text")
-    display = getattr(spec, "display", None)
-    if display:
-        label = display
-    elif spec.labels:
-        label = spec.labels[0] + (f" ({spec.section})" if spec.section else "")
-    else:
-        columns = {c.id: c.labels[0] for t in template.tables for c in t.columns}
-        label = columns.get(spec.column or "", key) + (f" (thành viên {spec.row})" if spec.row else "")
+    label = field_label(form_type, key, forms_dir=forms.forms_dir)
     return FieldInfo(label, CHECK_OF_TYPE.get(spec.type, "text"), spec.birth_date_field, spec.sex_field, spec.sex)
 
 

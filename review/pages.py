@@ -62,15 +62,17 @@ def page_image(cache: Path, pdf: Path, page: int, *, dpi: int = DPI) -> Path:
         lock = _locks.setdefault(target.name, threading.Lock())
     with lock:
         if not target.is_file():
-            tmp = cache / f"{temp_prefix(target.name)}{threading.get_ident()}.png"
+            prefix = cache / f"{temp_prefix(target.name)}{threading.get_ident()}"
+            jpeg = prefix.with_name(prefix.name + ".jpg")
+            rendered = None
             try:
-                render_page(pdf, page, tmp, dpi=dpi, timeout=RENDER_TIMEOUT)
-                jpeg = tmp.with_suffix(".jpg")
-                with Image.open(tmp) as im:  # a JPEG is a fifth of the PNG: faster on a slow office network
+                rendered = render_page(pdf, page, prefix, dpi=dpi, timeout=RENDER_TIMEOUT)
+                with Image.open(rendered) as im:  # a JPEG is a small part of the bitmap: fast on a slow office network
                     im.convert("L" if im.mode in ("1", "L", "LA") else "RGB").save(jpeg, "JPEG", quality=82)
                 os.chmod(jpeg, 0o600)  # the folder is 0700 already: owner-only twice over
                 os.replace(jpeg, target)
             finally:
-                tmp.unlink(missing_ok=True)
-                tmp.with_suffix(".jpg").unlink(missing_ok=True)
+                for leftover in (rendered, prefix.with_name(prefix.name + ".ppm"), jpeg):
+                    if leftover is not None:
+                        leftover.unlink(missing_ok=True)
     return target

@@ -7,16 +7,15 @@ whose catalog row changed since the last sync) and by :func:`index_dossier` afte
 Two people never get the same field at the same time: handing out a field takes a lease on it
 (``review_leases``, ``review.lease-minutes``, taken again when handed out again); a field leased by someone
 else is neither listed for nor accepted from another person. Decisions on one dossier are
-serialised by a short per-dossier lock row (``review_locks``), which works across processes and
-machines on SQLite and PostgreSQL alike.
+serialised by the dossier's lock (:mod:`archive.dossier_lock`), which works across processes and
+machines on SQLite and PostgreSQL alike, and which ``sohoa code set`` takes too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, text
@@ -24,8 +23,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from archive.catalog import Catalog
-from archive.corrections import CODE_FIELD, ReviewConflict, code_state
-from review.store import Store, items, leases, locks, meta
+from archive.decisions import CODE_FIELD, code_state
+from review.store import Store, items, leases, meta
 
 SYNC_CHUNK = 500
 
@@ -144,38 +143,20 @@ def holder(store: Store, dossier_id: str, field: str) -> str | None:
                                                         leases.c.expires >= time.time())).scalar()
 
 
+def release_others(store: Store, user: str, keys: set[tuple[str, str]]) -> None:
+    """Give back the leases ``user`` took on fields the queue did not show them (another person may take them)."""
+    if not keys:
+        return
+    with store.write() as db:
+        for dossier_id, field in keys:
+            db.execute(delete(leases).where(leases.c.dossier_id == dossier_id, leases.c.field == field,
+                                            leases.c.holder == user))
+
+
 def release(store: Store, dossier_id: str, field: str) -> None:
     """Drop the lease on a decided field."""
     with store.write() as db:
         db.execute(delete(leases).where(leases.c.dossier_id == dossier_id, leases.c.field == field))
-
-
-@contextlib.contextmanager
-def dossier_lock(store: Store, dossier_id: str, owner: str, *, wait: float = 30.0,
-                 hold: float = 120.0) -> Iterator[None]:
-    """Serialise decisions on one dossier (across processes and machines) for the block's duration.
-
-    Raises:
-        ReviewConflict: reason ``dossier_busy`` when the lock is not free within ``wait`` seconds.
-    """
-    deadline = time.time() + wait
-    while True:
-        now = time.time()
-        with store.write() as db:
-            db.execute(delete(locks).where(locks.c.dossier_id == dossier_id, locks.c.expires < now))
-            stmt = _insert(store)(locks).values(dossier_id=dossier_id, holder=owner, expires=now + hold)
-            if db.execute(stmt.on_conflict_do_nothing(index_elements=["dossier_id"])
-                          .returning(locks.c.holder)).first() is not None:
-                break
-        if now > deadline:
-            raise ReviewConflict("another correction of this dossier is still being saved", reason="dossier_busy",
-                                 message_vi="Hồ sơ đang được lưu bởi thao tác khác; hãy thử lại sau giây lát.")
-        time.sleep(0.05)
-    try:
-        yield
-    finally:
-        with store.write() as db:
-            db.execute(delete(locks).where(locks.c.dossier_id == dossier_id, locks.c.holder == owner))
 
 
 def _insert(store: Store):  # noqa: ANN202 - the dialect's INSERT with ON CONFLICT

@@ -7,7 +7,6 @@ Every response that shows a dossier's data is a view of that dossier and goes in
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import threading
@@ -17,17 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.catalog import Catalog
-from archive.corrections import (
-    CODE_FIELD,
-    Decision,
-    ReviewConflict,
-    apply_decision,
-    code_state,
-    dossiers_with_code,
-    field_rev,
-    resolve_code,
-    review_state,
-)
+from archive.catalog_codes import code_owner
+from archive.corrections import apply_decision
+from archive.decisions import CODE_FIELD, Decision, ReviewConflict, code_state, field_rev, review_state
+from archive.dossier_lock import dossier_lock
 from archive.model import PremisEvent, now_vn
 from archive.retention import load_schedule
 from configs.review_schema import ReviewSettings
@@ -92,6 +84,7 @@ class Station:
         taken = queue.take(self.store, user.name, [(r["dossier_id"], r["field"]) for r in rows],
                            seconds=self.settings.lease_minutes * 60)
         rows = [r for r in rows if (r["dossier_id"], r["field"]) in taken][:limit]
+        queue.release_others(self.store, user.name, taken - {(r["dossier_id"], r["field"]) for r in rows})
         records = {d: self.catalog.dossier(d) for d in dict.fromkeys(r["dossier_id"] for r in rows)}
         out = [item for r in rows if (item := self._item(r, records[r["dossier_id"]])) is not None]
         self._audit_views(user, {i["dossier_id"] for i in out}, session, "review queue")
@@ -132,8 +125,8 @@ class Station:
         return record
 
     def resolve(self, code: str) -> str:
-        """The dossier id of a code (or id); ArchiveError ``not_in_catalog`` otherwise."""
-        return resolve_code(self.catalog, code)
+        """The dossier id of a code (or id): :meth:`Catalog.resolve`; ArchiveError ``not_in_catalog`` otherwise."""
+        return self.catalog.resolve(code)
 
     def _audit_views(self, user: User, dossier_ids: set[str], session: str, what: str) -> None:
         """One ``access`` event per dossier shown, naming the person (no values)."""
@@ -205,9 +198,9 @@ class Station:
         """A check while typing; for a code, also whether another dossier already has it."""
         answer = check_value(kind, value, birth_date=birth_date, sex=sex, reasons_vi=self.reasons_vi)
         if kind == "code" and answer["ok"]:
-            owners = dossiers_with_code(self.catalog, str(answer["normalised"]))
+            owner = code_owner(self.catalog, str(answer["normalised"]))
             mine = self.resolve(dossier) if dossier else None
-            if any(o != mine for o in owners):
+            if owner is not None and owner != mine:
                 answer = check_value("code", "", reasons_vi=self.reasons_vi) | {
                     "reason": "code_taken", "message": "Mã hồ sơ này đã được dùng cho hồ sơ khác."}
         return answer
@@ -228,14 +221,15 @@ class Station:
 
 def decide_locked(station: Station, dossier_id: str, decision: Decision, *, owner: str,
                   form_type: str | None) -> dict:
-    """Apply a decision holding the dossier's lock — and, for a new code, the code's lock, taken
-    first, so two dossiers can never both be given one code — then update the review index."""
-    with contextlib.ExitStack() as locks:
-        if decision.field == CODE_FIELD and decision.action == "correct" and decision.value:
-            locks.enter_context(queue.dossier_lock(station.store, "code:" + " ".join(decision.value.split()), owner))
-        locks.enter_context(queue.dossier_lock(station.store, dossier_id, owner))
-        record = apply_decision(station.archive_root, station.catalog, dossier_id, decision,
+    """Apply a decision holding the dossier's lock (:mod:`archive.dossier_lock`), then update the review index.
+
+    Two dossiers are never given one code: the code is set in the catalog's transaction that
+    publishes its package version, and the catalog's unique ``code`` column refuses the second.
+    """
+    catalog = station.catalog
+    with dossier_lock(catalog, dossier_id, owner):
+        record = apply_decision(station.archive_root, catalog, dossier_id, decision,
                                 date_keys=station.forms.date_keys(form_type), schedule=station._schedule)  # noqa: SLF001
-        created = station.catalog.dossier(dossier_id)["created_at"]
+        created = catalog.dossier(dossier_id)["created_at"]
         queue.index_dossier(station.store, dossier_id, record, ingested_at=created)
     return record

@@ -1,10 +1,11 @@
-"""The verification station's own tables, beside the catalog's in the same database (contract C8).
+"""The verification station's connection to its tables, which are the catalog's (contract C8).
 
 Users, sessions, failed logins, field leases, per-dossier locks and the review index (each
-flagged field's status) are defined here on their own SQLAlchemy ``MetaData`` and created with
-``create_all(checkfirst=True)`` on the archive's catalog database — its SQLite file or PostgreSQL —
-so one backup holds both, and several station processes (or machines) share them. The lead folds
-them into the catalog's migrations at merge.
+flagged field's status) are tables of the archive's catalog — its SQLite file or PostgreSQL —
+defined in :mod:`archive._catalog_schema` and made by the catalog's migrations (``0004``), so one
+backup holds both and several station processes (or machines) share them. Opening the store
+opens the catalog first: a catalog of an older schema is upgraded then, and a missing or damaged
+one is an error naming the fix (never an empty catalog in place of a lost one).
 
 Writes on SQLite begin with ``BEGIN IMMEDIATE`` (the write lock up front, as the catalog does), so
 two writers queue instead of failing on a lock upgrade; PostgreSQL needs nothing special.
@@ -17,89 +18,41 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Engine,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    Table,
-    Text,
-    create_engine,
-    event,
-)
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from archive._catalog_db import SQLITE_BUSY_SECONDS, create_private_file, resolve_url, sqlite_path
+from archive._catalog_db import SQLITE_BUSY_SECONDS, resolve_url
+from archive._catalog_schema import review_items as items
+from archive._catalog_schema import review_leases as leases
+from archive._catalog_schema import review_login_failures as login_failures
+from archive._catalog_schema import review_meta as meta
+from archive._catalog_schema import review_sessions as sessions
+from archive._catalog_schema import review_users as users
+from archive.catalog import Catalog
+from archive.catalog_health import check_catalog
 from sohoa.errors import ArchiveError
 
-metadata = MetaData()
-
-users = Table(
-    "review_users", metadata,
-    Column("name", Text, primary_key=True), Column("role", Text, nullable=False),
-    Column("password_hash", Text), Column("enabled", Integer, nullable=False),
-    Column("created_at", Text, nullable=False), Column("updated_at", Text, nullable=False),
-)
-sessions = Table(
-    "review_sessions", metadata,
-    Column("token_hash", Text, primary_key=True), Column("user_name", Text, nullable=False),
-    Column("csrf", Text, nullable=False), Column("created", Float, nullable=False),
-    Column("last_seen", Float, nullable=False),
-    Index("review_sessions_user", "user_name"),
-)
-login_failures = Table(
-    "review_login_failures", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True), Column("key", Text, nullable=False),
-    Column("at", Float, nullable=False),
-    Index("review_login_failures_key", "key", "at"),
-)
-leases = Table(
-    "review_leases", metadata,
-    Column("dossier_id", Text, primary_key=True), Column("field", Text, primary_key=True),
-    Column("holder", Text, nullable=False), Column("expires", Float, nullable=False),
-    Index("review_leases_holder", "holder"),
-)
-locks = Table(
-    "review_locks", metadata,
-    Column("dossier_id", Text, primary_key=True), Column("holder", Text, nullable=False),
-    Column("expires", Float, nullable=False),
-)
-items = Table(
-    "review_items", metadata,
-    Column("dossier_id", Text, primary_key=True), Column("field", Text, primary_key=True),
-    Column("ord", Integer, nullable=False), Column("code", Text, nullable=False), Column("source", Text),
-    Column("form_type", Text), Column("run", Text), Column("ingested_at", Text, nullable=False),
-    Column("reason", Text), Column("page", Integer), Column("box", Text),
-    Column("flagged", Integer, nullable=False), Column("status", Text, nullable=False),
-    Column("reviewed_by", Text), Column("reviewed_at", Text),
-    Index("review_items_queue", "status", "flagged", "ingested_at", "dossier_id", "ord"),
-    Index("review_items_code", "code"), Index("review_items_reviewer", "reviewed_by"),
-)
-meta = Table(
-    "review_meta", metadata,
-    Column("key", Text, primary_key=True), Column("value", Text, nullable=False),
-)
+__all__ = ["Store", "items", "leases", "login_failures", "meta", "sessions", "users"]
 
 
 class Store:
     """The station's tables in the archive's catalog database."""
 
     def __init__(self, archive_root: Path, catalog_url: str | None = None) -> None:
-        """Open the database the archive's catalog lives in and create the station's tables if missing.
+        """Open the archive's catalog (creating a new archive's, upgrading an older one) and its database.
 
         Raises:
-            ArchiveError: The database cannot be opened or written.
+            ArchiveError: The catalog is missing while the archive holds packages, damaged or
+                unreachable (the message names the fix), or the database cannot be opened.
         """
+        health = check_catalog(archive_root, catalog_url, integrity="none")
+        if health.state in ("missing", "corrupt", "unreachable"):
+            raise health.error()
+        Catalog.for_archive(archive_root, catalog_url).close()  # the schema is current from here on
         url = resolve_url(archive_root, catalog_url)
         self.dialect = url.get_backend_name()
         if self.dialect == "sqlite":
-            path = sqlite_path(url)
-            if path is not None and str(path) != ":memory:":
-                create_private_file(path)
             self.engine: Engine = create_engine(url, poolclass=NullPool, hide_parameters=True,
                                                 connect_args={"timeout": SQLITE_BUSY_SECONDS})
             event.listen(self.engine, "connect", _sqlite_connect)
@@ -107,12 +60,6 @@ class Store:
         else:
             self.engine = create_engine(url, poolclass=NullPool, hide_parameters=True,
                                         connect_args={"application_name": "sohoa-review", "connect_timeout": 15})
-        try:
-            with self.write() as db:
-                metadata.create_all(db, checkfirst=True)
-        except ArchiveError:
-            self.engine.dispose()
-            raise
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:

@@ -7,6 +7,12 @@ Geometry convention (the one the truth files record):
 * a reader restores it by turning the scan **clockwise** by ``rotation`` and then rotating it
   counter-clockwise by ``skew = -applied`` degrees (``PIL.Image.rotate(skew)``,
   ``cv2.getRotationMatrix2D(center, skew, 1)``).
+
+Beyond the office scanner, a profile may ask for other captures (:mod:`sample_docs._capture`):
+phone photos, low-resolution exports, red seals over the text, bilevel pages. A page made so
+says what it is in ``scan.info``: ``sohoa_capture`` (``scan``, ``photo``, ``low_res``, ``seal``,
+``bilevel``) and ``sohoa_dpi`` (the text's real resolution in the image). A photo's truth skew is
+0 (its slant is part of the perspective).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from PIL import Image, ImageOps
+
+from sample_docs import _capture
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,20 @@ class Profile:
     p_duplex: float = 0.3
     quality: int = 75
     lossless: float = 0.2
+    p_photo: float = 0.0
+    """Share of pages photographed with a phone instead of scanned."""
+    p_low_res: float = 0.0
+    """Share of pages exported at 60-110 dpi."""
+    p_seal: float = 0.0
+    """Share of pages with a red seal over their lower right."""
+    p_bilevel: float = 0.0
+    """Share of pages scanned black and white."""
+    held_out: bool = False
+    """Draw captures from the ranges kept out of tuning (:mod:`sample_docs._capture`)."""
+
+    @property
+    def captures(self) -> bool:
+        return bool(self.p_photo or self.p_low_res or self.p_seal or self.p_bilevel)
 
 
 OFFICE = Profile()
@@ -43,7 +65,12 @@ OFFICE = Profile()
 DEMO = Profile(max_skew=3.0, p_no_skew=0.15, p_turn=0.0, p_grey=0.4, p_border=0.3,
                noise=(1.2, 2.0), blur=(0.6, 0.8), jpeg=(65, 80), speckles=(10, 60),
                p_duplex=0.0, quality=60, lossless=0.0)
-PROFILES = {"office": OFFICE, "demo": DEMO}
+#: the widest variation: office scans with every other capture mixed in (``bench/volume.py``)
+WIDE = Profile(max_skew=8.0, p_turn=0.15, p_photo=0.15, p_low_res=0.1, p_seal=0.2, p_bilevel=0.1)
+#: the same, drawn from the ranges kept out of tuning
+WIDE_HELD_OUT = Profile(max_skew=8.0, p_turn=0.15, p_photo=0.15, p_low_res=0.1, p_seal=0.2, p_bilevel=0.1,
+                        held_out=True)
+PROFILES = {"office": OFFICE, "demo": DEMO, "wide": WIDE, "wide-held-out": WIDE_HELD_OUT}
 
 
 def _np_rng(rng: random.Random) -> np.random.Generator:
@@ -145,14 +172,43 @@ def degrade(img: Image.Image, rng: random.Random, *, profile: Profile = OFFICE, 
     if rotation is None:
         rotation = rng.choice((90, 180, 270)) if rng.random() < profile.p_turn else 0
     grey = rng.random() < profile.p_grey if grey is None else grey
+    kind = _capture_kind(rng, profile)
+    if kind == "photo":
+        skew = 0.0
     arr = _skew(_ink_on_paper(img, paper, rng.randint(15, 45)), -skew, paper)
+    if kind == "seal":
+        arr = _capture.seal(arr, rng, dpi=dpi)
     sigma = rng.uniform(*profile.blur)
     arr = cv2.GaussianBlur(arr, (0, 0), sigma)
+    real_dpi = float(dpi)
+    if kind == "photo":
+        arr, real_dpi = _capture.photograph(arr, rng, gen, dpi=dpi, held_out=profile.held_out)
     arr = np.ascontiguousarray(np.rot90(arr, k=rotation // 90))
-    if rng.random() < profile.p_border:
-        arr = _border(arr, rng, dpi)
-    arr = _speckles(arr, gen, rng.randint(*profile.speckles))
-    return _finish(arr, rng, gen, profile, grey), rotation, float(skew)
+    if kind != "photo":
+        if rng.random() < profile.p_border:
+            arr = _border(arr, rng, dpi)
+        arr = _speckles(arr, gen, rng.randint(*profile.speckles))
+    scan = _finish(arr, rng, gen, profile, grey)
+    if kind == "low_res":
+        scan, real_dpi = _capture.low_resolution(scan, rng, dpi=dpi, held_out=profile.held_out)
+    elif kind == "bilevel":
+        # Black and white pixels in an 8-bit page: every inbox writer takes it (JPEG has no 1-bit mode).
+        scan = _capture.bilevel(scan, rng).convert("L")
+    scan.info.update({"sohoa_capture": kind, "sohoa_dpi": real_dpi})
+    return scan, rotation, float(skew)
+
+
+def _capture_kind(rng: random.Random, profile: Profile) -> str:
+    """The capture of one page; draws nothing for a scanner-only profile (its pages stay as they were)."""
+    if not profile.captures:
+        return "scan"
+    draw = rng.random()
+    for kind, share in (("photo", profile.p_photo), ("low_res", profile.p_low_res), ("seal", profile.p_seal),
+                        ("bilevel", profile.p_bilevel)):
+        if draw < share:
+            return kind
+        draw -= share
+    return "scan"
 
 
 def blank_back(front: Image.Image, rng: random.Random, *, profile: Profile = OFFICE,

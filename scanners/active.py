@@ -1,8 +1,11 @@
 """Active content in a PDF: what makes it more than scanned pages, so it is not taken in unseen.
 
-A scanner never writes JavaScript, launch actions, links to the outside, attachments or form
-actions. Such a PDF is quarantined for a person to look at (nothing of it would reach the
-archive — pages are taken as images — but a file crafted to act when opened deserves a look).
+A scanner never writes JavaScript, launch actions, attachments or form actions that send data out.
+Such a PDF is quarantined for a person to look at (nothing of it would reach the archive — pages
+are taken as images — but a file crafted to act when opened deserves a look). Links to a web page
+or another file (``/URI``, ``/GoToR``, ``/GoToE``) do nothing until a reader clicks them, and
+signed e-copies and agencies' own PDFs often carry one (a portal, a verification page): they are
+noted (:func:`has_links`, the source's facts), never a reason to refuse the document.
 Actions are found wherever a viewer runs them: the document's open action and triggers, named
 JavaScript, pages' triggers, every annotation's action and triggers (links, form-field widgets),
 the form fields of the AcroForm tree, bookmarks — and along each action's ``/Next`` chain.
@@ -16,8 +19,10 @@ import pikepdf
 
 KINDS = ("javascript", "launch", "external_link", "attachments")
 """What :func:`active_content` reports, most serious first (quarantine reason ``pdf_<kind>``)."""
+LINK = "link"
+"""A link out of the document (web page, other file): noted, not refused."""
 _ACTION_KIND = {"/JavaScript": "javascript", "/Rendition": "javascript", "/Launch": "launch",
-                "/URI": "external_link", "/GoToR": "external_link", "/GoToE": "external_link",
+                "/URI": LINK, "/GoToR": LINK, "/GoToE": LINK,
                 "/SubmitForm": "external_link", "/ImportData": "external_link"}
 _LIMIT = 100_000
 """Objects looked at, at most: a loop or a huge tree ends the walk (its kinds found so far stand)."""
@@ -25,7 +30,7 @@ _LIMIT = 100_000
 MESSAGES_VI = {
     "javascript": "Tệp PDF có mã JavaScript, không phải bản quét: cần kiểm tra.",
     "launch": "Tệp PDF có lệnh mở chương trình khác (Launch), không phải bản quét: cần kiểm tra.",
-    "external_link": "Tệp PDF có liên kết hoặc lệnh gửi ra ngoài (URI, biểu mẫu), không phải bản quét: cần kiểm tra.",
+    "external_link": "Tệp PDF có lệnh gửi dữ liệu ra ngoài (biểu mẫu), không phải bản quét: cần kiểm tra.",
     "attachments": "Tệp PDF có tệp đính kèm, không phải bản quét: cần kiểm tra.",
 }
 
@@ -93,6 +98,17 @@ def _tree(first: object, walk: _Walk, child: str, sibling: str | None) -> Iterat
 
 def active_content(pdf: pikepdf.Pdf) -> str | None:
     """The most serious kind of active content in ``pdf`` (one of :data:`KINDS`), or None."""
+    kinds = actions_in(pdf)
+    return next((kind for kind in KINDS if kind in kinds), None)
+
+
+def has_links(pdf: pikepdf.Pdf) -> bool:
+    """Whether ``pdf`` links to a web page or another file (noted in the source's facts)."""
+    return LINK in actions_in(pdf)
+
+
+def actions_in(pdf: pikepdf.Pdf) -> frozenset[str]:
+    """Every kind of action ``pdf`` carries: :data:`KINDS` and :data:`LINK`."""
     walk = _Walk()
     root = pdf.Root
     names = root.get("/Names", pikepdf.Dictionary())
@@ -120,4 +136,4 @@ def active_content(pdf: pikepdf.Pdf) -> str | None:
     if isinstance(outlines, pikepdf.Dictionary):
         for item in _tree(outlines.get("/First"), walk, "/First", "/Next"):
             walk.triggers(item)
-    return next((kind for kind in KINDS if kind in walk.kinds), None)
+    return frozenset(walk.kinds)

@@ -68,5 +68,5 @@ class SourceRead:
     """Digest of exactly the bytes the pages were read from (a folder: :func:`scanners.codes.content_digest`'s form)."""
     facts: dict = field(default_factory=dict)
     """``encryption`` (``"permissions-only"`` for a PDF readable without a password), ``signatures``
-    (a signed PDF's digital signatures: ``[{"signer": …, "time": …}]``, whose visible stamps are not on
-    the page images taken directly)."""
+    (a signed PDF's digital signatures: ``[{"signer": …, "time": …}]``; a page showing a signature's
+    stamp is rendered with it), ``links`` (True when the PDF links to a web page or another file)."""

@@ -131,18 +131,28 @@ def page_draws(page: pikepdf.Page, resources: pikepdf.Dictionary) -> tuple[list[
 
 
 def _annotations_hidden(page: pikepdf.Page) -> bool:
-    """No annotation shows on the page, except digital-signature widgets."""
+    """No annotation shows on the page.
+
+    A digital signature's visible stamp ("Ký bởi …" on a signed e-copy) is part of what the page
+    shows, so a page carrying one is rendered with it: the archived copy looks as the source did.
+    An invisible signature (a widget with no area) leaves the page's image to be taken as it is.
+    """
     for annot in page.obj.get("/Annots", pikepdf.Array()):
         if not isinstance(annot, pikepdf.Dictionary):
             continue
         flags = int(annot.get("/F", 0))
-        if flags & (2 | 32) or "/AP" not in annot:  # Hidden, NoView, or nothing to draw
-            continue
-        field = annot.get("/FT") or inherited(annot, "/FT")
-        if annot.get("/Subtype") == pikepdf.Name.Widget and field == pikepdf.Name.Sig:
+        if flags & (2 | 32) or "/AP" not in annot or not _has_area(annot):  # Hidden, NoView, nothing to draw
             continue
         return False
     return True
+
+
+def _has_area(annot: pikepdf.Dictionary) -> bool:
+    try:
+        x0, y0, x1, y1 = (float(v) for v in annot.get("/Rect", ()))
+    except (TypeError, ValueError):
+        return False
+    return abs(x1 - x0) >= 1 and abs(y1 - y0) >= 1
 
 
 def lone_image(page: pikepdf.Page) -> LoneImage | None:

@@ -1,9 +1,9 @@
 """PDF inputs → page images, each at the page's physical size and as the page shows.
 
 A page that shows one plain image over its whole box (a scan, possibly with an invisible OCR
-layer or a digital signature) gives up that image as it is: JPEG data kept (image segments
+layer or an invisible digital signature) gives up that image as it is: JPEG data kept (image segments
 only), other encodings decoded losslessly, JBIG2 through ``jbig2dec``. Any other page — visible
-text or drawings, an image not filling the page, turned, with a transparency mask, non-square
+text or drawings, a visible annotation (a digital signature's stamp), an image not filling the page, turned, with a transparency mask, non-square
 pixels or an implausible resolution, or an image no decoder here takes — is rendered by poppler
 within its crop box at the scan's own resolution (72-600 dpi), so its size and look are the
 source's. Every page is charged to the file's budget (:mod:`scanners.budget`) before it is
@@ -23,7 +23,7 @@ import numpy as np
 import pikepdf
 from PIL import Image
 
-from scanners.active import MESSAGES_VI, active_content
+from scanners.active import KINDS, LINK, MESSAGES_VI, actions_in
 from scanners.budget import Budget, BudgetExceeded, ToolTimeout
 from scanners.images import (MAX_PLAUSIBLE_DPI, MIN_PLAUSIBLE_DPI, SQUARE_TOLERANCE, check_size, jpeg_page,
                              save_frame)
@@ -309,7 +309,8 @@ def pdf_pages(source: OpenedFile, dest: Path, budget: Budget) -> tuple[list[Sour
         facts: dict = {"encryption": "permissions-only"} if pdf.is_encrypted else {}
         try:
             count = len(pdf.pages)
-            active = active_content(pdf)
+            actions = actions_in(pdf)
+            active = next((kind for kind in KINDS if kind in actions), None)
             found = signatures(pdf)
         except (pikepdf.PdfError, ValueError, TypeError, RecursionError) as exc:
             raise _corrupt() from exc
@@ -321,6 +322,8 @@ def pdf_pages(source: OpenedFile, dest: Path, budget: Budget) -> tuple[list[Sour
                                         reason=f"pdf_{active}", message_vi=MESSAGES_VI[active])
         if found:
             facts["signatures"] = found
+        if LINK in actions:
+            facts["links"] = True  # links to a web page or another file: noted, never followed
         reader = _Reader(source, dest, budget, stack)
         plans, pages = [], []
         try:

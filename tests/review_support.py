@@ -25,7 +25,8 @@ import uvicorn
 from archive._xml import unseal_dirs
 from archive.catalog import Catalog
 from configs.review_schema import ReviewSettings
-from conftest import ROOT, SAMPLES
+from conftest import SAMPLES
+from eark import EARK_VALIDATE
 from pipeline.cli import main
 from pipeline.report import REASON_VI
 from review import accounts
@@ -35,10 +36,6 @@ from review.service import Station
 from review.store import Store
 
 DOSSIERS = ("khai_sinh-pdf.pdf", "ket_hon-tiff.tif")
-try:  # the project's own install of the validator, once it has one (tests/eark)
-    from eark import EARK_VALIDATE
-except ImportError:  # today: the validator beside the repository, as tests/test_archive.py calls it
-    EARK_VALIDATE = ROOT.parent / "shared" / "tools" / "eark-validate"
 PASSWORDS = {"lan": "mat-khau-cua-lan", "binh": "mat-khau-cua-binh", "truong": "mat-khau-truong-nhom"}
 ROLES = {"lan": "clerk", "binh": "clerk", "truong": "lead"}
 
@@ -91,12 +88,18 @@ def flag(archive: Path, source: str, flags: Mapping[str, Mapping[str, object]], 
          catalog_url: str | None = None, only: bool = True) -> dict:
     """Flag fields of one dossier as the OCR would have: ``{key: {"reason", "value"?, "page"?, "box"?}}``.
 
-    With ``only``, every other field of the dossier is left unflagged (a predictable queue).
+    With ``only``, every other field of the dossier is left unflagged (a predictable queue). A key
+    given as None is removed (``"box": None``: a record written before fields carried their box).
     """
     record = dossier_of(archive, source, catalog_url)
     for key, state in record["fields"].items():
         if key in flags:
-            state.update(needs_review=True, **flags[key])
+            state["needs_review"] = True
+            for name, value in flags[key].items():
+                if value is None:
+                    state.pop(name, None)
+                else:
+                    state[name] = value
         elif only:
             state["needs_review"] = False
             state.pop("reason", None)

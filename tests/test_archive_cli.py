@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from catalog_archive import CCCD, DOSSIERS, NAME, make_archive
+from lxml import etree
 from openpyxl import load_workbook
 from sqlalchemy.exc import DBAPIError
 from eark import EARK_VALIDATE
@@ -181,21 +182,31 @@ def test_hold_release_and_code_set_take_codes_never_ids_only(archive: Path,
     assert main(["retention", "hold", "--archive", str(archive), "NO-SUCH-CODE", "--reason", "x"]) == ExitCode.CANNOT_RUN
     assert "Không có hồ sơ với mã này" in capsys.readouterr().err
     assert main(["code", "set", "--archive", str(archive), temporary, DOSSIERS[1][0],
-                 "--reason", "nhầm"]) == ExitCode.CANNOT_RUN  # another dossier's code
-    assert "duplicate" not in capsys.readouterr().out
+                 "--reason", "nhầm"]) == ExitCode.CONFIG  # another dossier's code
+    assert "đã được dùng cho hồ sơ khác" in capsys.readouterr().err
     assert main(["code", "set", "--archive", str(archive), temporary, "bad code!", "--reason", "x"]) == ExitCode.CONFIG
+    assert main(["code", "set", "--archive", str(archive), temporary, "X-1", "--reason", " "]) == ExitCode.CONFIG
     real = "000.00.19.H49-240101-0001"
     assert main(["code", "set", "--archive", str(archive), temporary, real, "--reason", "mã trên phiếu hẹn",
                  "--operator", "van-thu"]) == ExitCode.OK
-    assert "vẫn mang mã cũ" in capsys.readouterr().out
+    assert "phiên bản mới" in capsys.readouterr().out
     with Catalog.for_archive(archive) as catalog:
         assert catalog.resolve(real) == dossier_id and catalog.resolve(dossier_id) == dossier_id
         row = catalog.dossier(dossier_id)
         assert row["code"] == real and row["record"]["code"] == real and row["record"]["code_generated"] is False
-        assert [e for e in catalog.events(dossier_id) if e["event_type"] == "code change"][0]["detail"].startswith(
-            f"dossier code changed from {temporary} to {real} by van-thu")
+        change = [e for e in catalog.events(dossier_id) if e["event_type"] == "metadata modification"][-1]
+        assert change["agent"] == "van-thu" and change["detail"].startswith("sohoa code set: ")
+        assert json.loads(change["detail"].split(": ", 1)[1]) == {
+            "field": "code", "action": "correct", "old": temporary, "new": real, "person": "van-thu",
+            "reason": "mã trên phiếu hẹn"}
+        assert [v["status"] for v in catalog.packages(dossier_id)] == ["superseded", "current"]
     exported = json.loads((archive / "records" / f"{dossier_id}.json").read_text(encoding="utf-8"))
-    assert exported["code"] == real
+    assert exported["code"] == real and exported["package"] == row["package"]
+    package = archive / row["package"]  # the package carries the new code: its documents, EAD and record
+    assert [p.name for p in (package / "representations/rep1/data").glob("*.pdf")] == [f"{real}.1.pdf"]
+    assert etree.parse(str(package / "metadata/descriptive/EAD.xml")).getroot().findtext("arcFileCode") == \
+        f"DEMO.DEMO.{real}"
+    assert subprocess.run([str(EARK_VALIDATE), str(package)], capture_output=True).returncode == 0
     assert main(["search", "--archive", str(archive), "--json", real]) == ExitCode.OK
     assert json.loads(capsys.readouterr().out)[0]["code"] == real
     assert main(["retention", "hold", "--archive", str(archive), real, "--reason", "khiếu nại"]) == ExitCode.OK

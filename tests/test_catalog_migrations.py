@@ -1,7 +1,9 @@
 """Alembic migrations of the catalog, on SQLite and a real PostgreSQL: a catalog made by the previous
 release (schema version 2, built here with that release's DDL) is upgraded with its data intact;
 opening a current catalog runs no DDL (a role with data rights only can use it); workers opening
-an old catalog at once upgrade it once; a step can be undone and done again.
+an old catalog at once upgrade it once; a step can be undone and done again. The verification
+station's tables (0004) come to a schema-3 catalog, adopting those the station's first release
+made; its accounts follow the catalog (moved, backed up, restored, rebuilt), its sessions never do.
 """
 
 from __future__ import annotations
@@ -12,14 +14,20 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from argon2 import PasswordHasher
+from catalog_archive import make_archive
+from sqlalchemy import Column, Float, Index, Integer, MetaData, Table, Text, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
-from test_catalog_backends import BACKENDS, PG_ROLE, Backend, backend_for
+from test_catalog_backends import BACKENDS, PG_ROLE, Backend, backend_for, start_cluster
 
 from archive import Catalog, PremisEvent
 from archive import _catalog_migrate as migrate
 from archive._catalog_schema import SCHEMA_VERSION
 from archive.model import now_vn
+from pipeline.cli import main
+from review import accounts, queue
+from review.store import Store
+from sohoa.errors import ExitCode
 
 _SEQ = {"sqlite": "INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT", "postgresql": "BIGSERIAL PRIMARY KEY"}
 _ID = {"sqlite": "INTEGER NOT NULL PRIMARY KEY", "postgresql": "BIGSERIAL PRIMARY KEY"}
@@ -201,3 +209,159 @@ def test_a_step_can_be_undone_and_done_again(catalog_backend: Backend, tmp_path:
         assert "code" not in {c for c in conn.execute(text("SELECT * FROM dossiers")).keys()}
     with catalog_backend.open(archive) as catalog:  # upgraded again on open
         assert catalog.resolve("A-1") == "hs-a"
+
+
+# -- the verification station's tables (0004) ------------------------------------------------------
+
+_WAVE1 = MetaData()  # the tables as the station's first release made them itself (create_all, its own MetaData)
+Table("review_users", _WAVE1, Column("name", Text, primary_key=True), Column("role", Text, nullable=False),
+      Column("password_hash", Text), Column("enabled", Integer, nullable=False),
+      Column("created_at", Text, nullable=False), Column("updated_at", Text, nullable=False))
+Table("review_sessions", _WAVE1, Column("token_hash", Text, primary_key=True),
+      Column("user_name", Text, nullable=False), Column("csrf", Text, nullable=False),
+      Column("created", Float, nullable=False), Column("last_seen", Float, nullable=False),
+      Index("review_sessions_user", "user_name"))
+Table("review_login_failures", _WAVE1, Column("id", Integer, primary_key=True, autoincrement=True),
+      Column("key", Text, nullable=False), Column("at", Float, nullable=False),
+      Index("review_login_failures_key", "key", "at"))
+Table("review_leases", _WAVE1, Column("dossier_id", Text, primary_key=True), Column("field", Text, primary_key=True),
+      Column("holder", Text, nullable=False), Column("expires", Float, nullable=False),
+      Index("review_leases_holder", "holder"))
+Table("review_locks", _WAVE1, Column("dossier_id", Text, primary_key=True), Column("holder", Text, nullable=False),
+      Column("expires", Float, nullable=False))
+Table("review_items", _WAVE1, Column("dossier_id", Text, primary_key=True), Column("field", Text, primary_key=True),
+      Column("ord", Integer, nullable=False), Column("code", Text, nullable=False), Column("source", Text),
+      Column("form_type", Text), Column("run", Text), Column("ingested_at", Text, nullable=False),
+      Column("reason", Text), Column("page", Integer), Column("box", Text),
+      Column("flagged", Integer, nullable=False), Column("status", Text, nullable=False),
+      Column("reviewed_by", Text), Column("reviewed_at", Text),
+      Index("review_items_queue", "status", "flagged", "ingested_at", "dossier_id", "ord"),
+      Index("review_items_code", "code"), Index("review_items_reviewer", "reviewed_by"))
+Table("review_meta", _WAVE1, Column("key", Text, primary_key=True), Column("value", Text, nullable=False))
+_STATION = sorted(_WAVE1.tables)
+_PASSWORD = "mat-khau-cua-lan"
+
+
+def _station_tables(backend: Backend, archive: Path) -> set[str]:
+    with _engine(backend, archive).connect() as conn:
+        return set(inspect(conn).get_table_names()) & set(_STATION)
+
+
+@pytest.mark.parametrize("wave1", [False, True], ids=["plain-schema-3", "with-the-first-stations-tables"])
+def test_a_schema_3_catalog_gets_the_station_tables(catalog_backend: Backend, tmp_path: Path, wave1: bool) -> None:
+    """A catalog at schema 3 — as the catalog's release left it, or with the tables the station's first
+    release created in it beside the catalog's, holding an account — is upgraded to the station's
+    tables by the migration, rows kept: that account still logs in."""
+    archive = tmp_path / "archive"
+    with catalog_backend.open(archive) as catalog:
+        catalog.upsert_dossier({"dossier_id": "hs-a", "code": "A-1"})
+    with _engine(catalog_backend, archive).begin() as conn:
+        migrate.downgrade(conn, "0003")
+        assert migrate.revision(conn) == "0003"
+    assert _station_tables(catalog_backend, archive) == set()
+    if wave1:
+        with _engine(catalog_backend, archive).begin() as conn:
+            _WAVE1.create_all(conn)
+            conn.execute(text("INSERT INTO review_users VALUES ('lan', 'clerk', :h, 1, 't', 't')"),
+                         {"h": PasswordHasher().hash(_PASSWORD)})
+            conn.execute(text("INSERT INTO review_sessions VALUES ('x', 'lan', 'c', 1.0, 1.0)"))
+    with catalog_backend.open(archive) as catalog:  # upgraded on open
+        assert catalog.resolve("A-1") == "hs-a"
+    with _engine(catalog_backend, archive).connect() as conn:
+        assert migrate.revision(conn) == migrate.head()
+        assert conn.execute(text("SELECT value FROM catalog_meta WHERE key = 'schema_version'")).scalar() == \
+            str(SCHEMA_VERSION)
+        indexes = {i["name"] for i in inspect(conn).get_indexes("review_items")}
+    assert _station_tables(catalog_backend, archive) == set(_STATION)
+    assert {"review_items_queue", "review_items_code", "review_items_reviewer"} <= indexes
+    store = Store(archive, catalog_backend.url)
+    try:
+        if not wave1:
+            accounts.add_user(store, "lan", "clerk", _PASSWORD)
+        user = accounts.check_password(store, "lan", _PASSWORD, client="127.0.0.1",
+                                       throttle=accounts.Throttle(5, 60))
+        assert user.name == "lan" and user.role == "clerk"
+    finally:
+        store.close()
+    with _engine(catalog_backend, archive).begin() as conn:  # and down again: the station's tables go
+        migrate.downgrade(conn, "0003")
+    assert _station_tables(catalog_backend, archive) == set()
+
+
+def _station_rows(url: str) -> dict[str, int]:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in _STATION}  # noqa: S608
+    finally:
+        engine.dispose()
+
+
+def _log_in(archive: Path) -> str:
+    """Log in as lan on the archive's catalog; leave a session, a failed login, a lease and a lock behind."""
+    store = Store(archive)
+    try:
+        throttle = accounts.Throttle(5, 60)
+        with pytest.raises(accounts.AccountError):
+            accounts.check_password(store, "lan", "sai-mat-khau", client="10.0.0.9", throttle=throttle)
+        user = accounts.check_password(store, "lan", _PASSWORD, client="10.0.0.9", throttle=throttle)
+        accounts.open_session(store, user)
+        queue.take(store, "lan", [("hs-x", "ho_ten")], seconds=600)
+        with store.write() as db:
+            db.execute(text("INSERT INTO review_locks VALUES ('hs-x', 'lan', 9e9)"))
+        return user.name
+    finally:
+        store.close()
+
+
+def test_the_station_accounts_go_where_the_catalog_goes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Accounts move to PostgreSQL with the catalog, are in every backup copy and come back with a
+    restore; sessions, failed logins, leases and locks never leave the database they were made in.
+    A full rebuild carries the accounts over from the catalog file it sets aside, and says so when
+    it cannot."""
+    archive = tmp_path / "archive"
+    make_archive(archive, tmp_path / "src", lambda root: Catalog.for_archive(root))
+    store = Store(archive)
+    accounts.add_user(store, "lan", "clerk", _PASSWORD)
+    store.close()
+    assert _log_in(archive) == "lan"
+    sqlite_url = f"sqlite:///{archive / 'catalog.sqlite'}"
+    assert _station_rows(sqlite_url)["review_sessions"] == 1
+    first = tmp_path / "copy-sqlite"
+    assert main(["backup", "--archive", str(archive), "--to", str(first), "--force"]) == ExitCode.OK
+    left = _station_rows(f"sqlite:///{first / 'catalog.sqlite'}")
+    assert left["review_users"] == 1 and left["review_sessions"] == left["review_leases"] == 0
+    assert left["review_login_failures"] == left["review_locks"] == 0
+    cluster = start_cluster()
+    url = cluster.new_database()
+    capsys.readouterr()
+    assert main(["catalog", "--archive", str(archive), "--move-to", url]) == ExitCode.OK
+    assert "1 tài khoản của trạm kiểm tra" in capsys.readouterr().out
+    moved = _station_rows(url)
+    assert moved["review_users"] == 1 and moved["review_sessions"] == moved["review_leases"] == 0
+    assert _log_in(archive) == "lan"  # the account works on PostgreSQL (the archive is bound to it now)
+    second = tmp_path / "copy-postgresql"
+    assert main(["backup", "--archive", str(archive), "--to", str(second), "--force"]) == ExitCode.OK
+    left = _station_rows(f"sqlite:///{second / 'catalog.sqlite'}")
+    assert left["review_users"] == 1 and left["review_sessions"] == left["review_locks"] == 0
+    name = url.rsplit("/", 1)[1]
+    with cluster.admin() as db:  # the database is lost; the DBA recreates it empty
+        db.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}" OWNER {PG_ROLE}')
+    assert main(["backup", "--archive", str(archive), "--restore-from", str(second)]) == ExitCode.OK
+    assert _station_rows(url)["review_users"] == 1 and _log_in(archive) == "lan"
+
+    local = tmp_path / "local"  # a rebuild, on an archive of its own SQLite catalog
+    make_archive(local, tmp_path / "src-local", lambda root: Catalog.for_archive(root))
+    store = Store(local)
+    accounts.add_user(store, "lan", "clerk", _PASSWORD)
+    store.close()
+    capsys.readouterr()
+    assert main(["catalog", "rebuild", "--archive", str(local), "--full"]) == ExitCode.OK
+    assert "khôi phục accounts: 1" in capsys.readouterr().out
+    assert _log_in(local) == "lan"
+    for path in local.glob("catalog.sqlite*"):
+        path.unlink()
+    assert main(["catalog", "rebuild", "--archive", str(local)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "KHÔNG KHÔI PHỤC ĐƯỢC: accounts of the verification station" in out and "sohoa users add" in out

@@ -69,19 +69,23 @@ def _looping_chain(pdf: pikepdf.Pdf) -> None:
 
 CASES: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
     "launch-on-open": (lambda pdf: setattr(pdf.Root, "OpenAction", _action("Launch", F="cmd.exe")), "pdf_launch"),
-    "uri-link": (lambda pdf: _link(pdf, _action("URI", URI="http://example.invalid/x")), "pdf_external_link"),
-    "remote-goto-link": (lambda pdf: _link(pdf, _action("GoToR", F="other.pdf", D=[0, pikepdf.Name.Fit])),
-                         "pdf_external_link"),
     "javascript-down-a-next-chain": (_next_chain, "pdf_javascript"),
     "looping-next-chain": (_looping_chain, "pdf_launch"),
     "form-field-action": (lambda pdf: _form_field(pdf, A=_action("SubmitForm", F="http://example.invalid")),
                           "pdf_external_link"),
     "form-field-trigger": (lambda pdf: _form_field(pdf, AA=pikepdf.Dictionary(K=_js())), "pdf_javascript"),
-    "bookmark-uri": (lambda pdf: _outline(pdf, _action("URI", URI="http://example.invalid")), "pdf_external_link"),
+    "uri-then-launch-down-a-chain": (lambda pdf: _link(pdf, _next_after(_action("URI", URI="http://example.invalid"),
+                                                                           _action("Launch", F="x.exe"))),
+                                     "pdf_launch"),
     "page-trigger": (lambda pdf: setattr(pdf.pages[0].obj, "AA", pikepdf.Dictionary(O=_js())), "pdf_javascript"),
     "javascript-and-launch": (lambda pdf: (_link(pdf, _action("Launch", F="x.exe")),
                                            setattr(pdf.Root, "OpenAction", _js())), "pdf_javascript"),
 }
+
+
+def _next_after(action: pikepdf.Dictionary, then: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    action.Next = then
+    return action
 
 
 def _pdf(tmp_path: Path, name: str, change: Callable[[pikepdf.Pdf], None]) -> Path:
@@ -111,3 +115,20 @@ def test_links_inside_the_document_and_plain_form_fields_are_not_active_content(
     out = tmp_path / "out"
     out.mkdir()
     assert len(read_pages(Dossier("harmless", path, path.name, "pdf"), out)) == 1
+
+
+def test_links_out_of_the_document_are_noted_not_refused(tmp_path: Path) -> None:
+    """A web link (a portal, a verification page: common on signed e-copies), a link to another file
+    and a bookmark to a web page do nothing until clicked: the PDF is read, the links are noted."""
+    from scanners.read import read_source
+
+    def linked(pdf: pikepdf.Pdf) -> None:
+        _link(pdf, _action("URI", URI="http://example.invalid/x"))
+        _link(pdf, _action("GoToR", F="other.pdf", D=[0, pikepdf.Name.Fit]))
+        _outline(pdf, _action("URI", URI="http://example.invalid"))
+
+    path = _pdf(tmp_path, "linked", linked)
+    out = tmp_path / "out"
+    out.mkdir()
+    read = read_source(Dossier("linked", path, path.name, "pdf"), out)
+    assert len(read.pages) == 1 and read.facts.get("links") is True

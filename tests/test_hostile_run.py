@@ -52,7 +52,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     profile = base / "names.yaml"
     profile.write_text('name: names\nsplit: per-entry\ncode:\n  sources: [file-name]\n'
                        '  file-name-pattern: "^(?P<code>[^.]+)\\\\."\n', encoding="utf-8")
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--config", str(config),
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--config", str(config),
                  "--profile", str(profile), "--workers", "2"])
     reasons = {b["source"]: (b["reason"], b["dossier_id"]) for b in (
         json.loads(p.read_text(encoding="utf-8")) for p in (archive / "quarantine").glob("*/reason.json"))}

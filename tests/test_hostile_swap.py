@@ -162,7 +162,8 @@ def test_the_archive_never_holds_a_page_of_the_secret(scene: dict, monkeypatch: 
     config.write_text((ROOT / "configs" / "default.yaml").read_text(encoding="utf-8")
                       .replace("settle-seconds: 2 ", "settle-seconds: 0 "), encoding="utf-8")
     try:
-        assert main(["run", "--inbox", str(scene["inbox"]), "--archive", str(archive), "--config", str(config)]) == 0
+        assert main(["run", "--create", "--inbox", str(scene["inbox"]), "--archive", str(archive),
+                     "--config", str(config)]) == 0
     finally:
         tesseract.close_workers()  # the stages ran in this process: so did their Tesseract worker
     assert swaps

@@ -106,7 +106,7 @@ def test_inbox_entries_set_aside_by_intake_get_a_line_in_the_report(tmp_path: Pa
     result = sohoa("run", "--create", "--inbox", str(inbox), "--archive", str(archive))
     assert result.returncode == ExitCode.OK, result.stdout + result.stderr
     report = _latest(archive / "reports", "*.txt").read_text(encoding="utf-8")
-    assert "manifest.csv: tệp danh sách lô (manifest CSV) không dùng được" in report
+    assert "manifest.csv: danh sách lô (manifest) không dùng được" in report  # REASON_VI["bad_manifest"]
     assert "Mục trong thư mục nhận bị bỏ qua: 1" in result.stdout
 
 

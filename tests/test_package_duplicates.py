@@ -36,7 +36,8 @@ def test_a_second_dossier_under_a_used_code_is_held_and_reported(tmp_path: Path)
     shutil.copy2(SAMPLES / "inbox" / "khai_sinh-pdf.pdf", inbox / "H49-0001_nguyen.pdf")
     shutil.copy2(SAMPLES / "inbox" / "ct01-pdf.pdf", inbox / "H49-0001_tran.pdf")
     (tmp_path / "profile.yaml").write_text(PROFILE, encoding="utf-8")
-    args = ["run", "--inbox", str(inbox), "--archive", str(archive), "--profile", str(tmp_path / "profile.yaml")]
+    args = ["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--profile",
+            str(tmp_path / "profile.yaml")]
     assert main(args) == ExitCode.INCOMPLETE
     records = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")]
     reasons = [json.loads(p.read_text(encoding="utf-8")) for p in (archive / "quarantine").glob("*/reason.json")]
@@ -49,6 +50,6 @@ def test_a_second_dossier_under_a_used_code_is_held_and_reported(tmp_path: Path)
     for mets in archive.rglob("METS.xml"):
         assert etree.parse(str(mets)).getroot().find(f"{METS}metsHdr").get("RECORDSTATUS") == "NEW"
     report = sorted((archive / "reports").glob("run-*.txt"))[-1].read_text(encoding="utf-8")
-    assert f"Cách ly: {reasons[0]['source']}" in report and "Mã hồ sơ này đã được dùng" in report
+    assert f"Cách ly: H49-0001 — {reasons[0]['source']}" in report and "Mã hồ sơ này đã được dùng" in report
     assert main(args) == ExitCode.INCOMPLETE  # again: still held, still one package
     assert len(list((archive / "packages").iterdir())) == 1

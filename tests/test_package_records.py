@@ -20,6 +20,8 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 
+from eark import EARK_VALIDATE
+
 from archive import Catalog, DuplicateCodeError, package_versions, read_record
 from archive.package import version_dir
 from configs.form_schema import FieldSettings
@@ -32,7 +34,6 @@ from scanners.model import Dossier
 from signing import StampText, ensure_demo_chain, load_pkcs12_signer, read_secret, sign_pdf
 from sohoa.errors import InputFileError
 
-EARK_VALIDATE = Path(__file__).resolve().parents[2] / "shared/tools/eark-validate"
 PREMIS = "{http://www.loc.gov/premis/v3}"
 METS = "{http://www.loc.gov/METS/}"
 AGENCY = "Ủy ban nhân dân phường Bến Nghé"

@@ -134,10 +134,13 @@ def test_a_turned_page_is_rendered_as_shown(tmp_path: Path) -> None:
     assert page.extraction == "render" and _size_pt(page) == pytest.approx((396, 612), abs=0.5)
 
 
-def test_a_signed_text_bearing_page_gives_its_jpeg_directly(tmp_path: Path) -> None:
-    """A signed e-copy: one scan image, an invisible OCR layer, a visible signature widget; no rendering."""
+def test_a_signed_text_bearing_page_with_an_invisible_signature_gives_its_jpeg_directly(tmp_path: Path) -> None:
+    """A signed e-copy: one scan image, an invisible OCR layer, a signature with no stamp; no rendering."""
     path = image_pdf(tmp_path / "signed.pdf", caption_image((1240, 1754), mode="RGB"), page_pt=(595.2, 841.92),
                      jpeg=True, text_layer=True, signed=True)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.Annots[0].Rect = [0, 0, 0, 0]  # an invisible signature
+        pdf.save(path)
     out = tmp_path / "pages"
     out.mkdir()
     read = read_source(Dossier("signed", path, path.name, "pdf"), out)
@@ -149,6 +152,24 @@ def test_a_signed_text_bearing_page_gives_its_jpeg_directly(tmp_path: Path) -> N
     assert kept[kept.index(b"\xff\xda"):] == raw[raw.index(b"\xff\xda"):]
     assert read.facts["signatures"] == [{"signer": "UBND tinh Thu nghiem", "time": "2024-11-26T10:40:48"}]
     assert read.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_signature_stamp_on_the_page_is_kept_in_the_archived_image(tmp_path: Path) -> None:
+    """A visible signature stamp is part of what the page shows: the page is rendered with it, at its size."""
+    path = image_pdf(tmp_path / "signed.pdf", caption_image((1240, 1754), mode="RGB"), page_pt=(595.2, 841.92),
+                     jpeg=True, text_layer=True, signed=True)
+    out = tmp_path / "pages"
+    out.mkdir()
+    read = read_source(Dossier("signed", path, path.name, "pdf"), out)
+    (page,) = read.pages
+    assert page.extraction == "render" and _size_pt(page) == pytest.approx((595.2, 841.92), abs=0.5)
+    with Image.open(page.path) as im:
+        rgb = np.asarray(im.convert("RGB")).astype(int)
+    w, h = rgb.shape[1], rgb.shape[0]
+    corner = rgb[int(h * 8 / 841.92):int(h * 34 / 841.92), w - int(w * 100 / 595.2):w - int(w * 10 / 595.2)]
+    blue = (corner[..., 2] > 150) & (corner[..., 0] < 100) & (corner[..., 1] < 100)
+    assert blue.mean() > 0.5  # the stamp's blue box (tests/inputs.py) is on the archived page
+    assert read.facts["signatures"] == [{"signer": "UBND tinh Thu nghiem", "time": "2024-11-26T10:40:48"}]
 
 
 def test_a_pdf_encrypted_for_permissions_only_is_read_and_left_as_it_came(tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     config = base / "site.yaml"
     config.write_text((Path(__file__).parents[1] / "configs" / "default.yaml").read_text(encoding="utf-8")
                       .replace("settle-seconds: 2 ", "settle-seconds: 0 "), encoding="utf-8")
-    code = main(["run", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
+    code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
                  "--config", str(config)])
     return {"archive": archive, "code": code, "sizes": sizes, "reasons": reasons}
 
@@ -95,12 +95,18 @@ def test_every_input_is_archived_or_quarantined_with_its_reason_and_none_failed(
 
 
 def test_archived_pages_keep_their_physical_size_and_are_pdfa(run: dict) -> None:
+    """The page's own size; page 1 of a page too small to hold the e-copy stamp beside its content is
+    widened by the margin strip the signing stage records (README, "The e-copy stamp")."""
     archive = run["archive"]
     for source, record in _records(archive).items():
         pdf_path = archive / record["pdf"]
         with pikepdf.open(pdf_path) as pdf:
             box = [float(v) for v in pdf.pages[0].mediabox]
-        assert (box[2] - box[0], box[3] - box[1]) == pytest.approx(run["sizes"][source], abs=0.6), source
+        sign = json.loads((archive / ".work" / record["dossier_id"] / "sign.json").read_text(encoding="utf-8"))
+        width, height = run["sizes"][source]
+        assert (box[2] - box[0], box[3] - box[1]) == pytest.approx((width, height + sign["margin_strip"]),
+                                                                  abs=0.6), source
+        assert sign["margin_strip"] % 72 == 0, source  # whole inches, above page 1 only
         result = pdfa_validator.validate_pdf(str(pdf_path), profile="2b")
         assert result.is_compliant, (source, [f.rule_id for f in result.failures])
 

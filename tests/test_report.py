@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from pipeline import report
-from pipeline.export import REVIEW_COLUMNS_VI, export
+from pipeline.export import DECIDED_COLUMNS_VI, REVIEW_COLUMNS_VI, export
 from pipeline.outcome import Outcome
 from pipeline.report_html import _CHAR_PX, bars
 from pipeline.summary import RunSummary, Skipped
@@ -83,26 +83,84 @@ def test_xlsx_names_dossiers_by_code_and_fields_by_unambiguous_labels(archive: P
     with out.open("wb") as stream:
         export(archive, "xlsx", stream)
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Hồ sơ", "Cần kiểm tra", "Trang cần xem"]
+    assert book.sheetnames == ["Hồ sơ", "Cần kiểm tra", "Kết quả kiểm tra", "Trang cần xem"]
     dossiers = list(book["Hồ sơ"].values)
-    assert dossiers[0][:8] == ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Số trang", "Tệp PDF đã ký",
-                               "Gói lưu trữ", "Số trường cần kiểm tra", "Mã nội bộ (CNTT)")
+    assert dossiers[0][:9] == ("Mã hồ sơ", "Tệp nguồn", "Loại hồ sơ", "Số trang", "Tệp PDF đã ký",
+                               "Gói lưu trữ", "Số trường cần kiểm tra", "Tình trạng kiểm tra", "Mã nội bộ (CNTT)")
     headers = set(dossiers[0])
     assert {"Họ, chữ đệm, tên (bên nữ) [nu_ho_ten]", "Họ, chữ đệm, tên (bên nam) [nam_ho_ten]",
-            "Nơi cư trú (mẹ) [me_noi_cu_tru]", "Dân tộc [dan_toc]"} <= headers
+            "Nơi cư trú (mẹ) [me_noi_cu_tru]", "Dân tộc (người được khai sinh) [dan_toc]"} <= headers
     by_code = {row[0]: dict(zip(dossiers[0], row, strict=True)) for row in dossiers[1:]}
     assert by_code["SOHOA-TAM-0A1B2C"]["Loại hồ sơ"] == "Tờ khai đăng ký kết hôn"
     assert by_code["H49-0001"]["Số trường cần kiểm tra"] == 2 and by_code["H49-0001"]["Mã nội bộ (CNTT)"] == "hs-ks1"
+    assert by_code["H49-0001"]["Tình trạng kiểm tra"] == "chờ kiểm tra"
     review = list(book["Cần kiểm tra"].values)
     assert review[0] == REVIEW_COLUMNS_VI
     assert sorted((row[0], row[3], row[5], row[7]) for row in review[1:]) == [
-        ("H49-0001", "Ngày, tháng, năm sinh", "31/02/2025", "ngày không hợp lệ"),
-        ("H49-0001", "Nơi cư trú (mẹ)", "Xã An Bình", "đơn vị hành chính không có trong danh mục"),
+        ("H49-0001", "Ngày, tháng, năm sinh (người được khai sinh)", "31/02/2025", "ngày không hợp lệ"),
+        ("H49-0001", "Nơi cư trú (mẹ)", "Xã An Bình",
+         "đơn vị hành chính không có trong danh mục của tỉnh vào ngày văn bản — kiểm tra tên"),
         ("SOHOA-TAM-0A1B2C", "Họ, chữ đệm, tên (bên nữ)", "<b>Lý Kim Ngọc</b>", "họ tên viết hoa không đúng")]
+    assert list(book["Kết quả kiểm tra"].values) == [DECIDED_COLUMNS_VI]  # nobody has decided anything yet
     pages = list(book["Trang cần xem"].values)
     assert len(pages) == 2 and pages[1][:3] == ("H49-0001", "H49-0001.tif", 2)
     assert "dưới 200 dpi" in pages[1][3] and "thang xám" in pages[1][3]
     assert pages[1][4] == "low_dpi, greyscale, page_without_text"
+
+
+def _reviewed(archive: Path) -> None:
+    """The records as the verification station leaves them: a date corrected, a name confirmed, the
+    temporary code replaced; one dossier still has a field to check."""
+    ks, kh = (json.loads((archive / "records" / f"{i}.json").read_text(encoding="utf-8")) for i in ("hs-ks1", "hs-kh1"))
+    ks["fields"]["ngay_sinh"].update(value="28/02/2025", needs_review=False, status="corrected", reviewed_by="lan",
+                                     reviewed_at="2026-03-03T08:15:00.000+07:00", ocr_value="31/02/2025",
+                                     ocr_reason="invalid_date")
+    del ks["fields"]["ngay_sinh"]["reason"]
+    ks["review_state"] = "pending"
+    kh["fields"]["nu_ho_ten"].update(value="Lý Kim Ngọc", needs_review=False, status="corrected", reviewed_by="binh",
+                                     reviewed_at="2026-03-03T08:20:00.000+07:00", ocr_value="<b>Lý Kim Ngọc</b>",
+                                     ocr_reason="name_case")
+    kh["fields"]["nam_ho_ten"].update(status="confirmed", reviewed_by="binh", reviewed_at="2026-03-03T08:21:00.000+07:00")
+    kh.update(code="H49-0002", code_generated=False, review_state="checked",
+              code_review={"status": "corrected", "reviewed_by": "binh", "reviewed_at": "2026-03-03T08:22:00.000+07:00",
+                           "ocr_value": "SOHOA-TAM-0A1B2C"})
+    for record in (ks, kh):
+        (archive / "records" / f"{record['dossier_id']}.json").write_text(json.dumps(record, ensure_ascii=False),
+                                                                          encoding="utf-8")
+
+
+def test_the_exports_say_how_each_field_stands_after_the_station(archive: Path, tmp_path: Path) -> None:
+    _reviewed(archive)
+    text = io.StringIO()
+    export(archive, "csv", text)
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(text.getvalue()))}
+    ks, kh = rows["H49-0001"], rows["H49-0002"]
+    assert (ks["ngay_sinh"], ks["ngay_sinh.status"], ks["ngay_sinh.reviewed_by"]) == ("28/02/2025", "corrected", "lan")
+    assert ks["ngay_sinh.reviewed_at"] == "2026-03-03T08:15:00.000+07:00"
+    assert (ks["dan_toc.status"], ks["dan_toc.reviewed_by"], ks["review_state"]) == ("ocr", "", "pending")
+    assert (kh["nam_ho_ten.status"], kh["review_state"], kh["code.status"], kh["code.reviewed_by"]) == (
+        "confirmed", "checked", "corrected", "binh")
+    header = next(csv.reader(io.StringIO(text.getvalue())))
+    assert header[header.index("ngay_sinh"):header.index("ngay_sinh") + 4] == [
+        "ngay_sinh", "ngay_sinh.status", "ngay_sinh.reviewed_by", "ngay_sinh.reviewed_at"]
+    out = tmp_path / "ho_so.xlsx"
+    with out.open("wb") as stream:
+        export(archive, "xlsx", stream)
+    book = openpyxl.load_workbook(out)
+    dossiers = list(book["Hồ sơ"].values)
+    states = {row[0]: row[dossiers[0].index("Tình trạng kiểm tra")] for row in dossiers[1:]}
+    assert states == {"H49-0001": "chờ kiểm tra", "H49-0002": "đã kiểm tra"}
+    decided = sorted(list(book["Kết quả kiểm tra"].values)[1:])
+    assert decided == [
+        ("H49-0001", "H49-0001.tif", "Tờ khai đăng ký khai sinh", "Ngày, tháng, năm sinh (người được khai sinh)",
+         "ngay_sinh", "28/02/2025", "31/02/2025", "đã sửa", "lan", "03/03/2026 08:15", "ngày không hợp lệ"),
+        ("H49-0002", "SOHOA-TAM-0A1B2C.tif", "Tờ khai đăng ký kết hôn", "Họ, chữ đệm, tên (bên nam)", "nam_ho_ten",
+         "Bùi Thành Sơn", "Bùi Thành Sơn", "đã xác nhận", "binh", "03/03/2026 08:21", None),
+        ("H49-0002", "SOHOA-TAM-0A1B2C.tif", "Tờ khai đăng ký kết hôn", "Họ, chữ đệm, tên (bên nữ)", "nu_ho_ten",
+         "Lý Kim Ngọc", "<b>Lý Kim Ngọc</b>", "đã sửa", "binh", "03/03/2026 08:20", "họ tên viết hoa không đúng"),
+        ("H49-0002", "SOHOA-TAM-0A1B2C.tif", "Tờ khai đăng ký kết hôn", "Mã hồ sơ", "code", "H49-0002",
+         "SOHOA-TAM-0A1B2C", "đã sửa", "binh", "03/03/2026 08:22", None)]
+    assert [r[0] for r in list(book["Cần kiểm tra"].values)[1:]] == ["H49-0001"]  # only what still waits
 
 
 def test_csv_and_jsonl_keep_the_keys_and_carry_the_code(archive: Path) -> None:
@@ -162,6 +220,9 @@ def test_html_report_opens_with_what_to_act_on_then_statistics(tmp_path: Path) -
         assert re.search(rf"<td>{re.escape(label)}</td><td class=\"n\">{value}</td>", source), label
     assert re.search(r"<td>Tỷ lệ trường cần kiểm tra</td><td>50,0 %</td>", source)   # 3 of 6 fields
     assert "&lt;b&gt;Lý Kim Ngọc&lt;/b&gt;" in source and "<b>Lý" not in source   # values are escaped
+    assert "<th>Tình trạng</th>" in source and "<td>chưa kiểm tra</td>" in source  # where each field stands
+    assert "sohoa review" in words  # and where it is checked
+    assert re.search(r"<td>Hồ sơ chờ kiểm tra \(trạm kiểm tra dữ liệu\)</td><td class=\"n\">2</td>", source)
 
 
 def test_chart_labels_are_never_cut_off() -> None:
@@ -175,7 +236,9 @@ def test_text_report_and_summary_name_code_and_source_and_show_no_values(tmp_pat
     summary = _summary()
     text = report.write_run_report(tmp_path, summary).read_text(encoding="utf-8")
     assert "Trường cần kiểm tra lại: 3" in report.summary_vi(summary)
-    assert "H49-0001 — H49-0001.tif: Ngày, tháng, năm sinh [ngay_sinh] — ngày không hợp lệ" in text
+    assert ("H49-0001 — H49-0001.tif: Ngày, tháng, năm sinh (người được khai sinh) [ngay_sinh] — ngày không hợp lệ"
+            " — chưa kiểm tra") in text  # and where it is checked: the station
+    assert "=== Trường cần kiểm tra lại (kiểm tra và sửa tại trạm kiểm tra dữ liệu: sohoa review) ===" in text
     assert "H49-0001 — H49-0001.tif: trang 2 — độ phân giải dưới 200 dpi" in text
     assert "SOHOA-TAM-0A1B2C — SOHOA-TAM-0A1B2C.tif: hồ sơ chưa có mã" in text
     assert "Cách ly: H49-0003 — hong.tif: Tệp ảnh bị hỏng." in text

@@ -150,37 +150,31 @@ def test_correction_becomes_the_record_old_version_untouched(archive: Path, tmp_
 
 
 def test_date_correction_redates_the_ead(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
-    """A field the site's template names in ``dossier-dates`` dates the matter: correcting it
-    changes the EAD's dates, drops the scan-date remark and re-counts retention."""
-    import shutil
-
-    from fields.templates import FORMS_DIR
-    from review.fieldinfo import FormInfo
-
-    forms = tmp_path / "forms"
-    shutil.copytree(FORMS_DIR, forms)
-    template = forms / "ket_hon.yaml"
-    text = template.read_text(encoding="utf-8")
-    assert "dossier-dates:\n  start: []\n  end: []" in text
-    dated = "dossier-dates:\n  start: [nu_ngay_sinh]\n  end: [nu_ngay_sinh]"
-    template.write_text(text.replace("dossier-dates:\n  start: []\n  end: []", dated), encoding="utf-8")
+    """A field the template names in ``dossier-dates`` (the kết hôn form's own date line, ``ngay_lap``)
+    dates the matter: correcting it changes the EAD's dates, keeps its remarks and re-counts retention."""
     root = copy_archive(built_archive(tmp_path_factory), tmp_path / "archive")
     try:
-        flag(root, KH, {"nu_ngay_sinh": {"reason": "invalid_date", "value": "13/1O/1991"}})
+        flag(root, KH, {"ngay_lap": {"reason": "invalid_date", "value": "2O/06/2O18"}})
         kh = dossier_of(root, KH)
-        assert kh["dates"]["fallback"]
-        with running_station(root, forms=FormInfo(forms)) as (base, _station):
+        before = etree.parse(str(root / kh["package"] / "metadata/descriptive/EAD.xml")).getroot()
+        with running_station(root) as (base, _station):
             client, csrf = _login(base, "lan")
-            r = client.post(f"/api/dossiers/{kh['code']}/fields/nu_ngay_sinh", headers={"X-CSRF-Token": csrf},
-                            json={"action": "correct", "value": "13/10/1991"})
+            r = client.post(f"/api/dossiers/{kh['code']}/fields/ngay_lap", headers={"X-CSRF-Token": csrf},
+                            json={"action": "correct", "value": "20/06/2018"})
             assert r.status_code == 200, r.text
         after = dossier_of(root, KH)
-        assert after["dates"]["end"] == "1991-10-13" and not after["dates"]["fallback"]
+        assert after["dates"] == {"start": "2018-06-20", "end": "2018-06-20", "start_from": "ngay_lap",
+                                  "end_from": "ngay_lap", "fallback": False}
+        assert "date_from_scan" not in after["review"]
         ead = etree.parse(str(root / after["package"] / "metadata/descriptive/EAD.xml")).getroot()
-        assert ead.findtext("endDate") == "13/10/1991" and ead.find("description") is None
+        assert (ead.findtext("startDate"), ead.findtext("endDate")) == ("20/06/2018", "20/06/2018")
+        assert ead.findtext("description") == before.findtext("description")  # no remark lost
+        assert [e.tag for e in ead] == [e.tag for e in before]  # every TT 05/2025 element, in its order
         with Catalog.for_archive(root) as catalog:
-            assert catalog.dossier(kh["dossier_id"])["end_year"] == 1991
+            row = catalog.dossier(kh["dossier_id"])
+            assert row["end_year"] == 2018 and row["end_date"] == "2018-06-20"
         assert eark_validate(root / after["package"]).returncode == 0
+        assert main(["fixity", "--archive", str(root)]) == ExitCode.OK
     finally:
         make_removable(root)
 
@@ -190,11 +184,13 @@ def test_stale_view_refused_and_two_clerks_share_one_queue(archive: Path) -> Non
     with running_station(archive) as (base, _station):
         lan, lan_csrf = _login(base, "lan")
         binh, binh_csrf = _login(base, "binh")
-        first = lan.get("/api/review", params={"limit": 2}).json()
+        first = lan.get("/api/review", params={"limit": 2, "form_type": "khai_sinh"}).json()
         second = binh.get("/api/review", params={"limit": 50}).json()
         mine = {(i["dossier_id"], i["field"]) for i in first}
         theirs = {(i["dossier_id"], i["field"]) for i in second}
-        assert mine and theirs and not mine & theirs  # never the same field to two people
+        assert mine == {(ks["dossier_id"], "code"), (ks["dossier_id"], "ho_ten")}  # what she sees, no more
+        assert theirs and not mine & theirs  # never the same field to two people
+        assert (ks["dossier_id"], "ngay_sinh") in theirs  # the third field went to binh, not kept by lan
         taken = first[0]
         r = binh.post(f"/api/dossiers/{taken['dossier_id']}/fields/{taken['field']}",
                       headers={"X-CSRF-Token": binh_csrf}, json={"action": "confirm", "rev": taken["rev"]})
@@ -266,30 +262,60 @@ def test_temporary_code_replaced_once_and_codes_stay_unique(archive: Path) -> No
         record = client.get(f"/api/dossiers/{real}").json()
         assert record["code"] == real and record["code_generated"] is False
         assert record["code_review"]["ocr_value"] == ks["code"] and "code_generated" not in record["review"]
-    package = archive / record["package"]
-    ead = etree.parse(str(package / "metadata/descriptive/EAD.xml")).getroot()
-    assert ead.findtext("arcFileCode") == real
-    assert [p.name for p in (package / "representations/rep1/data").glob("*.pdf")] == [f"{real}.1.pdf"]
+    package, old_package = archive / record["package"], archive / ks["package"]
+    for rel in ("metadata/descriptive/EAD.xml", "representations/rep1/metadata/descriptive/EAD_doc_1.xml"):
+        new_ead, old_ead = (etree.parse(str(p / rel)).getroot() for p in (package, old_package))
+        assert new_ead.findtext("arcFileCode") == f"DEMO.DEMO.{real}"  # agency . fonds . the new code
+        moved = {"arcFileCode", "docCode"}
+        assert [(e.tag, e.text) for e in new_ead if e.tag not in moved] == \
+            [(e.tag, e.text) for e in old_ead if e.tag not in moved]  # every other element as it was
     doc = etree.parse(str(package / "representations/rep1/metadata/descriptive/EAD_doc_1.xml")).getroot()
-    assert doc.findtext("docCode").startswith(real)
+    assert doc.findtext("docCode") == f"DEMO.DEMO.{real}.0000001"
+    assert [p.name for p in (package / "representations/rep1/data").glob("*.pdf")] == [f"{real}.1.pdf"]
+    assert (package / f"representations/rep1/data/{real}.1.pdf").read_bytes() == \
+        (old_package / f"representations/rep1/data/{ks['code']}.1.pdf").read_bytes()  # renamed, never re-signed
+    mets = etree.parse(str(package / "METS.xml")).getroot()
+    alt = mets.find("{http://www.loc.gov/METS/}metsHdr/{http://www.loc.gov/METS/}altRecordID")
+    assert alt.text == etree.parse(str(old_package / "METS.xml")).getroot().get("OBJID")
     assert main(["search", "--archive", str(archive), real]) == ExitCode.OK
     assert eark_validate(package).returncode == 0
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
 
 
 def test_code_replaced_by_command_with_the_same_audit(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``sohoa code set`` is the station's code field by command: one function, the same record, package
+    version, PREMIS event and audit row."""
     ks, kh = dossier_of(archive, KS), dossier_of(archive, KH)
+    assert ks["code"] != ks["dossier_id"] and kh["code"] != kh["dossier_id"]
+    old_package = archive / ks["package"]
+    before = tree_digest(old_package)
     real = "000.00.19.H49-241006-0099"
-    assert main(["recode", "--archive", str(archive), "--by", "an", ks["code"], real]) == ExitCode.OK
+    assert main(["code", "set", "--archive", str(archive), ks["code"], real, "--reason", "mã trên phiếu hẹn",
+                 "--operator", "an"]) == ExitCode.OK
     assert real in capsys.readouterr().out
     after = dossier_of(archive, KS)
     assert after["code"] == real and after["code_review"]["reviewed_by"] == "an"
+    assert after["code_review"]["ocr_value"] == ks["code"] and after["code_generated"] is False
     change = _events(archive, ks["dossier_id"])[-1]
     assert change["event_type"] == "metadata modification" and change["agent"] == "an"
-    assert main(["recode", "--archive", str(archive), kh["code"], real]) == ExitCode.CONFIG  # codes stay unique
-    assert "đã được dùng" in capsys.readouterr().err
-    assert main(["recode", "--archive", str(archive), "KHONG-CO-MA-NAY", "X-1"]) != ExitCode.OK
+    assert json.loads(change["detail"].split(": ", 1)[1]) == {
+        "field": "code", "action": "correct", "old": ks["code"], "new": real, "person": "an",
+        "reason": "mã trên phiếu hẹn"}
+    package = archive / after["package"]
+    assert tree_digest(old_package) == before and package != old_package
+    assert [p.name for p in (package / "representations/rep1/data").glob("*.pdf")] == [f"{real}.1.pdf"]
+    premis = (package / "metadata/preservation/PREMIS.xml").read_text(encoding="utf-8")
+    assert "<premis:agentName>an</premis:agentName>" in premis and real in premis
+    assert main(["code", "set", "--archive", str(archive), kh["code"], real, "--reason", "x"]) == ExitCode.CONFIG
+    assert "đã được dùng" in capsys.readouterr().err  # codes stay unique
+    assert main(["code", "set", "--archive", str(archive), kh["code"], ks["dossier_id"], "--reason", "x"]) == \
+        ExitCode.CONFIG  # another dossier's internal id is no free code either
+    assert main(["code", "set", "--archive", str(archive), "KHONG-CO-MA-NAY", "X-1", "--reason", "x"]) != ExitCode.OK
+    with pytest.raises(SystemExit) as gone:  # one documented command: `sohoa recode` is no more
+        main(["recode", "--archive", str(archive), real, "X-2"])
+    assert gone.value.code == ExitCode.CONFIG
     assert main(["fixity", "--archive", str(archive)]) == ExitCode.OK
+    assert eark_validate(package).returncode == 0
 
 
 def test_login_throttled_and_disabled_account(archive: Path) -> None:
@@ -355,7 +381,7 @@ def test_same_flow_with_the_catalog_in_postgresql(archive: Path) -> None:
     url = start_cluster().new_database()
     assert main(["catalog", "--archive", str(archive), "--move-to", url]) == ExitCode.OK
     ks = dossier_of(archive, KS, url)
-    with running_station(archive, catalog_url=url) as (base, station):
+    with running_station(archive, catalog_url=url, users=()) as (base, station):  # the accounts moved along
         assert station.store.dialect == "postgresql"
         lan, lan_csrf = _login(base, "lan")
         binh, _ = _login(base, "binh")

@@ -70,7 +70,7 @@ def test_keyboard_only_review_in_chromium(tmp_path_factory: pytest.TempPathFacto
                                           browser: webdriver.Chrome) -> None:
     archive = copy_archive(built_archive(tmp_path_factory), tmp_path / "archive")
     try:
-        flag(archive, KS, {"ho_ten": {"reason": "low_confidence"},  # no box: the whole page is shown
+        flag(archive, KS, {"ho_ten": {"reason": "low_confidence", "page": None, "box": None},  # no box: whole page
                            "ngay_sinh": {"reason": "invalid_date", "value": "06/1O/2024", "page": 1, "box": DATE_BOX},
                            "que_quan": {"reason": "not_found", "value": ""}})
         ks = dossier_of(archive, KS)

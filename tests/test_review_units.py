@@ -16,13 +16,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from archive.corrections import CODE_FIELD, Decision, ReviewConflict, decide, field_rev, patch_ead, review_state
+from archive.catalog import Catalog
+from archive.corrections import patch_ead
+from archive.decisions import CODE_FIELD, Decision, ReviewConflict, decide, field_rev, review_state
+from archive.dossier_lock import dossier_lock
 from archive.model import VN_TZ
 from configs.review_schema import ReviewSettings
 from pipeline.cli import main
 from pipeline.report import REASON_VI
 from review import accounts, queue
 from review.fieldinfo import FormInfo, check_value, context
+from fields.templates import field_label
 from review.pages import pdf_page_number
 from review.store import Store
 from sohoa.errors import ArchiveError, ExitCode
@@ -102,7 +106,8 @@ def test_patch_ead_changes_only_what_it_names() -> None:
     root = etree.fromstring(patch_ead(xml, {"arcFileCode": "B", "startDate": "02/02/2021", "description": None,
                                             "endDate": "03/03/2022"}))
     assert [(e.tag, e.text) for e in root] == [("arcFileCode", "B"), ("title", "T"), ("startDate", "02/02/2021"),
-                                               ("futureElement", "kept"), ("endDate", "03/03/2022")]
+                                               ("futureElement", "kept"), ("description", None),
+                                               ("endDate", "03/03/2022")]  # every element stays, in its place
 
 
 def test_checks_while_typing_answer_in_vietnamese() -> None:
@@ -136,8 +141,9 @@ def test_field_labels_checks_and_cccd_context_come_from_the_templates() -> None:
     assert forms.field("khai_sinh", "ngay_sinh").check == "date"
     assert forms.field("khai_sinh", "nyc_so_cccd").check == "cccd"
     assert forms.field("khai_sinh", "noi_sinh").check == "place"
-    assert forms.label("khai_sinh", "me_dan_toc") == "Dân tộc (Họ, chữ đệm, tên người mẹ)"
-    assert forms.label("ket_hon", "nu_ho_ten").startswith("Họ, chữ đệm, tên")
+    assert forms.label("khai_sinh", "me_dan_toc") == "Dân tộc (mẹ)"  # C2: the label the reports and XLSX use
+    assert forms.label("ket_hon", "nu_ho_ten") == field_label("ket_hon", "nu_ho_ten") == "Họ, chữ đệm, tên (bên nữ)"
+    assert forms.title("khai_sinh") == "Tờ khai đăng ký khai sinh"  # C4: the template's title-vi
     assert forms.field("unknown", "x").check == "text" and forms.label(None, CODE_FIELD) == "Mã hồ sơ"
     info = forms.field("ket_hon", "nu_so_cccd")
     ctx = context(info, {"nu_ngay_sinh": {"value": "20/07/1991"}})
@@ -192,13 +198,19 @@ def test_users_cli_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: py
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
+def catalog_and_store(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
     backend = backend_for(request.param)
     archive = tmp_path / "archive"
-    backend.open(archive).close()  # the catalog first, as the pipeline makes it
+    catalog = backend.open(archive)  # the catalog first, as the pipeline makes it: the station's tables are in it
     opened = Store(archive, backend.url)
-    yield opened
+    yield catalog, opened
     opened.close()
+    catalog.close()
+
+
+@pytest.fixture()
+def store(catalog_and_store: tuple[Catalog, Store]) -> Store:
+    return catalog_and_store[1]
 
 
 def test_store_accounts_sessions_and_throttle(store: Store) -> None:
@@ -243,11 +255,14 @@ def test_store_leases_never_give_one_field_to_two_people(store: Store) -> None:
     assert expired and queue.take(store, "lan", [("hs-2", "x")], seconds=60) == {("hs-2", "x")}
 
 
-def test_store_dossier_lock_serialises(store: Store) -> None:
+def test_dossier_lock_serialises_writers_of_one_dossier(catalog_and_store: tuple[Catalog, Store]) -> None:
+    """The lock every writer of a dossier's next version takes (the station, ``sohoa code set``) is a
+    row of the catalog's ``review_locks``: it holds between two connections as between two machines."""
+    catalog, store = catalog_and_store
     order: list[str] = []
 
     def work(name: str) -> None:
-        with queue.dossier_lock(store, "hs-1", name):
+        with Catalog(catalog.url, archive_root=catalog.archive_root) as mine, dossier_lock(mine, "hs-1", name):
             order.append(f"{name}+")
             time.sleep(0.2)
             order.append(f"{name}-")
@@ -258,7 +273,12 @@ def test_store_dossier_lock_serialises(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert order[0][0] == order[1][0] and order[2][0] == order[3][0]  # never interleaved
-    with queue.dossier_lock(store, "hs-1", "c"), pytest.raises(ReviewConflict) as err, \
-            queue.dossier_lock(store, "hs-1", "d", wait=0.2):
+    with dossier_lock(catalog, "hs-1", "c"), pytest.raises(ReviewConflict) as err, \
+            dossier_lock(catalog, "hs-1", "d", wait=0.2):
         pass
     assert err.value.reason == "dossier_busy"
+    with dossier_lock(catalog, "hs-2", "killed", hold=-1):  # a holder that died: its lock expires
+        with dossier_lock(catalog, "hs-2", "next", wait=0.2):
+            pass
+    with store.read() as db:
+        assert db.exec_driver_sql("SELECT COUNT(*) FROM review_locks").scalar() == 0

@@ -138,8 +138,8 @@ settle-seconds: 0
 """, encoding="utf-8")
     archive = tmp_path / "archive"
     env = {**os.environ, "SOHOA_P12_PASSPHRASE": passphrase}
-    code, seen = _run_and_watch(["run", "--inbox", str(_inbox(tmp_path)), "--archive", str(archive), "--workers", "2",
-                                 "--config", str(config)], env, "SOHOA_P12_PASSPHRASE", passphrase)
+    code, seen = _run_and_watch(["run", "--create", "--inbox", str(_inbox(tmp_path)), "--archive", str(archive),
+                                 "--workers", "2", "--config", str(config)], env, "SOHOA_P12_PASSPHRASE", passphrase)
     _check(archive, [chain.root_cert], code, seen)
 
 
@@ -148,6 +148,6 @@ def test_pkcs11_pin_stays_out_of_child_processes(token, pki: RunningPki, tmp_pat
     config = pkcs11_site(tmp_path / "site.yaml", token=TOKEN, key=KEY, root=pki.files.root_cert)
     archive = tmp_path / "archive"
     env = {**os.environ, "SOHOA_PKCS11_PIN": pin, "SOHOA_TEST_NONCE": secrets.token_hex(4)}
-    code, seen = _run_and_watch(["run", "--inbox", str(_inbox(tmp_path)), "--archive", str(archive), "--workers", "2",
-                                 "--config", str(config)], env, "SOHOA_PKCS11_PIN", f"SOHOA_PKCS11_PIN={pin}")
+    code, seen = _run_and_watch(["run", "--create", "--inbox", str(_inbox(tmp_path)), "--archive", str(archive),
+                                 "--workers", "2", "--config", str(config)], env, "SOHOA_PKCS11_PIN", f"SOHOA_PKCS11_PIN={pin}")
     _check(archive, [pki.files.root_cert], code, seen)

@@ -4,9 +4,10 @@ Started by :mod:`sohoa.tools.tesseract`, never by hand. It loads the model once 
 ``tesserocr`` (libtesseract in-process: no program start and no model load per page), then reads
 one JSON request per line on standard input::
 
-    {"image": "/work/x/clean/page-0001.png", "out_base": "/tmp/y/page", "text_pdf": true}
+    {"image": "/work/x/clean/page-0001.png", "out_base": "/work/x/ocr/.tmp/page", "text_pdf": true, "psm": 4}
 
-writes ``<out_base>.tsv`` (and ``<out_base>.pdf``, Tesseract's text-only PDF layer, when asked)
+(``psm``, optional, is the page segmentation mode for this page) and writes ``<out_base>.tsv``
+(and ``<out_base>.pdf``, Tesseract's text-only PDF layer, when asked)
 and answers one JSON line: ``{"ok": true}`` or ``{"ok": false, "error": "..."}``. It exits when
 its standard input closes. Being a separate process is the point: a page that makes Tesseract
 crash or hang costs that page (the caller kills and restarts the worker), never the run.
@@ -31,6 +32,7 @@ def _serve(tessdata: str, languages: str, psm: int) -> int:
         for line in sys.stdin:
             request = json.loads(line)
             try:
+                api.SetPageSegMode(int(request.get("psm", psm)))
                 _page(api, request["image"], request["out_base"], bool(request.get("text_pdf")))
                 answer = {"ok": True}
             except Exception as exc:  # noqa: BLE001 - reported to the caller, which raises ToolError

@@ -1,13 +1,10 @@
-"""Tesseract: page OCR to TSV (+ a text-only PDF layer) in a kept-loaded worker, and orientation
-detection through pytesseract.
+"""Tesseract: page OCR to TSV (+ a text-only PDF layer) in a kept-loaded worker.
 
 Pages go to a worker process holding libtesseract (``tesserocr``) with the model loaded once:
 Tesseract 5.5 in-process used about a third less CPU per page than starting Debian's
 ``tesseract`` 5.3 for every page (``bench/throughput.py``). The worker is a process of its own so
-that a crash or a hang costs one page.
-
-pytesseract reports a timeout as a plain ``RuntimeError`` and an unreadable version as
-``SystemExit``; both are turned into our own errors here and nowhere else.
+that a crash or a hang costs one page. Each request names its page segmentation mode, so one
+worker serves the first reading of a page and its re-readings (:mod:`ocr.reread`).
 """
 
 from __future__ import annotations
@@ -25,39 +22,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytesseract
-
 from sohoa.errors import ToolError, ToolMissingError
-from sohoa.tools._run import SINGLE_THREAD_ENV, run, tool_env
+from sohoa.tools._run import run, tool_env
 
 log = logging.getLogger("sohoa.tools.tesseract")
 
 APT_PACKAGES = "tesseract-ocr tesseract-ocr-vie"
-
-# pytesseract starts Tesseract with this process's environment: pin OpenMP to one thread per call.
-os.environ.update(SINGLE_THREAD_ENV)
-
-
-def _call(fn, *args, **kwargs):  # noqa: ANN001, ANN202 - thin adapter over pytesseract calls
-    try:
-        return fn(*args, **kwargs)
-    except pytesseract.TesseractNotFoundError as exc:
-        raise ToolMissingError(f"tesseract is not installed (Debian packages {APT_PACKAGES})") from exc
-    except pytesseract.TesseractError as exc:
-        raise ToolError(f"tesseract failed with exit code {exc.status}", tool="tesseract",
-                        returncode=exc.status, stderr=str(exc.message)) from exc
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            raise ToolError("tesseract timed out", tool="tesseract", reason="tool_timeout") from exc
-        raise ToolError(f"tesseract failed: {exc}", tool="tesseract") from exc
-    except SystemExit as exc:  # pytesseract exits when it cannot parse the version
-        raise ToolError("tesseract version could not be read", tool="tesseract") from exc
-
-
-@functools.cache
-def version() -> str:
-    """Tesseract's version string, e.g. ``5.3.0``."""
-    return str(_call(pytesseract.get_tesseract_version))
 
 
 @functools.cache
@@ -84,24 +54,39 @@ def ocr_page(image: Path, out_base: Path, *, languages: str, psm: int, timeout: 
         ToolError: Tesseract failed on the page, crashed (``tool_crashed``) or took longer than
             ``timeout`` seconds (``tool_timeout``); the worker is restarted for the next page.
     """
-    worker = _worker(languages, psm)
-    worker.ocr(image, out_base, timeout=timeout, text_pdf=text_pdf)
+    worker = _worker(languages)
+    worker.ocr(image, out_base, timeout=timeout, text_pdf=text_pdf, psm=psm)
     tsv = Path(f"{out_base}.tsv").read_text(encoding="utf-8")
     pdf = Path(f"{out_base}.pdf") if text_pdf else None
     return tsv, pdf
 
 
 _STARTUP_TIMEOUT_S = 120.0
-_WORKERS: dict[tuple[str, int], _Worker] = {}
+_WORKERS: dict[str, _Worker] = {}
 
 
-def _worker(languages: str, psm: int) -> _Worker:
-    """This process's worker for ``languages`` and ``psm`` (a forked child starts its own)."""
-    key = (languages, psm)
-    worker = _WORKERS.get(key)
+def _worker(languages: str) -> _Worker:
+    """This process's worker for ``languages`` (a forked child starts its own); any page segmentation mode."""
+    worker = _WORKERS.get(languages)
     if worker is None or worker.owner != os.getpid():
-        worker = _WORKERS[key] = _Worker(languages, psm)
+        worker = _WORKERS[languages] = _Worker(languages)
     return worker
+
+
+def worker_cpu_seconds() -> float:
+    """CPU seconds used so far by this process's live Tesseract workers (for benchmarks: a live
+    child's time is not in ``os.times()`` until it is waited for)."""
+    total = 0.0
+    for worker in _WORKERS.values():
+        proc = worker._proc  # noqa: SLF001 - the worker's own process
+        if worker.owner != os.getpid() or proc is None:
+            continue
+        try:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def close_workers() -> None:
@@ -124,13 +109,13 @@ def worker_command() -> list[str]:
 class _Worker:
     """One ``sohoa-ocr-worker`` process, started lazily and restarted after a crash or a timeout."""
 
-    def __init__(self, languages: str, psm: int) -> None:
-        self.languages, self.psm, self.owner = languages, psm, os.getpid()
+    def __init__(self, languages: str) -> None:
+        self.languages, self.owner = languages, os.getpid()
         self._proc: subprocess.Popen[str] | None = None
 
-    def ocr(self, image: Path, out_base: Path, *, timeout: float, text_pdf: bool) -> None:
+    def ocr(self, image: Path, out_base: Path, *, timeout: float, text_pdf: bool, psm: int) -> None:
         proc = self._started()
-        request = {"image": str(image), "out_base": str(out_base), "text_pdf": text_pdf}
+        request = {"image": str(image), "out_base": str(out_base), "text_pdf": text_pdf, "psm": psm}
         try:
             proc.stdin.write(json.dumps(request) + "\n")
             proc.stdin.flush()
@@ -157,7 +142,7 @@ class _Worker:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         self._proc = None
-        argv = [*worker_command(), tessdata_dir(), self.languages, str(self.psm)]
+        argv = [*worker_command(), tessdata_dir(), self.languages, "3"]
         log.debug("start %s", " ".join(argv))
         try:
             self._proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -208,25 +193,3 @@ def tessdata_dir() -> str:
     if not found:
         raise ToolMissingError("tesseract does not say where its language data is (set TESSDATA_PREFIX)")
     return found.group(1)
-
-
-_OSD_ROTATE = re.compile(r"Rotate:\s*(\d+)")
-_OSD_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
-
-
-def osd(image: Path, *, timeout: float) -> tuple[int, float]:
-    """Tesseract's orientation guess: (clockwise degrees to turn upright, confidence).
-
-    Returns ``(0, 0.0)`` when Tesseract finds too little text to decide.
-    """
-    try:
-        out = _call(pytesseract.image_to_osd, str(image), config="--psm 0 -c min_characters_to_try=10",
-                    timeout=timeout)
-    except ToolError as exc:
-        if "Too few characters" in exc.stderr_tail or exc.returncode == 1:
-            return 0, 0.0
-        raise
-    rotate, conf = _OSD_ROTATE.search(out), _OSD_CONF.search(out)
-    if not rotate or not conf:
-        return 0, 0.0
-    return int(rotate.group(1)) % 360, float(conf.group(1))

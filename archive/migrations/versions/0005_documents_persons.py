@@ -16,8 +16,7 @@ fills them for the dossiers an older catalog already holds (with the indexing co
 release, :mod:`archive.kpi_index`; the rows are derived data, never the only copy of anything).
 
 Revision ID: 0005
-Revises: 0003 — the verification station's step ``0004`` is being written beside this one; once
-both are merged, this step follows it: set ``down_revision = "0004"``.
+Revises: 0004 (the verification station's tables)
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from alembic import op
 from sqlalchemy import Column, Integer, Text, text
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

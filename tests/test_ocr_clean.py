@@ -1,0 +1,89 @@
+"""Do no harm (issue #16): each cleaning step of the OCR copy keeps the text it should keep."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from conftest import FONT
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.background import flatten_light
+from ocr.clean import clean_copy, ink_removed
+from ocr.leaders import erase_leaders
+from ocr.rules import erase_rules, line_mask
+from ocr.scale import text_x_height
+from ocr.specks import erase_specks
+
+
+def _lines(lines: list[str], *, dpi: int, pt: float = 12, size: tuple[float, float] = (6.0, 3.0),
+           paper: int = 248) -> np.ndarray:
+    im = Image.new("L", (round(size[0] * dpi), round(size[1] * dpi)), paper)
+    font = ImageFont.truetype(str(FONT), round(pt / 72 * dpi))
+    for n, line in enumerate(lines):
+        ImageDraw.Draw(im).text((round(0.3 * dpi), round((0.3 + 0.3 * n) * dpi)), line, font=font, fill=20)
+    return np.asarray(im).copy()
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    return gray < 128
+
+
+def test_specks_keep_list_dashes_commas_and_stacked_tone_marks_at_300_dpi() -> None:
+    page = _lines(["- Như trên;", "- CT, PCT UBND tỉnh; Lưu: VT, P.KTTH.",
+                   "Luật Tổ chức chính quyền, sửa đổi, bổ sung một số điều"], dpi=300, pt=11)
+    before = page.copy()
+    page[40:46, 1500:1506] = 30  # dust in the margin
+    page[700:705, 900:905] = 30  # and between lines
+    cleaned = erase_specks(page, dpi=300)
+    assert cleaned[40:46, 1500:1506].min() > 200 and cleaned[700:705, 900:905].min() > 200
+    assert np.array_equal(_ink(cleaned) & _ink(before), _ink(before))  # every mark of the text is kept
+
+
+def test_specks_back_off_when_the_dots_are_the_page_s_letters() -> None:
+    tiny = _lines(["Họ và tên: Nguyễn Văn An, sinh năm 1990"] * 6, dpi=72, pt=12)  # read as if 300 dpi
+    assert ink_removed(tiny, erase_specks(tiny, dpi=300)) < 0.02
+    x_height = text_x_height(_ink(tiny).astype(np.uint8))
+    assert x_height is not None and x_height < 8
+    assert ink_removed(tiny, erase_specks(tiny, dpi=300, x_height=x_height)) < 0.02
+
+
+def test_leaders_go_but_letters_at_a_misjudged_scale_stay() -> None:
+    form = _lines(["Họ, chữ đệm, tên: " + "." * 60, "Ngày sinh: " + "." * 70], dpi=200)
+    cleaned = erase_leaders(form, dpi=200)
+    assert ink_removed(form, cleaned) > 0.1  # the dots went
+    assert cleaned[60:160, 60:400].min() < 100  # the labels stayed
+    tiny = _lines(["minh mini mimi nini iiiii ....."] * 5, dpi=72, pt=12)
+    x_height = text_x_height(_ink(tiny).astype(np.uint8))
+    kept = erase_leaders(tiny, dpi=300, x_height=x_height)
+    assert ink_removed(tiny, kept) < 0.03
+
+
+def test_rules_never_take_a_text_row_a_shadow_turned_into_a_band() -> None:
+    band = np.zeros((600, 1200), np.uint8)
+    band[200:260, 50:1150] = 1  # a row of text that a global threshold merged under a shadow
+    band[400:403, 50:1150] = 1  # and a printed rule
+    lines = line_mask(band, dpi=200)
+    assert lines[400:403, 60:1140].all() and not lines[210:250].any()
+
+
+def test_under_uneven_light_the_cleaned_copy_keeps_every_text_row() -> None:
+    page = _lines(["Họ, chữ đệm, tên người yêu cầu: Trần Thị Mai", "Nơi cư trú: Số 5 đường Lê Lợi",
+                   "Quê quán: Tỉnh Nghệ An", "Ngày, tháng, năm sinh: 01/02/1990"], dpi=200).astype(np.float32)
+    ys, xs = np.mgrid[0:page.shape[0], 0:page.shape[1]]
+    light = 1.0 - 0.55 * (cv2.GaussianBlur((xs > page.shape[1] * 0.55).astype(np.float32), (0, 0), 40))
+    shaded = (page * light).clip(0, 255).astype(np.uint8)  # a phone's shadow over the right half
+    ImageDraw.Draw(im := Image.fromarray(shaded)).line([(60, 560), (1100, 560)], fill=30, width=3)
+    shaded = np.asarray(im)
+    text = _ink(page.astype(np.uint8))
+    cleaned = clean_copy(flatten_light(shaded, dpi=200), dpi=200)
+    kept = (cleaned < 160) & text
+    assert kept.sum() >= 0.97 * text.sum()
+    assert cleaned[555:566, 100:1000].min() > 200  # the rule went
+
+
+def test_printed_table_borders_still_go_on_an_even_page() -> None:
+    page = _lines(["Số định danh cá nhân: 001203004567"], dpi=200)
+    ImageDraw.Draw(im := Image.fromarray(page)).rectangle([40, 40, 1150, 130], outline=0, width=2)
+    cleaned = erase_rules(np.asarray(im), dpi=200)
+    assert cleaned[40:43, 300:900].min() > 200 and cleaned[60:110, 40:43].min() > 200
+    assert _ink(cleaned)[55:120, 60:1100].sum() >= 0.95 * _ink(page)[55:120, 60:1100].sum()
