@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Float, Index, Integer, MetaData, Table, Text, text
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Kept in ``catalog_meta`` for older sohoa releases, which refuse a catalog newer than they know.
 1: the first SQLite-only layout; 2: SQLAlchemy, SQLite or PostgreSQL; 3: Alembic, dossier codes;
-4: the verification station's tables."""
+4: the verification station's tables; 5: documents per dossier and the CCCD index."""
 
 STATUS_ACTIVE, STATUS_REVIEW, STATUS_DISPOSED = "active", "review", "disposed"
 """Dossier status: kept; on the "Xem xét hủy" list (retention ended); content destroyed."""
@@ -217,3 +217,26 @@ def postgresql_guards(guards: tuple[tuple[str, tuple[str, ...], str], ...]) -> l
 def guards_for(dialect: str, guards: tuple[tuple[str, tuple[str, ...], str], ...]) -> list[str]:
     """The guard DDL of ``guards`` for a dialect."""
     return postgresql_guards(guards) if dialect == "postgresql" else sqlite_guards(guards)
+
+
+# What each dossier holds, for the digitization rates and the look-up by CCCD (migration 0005; derived
+# from each dossier's record by ``archive.kpi_index``, like the search index).
+dossier_documents = Table(
+    "dossier_documents", metadata,
+    Column("dossier_id", Text, primary_key=True), Column("ordinal", Integer, primary_key=True),
+    Column("kind", Text, nullable=False), Column("type", Text), Column("type_code", Text), Column("type_name", Text),
+    Column("issued", Text), Column("file", Integer, nullable=False), Column("signature_level", Text),
+    Column("certified", Integer),
+    Index("dossier_documents_kind", "dossier_id", "kind"),
+)
+person_index = Table(
+    "person_index", metadata,
+    Column("cccd", Text, primary_key=True), Column("dossier_id", Text, primary_key=True),
+    Column("field", Text, primary_key=True), Column("role", Text, nullable=False), Column("document", Integer),
+    Column("checked", Integer, nullable=False),
+    Index("person_index_dossier", "dossier_id"),
+)
+dossiers.append_column(Column("kinds", Integer))  # bits: 1 a component, 2 a result, 4 another document
+Index("dossiers_code_kinds", dossiers.c.code, dossiers.c.kinds)
+Index("dossiers_start_date", dossiers.c.start_date, dossiers.c.code, dossiers.c.kinds)
+DATA_TABLES = (*DATA_TABLES, dossier_documents, person_index)

@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 
 from archive import _catalog_journal as journal
+from archive import kpi_index
 from archive import search as _search
 from archive._catalog_care import CareRows, event_json, event_params
 from archive._catalog_db import bind_new, resolve_url
@@ -130,6 +131,7 @@ class Catalog(CareRows, CatalogStore):
                 current = db.execute(text("SELECT code FROM dossiers WHERE dossier_id = :d"),
                                      {"d": dossier_id}).scalar()
                 self._search.replace(db, dossier_id, index_rows(dossier_id, current, record))
+                kpi_index.replace(db, dossier_id, record)  # its documents and CCCD numbers (sohoa kpi, person)
                 if facts is not None:
                     self._register_package(db, dossier_id, facts)
         except ArchiveError as exc:

@@ -6,14 +6,29 @@ or one out of step with the packages (package folders it does not know, package 
 is gone) gives a clear error naming the fix — ``sohoa catalog rebuild`` — never an empty answer and
 never a new empty catalog in place of a lost one. ``sohoa run`` calls
 :func:`archive.catalog_rebuild.prepare_for_run` at its start, which builds on :func:`check_catalog`.
+
+Costs grow with the archive: ``quick_check`` reads every page of a SQLite catalog, and comparing
+the package folders with the package rows lists both (``bench/catalog.py`` measures them). The
+look-up commands (``sohoa person``, ``sohoa kpi``) answer in milliseconds from indexes, so they use
+the ``structural`` check: the file is there and is a SQLite database (header, page size, size in
+whole pages), its schema and revision read, and the number of package folders equals the number of
+registered package rows (only when they differ are the two lists compared, to name the folders) —
+in an archive of more than :data:`STRUCTURAL_COUNT_LIMIT` folders, only that package versions are
+registered at all (a lost or recreated-empty catalog is still caught; a partial one is left to
+``fixity``, ``catalog check``, ``search`` and ``run``).
+A damaged page the check does not read still stops the command when a query reads it (an error
+naming ``sohoa catalog rebuild``, never an empty answer); ``sohoa fixity`` and ``sohoa catalog check``
+read every page.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from archive._catalog_db import read_only_fs, read_only_url, resolve_url, shown, sqlite_path
@@ -87,7 +102,16 @@ class CatalogHealth:
 def package_folders(archive_root: Path) -> list[Path]:
     """Published package folders (hidden staging folders left out), by name."""
     base = archive_root / "packages"
-    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")) if base.is_dir() else []
+    return sorted(base / name for name in _folder_names(base))
+
+
+def _folder_names(base: Path) -> list[str]:
+    """Names of the folders in ``base`` that are not hidden (one ``scandir``: no stat per entry)."""
+    try:
+        with os.scandir(base) as entries:
+            return [e.name for e in entries if not e.name.startswith(".") and e.is_dir()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def check_catalog(archive_root: Path, url: str | URL | None = None, *, integrity: str = "quick") -> CatalogHealth:
@@ -96,7 +120,9 @@ def check_catalog(archive_root: Path, url: str | URL | None = None, *, integrity
     Args:
         archive_root: The archive folder.
         url: The configured catalog (``--catalog`` / ``archive.catalog-url``), if any.
-        integrity: ``quick`` (``PRAGMA quick_check``), ``full`` (``integrity_check``) or ``none``.
+        integrity: ``quick`` (``PRAGMA quick_check``), ``full`` (``integrity_check``), ``structural``
+            (the file's header and shape only, and the package folders counted rather than listed
+            when the counts agree: see the module's docstring) or ``none``.
 
     Raises:
         ArchiveError / ConfigError: The configured catalog is not the one the archive is bound to,
@@ -104,23 +130,76 @@ def check_catalog(archive_root: Path, url: str | URL | None = None, *, integrity
     """
     resolved = resolve_url(archive_root, url)
     where = shown(resolved)
-    folders = package_folders(archive_root)
+    folders = _Folders(archive_root / "packages")
     file = sqlite_path(resolved)
     if file is not None:
         if not file.is_file() or file.stat().st_size == 0:
-            return _absent(archive_root, where, folders)
-        problem = sqlite_integrity(file, full=integrity == "full") if integrity != "none" else None
+            return _absent(archive_root, where, folders.paths())
+        if integrity == "structural":
+            problem = sqlite_shape(file)
+        else:
+            problem = sqlite_integrity(file, full=integrity == "full") if integrity != "none" else None
         if problem:
             return CatalogHealth(archive_root, where, "corrupt", f"the database fails its integrity check ({problem})")
     try:
         with Catalog(resolved, archive_root=archive_root, readonly=True, create=False) as catalog:
+            if integrity == "structural" and _structurally_in_step(catalog, folders):
+                return CatalogHealth(archive_root, where, "ok")
             rows = catalog.packages()
     except ArchiveError as exc:
         if exc.reason == "catalog_missing":
-            return _absent(archive_root, where, folders)
+            return _absent(archive_root, where, folders.paths())
         state = {"catalog_corrupt": "corrupt", "catalog_outdated": "outdated"}.get(exc.reason, "unreachable")
         return CatalogHealth(archive_root, where, state, str(exc).split(" (", 1)[0] if state != "corrupt" else str(exc))
-    return _in_step(archive_root, where, folders, rows)
+    return _in_step(archive_root, where, folders.paths(), rows)
+
+
+STRUCTURAL_COUNT_LIMIT = 20_000
+"""Up to this many package folders the structural check counts them all (milliseconds); above, it only
+checks that package versions are registered at all (a million folders take a second to list)."""
+
+
+class _Folders:
+    """The package folders: counted (up to a limit), or listed and sorted, only as a check needs them."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._names: list[str] | None = None
+
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = _folder_names(self.base)
+        return self._names
+
+    def paths(self) -> list[Path]:
+        return sorted(self.base / name for name in self.names())
+
+    def count_up_to(self, limit: int) -> int | None:
+        """How many folders (hidden ones left out), or None when there are more than ``limit``."""
+        if self._names is not None:
+            return len(self._names) if len(self._names) <= limit else None
+        found = 0
+        try:
+            with os.scandir(self.base) as entries:
+                for entry in entries:
+                    if not entry.name.startswith(".") and entry.is_dir():
+                        found += 1
+                        if found > limit:
+                            return None
+        except (FileNotFoundError, NotADirectoryError):
+            return 0
+        return found
+
+
+def _structurally_in_step(catalog: Catalog, folders: _Folders) -> bool:
+    """The cheap in-step signal: as many folders as registered package versions (an archive of up to
+    :data:`STRUCTURAL_COUNT_LIMIT` folders), else some package version registered (a catalog recreated
+    empty, or another archive's, is never taken for this one's)."""
+    count = folders.count_up_to(STRUCTURAL_COUNT_LIMIT)
+    if count is not None:
+        return _counts_agree(catalog, count)
+    return catalog._read(lambda db: db.execute(text(  # noqa: SLF001
+        "SELECT 1 FROM packages WHERE status <> :missing LIMIT 1"), {"missing": PACKAGE_MISSING}).first()) is not None
 
 
 def _absent(archive_root: Path, where: str, folders: list[Path]) -> CatalogHealth:
@@ -161,6 +240,39 @@ def sqlite_integrity(path: Path, *, full: bool = False) -> str | None:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
     first = rows[0][0] if rows else "no answer"
     return None if first == "ok" else f"{first}"[:200] + (f" and {len(rows) - 1} more" if len(rows) > 1 else "")
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def sqlite_shape(path: Path) -> str | None:
+    """None when the file looks like a whole SQLite database (magic, page size, size in whole pages), else why.
+
+    Reads 100 bytes: what the structural check can afford at any size. The schema page is read
+    when the catalog is then opened.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror})"
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        return "not a SQLite database header"
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    if page < 512 or page & (page - 1):
+        return "invalid page size in the header"
+    if size % page:
+        return "the file is not a whole number of pages (truncated or extended)"
+    return None
+
+
+def _counts_agree(catalog: Catalog, folders: int) -> bool:
+    """True when there are as many package folders as registered package rows (not lost): cheap at any size."""
+    registered = catalog._read(lambda db: db.execute(text(  # noqa: SLF001
+        "SELECT COUNT(*) FROM packages WHERE status <> :missing"), {"missing": PACKAGE_MISSING}).scalar_one())
+    return registered == folders
 
 
 def open_checked(archive_root: Path, url: str | URL | None = None, *, readonly: bool = False,

@@ -7,6 +7,17 @@ fields each, about the size of a real record), then times, each ``--repeat`` tim
 
     python bench/catalog.py --dossiers 20000 --out /tmp/catalog-bench
 
+``--kpi`` measures the rates and the look-up by CCCD at a province's scale instead: it bulk-loads
+``--dossiers`` generated dossiers (default 1,000,000: five years of 200,000) into a SQLite catalog
+and into a throw-away PostgreSQL cluster (``bench/_kpi_fill.py``, ``bench/_pg.py``), writes the
+received list of one year, and times (median of ``--repeat``): reading that list; ``sohoa kpi``'s
+work for the year by level and by month (the catalog check, then :func:`archive.kpi.compute_kpi`);
+a look-up by CCCD (the queries alone, and audited as ``sohoa person`` does it); the catalog checks
+(structural, what the look-up commands pay; ``quick_check`` and the full in-step comparison, what
+they would pay otherwise); and the whole ``sohoa person`` command once.
+
+    python bench/catalog.py --kpi --dossiers 1000000 --out /tmp/kpi-bench [--backends sqlite,postgresql]
+
 Prints the figures, how they were made (seed, sizes) and the machine load.
 """
 
@@ -22,6 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive import Catalog  # noqa: E402
 from archive.catalog_health import check_catalog, sqlite_integrity  # noqa: E402
@@ -52,11 +64,25 @@ def _median(fn, repeat: int) -> float:  # noqa: ANN001
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dossiers", type=int, default=20000)
+    parser.add_argument("--dossiers", type=int, default=None, help="default 20000; 1000000 with --kpi")
     parser.add_argument("--out", type=Path, required=True, help="scratch folder (replaced)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=None, help="default 3; 5 with --kpi")
+    parser.add_argument("--kpi", action="store_true", help="time the rates and the look-up by CCCD (see above)")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="with --kpi: sqlite, postgresql or both")
+    parser.add_argument("--year", type=int, default=2024, help="with --kpi: the year of the received list")
+    parser.add_argument("--record-bytes", type=int, default=2000, help="with --kpi: OCR text per record")
+    parser.add_argument("--lookups", type=int, default=50, help="with --kpi: CCCD numbers looked up")
+    parser.add_argument("--no-folders", action="store_true",
+                        help="with --kpi: do not make a package folder per dossier (the in-step checks then "
+                             "compare against none)")
     args = parser.parse_args()
+    if args.kpi:
+        from _kpi_bench import run_kpi_bench
+
+        run_kpi_bench(args)
+        return
+    args.dossiers, args.repeat = args.dossiers or 20000, args.repeat or 3
     shutil.rmtree(args.out, ignore_errors=True)
     archive = args.out / "archive"
     rng = random.Random(args.seed)

@@ -71,7 +71,8 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
 
 # Modules that add subcommands: each defines COMMANDS = {name: (help, add_arguments, function, example)}.
 COMMAND_MODULES: tuple[str, ...] = ("pipeline.cli_archive", "pipeline.cli_catalog", "pipeline.cli_intake",
-                                    "pipeline.cli_ops", "pipeline.cli_preserve", "pipeline.cli_review")
+                                    "pipeline.cli_ops", "pipeline.cli_preserve", "pipeline.cli_review",
+                                    "pipeline.cli_kpi")
 
 
 def _commands() -> dict[str, tuple[str, object, object, str]]:

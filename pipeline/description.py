@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from archive.retention import RetentionInfo
     from pipeline.records import StageOutputs
 
-__all__ = ["FORM_TITLES", "document_metadata", "dossier_metadata", "form_titles", "form_type_codes",
-           "number_of_sheets"]
+__all__ = ["FORM_TITLES", "document_metadata", "documents_from_record", "dossier_metadata", "form_titles",
+           "form_type_codes", "number_of_sheets"]
 
 FORM_TITLES = {
     "khai_sinh": "Tờ khai đăng ký khai sinh",
@@ -81,6 +81,14 @@ def document_metadata(out: StageOutputs, settings: Settings) -> tuple[DocumentMe
     kept = tuple(g.source_page for g in out.geometry if not g.blank)
     return (DocumentMetadata(ordinal=1, pages=kept, kind="component", type_code=_type_code(codes.get(form_type)),
                              type_name=titles.get(form_type, titles["unknown"]), form_type=form_type),)
+
+
+def documents_from_record(docs: Sequence[Mapping[str, object]], settings: Settings) -> tuple[DocumentMetadata, ...]:
+    """Documents as a record keeps them (contract C3) as archive metadata, numbered from 1 in order
+    (a dossier whose result joined later: the documents of both scans)."""
+    forms_dir = settings.fields.forms_dir
+    titles, codes = form_titles(forms_dir), form_type_codes(forms_dir)
+    return tuple(_document(n, d, titles, codes) for n, d in enumerate(docs, start=1))
 
 
 def _document(ordinal: int, doc: Mapping[str, object], titles: Mapping[str, str],

@@ -148,6 +148,11 @@ def outcome_of(archive: Path, work: Path, dossier_id: str, relative: str, *, sin
     facts = {"code": code or "", "resumed": resumed}
     if record.exists():
         return Outcome(dossier_id, relative, "archived", json.loads(record.read_text(encoding="utf-8")), **facts)
+    from pipeline.joining import read_marker
+
+    joined = read_marker(archive, dossier_id)  # a result that joined its dossier: archived there
+    if joined is not None:
+        return Outcome(dossier_id, relative, "archived", joined, **facts)
     reason = paths.quarantine_reason(archive, dossier_id)
     if reason.exists() and reason.stat().st_mtime >= since - 1:
         return Outcome(dossier_id, relative, "quarantined", json.loads(reason.read_text(encoding="utf-8")), **facts)

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import outcome, paths
+from pipeline.joining import joined_ids
 from pipeline.summary import RunSummary, Skipped
 from scanners.model import Dossier
 from sohoa.errors import ExitCode
@@ -66,6 +67,7 @@ def make_plan(intake, archive: Path, work: Path, *, retry_quarantined: bool = Fa
               started: float = 0.0) -> Plan:
     """Sort intake's dossiers (``scanners.intake.IntakeResult``) by what this run does with them."""
     records = {name.removesuffix(".json") for name in _listing(paths.records_dir(archive))}
+    records |= joined_ids(archive)  # results that joined their dossier (pipeline/joining.py)
     quarantined = _listing(paths.quarantine_root(archive))
     begun = _listing(work)
     todo, archived, previously = [], [], []

@@ -19,7 +19,7 @@ from configs.schema import Settings
 from ocr.dossier import load_geometry
 from ocr.model import PageGeometry, PageText, load_page_texts, page_flags
 from ocr.pdfa import PdfMetadata
-from pipeline import paths, provenance
+from pipeline import joining, paths, provenance
 from pipeline.description import FORM_TITLES, document_metadata, dossier_metadata, form_titles
 from pipeline.provenance import AGENT, VN_TZ
 from scanners.model import Dossier
@@ -116,6 +116,10 @@ def build_record(dossier: Dossier, out: StageOutputs, archive: Path | None = Non
 def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings) -> dict:
     """Package the signed PDF/A with its record, text and fields, index it in the catalog, return its record.
 
+    A result scanned later under the dossier's code (or ``<code>-KQ<n>``) joins the archived dossier
+    as its next version instead (:mod:`pipeline.joining`); the record returned is then that
+    dossier's, whose ``dossier_id`` is not this scan's.
+
     Raises:
         DuplicateCodeError: Another scan was archived under this dossier code (quarantined).
         AlreadyArchivedError: This scan was archived already under another name (quarantined).
@@ -125,14 +129,20 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
 
     f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
     out = StageOutputs.load(work, dossier.dossier_id)
-    code = out.code(dossier.dossier_id)
+    code, result_code = joining.target_code(out.code(dossier.dossier_id), out.form)
     write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in out.texts))
     source = provenance.source_info(dossier, out.intake, work)
+    joined = _join(dossier, work, archive, settings, out, code, result_code, source)
+    if joined is not None:
+        return joined
     documents = document_metadata(out, settings)
     dates = dossier_dates(out.form, settings, scan_date=_mtime(f("pages.json")).date(), documents=documents)
     retention = retention_for(retention_schedule(settings), out.form["form_type"], dates.end.year)
     meta = dossier_metadata(out, settings, code=code, documents=documents, dates=dates, retention=retention)
     record = {**build_record(dossier, out), **dossier_facts(out, dates, source.sha256, meta.number_of_paper)}
+    if result_code:  # a result synced as <code>-KQ<n> before its dossier: it starts the dossier <code>
+        record["code"] = code
+        record["documents"] = [{**d, "result_code": result_code} for d in record.get("documents") or ()]
     write_text_atomic(f("record.json"), json.dumps(record, ensure_ascii=False, indent=1))
     extra = {"record.json": f("record.json"), "ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
              "fields/fields.json": f("fields.json")}
@@ -153,6 +163,33 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
         for event in events if not existed else ():
             catalog.add_event(dossier.dossier_id, event)
     return final
+
+
+def _join(dossier: Dossier, work: Path, archive: Path, settings: Settings, out: StageOutputs, code: str,
+          result_code: str | None, source) -> dict | None:  # noqa: ANN001 - archive.SourceInfo
+    """The dossier's record when this scan joins (or already joined) the dossier archived under ``code``;
+    None when it does not (the normal path then archives it, or holds it as ``duplicate_code``).
+
+    Raises:
+        AlreadyArchivedError: The scan joined the dossier already, under another name.
+    """
+    from archive import package_versions, read_record
+
+    versions = package_versions(archive, agency_code=settings.archive.agency_code, dossier_code=code)
+    held = read_record(versions[-1]) if versions else None
+    if held is None:
+        return None
+    for entry in held.get("joined") or ():
+        if entry.get("source_sha256") == source.sha256:
+            if entry.get("scan_id") != dossier.dossier_id:
+                raise AlreadyArchivedError("this scan was joined to its dossier already under another name")
+            current = versions[-1]
+            pdf = min((current / "representations" / "rep1" / "data").glob("*.1.pdf"))
+            return {**held, "pdf": str(pdf.relative_to(archive)), "package": str(current.relative_to(archive))}
+    if held.get("source_sha256") == source.sha256 or not joining.joins(held, out.form):
+        return None
+    return joining.join_dossier(dossier, work, archive, settings, out=out, current=versions[-1], held=held,
+                                code=code, received_code=result_code, source=source)
 
 
 def dossier_facts(out: StageOutputs, dates: MatterDates, source_sha256: str, sheets: int) -> dict:

@@ -98,6 +98,13 @@ REASON_VI = {
                             "— kiểm tra ngày văn bản hoặc địa chỉ",
     "province_merged": "tỉnh đã sáp nhập từ 01/7/2025 — kiểm tra ngày văn bản hoặc tên tỉnh",
     "admin_unit_other_province": "đơn vị hành chính thuộc tỉnh khác — kiểm tra tên xã/huyện và tỉnh",
+    # rates and reuse (sohoa kpi, sohoa person, the station's report and look-up pages)
+    "bad_received_list": "danh sách hồ sơ tiếp nhận không dùng được (dòng hoặc cột sai)",
+    "invalid_purpose": "thiếu mục đích tra cứu (mã hồ sơ mới)",
+    "bundle_exists": "thư mục nhận gói tài liệu đã có dữ liệu", "bundle_empty": "không có tệp PDF nào để chuyển",
+    "not_allowed": "vai trò của tài khoản không được dùng chức năng này",
+    "list_too_large": "danh sách quá lớn để tải lên trạm (dùng lệnh sohoa kpi)",
+    "package_damaged": "gói lưu trữ bị hỏng (sai mã băm): chạy sohoa fixity",
     "invalid_notation": "ký hiệu văn bản không đúng dạng (ví dụ QĐ-UBND) — đối chiếu bản giấy",
     "unknown_type": "tài liệu chưa xác định được loại — cần phân loại",
     # page flags (ocr): pages[].flags of the export record

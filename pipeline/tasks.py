@@ -21,7 +21,7 @@ import luigi
 from luigi.parameter import ParameterVisibility
 from luigi.util import requires
 
-from pipeline import outcome, paths, records
+from pipeline import joining, outcome, paths, records
 from pipeline.settings import settings, signer_for, templates, trust_roots
 from scanners.model import Dossier
 from sohoa.errors import InputFileError, SohoaError
@@ -149,8 +149,11 @@ def sign(task: DossierTask) -> None:
 def package_dossier(task: DossierTask) -> None:
     """Signed PDF/A + fields + text → archive package, catalog entry and export record."""
     record = records.archive_dossier(task.dossier, Path(task.work), Path(task.archive), settings(task.config))
-    write_text_atomic(paths.record_file(Path(task.archive), task.dossier_id),
-                      json.dumps(record, ensure_ascii=False, indent=1))
+    if record["dossier_id"] != task.dossier_id:  # a result joined to its dossier (pipeline/joining.py)
+        joining.mark_joined(Path(task.archive), task.dossier_id, record)
+    else:
+        write_text_atomic(paths.record_file(Path(task.archive), task.dossier_id),
+                          json.dumps(record, ensure_ascii=False, indent=1))
     outcome.clear_failure(Path(task.work), task.dossier_id)
 
 

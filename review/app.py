@@ -220,6 +220,9 @@ def create_app(station: Station) -> FastAPI:
         _require_lead(current)
         return station.progress()
 
+    from review.reuse import install as install_reuse  # the digitization rates and the look-up by CCCD
+
+    install_reuse(app, templates)
     return app
 
 
