@@ -115,7 +115,7 @@ def run_sohoa(docs: list[Path], out: Path, *, workers: int, config: Path | None)
     inbox.mkdir(parents=True)
     for doc in docs:
         shutil.copy2(doc, inbox / doc.name)
-    argv = [SOHOA, "run", "--inbox", str(inbox), "--archive", str(archive), "--workers", str(workers)]
+    argv = [SOHOA, "run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", str(workers)]
     if config:
         argv += ["--config", str(config)]
     before, wall = os.times(), time.perf_counter()
@@ -247,7 +247,9 @@ def report(docs: list[Doc]) -> list[str]:
                  " cpu t: CPU seconds of bare Tesseract on the same page images)")
     under = [d.name for d in docs if not d.quarantined
              and sum(len(words(t)) for t in d.sohoa_text) < 0.95 * sum(len(words(t)) for t in d.tess_text)]
-    lines.append(f"bar: sohoa's word count within 5 % of Tesseract's or more on every document: "
+    lost = [d.name for d in docs if d.quarantined]
+    lines.append(f"bar: every document archived: {'yes' if not lost else 'NO: ' + ', '.join(lost)}")
+    lines.append(f"bar: sohoa's word count within 5 % of Tesseract's or more on every archived document: "
                  f"{'yes' if not under else 'NO: ' + ', '.join(under)}")
     checked = silent = 0
     for d in docs:

@@ -137,7 +137,7 @@ def main() -> None:
     archive = out / "archive"
     _fresh(archive)
     load = os.getloadavg()
-    run = measure([str(Path(sys.executable).with_name("sohoa")), "run", "--inbox", str(out / "inbox"),
+    run = measure([str(Path(sys.executable).with_name("sohoa")), "run", "--create", "--inbox", str(out / "inbox"),
                    "--archive", str(archive), "--workers", str(args.workers)])
     records, quarantined, failed = _outcomes(archive)
     t = tally(out / "truth", records)
