@@ -42,7 +42,8 @@ from archive.catalog import Catalog, catalog_ok
 from archive.catalog_copy import backup_catalog
 from archive.catalog_copy import copy_catalog as _copy_rows
 from archive.catalog_health import open_checked, package_folders
-from archive.model import PremisEvent, iso_vn, now_vn
+from archive.model import PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from sohoa.errors import ArchiveError
 from sohoa.files import temp_dir_beside
 

@@ -94,7 +94,8 @@ def _read_password() -> str:
 def _audit(args: argparse.Namespace, settings, detail: str) -> None:  # noqa: ANN001 - configs.schema.Settings
     """An archive-wide audit event for an account change, naming who made it."""
     from archive.catalog import Catalog
-    from archive.model import PremisEvent, now_vn
+    from archive.model import PremisEvent
+    from sohoa.clock import now_vn
 
     with Catalog.for_archive(args.archive.resolve(), args.catalog or settings.archive.catalog_url) as catalog:
         catalog.add_archive_event(PremisEvent("account change", now_vn(), "success", detail, getpass.getuser()))

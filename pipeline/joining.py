@@ -36,7 +36,8 @@ from pathlib import Path
 
 from configs.schema import Settings
 from pipeline import paths, provenance
-from pipeline.provenance import AGENT, VN_TZ
+from pipeline.provenance import AGENT
+from sohoa.clock import VN_TZ
 from scanners.model import Dossier
 from sohoa.files import write_text_atomic
 

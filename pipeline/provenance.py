@@ -19,18 +19,18 @@ import base64
 import json
 import mimetypes
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import paths
 from sohoa import __version__
+from sohoa.clock import VN_TZ
 
 if TYPE_CHECKING:
     from archive import PremisEvent, SignatureInfo, SourceInfo
     from scanners.model import Dossier
 
-VN_TZ = timezone(timedelta(hours=7))
 AGENT = f"sohoa {__version__}"
 
 

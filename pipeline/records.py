@@ -21,7 +21,8 @@ from ocr.model import PageGeometry, PageText, load_page_texts, page_flags
 from ocr.pdfa import PdfMetadata
 from pipeline import joining, paths, provenance
 from pipeline.description import FORM_TITLES, document_metadata, dossier_metadata, form_titles
-from pipeline.provenance import AGENT, VN_TZ
+from pipeline.provenance import AGENT
+from sohoa.clock import VN_TZ
 from scanners.model import Dossier
 from sohoa.errors import InputFileError
 from sohoa.files import write_text_atomic
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from archive import DocumentMetadata
     from archive.dates import MatterDates
 
-__all__ = ["AGENT", "FORM_TITLES", "VN_TZ", "archive_dossier", "build_record", "dossier_dates", "form_titles",
+__all__ = ["AGENT", "FORM_TITLES", "archive_dossier", "build_record", "dossier_dates", "form_titles",
            "pdf_metadata"]
 
 EXTRA_KEYS = ("ocr/text.txt", "ocr/ocr.json", "fields/fields.json")

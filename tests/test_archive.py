@@ -32,7 +32,7 @@ from archive import (
 )
 from archive._xml import unseal_dirs
 from archive.dates import matter_dates
-from archive.model import VN_TZ
+from sohoa.clock import VN_TZ
 from archive.search import fold, snippet
 from sohoa.errors import ArchiveError, ConfigError, InputFileError
 

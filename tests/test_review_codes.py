@@ -29,7 +29,7 @@ from archive.catalog_codes import change_code
 from archive.decisions import ReviewConflict
 from archive.dossier_lock import dossier_lock
 from archive.ead_read import read_metadata
-from archive.model import VN_TZ
+from sohoa.clock import VN_TZ
 from archive.retention import load_schedule, retention_for
 from archive.versions import package_identity
 from configs.archive_schema import ArchiveSettings
