@@ -300,17 +300,6 @@ def write_run_report(archive: Path, summary: RunSummary, *, forms_dir: Path | No
     return path
 
 
-def write_html_report(archive: Path, summary: RunSummary, *, forms_dir: Path | None = None,
-                      beside: Path | None = None) -> Path:
-    """Write the HTML report (what to act on first, then statistics and charts) beside the text report."""
-    from pipeline.report_html import render_html
-
-    path = beside.with_suffix(".html") if beside is not None else \
-        paths.reports_dir(archive) / f"run-{stamp(summary.started)}.html"
-    write_text_atomic(path, render_html(summary, forms_dir=forms_dir), perms=REPORT_PERMS)
-    return path
-
-
 def load_records(archive: Path) -> list[dict]:
     """Every archived dossier's export record, in dossier order."""
     return [json.loads(p.read_text(encoding="utf-8"))

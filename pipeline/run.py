@@ -226,7 +226,7 @@ def _preload(config: str) -> None:
 
 
 def _finish(opts: RunOptions, site, summary: RunSummary, scheduled: bool) -> ExitCode:  # noqa: ANN001
-    from pipeline import report
+    from pipeline import report, report_html
     from pipeline.maintenance import clean_work
     from pipeline.metrics import write_metrics
 
@@ -237,7 +237,7 @@ def _finish(opts: RunOptions, site, summary: RunSummary, scheduled: bool) -> Exi
     forms_dir = site.fields.forms_dir
     try:
         text_report = report.write_run_report(opts.archive, summary, forms_dir=forms_dir)
-        html_report = report.write_html_report(opts.archive, summary, forms_dir=forms_dir, beside=text_report)
+        html_report = report_html.write_html_report(opts.archive, summary, forms_dir=forms_dir, beside=text_report)
         print(f"Báo cáo: {text_report}\nBáo cáo HTML: {html_report}")
     except OSError as exc:
         log.error("the run report could not be written (%s)", exc.strerror)

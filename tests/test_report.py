@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import report
+from pipeline import report, report_html
 from pipeline.export import DECIDED_COLUMNS_VI, REVIEW_COLUMNS_VI, export
 from pipeline.outcome import Outcome
 from pipeline.report_html import _CHAR_PX, bars
@@ -200,7 +200,7 @@ def test_html_report_opens_with_what_to_act_on_then_statistics(tmp_path: Path) -
                                 Skipped("cu.tif", "previously_quarantined", "H49-0009", "Tệp PDF bị hỏng.")],
                        archived_before=5)
     text_report = report.write_run_report(tmp_path, summary)
-    page = report.write_html_report(tmp_path, summary, beside=text_report)
+    page = report_html.write_html_report(tmp_path, summary, beside=text_report)
     assert page == text_report.with_suffix(".html") and page.parent == tmp_path / "reports"
     assert stat.S_IMODE(page.stat().st_mode) == stat.S_IMODE(text_report.stat().st_mode) == 0o640
     source = page.read_text(encoding="utf-8")
