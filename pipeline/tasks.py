@@ -22,7 +22,7 @@ from luigi.parameter import ParameterVisibility
 from luigi.util import requires
 
 from pipeline import joining, outcome, paths, records
-from pipeline.settings import settings, signer_for, templates, trust_roots
+from pipeline.settings import forms_dir, retention_schedule, settings, signer_for, templates, trust_roots
 from scanners.model import Dossier
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.files import atomic_dir, remove_stale_temps, write_text_atomic
@@ -121,7 +121,7 @@ def build_pdfa(task: DossierTask) -> None:
     form_type = json.loads(task.path("fields.json").read_text(encoding="utf-8"))["form_type"]
     dossier_pdfa(load_pages(task.path("pages.json")), load_geometry(task.path("geometry.json")),
                  task.path("ocr"), task.path("document.pdf"),
-                 metadata=records.pdf_metadata(task.dossier_id, form_type))
+                 metadata=records.pdf_metadata(task.dossier_id, form_type, forms_dir(task.config)))
 
 
 def sign(task: DossierTask) -> None:
@@ -295,6 +295,7 @@ def preload(config: str = "") -> None:
     import signing  # noqa: F401
     from fields import admin_units, provinces
     from fields.extract import extract  # noqa: F401
+    from fields.templates import form_titles
     from signing import StampText
     from signing.stamp import prepare_stamp_font
 
@@ -303,8 +304,8 @@ def preload(config: str = "") -> None:
     sig = settings(config).signing
     prepare_stamp_font(StampText(copy_form=sig.copy_form, agency=sig.agency), sig.font)
     templates(config)
-    records.retention_schedule(settings(config))
-    records.date_fields(settings(config))
+    form_titles(forms_dir(config))  # the titles and labels' own read of the same folder
+    retention_schedule(settings(config))
     admin_units.unit_names()
     provinces.cccd_province_codes()
     # What is loaded now lives as long as the run: keep the collector from walking it in every

@@ -38,7 +38,7 @@ from ocr.model import PageGeometry, PageText
 from pipeline.cli import main
 from pipeline.cli_preserve import current_packages
 from pipeline.description import document_metadata, dossier_metadata
-from pipeline.records import StageOutputs, dossier_dates
+from pipeline.outputs import StageOutputs, dossier_dates
 from sohoa.errors import ArchiveError, ExitCode
 
 SETTINGS = Settings(archive=ArchiveSettings(agency_code="H49", fonds_code="64"))
