@@ -22,8 +22,6 @@ from sohoa.files import write_text_atomic
 
 REPORT_PERMS = 0o640
 """Reports are read by the archive's group (clerks), like the logs and the catalog; never by others."""
-STATUS_VI = {"archived": "đã lưu trữ", "quarantined": "cách ly (tệp lỗi)", "failed": "lỗi xử lý",
-             "pending": "chưa xử lý xong", "awaiting_signature": "chờ ký số"}
 REASON_VI = {
     # ops: pages below the digitization standard (ocr's below_standard keys), with the rule they miss
     "low_dpi": "độ phân giải dưới 200 dpi (NĐ 30/2020, TT 05/2025: tối thiểu 200 dpi)",
