@@ -140,7 +140,7 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
     new_docs = [{**d, "file": file_no, **({"result_code": received_code} if received_code else {})}
                 for d in documents({**out.form, "dates": {}})]
     meta_docs = _meta_documents([*old_docs, *new_docs], settings)
-    scanned = datetime.fromtimestamp(f("pages.json").stat().st_mtime, VN_TZ)
+    scanned = datetime.fromtimestamp(f(paths.PAGES).stat().st_mtime, VN_TZ)
     dates = _dates(held, settings, scanned.date(), meta_docs)
     form_type = str(held.get("form_type") or "unknown")
     retention = retention_for(retention_schedule(settings), form_type, dates.end.year)
@@ -170,7 +170,7 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
     signature = provenance.signature_info(out.sign_info)
     events = _events(out, scanned, pdf_path, entry, received_code)
     package = derive_version(
-        archive, current, add_documents=[f("signed.pdf")], meta=meta, events=events,
+        archive, current, add_documents=[f(paths.SIGNED)], meta=meta, events=events,
         replace={other_path("record.json"): (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode()},
         signatures={pdf_path: signature} if signature else None)
     first = min((package / "representations" / "rep1" / "data").glob("*.1.pdf"))

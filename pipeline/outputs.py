@@ -31,7 +31,7 @@ __all__ = ["StageOutputs", "build_record", "dossier_dates", "dossier_facts", "in
 
 def intake_facts(work: Path, dossier_id: str) -> dict:
     """What scanner intake recorded for the dossier (code, separator sheets, review flags), if anything."""
-    path = paths.stage_file(work, dossier_id, "intake.json")
+    path = paths.stage_file(work, dossier_id, paths.INTAKE)
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
@@ -49,11 +49,11 @@ class StageOutputs:
     @classmethod
     def load(cls, work: Path, dossier_id: str) -> StageOutputs:
         f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
-        return cls(geometry=load_geometry(f("geometry.json")), texts=load_page_texts(f("ocr.json")),
-                   form=json.loads(f("fields.json").read_text(encoding="utf-8")),
+        return cls(geometry=load_geometry(f(paths.GEOMETRY)), texts=load_page_texts(f(paths.OCR)),
+                   form=json.loads(f(paths.FIELDS).read_text(encoding="utf-8")),
                    intake=intake_facts(work, dossier_id),
-                   sign_info=json.loads(f("sign.json").read_text(encoding="utf-8")),
-                   page_rows=provenance.page_rows(f("pages.json")))
+                   sign_info=json.loads(f(paths.SIGN).read_text(encoding="utf-8")),
+                   page_rows=provenance.page_rows(f(paths.PAGES)))
 
     def code(self, dossier_id: str) -> str:
         """The dossier code (mã hồ sơ) from intake; the id when intake recorded none."""

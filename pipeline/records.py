@@ -60,27 +60,27 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
     f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
     out = StageOutputs.load(work, dossier.dossier_id)
     code, result_code = joining.target_code(out.code(dossier.dossier_id), out.form)
-    write_text_atomic(f("text.txt"), "\n\f".join(t.text for t in out.texts))
+    write_text_atomic(f(paths.TEXT), "\n\f".join(t.text for t in out.texts))
     source = provenance.source_info(dossier, out.intake, work)
     joined = _join(dossier, work, archive, settings, out, code, result_code, source)
     if joined is not None:
         return joined
     documents = document_metadata(out, settings)
-    dates = dossier_dates(out.form, settings, scan_date=_mtime(f("pages.json")).date(), documents=documents)
+    dates = dossier_dates(out.form, settings, scan_date=_mtime(f(paths.PAGES)).date(), documents=documents)
     retention = retention_for(retention_schedule(settings), out.form["form_type"], dates.end.year)
     meta = dossier_metadata(out, settings, code=code, documents=documents, dates=dates, retention=retention)
     record = {**build_record(dossier, out), **dossier_facts(out, dates, source.sha256, meta.number_of_paper)}
     if result_code:  # a result synced as <code>-KQ<n> before its dossier: it starts the dossier <code>
         record["code"] = code
         record["documents"] = [{**d, "result_code": result_code} for d in record.get("documents") or ()]
-    write_text_atomic(f("record.json"), json.dumps(record, ensure_ascii=False, indent=1))
-    extra = {"record.json": f("record.json"), "ocr/text.txt": f("text.txt"), "ocr/ocr.json": f("ocr.json"),
-             "fields/fields.json": f("fields.json")}
+    write_text_atomic(f(paths.RECORD), json.dumps(record, ensure_ascii=False, indent=1))
+    extra = {"record.json": f(paths.RECORD), "ocr/text.txt": f(paths.TEXT), "ocr/ocr.json": f(paths.OCR),
+             "fields/fields.json": f(paths.FIELDS)}
     events = provenance.events(work, dossier.dossier_id, code=code, intake=out.intake, sign=out.sign_info,
                                provenance=provenance.scanner_provenance(out.page_rows), extra_keys=EXTRA_KEYS)
     signature = provenance.signature_info(out.sign_info)
     existed = bool(package_versions(archive, meta))
-    package = build_package(archive_root=archive, meta=meta, documents=[f("signed.pdf")], extra_files=extra,
+    package = build_package(archive_root=archive, meta=meta, documents=[f(paths.SIGNED)], extra_files=extra,
                             events=events, source=source,
                             signatures={document_path(code, 1): signature} if signature else None)
     held = read_record(package) or record
