@@ -295,10 +295,7 @@ def _sync_folder(src: Path, dst: Path, *, missing_only: bool = False) -> None:
         target = dst / item.name
         if not item.is_file() or item.name.startswith(".") or (missing_only and target.exists()):
             continue
-        tmp = dst / f".{item.name}.tmp"
-        shutil.copyfile(item, tmp)
-        os.chmod(tmp, 0o640)
-        os.replace(tmp, target)
+        _sync_file(item, target)
 
 
 def _sync_file(src: Path, dst: Path) -> None:
