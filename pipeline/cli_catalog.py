@@ -84,7 +84,7 @@ def _rebuild(archive, url, *, full: bool, config) -> int:  # noqa: ANN001
     from archive.catalog_rebuild import rebuild_catalog
     from pipeline.settings import retention_schedule, settings
 
-    site = settings(str(config) if config else "")
+    site = settings(str(config.resolve()) if config else "")
     report = rebuild_catalog(archive, url, full=full, schedule=retention_schedule(site))
     if report.mode == "incremental":
         print(f"Danh mục đã khớp lại với các gói: đăng ký {len(report.registered)} gói chưa có trong danh mục, "

@@ -44,9 +44,9 @@ def add_users_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settings
-    import configs
+    from pipeline.settings import settings
 
-    return configs.load(args.config.resolve() if getattr(args, "config", None) else None)
+    return settings(str(args.config.resolve()) if getattr(args, "config", None) else "")
 
 
 def _store(args: argparse.Namespace, settings):  # noqa: ANN001, ANN202 - review.store.Store
