@@ -21,7 +21,8 @@ import sohoa
 from archive._xml import DIR_MODE, copy_file, fsync_dir, make_dirs, remove_tree, seal_tree, write_bytes
 from archive.formats import format_of
 from archive.mets import MetsHeader, RepContent, RootContent, rep_mets, root_mets
-from archive.model import iso_vn, now_vn
+from archive.model import iso_vn
+from sohoa.clock import now_vn
 from archive.premis import PackagedFile
 from sohoa.errors import ArchiveError
 from sohoa.files import sha256_file, temp_dir_beside

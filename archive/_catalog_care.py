@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from archive import _catalog_journal as journal
 from archive._catalog_schema import STATUS_ACTIVE, STATUS_DISPOSED, STATUS_REVIEW
-from archive.model import PremisEvent, iso_vn, now_vn
+from archive.model import PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from sohoa.errors import ArchiveError
 
 _REVIEW_COLUMNS = ("dossier_id", "code", "form_type", "package", "maintenance", "retention_years",

@@ -20,7 +20,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive.model import iso_vn, now_vn
+from archive.model import iso_vn
+from sohoa.clock import now_vn
 
 JOURNAL_NAME = "catalog-journal.jsonl"
 log = logging.getLogger(__name__)

@@ -170,8 +170,6 @@ review_meta = Table(
     "review_meta", metadata,
     Column("key", Text, primary_key=True), Column("value", Text, nullable=False),
 )
-STATION_TABLES = (review_users, review_sessions, review_login_failures, review_leases, review_locks, review_items,
-                  review_meta)
 TRANSIENT_TABLES = (review_sessions, review_login_failures, review_leases, review_locks)
 """Station rows that live minutes to hours: never carried into a copy of the catalog (a moved or restored
 catalog starts with no session, lease or lock). ``review_items`` and ``review_meta`` are not carried
@@ -182,17 +180,6 @@ DATA_TABLES = (dossiers, packages, package_files, events, archive_events, dispos
 """Tables whose rows a catalog copy carries (``catalog_meta`` and the migration record belong to each
 database): the station's accounts go with the archive's data, so moving the catalog to PostgreSQL or
 restoring it from a backup keeps them."""
-
-APPEND_ONLY = (  # table, operations refused, message
-    ("events", ("UPDATE", "DELETE"), "the audit trail is append-only"),
-    ("archive_events", ("UPDATE", "DELETE"), "the audit trail is append-only"),
-    ("disposals", ("UPDATE", "DELETE"), "disposal records are append-only"),
-    ("disposal_decisions", ("UPDATE", "DELETE"), "disposal records are append-only"),
-    ("dossiers", ("DELETE",), "the catalog never deletes a dossier"),
-    ("packages", ("DELETE",), "the catalog never deletes a package"),
-)
-"""What the guards refuse, per table: the migrations install them, the tests check them."""
-
 
 def sqlite_guards(guards: tuple[tuple[str, tuple[str, ...], str], ...]) -> list[str]:
     """One ``RAISE(ABORT)`` trigger per table and operation (names kept from version 1)."""

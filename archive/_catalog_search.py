@@ -33,10 +33,7 @@ def index_for(dialect: str) -> Fts5Index | TsvectorIndex:
 
 
 class Fts5Index:
-    """SQLite FTS5 over the folded text; ``search_fts.rowid`` is ``search_text.id``."""
-
-    ddl = (("CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(folded, "
-            "tokenize = 'unicode61 remove_diacritics 2')"),)
+    """SQLite FTS5 over the folded text; ``search_fts.rowid`` is ``search_text.id`` (made by migration 0002)."""
 
     def replace(self, conn: Connection, dossier_id: str, rows: Iterable[Row]) -> None:
         """Drop the dossier's indexed rows and index ``rows`` instead."""
@@ -70,10 +67,7 @@ class Fts5Index:
 
 
 class TsvectorIndex:
-    """PostgreSQL: ``search_text.lexemes`` (tsvector of folded words) with a GIN index."""
-
-    ddl = ("ALTER TABLE search_text ADD COLUMN IF NOT EXISTS lexemes tsvector",
-           "CREATE INDEX IF NOT EXISTS search_text_lexemes ON search_text USING GIN (lexemes)")
+    """PostgreSQL: ``search_text.lexemes`` (tsvector of folded words) with a GIN index (made by migration 0002)."""
 
     def replace(self, conn: Connection, dossier_id: str, rows: Iterable[Row]) -> None:
         """Drop the dossier's indexed rows and index ``rows`` instead."""

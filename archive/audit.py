@@ -24,7 +24,8 @@ from archive._xml import write_bytes
 from archive.catalog import Catalog
 from archive.catalog_health import CatalogHealth, check_catalog, package_folders
 from archive.fixity import ROOT_METS, check_fixity
-from archive.model import PremisEvent, iso_vn, now_vn
+from archive.model import PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from archive.premis import premis_document
 from sohoa.files import sha256_file
 

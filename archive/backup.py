@@ -42,7 +42,8 @@ from archive.catalog import Catalog, catalog_ok
 from archive.catalog_copy import backup_catalog
 from archive.catalog_copy import copy_catalog as _copy_rows
 from archive.catalog_health import open_checked, package_folders
-from archive.model import PremisEvent, iso_vn, now_vn
+from archive.model import PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from sohoa.errors import ArchiveError
 from sohoa.files import temp_dir_beside
 
@@ -294,10 +295,7 @@ def _sync_folder(src: Path, dst: Path, *, missing_only: bool = False) -> None:
         target = dst / item.name
         if not item.is_file() or item.name.startswith(".") or (missing_only and target.exists()):
             continue
-        tmp = dst / f".{item.name}.tmp"
-        shutil.copyfile(item, tmp)
-        os.chmod(tmp, 0o640)
-        os.replace(tmp, target)
+        _sync_file(item, target)
 
 
 def _sync_file(src: Path, dst: Path) -> None:

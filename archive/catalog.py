@@ -35,7 +35,8 @@ from archive._catalog_care import CareRows, event_json, event_params
 from archive._catalog_db import bind_new, resolve_url
 from archive._catalog_harvest import package_facts
 from archive._catalog_store import CatalogStore, catalog_ok
-from archive.model import PremisEvent, iso_vn, now_vn
+from archive.model import PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from archive.retention import RetentionInfo
 from sohoa.errors import ArchiveError
 

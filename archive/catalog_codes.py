@@ -47,7 +47,8 @@ from archive.decisions import (
 )
 from archive.dossier_lock import dossier_lock
 from archive.ead_read import read_metadata
-from archive.model import PremisEvent, now_vn
+from archive.model import PremisEvent
+from sohoa.clock import now_vn
 from archive.package import RECORD_KEY, other_path
 from archive.versions import derive_version, package_identity
 from sohoa.errors import ArchiveError, ConfigError

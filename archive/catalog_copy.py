@@ -27,7 +27,8 @@ from sqlalchemy import select
 from archive._catalog_db import bind, bound_url, create_private_file, default_url, parse_url, sqlite_path
 from archive._catalog_schema import DATA_TABLES, TRANSIENT_TABLES, review_users
 from archive._catalog_store import CatalogStore
-from archive.model import iso_vn, now_vn
+from archive.model import iso_vn
+from sohoa.clock import now_vn
 from sohoa.errors import ArchiveError
 
 BATCH_ROWS = 1000

@@ -37,7 +37,8 @@ from archive.catalog import Catalog
 from archive.catalog_copy import carry_accounts
 from archive.catalog_health import CatalogHealth, check_catalog, package_folders
 from archive.disposal import rewrite_export_record
-from archive.model import MAINTENANCE_YEARS, PremisEvent, iso_vn, now_vn
+from archive.model import MAINTENANCE_YEARS, PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from archive.retention import RetentionInfo, RetentionSchedule, load_schedule, retention_for
 from sohoa import __version__
 from sohoa.errors import ArchiveError

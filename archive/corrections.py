@@ -43,7 +43,8 @@ from archive.catalog_codes import (
 )
 from archive.dates import SCAN_DATE, DocumentDate, MatterDates, matter_dates
 from archive.decisions import CODE_FIELD, Decision, code_state, decide
-from archive.model import PremisEvent, now_vn
+from archive.model import PremisEvent
+from sohoa.clock import now_vn
 from archive.package import other_path
 from archive.retention import RetentionSchedule, load_schedule, retention_for
 from archive.versions import derive_version

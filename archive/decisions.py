@@ -30,7 +30,6 @@ from sohoa.errors import ArchiveError, ExitCode
 CODE_FIELD = "code"
 """The key that stands for the dossier code in the review queue, the API and the audit trail."""
 ACTIONS = ("correct", "confirm", "absent")
-STATUSES = ("ocr", "confirmed", "corrected")
 REVIEW_STATES = ("pending", "checked")
 """A record's ``review_state``: fields or the code still wait for a person, or none does (đã kiểm tra)."""
 MAX_VALUE = 1000

@@ -35,7 +35,8 @@ from archive._xml import remove_tree, seal_tree, unseal_dirs, write_bytes
 from archive.audit import AGENT
 from archive.catalog import Catalog
 from archive.catalog_health import open_checked
-from archive.model import PremisEvent, iso_vn, now_vn
+from archive.model import PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from sohoa.errors import ArchiveError, ConfigError
 
 MAINTENANCE_VI = {"01": "Vĩnh viễn", "02": "70 năm", "03": "50 năm", "04": "30 năm", "05": "20 năm",

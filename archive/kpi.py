@@ -44,7 +44,6 @@ from archive.kpi_received import LEVELS, Received, ReceivedList, RowProblem
 REFORM_DATE = date(2025, 7, 1)
 """From this day local government has two levels, tỉnh and xã (Luật Tổ chức chính quyền địa phương 2025)."""
 LEVELS_2025 = ("tinh", "xa")
-GROUPINGS = ("level", "procedure", "agency", "month")
 _PG_CODES = "unnest(string_to_array(%(codes)s, E'\\n')) AS j(code)"
 """Many codes as one text parameter, one per line: binding a 200,000-element array cost more than the query."""
 _PG_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL max_parallel_workers_per_gather = 0")

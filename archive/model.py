@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
+from sohoa.clock import VN_TZ
 from sohoa.errors import ArchiveError
-
-VN_TZ = timezone(timedelta(hours=7), "ICT")
-"""Vietnam time (UTC+07:00, no daylight saving): every archive timestamp is written in it."""
 
 MAINTENANCE_YEARS: dict[str, int | None] = {
     "01": None, "02": 70, "03": 50, "04": 30, "05": 20, "06": 10, "07": None,
@@ -301,11 +299,6 @@ class SourceInfo:
 def iso_vn(moment: datetime) -> str:
     """Write a timezone-aware datetime as ``YYYY-MM-DDThh:mm:ss.sss+07:00``."""
     return moment.astimezone(VN_TZ).isoformat(timespec="milliseconds")
-
-
-def now_vn() -> datetime:
-    """The current time in Vietnam time."""
-    return datetime.now(VN_TZ)
 
 
 def dmy(day: date) -> str:

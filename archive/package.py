@@ -35,7 +35,8 @@ from archive._assemble import REP_BASE, ROOT_EAD, ROOT_PREMIS, Tree, header, sea
 from archive._xml import PREMIS_NS, parse, qname
 from archive.ead import document_ead, dossier_ead
 from archive.fixity import listed_files
-from archive.model import DocumentMetadata, DossierMetadata, PremisEvent, SignatureInfo, SourceInfo, now_vn
+from archive.model import DocumentMetadata, DossierMetadata, PremisEvent, SignatureInfo, SourceInfo
+from sohoa.clock import now_vn
 from archive.premis import SOURCE_OBJECT, premis_document
 from sohoa.errors import ArchiveError, InputFileError
 from sohoa.files import sha256_file

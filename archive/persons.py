@@ -31,7 +31,8 @@ from sqlalchemy import bindparam, text
 
 from archive.catalog import Catalog
 from archive.fixity import listed_files
-from archive.model import PremisEvent, iso_vn, now_vn
+from archive.model import PremisEvent, iso_vn
+from sohoa.clock import now_vn
 from archive.persons_fields import require_cccd
 from sohoa.errors import ArchiveError, ConfigError
 

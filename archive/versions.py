@@ -29,7 +29,8 @@ from archive._assemble import (
 from archive._xml import METS_NS, parse, qname
 from archive.ead import document_ead, dossier_ead
 from archive.fixity import check_fixity, listed_files
-from archive.model import DossierMetadata, PremisEvent, SignatureInfo, now_vn
+from archive.model import DossierMetadata, PremisEvent, SignatureInfo
+from sohoa.clock import now_vn
 from archive.package import (
     PACKAGING_EVENT,
     RECORD_KEY,

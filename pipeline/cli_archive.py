@@ -28,10 +28,11 @@ def archive_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _site(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settings
-    """The site configuration (``--config``, else the defaults)."""
-    import configs
+    """The site configuration (``--config``, else the defaults), loaded once (:mod:`pipeline.settings`)."""
+    from pipeline.settings import settings
 
-    return configs.load(getattr(args, "config", None))
+    config = getattr(args, "config", None)
+    return settings(str(config.resolve()) if config else "")
 
 
 def catalog_url_of(args: argparse.Namespace) -> str | None:
@@ -39,9 +40,7 @@ def catalog_url_of(args: argparse.Namespace) -> str | None:
     if getattr(args, "catalog", None):
         return args.catalog
     if getattr(args, "config", None):
-        import configs
-
-        return configs.load(args.config).archive.catalog_url
+        return _site(args).archive.catalog_url
     return None
 
 

@@ -82,13 +82,10 @@ def _check(archive, url) -> int:  # noqa: ANN001
 def _rebuild(archive, url, *, full: bool, config) -> int:  # noqa: ANN001
     """Rebuild the catalog and say what came from where and what could not be recovered."""
     from archive.catalog_rebuild import rebuild_catalog
-    from archive.retention import load_schedule
+    from pipeline.settings import retention_schedule, settings
 
-    import configs
-
-    retention_file = configs.load(config).archive.retention_file
-    report = rebuild_catalog(archive, url, full=full,
-                             schedule=load_schedule(retention_file) if retention_file else None)
+    site = settings(str(config.resolve()) if config else "")
+    report = rebuild_catalog(archive, url, full=full, schedule=retention_schedule(site))
     if report.mode == "incremental":
         print(f"Danh mục đã khớp lại với các gói: đăng ký {len(report.registered)} gói chưa có trong danh mục, "
               f"ghi nhận {len(report.lost_packages)} gói bị mất.")

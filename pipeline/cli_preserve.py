@@ -25,7 +25,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pipeline import paths
-from pipeline.provenance import AGENT, VN_TZ
+from pipeline.provenance import AGENT
+from sohoa.clock import VN_TZ
 from sohoa.errors import ArchiveError, ConfigError, ExitCode, SohoaError
 from sohoa.files import write_text_atomic
 

@@ -44,9 +44,9 @@ def add_users_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settings
-    import configs
+    from pipeline.settings import settings
 
-    return configs.load(args.config.resolve() if getattr(args, "config", None) else None)
+    return settings(str(args.config.resolve()) if getattr(args, "config", None) else "")
 
 
 def _store(args: argparse.Namespace, settings):  # noqa: ANN001, ANN202 - review.store.Store
@@ -94,7 +94,8 @@ def _read_password() -> str:
 def _audit(args: argparse.Namespace, settings, detail: str) -> None:  # noqa: ANN001 - configs.schema.Settings
     """An archive-wide audit event for an account change, naming who made it."""
     from archive.catalog import Catalog
-    from archive.model import PremisEvent, now_vn
+    from archive.model import PremisEvent
+    from sohoa.clock import now_vn
 
     with Catalog.for_archive(args.archive.resolve(), args.catalog or settings.archive.catalog_url) as catalog:
         catalog.add_archive_event(PremisEvent("account change", now_vn(), "success", detail, getpass.getuser()))

@@ -3,13 +3,12 @@
 The documents come from ``fields.json`` ``documents`` (contract C3: each with its kind, type, số and
 ký hiệu, date, issuer, subject and signer, as read from the page); without them the dossier is one
 document, typed by its form template. Titles and ``typeName`` codes come from the templates
-(``title-vi``, ``type-code``; contract C4), through :func:`form_titles` — the one place that reads
-them. Values the TT limits in length are cut to fit (the record keeps them whole).
+(``title-vi``, ``type-code``; contract C4), through :func:`fields.templates.form_titles` and
+:func:`fields.templates.form_type_codes` with the site's forms folder. Values the TT limits in length are cut to fit (the record keeps them whole).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -22,50 +21,28 @@ if TYPE_CHECKING:
     from archive import DocumentMetadata, DossierMetadata
     from archive.dates import MatterDates
     from archive.retention import RetentionInfo
-    from pipeline.records import StageOutputs
+    from pipeline.outputs import StageOutputs
 
-__all__ = ["FORM_TITLES", "document_metadata", "documents_from_record", "dossier_metadata", "form_titles",
-           "form_type_codes", "number_of_sheets"]
+__all__ = ["document_metadata", "documents_from_record", "dossier_metadata", "form_titles", "form_type_codes",
+           "number_of_sheets"]
 
-FORM_TITLES = {
-    "khai_sinh": "Tờ khai đăng ký khai sinh",
-    "ket_hon": "Tờ khai đăng ký kết hôn",
-    "ct01": "Tờ khai thay đổi thông tin cư trú (CT01)",
-    "ho_kinh_doanh": "Giấy đề nghị đăng ký hộ kinh doanh",
-    "unknown": "Tài liệu chưa phân loại",
-}
-"""Titles of the shipped templates until they carry ``title-vi``; :func:`form_titles` is its only reader."""
 _FORM_TYPE = re.compile(r"[a-z0-9_]{1,64}")
 _LIMITS = {"number": 11, "notation": 30, "issuer": 200, "subject": 500, "type_name": 100, "place": 100,
            "signer": 100, "signer_title": 100}
 
 
 def form_titles(forms_dir: Path | None = None) -> dict[str, str]:
-    """Form type → Vietnamese title: the template's ``title-vi``, else the table above, else its printed title."""
-    return dict(_form_facts(forms_dir)[0])
+    """Form type → Vietnamese title (the template's ``title-vi``), plus ``unknown``."""
+    from fields.templates import form_titles as titles
+
+    return titles(forms_dir)
 
 
 def form_type_codes(forms_dir: Path | None = None) -> dict[str, str]:
-    """Form type → TT 05/2025 ``typeName`` code, where the template gives one (``type-code``)."""
-    return dict(_form_facts(forms_dir)[1])
+    """Form type → TT 05/2025 ``typeName`` code (the template's ``type-code``), plus ``unknown``."""
+    from fields.templates import form_type_codes as codes
 
-
-@functools.cache
-def _form_facts(forms_dir: Path | None) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """(titles, type codes) of the site's templates, read once per process."""
-    from fields import templates as tpl
-
-    loaded = tpl.load_templates(forms_dir) if forms_dir else tpl.load_templates()
-    if hasattr(tpl, "form_titles"):  # the templates' own accessors (contract C4)
-        args = (forms_dir,) if forms_dir else ()
-        titles, codes = dict(tpl.form_titles(*args)), dict(tpl.form_type_codes(*args))
-    else:
-        titles = {t.form_type: getattr(t, "title_vi", None) or "" for t in loaded}
-        codes = {t.form_type: getattr(t, "type_code", None) or "" for t in loaded}
-    for t in loaded:
-        titles[t.form_type] = titles.get(t.form_type) or FORM_TITLES.get(t.form_type) or t.titles[0].capitalize()
-    titles.setdefault("unknown", FORM_TITLES["unknown"])
-    return tuple(sorted(titles.items())), tuple(sorted((k, str(v)) for k, v in codes.items() if v))
+    return codes(forms_dir)
 
 
 def document_metadata(out: StageOutputs, settings: Settings) -> tuple[DocumentMetadata, ...]:

@@ -36,8 +36,11 @@ from pathlib import Path
 
 from configs.schema import Settings
 from pipeline import paths, provenance
-from pipeline.provenance import AGENT, VN_TZ
+from pipeline.outputs import StageOutputs, build_record, dossier_dates
+from pipeline.provenance import AGENT
+from pipeline.settings import retention_schedule
 from scanners.model import Dossier
+from sohoa.clock import VN_TZ
 from sohoa.files import write_text_atomic
 
 RESULT_CODE = re.compile(r"^(?P<base>.+)-KQ(?P<n>\d{1,3})$")
@@ -115,13 +118,13 @@ def mark_joined(archive: Path, scan_id: str, record: dict) -> None:
     write_text_atomic(marker_file(archive, scan_id), json.dumps(marker, ensure_ascii=False, indent=1))
 
 
-def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings, *, out, current: Path,  # noqa: ANN001
+def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings, *, out: StageOutputs, current: Path,
                  held: dict, code: str, received_code: str | None, source) -> dict:  # noqa: ANN001
     """Write the dossier's next version holding the new scan's documents; index it; return its record.
 
     Args:
         dossier: The new scan (its ``dossier_id`` is the scan's, not the dossier's).
-        out: The scan's stage outputs (:class:`pipeline.records.StageOutputs`).
+        out: The scan's stage outputs.
         current: The dossier's current package version; ``held`` its ``record.json``.
         code: The dossier's code; ``received_code`` the ``-KQ<n>`` code the scan came under, if any.
         source: The scan's :class:`archive.SourceInfo`.
@@ -130,7 +133,6 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
     from archive.kpi_index import documents
     from archive.retention import retention_for
     from archive.versions import package_identity
-    from pipeline.records import build_record, dossier_dates, retention_schedule
 
     f = lambda name: paths.stage_file(work, dossier.dossier_id, name)  # noqa: E731
     file_no = len(list((current / "representations" / "rep1" / "data").glob("*.pdf"))) + 1
@@ -138,8 +140,8 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
     new_docs = [{**d, "file": file_no, **({"result_code": received_code} if received_code else {})}
                 for d in documents({**out.form, "dates": {}})]
     meta_docs = _meta_documents([*old_docs, *new_docs], settings)
-    scanned = datetime.fromtimestamp(f("pages.json").stat().st_mtime, VN_TZ)
-    dates = _dates(held, settings, scanned.date(), meta_docs, dossier_dates)
+    scanned = datetime.fromtimestamp(f(paths.PAGES).stat().st_mtime, VN_TZ)
+    dates = _dates(held, settings, scanned.date(), meta_docs)
     form_type = str(held.get("form_type") or "unknown")
     retention = retention_for(retention_schedule(settings), form_type, dates.end.year)
     agency, _code = package_identity(current)
@@ -168,7 +170,7 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
     signature = provenance.signature_info(out.sign_info)
     events = _events(out, scanned, pdf_path, entry, received_code)
     package = derive_version(
-        archive, current, add_documents=[f("signed.pdf")], meta=meta, events=events,
+        archive, current, add_documents=[f(paths.SIGNED)], meta=meta, events=events,
         replace={other_path("record.json"): (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode()},
         signatures={pdf_path: signature} if signature else None)
     first = min((package / "representations" / "rep1" / "data").glob("*.1.pdf"))
@@ -201,7 +203,7 @@ def _meta_documents(docs: list[dict], settings: Settings) -> tuple:
     return documents_from_record(docs, settings)
 
 
-def _dates(held: dict, settings: Settings, scanned: date, documents: tuple, dossier_dates):  # noqa: ANN001, ANN202
+def _dates(held: dict, settings: Settings, scanned: date, documents: tuple):  # noqa: ANN202
     """The matter's dates over both scans; a start that came from the first scan's date stays that date."""
     dates = dossier_dates({"form_type": held.get("form_type"), "fields": held.get("fields") or {}}, settings,
                           scan_date=scanned, documents=documents)

@@ -9,6 +9,8 @@ from pathlib import Path
 # --- a dossier's files in the work folder, in the order the stages write them -------------------
 INTAKE = "intake.json"
 """The dossier's code and separator sheets as intake found them (written before any stage)."""
+SOURCE = "source.json"
+"""The digest and kind of exactly the bytes the scan was read from."""
 PAGES = "pages.json"
 PAGES_DIR = "pages"
 GEOMETRY = "geometry.json"
@@ -21,10 +23,9 @@ SIGNED = "signed.pdf"
 SIGN = "sign.json"
 """Written after ``signed.pdf``: its presence means the signature is complete."""
 TEXT = "text.txt"
+RECORD = "record.json"
+"""The export record the archive stage hands over with the package."""
 FAILURE = "failure.json"
-
-STAGE_OUTPUTS = (PAGES, GEOMETRY, OCR, FIELDS, PDFA, SIGN)
-"""What each stage before archiving leaves, in order (the archive stage leaves the record)."""
 
 STAGING = "staging"
 """The work folder's area for dossiers cut out of stacked scans (not a dossier)."""

@@ -19,18 +19,18 @@ import base64
 import json
 import mimetypes
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import paths
 from sohoa import __version__
+from sohoa.clock import VN_TZ
 
 if TYPE_CHECKING:
     from archive import PremisEvent, SignatureInfo, SourceInfo
     from scanners.model import Dossier
 
-VN_TZ = timezone(timedelta(hours=7))
 AGENT = f"sohoa {__version__}"
 
 
@@ -132,8 +132,8 @@ def events(work: Path, dossier_id: str, *, code: str, intake: Mapping[str, objec
     f = lambda name: paths.stage_file(work, dossier_id, name)  # noqa: E731
     pdf = document_path(code, 1)
     scanner = " ".join(v for v in (provenance.get("make"), provenance.get("model")) if v)
-    times = _ordered([_mtime(f("pages.json")), _mtime(f("ocr.json")), _mtime(f("fields.json")),
-                      _mtime(f("document.pdf")), datetime.fromisoformat(str(sign["signing_time"]))])
+    times = _ordered([_mtime(f(paths.PAGES)), _mtime(f(paths.OCR)), _mtime(f(paths.FIELDS)),
+                      _mtime(f(paths.PDFA)), datetime.fromisoformat(str(sign["signing_time"]))])
     ocr_outcomes = tuple(other_path(k) for k in extra_keys if k.startswith("ocr/"))
     found = [PremisEvent("separator sheet", times[0], "success",
                          f"Separator sheet at page {s['page']} of the scanned stack (code {s['code']}); "

@@ -22,8 +22,6 @@ from sohoa.files import write_text_atomic
 
 REPORT_PERMS = 0o640
 """Reports are read by the archive's group (clerks), like the logs and the catalog; never by others."""
-STATUS_VI = {"archived": "đã lưu trữ", "quarantined": "cách ly (tệp lỗi)", "failed": "lỗi xử lý",
-             "pending": "chưa xử lý xong", "awaiting_signature": "chờ ký số"}
 REASON_VI = {
     # ops: pages below the digitization standard (ocr's below_standard keys), with the rule they miss
     "low_dpi": "độ phân giải dưới 200 dpi (NĐ 30/2020, TT 05/2025: tối thiểu 200 dpi)",
@@ -297,17 +295,6 @@ def write_run_report(archive: Path, summary: RunSummary, *, forms_dir: Path | No
     """Write the text report (Vietnamese) into ``archive/reports``, readable by the archive's group."""
     path = paths.reports_dir(archive) / f"run-{stamp(summary.started)}.txt"
     write_text_atomic(path, "\n".join(report_lines(summary, forms_dir=forms_dir)) + "\n", perms=REPORT_PERMS)
-    return path
-
-
-def write_html_report(archive: Path, summary: RunSummary, *, forms_dir: Path | None = None,
-                      beside: Path | None = None) -> Path:
-    """Write the HTML report (what to act on first, then statistics and charts) beside the text report."""
-    from pipeline.report_html import render_html
-
-    path = beside.with_suffix(".html") if beside is not None else \
-        paths.reports_dir(archive) / f"run-{stamp(summary.started)}.html"
-    write_text_atomic(path, render_html(summary, forms_dir=forms_dir), perms=REPORT_PERMS)
     return path
 
 

@@ -14,8 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.labels import field_label, form_title
+from pipeline import paths
 from pipeline.report import (
     REASON_VI,
+    REPORT_PERMS,
     REVIEW_STATE_VI,
     REVIEW_HINT_VI,
     dossier_review_items,
@@ -28,8 +30,9 @@ from pipeline.report import (
     who,
 )
 from pipeline.summary import EXIT_MEANING, RunSummary
-from sohoa.clock import now_vn
+from sohoa.clock import now_vn, stamp
 from sohoa.errors import ExitCode
+from sohoa.files import write_text_atomic
 
 _CSS = ("body{font-family:'Liberation Serif','Times New Roman',serif;margin:2em;color:#222;max-width:80em}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:.25em .6em;"
@@ -200,3 +203,12 @@ def render_html(summary: RunSummary, *, forms_dir: Path | None = None) -> str:
     parts += _statistics(summary, forms_dir)
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def write_html_report(archive: Path, summary: RunSummary, *, forms_dir: Path | None = None,
+                      beside: Path | None = None) -> Path:
+    """Write the HTML report (what to act on first, then statistics and charts) beside the text report."""
+    path = beside.with_suffix(".html") if beside is not None else \
+        paths.reports_dir(archive) / f"run-{stamp(summary.started)}.html"
+    write_text_atomic(path, render_html(summary, forms_dir=forms_dir), perms=REPORT_PERMS)
+    return path

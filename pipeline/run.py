@@ -116,6 +116,7 @@ def _check_inbox(inbox: Path) -> None:
 def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, profile)
     """Everything checked before any work: settings, archive, tools, inbox."""
     from archive import Catalog
+    from archive.catalog_rebuild import prepare_for_run
     from pipeline.settings import settings
     from scanners.profiles import load_profile
     from sohoa import logs
@@ -128,7 +129,10 @@ def _prepare(opts: RunOptions):  # noqa: ANN202 - (settings, profile)
         return site, profile
     _open_archive(opts, site.archive.catalog_url)
     logs.setup(verbose=opts.verbose, log_file=paths.logs_dir(opts.archive) / f"run-{stamp()}.jsonl")
-    Catalog.for_archive(opts.archive, site.archive.catalog_url).close()  # reach (and bind) it before any work
+    # the catalog whole and in step with the packages (a package a killed run left unregistered is
+    # registered), never a new empty one in place of a lost one; then reach (and bind) it before any work
+    prepare_for_run(opts.archive, site.archive.catalog_url)
+    Catalog.for_archive(opts.archive, site.archive.catalog_url).close()
     tesseract.require_languages(site.ocr.languages)
     poppler.require()
     return site, profile
@@ -226,7 +230,7 @@ def _preload(config: str) -> None:
 
 
 def _finish(opts: RunOptions, site, summary: RunSummary, scheduled: bool) -> ExitCode:  # noqa: ANN001
-    from pipeline import report
+    from pipeline import report, report_html
     from pipeline.maintenance import clean_work
     from pipeline.metrics import write_metrics
 
@@ -237,7 +241,7 @@ def _finish(opts: RunOptions, site, summary: RunSummary, scheduled: bool) -> Exi
     forms_dir = site.fields.forms_dir
     try:
         text_report = report.write_run_report(opts.archive, summary, forms_dir=forms_dir)
-        html_report = report.write_html_report(opts.archive, summary, forms_dir=forms_dir, beside=text_report)
+        html_report = report_html.write_html_report(opts.archive, summary, forms_dir=forms_dir, beside=text_report)
         print(f"Báo cáo: {text_report}\nBáo cáo HTML: {html_report}")
     except OSError as exc:
         log.error("the run report could not be written (%s)", exc.strerror)

@@ -1,8 +1,10 @@
 """The validated settings, loaded once per process, and the objects built from them.
 
 The one home of what the pipeline derives from the site's settings: the form templates (from the
-site's own forms folder when it names one), the signer and the trust roots. Everything is cached
-per configuration file, so a batch loads each once (and the forked task processes inherit them).
+site's own forms folder when it names one) and their date fields, the retention schedule, the
+signer and the trust roots. Everything is cached per configuration file or folder, so a batch loads
+each once (and the forked task processes inherit them). Form titles, type codes and field labels
+come from :mod:`fields.templates` with the same forms folder (:mod:`pipeline.labels`).
 """
 
 from __future__ import annotations
@@ -36,13 +38,33 @@ def forms_dir(config: str = "") -> Path | None:
     return settings(config).fields.forms_dir
 
 
-@functools.cache
 def templates(config: str = ""):  # noqa: ANN201 - tuple[fields.templates.FormTemplate, ...]
     """The form templates the settings point at."""
+    return _templates(forms_dir(config))
+
+
+@functools.cache
+def _templates(folder: Path | None):  # noqa: ANN202
     from fields.templates import load_templates
 
-    folder = forms_dir(config)
     return load_templates(folder) if folder else load_templates()
+
+
+def date_fields(site: Settings) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Form type → (start date fields, end date fields) of the site's templates."""
+    return {t.form_type: (t.dossier_dates.start, t.dossier_dates.end) for t in _templates(site.fields.forms_dir)}
+
+
+def retention_schedule(site: Settings):  # noqa: ANN201 - archive.retention.RetentionSchedule
+    """The site's retention schedule (``archive.retention-file``, else the shipped one)."""
+    return _schedule(site.archive.retention_file)
+
+
+@functools.cache
+def _schedule(path: Path | None):  # noqa: ANN202
+    from archive.retention import load_schedule
+
+    return load_schedule(path) if path else load_schedule()
 
 
 def signer_for(config: str = ""):

@@ -22,7 +22,7 @@ from luigi.parameter import ParameterVisibility
 from luigi.util import requires
 
 from pipeline import joining, outcome, paths, records
-from pipeline.settings import settings, signer_for, templates, trust_roots
+from pipeline.settings import forms_dir, retention_schedule, settings, signer_for, templates, trust_roots
 from scanners.model import Dossier
 from sohoa.errors import InputFileError, SohoaError
 from sohoa.files import atomic_dir, remove_stale_temps, write_text_atomic
@@ -50,15 +50,15 @@ def ingest(task: DossierTask) -> None:
     from scanners.manifest import save_pages, save_source
     from scanners.read import read_source
 
-    intake = task.path("intake.json")
+    intake = task.path(paths.INTAKE)
     if intake.exists():
         codes.check_code(json.loads(intake.read_text(encoding="utf-8")).get("code"))
-    pages_dir = task.path("pages")
+    pages_dir = task.path(paths.PAGES_DIR)
     with atomic_dir(pages_dir) as tmp:
         read = read_source(task.dossier, tmp, limits=settings(task.config).intake)
     pages = [replace(p, path=pages_dir / p.path.name) for p in read.pages]
-    save_source(read, task.path("source.json"))
-    save_pages(pages, task.path("pages.json"))
+    save_source(read, task.path(paths.SOURCE))
+    save_pages(pages, task.path(paths.PAGES))
 
 
 def preprocess(task: DossierTask) -> None:
@@ -67,11 +67,11 @@ def preprocess(task: DossierTask) -> None:
     from scanners.manifest import load_pages
 
     ocr_settings = settings(task.config).ocr
-    with atomic_dir(task.path("clean")) as tmp:
-        geometry = preprocess_dossier(load_pages(task.path("pages.json")), tmp,
+    with atomic_dir(task.path(paths.CLEAN_DIR)) as tmp:
+        geometry = preprocess_dossier(load_pages(task.path(paths.PAGES)), tmp,
                                       max_skew=ocr_settings.max_skew, min_glyphs=ocr_settings.blank_min_glyphs,
                                       languages=ocr_settings.languages, timeout=ocr_settings.page_timeout)
-    save_geometry(geometry, task.path("geometry.json"))
+    save_geometry(geometry, task.path(paths.GEOMETRY))
 
 
 def recognize(task: DossierTask) -> None:
@@ -81,9 +81,9 @@ def recognize(task: DossierTask) -> None:
 
     ocr_settings = settings(task.config).ocr
     try:
-        with atomic_dir(task.path("ocr")) as tmp:
-            texts = recognize_dossier(load_pages(task.path("pages.json")), load_geometry(task.path("geometry.json")),
-                                      task.path("clean"), tmp, languages=ocr_settings.languages,
+        with atomic_dir(task.path(paths.OCR_DIR)) as tmp:
+            texts = recognize_dossier(load_pages(task.path(paths.PAGES)), load_geometry(task.path(paths.GEOMETRY)),
+                                      task.path(paths.CLEAN_DIR), tmp, languages=ocr_settings.languages,
                                       psm=ocr_settings.psm, timeout=ocr_settings.page_timeout,
                                       low_quality=ocr_settings.low_quality)
     finally:
@@ -91,7 +91,7 @@ def recognize(task: DossierTask) -> None:
             # A forked task process ends with os._exit, skipping atexit: stop its Tesseract
             # worker here, so it is waited for rather than left to notice on its own.
             tesseract.close_workers()
-    save_page_texts(texts, task.path("ocr.json"))
+    save_page_texts(texts, task.path(paths.OCR))
 
 
 def extract_fields(task: DossierTask) -> None:
@@ -101,15 +101,15 @@ def extract_fields(task: DossierTask) -> None:
     from ocr.dossier import clean_image_path
     from ocr.model import load_page_texts
 
-    pages = load_page_texts(task.path("ocr.json"))
-    images = {p.source_page: clean_image_path(task.path("clean"), p.source_page) for p in pages}
+    pages = load_page_texts(task.path(paths.OCR))
+    images = {p.source_page: clean_image_path(task.path(paths.CLEAN_DIR), p.source_page) for p in pages}
     try:  # a signature block under a seal is read again by Tesseract (fields.reread)
         result = extract(pages, templates(task.config), review_threshold=settings(task.config).fields.review_threshold,
                          images=images)
     finally:
         if multiprocessing.parent_process() is not None:
             tesseract.close_workers()  # as in recognize(): a forked task process skips atexit
-    write_text_atomic(task.path("fields.json"),
+    write_text_atomic(task.path(paths.FIELDS),
                       json.dumps(form_result_to_dict(result), ensure_ascii=False, indent=1))
 
 
@@ -118,10 +118,10 @@ def build_pdfa(task: DossierTask) -> None:
     from ocr.dossier import dossier_pdfa, load_geometry
     from scanners.manifest import load_pages
 
-    form_type = json.loads(task.path("fields.json").read_text(encoding="utf-8"))["form_type"]
-    dossier_pdfa(load_pages(task.path("pages.json")), load_geometry(task.path("geometry.json")),
-                 task.path("ocr"), task.path("document.pdf"),
-                 metadata=records.pdf_metadata(task.dossier_id, form_type))
+    form_type = json.loads(task.path(paths.FIELDS).read_text(encoding="utf-8"))["form_type"]
+    dossier_pdfa(load_pages(task.path(paths.PAGES)), load_geometry(task.path(paths.GEOMETRY)),
+                 task.path(paths.OCR_DIR), task.path(paths.PDFA),
+                 metadata=records.pdf_metadata(task.dossier_id, form_type, forms_dir(task.config)))
 
 
 def sign(task: DossierTask) -> None:
@@ -136,12 +136,12 @@ def sign(task: DossierTask) -> None:
     from signing import StampText, sign_pdf
 
     sig = settings(task.config).signing
-    below = below_standard_pages(load_geometry(task.path("geometry.json")))
+    below = below_standard_pages(load_geometry(task.path(paths.GEOMETRY)))
     certify = not below or sig.certify_below_standard
-    result = sign_pdf(task.path("document.pdf"), task.path("signed.pdf"), signer=signer_for(task.config),
+    result = sign_pdf(task.path(paths.PDFA), task.path(paths.SIGNED), signer=signer_for(task.config),
                       stamp=StampText(copy_form=sig.copy_form, agency=sig.agency) if certify else None,
                       level=sig.level, tsa_url=sig.tsa_url, trust_roots=trust_roots(task.config), font_path=sig.font)
-    write_text_atomic(task.path("sign.json"), json.dumps(sign_record(
+    write_text_atomic(task.path(paths.SIGN), json.dumps(sign_record(
         result, profile=sig.profile, profile_level=sig.active_profile.level, note=sig.level_note, agency=sig.agency,
         copy_form=sig.copy_form if certify else None, below=below), ensure_ascii=False))
 
@@ -295,6 +295,7 @@ def preload(config: str = "") -> None:
     import signing  # noqa: F401
     from fields import admin_units, provinces
     from fields.extract import extract  # noqa: F401
+    from fields.templates import form_titles
     from signing import StampText
     from signing.stamp import prepare_stamp_font
 
@@ -303,8 +304,8 @@ def preload(config: str = "") -> None:
     sig = settings(config).signing
     prepare_stamp_font(StampText(copy_form=sig.copy_form, agency=sig.agency), sig.font)
     templates(config)
-    records.retention_schedule(settings(config))
-    records.date_fields(settings(config))
+    form_titles(forms_dir(config))  # the titles and labels' own read of the same folder
+    retention_schedule(settings(config))
     admin_units.unit_names()
     provinces.cccd_province_codes()
     # What is loaded now lives as long as the run: keep the collector from walking it in every

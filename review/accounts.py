@@ -21,7 +21,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, insert, select, update
 
-from archive.model import iso_vn, now_vn
+from archive.model import iso_vn
+from sohoa.clock import now_vn
 from review.store import Store, leases, login_failures, sessions, users
 from sohoa.errors import ExitCode, SohoaError
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -20,17 +20,17 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archive.decisions import ReviewConflict
-from review import accounts
+from review import accounts, reuse
 from review.accounts import AccountError, Session, Throttle
+from review.guards import COOKIE, ChangingSession, CurrentSession, find_session, station_of
 from review.queue import Filters
 from review.service import Station
 from sohoa.errors import SohoaError
 
 HERE = Path(__file__).resolve().parent
-COOKIE = "sohoa_review"
 _STATUS = {"not_in_catalog": 404, "unknown_field": 404, "no_such_page": 404, "invalid_value": 422,
            "invalid_action": 422, "login_failed": 401, "login_throttled": 429, "not_viewed": 403,
-           "not_lead": 403}
+           "not_lead": 403, **reuse.STATUS}
 _HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
                                        "form-action 'self'; base-uri 'none'",
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
@@ -52,42 +52,11 @@ class DecisionBody(BaseModel):
     rev: str | None = Field(None, max_length=64)
 
 
-def _station(request: Request) -> Station:
-    return request.app.state.station
-
-
-def _find(request: Request) -> Session | None:
-    """The live session of the request's cookie, or None."""
-    station = _station(request)
-    return accounts.find_session(station.store, request.cookies.get(COOKIE),
-                                 idle=station.settings.session_idle_minutes * 60,
-                                 lifetime=station.settings.session_hours * 3600)
-
-
-def require_session(request: Request) -> Session:
-    """The caller's session; 401 without one."""
-    found = _find(request)
-    if found is None:
-        raise HTTPException(401, detail={"error": "no_session", "message": "Chưa đăng nhập hoặc phiên đã hết hạn."})
-    return found
-
-
-def require_csrf(request: Request, current: Annotated[Session, Depends(require_session)]) -> Session:
-    """The caller's session, for a request that changes something: 403 without its CSRF token."""
-    if not accounts.csrf_ok(current, request.headers.get("X-CSRF-Token")):
-        raise HTTPException(403, detail={"error": "csrf", "message": "Thiếu mã chống giả mạo (X-CSRF-Token)."})
-    return current
-
-
-CurrentSession = Annotated[Session, Depends(require_session)]
-ChangingSession = Annotated[Session, Depends(require_csrf)]
-
-
 def _sso_session(request: Request, response: Response) -> Session | None:
     """A session for the user a trusted reverse proxy names (single sign-on), else the cookie's."""
-    station = _station(request)
+    station = station_of(request)
     settings = station.settings
-    found = _find(request)
+    found = find_session(request)
     name = request.headers.get(settings.trusted_user_header) if settings.trusted_user_header else None
     trusted = request.client is not None and request.client.host in settings.trusted_proxies
     if not name or not trusted or (found is not None and found.user.name == name):
@@ -220,9 +189,7 @@ def create_app(station: Station) -> FastAPI:
         _require_lead(current)
         return station.progress()
 
-    from review.reuse import install as install_reuse  # the digitization rates and the look-up by CCCD
-
-    install_reuse(app, templates)
+    reuse.install(app, templates)  # the digitization rates and the look-up by CCCD
     return app
 
 

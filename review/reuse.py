@@ -25,13 +25,14 @@ import zipfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from review.accounts import AccountError, Session
+from review.guards import ChangingSession, CurrentSession
 
 PERSONAL_DATA_ROLES = ("clerk", "lead")
 """Roles that may look a citizen up by CCCD number."""
@@ -56,29 +57,10 @@ def _allowed(current: Session, roles: tuple[str, ...], what_vi: str) -> None:
                            message_vi=f"Vai trò của bạn không được {what_vi}.")
 
 
-def _session(request: Request) -> Session:
-    """The caller's session (401 without one), as the station's other pages require it."""
-    from review.app import require_session
-
-    return require_session(request)
-
-
-def _changing(request: Request, current: Annotated[Session, Depends(_session)]) -> Session:
-    """The caller's session, for a request that changes something (403 without the CSRF token)."""
-    from review.app import require_csrf
-
-    return require_csrf(request, current)
-
-
-CurrentSession = Annotated[Session, Depends(_session)]
-ChangingSession = Annotated[Session, Depends(_changing)]
 
 
 def install(app: FastAPI, templates: Jinja2Templates) -> None:
     """Add the two pages and their API to the station's application."""
-    from review import app as station_app
-
-    station_app._STATUS.update(STATUS)  # noqa: SLF001 - the HTTP status of this module's error reasons
     station = app.state.station
 
     @app.get("/tra-cuu-cong-dan", response_class=HTMLResponse, include_in_schema=False)

@@ -20,7 +20,8 @@ from archive.catalog_codes import code_owner
 from archive.corrections import apply_decision
 from archive.decisions import CODE_FIELD, Decision, ReviewConflict, code_state, field_rev, review_state
 from archive.dossier_lock import dossier_lock
-from archive.model import PremisEvent, now_vn
+from archive.model import PremisEvent
+from sohoa.clock import now_vn
 from archive.retention import load_schedule
 from configs.review_schema import ReviewSettings
 from review import pages, queue

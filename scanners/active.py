@@ -5,7 +5,7 @@ Such a PDF is quarantined for a person to look at (nothing of it would reach the
 are taken as images — but a file crafted to act when opened deserves a look). Links to a web page
 or another file (``/URI``, ``/GoToR``, ``/GoToE``) do nothing until a reader clicks them, and
 signed e-copies and agencies' own PDFs often carry one (a portal, a verification page): they are
-noted (:func:`has_links`, the source's facts), never a reason to refuse the document.
+noted (``links`` in the source's facts), never a reason to refuse the document.
 Actions are found wherever a viewer runs them: the document's open action and triggers, named
 JavaScript, pages' triggers, every annotation's action and triggers (links, form-field widgets),
 the form fields of the AcroForm tree, bookmarks — and along each action's ``/Next`` chain.
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pikepdf
 
 KINDS = ("javascript", "launch", "external_link", "attachments")
-"""What :func:`active_content` reports, most serious first (quarantine reason ``pdf_<kind>``)."""
+"""Kinds :func:`actions_in` finds that are refused, most serious first (quarantine reason ``pdf_<kind>``)."""
 LINK = "link"
 """A link out of the document (web page, other file): noted, not refused."""
 _ACTION_KIND = {"/JavaScript": "javascript", "/Rendition": "javascript", "/Launch": "launch",
@@ -94,17 +94,6 @@ def _tree(first: object, walk: _Walk, child: str, sibling: str | None) -> Iterat
             todo.append(node[child])
         if sibling and sibling in node:
             todo.append(node[sibling])
-
-
-def active_content(pdf: pikepdf.Pdf) -> str | None:
-    """The most serious kind of active content in ``pdf`` (one of :data:`KINDS`), or None."""
-    kinds = actions_in(pdf)
-    return next((kind for kind in KINDS if kind in kinds), None)
-
-
-def has_links(pdf: pikepdf.Pdf) -> bool:
-    """Whether ``pdf`` links to a web page or another file (noted in the source's facts)."""
-    return LINK in actions_in(pdf)
 
 
 def actions_in(pdf: pikepdf.Pdf) -> frozenset[str]:

@@ -20,7 +20,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from configs.scanner_schema import IntakeSettings, ScannerProfile
@@ -30,12 +30,12 @@ from scanners.manifest_csv import Manifest, ManifestError, read_manifest
 from scanners.model import Dossier, SourcePage
 from scanners.read import read_pages
 from scanners.separate import PageSignal, Split, page_signal, split_stack
+from sohoa.clock import VN_TZ
 from sohoa.errors import InputFileError
 
 log = logging.getLogger(__name__)
 
 PROCESSED = "processed"
-_VN_TZ = timezone(timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ def mark_processed(inbox: Path, origin: str, *, today: date | None = None) -> Pa
         Where it now is.
     """
     source = inbox / origin
-    day = (today or datetime.now(_VN_TZ).date()).isoformat()
+    day = (today or datetime.now(VN_TZ).date()).isoformat()
     target_dir = inbox / PROCESSED / day
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / source.name

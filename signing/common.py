@@ -1,7 +1,7 @@
 """What signing, verifying and renewing share: Vietnam time, trust roots, revisions, errors.
 
-- :data:`VIETNAM_TZ` and :func:`load_certificates` are used by all three; keeping them here (not
-  in ``sign`` or ``verify``) is what lets those modules not import each other.
+- :func:`load_certificates` is used by all three; keeping it here (not in ``sign`` or ``verify``)
+  is what lets those modules not import each other. Vietnam time is :data:`sohoa.clock.VN_TZ`.
 - :func:`vn_writer` opens a PDF for an incremental update whose Info ``/ModDate`` and XMP
   ``xmp:ModifyDate`` are written in Vietnam time (pyHanko dates every revision "now" in the
   machine's zone, so a server on UTC wrote ``+00:00`` into an archive whose other dates are all
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -33,10 +33,10 @@ from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
 
+from sohoa.clock import VN_TZ
 from sohoa.errors import ConfigError, SigningError, SohoaError
 
 __all__ = [
-    "VIETNAM_TZ",
     "add_document_timestamp",
     "http_timestamper",
     "load_certificates",
@@ -44,9 +44,6 @@ __all__ = [
     "signing_errors",
     "vn_writer",
 ]
-
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
-"""Vietnam time (UTC+07:00, no daylight saving)."""
 
 _TSA_TIMEOUT_S = 30
 
@@ -60,7 +57,7 @@ class _VietnamDates(DocumentMetadata):
     def __setattr__(self, name: str, value: object) -> None:
         if name == "last_modified" and value == "now":
             pinned = self.__dict__.get("pinned")
-            value = pinned if pinned is not None else datetime.now(VIETNAM_TZ).replace(microsecond=0)
+            value = pinned if pinned is not None else datetime.now(VN_TZ).replace(microsecond=0)
         super().__setattr__(name, value)
 
 
@@ -92,7 +89,7 @@ def vn_writer(stream: BinaryIO, moment: datetime | None = None) -> IncrementalPd
     writer = _ArchiveWriter(stream, strict=False)
     # pyHanko keeps the revision's metadata in `_meta` and sets its modify date to "now" just
     # before writing; this subclass turns that "now" into Vietnam time (tested in test_signing).
-    writer._meta = _VietnamDates(pinned=moment.astimezone(VIETNAM_TZ) if moment else None)  # noqa: SLF001
+    writer._meta = _VietnamDates(pinned=moment.astimezone(VN_TZ) if moment else None)  # noqa: SLF001
     return writer
 
 

@@ -27,10 +27,11 @@ from pyhanko.sign.validation import validate_pdf_timestamp
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 
+from sohoa.clock import VN_TZ
 from sohoa.errors import SigningError
 from sohoa.files import atomic_write
 
-from .common import VIETNAM_TZ, add_document_timestamp, http_timestamper, load_certificates, signing_errors, vn_writer
+from .common import add_document_timestamp, http_timestamper, load_certificates, signing_errors, vn_writer
 
 __all__ = ["Freshness", "archive_timestamp_freshness", "renew_archive_timestamp"]
 
@@ -78,7 +79,7 @@ def renew_archive_timestamp(src: Path, dst: Path, *, tsa_url: str, trust_roots: 
         when = renewed.signed_data["encap_content_info"]["content"].parsed["gen_time"].native
         with atomic_write(dst, "w+b") as fh:
             fh.write(out.getbuffer())  # type: ignore[attr-defined]
-    return when.astimezone(VIETNAM_TZ)
+    return when.astimezone(VN_TZ)
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,10 @@ def archive_timestamp_freshness(pdf: Path, *, trust_roots: Sequence[Path] = ()) 
         for cert in _chain(tsa, certs, roots):
             until = _fresh_until(cert, dss[1], dss[2])
             if until is None:
-                return Freshness(datetime.now(VIETNAM_TZ), "no_revocation_data")
+                return Freshness(datetime.now(VN_TZ), "no_revocation_data")
             if until < stale:
                 stale, reason = until, "revocation_data"
-    return Freshness(stale.astimezone(VIETNAM_TZ), reason)
+    return Freshness(stale.astimezone(VN_TZ), reason)
 
 
 def _dss(reader: PdfFileReader) -> tuple[list[x509.Certificate], list[asn1_crl.CertificateList], list]:

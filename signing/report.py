@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sohoa.clock import VN_TZ
 from sohoa.errors import ConfigError
 
-from .common import VIETNAM_TZ
 from .verify import SignatureReport, verify_pdf
 
 __all__ = ["FileVerdict", "parse_validation_time", "render_json", "render_vi", "verify_files"]
@@ -70,7 +70,7 @@ def parse_validation_time(text: str) -> datetime:
         raise ConfigError(f"Not an ISO 8601 date or date-time: {text!r} (e.g. 2060-01-01 or "
                           "2060-01-01T08:00:00+07:00)",
                           message_vi="Thời điểm kiểm tra phải theo ISO 8601, ví dụ 2060-01-01.") from exc
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM_TZ)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VN_TZ)
 
 
 def _verdict(path: Path, reports: list[SignatureReport]) -> FileVerdict:

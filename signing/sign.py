@@ -24,11 +24,11 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 
+from sohoa.clock import VN_TZ
 from sohoa.errors import ConfigError, SigningError
 from sohoa.files import atomic_write
 
 from .common import (
-    VIETNAM_TZ,
     add_document_timestamp,
     http_timestamper,
     load_certificates,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from pyhanko.sign.timestamps import HTTPTimeStamper
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
-__all__ = ["LEVELS", "LIBERATION_SERIF", "VIETNAM_TZ", "Level", "SignResult", "StampText", "sign_pdf", "signature_facts",
+__all__ = ["LEVELS", "LIBERATION_SERIF", "Level", "SignResult", "StampText", "sign_pdf", "signature_facts",
            "signing_error"]
 
 Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
@@ -146,8 +146,8 @@ def sign_pdf(
         layout = _stamp_layout(src, stamp, font_path) if stamp is not None else None
         for attempt in range(_ATTEMPTS):
             if attempt:  # a new second: new stamp text, new timestamps, new stream bytes
-                time.sleep(1.0 - datetime.now(VIETNAM_TZ).microsecond / 1e6)
-            signing_time = datetime.now(VIETNAM_TZ).replace(microsecond=0)
+                time.sleep(1.0 - datetime.now(VN_TZ).microsecond / 1e6)
+            signing_time = datetime.now(VN_TZ).replace(microsecond=0)
             check_certificate_dates(signer, signing_time)
             placement = layout.at(signing_time) if layout is not None else None
             signed = BytesIO()
@@ -196,7 +196,7 @@ class _StampLayout:
 
 def _stamp_layout(src: Path, stamp: StampText, font_path: Path) -> _StampLayout:
     """Measure page 1 and choose where, and on how many lines, the stamp goes."""
-    canonical = stamp_lines(stamp, datetime.now(VIETNAM_TZ).replace(microsecond=0))
+    canonical = stamp_lines(stamp, datetime.now(VN_TZ).replace(microsecond=0))
     layouts = stamp_layouts(canonical)
     sized = [(lines, *stamp_size(lines, font_path)) for lines in layouts]
     with src.open("rb") as infile:
@@ -398,7 +398,7 @@ def signature_facts(pdf: Path | BytesIO, field_name: str | None = None) -> dict:
         claimed = sig.self_reported_timestamp
         return {
             "signer": str(sig.signer_cert.subject.human_friendly),
-            "signing_time": claimed.astimezone(VIETNAM_TZ) if claimed else None,
+            "signing_time": claimed.astimezone(VN_TZ) if claimed else None,
             "signature_method": f"{sig.md_algorithm} {info['signature_algorithm']['algorithm'].native}",
             "signature_value": bytes(info["signature"].native),
             "timestamp_time": _token_time(_signature_timestamp(info)),
@@ -418,4 +418,4 @@ def _token_time(signed_data: cms.SignedData | None) -> datetime | None:
     """A timestamp token's genTime, in Vietnam time."""
     if signed_data is None:
         return None
-    return signed_data["encap_content_info"]["content"].parsed["gen_time"].native.astimezone(VIETNAM_TZ)
+    return signed_data["encap_content_info"]["content"].parsed["gen_time"].native.astimezone(VN_TZ)

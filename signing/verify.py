@@ -30,9 +30,10 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from sohoa.clock import VN_TZ
 from sohoa.errors import ConfigError
 
-from .common import VIETNAM_TZ, load_certificates
+from .common import load_certificates
 
 __all__ = ["SignatureReport", "load_certificates", "verify_pdf"]
 
@@ -261,7 +262,7 @@ def _level(sig: EmbeddedPdfSignature, status: PdfSignatureStatus, ltv: bool,
 
 def _vn(moment: datetime | None) -> datetime | None:
     """Express a time in Vietnam time."""
-    return moment.astimezone(VIETNAM_TZ) if moment is not None else None
+    return moment.astimezone(VN_TZ) if moment is not None else None
 
 
 def _failed(path: Path, error: str) -> SignatureReport:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 
 from archive import DossierMetadata, PremisEvent, build_package, load_schedule, retention_for
-from archive.model import VN_TZ
+from sohoa.clock import VN_TZ
 
 NAME = "Nguyễn Văn An"
 CCCD = "001090012345"

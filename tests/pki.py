@@ -296,13 +296,14 @@ def pki(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def pdfa(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real one-page PDF/A-2b from the OCR stage (image + Vietnamese text layer), made once."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime
 
     from conftest import render_text_page
 
     from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
     from ocr.preprocess import preprocess_page
     from ocr.recognize import recognize
+    from sohoa.clock import VN_TZ
 
     base = tmp_path_factory.mktemp("pdfa")
     src = base / "p.jpg"
@@ -311,7 +312,7 @@ def pdfa(tmp_path_factory: pytest.TempPathFactory) -> Path:
     recognize(base / "ocr.png", text_pdf_dest=base / "layer.pdf")
     return build_pdfa([PdfPage(src, geo, base / "layer.pdf")], base / "pdfa.pdf",
                       metadata=PdfMetadata(title="Hồ sơ mẫu", subject="test", creator_tool="sohoa tests",
-                                           created=datetime(2026, 1, 2, tzinfo=timezone(timedelta(hours=7)))))
+                                           created=datetime(2026, 1, 2, tzinfo=VN_TZ)))
 
 
 def require_tool(tool: str, package: str) -> str:

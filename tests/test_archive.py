@@ -32,7 +32,7 @@ from archive import (
 )
 from archive._xml import unseal_dirs
 from archive.dates import matter_dates
-from archive.model import VN_TZ
+from sohoa.clock import VN_TZ
 from archive.search import fold, snippet
 from sohoa.errors import ArchiveError, ConfigError, InputFileError
 
@@ -401,7 +401,7 @@ def test_retention_and_ead_follow_the_year_the_matter_ended(tmp_path: Path, inpu
     """A 2010 residence dossier scanned in 2025: due from 2021 by its own date, from 2036 by the scan's."""
     from configs.form_schema import FieldSettings
     from configs.schema import Settings
-    from pipeline.records import dossier_dates
+    from pipeline.outputs import dossier_dates
 
     forms = tmp_path / "forms"
     forms.mkdir()

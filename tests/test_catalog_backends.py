@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 
 from archive import Catalog, PremisEvent
 from archive._catalog_db import POINTER_NAME
-from archive.model import now_vn
+from sohoa.clock import now_vn
 from sohoa.errors import ArchiveError
 
 PG_ROLE, PG_PASSWORD = "sohoa", "s3cret-Pw-not-for-logs"

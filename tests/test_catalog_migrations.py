@@ -23,7 +23,7 @@ from test_catalog_backends import BACKENDS, PG_ROLE, Backend, backend_for, start
 from archive import Catalog, PremisEvent
 from archive import _catalog_migrate as migrate
 from archive._catalog_schema import SCHEMA_VERSION
-from archive.model import now_vn
+from sohoa.clock import now_vn
 from pipeline.cli import main
 from review import accounts, queue
 from review.store import Store

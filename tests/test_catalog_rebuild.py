@@ -88,8 +88,11 @@ def test_a_lost_catalog_is_caught_and_rebuilt_with_the_same_answers(tmp_path: Pa
         events_before = {d[1]: sorted((e["event_type"], e["time"]) for e in catalog.events(d[1])) for d in DOSSIERS}
     _lose(archive, catalog_backend, how)
 
+    (tmp_path / "inbox").mkdir()
+    run = ["run", "--inbox", str(tmp_path / "inbox"), "--archive", str(archive), "--work", str(tmp_path / "work")]
     for command in (["search", "--archive", str(archive), "nguyen van an"], ["fixity", "--archive", str(archive)],
-                    ["retention", "hold", "--archive", str(archive), CODE, "--reason", "x"]):
+                    ["retention", "hold", "--archive", str(archive), CODE, "--reason", "x"], run,
+                    ["check", "--archive", str(archive), "--offline"]):
         capsys.readouterr()
         assert main(command) != ExitCode.OK, command
         said = capsys.readouterr()
@@ -202,12 +205,15 @@ def test_out_of_step_catalog_named_and_brought_back_in_step(archive: Path, catal
     assert json.loads(capsys.readouterr().out)[0]["code"] == "H49-2024-0009"
 
 
-def test_a_package_without_its_catalog_row_is_registered_at_the_next_run(archive: Path,
-                                                                        catalog_backend: Backend) -> None:
+def test_a_package_without_its_catalog_row_is_registered_at_the_next_run(archive: Path, catalog_backend: Backend,
+                                                                        tmp_path: Path) -> None:
     package = _orphan(archive, "H49-2024-0010", "hs-orphan0010x")
     health = check_catalog(archive)
     assert health.state == "out_of_step" and health.unknown_packages == (f"packages/{package.name}",)
-    assert prepare_for_run(archive).ok  # what `sohoa run` calls first: registered from the package
+    (tmp_path / "inbox").mkdir()
+    assert main(["run", "--inbox", str(tmp_path / "inbox"), "--archive", str(archive),
+                 "--work", str(tmp_path / "work")]) == ExitCode.OK  # the run registers it from the package first
+    assert check_catalog(archive).ok
     with Catalog.for_archive(archive) as catalog:
         assert catalog.resolve("H49-2024-0010") == "hs-orphan0010x"
         assert catalog.packages("hs-orphan0010x")[0]["path"] == f"packages/{package.name}"

@@ -9,7 +9,7 @@ import subprocess
 import threading
 import time
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +26,11 @@ from ocr.recognize import judge_words, recognize
 from ocr.rules import erase_rules
 from ocr.specks import erase_specks
 from ocr.syllables import suspicious
+from sohoa.clock import VN_TZ
 from sohoa.errors import ToolError
 
 META = PdfMetadata(title="Tờ khai đăng ký khai sinh — test", subject="test", creator_tool="sohoa tests",
-                   created=datetime(2026, 1, 2, 9, 30, tzinfo=timezone(timedelta(hours=7))))
+                   created=datetime(2026, 1, 2, 9, 30, tzinfo=VN_TZ))
 
 
 def _save(im: Image.Image, path: Path, dpi: int = 200) -> Path:

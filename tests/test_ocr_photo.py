@@ -8,7 +8,7 @@ import re
 import subprocess
 import unicodedata
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +22,10 @@ from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
 from ocr.preprocess import preprocess_page
 from sample_docs._capture import photograph
 from scanners.model import SourcePage
+from sohoa.clock import VN_TZ
 
 META = PdfMetadata(title="test", subject="test", creator_tool="sohoa tests",
-                   created=datetime(2026, 1, 2, 9, 30, tzinfo=timezone(timedelta(hours=7))))
+                   created=datetime(2026, 1, 2, 9, 30, tzinfo=VN_TZ))
 
 
 def _photo(path: Path, *, turn: int = 0, camera: bool = True, seed: int = 2) -> Path:

@@ -21,7 +21,7 @@ from configs.archive_schema import ArchiveSettings
 from configs.schema import Settings
 from ocr.model import PageGeometry, PageText
 from pipeline.description import document_metadata, dossier_metadata, number_of_sheets
-from pipeline.records import StageOutputs, dossier_dates
+from pipeline.outputs import StageOutputs, dossier_dates
 
 TT05_DOSSIER = ["arcFileCode", "title", "maintenance", "mode", "language", "startDate", "endDate", "keyword",
                 "totalDoc", "numberOfPaper", "numberOfPage", "format", "inforSign", "confidenceLevel",

@@ -32,6 +32,7 @@ from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
 from pipeline import provenance, records
 from scanners.model import Dossier
 from signing import StampText, ensure_demo_chain, load_pkcs12_signer, read_secret, sign_pdf
+from sohoa.clock import VN_TZ
 from sohoa.errors import InputFileError
 
 PREMIS = "{http://www.loc.gov/premis/v3}"
@@ -83,7 +84,7 @@ def make_dossier(base: Path, signer, *, code: str, text: str = "TỜ KHAI ĐĂNG
     save_page_texts([PageText(1, 1654, 2339, 200.0, words)], d / "ocr.json")
     (d / "fields.json").write_text(json.dumps(form or {"form_type": "khai_sinh", "fields": {}}, ensure_ascii=False))
     build_pdfa([PdfPage(source, geometry, None)], d / "document.pdf",
-               metadata=PdfMetadata("Hồ sơ", "test", "sohoa tests", datetime.now(provenance.VN_TZ)))
+               metadata=PdfMetadata("Hồ sơ", "test", "sohoa tests", datetime.now(VN_TZ)))
     result = sign_pdf(d / "document.pdf", d / "signed.pdf", signer=signer,
                       stamp=StampText("SAO Y", AGENCY) if certified else None)
     below = provenance.below_standard_pages([geometry])

@@ -26,7 +26,7 @@ from archive import (
     package_versions,
     read_record,
 )
-from archive.model import now_vn
+from sohoa.clock import now_vn
 from configs.schema import Settings
 from pipeline import records
 from sohoa.errors import ArchiveError

@@ -15,7 +15,7 @@ import io
 import random
 import struct
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +28,10 @@ from PIL import Image
 from ocr.model import PageGeometry
 from ocr.pdfa import PdfMetadata, PdfPage, _saved, build_pdfa, reencode_cr_endings
 from ocr.recognize import recognize
+from sohoa.clock import VN_TZ
 
 META = PdfMetadata(title="CR endings", subject="test", creator_tool="sohoa tests",
-                   created=datetime(2026, 1, 2, 9, 30, tzinfo=timezone(timedelta(hours=7))))
+                   created=datetime(2026, 1, 2, 9, 30, tzinfo=VN_TZ))
 KINDS = ("jpeg", "png", "content", "text_layer", "font", "icc", "xmp")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import report
+from pipeline import report, report_html
 from pipeline.export import DECIDED_COLUMNS_VI, REVIEW_COLUMNS_VI, export
 from pipeline.outcome import Outcome
 from pipeline.report_html import _CHAR_PX, bars
@@ -200,7 +200,7 @@ def test_html_report_opens_with_what_to_act_on_then_statistics(tmp_path: Path) -
                                 Skipped("cu.tif", "previously_quarantined", "H49-0009", "Tệp PDF bị hỏng.")],
                        archived_before=5)
     text_report = report.write_run_report(tmp_path, summary)
-    page = report.write_html_report(tmp_path, summary, beside=text_report)
+    page = report_html.write_html_report(tmp_path, summary, beside=text_report)
     assert page == text_report.with_suffix(".html") and page.parent == tmp_path / "reports"
     assert stat.S_IMODE(page.stat().st_mode) == stat.S_IMODE(text_report.stat().st_mode) == 0o640
     source = page.read_text(encoding="utf-8")
@@ -285,3 +285,21 @@ def test_every_review_reason_of_fields_has_vietnamese_text() -> None:
     keys |= set(re.findall(r'FieldValue\("", 0\.0, [^,]+, "([a-z_]+)"\)', source))
     assert {"invalid_date", "date_words_mismatch", "cccd_sex", "unknown_admin_unit", "not_found"} <= keys
     assert sorted(k for k in keys if k not in report.REASON_VI) == []
+
+
+def test_reports_name_forms_as_the_sites_own_templates_do(tmp_path: Path) -> None:
+    """A site's forms folder (``fields.forms-dir``) names its forms in the text and HTML reports."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for shipped in (FIELDS_DIR.parent / "configs" / "forms").glob("*.yaml"):
+        text = shipped.read_text(encoding="utf-8")
+        if shipped.name == "khai_sinh.yaml":
+            text = re.sub(r"(?m)^title-vi: .*$", "title-vi: Tờ khai khai sinh (mẫu của tỉnh)", text)
+        (forms / shipped.name).write_text(text, encoding="utf-8")
+    summary = _summary()
+    site = report.write_run_report(tmp_path / "site", summary, forms_dir=forms).read_text(encoding="utf-8")
+    page = report_html.write_html_report(tmp_path / "site", summary, forms_dir=forms).read_text(encoding="utf-8")
+    shipped = report.write_run_report(tmp_path / "shipped", summary).read_text(encoding="utf-8")
+    assert "H49-0001 — H49-0001.tif: Tờ khai khai sinh (mẫu của tỉnh), 2 trang" in site
+    assert "Tờ khai khai sinh (mẫu của tỉnh)" in page
+    assert "H49-0001 — H49-0001.tif: Tờ khai đăng ký khai sinh, 2 trang" in shipped

@@ -22,6 +22,7 @@ import pytest
 from eark import validate
 from lxml import etree
 from test_catalog_backends import BACKENDS, Backend, backend_for
+from test_package_ead import DOCUMENTS  # a birth-registration form and the decision that answers it
 
 from archive import Catalog, PremisEvent, build_package
 from archive._catalog_journal import JOURNAL_NAME
@@ -29,7 +30,7 @@ from archive.catalog_codes import change_code
 from archive.decisions import ReviewConflict
 from archive.dossier_lock import dossier_lock
 from archive.ead_read import read_metadata
-from archive.model import VN_TZ
+from sohoa.clock import VN_TZ
 from archive.retention import load_schedule, retention_for
 from archive.versions import package_identity
 from configs.archive_schema import ArchiveSettings
@@ -38,21 +39,12 @@ from ocr.model import PageGeometry, PageText
 from pipeline.cli import main
 from pipeline.cli_preserve import current_packages
 from pipeline.description import document_metadata, dossier_metadata
-from pipeline.records import StageOutputs, dossier_dates
+from pipeline.outputs import StageOutputs, dossier_dates
 from sohoa.errors import ArchiveError, ExitCode
 
 SETTINGS = Settings(archive=ArchiveSettings(agency_code="H49", fonds_code="64"))
 DOSSIERS = (("SOHOA-TAM-3F2A9C41B7D0", "hs-k3v9q2m7x1ab"), ("SOHOA-TAM-8C1D0E5F2A93", "hs-w8e2r4t6y0ui"))
 REAL = "000.00.19.H49-250301-0007"
-DOCUMENTS = [
-    {"pages": [1], "kind": "component", "type": "to_khai_khai_sinh", "type_name": "Tờ khai đăng ký khai sinh",
-     "type_code": "32", "form_type": "khai_sinh", "issued": "2025-02-27", "confidence": 0.9, "needs_review": False},
-    {"pages": [3, 4], "kind": "result", "type": "quyet_dinh", "type_name": "Quyết định", "type_code": "02",
-     "form_type": "unknown", "number": "2867", "notation": "QĐ-UBND", "issued": "2025-03-05",
-     "place": "Quảng Ngãi", "issuer": "Ủy ban nhân dân phường Nghĩa Chánh",
-     "subject": "về việc công nhận kết quả đăng ký khai sinh", "signer": "Nguyễn Văn Hùng",
-     "signer_title": "Chủ tịch", "confidence": 0.8, "needs_review": True, "reasons": {"number": "low_confidence"}},
-]
 NAME = "Lê Thị Hồng Nhung"
 
 

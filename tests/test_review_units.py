@@ -20,7 +20,7 @@ from archive.catalog import Catalog
 from archive.corrections import patch_ead
 from archive.decisions import CODE_FIELD, Decision, ReviewConflict, decide, field_rev, review_state
 from archive.dossier_lock import dossier_lock
-from archive.model import VN_TZ
+from sohoa.clock import VN_TZ
 from configs.review_schema import ReviewSettings
 from pipeline.cli import main
 from pipeline.report import REASON_VI

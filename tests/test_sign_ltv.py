@@ -25,7 +25,7 @@ from signing import (
     verify_files,
     verify_pdf,
 )
-from signing.sign import VIETNAM_TZ
+from sohoa.clock import VN_TZ
 from sohoa.errors import ConfigError
 
 
@@ -64,13 +64,13 @@ def test_b_lta_verifies_after_the_signer_certificate_expired(short_signed, offli
     assert report.signer_expired, "the scenario needs the signer's certificate expired at `later`"
     assert (report.intact, report.valid, report.trusted, report.ltv) == (True, True, True, True)
     assert report.ltv_indication == "PASSED" and report.level == "B-LTA"
-    assert report.validated_at == later.astimezone(VIETNAM_TZ)
+    assert report.validated_at == later.astimezone(VN_TZ)
     assert report.archive_timestamp_time is not None and report.archive_timestamp_time < later
     verdict = verify_files([short_signed["B-LTA"]], trust_roots=[offline.files.root_cert], at=later)[0]
     assert verdict.ok
     text = render_vi([verdict])
     assert "kiểm tra dài hạn (LTV): có" in text and "chứng thư người ký đã hết hạn" in text
-    assert f"kiểm tra tại thời điểm: {later.astimezone(VIETNAM_TZ).isoformat(timespec='seconds')}" in text
+    assert f"kiểm tra tại thời điểm: {later.astimezone(VN_TZ).isoformat(timespec='seconds')}" in text
 
 
 def test_same_signature_without_ltv_data_fails_as_expired(short_signed, offline: RunningPki) -> None:
@@ -106,7 +106,7 @@ def test_past_the_tsa_revocation_data_freshness_there_is_no_proof_of_existence(
 
 
 def test_validation_time_parsing() -> None:
-    assert parse_validation_time("2060-01-01") == datetime(2060, 1, 1, tzinfo=VIETNAM_TZ)
+    assert parse_validation_time("2060-01-01") == datetime(2060, 1, 1, tzinfo=VN_TZ)
     assert parse_validation_time("2060-01-01T08:00:00+00:00").utcoffset() == timedelta(0)
     with pytest.raises(ConfigError, match="ISO 8601"):
         parse_validation_time("01/01/2060")

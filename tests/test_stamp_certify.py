@@ -19,7 +19,7 @@ from PIL import Image
 from ocr.dossier import save_geometry
 from ocr.model import PageGeometry
 from ocr.pdfa import PdfMetadata, PdfPage, build_pdfa
-from pipeline.provenance import VN_TZ
+from sohoa.clock import VN_TZ
 from pipeline.tasks import DossierTask, sign
 
 

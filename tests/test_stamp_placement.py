@@ -30,7 +30,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from signing import StampText, ensure_demo_chain, load_pkcs12_signer, read_secret, sign_pdf
-from signing.common import VIETNAM_TZ
+from sohoa.clock import VN_TZ
 
 AGENCY = "Ủy ban nhân dân phường Bến Nghé"
 FONTS = Path("/usr/share/fonts/truetype/liberation2")
@@ -99,7 +99,7 @@ def _pdfa(page: Image.Image, base: Path) -> Path:
     recognize(base / "ocr.png", text_pdf_dest=base / "layer.pdf")
     return build_pdfa([PdfPage(src, geometry, base / "layer.pdf")], base / "document.pdf",
                       metadata=PdfMetadata(title="Hồ sơ", subject="test", creator_tool="sohoa tests",
-                                           created=datetime(2026, 1, 2, tzinfo=VIETNAM_TZ)))
+                                           created=datetime(2026, 1, 2, tzinfo=VN_TZ)))
 
 
 @pytest.fixture(scope="module")
