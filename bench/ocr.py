@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import sys
@@ -126,7 +127,9 @@ def run_engines(entries: list[dict], results: Path, engines: list[str], *, psm: 
     # Page by page, every engine in turn: the machine's load drifts, and this keeps the
     # engines' timings of a page close together.
     todo.sort(key=lambda job: job[1]["id"])
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Fresh worker processes: a forked child of a parent that already ran OpenCV's thread pool
+    # (the page generator) hangs for ever in cv2.setNumThreads.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         for future in [pool.submit(_one, *job) for job in todo]:
             future.result()
 
