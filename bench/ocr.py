@@ -11,6 +11,8 @@ content page:
   layer and its re-readings of suspicious pages) on the degraded scan, as the pipeline does;
 * ``clean``: plain ``tesseract IMAGE stdout -l vie`` on the clean render of the same page (no
   noise, no skew, no turn): the "clean ceiling";
+* ``tesseract``: the same plain ``tesseract IMAGE stdout -l vie`` on the degraded scan itself, as a
+  user without sohoa would read it;
 * ``ocrmypdf``: ``ocrmypdf -l vie --deskew --rotate-pages --output-type pdfa --sidecar`` on the
   degraded scan (``--jobs 1``, ``--image-dpi`` the page's dpi).
 
@@ -89,6 +91,15 @@ def _clean(entry: dict, work: Path) -> dict:
     return {"text": proc.stdout.decode("utf-8"), "ocr_wall": time.perf_counter() - w0}
 
 
+def _tesseract(entry: dict, work: Path) -> dict:
+    """Bare ``tesseract -l vie`` on the degraded scan itself, as a user without sohoa would run it."""
+    from sohoa.tools._run import run
+
+    w0 = time.perf_counter()
+    proc = run(["tesseract", entry["scan"], "stdout", "-l", "vie"], timeout=300)
+    return {"text": proc.stdout.decode("utf-8"), "ocr_wall": time.perf_counter() - w0}
+
+
 def _ocrmypdf(entry: dict, work: Path) -> dict:
     import pikepdf
 
@@ -110,6 +121,8 @@ def _one(engine: str, entry: dict, dest: Path, psm: int) -> None:
             result = _sohoa(entry, Path(tmp), psm)
         elif engine == "clean":
             result = _clean(entry, Path(tmp))
+        elif engine == "tesseract":
+            result = _tesseract(entry, Path(tmp))
         else:
             result = _ocrmypdf(entry, Path(tmp))
     dest.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
