@@ -145,13 +145,14 @@ def check_catalog(archive_root: Path, url: str | URL | None = None, *, integrity
         with Catalog(resolved, archive_root=archive_root, readonly=True, create=False) as catalog:
             if integrity == "structural" and _structurally_in_step(catalog, folders):
                 return CatalogHealth(archive_root, where, "ok")
-            rows = catalog.packages()
+            registered = set(catalog._read(lambda db: db.execute(text(  # noqa: SLF001
+                "SELECT path FROM packages WHERE status <> :missing"), {"missing": PACKAGE_MISSING}).scalars().all()))
     except ArchiveError as exc:
         if exc.reason == "catalog_missing":
             return _absent(archive_root, where, folders.paths())
         state = {"catalog_corrupt": "corrupt", "catalog_outdated": "outdated"}.get(exc.reason, "unreachable")
         return CatalogHealth(archive_root, where, state, str(exc).split(" (", 1)[0] if state != "corrupt" else str(exc))
-    return _in_step(archive_root, where, folders, rows)
+    return _in_step(archive_root, where, folders, registered)
 
 
 STRUCTURAL_COUNT_LIMIT = 20_000
@@ -210,7 +211,7 @@ def _absent(archive_root: Path, where: str, folders: list[Path]) -> CatalogHealt
                          f"{len(folders)} package folder(s)", tuple(_rel(archive_root, f) for f in folders))
 
 
-def _in_step(archive_root: Path, where: str, folders: _Folders, rows: list[dict]) -> CatalogHealth:
+def _in_step(archive_root: Path, where: str, folders: _Folders, registered: set[str]) -> CatalogHealth:
     """Compare the package folders with the registered package versions.
 
     Names are compared as strings; only a folder the catalog does not know is looked into (for its
@@ -219,7 +220,6 @@ def _in_step(archive_root: Path, where: str, folders: _Folders, rows: list[dict]
     """
     base = _rel(archive_root, folders.base)
     names = {f"{base}/{name}" for name in folders.names()}
-    registered = {r["path"] for r in rows if r["status"] != PACKAGE_MISSING}
     unknown = tuple(sorted(p for p in names - registered if (archive_root / p / ROOT_METS).exists()))
     lost = tuple(sorted(p for p in registered - names if not (archive_root / p).is_dir()))
     if not unknown and not lost:
