@@ -156,7 +156,10 @@ class Figures:
             self.flagged_right += flagged and exact
             if got is not None:
                 other = flagged and (got.get("reason") or "low_confidence") != "low_confidence"
-                self.points.append((got["confidence"], other, exact, bool(truth.get("handwritten"))))
+                # a value left blank that the form may leave blank is never sent to review for its score
+                scored = got["value"] != "" or flagged
+                self.points.append((got["confidence"] if scored else 1.0, other, exact,
+                                    bool(truth.get("handwritten"))))
             else:
                 self.points.append((0.0, True, exact, bool(truth.get("handwritten"))))
             if not exact and not flagged:

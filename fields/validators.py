@@ -204,8 +204,13 @@ def tidy_punctuation(text: str) -> Check:
     return True, None, value
 
 
+_MOBILE_STARTS = ("03", "05", "07", "08", "09")
+"""Mobile networks since the 2018 renumbering (landlines: 11 digits, ``02`` and the area code)."""
+
+
 def check_phone(text: str) -> Check:
-    """A Vietnamese phone number: 10 digits starting with 0 (``+84`` / ``84`` is read as ``0``).
+    """A Vietnamese phone number: a mobile (10 digits, 03/05/07/08/09 …) or a landline (11 digits,
+    02 and the area code); ``+84`` / ``84`` is read as ``0``.
 
     Args:
         text: For example ``"0912 345 678"`` or ``"+84 912.345.678"``.
@@ -219,7 +224,8 @@ def check_phone(text: str) -> Check:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
-    if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
+    mobile = len(digits) == 10 and digits[:2] in _MOBILE_STARTS
+    if not (digits.isdigit() and (mobile or len(digits) == 11 and digits.startswith("02"))):
         return False, "invalid_phone", value
     return True, None, digits
 
