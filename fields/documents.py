@@ -27,6 +27,9 @@ UNKNOWN_TYPE = "unknown_type"
 """Dossier-level review reason: a document whose type sohoa does not know."""
 _HEAD_LINES = 20
 _CLOSE = 0.06
+SIGNATURE_LINES = 10
+"""Line heights below the document's last line read that the seal-free second reading covers: the
+signature's space and the signer's name under it."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,10 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             page = pages[span.pages[block[-1][0].page]]
             tokens = [t for line in block for t in line if t.page == block[-1][0].page]
             top = min(t.bbox.top for t in tokens) - 10
-            bottom = max(t.bbox.bottom for t in tokens) + 20
+            # the signer's name may be missing from the first reading altogether (the seal and the
+            # signature hid its line): read on below the last line found, far enough for the name
+            height = sorted(t.bbox.height for t in tokens)[len(tokens) // 2]
+            bottom = max(t.bbox.bottom for t in tokens) + SIGNATURE_LINES * height
             box = (0.45, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
             return reread(page.source_page, box)
     read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),

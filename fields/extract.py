@@ -19,7 +19,7 @@ from fields.admin_units import check_units
 from fields.closed_lists import check_ethnicity, check_nationality, check_year
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
-from fields.dates import parse_date
+from fields.dates import format_date, parse_date, repair_date
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
@@ -90,7 +90,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "date-words":
         return _check_date_words(spec, value, raws)
     if spec.type == "date":
-        return v.check_date(value)
+        return _check_date(value)
     if spec.type == "name":
         ok, reason, name = v.check_name(correct_name(v.split_glued_name(value)))
         if not ok:
@@ -127,6 +127,17 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "address" and not any(c.isalpha() for c in value):
         return False, "invalid_address", value
     return True, None, value
+
+
+def _check_date(value: str) -> tuple[bool, str | None, str]:
+    """:func:`fields.validators.check_date`, and when it fails the one real date the value stands for if
+    some of its 0s were read as 6, 8 or 9 (``94/61/2922``): kept, but sent to a clerk to confirm."""
+    ok, reason, normal = v.check_date(value)
+    if not ok:
+        repaired = repair_date(value, whole=True)
+        if repaired is not None:
+            return False, "ocr_digits_guessed", format_date(repaired)
+    return ok, reason, normal
 
 
 def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:

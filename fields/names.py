@@ -68,6 +68,7 @@ Thoa Thông Thu Thư Thuận Thục Thùy Thủy Thúy Thụy Tiên Tiến Tín 
 Trọng Trung Trúc Trường Tú Tuấn Tuệ Tùng Tường Tuyền Tuyết Uyên Vân Văn Vi Việt Vinh Vĩnh Võ Vũ Vy Xuân
 Ý Yên Yến Thị Hữu Đắc Kiều Khuyên Lụa Mận Mơ Nương Quyền Sa Sen Tùng Ước Vương Hậu Hạ Hà
 """.split())
+_NAME_WORDS = NAME_SYLLABLES | frozenset(SURNAMES)
 _SYLLABLES_BY_FOLD: dict[str, set[str]] = {}
 for _word in NAME_SYLLABLES | frozenset(SURNAMES):
     _SYLLABLES_BY_FOLD.setdefault(fold(_word), set()).add(_word)
@@ -78,11 +79,13 @@ def _in_case(word: str, model: str) -> str:
 
 
 def check_syllables(text: str) -> tuple[str, str | None]:
-    """Put right a name's syllables that are not Vietnamese, where the name list leaves one choice.
+    """Put right a name's syllables that are not names, where the name list leaves one choice.
 
-    Most OCR errors in names are still valid syllables (``Tấn`` → ``Tẩn``) and cannot be caught
-    here; a syllable that is not valid (``Thanhh``, ``Ngọcc``, ``Hươngg``, ``Lỵ``) is either put
-    right — exactly one name syllable has its letters — or flagged.
+    Most OCR errors in names are misread marks, often still valid syllables (``Hồng`` → ``Hông``,
+    ``Tuấn`` → ``Tuân``, ``Nhung`` → ``Nhụng``): a word that is not a listed name but has the letters
+    of exactly one listed name is that name. A syllable that is not valid Vietnamese (``Thanhh``,
+    ``Ngọcc``, ``Lỵ``) with no single listed name for its letters is flagged; a valid one is kept
+    (a name rarer than the list).
 
     Args:
         text: A full name, title case or capitals.
@@ -95,12 +98,14 @@ def check_syllables(text: str) -> tuple[str, str | None]:
 
     words, reason = [], None
     for word in text.split():
-        if is_syllable(word) or not word.isalpha():
-            words.append(word)
-            continue
         choices = _SYLLABLES_BY_FOLD.get(fold(word), set())
-        if len(choices) == 1:
+        listed = word in _NAME_WORDS or word.capitalize() in _NAME_WORDS
+        if listed or not word.isalpha():
+            words.append(word)
+        elif len(choices) == 1:  # valid or not, the one name with these letters (Hông → Hồng)
             words.append(_in_case(word, next(iter(choices))))
+        elif is_syllable(word):
+            words.append(word)  # a Vietnamese syllable no listed name matches alone: a rarer name
         else:
             words.append(word)
             reason = "name_syllable"

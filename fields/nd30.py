@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from fields.dates import LOOKALIKES, parse_date
+from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import SURNAMES, check_syllables, correct_name
 from fields.text import Token, fold, ratio
 from fields.validators import check_name, split_glued_name
@@ -131,6 +131,10 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         elif left and "number" not in values and not is_national(left) and _text(left).isupper():
             issuer += left
         when = parse_date(_text(right)) if right else None
+        repaired = repair_date(_text(right)) if right and when is None and "issued" not in values else None
+        if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
+            when = (repaired, True)
+            reasons["issued"] = "ocr_digits_guessed"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
             place = _text(right).split(",")[0].strip()
@@ -237,9 +241,20 @@ def _unglued(tokens: Sequence[Token]) -> list[Token]:
     return out
 
 
+_SPECK = 0.5
+"""A word before the name on its line read below this confidence (and no family name) is ink of the
+seal or the signature."""
+
+
+def _is_surname(word: str) -> bool:
+    return fold(word) in _SURNAMES
+
+
 def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
     """The tokens of a signer's name on a line: two to five title-case words of letters."""
     tokens = _unglued([_unstamped(t) for t in tokens])
+    while tokens and tokens[0].confidence < _SPECK and not _is_surname(tokens[0].text):
+        tokens = tokens[1:]  # the seal's or the signature's ink read as letters before the name (``TT Cừ``)
     words = [t for t in tokens if t.text.isalpha()]
     if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 3:
         return None

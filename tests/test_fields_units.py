@@ -73,9 +73,13 @@ def test_units_by_level_province_and_date(text: str, on: date | None, expected: 
     ("Nguyễn Văn An", "Nguyễn Văn An", None),
     ("Nguyễn Văn Thanhh", "Nguyễn Văn Thanhh", "name_syllable"),      # not Vietnamese, no single fix
     ("Trần Thị Hưong", "Trần Thị Hưong", "name_syllable"),            # Hương or Hường: ambiguous
-    ("Lê Thị Nhưng", "Lê Thị Nhưng", None),                           # a valid syllable: kept (can't tell)
+    ("Lê Thị Nhưng", "Lê Thị Nhung", None),                           # valid, but no name: the one name
+    ("Võ Thị Hông Nhụng", "Võ Thị Hồng Nhung", None),                 # … with its letters
+    ("Bùi Hữu Tuân", "Bùi Hữu Tuấn", None),
+    ("Vũ Thị Hoà", "Vũ Thị Hoà", None),                               # Hoa, Hòa, Hóa: valid, kept as read
+    ("Lê Thị Nhẫm", "Lê Thị Nhẫm", None),                             # valid, no listed name: kept
     ("NGUYỄN THỊ MAI", "NGUYỄN THỊ MAI", None),
-    ("Phạm Quôc Bảo", "Phạm Quôc Bảo", None),                          # quôc is a valid syllable shape
+    ("Phạm Quôc Bảo", "Phạm Quốc Bảo", None),                          # a valid shape, but Quốc is the name
     ("Đỗ Khanhh", "Đỗ Khanhh", "name_syllable"),
 ])
 def test_name_syllables_flag_unless_one_correction(name: str, expected: str, reason: str | None) -> None:
