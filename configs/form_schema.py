@@ -66,6 +66,12 @@ class FieldSpec(_Frozen):
     admin_units: bool | None = Field(
         default=None, description="Check unit names (Phường …, Quận …) against the official lists "
                                   "(default: true for addresses).")
+    complete_address: bool = Field(
+        default=False, description="A value that names a place (a house number, street or unit) must end "
+                                   "with its province; one that stops before is flagged address_incomplete.")
+    known: tuple[str, ...] = Field(
+        default=(), description="Values often written here (not a closed list): a value with the letters of "
+                                "one of them gets its spelling; others are kept as read.")
     display: str | None = Field(
         default=None, description="The field's label for people (reports, XLSX headers, the review "
                                   "station); default: its first printed label, qualified by its section.")

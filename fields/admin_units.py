@@ -288,3 +288,18 @@ def _commune(legacy: dict[str, _Province], current: dict[str, _Province], provin
     # The pre-2025 list is the state of mid-2025: communes merged between 2019 and 2025 are not in
     # it, so an unlisted commune on an older document is no evidence of a misreading.
     return name, None if not after else "unknown_admin_unit"
+
+
+_PLACE_WORDS = re.compile(r"\b(số\s*\d|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
+                          r"thị trấn|quận|huyện|thị xã)\b", re.I)
+
+
+def ends_with_province(text: str) -> bool:
+    """True when ``text`` names no place at all, or ends with its province (``…, Tỉnh Nghệ An``).
+
+    ``Số 173 đường Tây`` names a place but stops before its province: the rest was on a line not read.
+    """
+    value = _tidy_types(collapse(text))
+    if not _PLACE_WORDS.search(value):
+        return True
+    return _province_of(re.split(r"\s*,\s*", value)[-1:]) is not None

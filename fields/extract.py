@@ -15,7 +15,7 @@ from pathlib import Path
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
-from fields.admin_units import check_units
+from fields.admin_units import check_units, ends_with_province
 from fields.closed_lists import check_ethnicity, check_nationality, check_year
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
@@ -23,7 +23,7 @@ from fields.dates import format_date, parse_date, repair_date
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
-from fields.names import check_syllables, correct_name, correct_street
+from fields.names import check_syllables, correct_name, correct_street, has_surname
 from fields.text import Token, document_lines, fold
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering
 from ocr.model import PageText
@@ -75,8 +75,14 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
               on: date | None = None) -> tuple[bool, str | None, str]:
     if spec.admin_units or (spec.admin_units is None and spec.type == "address"):
         value, reason, _ = check_units(value, on=on)
+        if reason is None and spec.complete_address and not ends_with_province(value):
+            reason = "address_incomplete"  # the rest (its commune, province) was on a line not read
         if reason is not None:
             return False, reason, value
+    if spec.known:
+        listed = {fold(k): k for k in spec.known}.get(fold(value))
+        if listed is not None:
+            return True, None, listed  # the same letters: case and marks as usually written
     if spec.type == "address":
         value = correct_street(" ".join(value.replace(":", " ").split()))  # no colon in an address
     if spec.type in ("address", "text") and "@" not in value:
@@ -96,6 +102,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         if not ok:
             return ok, reason, name
         name, reason = check_syllables(name)
+        if reason is None and not has_surname(name):
+            reason = "invalid_name"  # a full name starts with its family name: the first word was lost
         return reason is None, reason, name
     if spec.type == "ethnicity":
         return check_ethnicity(value)
@@ -185,7 +193,7 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
             confidence *= DATE_LOOKALIKE_FACTOR  # a look-alike letter read as a digit: accepted, less sure
         else:
             confidence = max(confidence, DATE_FLOOR)
-    if ok and (spec.type in _CLOSED_TYPES or spec.choices):
+    if ok and (spec.type in _CLOSED_TYPES or spec.choices or fold(value) in {fold(k) for k in spec.known}):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
     if truncated and not ok:  # the rest of the value is missing: the root cause of what failed
         reason = "truncated"

@@ -1,6 +1,7 @@
 """Vietnamese family names: a misread diacritic in the first word of a name is put right.
 
-About fifty family names cover nearly every Vietnamese; OCR often misreads their marks (``Trân`` for
+About seventy family names cover nearly every Vietnamese (a name that starts with none is sent to a
+clerk: its first word may have been lost); OCR often misreads their marks (``Trân`` for
 ``Trần``, ``Lễ`` for ``Lê``, ``HƯỲNH`` for ``HUỲNH``). When a word has the letters of exactly one of
 them, that spelling is used. Streets are mostly named after people, so the first word of a street name
 (after ``đường`` or a house number) gets the same treatment. Words matching no family name are kept.
@@ -15,7 +16,10 @@ SURNAMES = (
     "Ngô", "Dương", "Lý", "Đinh", "Đào", "Đoàn", "Lâm", "Mai", "Trịnh", "Trương", "Cao", "Lưu", "Lương",
     "Hà", "Tạ", "Tô", "Châu", "Quách", "Thái", "Kiều", "Mạc", "Văn", "Tăng", "Triệu", "Khúc", "Hứa",
     "Lại", "Chu", "Chung", "La", "Lục", "Kim", "Âu", "Thân", "Tôn", "Nghiêm", "Phùng", "Vương", "Diệp",
+    "Ông", "Thạch", "Danh", "Lò", "Giang", "Bạch", "Doãn", "Khổng", "Ninh", "Từ", "Tiêu", "Nông",
+    "Hầu", "Mã", "Vi", "Đàm", "Kha", "Lữ", "Cù", "Cấn", "Bế", "Ma", "Sầm", "Lường",
 )
+_SURNAME_FOLDS = frozenset(fold(s) for s in SURNAMES)
 _BY_FOLD: dict[str, list[str]] = {}
 for _name in SURNAMES:
     _BY_FOLD.setdefault(fold(_name), []).append(_name)
@@ -38,16 +42,29 @@ def correct_surname(word: str) -> str:
     return choices[0].upper() if word.isupper() and len(word) > 1 else choices[0]
 
 
+def has_surname(name: str) -> bool:
+    """True when a full name starts with one of the family names of :data:`SURNAMES` (any case)."""
+    words = name.split()
+    return bool(words) and fold(words[0]) in _SURNAME_FOLDS
+
+
 def correct_name(text: str) -> str:
     """A full name with its family name (first word) put right."""
     words = text.split()
     return " ".join([correct_surname(words[0]), *words[1:]]) if words else text
 
 
+_PLACE_TYPES = frozenset(fold(w) for w in (
+    "Tổ", "Thôn", "Xóm", "Ấp", "Bản", "Khu", "Khóm", "Ngõ", "Ngách", "Hẻm", "Kiệt", "Đường", "Phố", "Phường",
+    "Xã", "Quận", "Huyện", "Thị", "Thành", "Tỉnh", "Lô", "Căn", "Tầng", "Tòa", "Nhà", "Số", "Km"))
+
+
 def correct_street(text: str) -> str:
     """An address with the first word of its street name (after ``đường`` or a number) put right."""
     words = text.split()
     for i in range(1, len(words)):
+        if fold(words[i]) in _PLACE_TYPES:
+            continue  # ``Số 12, Tổ 5``, ``Phường 9, Quận 3``: a unit's type, not a street's name
         if words[i - 1].lower() == "đường" or any(c.isdigit() for c in words[i - 1]):
             words[i] = correct_surname(words[i])
     return " ".join(words)

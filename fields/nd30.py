@@ -250,11 +250,26 @@ def _is_surname(word: str) -> bool:
     return fold(word) in _SURNAMES
 
 
+def _after_ink(tokens: list[Token]) -> list[Token]:
+    """The tokens from the name's first word: words read unsurely before it are the seal's or the
+    signature's ink (``TT Cừ Hoàng Văn An``): the name starts at the first word read surely when it
+    is a family name, else at the nearest family name before it, else at that word."""
+    lead = 0
+    while lead < len(tokens) and tokens[lead].confidence < _SPECK:
+        lead += 1
+    if lead == 0:
+        return tokens
+    if lead < len(tokens) and _is_surname(tokens[lead].text):
+        return tokens[lead:]
+    # the family name itself read unsurely: the nearest one before the first sure word
+    starts = [i for i in range(lead - 1, -1, -1) if _is_surname(tokens[i].text)]
+    return tokens[starts[0]:] if starts else tokens[lead:]
+
+
 def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
     """The tokens of a signer's name on a line: two to five title-case words of letters."""
     tokens = _unglued([_unstamped(t) for t in tokens])
-    while tokens and tokens[0].confidence < _SPECK and not _is_surname(tokens[0].text):
-        tokens = tokens[1:]  # the seal's or the signature's ink read as letters before the name (``TT Cừ``)
+    tokens = _after_ink(tokens)
     words = [t for t in tokens if t.text.isalpha()]
     if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 3:
         return None

@@ -24,7 +24,7 @@ _LEADER_RUN = set(".…_,-:;·")
 _SPLIT = re.compile(r"(:|[.…_,\-;·]{2,}|…+|\|)")
 _LEADING_JUNK = re.compile(r"^[.…_,\-:;·'\"`~|\[\]{}!*=+\\]+")
 _TRAILING_JUNK = re.compile(r"[.…_,\-:;·'\"`~|\[\]{}!*=+\\]{2,}$|[:;|\[\]{}~`=+\\]$")
-_FOOTNOTE = re.compile(r"^\(\d{1,2}\)?[:.]?$|^\d{1,2}\)[:.]?$")
+_FOOTNOTE = re.compile(r"^[(Il{\[]\d{1,2}\)[:.]?$|^\(\d{1,2}[:.]?$|^\d{1,2}\)[:.]?$")
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,8 @@ _DOT_IN_WORDS = re.compile(rf"(?<={_LETTER})\.(?=\w)")
 _HALF_SPACED_DASH = re.compile(r"(?<=\w)- (?=\w)|(?<=\w) -(?=\w)")
 _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
+_NUMBER_DASH = re.compile(r"(?<=\d)-(?=(?:đường|ngõ|ngách|hẻm|kiệt|phố)\b)", re.I)
+"""``Số 131-đường``: a space read as a dash between a house number and the street's word."""
 _STRAY_COMMA = re.compile(r"\b(Thành|Số),\s*(?=phố\b|\d)")
 """``Thành, phố`` and ``Số, 100``: a speck read as a comma inside a fixed phrase."""
 
@@ -196,7 +198,7 @@ def tidy_punctuation(text: str) -> Check:
     Returns:
         ``(ok, reason, text)``; reason ``glued_words``.
     """
-    value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", collapse(text)))
+    value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", _NUMBER_DASH.sub(" ", collapse(text))))
     value = _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value))
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms

@@ -121,7 +121,8 @@ def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVal
 
 _INNER_LEADING_JUNK = re.compile(r"^[.\-–'`‘’]+(?=[^\W\d_])")
 """A dot, dash or quote glued to the start of a word inside a value (``-Phường``, ``.Phường``)."""
-_GLUED_FOOTNOTE = re.compile(r"^[(/|]?\d{1,2}\)[.:]?\s*")
+_GLUED_FOOTNOTE = re.compile(r"^[(/|Il{\[]?\d{1,2}\)[.:]?\s*")
+"""A footnote mark before the value; its bracket is often read as ``I``, ``l``, ``{`` (``I2):``)."""
 
 
 def _tidy(text: str) -> str:

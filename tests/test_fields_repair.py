@@ -46,3 +46,48 @@ def test_decision_date_repaired_and_signer_after_seal_ink() -> None:
     doc = extract([_page(lines)], load_templates()).documents[0]
     assert doc.elements["issued"] == "2025-08-20" and doc.reasons["issued"] == "ocr_digits_guessed"
     assert doc.elements["signer"] == "Nguyễn Văn Bình"        # read, though the ink around it sends it to review
+
+
+def test_address_that_stops_before_its_province_is_flagged() -> None:
+    from fields.admin_units import ends_with_province
+
+    assert not ends_with_province("Số 173 đường Tây")                         # the rest was not read
+    assert ends_with_province("Số 5, Phường Láng, Thành phố Hà Nội")
+    assert ends_with_province("Đăng ký tạm trú")                              # names no place
+    lines = _replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", "Nơi cư trú: (2) Số 195 đường Trần Thái Tông .......")
+    got = extract([_form_page(lines)], load_templates()).fields["nyc_noi_cu_tru"]
+    assert (got.value, got.reason, got.needs_review) == ("Số 195 đường Trần Thái Tông", "address_incomplete", True)
+
+
+def test_name_without_a_family_name_and_street_words_kept() -> None:
+    from fields.names import correct_street, has_surname
+    from fields.validators import tidy_punctuation
+
+    assert has_surname("Võ Hồng Giang") and has_surname("THẠCH THỊ SA") and not has_surname("Hồng Giang")
+    lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên người mẹ", "Họ, chữ đệm, tên người mẹ: Thu Thảo ........")
+    got = extract([_form_page(lines)], load_templates()).fields["me_ho_ten"]
+    assert (got.value, got.reason, got.needs_review) == ("Thu Thảo", "invalid_name", True)
+    # a unit's type after a number is no street name (``Tổ`` is not the family name ``Tô``)
+    assert correct_street("Số 12, Tổ 5, đường Trân Phú, Phường 9, Quận 3") == "Số 12, Tổ 5, đường Trần Phú, Phường 9, Quận 3"
+    assert tidy_punctuation("Số 131-đường Nguyễn Văn Cừ")[2] == "Số 131 đường Nguyễn Văn Cừ"
+    assert tidy_punctuation("Số 12-14 phố Huế") == (True, None, "Số 12-14 phố Huế")   # a printed range
+
+
+def test_footnote_mark_with_a_misread_bracket_and_known_issuer() -> None:
+    from configs.form_schema import FormTemplate
+    from fields import extract_with
+    from fields.text import is_junk
+    from fields.values import _tidy
+
+    assert is_junk("I2):") and is_junk("(2)") and not is_junk("12")
+    assert _tidy("I2): Đăng ký thường trú") == "Đăng ký thường trú"
+    hkd: FormTemplate = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
+    page = _form_page(["Nơi cấp: Cúc@0.6 Cảnh sát quản Lý hành chính về trật tự xã hội ......."])
+    got = extract_with([page], hkd)["noi_cap"]
+    assert (got.value, got.needs_review) == ("Cục Cảnh sát quản lý hành chính về trật tự xã hội", False)
+
+
+def test_signer_whose_family_name_was_read_unsurely() -> None:
+    lines = DECISION[:-1] + ["|| Dương@0.3 Phương Mai"]
+    doc = extract([_page(lines)], load_templates()).documents[0]
+    assert doc.elements["signer"] == "Dương Phương Mai"
