@@ -76,7 +76,8 @@ def _reextract(truths: list[dict], work: Path) -> tuple[list[dict], float]:
     records, elapsed = [], 0.0
     ids = {}
     for intake in work.glob("*/intake.json"):
-        ids[json.loads(intake.read_text(encoding="utf-8")).get("source", "").rstrip("/")] = intake.parent.name
+        noted = json.loads(intake.read_text(encoding="utf-8"))  # the inbox name: ``origin`` (``source`` before)
+        ids[(noted.get("origin") or noted.get("source") or "").rstrip("/")] = intake.parent.name
     for record in load_records(work.parent):
         ids.setdefault(record["source"].rstrip("/"), record["dossier_id"])
     for truth in truths:

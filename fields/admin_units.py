@@ -269,7 +269,11 @@ def _commune(legacy: dict[str, _Province], current: dict[str, _Province], provin
              district: tuple[str, str] | None, kind: str, name: str, *, before: bool,
              after: bool) -> tuple[str, str | None]:
     if province is None:
-        return name, None  # the address does not say which province: nothing safe to check against
+        # the address does not say which province: nothing to check it against, but when every
+        # commune of the country with these letters is spelt one way, that is its spelling
+        spellings = set().union(*(_lookup(p.communes, kind, name) or set()
+                                  for structure in (legacy, current) for p in structure.values()))
+        return (next(iter(spellings)) if len(spellings) == 1 else name), None
     tables = []
     if not after and province in legacy:
         prov = legacy[province]
@@ -303,3 +307,27 @@ def ends_with_province(text: str) -> bool:
     if not _PLACE_WORDS.search(value):
         return True
     return _province_of(re.split(r"\s*,\s*", value)[-1:]) is not None
+
+
+_STREET_WORDS = ("đường", "ngõ", "ngách", "hẻm", "kiệt", "thôn", "xóm", "phường", "quận", "huyện", "tỉnh")
+_STREET_BY_FOLD = {fold(w): w for w in _STREET_WORDS if " " not in w}
+_ENDS_AT_STREET = re.compile(r"\b(đường|ngõ|ngách|hẻm|kiệt|phố)$", re.I)
+
+
+def tidy_address(text: str, *, keywords: bool = True) -> str:
+    """Put back what OCR does to an address's own words: a semicolon for the comma between its parts
+    (``Phường Xuân Khánh; Quận Ninh Kiều``) and, with ``keywords`` (an address, not free text that
+    names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
+    names: ``Dương`` stays)."""
+    words = collapse(text).replace(";", ",").split(" ")
+    out = []
+    for word in words:
+        bare = word.rstrip(",")
+        keyword = _STREET_BY_FOLD.get(fold(bare)) if keywords and bare[:1].islower() else None
+        out.append(keyword + word[len(bare):] if keyword else word)
+    return " ".join(out)
+
+
+def ends_mid_street(text: str) -> bool:
+    """True when an address stops at a street's keyword (``Số 171 đường``): its name was not read."""
+    return bool(_ENDS_AT_STREET.search(collapse(text).rstrip(" ,.")))

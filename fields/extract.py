@@ -15,7 +15,7 @@ from pathlib import Path
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
-from fields.admin_units import check_units, ends_with_province
+from fields.admin_units import check_units, ends_mid_street, ends_with_province, tidy_address
 from fields.closed_lists import check_ethnicity, check_nationality, check_year
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
@@ -74,7 +74,9 @@ def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | No
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               on: date | None = None) -> tuple[bool, str | None, str]:
     if spec.admin_units or (spec.admin_units is None and spec.type == "address"):
-        value, reason, _ = check_units(value, on=on)
+        value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
+        if reason is None and ends_mid_street(value):
+            reason = "truncated"  # ``Số 171 đường``: the street's name was on a line not read
         if reason is None and spec.complete_address and not ends_with_province(value):
             reason = "address_incomplete"  # the rest (its commune, province) was on a line not read
         if reason is not None:

@@ -180,7 +180,7 @@ def near_label(doc: Document, spec: FieldSpec) -> list[Token] | None:
     tokens, _ = until_leader([] if spec.where == "next-line" else _right_of(doc, match))
     below = line + 1
     if not _meaningful(tokens) and below < len(doc.lines) and _close_below(doc.lines[line], doc.lines[below]) \
-            and not any(m.start == 0 for m in doc.matches[below]):
+            and not any(m.start == 0 for m in doc.matches[below]) and not _is_dateline(doc.lines[below]):
         line = below
         tokens, _ = until_leader(_line_head(doc, line))
     if _multiline(spec) and _runs_to_margin(doc, tokens) and \
@@ -203,7 +203,8 @@ def _wrapped_short(doc: Document, line: int) -> list[Token]:
     """The rest of a value a long label pushed onto the next line (``Số nhà, ngách, … thôn: Số 66``
     / ``đường Láng Hạ``): a short line right below, at the left edge, with no label on it."""
     below = line + 1
-    if below >= len(doc.lines) or doc.matches[below] or not _close_below(doc.lines[line], doc.lines[below]):
+    if below >= len(doc.lines) or doc.matches[below] or not _close_below(doc.lines[line], doc.lines[below]) \
+            or _is_dateline(doc.lines[below]):
         return []
     head, _ = until_leader(list(doc.lines[below]))
     left, right = doc.extent(head[0].page) if head else (0, 0)

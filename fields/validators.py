@@ -175,7 +175,10 @@ def check_letters(text: str) -> Check:
 
 
 _LETTER = r"[^\W\d_]"
-_DOT_IN_WORDS = re.compile(rf"(?<={_LETTER})\.(?=\w)")
+_DOT_IN_WORDS = re.compile(rf"(?<={_LETTER})\.(?=\w)|(?<=\d)\.(?={_LETTER})")
+"""``Phường.An``, ``Số 66.đường``: a speck or a lost space read as a dot."""
+_GLUED_COLON = re.compile(rf"(?<={_LETTER}):(?=[^\W_])")
+"""``hiện tại:Số 196``: the space after a colon lost."""
 _HALF_SPACED_DASH = re.compile(r"(?<=\w)- (?=\w)|(?<=\w) -(?=\w)")
 _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
@@ -198,7 +201,8 @@ def tidy_punctuation(text: str) -> Check:
     Returns:
         ``(ok, reason, text)``; reason ``glued_words``.
     """
-    value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", _NUMBER_DASH.sub(" ", collapse(text))))
+    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", collapse(text)))
+    value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value))
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms

@@ -91,3 +91,30 @@ def test_signer_whose_family_name_was_read_unsurely() -> None:
     lines = DECISION[:-1] + ["|| Dương@0.3 Phương Mai"]
     doc = extract([_page(lines)], load_templates()).documents[0]
     assert doc.elements["signer"] == "Dương Phương Mai"
+
+
+def test_address_punctuation_keywords_and_cut_streets() -> None:
+    from fields.admin_units import check_units, ends_mid_street, tidy_address
+    from fields.validators import tidy_punctuation
+
+    assert tidy_address("Số 88 đưởng Trần Phú, Phường Xuân Khánh; Quận Ninh Kiều") == \
+        "Số 88 đường Trần Phú, Phường Xuân Khánh, Quận Ninh Kiều"
+    assert tidy_address("đường Dương Quảng Hàm") == "đường Dương Quảng Hàm"          # a name, capitalised
+    assert tidy_address("trong Cơ sở dữ liệu", keywords=False) == "trong Cơ sở dữ liệu"
+    assert ends_mid_street("Số 171 đường") and not ends_mid_street("Số 171 đường Láng")
+    assert tidy_punctuation("nơi ở hiện tại:Số 196") == (True, None, "nơi ở hiện tại: Số 196")
+    assert tidy_punctuation("Số 66.đường Láng")[2] == "Số 66 đường Láng"
+    assert tidy_punctuation("Số 12.5")[2] == "Số 12.5"
+    # no province to check against, but one spelling in the whole country for these letters
+    assert check_units("Phường Cống VỊ") == ("Phường Cống Vị", None, True)
+
+
+def test_value_never_taken_from_the_form_date_line() -> None:
+
+
+    hkd = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
+    from fields import extract_with
+    lines = ["3. Ngành, nghề kinh doanh:", "Đống Đa, ngày 14 tháng 5 năm 2019"]
+    got = extract_with([_form_page(lines)], hkd)["nganh_nghe"]
+    assert (got.value, got.reason) == ("", "empty") and got.needs_review
+
