@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from fields.provinces import _data_dir, find_province
+from fields.provinces import _data_dir, find_province, provinces_2025, provinces_legacy
 from fields.text import collapse, fold
 
 MERGER = date(2025, 7, 1)
@@ -32,6 +32,7 @@ _DISTRICT_KINDS = {"quan", "huyen", "thixa", "thanhpho"}
 _COMMUNE_KINDS = {"phuong", "xa", "thitran"}
 _ALIASES = {"thuathienhue": "hue"}
 """Province names still printed after a change of status (Thừa Thiên Huế → Thành phố Huế, 2025)."""
+_ALIAS_SPELLINGS = ("Thừa Thiên Huế",)
 
 
 @dataclass
@@ -89,6 +90,13 @@ def _current() -> dict[str, _Province]:
             for w in wards.values():
                 _add(out[names[pkey]].communes, w.get("ward"), w.get("wardShort"))
     return out
+
+
+@cache
+def _province_spellings() -> dict[str, str]:
+    """Folded short name → spelling, of every province of both structures."""
+    spellings = {fold(p.short): p.short for p in (*provinces_legacy(), *provinces_2025())}
+    return spellings | {fold(name): name for name in _ALIAS_SPELLINGS}
 
 
 def unit_names() -> tuple[dict[str, _Province], dict[str, _Province]]:
@@ -221,6 +229,8 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
                 reason = "province_merged"
             if fold(name) == fold(official.short):
                 new_name = official.short  # the same letters: a misread mark (Cần Thờ, Bắc Nịnh)
+            else:
+                new_name = _province_spellings().get(fold(name), name)  # by its name then (Thừa Thiên Huế)
         elif kind == "thanhpho" and province is not None and fold(name) == province:
             official = find_province(name)
             new_name = official.short if official else name  # a city named as its province
@@ -331,3 +341,35 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
 def ends_mid_street(text: str) -> bool:
     """True when an address stops at a street's keyword (``Số 171 đường``): its name was not read."""
     return bool(_ENDS_AT_STREET.search(collapse(text).rstrip(" ,.")))
+
+
+def _official(kind: str, name: str) -> bool:
+    """True when ``name`` is spelt exactly as an official unit of this kind (any province, either structure)."""
+    if kind in ("tinh", "thanhpho"):
+        official = find_province(name)
+        if official is not None and (name in (official.short, official.name) or name in _province_spellings().values()):
+            return True
+        if kind == "tinh":
+            return False
+    legacy, current = unit_names()
+    for structure in (legacy, current):
+        for prov in structure.values():
+            table = prov.districts if kind in _DISTRICT_KINDS else prov.communes
+            if name in (_lookup(table, kind, name) or ()):
+                return True
+    return False
+
+
+def verified_words(text: str) -> frozenset[str]:
+    """The folded words of the units an address names (type and name) that are spelt exactly as an
+    official unit (run on :func:`check_units`' output): those words were checked against the lists, so
+    a low OCR score on them says nothing about the value; a unit spelt otherwise is not counted."""
+    words: set[str] = set()
+    for part in re.split(r"\s*,\s*", _tidy_types(collapse(text))):
+        split = _split_type(part.split())
+        if split is None:
+            continue
+        name = " ".join(part.split()[split[1]:])
+        if name and not any(c.isdigit() for c in name) and _official(split[2], name):
+            words |= {fold(w) for w in part.split()[split[0]:] if fold(w)}
+    return frozenset(words)

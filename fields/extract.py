@@ -15,7 +15,7 @@ from pathlib import Path
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
-from fields.admin_units import check_units, ends_mid_street, ends_with_province, tidy_address
+from fields.admin_units import check_units, ends_mid_street, ends_with_province, tidy_address, verified_words
 from fields.closed_lists import check_ethnicity, check_nationality, check_year
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
@@ -25,7 +25,7 @@ from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.names import check_syllables, correct_name, correct_street, has_surname
 from fields.text import Token, document_lines, fold
-from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering
+from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
 
 HandCheck = Callable[[int, Sequence[Token]], bool]
@@ -73,7 +73,7 @@ def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | No
 
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               on: date | None = None) -> tuple[bool, str | None, str]:
-    if spec.admin_units or (spec.admin_units is None and spec.type == "address"):
+    if _checks_units(spec):
         value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
         if reason is None and ends_mid_street(value):
             reason = "truncated"  # ``Số 171 đường``: the street's name was on a line not read
@@ -150,6 +150,17 @@ def _check_date(value: str) -> tuple[bool, str | None, str]:
     return ok, reason, normal
 
 
+def _checks_units(spec: FieldSpec) -> bool:
+    return bool(spec.admin_units or (spec.admin_units is None and spec.type == "address"))
+
+
+def _unverified_confidence(raw: RawValue, verified: frozenset[str]) -> float:
+    """The value's confidence over the words not checked against the official unit lists (the house
+    number, the street); the value's own confidence when every word was checked."""
+    rest = [t for t in raw.tokens if fold(t.text) not in verified]
+    return token_confidence(rest) if rest and len(rest) < len(raw.tokens) else raw.confidence
+
+
 def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
     raw = raws.get(key) if key else None
     return raw.text if isinstance(raw, RawValue) else None
@@ -189,6 +200,8 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
         return FieldValue(raw.text, min(raw.confidence, HANDWRITTEN_CONFIDENCE), True, "handwritten", page, box)
     ok, reason, value = _validate(spec, raw.text, raws, on)
     confidence = raw.confidence
+    if ok and _checks_units(spec):
+        confidence = _unverified_confidence(raw, verified_words(value))
     if spec.type in ("date", "year") and ok:
         guessed = (parse_date(raw.text) or (None, False))[1] if spec.type == "date" else check_year(raw.text)[3]
         if guessed:

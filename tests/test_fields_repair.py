@@ -118,3 +118,22 @@ def test_value_never_taken_from_the_form_date_line() -> None:
     got = extract_with([_form_page(lines)], hkd)["nganh_nghe"]
     assert (got.value, got.reason) == ("", "empty") and got.needs_review
 
+
+
+def test_unit_words_checked_against_the_lists_do_not_lower_the_score() -> None:
+    from fields.admin_units import check_units, verified_words
+
+    assert verified_words("Số 4 đường Lạch Tray, Phường Máy Chai, Thành phố Hải Phòng") == {
+        "phuong", "may", "chai", "thanh", "pho", "hai", "phong"}
+    assert verified_words("Phường 9, Quận 3") == frozenset()                   # numbers: not in the lists
+    assert verified_words("Phường Máy Chải, Thành phố Hải Phòng") == {"thanh", "pho", "hai", "phong"}
+    assert check_units("Bệnh viện Trung ương Huế, Tỉnh Thừa Thiên Huề")[0] == \
+        "Bệnh viện Trung ương Huế, Tỉnh Thừa Thiên Huế"                      # the province's old name
+    lines = _replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195",
+                     "Nơi cư trú: (2) Số 195 đường Trần Thái Tông, Phường@0.4 Cầu Giấy, Thành phố Hà@0.5 Nội ....")
+    got = extract([_form_page(lines)], load_templates()).fields["nyc_noi_cu_tru"]
+    assert got.value == "Số 195 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội" and not got.needs_review
+    lines = _replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195",
+                     "Nơi cư trú: (2) Số 195@0.4 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội ....")
+    got = extract([_form_page(lines)], load_templates()).fields["nyc_noi_cu_tru"]
+    assert got.needs_review and got.reason == "low_confidence"                # the house number: unchecked
