@@ -184,6 +184,7 @@ class FieldSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    review_threshold: float = Field(0.80, ge=0, le=1,
-                                    description="Fields below this confidence need a human look.")
+    review_threshold: float = Field(0.75, ge=0, le=1,
+                                    description="Fields below this confidence need a human look (chosen from "
+                                                "bench/fields.py's threshold curve).")
     forms_dir: Path | None = Field(None, description="Folder of form templates; default configs/forms.")

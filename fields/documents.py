@@ -112,7 +112,7 @@ def _title_line(lines: list[list[Token]], template: FormTemplate) -> int | None:
 
 
 def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None,
-             review_threshold: float = 0.8, reread: Reread | None = None) -> Document:
+             review_threshold: float = 0.75, reread: Reread | None = None) -> Document:
     """The document a span is: its type, and for results its NĐ 30/2020 elements.
 
     Args:
