@@ -173,7 +173,7 @@ def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
 _SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
-_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}])")
+_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}0-9])")
 
 
 def _tidy_types(text: str) -> str:
@@ -316,7 +316,13 @@ def ends_with_province(text: str) -> bool:
     value = _tidy_types(collapse(text))
     if not _PLACE_WORDS.search(value):
         return True
-    return _province_of(re.split(r"\s*,\s*", value)[-1:]) is not None
+    last = re.split(r"\s*,\s*", value)[-1]
+    split = _split_type(last.split())
+    if split is not None and split[2] == "thanhpho" and split[0] == 0:
+        # ``Thành phố Thanh Hóa`` is a city of Tỉnh Thanh Hóa: only a centrally run city ends an address
+        official = find_province(" ".join(last.split()[split[1]:]))
+        return official is not None and fold(official.name).startswith("thanhpho")
+    return _province_of([last]) is not None
 
 
 _STREET_WORDS = ("đường", "ngõ", "ngách", "hẻm", "kiệt", "thôn", "xóm", "phường", "quận", "huyện", "tỉnh")
@@ -339,8 +345,15 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
 
 
 def ends_mid_street(text: str) -> bool:
-    """True when an address stops at a street's keyword (``Số 171 đường``): its name was not read."""
-    return bool(_ENDS_AT_STREET.search(collapse(text).rstrip(" ,.")))
+    """True when an address stops at a street's keyword (``Số 171 đường``) or at a family name after it
+    (``Số 123 đường Lê``: streets are named after people, in full): the rest was not read."""
+    from fields.names import SURNAMES
+
+    value = collapse(text).rstrip(" ,.")
+    if _ENDS_AT_STREET.search(value):
+        return True
+    words = value.split()
+    return len(words) >= 2 and words[-2].lower() in ("đường", "phố") and words[-1] in SURNAMES
 
 
 def _official(kind: str, name: str) -> bool:

@@ -24,7 +24,7 @@ from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.names import check_syllables, correct_name, correct_street, has_surname
-from fields.text import Token, document_lines, fold
+from fields.text import Token, document_lines, fold, ratio
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
 
@@ -87,12 +87,13 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         if reason is not None:
             return False, reason, value
     if spec.known:
-        listed = {fold(k): k for k in spec.known}.get(fold(value))
+        listed = {fold(k): k for k in spec.known}.get(fold(value)) or _nearly_known(value, spec.known)
         if listed is not None:
-            return True, None, listed  # the same letters: case and marks as usually written
+            return True, None, listed  # the same letters (or all but a few): as usually written
+        value = known_prefix(value, spec.known)[0]
     if spec.type == "address":
         value = correct_street(" ".join(value.replace(":", " ").split()))  # no colon in an address
-    if spec.type in ("address", "text") and "@" not in value:
+    if spec.type in ("address", "text", "name") and "@" not in value:
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:
             return False, reason, value
@@ -103,7 +104,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "date-words":
         return _check_date_words(spec, value, raws)
     if spec.type == "date":
-        return _check_date(value)
+        return _check_date(value, latest=on or date.today())
     if spec.type == "name":
         ok, reason, name = v.check_name(correct_name(v.split_glued_name(value)))
         if not ok:
@@ -144,15 +145,43 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     return True, None, value
 
 
-def _check_date(value: str) -> tuple[bool, str | None, str]:
-    """:func:`fields.validators.check_date`, and when it fails the one real date the value stands for if
-    some of its 0s were read as 6, 8 or 9 (``94/61/2922``): kept, but sent to a clerk to confirm."""
+def _check_date(value: str, *, latest: date) -> tuple[bool, str | None, str]:
+    """:func:`fields.validators.check_date`, no later than ``latest`` (the form's own date: nothing on
+    it happens later); when it fails, the one real date the value stands for if some of its 0s were
+    read as 6, 8 or 9 (``94/61/2922``, ``21/12/2091`` on a form of 2024): kept, sent to a clerk to confirm."""
     ok, reason, normal = v.check_date(value)
+    if ok and parse_date(normal, whole=True)[0] > latest:  # type: ignore[index]
+        ok, reason = False, "invalid_date"
     if not ok:
-        repaired = repair_date(value, whole=True)
+        repaired = repair_date(value, whole=True, latest=latest)
         if repaired is not None:
             return False, "ocr_digits_guessed", format_date(repaired)
     return ok, reason, normal
+
+
+NEARLY_KNOWN = 0.9
+"""A long value this close (letters only) to one known value, and to no other, is that value misread."""
+
+
+def _nearly_known(value: str, known: Sequence[str]) -> str | None:
+    close = [k for k in known if len(fold(k)) >= 20 and ratio(fold(value), fold(k)) >= NEARLY_KNOWN]
+    return close[0] if len(close) == 1 else None
+
+
+def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """``value`` with its start spelt as the known text it has the letters of (``Ủy ban nhan dân
+    phường …`` → ``Ủy ban nhân dân phường …``), and that text's folded words (checked words); the
+    longest known text wins. Unchanged, and no words, when it starts with none."""
+    words = value.split()
+    for text in sorted(known, key=len, reverse=True):
+        target = fold(text)
+        for n in range(1, len(words) + 1):
+            joined = fold("".join(words[:n]))
+            if joined == target and n < len(words):
+                return " ".join([text, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
+            if len(joined) >= len(target):
+                break
+    return value, frozenset()
 
 
 def _checks_units(spec: FieldSpec) -> bool:
@@ -162,8 +191,10 @@ def _checks_units(spec: FieldSpec) -> bool:
 def _unverified_confidence(raw: RawValue, verified: frozenset[str]) -> float:
     """The value's confidence over the words not checked against the official unit lists (the house
     number, the street); the value's own confidence when every word was checked."""
-    rest = [t for t in raw.tokens if fold(t.text) not in verified]
-    return token_confidence(rest) if rest and len(rest) < len(raw.tokens) else raw.confidence
+    rest = [t for t in raw.tokens if fold(t.text) and fold(t.text) not in verified]
+    if not rest:  # every word checked: the agency's name and its units, as listed
+        return max(raw.confidence, CLOSED_LIST_FLOOR)
+    return token_confidence(rest) if len(rest) < len(raw.tokens) else raw.confidence
 
 
 def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
@@ -206,14 +237,14 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
     ok, reason, value = _validate(spec, raw.text, raws, on)
     confidence = raw.confidence
     if ok and _checks_units(spec):
-        confidence = _unverified_confidence(raw, verified_words(value))
+        confidence = _unverified_confidence(raw, verified_words(value) | known_prefix(value, spec.known)[1])
     if spec.type in ("date", "year") and ok:
         guessed = (parse_date(raw.text) or (None, False))[1] if spec.type == "date" else check_year(raw.text)[3]
         if guessed:
             confidence *= DATE_LOOKALIKE_FACTOR  # a look-alike letter read as a digit: accepted, less sure
         else:
             confidence = max(confidence, DATE_FLOOR)
-    if ok and (spec.type in _CLOSED_TYPES or spec.choices or fold(value) in {fold(k) for k in spec.known}):
+    if ok and (spec.type in _CLOSED_TYPES or spec.choices or fold(raw.text) in {fold(k) for k in spec.known}):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
     if truncated and not ok:  # the rest of the value is missing: the root cause of what failed
         reason = "truncated"

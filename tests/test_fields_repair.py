@@ -137,3 +137,47 @@ def test_unit_words_checked_against_the_lists_do_not_lower_the_score() -> None:
                      "Nơi cư trú: (2) Số 195@0.4 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội ....")
     got = extract([_form_page(lines)], load_templates()).fields["nyc_noi_cu_tru"]
     assert got.needs_review and got.reason == "low_confidence"                # the house number: unchecked
+
+
+def test_known_agency_names_start_a_value() -> None:
+    from fields.extract import known_prefix
+
+    known = ("Ủy ban nhân dân", "Công an", "Phòng Tài chính - Kế hoạch")
+    assert known_prefix("Ủy ban nhan dân phường Cầu Giấy", known) == (
+        "Ủy ban nhân dân phường Cầu Giấy", frozenset({"uy", "ban", "nhan", "dan"}))
+    assert known_prefix("Phòng Tài chính Kế hoạch quận Đống Đa", known)[0] == \
+        "Phòng Tài chính - Kế hoạch quận Đống Đa"                            # the lost dash put back
+    assert known_prefix("Công an", known) == ("Công an", frozenset())          # nothing after it: no prefix
+    assert known_prefix("Sở Tư pháp", known) == ("Sở Tư pháp", frozenset())
+    # a "Kính gửi" read unsurely but all of it checked (agency name and units) is not sent to review
+    lines = _replace(KHAI_SINH_OCR, "Kính gửi:",
+                     "Kính gửi: (1) Ủy@0.5 ban nhan@0.4 dân phường Cầu@0.6 Giấy, Thành phố Hà Nội ........")
+    got = extract([_form_page(lines)], load_templates()).fields["co_quan"]
+    assert (got.value, got.needs_review) == ("Ủy ban nhân dân phường Cầu Giấy, Thành phố Hà Nội", False)
+
+
+def test_dates_no_later_than_the_form_and_cities_of_a_province() -> None:
+    from fields.admin_units import check_units, ends_mid_street, ends_with_province
+    from fields.extract import _check_date
+
+    assert _check_date("21/12/2091", latest=date(2024, 5, 1)) == (False, "ocr_digits_guessed", "21/12/2001")
+    assert _check_date("21/12/2025", latest=date(2024, 5, 1)) == (False, "invalid_date", "21/12/2025")
+    assert _check_date("21/12/2021", latest=date(2024, 5, 1)) == (True, None, "21/12/2021")
+    # a city of a province (Thành phố Thanh Hóa, Tỉnh Thanh Hóa) does not end an address; Hà Nội does
+    assert not ends_with_province("Số 5 Trần Phú, Phường Điện Biên, Thành phố Thanh Hóa")
+    assert ends_with_province("Số 5 Láng, Phường Láng, Thành phố Hà Nội")
+    assert ends_mid_street("Số 123 đường Lê") and not ends_mid_street("Số 5 phố Huế")
+    assert check_units("phường 9, quận3, Thành phố Hồ Chí Minh")[0] == "phường 9, quận 3, Thành phố Hồ Chí Minh"
+
+
+def test_hyphen_inside_a_name_and_a_known_value_nearly_read() -> None:
+    from fields import extract_with
+
+    lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên người mẹ", "Họ, chữ đệm, tên người mẹ: Hồ Thu-Thảo ........")
+    got = extract([_form_page(lines)], load_templates()).fields["me_ho_ten"]
+    assert (got.value, got.reason) == ("Hồ Thu Thảo", "glued_words")
+    hkd = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
+    page = _form_page(["Nơi cấp: Cục Cảnh sát quản tý hành chính về trật tử xã: hội@0.3 ......."])
+    got = extract_with([page], hkd)["noi_cap"]
+    assert got.value == "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
+    assert got.needs_review and got.reason == "low_confidence"             # letters changed: still looked at
