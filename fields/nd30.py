@@ -96,8 +96,13 @@ def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     return digits, notation, _mean(tokens)
 
 
+NUMBER_REREAD = 0.5
+"""A ``Số: …`` read below this confidence is read again on its own (a colon glued to the figures)."""
+
+
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
-                  reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None) -> Elements:
+                  reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
+                  reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -106,6 +111,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         title_line: Index of the type line (``QUYẾT ĐỊNH``) when known.
         reread: Reads the signature block again without its seal (``fields.reread``), given the
             block's lines; used when the signer's name was not read surely.
+        reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -122,6 +128,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         left, right = _halves(line, middle)
         number = _number(left) if left else None
         if number and "number" not in values:
+            if number[2] < NUMBER_REREAD and reread_number is not None:
+                number = _better_number(number, reread_number(left))
             values["number"], notation, conf = number
             confidences.append(conf)
             if notation:
@@ -157,6 +165,16 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
+
+
+def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:
+    """The second reading of ``Số: …`` when it reads a number more surely than the first; no surer
+    than the first (the same pixels read twice are no second witness: a clerk still looks)."""
+    for line in again:
+        second = _number(line)
+        if second is not None and second[2] > first[2]:
+            return second[0], second[1], first[2]
+    return first
 
 
 def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:

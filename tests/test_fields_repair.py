@@ -181,3 +181,33 @@ def test_hyphen_inside_a_name_and_a_known_value_nearly_read() -> None:
     got = extract_with([page], hkd)["noi_cap"]
     assert got.value == "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
     assert got.needs_review and got.reason == "low_confidence"             # letters changed: still looked at
+
+
+def test_decision_number_read_unsurely_is_read_again_with_the_real_tesseract(tmp_path) -> None:
+    """``Số: 23/QĐ-UBND`` first read as ``223`` at confidence 0 (the colon glued to the figures) is
+    read again on its own from the page image: the number comes right, still for a clerk to confirm."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocr.model import BBox, PageText, Word
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf", 44)
+    image = Image.new("L", (2400, 3400), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 100), "ỦY BAN NHÂN DÂN", font=font, fill=0)
+    draw.text((100, 180), "PHƯỜNG CẦU GIẤY", font=font, fill=0)
+    draw.text((100, 260), "Số: 23/QĐ-UBND", font=font, fill=0)
+    path = tmp_path / "page-0001.png"
+    image.save(path, dpi=(200, 200))
+    lines = ["ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+             "PHƯỜNG CẦU GIẤY || Độc lập - Tự do - Hạnh phúc",
+             "Số 223/QĐ-UBND@0.0 || Cầu Giấy, ngày 20 tháng 8 năm 2025", "QUYẾT ĐỊNH",
+             "Về việc xác nhận thông tin về cư trú", "|| CHỦ TỊCH", "|| Nguyễn Văn Bình"]
+    first = _page(lines)
+    # the first reading's boxes where the image has the words (the header lines at y = 100, 180, 260)
+    words = tuple(Word(w.text, BBox(w.bbox.left, 100 + 80 * w.line + 4, w.bbox.width, 44), w.confidence, w.line)
+                  if w.line < 3 else w for w in first.words)
+    page = PageText(1, 2400, 3400, 200, words)
+    doc = extract([page], load_templates(), images={1: path}).documents[0]
+    assert (doc.elements["number"], doc.elements["notation"]) == ("23", "QĐ-UBND")
+    assert doc.reasons.get("number") == "low_confidence"                    # no surer than the first reading
+    assert extract([page], load_templates()).documents[0].elements["number"] == "223"   # without the image
