@@ -304,6 +304,11 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
     values = {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
                                      handwritten)
               for spec in template.fields}
+    if isinstance(handwritten, _WholeForm):
+        # a form filled in by hand: a value left "empty" may be a pen too faint to read — the clerk
+        # who types the form in again looks at it on the paper too
+        values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
+                  for key, got in values.items()}
     return _cross_flag(template, values)
 
 
@@ -329,13 +334,20 @@ HAND_FILLED = 3
 """A form with this many values found handwritten was filled in by hand: all its values are."""
 
 
+class _WholeForm:
+    """The check of a form filled in by hand: every value on it is handwritten."""
+
+    def __call__(self, page: int, tokens: Sequence[Token]) -> bool:
+        return True
+
+
 def _by_hand(raws: dict[str, RawValue | None | bool], check: HandCheck) -> HandCheck:
     """The check per value, widened to the whole form when the form was filled in by hand (a date,
     an ID number or a short word gives the check too little to go on, but shares the pen)."""
     found = {key for key, raw in raws.items()
              if isinstance(raw, RawValue) and raw.tokens and check(raw.tokens[0].page, raw.tokens)}
     if len(found) >= HAND_FILLED:
-        return lambda page, tokens: True
+        return _WholeForm()
     ids = {id(raws[key]) for key in found}
     by_tokens = {raw.tokens: id(raw) in ids for raw in raws.values() if isinstance(raw, RawValue)}
     return lambda page, tokens: by_tokens.get(tuple(tokens), False)
