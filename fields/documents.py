@@ -71,6 +71,26 @@ def _by_notation(lines: list[list[Token]], width: float,
     return None, 0.0
 
 
+LABELS_TYPE = 0.5
+"""A page whose title could not be read is a form whose labels it carries (this share of them at
+least) and whose title its garbled title line is clearly closest to."""
+_GARBLED_TITLE = 0.5
+_TITLE_AHEAD = 0.08
+
+
+def _by_labels(lines: list[list[Token]], templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
+    """The form a page is when its title was garbled (a photocopy of a photocopy: ``TỪ KHAI ĐÌÌNG KÝ
+    KIẾT HỦIN``): among the forms whose labels it carries, the one its title line is nearest to."""
+    head = lines[:_HEAD_LINES]
+    candidates = sorted(((title_score(head, t), t) for t in templates if t.kind == "component" and t.fields
+                         and label_share(lines, t) >= LABELS_TYPE), key=lambda p: -p[0])
+    if not candidates or candidates[0][0] < _GARBLED_TITLE:
+        return None, 0.0
+    if len(candidates) > 1 and candidates[0][0] - candidates[1][0] < _TITLE_AHEAD:
+        return None, 0.0
+    return candidates[0][1], candidates[0][0]
+
+
 def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]) -> list[Span]:
     """Cut a dossier's pages into documents.
 
@@ -91,6 +111,8 @@ def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]
         national = any(is_national(line) for line in head[:6])
         if template is None and national:
             template, score = _by_notation(lines, page.width, templates)
+        if template is None:
+            template, score = _by_labels(lines, templates)
         previous = spans[-1] if spans else None
         starts = previous is None or national or (template is not None and template is not previous[1])
         if starts:

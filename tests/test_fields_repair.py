@@ -211,3 +211,12 @@ def test_decision_number_read_unsurely_is_read_again_with_the_real_tesseract(tmp
     assert (doc.elements["number"], doc.elements["notation"]) == ("23", "QĐ-UBND")
     assert doc.reasons.get("number") == "low_confidence"                    # no surer than the first reading
     assert extract([page], load_templates()).documents[0].elements["number"] == "223"   # without the image
+
+
+def test_form_whose_title_is_garbled_is_typed_by_its_labels() -> None:
+    """A photocopy of a photocopy: the title reads ``TỪ KHAI ĐÌÌNG KÝ KIIAI SỈNII``, the labels still read."""
+    lines = _replace(KHAI_SINH_OCR, "TỜ KHAI ĐĂNG KÝ KHAI SINH", "TỪ@0.9 KHAI@0.8 ĐÌÌNG@0.2 KÝ KIIAI@0.3 SỈNII@0.2")
+    result = extract([_form_page(lines)], load_templates())
+    assert result.form_type == "khai_sinh" and result.fields["nyc_ho_ten"].value == "Hồ Thu Thảo"
+    letter = ["ĐƠN XIN XÁC NHẬN", "Kính gửi: Ủy ban nhân dân phường Cầu Giấy", "Tôi tên là Vũ Thu Uyên"]
+    assert extract([_form_page(letter)], load_templates()).form_type == "unknown"   # a label or two: not a form
