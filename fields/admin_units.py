@@ -208,17 +208,22 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
     after = on is not None and on >= MERGER
     before = on is not None and on < MERGER
     out, reasons, corrected, communes, district = [], [], False, 0, None
-    for part in parts:
+    for index, part in enumerate(parts):
         words = part.split()
         split = _split_type(words)
         if split is None:
             out.append(part)
             continue
-        _, at, kind = split
+        start, at, kind = split
         name = " ".join(words[at:])
         new_name, reason = name, None
         if not name:
             reason = "incomplete_admin_unit"
+        elif index > 0 and start > 0 and kind in _DISTRICT_KINDS | _COMMUNE_KINDS | {"tinh"} \
+                and _stray(words[:start]):
+            reason = "invalid_address"  # ``…, Lộc Tỉnh Nghệ An``: words before a unit, its own unit lost
+        elif any(c.isdigit() for c in name) and not name.isdigit():
+            reason = "unknown_admin_unit"  # ``Xã Ngh1. Phong``: a misread name, not a numbered unit
         elif any(c.isdigit() for c in name):
             # numbered units (Phường 14, Quận 3) are not in the lists; a district is still abolished
             reason = "admin_unit_abolished" if after and kind in _DISTRICT_KINDS - {"thanhpho"} else None
@@ -249,8 +254,18 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
     return ", ".join(out), _first_reason(reasons), corrected
 
 
+_SUB_UNITS = frozenset(fold(w) for w in ("tổ", "thôn", "ấp", "xóm", "bản", "khu", "khóm", "số", "ngõ", "ngách",
+                                          "hẻm", "kiệt", "đường", "phố", "khu phố", "tổ dân phố"))
+
+
+def _stray(words: list[str]) -> bool:
+    """Words before a unit's type in a later part that name nothing (``Lộc`` of ``Lộc Tỉnh Nghệ An``):
+    not a hamlet or street (``Tổ 3 phường …``), no number."""
+    return not any(fold(w) in _SUB_UNITS or any(c.isdigit() for c in w) for w in words)
+
+
 _PRIORITY = ("admin_unit_abolished", "province_merged", "admin_unit_other_province", "unknown_admin_unit",
-             "admin_unit_spelling", "incomplete_admin_unit", "address_incomplete")
+             "invalid_address", "admin_unit_spelling", "incomplete_admin_unit", "address_incomplete")
 
 
 def _first_reason(reasons: list[str]) -> str | None:

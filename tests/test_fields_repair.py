@@ -220,3 +220,32 @@ def test_form_whose_title_is_garbled_is_typed_by_its_labels() -> None:
     assert result.form_type == "khai_sinh" and result.fields["nyc_ho_ten"].value == "Hồ Thu Thảo"
     letter = ["ĐƠN XIN XÁC NHẬN", "Kính gửi: Ủy ban nhân dân phường Cầu Giấy", "Tôi tên là Vũ Thu Uyên"]
     assert extract([_form_page(letter)], load_templates()).form_type == "unknown"   # a label or two: not a form
+
+
+def test_table_cells_read_as_separate_lines_are_one_row() -> None:
+    """Tesseract may read each cell of a table row as its own line (``Nữ`` / ``0383… Con`` /
+    ``Dương Thanh Linh 06-05-2004``, each a line at the same height): they are one printed line; the
+    rest of a leader line read as junk beside a value stays apart."""
+    from fields.text import document_lines
+    from ocr.model import BBox, PageText, Word
+
+    def word(text: str, x: int, y: int, line: int, conf: float = 0.95) -> Word:
+        return Word(text, BBox(x, y, 18 * len(text), 36), conf, line)
+
+    page = PageText(1, 2400, 3400, 200, (
+        word("Nữ", 891, 1574, 1), word("038304791765", 1035, 1575, 2), word("Con", 1324, 1575, 2),
+        word("Dương", 312, 1573, 3), word("Thanh", 433, 1574, 3), word("Linh", 547, 1573, 3),
+        word("06-05-2004", 666, 1573, 3),
+        word("Mẹ", 997, 2000, 4), word("VU", 1072, 2001, 5, 0.2), word("HO", 1120, 2000, 5, 0.1)))
+    lines = document_lines([page])
+    assert [t.text for t in lines[0]] == ["Dương", "Thanh", "Linh", "06-05-2004", "Nữ", "038304791765", "Con"]
+    assert [t.text for t in lines[1]] == ["Mẹ"] and [t.text for t in lines[2]] == ["VU", "HO"]
+
+
+def test_unit_names_with_figures_and_stray_words_before_a_unit() -> None:
+    from fields.admin_units import check_units
+
+    assert check_units("Xã Ngh1. Phong")[1] == "unknown_admin_unit"           # a misread, not Phường 14
+    assert check_units("Phường 14, Quận 3, Thành phố Hồ Chí Minh")[1] is None
+    assert check_units("Số 194 đường Lê Duẩn, Xã Nghi Phong, Lộc Tỉnh Nghệ An")[1] == "invalid_address"
+    assert check_units("Số 5, Tổ 3 phường Quang Trung, Thành phố Hà Nội")[1] is None   # a hamlet before it
