@@ -236,6 +236,8 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
                 new_name = official.short  # the same letters: a misread mark (Cần Thờ, Bắc Nịnh)
             else:
                 new_name = _province_spellings().get(fold(name), name)  # by its name then (Thừa Thiên Huế)
+        elif kind == "tinh":
+            reason = "unknown_admin_unit"  # ``Tỉnh Thừa Thiên``: no province has this name (its end lost)
         elif kind == "thanhpho" and province is not None and fold(name) == province:
             official = find_province(name)
             new_name = official.short if official else name  # a city named as its province

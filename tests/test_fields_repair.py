@@ -249,3 +249,24 @@ def test_unit_names_with_figures_and_stray_words_before_a_unit() -> None:
     assert check_units("Phường 14, Quận 3, Thành phố Hồ Chí Minh")[1] is None
     assert check_units("Số 194 đường Lê Duẩn, Xã Nghi Phong, Lộc Tỉnh Nghệ An")[1] == "invalid_address"
     assert check_units("Số 5, Tổ 3 phường Quang Trung, Thành phố Hà Nội")[1] is None   # a hamlet before it
+
+
+def test_members_without_their_row_numbers_stay_in_their_rows() -> None:
+    """No row number read (the TT column blank to OCR): a second birth date in the date column starts
+    the next member, so a member's name never runs on into the next ones'."""
+    from tests.test_fields import CT01_TABLE
+
+    lines = [line for line in CT01_TABLE if not line.startswith(("1_", "2 ", "|| Huy"))]
+    at = lines.index("Ý KIẾN CỦA CHỦ HỘ (3) || NGƯỜI KÊ KHAI (6)")
+    lines[at:at] = ["|| Hồ Hồng Giang || 27/06/2002 || Nữ || 001302415868 || Con",
+                    "|| Hồ Anh Huy || 31/08/2020 || Nam || 079220073662 || Con",
+                    "|| Hồ Minh Tâm || 02/04/2019 || Nam || 079219073662 || Con"]
+    fields = extract([_form_page(lines)], load_templates()).fields
+    assert [fields[f"tv{n}_ho_ten"].value for n in (1, 2, 3)] == ["Hồ Hồng Giang", "Hồ Anh Huy", "Hồ Minh Tâm"]
+    assert [fields[f"tv{n}_ngay_sinh"].value for n in (1, 2, 3)] == ["27/06/2002", "31/08/2020", "02/04/2019"]
+
+
+def test_province_name_cut_short_is_flagged() -> None:
+    from fields.admin_units import check_units
+
+    assert check_units("Ủy ban nhân dân phường Phú Hội, thành phố Huế, Tỉnh Thừa Thiên")[1] == "unknown_admin_unit"
