@@ -10,6 +10,7 @@ import pytest
 
 from fields import extract, load_templates
 from fields.dates import repair_date
+from fields.text import Token
 from tests.test_fields import KHAI_SINH_OCR, _replace
 from tests.test_fields import _page as _form_page
 from tests.test_fields_units import DECISION, _page
@@ -270,3 +271,17 @@ def test_province_name_cut_short_is_flagged() -> None:
     from fields.admin_units import check_units
 
     assert check_units("Ủy ban nhân dân phường Phú Hội, thành phố Huế, Tỉnh Thừa Thiên")[1] == "unknown_admin_unit"
+
+
+def test_cell_whose_first_word_starts_left_of_the_column_edge() -> None:
+    """``Nơi cư trú (2)  Số 80 đường Láng Hạ``: the column edge drawn from the header falls between
+    ``Số`` and ``80``; ``Số`` starts the cell (a wide gap before it, a word space after)."""
+    from fields.tables import cell_tokens
+    from ocr.model import BBox
+
+    def tok(text: str, left: int, right: int) -> Token:
+        return Token(text, text.lower(), BBox(left, 400, right - left, 36), 0.95, 0, 11)
+
+    line = [tok("(2)", 461, 500), tok("Số", 601, 628), tok("80", 650, 680), tok("đường", 700, 800)]
+    assert [t.text for t in cell_tokens(line, (630.0, 1059.0))] == ["Số", "80", "đường"]
+    assert [t.text for t in cell_tokens(line, (float("-inf"), 630.0))] == ["(2)"]
