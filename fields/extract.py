@@ -36,9 +36,9 @@ _CLOSED_TYPES = {"ethnicity", "nationality", "province"}
 """Types whose values come from a closed list (so do fields with ``choices``)."""
 REVIEW_THRESHOLD = 0.75
 """Values scored under this go to review by default (``fields.review-threshold`` in the site
-configuration): chosen from ``bench/fields.py``'s curve on the tuning sets (seeds 21, 22, 24; 2,280
-fields, 2026-12): 0.75 sends 15.5 % of fields to review and lets 0.75 % through wrong; 0.80 costs
-0.6 points more review for one wrong value fewer; 0.70 lets 0.92 % through."""
+configuration), chosen from ``bench/fields.py``'s curve on the tuning sets (seeds 21, 22, 24, 25, 26;
+3,230 fields, 2026-12): 0.75 sends 17.8 % of fields to review and lets 0.62 % through wrong; 0.80
+costs 0.65 points more review for two wrong values fewer (0.56 %); 0.70 lets 0.77 % through."""
 INVALID_FACTOR = 0.6
 """Confidence is multiplied by this when validation fails."""
 GUESSED_DIGITS_FACTOR = 0.7
