@@ -102,7 +102,7 @@ def check_syllables(text: str) -> tuple[str, str | None]:
     ``Tuấn`` → ``Tuân``, ``Nhung`` → ``Nhụng``): a word that is not a listed name but has the letters
     of exactly one listed name is that name. A syllable that is not valid Vietnamese (``Thanhh``,
     ``Ngọcc``, ``Lỵ``) with no single listed name for its letters is flagged; a valid one is kept
-    (a name rarer than the list).
+    (a name rarer than the list). A middle word ``Thi`` is ``Thị`` (its dot is the first mark lost).
 
     Args:
         text: A full name, title case or capitals.
@@ -114,7 +114,11 @@ def check_syllables(text: str) -> tuple[str, str | None]:
     from ocr.syllables import is_syllable
 
     words, reason = [], None
-    for word in text.split():
+    split = text.split()
+    for at, word in enumerate(split):
+        if 0 < at < len(split) - 1 and word in ("Thi", "THI"):
+            words.append(_in_case(word, "Thị"))  # a middle name Thi is Thị with its dot lost
+            continue
         choices = _SYLLABLES_BY_FOLD.get(fold(word), set())
         listed = word in _NAME_WORDS or word.capitalize() in _NAME_WORDS
         if listed or not word.isalpha():

@@ -77,6 +77,8 @@ def test_units_by_level_province_and_date(text: str, on: date | None, expected: 
     ("Võ Thị Hông Nhụng", "Võ Thị Hồng Nhung", None),                 # … with its letters
     ("Bùi Hữu Tuân", "Bùi Hữu Tuấn", None),
     ("Vũ Thị Hoà", "Vũ Thị Hoà", None),                               # Hoa, Hòa, Hóa: valid, kept as read
+    ("Vũ Thi Yến", "Vũ Thị Yến", None), ("VŨ THI YẾN", "VŨ THỊ YẾN", None),   # the middle name's dot
+    ("Lê Anh Thi", "Lê Anh Thi", None),                               # a given name Thi stays
     ("Lê Thị Nhẫm", "Lê Thị Nhẫm", None),                             # valid, no listed name: kept
     ("NGUYỄN THỊ MAI", "NGUYỄN THỊ MAI", None),
     ("Phạm Quôc Bảo", "Phạm Quốc Bảo", None),                          # a valid shape, but Quốc is the name
