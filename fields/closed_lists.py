@@ -8,8 +8,10 @@ rarely a wrong value that happens to be listed, so its confidence is floored (``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fields.dates import LOOKALIKES
-from fields.text import collapse, fold
+from fields.text import collapse, fold, ratio
 
 Check = tuple[bool, str | None, str]
 
@@ -111,3 +113,29 @@ def check_year(text: str, *, latest: int = MAX_YEAR) -> tuple[bool, str | None, 
     if len(digits) != 4 or not MIN_YEAR <= int(digits) <= min(latest, MAX_YEAR):
         return False, "invalid_date", value, False
     return True, None, digits, guessed
+
+
+NEARLY_KNOWN = 0.9
+"""A long value this close (letters only) to one known value, and to no other, is that value misread."""
+
+
+def nearly_known(value: str, known: Sequence[str]) -> str | None:
+    """The one known value (20 letters or more) ``value`` is nearly (a few letters misread), if any."""
+    close = [k for k in known if len(fold(k)) >= 20 and ratio(fold(value), fold(k)) >= NEARLY_KNOWN]
+    return close[0] if len(close) == 1 else None
+
+
+def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """``value`` with its start spelt as the known text it has the letters of (``Ủy ban nhan dân
+    phường …`` → ``Ủy ban nhân dân phường …``), and that text's folded words (checked words); the
+    longest known text wins. Unchanged, and no words, when it starts with none."""
+    words = value.split()
+    for text in sorted(known, key=len, reverse=True):
+        target = fold(text)
+        for n in range(1, len(words) + 1):
+            joined = fold("".join(words[:n]))
+            if joined == target and n < len(words):
+                return " ".join([text, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
+            if len(joined) >= len(target):
+                break
+    return value, frozenset()

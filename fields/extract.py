@@ -15,8 +15,9 @@ from pathlib import Path
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
-from fields.admin_units import check_units, ends_mid_street, ends_with_province, tidy_address, verified_words
-from fields.closed_lists import check_ethnicity, check_nationality, check_year
+from fields.address_words import ends_mid_street, ends_with_province, tidy_address, verified_words
+from fields.admin_units import check_units
+from fields.closed_lists import check_ethnicity, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
 from fields.dates import format_date, parse_date, repair_date
@@ -24,7 +25,7 @@ from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.names import check_syllables, correct_name, correct_street, has_surname
-from fields.text import Token, document_lines, fold, ratio
+from fields.text import Token, document_lines, fold
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
 
@@ -87,7 +88,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         if reason is not None:
             return False, reason, value
     if spec.known:
-        listed = {fold(k): k for k in spec.known}.get(fold(value)) or _nearly_known(value, spec.known)
+        listed = {fold(k): k for k in spec.known}.get(fold(value)) or nearly_known(value, spec.known)
         if listed is not None:
             return True, None, listed  # the same letters (or all but a few): as usually written
         value = known_prefix(value, spec.known)[0]
@@ -157,31 +158,6 @@ def _check_date(value: str, *, latest: date) -> tuple[bool, str | None, str]:
         if repaired is not None:
             return False, "ocr_digits_guessed", format_date(repaired)
     return ok, reason, normal
-
-
-NEARLY_KNOWN = 0.9
-"""A long value this close (letters only) to one known value, and to no other, is that value misread."""
-
-
-def _nearly_known(value: str, known: Sequence[str]) -> str | None:
-    close = [k for k in known if len(fold(k)) >= 20 and ratio(fold(value), fold(k)) >= NEARLY_KNOWN]
-    return close[0] if len(close) == 1 else None
-
-
-def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]:
-    """``value`` with its start spelt as the known text it has the letters of (``Ủy ban nhan dân
-    phường …`` → ``Ủy ban nhân dân phường …``), and that text's folded words (checked words); the
-    longest known text wins. Unchanged, and no words, when it starts with none."""
-    words = value.split()
-    for text in sorted(known, key=len, reverse=True):
-        target = fold(text)
-        for n in range(1, len(words) + 1):
-            joined = fold("".join(words[:n]))
-            if joined == target and n < len(words):
-                return " ".join([text, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
-            if len(joined) >= len(target):
-                break
-    return value, frozenset()
 
 
 def _checks_units(spec: FieldSpec) -> bool:

@@ -50,7 +50,7 @@ def test_decision_date_repaired_and_signer_after_seal_ink() -> None:
 
 
 def test_address_that_stops_before_its_province_is_flagged() -> None:
-    from fields.admin_units import ends_with_province
+    from fields.address_words import ends_with_province
 
     assert not ends_with_province("Số 173 đường Tây")                         # the rest was not read
     assert ends_with_province("Số 5, Phường Láng, Thành phố Hà Nội")
@@ -95,7 +95,8 @@ def test_signer_whose_family_name_was_read_unsurely() -> None:
 
 
 def test_address_punctuation_keywords_and_cut_streets() -> None:
-    from fields.admin_units import check_units, ends_mid_street, tidy_address
+    from fields.address_words import ends_mid_street, tidy_address
+    from fields.admin_units import check_units
     from fields.validators import tidy_punctuation
 
     assert tidy_address("Số 88 đưởng Trần Phú, Phường Xuân Khánh; Quận Ninh Kiều") == \
@@ -122,7 +123,8 @@ def test_value_never_taken_from_the_form_date_line() -> None:
 
 
 def test_unit_words_checked_against_the_lists_do_not_lower_the_score() -> None:
-    from fields.admin_units import check_units, verified_words
+    from fields.address_words import verified_words
+    from fields.admin_units import check_units
 
     assert verified_words("Số 4 đường Lạch Tray, Phường Máy Chai, Thành phố Hải Phòng") == {
         "phuong", "may", "chai", "thanh", "pho", "hai", "phong"}
@@ -141,7 +143,7 @@ def test_unit_words_checked_against_the_lists_do_not_lower_the_score() -> None:
 
 
 def test_known_agency_names_start_a_value() -> None:
-    from fields.extract import known_prefix
+    from fields.closed_lists import known_prefix
 
     known = ("Ủy ban nhân dân", "Công an", "Phòng Tài chính - Kế hoạch")
     assert known_prefix("Ủy ban nhan dân phường Cầu Giấy", known) == (
@@ -158,7 +160,8 @@ def test_known_agency_names_start_a_value() -> None:
 
 
 def test_dates_no_later_than_the_form_and_cities_of_a_province() -> None:
-    from fields.admin_units import check_units, ends_mid_street, ends_with_province
+    from fields.address_words import ends_mid_street, ends_with_province
+    from fields.admin_units import check_units
     from fields.extract import _check_date
 
     assert _check_date("21/12/2091", latest=date(2024, 5, 1)) == (False, "ocr_digits_guessed", "21/12/2001")
