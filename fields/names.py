@@ -48,6 +48,17 @@ def has_surname(name: str) -> bool:
     return bool(words) and fold(words[0]) in _SURNAME_FOLDS
 
 
+def listed_name(name: str) -> bool:
+    """True when a full name is a family name followed by listed name syllables only (any case)."""
+    words = name.split()
+    return len(words) >= 2 and has_surname(name) and all(
+        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:])
+
+
+def _title(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
 def correct_name(text: str) -> str:
     """A full name with its family name (first word) put right."""
     words = text.split()

@@ -66,3 +66,15 @@ def test_listed_values_read_unsurely_are_not_sent_to_review() -> None:
     assert f["me_dan_toc"].needs_review
     assert (f["cha_nam_sinh"].value, f["cha_nam_sinh"].reason) == ("2092", "invalid_date")
     assert f["ngay_lap"].value == "20/06/2025"  # the form's date bounds the years of birth
+
+
+def test_name_of_listed_syllables_read_fairly_surely_is_not_sent_to_review() -> None:
+    from fields.names import listed_name
+
+    assert listed_name("NGÔ BẢO LINH") and listed_name("Trần Thị Thu Trang")
+    assert not listed_name("Võ Lế Minh Thư") and not listed_name("HỒ THỦ GIANG")   # a syllable no name has
+    lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên người mẹ", "Họ, chữ đệm, tên người mẹ: Hồ Thu@0.55 Thảo ....")
+    lines = _replace(lines, "Họ, chữ đệm, tên người cha", "Họ, chữ đệm, tên người cha: Vũ Hữu@0.3 Sơn .....")
+    f = extract([_page(lines)], load_templates()).fields
+    assert (f["me_ho_ten"].needs_review, f["me_ho_ten"].confidence) == (False, CLOSED_LIST_FLOOR)
+    assert f["cha_ho_ten"].needs_review and f["cha_ho_ten"].reason == "low_confidence"   # too unsure: looked at
