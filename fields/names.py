@@ -17,7 +17,7 @@ SURNAMES = (
     "Hà", "Tạ", "Tô", "Châu", "Quách", "Thái", "Kiều", "Mạc", "Văn", "Tăng", "Triệu", "Khúc", "Hứa",
     "Lại", "Chu", "Chung", "La", "Lục", "Kim", "Âu", "Thân", "Tôn", "Nghiêm", "Phùng", "Vương", "Diệp",
     "Ông", "Thạch", "Danh", "Lò", "Giang", "Bạch", "Doãn", "Khổng", "Ninh", "Từ", "Tiêu", "Nông",
-    "Hầu", "Mã", "Vi", "Đàm", "Kha", "Lữ", "Cù", "Cấn", "Bế", "Ma", "Sầm", "Lường",
+    "Hầu", "Vi", "Đàm", "Kha", "Lữ", "Cù", "Cấn", "Bế", "Sầm", "Lường",
 )
 _SURNAME_FOLDS = frozenset(fold(s) for s in SURNAMES)
 _BY_FOLD: dict[str, list[str]] = {}
