@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 FieldType = Literal["name", "date", "date-words", "cccd", "address", "phone", "email", "text",
-                    "province"]
+                    "province", "ethnicity", "nationality", "year"]
 Where = Literal["after-label", "next-line", "table-column", "boxed-digits", "dateline"]
 Kind = Literal["component", "result"]
 
@@ -66,6 +66,12 @@ class FieldSpec(_Frozen):
     admin_units: bool | None = Field(
         default=None, description="Check unit names (Phường …, Quận …) against the official lists "
                                   "(default: true for addresses).")
+    complete_address: bool = Field(
+        default=False, description="A value that names a place (a house number, street or unit) must end "
+                                   "with its province; one that stops before is flagged address_incomplete.")
+    known: tuple[str, ...] = Field(
+        default=(), description="Values often written here (not a closed list): a value with the letters of "
+                                "one of them gets its spelling; others are kept as read.")
     display: str | None = Field(
         default=None, description="The field's label for people (reports, XLSX headers, the review "
                                   "station); default: its first printed label, qualified by its section.")
@@ -178,6 +184,7 @@ class FieldSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    review_threshold: float = Field(0.80, ge=0, le=1,
-                                    description="Fields below this confidence need a human look.")
+    review_threshold: float = Field(0.75, ge=0, le=1,
+                                    description="Fields below this confidence need a human look (chosen from "
+                                                "bench/fields.py's threshold curve).")
     forms_dir: Path | None = Field(None, description="Folder of form templates; default configs/forms.")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from fields.provinces import _data_dir, find_province
+from fields.provinces import _data_dir, find_province, provinces_2025, provinces_legacy
 from fields.text import collapse, fold
 
 MERGER = date(2025, 7, 1)
@@ -32,6 +32,7 @@ _DISTRICT_KINDS = {"quan", "huyen", "thixa", "thanhpho"}
 _COMMUNE_KINDS = {"phuong", "xa", "thitran"}
 _ALIASES = {"thuathienhue": "hue"}
 """Province names still printed after a change of status (Thừa Thiên Huế → Thành phố Huế, 2025)."""
+_ALIAS_SPELLINGS = ("Thừa Thiên Huế",)
 
 
 @dataclass
@@ -89,6 +90,13 @@ def _current() -> dict[str, _Province]:
             for w in wards.values():
                 _add(out[names[pkey]].communes, w.get("ward"), w.get("wardShort"))
     return out
+
+
+@cache
+def _province_spellings() -> dict[str, str]:
+    """Folded short name → spelling, of every province of both structures."""
+    spellings = {fold(p.short): p.short for p in (*provinces_legacy(), *provinces_2025())}
+    return spellings | {fold(name): name for name in _ALIAS_SPELLINGS}
 
 
 def unit_names() -> tuple[dict[str, _Province], dict[str, _Province]]:
@@ -165,7 +173,7 @@ def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
 _SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
-_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}])")
+_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}0-9])")
 
 
 def _tidy_types(text: str) -> str:
@@ -200,17 +208,22 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
     after = on is not None and on >= MERGER
     before = on is not None and on < MERGER
     out, reasons, corrected, communes, district = [], [], False, 0, None
-    for part in parts:
+    for index, part in enumerate(parts):
         words = part.split()
         split = _split_type(words)
         if split is None:
             out.append(part)
             continue
-        _, at, kind = split
+        start, at, kind = split
         name = " ".join(words[at:])
         new_name, reason = name, None
         if not name:
             reason = "incomplete_admin_unit"
+        elif index > 0 and start > 0 and kind in _DISTRICT_KINDS | _COMMUNE_KINDS | {"tinh"} \
+                and _stray(words[:start]):
+            reason = "invalid_address"  # ``…, Lộc Tỉnh Nghệ An``: words before a unit, its own unit lost
+        elif any(c.isdigit() for c in name) and not name.isdigit():
+            reason = "unknown_admin_unit"  # ``Xã Ngh1. Phong``: a misread name, not a numbered unit
         elif any(c.isdigit() for c in name):
             # numbered units (Phường 14, Quận 3) are not in the lists; a district is still abolished
             reason = "admin_unit_abolished" if after and kind in _DISTRICT_KINDS - {"thanhpho"} else None
@@ -221,6 +234,10 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
                 reason = "province_merged"
             if fold(name) == fold(official.short):
                 new_name = official.short  # the same letters: a misread mark (Cần Thờ, Bắc Nịnh)
+            else:
+                new_name = _province_spellings().get(fold(name), name)  # by its name then (Thừa Thiên Huế)
+        elif kind == "tinh":
+            reason = "unknown_admin_unit"  # ``Tỉnh Thừa Thiên``: no province has this name (its end lost)
         elif kind == "thanhpho" and province is not None and fold(name) == province:
             official = find_province(name)
             new_name = official.short if official else name  # a city named as its province
@@ -239,8 +256,18 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
     return ", ".join(out), _first_reason(reasons), corrected
 
 
+_SUB_UNITS = frozenset(fold(w) for w in ("tổ", "thôn", "ấp", "xóm", "bản", "khu", "khóm", "số", "ngõ", "ngách",
+                                          "hẻm", "kiệt", "đường", "phố", "khu phố", "tổ dân phố"))
+
+
+def _stray(words: list[str]) -> bool:
+    """Words before a unit's type in a later part that name nothing (``Lộc`` of ``Lộc Tỉnh Nghệ An``):
+    not a hamlet or street (``Tổ 3 phường …``), no number."""
+    return not any(fold(w) in _SUB_UNITS or any(c.isdigit() for c in w) for w in words)
+
+
 _PRIORITY = ("admin_unit_abolished", "province_merged", "admin_unit_other_province", "unknown_admin_unit",
-             "admin_unit_spelling", "incomplete_admin_unit", "address_incomplete")
+             "invalid_address", "admin_unit_spelling", "incomplete_admin_unit", "address_incomplete")
 
 
 def _first_reason(reasons: list[str]) -> str | None:
@@ -269,7 +296,11 @@ def _commune(legacy: dict[str, _Province], current: dict[str, _Province], provin
              district: tuple[str, str] | None, kind: str, name: str, *, before: bool,
              after: bool) -> tuple[str, str | None]:
     if province is None:
-        return name, None  # the address does not say which province: nothing safe to check against
+        # the address does not say which province: nothing to check it against, but when every
+        # commune of the country with these letters is spelt one way, that is its spelling
+        spellings = set().union(*(_lookup(p.communes, kind, name) or set()
+                                  for structure in (legacy, current) for p in structure.values()))
+        return (next(iter(spellings)) if len(spellings) == 1 else name), None
     tables = []
     if not after and province in legacy:
         prov = legacy[province]
@@ -288,3 +319,4 @@ def _commune(legacy: dict[str, _Province], current: dict[str, _Province], provin
     # The pre-2025 list is the state of mid-2025: communes merged between 2019 and 2025 are not in
     # it, so an unlisted commune on an older document is no evidence of a misreading.
     return name, None if not after else "unknown_admin_unit"
+

@@ -102,3 +102,74 @@ def _unfold(match: re.Match[str], original: str) -> list[str]:
 def format_date(day: date) -> str:
     """``dd/mm/yyyy``, the form sohoa stores dates in."""
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+ZERO_LOOKALIKES = "689"
+"""Figures OCR reads for a 0 in some type faces (a dotted or slashed zero, a worn typewriter's)."""
+_MAX_REPAIRS = 4
+
+
+def _zero_variants(part: str) -> list[tuple[str, int]]:
+    """``part`` with each subset of its 6/8/9 figures turned into 0, and how many were turned."""
+    spots = [i for i, c in enumerate(part) if c in ZERO_LOOKALIKES]
+    out = []
+    for mask in range(1 << len(spots)):
+        chars = list(part)
+        for bit, i in enumerate(spots):
+            if mask >> bit & 1:
+                chars[i] = "0"
+        out.append(("".join(chars), bin(mask).count("1")))
+    return out
+
+
+def repair_date(text: str, *, whole: bool = False, latest: date | None = None) -> date | None:
+    """The one date ``text`` stands for when some of its 0s were read as 6, 8 or 9 (``94/61/2922``).
+
+    Only for text :func:`parse_date` finds no date in. Each 6/8/9 may stand for a 0; the repairs that
+    give a real date no later than ``latest`` (today by default) with the fewest changed figures are
+    kept, and the date is returned only when they all give the same one: the caller flags it as
+    guessed (``ocr_digits_guessed``), never as read.
+
+    Args:
+        text: A date as :func:`parse_date` takes it.
+        whole: The text must be the date and nothing else.
+        latest: The latest date it may be.
+
+    Returns:
+        The repaired date, or None when none or several fit.
+    """
+    compact = " ".join(text.split())
+    candidates = [m for m in _NUMERIC.finditer(compact)
+                  if not whole or not compact[:m.start()].strip(" .,:;") + compact[m.end():].strip(" .,:;")]
+    groups = [m.groups() for m in candidates]
+    run = _RUN.match(re.sub(r"[\s/.\-]", "", compact))
+    if run:
+        groups.append(run.groups())
+    folded = _fold_keep_case(compact)
+    worded = _WORDED.search(folded)
+    if worded and not (whole and folded[worded.end():].strip(" .,:;")):
+        groups.append(tuple(_unfold(worded, compact)))
+    limit = latest or date.today()
+    for parts in groups:
+        read = [_digits(p) for p in parts]
+        if any(r is None for r in read):
+            continue
+        found: dict[date, int] = {}
+        d_parts, m_parts, y_parts = (_zero_variants(r[0]) for r in read)  # type: ignore[index]
+        for d, cd in d_parts:
+            for m, cm in m_parts:
+                for y, cy in y_parts:
+                    cost = cd + cm + cy
+                    if not 0 < cost <= _MAX_REPAIRS:
+                        continue
+                    try:
+                        day = date(int(y), int(m), int(d))
+                    except ValueError:
+                        continue
+                    if MIN_YEAR <= day.year and day <= limit:
+                        found[day] = min(cost, found.get(day, cost))
+        if found:
+            best = min(found.values())
+            days = [d for d, c in found.items() if c == best]
+            return days[0] if len(days) == 1 else None
+    return None

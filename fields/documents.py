@@ -27,6 +27,9 @@ UNKNOWN_TYPE = "unknown_type"
 """Dossier-level review reason: a document whose type sohoa does not know."""
 _HEAD_LINES = 20
 _CLOSE = 0.06
+SIGNATURE_LINES = 10
+"""Line heights below the document's last line read that the seal-free second reading covers: the
+signature's space and the signer's name under it."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,26 @@ def _by_notation(lines: list[list[Token]], width: float,
     return None, 0.0
 
 
+LABELS_TYPE = 0.5
+"""A page whose title could not be read is a form whose labels it carries (this share of them at
+least) and whose title its garbled title line is clearly closest to."""
+_GARBLED_TITLE = 0.5
+_TITLE_AHEAD = 0.08
+
+
+def _by_labels(lines: list[list[Token]], templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
+    """The form a page is when its title was garbled (a photocopy of a photocopy: ``TỪ KHAI ĐÌÌNG KÝ
+    KIẾT HỦIN``): among the forms whose labels it carries, the one its title line is nearest to."""
+    head = lines[:_HEAD_LINES]
+    candidates = sorted(((title_score(head, t), t) for t in templates if t.kind == "component" and t.fields
+                         and label_share(lines, t) >= LABELS_TYPE), key=lambda p: -p[0])
+    if not candidates or candidates[0][0] < _GARBLED_TITLE:
+        return None, 0.0
+    if len(candidates) > 1 and candidates[0][0] - candidates[1][0] < _TITLE_AHEAD:
+        return None, 0.0
+    return candidates[0][1], candidates[0][0]
+
+
 def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]) -> list[Span]:
     """Cut a dossier's pages into documents.
 
@@ -88,6 +111,8 @@ def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]
         national = any(is_national(line) for line in head[:6])
         if template is None and national:
             template, score = _by_notation(lines, page.width, templates)
+        if template is None:
+            template, score = _by_labels(lines, templates)
         previous = spans[-1] if spans else None
         starts = previous is None or national or (template is not None and template is not previous[1])
         if starts:
@@ -109,7 +134,7 @@ def _title_line(lines: list[list[Token]], template: FormTemplate) -> int | None:
 
 
 def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None,
-             review_threshold: float = 0.8, reread: Reread | None = None) -> Document:
+             review_threshold: float = 0.75, reread: Reread | None = None) -> Document:
     """The document a span is: its type, and for results its NĐ 30/2020 elements.
 
     Args:
@@ -139,11 +164,22 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             page = pages[span.pages[block[-1][0].page]]
             tokens = [t for line in block for t in line if t.page == block[-1][0].page]
             top = min(t.bbox.top for t in tokens) - 10
-            bottom = max(t.bbox.bottom for t in tokens) + 20
+            # the signer's name may be missing from the first reading altogether (the seal and the
+            # signature hid its line): read on below the last line found, far enough for the name
+            height = sorted(t.bbox.height for t in tokens)[len(tokens) // 2]
+            bottom = max(t.bbox.bottom for t in tokens) + SIGNATURE_LINES * height
             box = (0.45, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
             return reread(page.source_page, box)
+    number_reader = None
+    if reread is not None:
+        def number_reader(tokens: Sequence[Token]) -> list[list[Token]]:
+            page = pages[span.pages[tokens[0].page]]
+            top, bottom = min(t.bbox.top for t in tokens) - 10, max(t.bbox.bottom for t in tokens) + 10
+            right = max(t.bbox.right for t in tokens) + 4 * max(t.bbox.height for t in tokens)
+            box = (0.0, max(0.0, top / page.height), min(1.0, right / page.width), min(1.0, bottom / page.height))
+            return reread(page.source_page, box)
     read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
-                         reread=block_reader)
+                         reread=block_reader, reread_number=number_reader)
     reasons = dict(read.reasons)
     confidence = min(span.score, read.confidence) if read.values else span.score
     if read.values and read.confidence < review_threshold:

@@ -15,22 +15,31 @@ from pathlib import Path
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
+from fields.address_words import ends_mid_street, ends_with_province, tidy_address, verified_words
 from fields.admin_units import check_units
+from fields.closed_lists import check_ethnicity, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
-from fields.dates import parse_date
+from fields.dates import format_date, parse_date, repair_date
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
-from fields.names import check_syllables, correct_name, correct_street
+from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name
 from fields.text import Token, document_lines, fold
-from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering
+from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
 
 HandCheck = Callable[[int, Sequence[Token]], bool]
 """(page index, value tokens) → True when the value is handwritten."""
 
 _LETTER_TYPES = {"name", "address", "text", "date-words"}
+_CLOSED_TYPES = {"ethnicity", "nationality", "province"}
+"""Types whose values come from a closed list (so do fields with ``choices``)."""
+REVIEW_THRESHOLD = 0.75
+"""Values scored under this go to review by default (``fields.review-threshold`` in the site
+configuration), chosen from ``bench/fields.py``'s curve on the tuning sets (seeds 21, 22, 24, 25, 26;
+3,230 fields, 2026-12): 0.75 sends 17.8 % of fields to review and lets 0.62 % through wrong; 0.80
+costs 0.65 points more review for two wrong values fewer (0.56 %); 0.70 lets 0.77 % through."""
 INVALID_FACTOR = 0.6
 """Confidence is multiplied by this when validation fails."""
 GUESSED_DIGITS_FACTOR = 0.7
@@ -70,13 +79,22 @@ def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | No
 
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               on: date | None = None) -> tuple[bool, str | None, str]:
-    if spec.admin_units or (spec.admin_units is None and spec.type == "address"):
-        value, reason, _ = check_units(value, on=on)
+    if _checks_units(spec):
+        value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
+        if reason is None and ends_mid_street(value):
+            reason = "truncated"  # ``Số 171 đường``: the street's name was on a line not read
+        if reason is None and spec.complete_address and not ends_with_province(value):
+            reason = "address_incomplete"  # the rest (its commune, province) was on a line not read
         if reason is not None:
             return False, reason, value
+    if spec.known:
+        listed = {fold(k): k for k in spec.known}.get(fold(value)) or nearly_known(value, spec.known)
+        if listed is not None:
+            return True, None, listed  # the same letters (or all but a few): as usually written
+        value = known_prefix(value, spec.known)[0]
     if spec.type == "address":
         value = correct_street(" ".join(value.replace(":", " ").split()))  # no colon in an address
-    if spec.type in ("address", "text") and "@" not in value:
+    if spec.type in ("address", "text", "name") and "@" not in value:
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:
             return False, reason, value
@@ -87,13 +105,22 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "date-words":
         return _check_date_words(spec, value, raws)
     if spec.type == "date":
-        return v.check_date(value)
+        return _check_date(value, latest=on or date.today())
     if spec.type == "name":
         ok, reason, name = v.check_name(correct_name(v.split_glued_name(value)))
         if not ok:
             return ok, reason, name
         name, reason = check_syllables(name)
+        if reason is None and not has_surname(name):
+            reason = "invalid_name"  # a full name starts with its family name: the first word was lost
         return reason is None, reason, name
+    if spec.type == "ethnicity":
+        return check_ethnicity(value)
+    if spec.type == "nationality":
+        return check_nationality(value)
+    if spec.type == "year":
+        ok, reason, year, _ = check_year(value, latest=(on or date.today()).year)
+        return ok, reason, year
     if spec.type == "phone":
         ok, reason, digits = v.check_phone(value)
         return ok, reason, digits if ok else value
@@ -117,6 +144,33 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "address" and not any(c.isalpha() for c in value):
         return False, "invalid_address", value
     return True, None, value
+
+
+def _check_date(value: str, *, latest: date) -> tuple[bool, str | None, str]:
+    """:func:`fields.validators.check_date`, no later than ``latest`` (the form's own date: nothing on
+    it happens later); when it fails, the one real date the value stands for if some of its 0s were
+    read as 6, 8 or 9 (``94/61/2922``, ``21/12/2091`` on a form of 2024): kept, sent to a clerk to confirm."""
+    ok, reason, normal = v.check_date(value)
+    if ok and parse_date(normal, whole=True)[0] > latest:  # type: ignore[index]
+        ok, reason = False, "invalid_date"
+    if not ok:
+        repaired = repair_date(value, whole=True, latest=latest)
+        if repaired is not None:
+            return False, "ocr_digits_guessed", format_date(repaired)
+    return ok, reason, normal
+
+
+def _checks_units(spec: FieldSpec) -> bool:
+    return bool(spec.admin_units or (spec.admin_units is None and spec.type == "address"))
+
+
+def _unverified_confidence(raw: RawValue, verified: frozenset[str]) -> float:
+    """The value's confidence over the words not checked against the official unit lists (the house
+    number, the street); the value's own confidence when every word was checked."""
+    rest = [t for t in raw.tokens if fold(t.text) and fold(t.text) not in verified]
+    if not rest:  # every word checked: the agency's name and its units, as listed
+        return max(raw.confidence, CLOSED_LIST_FLOOR)
+    return token_confidence(rest) if len(rest) < len(raw.tokens) else raw.confidence
 
 
 def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
@@ -158,11 +212,18 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
         return FieldValue(raw.text, min(raw.confidence, HANDWRITTEN_CONFIDENCE), True, "handwritten", page, box)
     ok, reason, value = _validate(spec, raw.text, raws, on)
     confidence = raw.confidence
-    if spec.type == "date" and ok:
-        if (parse_date(raw.text) or (None, False))[1]:
+    if ok and _checks_units(spec):
+        confidence = _unverified_confidence(raw, verified_words(value) | known_prefix(value, spec.known)[1])
+    if spec.type in ("date", "year") and ok:
+        guessed = (parse_date(raw.text) or (None, False))[1] if spec.type == "date" else check_year(raw.text)[3]
+        if guessed:
             confidence *= DATE_LOOKALIKE_FACTOR  # a look-alike letter read as a digit: accepted, less sure
         else:
             confidence = max(confidence, DATE_FLOOR)
+    if ok and (spec.type in _CLOSED_TYPES or spec.choices or fold(raw.text) in {fold(k) for k in spec.known}):
+        confidence = max(confidence, CLOSED_LIST_FLOOR)
+    if ok and spec.type == "name" and confidence >= LISTED_NAME_MIN and listed_name(value):
+        confidence = max(confidence, CLOSED_LIST_FLOOR)
     if truncated and not ok:  # the rest of the value is missing: the root cause of what failed
         reason = "truncated"
     if raw.substituted:
@@ -176,9 +237,18 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
     return FieldValue(value, round(confidence, 4), review, reason, page, box)
 
 
+CLOSED_LIST_FLOOR = 0.85
+"""A value that has the letters of a name in a closed list (a choice, an ethnic group, a nationality,
+a province) is that name: a misreading rarely lands on another listed name, and its diacritics are put
+back from the list. On the tuning sets (seeds 21 and 22, 2026-12), every such value below 0.80 was right;
+it is not sent to review for Tesseract's confidence alone."""
+LISTED_NAME_MIN = 0.5
+"""A full name made of a family name and listed name syllables only, read at least this surely, is
+scored like a closed-list value: OCR's misreadings of names mostly leave a syllable no name has (``Lế``,
+``THỦ``, ``HUNG``); on the tuning sets every wrong name read at 0.5 or more had one (2026-12)."""
 DATE_LOOKALIKE_FACTOR = 0.92
 DATE_FLOOR = 0.85
-"""A real calendar date read in plain digits: Tesseract's confidence in digits did not tell right dates
+"""A real calendar date (or a year of birth no later than the form's date) read in plain digits: Tesseract's confidence in digits did not tell right dates
 from wrong ones on the generator's tuning sets (16 right, none wrong under 0.80, 2026-12), while a
 misread digit mostly breaks the date (``invalid_date``); such a date is not sent to review for its
 confidence alone."""
@@ -194,7 +264,8 @@ def _document_date(template: FormTemplate, raws: dict[str, RawValue | None | boo
     return None
 
 
-def extract_with(pages: Sequence[PageText], template: FormTemplate, *, review_threshold: float = 0.80,
+def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
+                 review_threshold: float = REVIEW_THRESHOLD,
                  handwritten: HandCheck | None = None) -> dict[str, FieldValue]:
     """The fields of ``pages`` read with one given template (no classification).
 
@@ -215,6 +286,11 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *, review_th
     values = {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
                                      handwritten)
               for spec in template.fields}
+    if isinstance(handwritten, _WholeForm):
+        # a form filled in by hand: a value left "empty" may be a pen too faint to read — the clerk
+        # who types the form in again looks at it on the paper too
+        values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
+                  for key, got in values.items()}
     return _cross_flag(template, values)
 
 
@@ -240,13 +316,20 @@ HAND_FILLED = 3
 """A form with this many values found handwritten was filled in by hand: all its values are."""
 
 
+class _WholeForm:
+    """The check of a form filled in by hand: every value on it is handwritten."""
+
+    def __call__(self, page: int, tokens: Sequence[Token]) -> bool:
+        return True
+
+
 def _by_hand(raws: dict[str, RawValue | None | bool], check: HandCheck) -> HandCheck:
     """The check per value, widened to the whole form when the form was filled in by hand (a date,
     an ID number or a short word gives the check too little to go on, but shares the pen)."""
     found = {key for key, raw in raws.items()
              if isinstance(raw, RawValue) and raw.tokens and check(raw.tokens[0].page, raw.tokens)}
     if len(found) >= HAND_FILLED:
-        return lambda page, tokens: True
+        return _WholeForm()
     ids = {id(raws[key]) for key in found}
     by_tokens = {raw.tokens: id(raw) in ids for raw in raws.values() if isinstance(raw, RawValue)}
     return lambda page, tokens: by_tokens.get(tuple(tokens), False)
@@ -263,7 +346,7 @@ def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | N
 
 
 def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
-            review_threshold: float = 0.80, images: Mapping[int, Path] | None = None) -> FormResult:
+            review_threshold: float = REVIEW_THRESHOLD, images: Mapping[int, Path] | None = None) -> FormResult:
     """Cut a dossier into documents, type each, and extract the fields of its first form.
 
     Args:

@@ -180,7 +180,7 @@ def near_label(doc: Document, spec: FieldSpec) -> list[Token] | None:
     tokens, _ = until_leader([] if spec.where == "next-line" else _right_of(doc, match))
     below = line + 1
     if not _meaningful(tokens) and below < len(doc.lines) and _close_below(doc.lines[line], doc.lines[below]) \
-            and not any(m.start == 0 for m in doc.matches[below]):
+            and not any(m.start == 0 for m in doc.matches[below]) and not _is_dateline(doc.lines[below]):
         line = below
         tokens, _ = until_leader(_line_head(doc, line))
     if _multiline(spec) and _runs_to_margin(doc, tokens) and \
@@ -203,7 +203,8 @@ def _wrapped_short(doc: Document, line: int) -> list[Token]:
     """The rest of a value a long label pushed onto the next line (``Số nhà, ngách, … thôn: Số 66``
     / ``đường Láng Hạ``): a short line right below, at the left edge, with no label on it."""
     below = line + 1
-    if below >= len(doc.lines) or doc.matches[below] or not _close_below(doc.lines[line], doc.lines[below]):
+    if below >= len(doc.lines) or doc.matches[below] or not _close_below(doc.lines[line], doc.lines[below]) \
+            or _is_dateline(doc.lines[below]):
         return []
     head, _ = until_leader(list(doc.lines[below]))
     left, right = doc.extent(head[0].page) if head else (0, 0)
@@ -282,6 +283,16 @@ def _row_number(line: Sequence[Token]) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _data_columns(line: Sequence[Token], table: Table) -> set[str]:
+    """The columns of a table line that hold a date or a long number."""
+    out = set()
+    for token in line:
+        if _ROW_DATA.search(token.text):
+            middle = (token.bbox.left + token.bbox.right) / 2
+            out |= {c for c, (a, b) in table.bounds.items() if a <= middle < b}
+    return out
+
+
 def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Token] | None:
     """Value tokens of a ``table-column`` field; None when the table or column is not found."""
     table = _table(doc, template, spec.table or "")
@@ -297,9 +308,14 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
     spec_table = next(t for t in template.tables if t.id == spec.table)
     first_column = table.bounds.get(spec_table.columns[0].id)
 
+    own = _data_columns(doc.lines[line], table)
+
     def new_row(line: Sequence[Token]) -> bool:
         """A line with a date or an ID number starts a row when something sits in the first (number)
-        column — its misread number; without, it is the row's wrapped cells (a long name, a date)."""
+        column — its misread number — or when the row's own line had a date or number in the same
+        column (a second birth date is the next member's); else it is the row's wrapped cells."""
+        if own & _data_columns(line, table):
+            return True
         if first_column is None:
             return False  # the number column is not known: rows start at their numbers only
         return _starts_row(line) and any(first_column[0] <= (t.bbox.left + t.bbox.right) / 2 < first_column[1]

@@ -1,6 +1,7 @@
 """Vietnamese family names: a misread diacritic in the first word of a name is put right.
 
-About fifty family names cover nearly every Vietnamese; OCR often misreads their marks (``Trân`` for
+About seventy family names cover nearly every Vietnamese (a name that starts with none is sent to a
+clerk: its first word may have been lost); OCR often misreads their marks (``Trân`` for
 ``Trần``, ``Lễ`` for ``Lê``, ``HƯỲNH`` for ``HUỲNH``). When a word has the letters of exactly one of
 them, that spelling is used. Streets are mostly named after people, so the first word of a street name
 (after ``đường`` or a house number) gets the same treatment. Words matching no family name are kept.
@@ -15,7 +16,10 @@ SURNAMES = (
     "Ngô", "Dương", "Lý", "Đinh", "Đào", "Đoàn", "Lâm", "Mai", "Trịnh", "Trương", "Cao", "Lưu", "Lương",
     "Hà", "Tạ", "Tô", "Châu", "Quách", "Thái", "Kiều", "Mạc", "Văn", "Tăng", "Triệu", "Khúc", "Hứa",
     "Lại", "Chu", "Chung", "La", "Lục", "Kim", "Âu", "Thân", "Tôn", "Nghiêm", "Phùng", "Vương", "Diệp",
+    "Ông", "Thạch", "Danh", "Lò", "Giang", "Bạch", "Doãn", "Khổng", "Ninh", "Từ", "Tiêu", "Nông",
+    "Hầu", "Vi", "Đàm", "Kha", "Lữ", "Cù", "Cấn", "Bế", "Sầm", "Lường",
 )
+_SURNAME_FOLDS = frozenset(fold(s) for s in SURNAMES)
 _BY_FOLD: dict[str, list[str]] = {}
 for _name in SURNAMES:
     _BY_FOLD.setdefault(fold(_name), []).append(_name)
@@ -38,16 +42,40 @@ def correct_surname(word: str) -> str:
     return choices[0].upper() if word.isupper() and len(word) > 1 else choices[0]
 
 
+def has_surname(name: str) -> bool:
+    """True when a full name starts with one of the family names of :data:`SURNAMES` (any case)."""
+    words = name.split()
+    return bool(words) and fold(words[0]) in _SURNAME_FOLDS
+
+
+def listed_name(name: str) -> bool:
+    """True when a full name is a family name followed by listed name syllables only (any case)."""
+    words = name.split()
+    return len(words) >= 2 and has_surname(name) and all(
+        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:])
+
+
+def _title(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
 def correct_name(text: str) -> str:
     """A full name with its family name (first word) put right."""
     words = text.split()
     return " ".join([correct_surname(words[0]), *words[1:]]) if words else text
 
 
+_PLACE_TYPES = frozenset(fold(w) for w in (
+    "Tổ", "Thôn", "Xóm", "Ấp", "Bản", "Khu", "Khóm", "Ngõ", "Ngách", "Hẻm", "Kiệt", "Đường", "Phố", "Phường",
+    "Xã", "Quận", "Huyện", "Thị", "Thành", "Tỉnh", "Lô", "Căn", "Tầng", "Tòa", "Nhà", "Số", "Km"))
+
+
 def correct_street(text: str) -> str:
     """An address with the first word of its street name (after ``đường`` or a number) put right."""
     words = text.split()
     for i in range(1, len(words)):
+        if fold(words[i]) in _PLACE_TYPES:
+            continue  # ``Số 12, Tổ 5``, ``Phường 9, Quận 3``: a unit's type, not a street's name
         if words[i - 1].lower() == "đường" or any(c.isdigit() for c in words[i - 1]):
             words[i] = correct_surname(words[i])
     return " ".join(words)
@@ -68,6 +96,7 @@ Thoa Thông Thu Thư Thuận Thục Thùy Thủy Thúy Thụy Tiên Tiến Tín 
 Trọng Trung Trúc Trường Tú Tuấn Tuệ Tùng Tường Tuyền Tuyết Uyên Vân Văn Vi Việt Vinh Vĩnh Võ Vũ Vy Xuân
 Ý Yên Yến Thị Hữu Đắc Kiều Khuyên Lụa Mận Mơ Nương Quyền Sa Sen Tùng Ước Vương Hậu Hạ Hà
 """.split())
+_NAME_WORDS = NAME_SYLLABLES | frozenset(SURNAMES)
 _SYLLABLES_BY_FOLD: dict[str, set[str]] = {}
 for _word in NAME_SYLLABLES | frozenset(SURNAMES):
     _SYLLABLES_BY_FOLD.setdefault(fold(_word), set()).add(_word)
@@ -78,11 +107,13 @@ def _in_case(word: str, model: str) -> str:
 
 
 def check_syllables(text: str) -> tuple[str, str | None]:
-    """Put right a name's syllables that are not Vietnamese, where the name list leaves one choice.
+    """Put right a name's syllables that are not names, where the name list leaves one choice.
 
-    Most OCR errors in names are still valid syllables (``Tấn`` → ``Tẩn``) and cannot be caught
-    here; a syllable that is not valid (``Thanhh``, ``Ngọcc``, ``Hươngg``, ``Lỵ``) is either put
-    right — exactly one name syllable has its letters — or flagged.
+    Most OCR errors in names are misread marks, often still valid syllables (``Hồng`` → ``Hông``,
+    ``Tuấn`` → ``Tuân``, ``Nhung`` → ``Nhụng``): a word that is not a listed name but has the letters
+    of exactly one listed name is that name. A syllable that is not valid Vietnamese (``Thanhh``,
+    ``Ngọcc``, ``Lỵ``) with no single listed name for its letters is flagged; a valid one is kept
+    (a name rarer than the list). A middle word ``Thi`` is ``Thị`` (its dot is the first mark lost).
 
     Args:
         text: A full name, title case or capitals.
@@ -94,13 +125,19 @@ def check_syllables(text: str) -> tuple[str, str | None]:
     from ocr.syllables import is_syllable
 
     words, reason = [], None
-    for word in text.split():
-        if is_syllable(word) or not word.isalpha():
-            words.append(word)
+    split = text.split()
+    for at, word in enumerate(split):
+        if 0 < at < len(split) - 1 and word in ("Thi", "THI"):
+            words.append(_in_case(word, "Thị"))  # a middle name Thi is Thị with its dot lost
             continue
         choices = _SYLLABLES_BY_FOLD.get(fold(word), set())
-        if len(choices) == 1:
+        listed = word in _NAME_WORDS or word.capitalize() in _NAME_WORDS
+        if listed or not word.isalpha():
+            words.append(word)
+        elif len(choices) == 1:  # valid or not, the one name with these letters (Hông → Hồng)
             words.append(_in_case(word, next(iter(choices))))
+        elif is_syllable(word):
+            words.append(word)  # a Vietnamese syllable no listed name matches alone: a rarer name
         else:
             words.append(word)
             reason = "name_syllable"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from fields.dates import LOOKALIKES, parse_date
+from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import SURNAMES, check_syllables, correct_name
 from fields.text import Token, fold, ratio
 from fields.validators import check_name, split_glued_name
@@ -96,8 +96,13 @@ def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     return digits, notation, _mean(tokens)
 
 
+NUMBER_REREAD = 0.5
+"""A ``Số: …`` read below this confidence is read again on its own (a colon glued to the figures)."""
+
+
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
-                  reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None) -> Elements:
+                  reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
+                  reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -106,6 +111,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         title_line: Index of the type line (``QUYẾT ĐỊNH``) when known.
         reread: Reads the signature block again without its seal (``fields.reread``), given the
             block's lines; used when the signer's name was not read surely.
+        reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -122,6 +128,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         left, right = _halves(line, middle)
         number = _number(left) if left else None
         if number and "number" not in values:
+            if number[2] < NUMBER_REREAD and reread_number is not None:
+                number = _better_number(number, reread_number(left))
             values["number"], notation, conf = number
             confidences.append(conf)
             if notation:
@@ -131,6 +139,10 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         elif left and "number" not in values and not is_national(left) and _text(left).isupper():
             issuer += left
         when = parse_date(_text(right)) if right else None
+        repaired = repair_date(_text(right)) if right and when is None and "issued" not in values else None
+        if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
+            when = (repaired, True)
+            reasons["issued"] = "ocr_digits_guessed"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
             place = _text(right).split(",")[0].strip()
@@ -153,6 +165,16 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
+
+
+def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:
+    """The second reading of ``Số: …`` when it reads a number more surely than the first; no surer
+    than the first (the same pixels read twice are no second witness: a clerk still looks)."""
+    for line in again:
+        second = _number(line)
+        if second is not None and second[2] > first[2]:
+            return second[0], second[1], first[2]
+    return first
 
 
 def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
@@ -237,9 +259,35 @@ def _unglued(tokens: Sequence[Token]) -> list[Token]:
     return out
 
 
+_SPECK = 0.5
+"""A word before the name on its line read below this confidence (and no family name) is ink of the
+seal or the signature."""
+
+
+def _is_surname(word: str) -> bool:
+    return fold(word) in _SURNAMES
+
+
+def _after_ink(tokens: list[Token]) -> list[Token]:
+    """The tokens from the name's first word: words read unsurely before it are the seal's or the
+    signature's ink (``TT Cừ Hoàng Văn An``): the name starts at the first word read surely when it
+    is a family name, else at the nearest family name before it, else at that word."""
+    lead = 0
+    while lead < len(tokens) and tokens[lead].confidence < _SPECK:
+        lead += 1
+    if lead == 0:
+        return tokens
+    if lead < len(tokens) and _is_surname(tokens[lead].text):
+        return tokens[lead:]
+    # the family name itself read unsurely: the nearest one before the first sure word
+    starts = [i for i in range(lead - 1, -1, -1) if _is_surname(tokens[i].text)]
+    return tokens[starts[0]:] if starts else tokens[lead:]
+
+
 def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
     """The tokens of a signer's name on a line: two to five title-case words of letters."""
     tokens = _unglued([_unstamped(t) for t in tokens])
+    tokens = _after_ink(tokens)
     words = [t for t in tokens if t.text.isalpha()]
     if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 3:
         return None

@@ -181,6 +181,22 @@ def _split_at(segment: list[Token], edges: tuple[float, float]) -> list[list[Tok
     pieces = [[segment[0]]]
     for prev, token in pairwise(segment):
         if any(prev.bbox.right <= edge <= token.bbox.left for edge in edges):
+            if _starts_cell(pieces[-1][-2] if len(pieces[-1]) > 1 else None, prev, token):
+                moved = pieces[-1].pop()  # ``(2) | Số 80 …``: the cell began a word earlier
+                if not pieces[-1]:
+                    pieces.pop()
+                pieces.append([moved, token])
+                continue
             pieces.append([])
         pieces[-1].append(token)
     return pieces
+
+
+def _starts_cell(before: Token | None, prev: Token, token: Token) -> bool:
+    """True when ``prev`` sits just left of a column edge but belongs to the cell on its right: the
+    gap before it is wide (the cell's start; none: it starts the run), the gap after it a word space
+    (the cell's left edge was drawn a little right of where the values start)."""
+    height = max(prev.bbox.height, 1)
+    gap_after = token.bbox.left - prev.bbox.right
+    gap_before = prev.bbox.left - before.bbox.right if before is not None else float("inf")
+    return gap_before > 2 * max(gap_after, 1) and gap_before > height and gap_after < height

@@ -24,7 +24,7 @@ _LEADER_RUN = set(".…_,-:;·")
 _SPLIT = re.compile(r"(:|[.…_,\-;·]{2,}|…+|\|)")
 _LEADING_JUNK = re.compile(r"^[.…_,\-:;·'\"`~|\[\]{}!*=+\\]+")
 _TRAILING_JUNK = re.compile(r"[.…_,\-:;·'\"`~|\[\]{}!*=+\\]{2,}$|[:;|\[\]{}~`=+\\]$")
-_FOOTNOTE = re.compile(r"^\(\d{1,2}\)?[:.]?$|^\d{1,2}\)[:.]?$")
+_FOOTNOTE = re.compile(r"^[(Il{\[]\d{1,2}\)[:.]?$|^\(\d{1,2}[:.]?$|^\d{1,2}\)[:.]?$")
 
 
 @dataclass(frozen=True)
@@ -133,13 +133,55 @@ def document_lines(pages: list[PageText] | tuple[PageText, ...]) -> list[list[To
     """
     lines: list[list[Token]] = []
     for page_index, page in enumerate(pages):
-        for words in sorted(page.lines(), key=_line_key):
+        for words in _same_rows(sorted(page.lines(), key=_line_key)):
             n = len(lines)
             tokens = [Token(nfc(text), fold(text), box, w.confidence, page_index, n)
                       for w in words for text, box in _split_word(w)]
             if tokens:
                 lines.append(tokens)
     return lines
+
+
+SAME_ROW = 0.6
+"""Two OCR lines side by side whose heights overlap by this share of the lower one are one printed line."""
+
+
+def _same_rows(lines: list[list[Word]]) -> list[list[Word]]:
+    """OCR lines that sit side by side on one printed line merged (a table's cells read one by one:
+    ``Nữ`` / ``0383… Con`` / ``Dương Thanh Linh 06-05-2004`` are one row). Lines are merged only when
+    they share the height and not a single column of pixels."""
+    out: list[list[Word]] = []
+    for words in lines:
+        if out and _beside(out[-1], words):
+            out[-1] = sorted(out[-1] + words, key=lambda w: w.bbox.left)
+        else:
+            out.append(list(words))
+    return out
+
+
+def _beside(row: list[Word], words: list[Word]) -> bool:
+    if min(_mean_confidence(row), _mean_confidence(words)) < MERGE_CONFIDENCE:
+        return False  # what OCR makes of the rest of a leader line stays apart, to be dropped
+    top, bottom = _band(words)
+    r_top, r_bottom = _band(row)
+    overlap = min(bottom, r_bottom) - max(top, r_top)
+    if overlap < SAME_ROW * min(bottom - top, r_bottom - r_top):
+        return False
+    return all(w.bbox.right <= v.bbox.left or v.bbox.right <= w.bbox.left for w in words for v in row)
+
+
+MERGE_CONFIDENCE = 0.5
+
+
+def _mean_confidence(words: list[Word]) -> float:
+    return sum(w.confidence for w in words) / len(words)
+
+
+def _band(words: list[Word]) -> tuple[float, float]:
+    """The line's core height: the median top and bottom of its words (a tall glyph or a rule aside)."""
+    tops = sorted(w.bbox.top for w in words)
+    bottoms = sorted(w.bbox.top + w.bbox.height for w in words)
+    return tops[len(tops) // 2], bottoms[len(bottoms) // 2]
 
 
 def _line_key(words: list[Word]) -> tuple[float, int]:

@@ -175,10 +175,15 @@ def check_letters(text: str) -> Check:
 
 
 _LETTER = r"[^\W\d_]"
-_DOT_IN_WORDS = re.compile(rf"(?<={_LETTER})\.(?=\w)")
+_DOT_IN_WORDS = re.compile(rf"(?<={_LETTER})\.(?=\w)|(?<=\d)\.(?={_LETTER})")
+"""``Phường.An``, ``Số 66.đường``: a speck or a lost space read as a dot."""
+_GLUED_COLON = re.compile(rf"(?<={_LETTER}):(?=[^\W_])")
+"""``hiện tại:Số 196``: the space after a colon lost."""
 _HALF_SPACED_DASH = re.compile(r"(?<=\w)- (?=\w)|(?<=\w) -(?=\w)")
 _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
+_NUMBER_DASH = re.compile(r"(?<=\d)-(?=(?:đường|ngõ|ngách|hẻm|kiệt|phố)\b)", re.I)
+"""``Số 131-đường``: a space read as a dash between a house number and the street's word."""
 _STRAY_COMMA = re.compile(r"\b(Thành|Số),\s*(?=phố\b|\d)")
 """``Thành, phố`` and ``Số, 100``: a speck read as a comma inside a fixed phrase."""
 
@@ -196,7 +201,8 @@ def tidy_punctuation(text: str) -> Check:
     Returns:
         ``(ok, reason, text)``; reason ``glued_words``.
     """
-    value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", collapse(text)))
+    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", collapse(text)))
+    value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value))
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
@@ -204,8 +210,13 @@ def tidy_punctuation(text: str) -> Check:
     return True, None, value
 
 
+_MOBILE_STARTS = ("03", "05", "07", "08", "09")
+"""Mobile networks since the 2018 renumbering (landlines: 11 digits, ``02`` and the area code)."""
+
+
 def check_phone(text: str) -> Check:
-    """A Vietnamese phone number: 10 digits starting with 0 (``+84`` / ``84`` is read as ``0``).
+    """A Vietnamese phone number: a mobile (10 digits, 03/05/07/08/09 …) or a landline (11 digits,
+    02 and the area code); ``+84`` / ``84`` is read as ``0``.
 
     Args:
         text: For example ``"0912 345 678"`` or ``"+84 912.345.678"``.
@@ -219,7 +230,8 @@ def check_phone(text: str) -> Check:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
-    if not (digits.isdigit() and len(digits) == 10 and digits.startswith("0")):
+    mobile = len(digits) == 10 and digits[:2] in _MOBILE_STARTS
+    if not (digits.isdigit() and (mobile or len(digits) == 11 and digits.startswith("02"))):
         return False, "invalid_phone", value
     return True, None, digits
 

@@ -114,14 +114,15 @@ def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVal
     pairs = [(t, s) for t, s in zip(kept, texts, strict=True) if s]
     if not pairs:
         return None
-    confidence = _confidence([t for t, _ in pairs])
+    confidence = token_confidence([t for t, _ in pairs])
     text = _tidy(_join(pairs))
     return RawValue(text, confidence, tokens=tuple(t for t, _ in pairs)) if text else None
 
 
 _INNER_LEADING_JUNK = re.compile(r"^[.\-–'`‘’]+(?=[^\W\d_])")
 """A dot, dash or quote glued to the start of a word inside a value (``-Phường``, ``.Phường``)."""
-_GLUED_FOOTNOTE = re.compile(r"^[(/|]?\d{1,2}\)[.:]?\s*")
+_GLUED_FOOTNOTE = re.compile(r"^[(/|Il{\[]?\d{1,2}\)[.:]?\s*")
+"""A footnote mark before the value; its bracket is often read as ``I``, ``l``, ``{`` (``I2):``)."""
 
 
 def _tidy(text: str) -> str:
@@ -131,7 +132,7 @@ def _tidy(text: str) -> str:
     return text.rstrip(".,;:'\"`‘’“”-–").rstrip()
 
 
-def _confidence(tokens: Sequence[Token]) -> float:
+def token_confidence(tokens: Sequence[Token]) -> float:
     """Mean token confidence, but no higher than the mean of its weakest line (a garbled wrap) nor
     than its weakest word plus :data:`WEAK_WORD_MARGIN`: one word misread in a long address barely
     moves the mean, and a wrong value that looks right is worse than one sent to review."""
@@ -184,4 +185,4 @@ def clean_digits(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVa
                 substituted = True
     if not digits:
         return None
-    return RawValue("".join(digits), _confidence(kept), substituted, tokens=tuple(kept))
+    return RawValue("".join(digits), token_confidence(kept), substituted, tokens=tuple(kept))

@@ -34,6 +34,8 @@ FAMILIES: dict[str, dict[str, str]] = {
         ("regular", ""), ("bold", "-Bold"), ("italic", "-Italic"), ("bolditalic", "-BoldItalic"))},
     "dejavu-sans": {f: f"{_DEJAVU}/DejaVuSans{n}.ttf" for f, n in (
         ("regular", ""), ("bold", "-Bold"), ("italic", "-Oblique"), ("bolditalic", "-BoldOblique"))},
+    "dejavu-serif-condensed": {f: f"{_DEJAVU}/DejaVuSerifCondensed{n}.ttf" for f, n in (
+        ("regular", ""), ("bold", "-Bold"), ("italic", "-Italic"), ("bolditalic", "-BoldItalic"))},
     # held out of tuning (make_samples --held-out): never looked at while the extraction was tuned
     "free-serif": {f: f"{_FREE}/FreeSerif{n}.ttf" for f, n in (
         ("regular", ""), ("bold", "Bold"), ("italic", "Italic"), ("bolditalic", "BoldItalic"))},
@@ -46,7 +48,8 @@ FAMILIES: dict[str, dict[str, str]] = {
 }
 #: the pen of handwriting-like values: an even, thin stroke, drawn glyph by glyph with jitter
 HAND_FONT = f"{_DEJAVU}/DejaVuSans-ExtraLight.ttf"
-TUNING_FAMILIES = ("liberation-serif", "liberation-sans", "liberation-mono", "dejavu-serif", "dejavu-sans")
+TUNING_FAMILIES = ("liberation-serif", "liberation-sans", "liberation-mono", "dejavu-serif", "dejavu-sans",
+                   "dejavu-serif-condensed")
 HELD_OUT_FAMILIES = ("free-serif", "free-sans", "free-mono", "dejavu-condensed")
 A4_MM = (210.0, 297.0)
 BODY_PT = 12.5

@@ -136,7 +136,17 @@ class _Person:
 
 
 def _khai_sinh(rng: random.Random) -> dict[str, str]:
-    """Values for TỜ KHAI ĐĂNG KÝ KHAI SINH (requester = mother)."""
+    """Values for TỜ KHAI ĐĂNG KÝ KHAI SINH (requester = mother); the birth comes before the form."""
+    values = _khai_sinh_drawn(rng)
+    signed = dt.datetime.strptime(values["ngay_lap"], "%d/%m/%Y").date()
+    born = dt.datetime.strptime(values["ngay_sinh"], "%d/%m/%Y").date()
+    if born > signed:  # drawn apart: the birth moved to the weeks before, without drawing again
+        born = signed - dt.timedelta(days=(born - signed).days % 60 + 1)
+        values["ngay_sinh"], values["ngay_sinh_chu"] = fmt_date(born), date_words(born)
+    return values
+
+
+def _khai_sinh_drawn(rng: random.Random) -> dict[str, str]:
     home = pl.address(rng)
     mother = _Person(rng, "Nữ", (1985, 2002), province=home.province)
     father = _Person(rng, "Nam", (1980, 2000))
@@ -224,7 +234,18 @@ def _address_parts(prefix: str, addr: pl.Address) -> dict[str, str]:
 
 
 def _ho_kinh_doanh(rng: random.Random) -> dict[str, str]:
-    """Values for GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH (Phụ lục III-1, old 4-level addresses)."""
+    """Values for GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH (Phụ lục III-1, old 4-level addresses); the ID card
+    was issued before the form was signed."""
+    values = _ho_kinh_doanh_drawn(rng)
+    signed = dt.datetime.strptime(values["ngay_lap"], "%d/%m/%Y").date()
+    issued = dt.datetime.strptime(values["ngay_cap"], "%d/%m/%Y").date()
+    if issued > signed:  # drawn apart: moved before the form, without drawing again (the rest stays)
+        issued = issued.replace(year=signed.year - 1 - (issued.year - signed.year) % 3, day=min(issued.day, 28))
+        values["ngay_cap"] = fmt_date(issued)
+    return values
+
+
+def _ho_kinh_doanh_drawn(rng: random.Random) -> dict[str, str]:
     sex = rng.choice(("Nam", "Nữ"))
     owner = _Person(rng, sex, (1965, 2000))
     home = pl.address(rng, two_level=False)

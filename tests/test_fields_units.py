@@ -73,9 +73,15 @@ def test_units_by_level_province_and_date(text: str, on: date | None, expected: 
     ("Nguyễn Văn An", "Nguyễn Văn An", None),
     ("Nguyễn Văn Thanhh", "Nguyễn Văn Thanhh", "name_syllable"),      # not Vietnamese, no single fix
     ("Trần Thị Hưong", "Trần Thị Hưong", "name_syllable"),            # Hương or Hường: ambiguous
-    ("Lê Thị Nhưng", "Lê Thị Nhưng", None),                           # a valid syllable: kept (can't tell)
+    ("Lê Thị Nhưng", "Lê Thị Nhung", None),                           # valid, but no name: the one name
+    ("Võ Thị Hông Nhụng", "Võ Thị Hồng Nhung", None),                 # … with its letters
+    ("Bùi Hữu Tuân", "Bùi Hữu Tuấn", None),
+    ("Vũ Thị Hoà", "Vũ Thị Hoà", None),                               # Hoa, Hòa, Hóa: valid, kept as read
+    ("Vũ Thi Yến", "Vũ Thị Yến", None), ("VŨ THI YẾN", "VŨ THỊ YẾN", None),   # the middle name's dot
+    ("Lê Anh Thi", "Lê Anh Thi", None),                               # a given name Thi stays
+    ("Lê Thị Nhẫm", "Lê Thị Nhẫm", None),                             # valid, no listed name: kept
     ("NGUYỄN THỊ MAI", "NGUYỄN THỊ MAI", None),
-    ("Phạm Quôc Bảo", "Phạm Quôc Bảo", None),                          # quôc is a valid syllable shape
+    ("Phạm Quôc Bảo", "Phạm Quốc Bảo", None),                          # a valid shape, but Quốc is the name
     ("Đỗ Khanhh", "Đỗ Khanhh", "name_syllable"),
 ])
 def test_name_syllables_flag_unless_one_correction(name: str, expected: str, reason: str | None) -> None:
@@ -203,7 +209,7 @@ def test_handwritten_form_is_flagged_with_the_real_tesseract(tmp_path: Path) -> 
     from sample_docs.make_samples import PLAIN, random_values, render_pages
     from dataclasses import replace
 
-    values = random_values("ct01", random.Random("hand"))
+    values = random_values("ct01", random.Random("hand")) | {"dien_thoai": ""}   # left blank on the form
     results = {}
     for hand in (False, True):
         variety = replace(PLAIN, style=_render.Style(hand=hand, seed=5))
@@ -218,6 +224,10 @@ def test_handwritten_form_is_flagged_with_the_real_tesseract(tmp_path: Path) -> 
     assert typed == []
     assert len(flagged) >= 0.8 * len(found) and len(found) >= 10
     assert all(results[True][k].confidence <= 0.3 and results[True][k].needs_review for k in flagged)
+    # blank on the typed form: nothing to look at; "blank" on the hand-filled one may be a faint pen
+    assert results[False]["dien_thoai"].reason != "handwritten"
+    assert (results[True]["dien_thoai"].value, results[True]["dien_thoai"].reason) == ("", "handwritten")
+    assert results[True]["dien_thoai"].needs_review
 
 
 def test_decision_typed_by_its_notation_when_its_title_is_unreadable() -> None:

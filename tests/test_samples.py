@@ -238,3 +238,21 @@ def test_clean_khai_sinh_is_ocrable(tmp_path: Path) -> None:
                   "Quốc tịch:", "Nơi sinh:", values["ho_ten"], values["me_ho_ten"]):
         assert label in out, label
     assert values["ho_ten"] in text
+
+
+def test_forms_dates_come_before_the_form_is_signed() -> None:
+    """The ID card was issued and the child born before the form was signed (dates drawn apart are
+    moved, without drawing again, so the rest of a seed's values stay)."""
+    import datetime as dt
+    import random as _random
+
+    from sample_docs._values import random_values
+
+    def day(text: str) -> dt.date:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+
+    for seed in range(60):
+        hkd = random_values("ho_kinh_doanh", _random.Random(seed))
+        assert day(hkd["ngay_cap"]) <= day(hkd["ngay_lap"])
+        birth = random_values("khai_sinh", _random.Random(seed))
+        assert day(birth["ngay_sinh"]) <= day(birth["ngay_lap"])

@@ -1,0 +1,105 @@
+"""An address as a whole: does it end with its province, was it cut mid-street, which of its words were
+checked against the official unit lists, and what OCR did to its own keywords.
+
+Built on ``fields.admin_units`` (the units themselves); used by ``fields.extract`` to flag a value cut
+short (``address_incomplete``, ``truncated``) and to score a value on the words no list checked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fields.admin_units import (
+    _DISTRICT_KINDS,
+    _lookup,
+    _province_of,
+    _province_spellings,
+    _split_type,
+    _tidy_types,
+    unit_names,
+)
+from fields.names import SURNAMES
+from fields.provinces import find_province
+from fields.text import collapse, fold
+
+
+_PLACE_WORDS = re.compile(r"\b(số\s*\d|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
+                          r"thị trấn|quận|huyện|thị xã)\b", re.I)
+
+
+def ends_with_province(text: str) -> bool:
+    """True when ``text`` names no place at all, or ends with its province (``…, Tỉnh Nghệ An``).
+
+    ``Số 173 đường Tây`` names a place but stops before its province: the rest was on a line not read.
+    """
+    value = _tidy_types(collapse(text))
+    if not _PLACE_WORDS.search(value):
+        return True
+    last = re.split(r"\s*,\s*", value)[-1]
+    split = _split_type(last.split())
+    if split is not None and split[2] == "thanhpho" and split[0] == 0:
+        # ``Thành phố Thanh Hóa`` is a city of Tỉnh Thanh Hóa: only a centrally run city ends an address
+        official = find_province(" ".join(last.split()[split[1]:]))
+        return official is not None and fold(official.name).startswith("thanhpho")
+    return _province_of([last]) is not None
+
+
+_STREET_WORDS = ("đường", "ngõ", "ngách", "hẻm", "kiệt", "thôn", "xóm", "phường", "quận", "huyện", "tỉnh")
+_STREET_BY_FOLD = {fold(w): w for w in _STREET_WORDS if " " not in w}
+_ENDS_AT_STREET = re.compile(r"\b(đường|ngõ|ngách|hẻm|kiệt|phố)$", re.I)
+
+
+def tidy_address(text: str, *, keywords: bool = True) -> str:
+    """Put back what OCR does to an address's own words: a semicolon for the comma between its parts
+    (``Phường Xuân Khánh; Quận Ninh Kiều``) and, with ``keywords`` (an address, not free text that
+    names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
+    names: ``Dương`` stays)."""
+    words = collapse(text).replace(";", ",").split(" ")
+    out = []
+    for word in words:
+        bare = word.rstrip(",")
+        keyword = _STREET_BY_FOLD.get(fold(bare)) if keywords and bare[:1].islower() else None
+        out.append(keyword + word[len(bare):] if keyword else word)
+    return " ".join(out)
+
+
+def ends_mid_street(text: str) -> bool:
+    """True when an address stops at a street's keyword (``Số 171 đường``) or at a family name after it
+    (``Số 123 đường Lê``: streets are named after people, in full): the rest was not read."""
+    value = collapse(text).rstrip(" ,.")
+    if _ENDS_AT_STREET.search(value):
+        return True
+    words = value.split()
+    return len(words) >= 2 and words[-2].lower() in ("đường", "phố") and words[-1] in SURNAMES
+
+
+def _official(kind: str, name: str) -> bool:
+    """True when ``name`` is spelt exactly as an official unit of this kind (any province, either structure)."""
+    if kind in ("tinh", "thanhpho"):
+        official = find_province(name)
+        if official is not None and (name in (official.short, official.name) or name in _province_spellings().values()):
+            return True
+        if kind == "tinh":
+            return False
+    legacy, current = unit_names()
+    for structure in (legacy, current):
+        for prov in structure.values():
+            table = prov.districts if kind in _DISTRICT_KINDS else prov.communes
+            if name in (_lookup(table, kind, name) or ()):
+                return True
+    return False
+
+
+def verified_words(text: str) -> frozenset[str]:
+    """The folded words of the units an address names (type and name) that are spelt exactly as an
+    official unit (run on :func:`check_units`' output): those words were checked against the lists, so
+    a low OCR score on them says nothing about the value; a unit spelt otherwise is not counted."""
+    words: set[str] = set()
+    for part in re.split(r"\s*,\s*", _tidy_types(collapse(text))):
+        split = _split_type(part.split())
+        if split is None:
+            continue
+        name = " ".join(part.split()[split[1]:])
+        if name and not any(c.isdigit() for c in name) and _official(split[2], name):
+            words |= {fold(w) for w in part.split()[split[0]:] if fold(w)}
+    return frozenset(words)

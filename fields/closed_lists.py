@@ -1,0 +1,141 @@
+"""Closed lists a field's value must come from: Vietnam's 54 ethnic groups, nationalities, years.
+
+A value of such a field that has the letters of a listed name is that name (a misread diacritic or a
+lost space put back, ``KÍnh`` → ``Kinh``, ``Việt Nạm`` → ``Việt Nam``); one that matches none goes to
+review (``invalid_choice``: a clerk checks it against the paper). A value read into a closed list is
+rarely a wrong value that happens to be listed, so its confidence is floored (``fields.extract``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fields.dates import LOOKALIKES
+from fields.text import collapse, fold, ratio
+
+Check = tuple[bool, str | None, str]
+
+ETHNIC_GROUPS = (
+    "Kinh", "Tày", "Thái", "Hoa", "Khmer", "Khơ-me", "Mường", "Nùng", "Mông", "H'Mông", "Hmông", "Dao",
+    "Gia Rai", "Gia-rai", "Ngái", "Ê Đê", "Ê-đê", "Ba Na", "Xơ Đăng", "Xơ-đăng", "Sán Chay", "Cơ Ho",
+    "Cơ-ho", "Chăm", "Chăm (Chàm)", "Sán Dìu", "Hrê", "Mnông", "M'Nông", "Ra Glai", "Raglay", "Ra-glai",
+    "Xtiêng", "Stiêng", "Bru - Vân Kiều", "Bru-Vân Kiều", "Vân Kiều", "Thổ", "Giáy", "Cơ Tu", "Cơ-tu",
+    "Giẻ Triêng", "Gié Triêng", "Mạ", "Khơ Mú", "Khơ-mú", "Co", "Tà Ôi", "Tà-ôi", "Chơ Ro", "Chơ-ro",
+    "Kháng", "Xinh Mun", "Xinh-mun", "Hà Nhì", "Chu Ru", "Chu-ru", "Lào", "La Chí", "La Ha", "Phù Lá",
+    "La Hủ", "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao", "Co Lao", "Cống", "Bố Y", "Si La",
+    "Pu Péo", "Brâu", "Ơ Đu", "Rơ Măm", "Rơ-măm",
+)
+"""The 54 ethnic groups of Quyết định 121-TCTK/PPCĐ, with the spellings forms print (Khmer / Khơ-me)."""
+
+NATIONALITIES = (
+    "Việt Nam", "Không quốc tịch", "Trung Quốc", "Hàn Quốc", "Nhật Bản", "Lào", "Campuchia",
+    "Cam-pu-chia", "Thái Lan", "Hoa Kỳ", "Mỹ", "Pháp", "Anh", "Đức", "Nga", "Liên bang Nga", "Úc",
+    "Ô-xtrây-li-a", "Australia", "Canada", "Ca-na-đa", "Đài Loan", "Singapore", "Xin-ga-po", "Malaysia",
+    "Ma-lai-xi-a", "Philippines", "Phi-líp-pin", "Indonesia", "In-đô-nê-xi-a", "Ấn Độ", "Myanmar",
+    "Mi-an-ma", "Ý", "I-ta-li-a", "Hà Lan", "Thụy Điển", "Ba Lan", "Séc", "Cộng hòa Séc", "Ukraina",
+    "U-crai-na", "Cu Ba", "Bra-xin", "Brazil",
+)
+"""Việt Nam and the nationalities most often met on Vietnamese civil-status forms; another one is
+flagged for a clerk to confirm (``invalid_choice``), never rejected."""
+
+
+def _by_fold(names: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in names:
+        out.setdefault(fold(name), name)  # the first spelling listed is the one put back
+    return out
+
+
+_ETHNIC = _by_fold(ETHNIC_GROUPS)
+_NATIONAL = _by_fold(NATIONALITIES)
+
+
+def _listed(text: str, names: tuple[str, ...], by_fold: dict[str, str]) -> Check:
+    value = collapse(text)
+    if value in names:
+        return True, None, value
+    for name in names:  # the printed spelling, in another case (``KINH``, ``việt nam``)
+        if value.lower() == name.lower():
+            return True, None, name
+    listed = by_fold.get(fold(value))
+    if listed is None:
+        return False, "invalid_choice", value
+    return True, None, listed
+
+
+def check_ethnicity(text: str) -> Check:
+    """One of the 54 ethnic groups (``dân tộc``).
+
+    Args:
+        text: For example ``"Kinh"`` or ``"KÍnh"`` (a misread mark).
+
+    Returns:
+        ``(ok, reason, name)``: the listed spelling; reason ``invalid_choice`` when no group has these letters.
+    """
+    return _listed(text, ETHNIC_GROUPS, _ETHNIC)
+
+
+def check_nationality(text: str) -> Check:
+    """A nationality (``quốc tịch``) of :data:`NATIONALITIES`.
+
+    Args:
+        text: For example ``"Việt Nam"`` or ``"Việt Nạm"``.
+
+    Returns:
+        ``(ok, reason, name)``: the listed spelling; reason ``invalid_choice`` when none has these letters.
+    """
+    return _listed(text, NATIONALITIES, _NATIONAL)
+
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def check_year(text: str, *, latest: int = MAX_YEAR) -> tuple[bool, str | None, str, bool]:
+    """A year of birth written in four figures (``1987``), read through OCR look-alikes (``l987``).
+
+    Args:
+        text: The value as read.
+        latest: The last year it may be (the form's own year: nobody on it is born later).
+
+    Returns:
+        ``(ok, reason, year, guessed)``: reason ``invalid_date`` when it is not four figures of a year
+        from 1900 to ``latest``; ``guessed`` when a look-alike letter was read as a figure.
+    """
+    value = collapse(text).strip(".,;: ")
+    digits, guessed = "", False
+    for char in value.replace(" ", ""):
+        if char.isdigit():
+            digits += char
+        elif char in LOOKALIKES:
+            digits, guessed = digits + LOOKALIKES[char], True
+        else:
+            return False, "invalid_date", value, False
+    if len(digits) != 4 or not MIN_YEAR <= int(digits) <= min(latest, MAX_YEAR):
+        return False, "invalid_date", value, False
+    return True, None, digits, guessed
+
+
+NEARLY_KNOWN = 0.9
+"""A long value this close (letters only) to one known value, and to no other, is that value misread."""
+
+
+def nearly_known(value: str, known: Sequence[str]) -> str | None:
+    """The one known value (20 letters or more) ``value`` is nearly (a few letters misread), if any."""
+    close = [k for k in known if len(fold(k)) >= 20 and ratio(fold(value), fold(k)) >= NEARLY_KNOWN]
+    return close[0] if len(close) == 1 else None
+
+
+def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """``value`` with its start spelt as the known text it has the letters of (``Ủy ban nhan dân
+    phường …`` → ``Ủy ban nhân dân phường …``), and that text's folded words (checked words); the
+    longest known text wins. Unchanged, and no words, when it starts with none."""
+    words = value.split()
+    for text in sorted(known, key=len, reverse=True):
+        target = fold(text)
+        for n in range(1, len(words) + 1):
+            joined = fold("".join(words[:n]))
+            if joined == target and n < len(words):
+                return " ".join([text, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
+            if len(joined) >= len(target):
+                break
+    return value, frozenset()
