@@ -104,16 +104,6 @@ def unit_names() -> tuple[dict[str, _Province], dict[str, _Province]]:
     return _legacy(), _current()
 
 
-@dataclass(frozen=True)
-class UnitPart:
-    """One part of an address that names a unit: where its type and name start, and its kind."""
-
-    index: int
-    type_start: int
-    name_start: int
-    kind: str
-
-
 def _split_type(words: list[str]) -> tuple[int, int, str] | None:
     """(type's first word, name's first word, folded kind) of the first unit type in a part.
 

@@ -15,9 +15,6 @@ from difflib import SequenceMatcher
 
 from ocr.model import BBox, PageText, Word, nfc
 
-LEADER_CHARS = ".…_,-:;·'\"`~|[](){}!*=+/\\"
-"""Characters that make up leader junk and cell rules when nothing else is in a token."""
-
 GARBAGE_CONFIDENCE = 0.3
 """Text after an empty leader line read below this mean confidence is dropped as junk."""
 _LEADER_RUN = set(".…_,-:;·")
