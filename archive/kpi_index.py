@@ -104,10 +104,18 @@ def replace(db: Connection, dossier_id: str, record: Mapping[str, object]) -> No
 
 
 def kinds(docs: list[dict]) -> int:
-    """The bits of ``dossiers.kinds`` for a dossier's document rows."""
+    """The bits of ``dossiers.kinds`` for a dossier's document rows.
+
+    A document of the dossier's own scan (file 1) that was not classified is also a component: it is
+    paper the citizen filed, digitized, only of a type no template knows (a received dossier whose
+    forms are all of such types is still a digitized one). One that came with a result joined later
+    (file 2 and after) stays ``other`` only.
+    """
     bits = 0
     for doc in docs:
         bits |= KIND_BITS[doc["kind"]]
+        if doc["kind"] == "other" and (doc.get("file") or 1) == 1:
+            bits |= KIND_BITS["component"]
     return bits
 
 

@@ -225,3 +225,19 @@ def _windows_1258(text: str) -> bytes:
         vowel = unicodedata.normalize("NFC", parts[0] + "".join(m for m in parts[1:] if m in "\u0302\u0306\u031b"))
         out.append((vowel + "".join(m for m in parts[1:] if m not in "\u0302\u0306\u031b")).encode("cp1258"))
     return b"".join(out)
+
+
+def test_an_unclassified_paper_of_the_dossiers_own_scan_is_a_digitized_component() -> None:
+    """A received dossier whose papers no template knows was still digitized; an unknown page that
+    came with a result joined later is no component."""
+    from archive.kpi import COMPONENT, RESULT
+    from archive.kpi_index import document_rows, kinds
+
+    own = document_rows("d1", {"documents": [{"pages": [1], "kind": "other", "type": "unknown"}]})
+    assert kinds(own) & COMPONENT and not kinds(own) & RESULT
+    joined = document_rows("d2", {"documents": [
+        {"pages": [1], "kind": "result", "type": "quyet_dinh", "file": 2},
+        {"pages": [2], "kind": "other", "type": "unknown", "file": 2}]})
+    assert kinds(joined) & RESULT and not kinds(joined) & COMPONENT
+    legacy = document_rows("d3", {"form_type": "unknown"})  # a record from before documents (C3)
+    assert [r["kind"] for r in legacy] == ["other"] and kinds(legacy) & COMPONENT
