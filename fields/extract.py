@@ -26,6 +26,7 @@ from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name
 from fields.text import Token, document_lines, fold
+from fields.zeros import zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
 
@@ -291,7 +292,7 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         # who types the form in again looks at it on the paper too
         values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
                   for key, got in values.items()}
-    return _cross_flag(template, values)
+    return zero_lookalikes(template, raws, _cross_flag(template, values))
 
 
 _BOTH_SIDES = {"cccd_birth_year", "cccd_century"}

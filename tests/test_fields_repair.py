@@ -288,3 +288,24 @@ def test_cell_whose_first_word_starts_left_of_the_column_edge() -> None:
     line = [tok("(2)", 461, 500), tok("Số", 601, 628), tok("80", 650, 680), tok("đường", 700, 800)]
     assert [t.text for t in cell_tokens(line, (630.0, 1059.0))] == ["Số", "80", "đường"]
     assert "Số" not in [t.text for t in cell_tokens(line, (float("-inf"), 630.0))]
+
+
+def test_zeros_misread_on_a_page_send_its_other_sixes_eights_and_nines_to_review() -> None:
+    templates = load_templates()
+    plain = extract([_form_page(KHAI_SINH_OCR)], templates).fields
+    assert not plain["nyc_noi_cu_tru"].needs_review and not plain["nyc_so_cccd"].needs_review
+    # a date that is no calendar date until its 9s and 6s are read as 0: the page's font misreads zeros
+    lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/96/2925 ..........")
+    got = extract([_form_page(lines)], templates).fields
+    for key in ("nyc_noi_cu_tru", "nyc_so_cccd"):                    # Số 195 …, 001185669074: 9s and 6s
+        assert (got[key].value, got[key].needs_review, got[key].reason) == (plain[key].value, True, "low_confidence")
+    assert not got["co_quan"].needs_review                            # no 6, 8 or 9 in it
+    # an ID number with no province until its 9s are read as 0 tells the same
+    lines = _replace(KHAI_SINH_OCR, "Giấy tờ tùy thân", "Giấy tờ tùy thân: (3) Căn cước công dân số 991185669074...")
+    got = extract([_form_page(lines)], templates).fields
+    assert got["nyc_so_cccd"].reason == "cccd_province"
+    assert (got["nyc_noi_cu_tru"].needs_review, got["nyc_noi_cu_tru"].reason) == (True, "low_confidence")
+    # a real date merely later than the form's is no sign of the font (a 2019 birth on a 2019 form)
+    lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/06/2095 ..........")
+    got = extract([_form_page(lines)], templates).fields
+    assert not got["nyc_noi_cu_tru"].needs_review
