@@ -309,3 +309,25 @@ def test_zeros_misread_on_a_page_send_its_other_sixes_eights_and_nines_to_review
     lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/06/2095 ..........")
     got = extract([_form_page(lines)], templates).fields
     assert not got["nyc_noi_cu_tru"].needs_review
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Công an phường Thạch Thang. quận Hải Châu", "Công an phường Thạch Thang, quận Hải Châu"),  # a comma read as a dot
+    ("Số 97/29 Tây. Sơn, Phường Quan Hoa", "Số 97/29 Tây Sơn, Phường Quan Hoa"),      # a speck inside a name
+    ("Thôn Đông. Xã An Bình", "Thôn Đông, Xã An Bình"),
+    ("TP. Hồ Chí Minh", "TP. Hồ Chí Minh"), ("Tổ 5, P. Bến Nghé, Q. 1", "Tổ 5, P. Bến Nghé, Q. 1"),   # abbreviations
+    ("Số 12. Lê Lợi", "Số 12. Lê Lợi"),                                                # a figure's dot: left alone
+])
+def test_stray_dot_inside_an_address(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text, keywords=False) == expected
+
+
+def test_misread_unit_after_a_dot_is_checked_as_a_unit() -> None:
+    from fields.address_words import tidy_address
+    from fields.admin_units import check_units
+
+    # with the dot the district was read as part of the commune's name and passed; now it is checked
+    text = tidy_address("Công an phường Thạch Thang. quận Hải Chân, Thành phố Đà Nẵng", keywords=False)
+    assert check_units(text)[1] == "unknown_admin_unit"
