@@ -331,3 +331,46 @@ def test_misread_unit_after_a_dot_is_checked_as_a_unit() -> None:
     # with the dot the district was read as part of the commune's name and passed; now it is checked
     text = tidy_address("Công an phường Thạch Thang. quận Hải Chân, Thành phố Đà Nẵng", keywords=False)
     assert check_units(text)[1] == "unknown_admin_unit"
+
+
+def _tok(text: str, left: int, top: int = 100, height: int = 40, *, line: int = 0) -> Token:
+    from fields.text import fold
+    from ocr.model import BBox
+
+    return Token(text, fold(text), BBox(left, top, 18 * len(text), height), 0.95, 0, line)
+
+
+def _centred(words: list[str], middle: int, *, line: int) -> list[Token]:
+    width = 18 * len(" ".join(words))
+    x, out = middle - width // 2, []
+    for word in words:
+        out.append(_tok(word, x, 100 + 60 * line, line=line))
+        x += 18 * (len(word) + 1)
+    return out
+
+
+def test_signer_whose_first_word_the_seal_hid_is_flagged() -> None:
+    from fields.nd30 import read_elements
+
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Lê", "Lê", "Hồng", "Nhung"], 1800, line=2)
+    head = [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), _tok("ngày", 1500), _tok("5", 1600), _tok("tháng", 1640),
+             _tok("3", 1750), _tok("năm", 1790), _tok("2024", 1870)]]
+    seal_hid = whole[1:]                                               # the seal hid the first "Lê"
+    for block, reason in ((whole, None), (seal_hid, "low_confidence")):
+        got = read_elements(head + [[]], width=2400, title_line=None, reread=lambda _lines, b=block: [title, b])
+        assert got.values["signer"] == " ".join(t.text for t in block) and got.reasons.get("signer") == reason
+
+
+def test_figure_touched_by_ink_in_the_issue_date_is_flagged() -> None:
+    from fields.nd30 import read_elements
+
+    def head(month_top: int, month_height: int) -> list[list[Token]]:
+        return [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), _tok("ngày", 1400), _tok("13", 1500),
+                 _tok("tháng", 1560), _tok("3", 1670, month_top, month_height), _tok("năm", 1700),
+                 _tok("2024", 1780)]]
+
+    clean = read_elements(head(100, 40), width=2400, title_line=None)
+    assert clean.values["issued"] == "2024-03-13" and "issued" not in clean.reasons
+    specked = read_elements(head(88, 52), width=2400, title_line=None)  # a speck above the month's figure
+    assert specked.values["issued"] == "2024-03-13" and specked.reasons["issued"] == "low_confidence"
