@@ -374,3 +374,41 @@ def test_figure_touched_by_ink_in_the_issue_date_is_flagged() -> None:
     assert clean.values["issued"] == "2024-03-13" and "issued" not in clean.reasons
     specked = read_elements(head(88, 52), width=2400, title_line=None)  # a speck above the month's figure
     assert specked.values["issued"] == "2024-03-13" and specked.reasons["issued"] == "low_confidence"
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("Trần Hồng Yễn", "name_syllable"),        # the letters of Yên and of Yến: no one correction
+    ("Trần Hồng Yến", None), ("Vũ Thị Hoà", None),   # listed; Hoà is Hòa with its mark placed the old way
+    ("Lê Văn Hưởng", None),                     # a listed name of its own, not a misread Hương
+])
+def test_name_syllable_with_the_letters_of_several_listed_names(name: str, reason: str | None) -> None:
+    from fields.names import check_syllables
+
+    assert check_syllables(name) == (name, reason)
+
+
+@pytest.mark.parametrize(("text", "expected", "reason"), [
+    ("Số 80, Phường Cống Vị, Quận Ba Đình, Thành phỗ Hà Nội",          # a mark misread on a fixed type
+     "Số 80, Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", None),
+    ("Số 5, Thị xẫ Sơn Tây, Thành phố Hà Nội", "Số 5, Thị xã Sơn Tây, Thành phố Hà Nội", None),
+    ("Số 80, ngõ 113 Kim Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội",   # a comma (and Mã) lost
+     "Số 80, ngõ 113 Kim Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", "invalid_address"),
+    ("Ủy Ban Nhân Dân Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội",     # an agency runs into its unit
+     "Ủy Ban Nhân Dân Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", None),
+    ("Tổ 3 Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", "Tổ 3 Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", None),
+])
+def test_unit_types_misread_or_run_into_a_street(text: str, expected: str, reason: str | None) -> None:
+    from fields.admin_units import check_units
+
+    assert check_units(text)[:2] == (expected, reason)
+
+
+def test_words_in_capitals_glued_together_are_flagged() -> None:
+    from fields.validators import glued_capitals
+
+    assert glued_capitals("HỘ KINH DOANHTẠP HÓA THẢO") and glued_capitals("HOÀNGANH")
+    assert not glued_capitals("HỘ KINH DOANH TẠP HÓA THẢO")
+    assert not glued_capitals("TRUNG NGUYÊN COFFEE") and not glued_capitals("NGUYỄN VĂN QUYẾT")  # a foreign word
+    lines = _replace(KHAI_SINH_OCR, "Nơi sinh", "Nơi sinh: (4) BỆNH VIỆN PHỤ SẢNHÀ NỘI ................")
+    got = extract([_form_page(lines)], load_templates()).fields["noi_sinh"]
+    assert (got.needs_review, got.reason) == (True, "glued_words")
