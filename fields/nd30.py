@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import SURNAMES, check_syllables, correct_name
+from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit
 from fields.text import Token, fold, ratio
 from fields.validators import check_name, split_glued_name
 
@@ -87,7 +88,7 @@ def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Tok
 
 def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
-    text = _text(tokens)
+    text = _text(tokens).lstrip("+*#-–—_.,:;'`‘’\"|!~^°")  # a speck read before ``Số`` (``+Số``)
     match = re.search(r"S\S{0,2}\s*[:.;]?\s*[_\-.'`‘’,]*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
     if match is None or not _NUMBER.match(text.split()[0] if text.split() else ""):
         return None
@@ -102,7 +103,8 @@ NUMBER_REREAD = 0.5
 
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
-                  reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
+                  reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
+                  reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -112,6 +114,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         reread: Reads the signature block again without its seal (``fields.reread``), given the
             block's lines; used when the signer's name was not read surely.
         reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
+        reread_line: Reads the signer's name line again on its own, when the name goes to review.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -145,7 +148,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons["issued"] = "ocr_digits_guessed"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
-            if "issued" not in reasons and _touched_digit(right):
+            if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
             place = _text(right).split(",")[0].strip()
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
@@ -157,9 +160,12 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         subject = _subject(lines, title_line)
         if subject:
             values["subject"] = subject
-    _signer(lines, middle, values, reasons, confidences)
+    seen: dict[str, list[Token]] = {}
+    _signer(lines, middle, values, reasons, confidences, seen=seen)
     if reread is not None:  # the seal sits on the signature block: always read it again without it
-        _second_reading(lines, middle, values, reasons, confidences, reread)
+        _second_reading(lines, middle, values, reasons, confidences, reread, seen)
+    if reread_line is not None and seen.get("words") and not centred(seen["words"], seen.get("title", [])):
+        _line_reading(values, reasons, seen, reread_line)
     if values.get("signer") and not _has_surname(values["signer"]) and "signer" not in reasons:
         reasons["signer"] = "low_confidence"  # a full name starts with a family name: its start was lost
     for element in ("number", "issued", "signer"):
@@ -167,30 +173,6 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
-
-
-DIGIT_SLACK = 0.15
-"""Figures of one font share their top and bottom; a figure whose box reaches further than this share
-of their height above or below the others' has ink touching it (a speck, a seal's or signature's stroke)
-that may have turned it into another figure (``tháng 4`` with a speck above read ``tháng 3`` at 0.92)."""
-TOUCHED_DIGIT = "low_confidence"
-"""The reason given: "đọc không chắc chắn — đối chiếu bản giấy"."""
-
-
-def _touched_digit(tokens: Sequence[Token]) -> bool:
-    """True when one of the figures on a line reaches above or below the others (see ``DIGIT_SLACK``)."""
-    figures = [t for t in tokens if t.text.strip(".,:;").isdigit()]
-    if len(figures) < 3:
-        return False
-    for figure in figures:
-        others = [t for t in figures if t is not figure]
-        tops = sorted(t.bbox.top for t in others)
-        bottoms = sorted(t.bbox.bottom for t in others)
-        heights = sorted(t.bbox.height for t in others)
-        top, bottom, height = tops[len(tops) // 2], bottoms[len(bottoms) // 2], heights[len(heights) // 2]
-        if top - figure.bbox.top > DIGIT_SLACK * height or figure.bbox.bottom - bottom > DIGIT_SLACK * height:
-            return True
-    return False
 
 
 def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:
@@ -228,7 +210,8 @@ _SURNAMES = frozenset(fold(s) for s in SURNAMES)
 
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
                     reasons: dict[str, str], confidences: list[float],
-                    reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]]) -> None:
+                    reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]],
+                    seen: dict[str, list[Token]]) -> None:
     """Read the signature block again without its seal; keep the better reading of the name."""
     block = [line for line in lines[max(0, len(lines) - 8):] if line]
     again = reread(block)
@@ -238,7 +221,8 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     values2: dict[str, str] = {}
     reasons2: dict[str, str] = {}
     confidences2: list[float] = []
-    _signer(again, middle, values2, reasons2, confidences2, seal=False)
+    seen2: dict[str, list[Token]] = {}
+    _signer(again, middle, values2, reasons2, confidences2, seal=False, seen=seen2)
     second = values2.get("signer", "")
     off_centre = reasons2.get("signer") == OFF_CENTRE
     if not second or ("signer" in reasons2 and not off_centre):
@@ -249,12 +233,37 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
+        seen.update(seen2)
         confidences.append(confidences2[-1])
         reasons.pop("signer", None)
         if off_centre:
             reasons["signer"] = OFF_CENTRE
         if "signer_title" in values2:
             values["signer_title"] = values2["signer_title"]
+
+
+def _line_reading(values: dict[str, str], reasons: dict[str, str], seen: dict[str, list[Token]],
+                  reread_line: Callable[[Sequence[Token]], list[list[Token]]]) -> None:
+    """Read the name's line again on its own (the whole width right of the middle): a first word the
+    seal or the signature hid in the block's reading often comes out (``Lê Hồng Nhung`` → ``Lê Lê Hồng
+    Nhung``). Only words left of the name read first are taken (one or two, title case), and only when
+    the name they make starts with a family name and is centred under the title (not flagged then)."""
+    first, title = seen["words"], seen.get("title", [])
+    if not title:
+        return
+    height = max(t.bbox.height for t in first)
+    for line in reread_line(first):
+        before = [t for t in _unglued([_unstamped(t) for t in line]) if t.text.isalpha()
+                  and t.bbox.right <= first[0].bbox.left + height // 3]
+        before = before[-2:]
+        if not before or not all(t.text[0].isupper() and t.text[1:].islower() for t in before):
+            continue
+        name, syllable = check_syllables(correct_name(" ".join(t.text for t in before) + " " + values["signer"]))
+        ok, _, name = check_name(name)
+        if ok and not syllable and _has_surname(name) and centred([*before, *first], title):
+            values["signer"] = name
+            reasons.pop("signer", None)
+            return
 
 
 _TITLE_WORDS = ("chutich", "photruong", "truong", "giamdoc", "phogiamdoc", "chanhvanphong", "thutruong",
@@ -325,27 +334,8 @@ def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
     return words
 
 
-CENTRE_SLACK = 0.6
-"""The signer's name is printed centred under the title (NĐ 30/2020, Phụ lục I): a name read on the
-seal-free image whose middle lies more than this many character widths right of the title's started
-where the seal hid it (``Lê Lê Hồng Nhung`` read ``Lê Hồng Nhung``). Names read whole lie within 0.3
-of it on the tuning set (seed 23, 2026-12)."""
-OFF_CENTRE = "low_confidence"
-"""The reason given: "đọc không chắc chắn — đối chiếu bản giấy" (the name's start may be missing)."""
-
-
-def _start_lost(words: Sequence[Token], title: Sequence[Token]) -> bool:
-    """True when the name's middle lies right of the title's: its first word(s) were not read."""
-    if not words or not title:
-        return False
-    width = sum(t.bbox.width for t in words) / max(1, sum(len(t.text) for t in words))
-    name_middle = (words[0].bbox.left + words[-1].bbox.right) / 2
-    title_middle = (min(t.bbox.left for t in title) + max(t.bbox.right for t in title)) / 2
-    return name_middle - title_middle > CENTRE_SLACK * width
-
-
 def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str], reasons: dict[str, str],
-            confidences: list[float], *, seal: bool = True) -> None:
+            confidences: list[float], *, seal: bool = True, seen: dict[str, list[Token]] | None = None) -> None:
     """The signer's name — the last right-column line of the document that reads as a name — and
     title — the nearest capitals line above it naming an office (``CHỦ TỊCH``, ``PHÓ CHỦ TỊCH`` …).
 
@@ -361,6 +351,8 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
         name, syllable = check_syllables(correct_name(" ".join(t.text for t in words)))
         ok, reason, name = check_name(name)
         values["signer"] = name
+        if seen is not None:
+            seen["words"], seen["title"] = list(words), []
         nearby = [t for line in right[max(0, index - 2): index + 1] for t in line]
         junk = [t for t in nearby if not any(c.isalpha() for c in t.text) or t.confidence < 0.5]
         confidence = min([_mean(words)] + [t.confidence for t in words] + ([0.5] if junk and seal else []))
@@ -373,7 +365,9 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
             if any(w in folded for w in _TITLE_WORDS) and not _CAPACITY.match(text):
                 title = [t for t in right[above] if t.text.isalpha() and t.text.isupper()]
                 values["signer_title"] = " ".join(t.text for t in title)
-                if not seal and "signer" not in reasons and _start_lost(words, title):
+                if seen is not None:
+                    seen["title"] = title
+                if not seal and "signer" not in reasons and start_lost(words, title):
                     reasons["signer"] = OFF_CENTRE
                 break
         return

@@ -412,3 +412,20 @@ def test_words_in_capitals_glued_together_are_flagged() -> None:
     lines = _replace(KHAI_SINH_OCR, "Nơi sinh", "Nơi sinh: (4) BỆNH VIỆN PHỤ SẢNHÀ NỘI ................")
     got = extract([_form_page(lines)], load_templates()).fields["noi_sinh"]
     assert (got.needs_review, got.reason) == (True, "glued_words")
+
+
+def test_signer_line_read_again_on_its_own_gives_back_the_hidden_first_word() -> None:
+    from fields.nd30 import read_elements
+
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Lê", "Lê", "Hồng", "Nhung"], 1800, line=2)
+    head = [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), _tok("ngày", 1500), _tok("5", 1600), _tok("tháng", 1640),
+             _tok("3", 1750), _tok("năm", 1790), _tok("2024", 1870)]]
+    block = lambda _lines: [title, whole[1:]]                          # noqa: E731 — the seal hid "Lê"
+    for line, signer, reason in (
+            (whole, "Lê Lê Hồng Nhung", None),                         # read whole on its own: centred
+            (whole[1:], "Lê Hồng Nhung", "low_confidence"),           # the same words: nothing added
+            ([_tok("Cừ", 1400, line=2), *whole[1:]], "Lê Hồng Nhung", "low_confidence")):  # ink, not a name
+        got = read_elements(head + [[]], width=2400, title_line=None, reread=block,
+                            reread_line=lambda _tokens, got_line=line: [got_line])
+        assert (got.values["signer"], got.reasons.get("signer")) == (signer, reason)
