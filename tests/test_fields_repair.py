@@ -429,3 +429,24 @@ def test_signer_line_read_again_on_its_own_gives_back_the_hidden_first_word() ->
         got = read_elements(head + [[]], width=2400, title_line=None, reread=block,
                             reread_line=lambda _tokens, got_line=line: [got_line])
         assert (got.values["signer"], got.reasons.get("signer")) == (signer, reason)
+
+
+def test_seal_free_reader_reads_one_line_with_the_real_tesseract(tmp_path) -> None:
+    """The signer's line read again on its own (psm 7): a seal's mid-grey ring over its first word is
+    whitened, the black name is read whole."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from fields.reread import seal_free_reader
+    from ocr.model import PageText
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf", 44)
+    image = Image.new("L", (2400, 3400), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((1380, 2900, 1680, 3200), outline=150, width=14)               # the seal's ring, mid-grey
+    draw.text((1500, 3030), "Lê Lê Hồng Nhung", font=font, fill=0)
+    path = tmp_path / "page-0001.png"
+    image.save(path, dpi=(200, 200))
+    reread = seal_free_reader({1: path}, {1: PageText(1, 2400, 3400, 200)})
+    lines = reread(1, (0.5, 3000 / 3400, 1.0, 3110 / 3400), psm=7)
+    assert [" ".join(t.text for t in line) for line in lines] == ["Lê Lê Hồng Nhung"]
+    assert lines[0][0].bbox.left > 1400                                        # page coordinates
