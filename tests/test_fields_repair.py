@@ -450,3 +450,17 @@ def test_seal_free_reader_reads_one_line_with_the_real_tesseract(tmp_path) -> No
     lines = reread(1, (0.5, 3000 / 3400, 1.0, 3110 / 3400), psm=7)
     assert [" ".join(t.text for t in line) for line in lines] == ["Lê Lê Hồng Nhung"]
     assert lines[0][0].bbox.left > 1400                                        # page coordinates
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Đăng Ký tạm trú tại Số 1, Phường Láng", "Đăng ký tạm trú tại Số 1, Phường Láng"),      # a capital misread
+    ("I2 Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở: Số 6",         # a footnote mark
+     "Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở: Số 6"),          # … and its comma kept
+    ("12 Lê Lợi, Phường Láng", "12 Lê Lợi, Phường Láng"),                                   # no known text: as read
+])
+def test_request_of_a_residence_form_starts_with_its_known_text(text: str, expected: str) -> None:
+    from fields.closed_lists import known_prefix
+
+    known = next(s for s in next(t for t in load_templates() if t.form_type == "ct01").fields
+                 if s.key == "noi_dung").known
+    assert known_prefix(text, known)[0] == expected
