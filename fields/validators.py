@@ -220,9 +220,14 @@ def glued_capitals(text: str) -> bool:
     for word in re.findall(r"[^\W\d_]+", text):
         bare = unicodedata.normalize("NFD", word.replace("Đ", "D").replace("đ", "d"))
         bare = "".join(c for c in bare if not unicodedata.combining(c)).lower()
-        if word.isupper() and len(word) > 3 and len(_VOWEL_RUNS.findall(bare.replace("qu", "q").replace("gi", "g"))) > 1 \
-                and any(is_syllable(word[:i].lower()) and is_syllable(word[i:].lower()) for i in range(1, len(word))):
-            return True  # two Vietnamese syllables glued (a foreign word, ``COFFEE``, is not flagged)
+        if not (word.isupper() and len(word) > 3 and len(_VOWEL_RUNS.findall(bare.replace("qu", "q").replace("gi", "g"))) > 1):
+            continue
+        marked = not word.isascii()
+        for i in range(2, len(word) - 1):
+            # two Vietnamese syllables, with a mark or a final consonant before the join: ``KINHDOANH``,
+            # ``DOANHTẠP``; a foreign word (``COFFEE``, ``SALON``: SA + LON) is not flagged
+            if (marked or bare[i - 1] not in "aeiouy") and is_syllable(word[:i].lower()) and is_syllable(word[i:].lower()):
+                return True
     return False
 
 
