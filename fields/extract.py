@@ -24,7 +24,7 @@ from fields.dates import format_date, parse_date, repair_date
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
-from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name
+from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name, two_names
 from fields.text import Token, document_lines, fold
 from fields.zeros import zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
@@ -80,6 +80,8 @@ def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | No
 
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               on: date | None = None) -> tuple[bool, str | None, str]:
+    if spec.type in ("address", "text", "name"):
+        value = value.lstrip(",;. ")  # ``, Số 168 …``: the label's comma or a speck before the value
     if _checks_units(spec):
         value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
         if reason is None and ends_mid_street(value):
@@ -116,6 +118,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         name, reason = check_syllables(name)
         if reason is None and not has_surname(name):
             reason = "invalid_name"  # a full name starts with its family name: the first word was lost
+        if reason is None and two_names(name):
+            reason = "invalid_name"  # the next column's name read on (a cell's edge not seen)
         return reason is None, reason, name
     if spec.type == "ethnicity":
         return check_ethnicity(value)

@@ -108,6 +108,19 @@ def _in_case(word: str, model: str) -> str:
     return model.upper() if word.isupper() and len(word) > 1 else model
 
 
+def two_names(name: str) -> bool:
+    """True when a full name holds a second one (``Võ Thùy Hà Hoàng Văn``: the next column's name read
+    on): five words or more, or a family name followed by a middle name Văn or Thị after the start."""
+    words = name.split()
+    if len(words) >= 5:
+        return True
+    return any(fold(words[i]) in _FOLDED_SURNAMES and fold(words[i + 1]) in ("van", "thi")
+               for i in range(2, len(words) - 1))
+
+
+_FOLDED_SURNAMES = frozenset(fold(s) for s in SURNAMES)
+
+
 def _marks(word: str) -> list[str]:
     """A word's diacritics wherever they sit (``Hoà`` and ``Hòa`` are one name, spelt in two styles)."""
     return sorted(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.combining(c))

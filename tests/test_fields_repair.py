@@ -465,3 +465,24 @@ def test_request_of_a_residence_form_starts_with_its_known_text(text: str, expec
     known = next(s for s in next(t for t in load_templates() if t.form_type == "ct01").fields
                  if s.key == "noi_dung").known
     assert known_prefix(text, known)[0] == expected
+
+
+@pytest.mark.parametrize(("name", "two"), [
+    ("Võ Thùy Hà Hoàng Văn", True),              # the husband's name read on after the wife's
+    ("Trần Thị Mai Lê Văn", True), ("Nguyễn Văn An", False), ("Nguyễn Thị Minh Khai", False),
+    ("Hoàng Lê Văn Minh", False), ("Tôn Nữ Thị Hà", False),
+])
+def test_a_name_holding_a_second_name_is_flagged(name: str, two: bool) -> None:
+    from fields.names import two_names
+
+    assert two_names(name) is two
+    lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên: Vũ", f"Họ, chữ đệm, tên: {name} ...........")
+    got = extract([_form_page(lines)], load_templates()).fields["ho_ten"]
+    assert (got.reason == "invalid_name") is two
+
+
+def test_comma_before_an_address_is_dropped() -> None:
+    lines = _replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195",
+                     "Nơi cư trú: (2) , Số 195 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội ......")
+    got = extract([_form_page(lines)], load_templates()).fields["nyc_noi_cu_tru"]
+    assert got.value == "Số 195 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội" and not got.needs_review
