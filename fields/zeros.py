@@ -63,10 +63,20 @@ def zero_lookalikes(template: FormTemplate, raws: dict[str, RawValue | None | bo
     for spec in template.fields:
         raw, got = raws.get(spec.key), values[spec.key]
         if (isinstance(raw, RawValue) and raw.tokens and raw.tokens[0].page in pages and not got.needs_review
-                and any(c in ZERO_LOOKALIKES for c in got.value)):
+                and any(c in ZERO_LOOKALIKES for c in _unchecked(spec, got.value))):
             values[spec.key] = replace(got, needs_review=True, reason=ZERO_LOOKALIKE_REASON,
                                        confidence=round(got.confidence * INVALID_FACTOR, 4))
     return values
+
+
+def _unchecked(spec: FieldSpec, value: str) -> str:
+    """The figures of a value no check vouches for: a year's century (19, 20) is no misread 0, nor are
+    a CCCD's province code and, when the form gives the birth date, its century and year digits."""
+    if spec.type in ("date", "year") and len(value) >= 4 and value[-4:].isdigit():
+        return value[:-4] + value[-2:]
+    if spec.type == "cccd" and len(value) == 12:
+        return value[6:] if spec.birth_date_field else value[3:]
+    return value
 
 
 ZERO_LOOKALIKE_REASON = "low_confidence"

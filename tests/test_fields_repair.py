@@ -486,3 +486,13 @@ def test_comma_before_an_address_is_dropped() -> None:
                      "Nơi cư trú: (2) , Số 195 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội ......")
     got = extract([_form_page(lines)], load_templates()).fields["nyc_noi_cu_tru"]
     assert got.value == "Số 195 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội" and not got.needs_review
+
+
+def test_zero_lookalikes_leave_checked_figures_alone() -> None:
+    from fields.zeros import _unchecked
+
+    ct01 = next(t for t in load_templates() if t.form_type == "ct01")
+    spec = {s.key: s for s in ct01.fields}
+    assert _unchecked(spec["ngay_sinh"], "04/06/1990") == "04/06/90"        # the century 19 is no misread 0
+    assert _unchecked(spec["tv1_so_cccd"], "001185669074") == "669074"     # province, century, year checked
+    assert _unchecked(spec["dien_thoai"], "0912345678") == "0912345678"
