@@ -343,13 +343,22 @@ def _by_hand(raws: dict[str, RawValue | None | bool], check: HandCheck) -> HandC
 
 
 def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | None:
-    """The form's own date as ISO, from its first dossier-dates field read without doubt."""
-    for key in (*template.dossier_dates.end, *template.dossier_dates.start):
-        got = fields.get(key)
-        parsed = parse_date(got.value) if got and got.value and not got.needs_review else None
-        if parsed:
-            return parsed[0].isoformat()
+    """The form's own date as ISO, from its first dossier-dates field read without doubt; else from
+    one read with a doubt about a figure (sent to a clerk as a field: days off, not the scan's years)."""
+    keys = (*template.dossier_dates.end, *template.dossier_dates.start)
+    for doubt in (False, True):
+        for key in keys:
+            got = fields.get(key)
+            sure = got is not None and not got.needs_review
+            doubtful = got is not None and got.reason in _DOUBTED_FIGURES
+            parsed = parse_date(got.value) if got and got.value and (sure or doubt and doubtful) else None
+            if parsed:
+                return parsed[0].isoformat()
     return None
+
+
+_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed")
+"""Reasons of a real date whose figures a clerk should confirm (not an invalid one)."""
 
 
 def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,

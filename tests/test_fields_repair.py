@@ -496,3 +496,14 @@ def test_zero_lookalikes_leave_checked_figures_alone() -> None:
     assert _unchecked(spec["ngay_sinh"], "04/06/1990") == "04/06/90"        # the century 19 is no misread 0
     assert _unchecked(spec["tv1_so_cccd"], "001185669074") == "669074"     # province, century, year checked
     assert _unchecked(spec["dien_thoai"], "0912345678") == "0912345678"
+
+
+def test_form_date_read_with_a_doubt_still_dates_the_form() -> None:
+    from tests.test_fields_units import FORM
+
+    sure = extract([_page(FORM)], load_templates())
+    assert sure.documents[0].elements == {"issued": "2025-08-12"} and not sure.fields["ngay_lap"].needs_review
+    lines = [line.replace("ngày 12 tháng 8 năm 2025", "ngày 12 tháng 8 năm 2925") for line in FORM]
+    doubt = extract([_page(lines)], load_templates())
+    assert doubt.fields["ngay_lap"].reason == "ocr_digits_guessed"             # a clerk confirms the figures …
+    assert doubt.documents[0].elements == {"issued": "2025-08-12"}            # … days off at worst, not years
