@@ -117,6 +117,8 @@ class Figures:
         self.doc_pages = self.doc_pages_typed = 0
         self.decision_misses: Counter[str] = Counter()
         self.dates_from_document = self.dated = 0
+        self.silent_values: list[str] = []
+        """One line per wrong, unflagged field (values: printed only with ``--show-silent``)."""
 
     def add_documents(self, truth: dict, record: dict) -> None:
         got = record.get("documents", [])
@@ -167,6 +169,8 @@ class Figures:
                 self.silent += 1
                 self.per_field_silent[name] += 1
                 self.spurious += not want
+                self.silent_values.append(f"{truth['source']} {name}: want {want!r}, got "
+                                          f"{got['value'] if got else None!r} at {got['confidence'] if got else 0}")
 
 
 def _pct(a: int, b: int) -> str:
@@ -250,6 +254,9 @@ def main() -> None:
     for truth in truths:
         figures.add(truth, by_source.get(truth["source"].rstrip("/")))
     _print(figures, elapsed=elapsed, extract_s=extract_s)
+    if args.show_silent:
+        print("\nwrong and not flagged (values of a tuning set; never use on the held-out set):")
+        print("\n".join(figures.silent_values) or "none")
 
 
 if __name__ == "__main__":

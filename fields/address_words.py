@@ -49,12 +49,29 @@ _STREET_BY_FOLD = {fold(w): w for w in _STREET_WORDS if " " not in w}
 _ENDS_AT_STREET = re.compile(r"\b(đường|ngõ|ngách|hẻm|kiệt|phố)$", re.I)
 
 
+_STRAY_DOT = re.compile(r"(?<=\w)(\w)\. (\S+)")
+"""A dot after a word, before the next word: no address part ends with one but an abbreviation."""
+_UNIT_STARTS = frozenset(("phuong", "quan", "huyen", "xa", "thi", "thanh", "tinh", "tp.", "tx.", "tt.", "p.", "q."))
+
+
+def _undot(match: re.Match[str]) -> str:
+    """``Thang. quận`` → ``Thang, quận`` (a comma before a unit read as a dot); ``Tây. Sơn`` → ``Tây Sơn``
+    (a speck read as a dot inside a name); abbreviations (``TP. Huế``, ``Q. 1``) and figures stay."""
+    word_end, following = match.group(1), match.group(2)
+    start = match.string.rfind(" ", 0, match.start(1)) + 1
+    word = match.string[start:match.end(1)]
+    if any(c.isdigit() for c in word) or (word.isupper() and len(word) <= 3) or len(word) < 2:
+        return match.group(0)
+    mark = "," if fold(following.rstrip(",")) in _UNIT_STARTS or following.lower() in _UNIT_STARTS else ""
+    return f"{word_end}{mark} {following}"
+
+
 def tidy_address(text: str, *, keywords: bool = True) -> str:
     """Put back what OCR does to an address's own words: a semicolon for the comma between its parts
     (``Phường Xuân Khánh; Quận Ninh Kiều``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
-    words = collapse(text).replace(";", ",").split(" ")
+    words = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ",")).split(" ")
     out = []
     for word in words:
         bare = word.rstrip(",")

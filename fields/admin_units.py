@@ -104,6 +104,10 @@ def unit_names() -> tuple[dict[str, _Province], dict[str, _Province]]:
     return _legacy(), _current()
 
 
+_TWO_WORD_TYPES = {fold(t): t for t in UNIT_TYPES if " " in t}
+"""``thanhpho`` → ``thành phố`` …: two-word types whose letters alone name them."""
+
+
 def _split_type(words: list[str]) -> tuple[int, int, str] | None:
     """(type's first word, name's first word, folded kind) of the first unit type in a part.
 
@@ -117,6 +121,8 @@ def _split_type(words: list[str]) -> tuple[int, int, str] | None:
             joined = "".join(words[start:start + size]).lower()
             if joined in _TYPES:
                 return start, start + size, _TYPES[joined]
+            if size == 2 and fold(joined) in _TWO_WORD_TYPES:
+                return start, start + size, fold(joined)  # ``Thành phỗ``: a mark misread on a fixed type
             bare = joined.rstrip(".")
             if size == 1 and joined.endswith(".") and bare in _ABBREVIATIONS:
                 return start, start + 1, _ABBREVIATIONS[bare]
@@ -205,6 +211,10 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
             out.append(part)
             continue
         start, at, kind = split
+        if at - start == 2 and kind in _TWO_WORD_TYPES and "".join(words[start:at]).lower() not in _TYPES:
+            spelt = _TWO_WORD_TYPES[kind].split()  # ``Thành phỗ`` → ``Thành phố``
+            words[start:at] = [s.capitalize() if w[:1].isupper() else s for w, s in zip(words[start:at], spelt, strict=True)]
+            corrected = True
         name = " ".join(words[at:])
         new_name, reason = name, None
         if not name:
@@ -212,6 +222,8 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
         elif index > 0 and start > 0 and kind in _DISTRICT_KINDS | _COMMUNE_KINDS | {"tinh"} \
                 and _stray(words[:start]):
             reason = "invalid_address"  # ``…, Lộc Tỉnh Nghệ An``: words before a unit, its own unit lost
+        elif start > 0 and words[start][:1].isupper() and _lost_comma(words[start - 1]):
+            reason = "invalid_address"  # ``ngõ 113 Kim Phường Cống Vị``: a comma (and a word?) lost
         elif any(c.isdigit() for c in name) and not name.isdigit():
             reason = "unknown_admin_unit"  # ``Xã Ngh1. Phong``: a misread name, not a numbered unit
         elif any(c.isdigit() for c in name):
@@ -248,6 +260,17 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
 
 _SUB_UNITS = frozenset(fold(w) for w in ("tổ", "thôn", "ấp", "xóm", "bản", "khu", "khóm", "số", "ngõ", "ngách",
                                           "hẻm", "kiệt", "đường", "phố", "khu phố", "tổ dân phố"))
+
+
+_AGENCY_ENDS = frozenset(("dan", "an", "ubnd", "ban"))
+"""``Ủy Ban Nhân Dân Phường``, ``Công An Phường``: an agency's name runs into its unit's."""
+
+
+def _lost_comma(before: str) -> bool:
+    """True when the word before a capitalised unit type ends a street's or hamlet's name (``Kim``
+    of ``ngõ 113 Kim Phường Cống Vị``): parts of an address are separated by commas."""
+    return before.isalpha() and before[:1].isupper() and not before.isupper() and \
+        fold(before) not in _SUB_UNITS | _AGENCY_ENDS
 
 
 def _stray(words: list[str]) -> bool:

@@ -130,12 +130,18 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
     phường …`` → ``Ủy ban nhân dân phường …``), and that text's folded words (checked words); the
     longest known text wins. Unchanged, and no words, when it starts with none."""
     words = value.split()
+    if len(words) > 2 and len(words[0]) <= 3 and not words[0].isalpha() and not words[0].isdigit():
+        rest = known_prefix(" ".join(words[1:]), known)
+        if rest[1]:
+            return rest  # ``I2 Điều chỉnh …``: a footnote mark read before the known text
     for text in sorted(known, key=len, reverse=True):
         target = fold(text)
         for n in range(1, len(words) + 1):
             joined = fold("".join(words[:n]))
             if joined == target and n < len(words):
-                return " ".join([text, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
+                last = words[n - 1]
+                mark = last[len(last.rstrip(",.;:")):]  # ``… về cư trú, nơi ở``: its comma stays
+                return " ".join([text + mark, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
             if len(joined) >= len(target):
                 break
     return value, frozenset()

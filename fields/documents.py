@@ -178,8 +178,16 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             right = max(t.bbox.right for t in tokens) + 4 * max(t.bbox.height for t in tokens)
             box = (0.0, max(0.0, top / page.height), min(1.0, right / page.width), min(1.0, bottom / page.height))
             return reread(page.source_page, box)
+    line_reader = None
+    if reread is not None:
+        def line_reader(tokens: Sequence[Token]) -> list[list[Token]]:
+            page = pages[span.pages[tokens[0].page]]
+            pad = max(t.bbox.height for t in tokens) // 2
+            top, bottom = min(t.bbox.top for t in tokens) - pad, max(t.bbox.bottom for t in tokens) + pad
+            box = (0.5, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
+            return reread(page.source_page, box, psm=7)
     read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
-                         reread=block_reader, reread_number=number_reader)
+                         reread=block_reader, reread_number=number_reader, reread_line=line_reader)
     reasons = dict(read.reasons)
     confidence = min(span.score, read.confidence) if read.values else span.score
     if read.values and read.confidence < review_threshold:

@@ -24,8 +24,9 @@ from fields.dates import format_date, parse_date, repair_date
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
-from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name
+from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name, two_names
 from fields.text import Token, document_lines, fold
+from fields.zeros import zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
 
@@ -79,6 +80,8 @@ def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | No
 
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               on: date | None = None) -> tuple[bool, str | None, str]:
+    if spec.type in ("address", "text", "name"):
+        value = value.lstrip(",;. ")  # ``, Số 168 …``: the label's comma or a speck before the value
     if _checks_units(spec):
         value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
         if reason is None and ends_mid_street(value):
@@ -98,6 +101,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:
             return False, reason, value
+        if v.glued_capitals(value):
+            return False, "glued_words", value
     if spec.type in _LETTER_TYPES and "@" not in value:
         ok, reason, _ = v.check_letters(value)
         if not ok:
@@ -113,6 +118,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         name, reason = check_syllables(name)
         if reason is None and not has_surname(name):
             reason = "invalid_name"  # a full name starts with its family name: the first word was lost
+        if reason is None and two_names(name):
+            reason = "invalid_name"  # the next column's name read on (a cell's edge not seen)
         return reason is None, reason, name
     if spec.type == "ethnicity":
         return check_ethnicity(value)
@@ -291,7 +298,7 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         # who types the form in again looks at it on the paper too
         values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
                   for key, got in values.items()}
-    return _cross_flag(template, values)
+    return zero_lookalikes(template, raws, _cross_flag(template, values))
 
 
 _BOTH_SIDES = {"cccd_birth_year", "cccd_century"}
@@ -336,13 +343,22 @@ def _by_hand(raws: dict[str, RawValue | None | bool], check: HandCheck) -> HandC
 
 
 def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | None:
-    """The form's own date as ISO, from its first dossier-dates field read without doubt."""
-    for key in (*template.dossier_dates.end, *template.dossier_dates.start):
-        got = fields.get(key)
-        parsed = parse_date(got.value) if got and got.value and not got.needs_review else None
-        if parsed:
-            return parsed[0].isoformat()
+    """The form's own date as ISO, from its first dossier-dates field read without doubt; else from
+    one read with a doubt about a figure (sent to a clerk as a field: days off, not the scan's years)."""
+    keys = (*template.dossier_dates.end, *template.dossier_dates.start)
+    for doubt in (False, True):
+        for key in keys:
+            got = fields.get(key)
+            sure = got is not None and not got.needs_review
+            doubtful = got is not None and got.reason in _DOUBTED_FIGURES
+            parsed = parse_date(got.value) if got and got.value and (sure or doubt and doubtful) else None
+            if parsed:
+                return parsed[0].isoformat()
     return None
+
+
+_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed")
+"""Reasons of a real date whose figures a clerk should confirm (not an invalid one)."""
 
 
 def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,

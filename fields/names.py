@@ -9,6 +9,8 @@ them, that spelling is used. Streets are mostly named after people, so the first
 
 from __future__ import annotations
 
+import unicodedata
+
 from fields.text import fold
 
 SURNAMES = (
@@ -94,7 +96,7 @@ Nhiên Như Nhung Oanh Phát Phong Phú Phúc Phụng Phước Phương Phượn
 Quỳnh Sang Sáng Sinh Sơn Sương Tài Tâm Tân Tấn Thạch Thái Thắm Thắng Thanh Thành Thảo Thi Thiện Thịnh Thơ
 Thoa Thông Thu Thư Thuận Thục Thùy Thủy Thúy Thụy Tiên Tiến Tín Tình Toàn Trà Trâm Trang Trí Triều Trinh
 Trọng Trung Trúc Trường Tú Tuấn Tuệ Tùng Tường Tuyền Tuyết Uyên Vân Văn Vi Việt Vinh Vĩnh Võ Vũ Vy Xuân
-Ý Yên Yến Thị Hữu Đắc Kiều Khuyên Lụa Mận Mơ Nương Quyền Sa Sen Tùng Ước Vương Hậu Hạ Hà
+Ý Yên Yến Hưởng Thị Hữu Đắc Kiều Khuyên Lụa Mận Mơ Nương Quyền Sa Sen Tùng Ước Vương Hậu Hạ Hà
 """.split())
 _NAME_WORDS = NAME_SYLLABLES | frozenset(SURNAMES)
 _SYLLABLES_BY_FOLD: dict[str, set[str]] = {}
@@ -106,14 +108,32 @@ def _in_case(word: str, model: str) -> str:
     return model.upper() if word.isupper() and len(word) > 1 else model
 
 
+def two_names(name: str) -> bool:
+    """True when a full name holds a second one (``Võ Thùy Hà Hoàng Văn``: the next column's name read
+    on): five words or more, or a family name followed by a middle name Văn or Thị after the start."""
+    words = name.split()
+    if len(words) >= 5:
+        return True
+    return any(fold(words[i]) in _FOLDED_SURNAMES and fold(words[i + 1]) in ("van", "thi")
+               for i in range(2, len(words) - 1))
+
+
+_FOLDED_SURNAMES = frozenset(fold(s) for s in SURNAMES)
+
+
+def _marks(word: str) -> list[str]:
+    """A word's diacritics wherever they sit (``Hoà`` and ``Hòa`` are one name, spelt in two styles)."""
+    return sorted(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.combining(c))
+
+
 def check_syllables(text: str) -> tuple[str, str | None]:
     """Put right a name's syllables that are not names, where the name list leaves one choice.
 
     Most OCR errors in names are misread marks, often still valid syllables (``Hồng`` → ``Hông``,
     ``Tuấn`` → ``Tuân``, ``Nhung`` → ``Nhụng``): a word that is not a listed name but has the letters
-    of exactly one listed name is that name. A syllable that is not valid Vietnamese (``Thanhh``,
-    ``Ngọcc``, ``Lỵ``) with no single listed name for its letters is flagged; a valid one is kept
-    (a name rarer than the list). A middle word ``Thi`` is ``Thị`` (its dot is the first mark lost).
+    of exactly one listed name is that name; one with the letters of several (``Yễn``: ``Yên`` or
+    ``Yến``) is flagged. A syllable that is not valid Vietnamese (``Thanhh``, ``Ngọcc``, ``Lỵ``) with
+    no listed name for its letters is flagged; a valid one is kept (a name rarer than the list). A middle word ``Thi`` is ``Thị`` (its dot is the first mark lost).
 
     Args:
         text: A full name, title case or capitals.
@@ -136,8 +156,11 @@ def check_syllables(text: str) -> tuple[str, str | None]:
             words.append(word)
         elif len(choices) == 1:  # valid or not, the one name with these letters (Hông → Hồng)
             words.append(_in_case(word, next(iter(choices))))
+        elif choices and not any(_marks(word) == _marks(c) for c in choices):
+            words.append(word)  # several listed names have its letters (Yễn: Yên or Yến?): only the paper tells
+            reason = "name_syllable"
         elif is_syllable(word):
-            words.append(word)  # a Vietnamese syllable no listed name matches alone: a rarer name
+            words.append(word)  # a Vietnamese syllable no listed name has the letters of: a rarer name
         else:
             words.append(word)
             reason = "name_syllable"

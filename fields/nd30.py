@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import SURNAMES, check_syllables, correct_name
+from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit
 from fields.text import Token, fold, ratio
 from fields.validators import check_name, split_glued_name
 
@@ -87,7 +88,7 @@ def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Tok
 
 def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
-    text = _text(tokens)
+    text = _text(tokens).lstrip("+*#-–—_.,:;'`‘’\"|!~^°")  # a speck read before ``Số`` (``+Số``)
     match = re.search(r"S\S{0,2}\s*[:.;]?\s*[_\-.'`‘’,]*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
     if match is None or not _NUMBER.match(text.split()[0] if text.split() else ""):
         return None
@@ -102,7 +103,8 @@ NUMBER_REREAD = 0.5
 
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
-                  reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
+                  reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
+                  reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -112,6 +114,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         reread: Reads the signature block again without its seal (``fields.reread``), given the
             block's lines; used when the signer's name was not read surely.
         reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
+        reread_line: Reads the signer's name line again on its own, when the name goes to review.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -145,6 +148,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons["issued"] = "ocr_digits_guessed"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
+            if "issued" not in reasons and touched_digit(right):
+                reasons["issued"] = TOUCHED_DIGIT
             place = _text(right).split(",")[0].strip()
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
                 values["place"] = place
@@ -155,9 +160,12 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         subject = _subject(lines, title_line)
         if subject:
             values["subject"] = subject
-    _signer(lines, middle, values, reasons, confidences)
+    seen: dict[str, list[Token]] = {}
+    _signer(lines, middle, values, reasons, confidences, seen=seen)
     if reread is not None:  # the seal sits on the signature block: always read it again without it
-        _second_reading(lines, middle, values, reasons, confidences, reread)
+        _second_reading(lines, middle, values, reasons, confidences, reread, seen)
+    if reread_line is not None and seen.get("words") and not centred(seen["words"], seen.get("title", [])):
+        _line_reading(values, reasons, seen, reread_line)
     if values.get("signer") and not _has_surname(values["signer"]) and "signer" not in reasons:
         reasons["signer"] = "low_confidence"  # a full name starts with a family name: its start was lost
     for element in ("number", "issued", "signer"):
@@ -202,7 +210,8 @@ _SURNAMES = frozenset(fold(s) for s in SURNAMES)
 
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
                     reasons: dict[str, str], confidences: list[float],
-                    reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]]) -> None:
+                    reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]],
+                    seen: dict[str, list[Token]]) -> None:
     """Read the signature block again without its seal; keep the better reading of the name."""
     block = [line for line in lines[max(0, len(lines) - 8):] if line]
     again = reread(block)
@@ -212,9 +221,11 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     values2: dict[str, str] = {}
     reasons2: dict[str, str] = {}
     confidences2: list[float] = []
-    _signer(again, middle, values2, reasons2, confidences2, seal=False)
+    seen2: dict[str, list[Token]] = {}
+    _signer(again, middle, values2, reasons2, confidences2, seal=False, seen=seen2)
     second = values2.get("signer", "")
-    if not second or "signer" in reasons2:
+    off_centre = reasons2.get("signer") == OFF_CENTRE
+    if not second or ("signer" in reasons2 and not off_centre):
         return
     better = (_has_surname(second), len(second.split()), confidences2[-1]) > (
         _has_surname(first[0] or "") and not first[1], len((first[0] or "").split()), first[2])
@@ -222,10 +233,37 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
+        seen.update(seen2)
         confidences.append(confidences2[-1])
         reasons.pop("signer", None)
+        if off_centre:
+            reasons["signer"] = OFF_CENTRE
         if "signer_title" in values2:
             values["signer_title"] = values2["signer_title"]
+
+
+def _line_reading(values: dict[str, str], reasons: dict[str, str], seen: dict[str, list[Token]],
+                  reread_line: Callable[[Sequence[Token]], list[list[Token]]]) -> None:
+    """Read the name's line again on its own (the whole width right of the middle): a first word the
+    seal or the signature hid in the block's reading often comes out (``Lê Hồng Nhung`` → ``Lê Lê Hồng
+    Nhung``). Only words left of the name read first are taken (one or two, title case), and only when
+    the name they make starts with a family name and is centred under the title (not flagged then)."""
+    first, title = seen["words"], seen.get("title", [])
+    if not title:
+        return
+    height = max(t.bbox.height for t in first)
+    for line in reread_line(first):
+        before = [t for t in _unglued([_unstamped(t) for t in line]) if t.text.isalpha()
+                  and t.bbox.right <= first[0].bbox.left + height // 3]
+        before = before[-2:]
+        if not before or not all(t.text[0].isupper() and t.text[1:].islower() for t in before):
+            continue
+        name, syllable = check_syllables(correct_name(" ".join(t.text for t in before) + " " + values["signer"]))
+        ok, _, name = check_name(name)
+        if ok and not syllable and _has_surname(name) and centred([*before, *first], title):
+            values["signer"] = name
+            reasons.pop("signer", None)
+            return
 
 
 _TITLE_WORDS = ("chutich", "photruong", "truong", "giamdoc", "phogiamdoc", "chanhvanphong", "thutruong",
@@ -297,7 +335,7 @@ def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
 
 
 def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str], reasons: dict[str, str],
-            confidences: list[float], *, seal: bool = True) -> None:
+            confidences: list[float], *, seal: bool = True, seen: dict[str, list[Token]] | None = None) -> None:
     """The signer's name — the last right-column line of the document that reads as a name — and
     title — the nearest capitals line above it naming an office (``CHỦ TỊCH``, ``PHÓ CHỦ TỊCH`` …).
 
@@ -313,6 +351,8 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
         name, syllable = check_syllables(correct_name(" ".join(t.text for t in words)))
         ok, reason, name = check_name(name)
         values["signer"] = name
+        if seen is not None:
+            seen["words"], seen["title"] = list(words), []
         nearby = [t for line in right[max(0, index - 2): index + 1] for t in line]
         junk = [t for t in nearby if not any(c.isalpha() for c in t.text) or t.confidence < 0.5]
         confidence = min([_mean(words)] + [t.confidence for t in words] + ([0.5] if junk and seal else []))
@@ -323,6 +363,11 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
             text = _text(right[above])
             folded = fold(text)
             if any(w in folded for w in _TITLE_WORDS) and not _CAPACITY.match(text):
-                values["signer_title"] = " ".join(t.text for t in right[above] if t.text.isalpha() and t.text.isupper())
+                title = [t for t in right[above] if t.text.isalpha() and t.text.isupper()]
+                values["signer_title"] = " ".join(t.text for t in title)
+                if seen is not None:
+                    seen["title"] = title
+                if not seal and "signer" not in reasons and start_lost(words, title):
+                    reasons["signer"] = OFF_CENTRE
                 break
         return

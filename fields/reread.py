@@ -18,8 +18,9 @@ from PIL import Image
 from fields.text import Token, document_lines
 from ocr.model import PageText
 
-Reread = Callable[[int, tuple[float, float, float, float]], list[list[Token]]]
-"""(source page, normalised box) → the lines of that region read again without the seal."""
+Reread = Callable[..., list[list[Token]]]
+"""(source page, normalised box, psm=6) → the lines of that region read again without the seal
+(Tesseract's page segmentation mode: 6 a block, 7 one line)."""
 INK_BELOW = 90
 """Grey levels above this are whitened: a stamp's red or blue, not the signer's black type."""
 
@@ -27,7 +28,7 @@ INK_BELOW = 90
 def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Reread:
     """A :data:`Reread` over a dossier's clean page images."""
 
-    def reread(source_page: int, box: tuple[float, float, float, float]) -> list[list[Token]]:
+    def reread(source_page: int, box: tuple[float, float, float, float], psm: int = 6) -> list[list[Token]]:
         from ocr.recognize import recognize
 
         path, page = images.get(source_page), pages.get(source_page)
@@ -46,7 +47,7 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
         with tempfile.TemporaryDirectory(prefix="sohoa-sign-") as tmp:
             out = Path(tmp) / "block.png"
             cleaned.save(out, dpi=dpi)
-            text = recognize(out, psm=6, source_page=source_page)
+            text = recognize(out, psm=psm, source_page=source_page)
         shifted = [w_.__class__(w_.text, w_.bbox.__class__(w_.bbox.left + x0, w_.bbox.top + y0, w_.bbox.width,
                                                           w_.bbox.height), w_.confidence, w_.line)
                    for w_ in text.words]

@@ -13,6 +13,7 @@ import unicodedata
 from fields.dates import format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
 from fields.text import collapse, fold
+from ocr.syllables import is_syllable
 
 Check = tuple[bool, str | None, str]
 
@@ -208,6 +209,26 @@ def tidy_punctuation(text: str) -> Check:
         # most likely a misread space: the space is put back, and a clerk confirms
         return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
     return True, None, value
+
+
+_VOWEL_RUNS = re.compile(r"[aeiouy]+")
+
+
+def glued_capitals(text: str) -> bool:
+    """True when a word in capitals holds two syllables' vowels (``DOANHTẠP``): a Vietnamese syllable
+    has one run of vowels, so the space between two words was lost (``HỘ KINH DOANHTẠP HÓA``)."""
+    for word in re.findall(r"[^\W\d_]+", text):
+        bare = unicodedata.normalize("NFD", word.replace("Đ", "D").replace("đ", "d"))
+        bare = "".join(c for c in bare if not unicodedata.combining(c)).lower()
+        if not (word.isupper() and len(word) > 3 and len(_VOWEL_RUNS.findall(bare.replace("qu", "q").replace("gi", "g"))) > 1):
+            continue
+        marked = not word.isascii()
+        for i in range(2, len(word) - 1):
+            # two Vietnamese syllables, with a mark or a final consonant before the join: ``KINHDOANH``,
+            # ``DOANHTẠP``; a foreign word (``COFFEE``, ``SALON``: SA + LON) is not flagged
+            if (marked or bare[i - 1] not in "aeiouy") and is_syllable(word[:i].lower()) and is_syllable(word[i:].lower()):
+                return True
+    return False
 
 
 _MOBILE_STARTS = ("03", "05", "07", "08", "09")

@@ -288,3 +288,222 @@ def test_cell_whose_first_word_starts_left_of_the_column_edge() -> None:
     line = [tok("(2)", 461, 500), tok("Số", 601, 628), tok("80", 650, 680), tok("đường", 700, 800)]
     assert [t.text for t in cell_tokens(line, (630.0, 1059.0))] == ["Số", "80", "đường"]
     assert "Số" not in [t.text for t in cell_tokens(line, (float("-inf"), 630.0))]
+
+
+def test_zeros_misread_on_a_page_send_its_other_sixes_eights_and_nines_to_review() -> None:
+    templates = load_templates()
+    plain = extract([_form_page(KHAI_SINH_OCR)], templates).fields
+    assert not plain["nyc_noi_cu_tru"].needs_review and not plain["nyc_so_cccd"].needs_review
+    # a date that is no calendar date until its 9s and 6s are read as 0: the page's font misreads zeros
+    lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/96/2925 ..........")
+    got = extract([_form_page(lines)], templates).fields
+    for key in ("nyc_noi_cu_tru", "nyc_so_cccd"):                    # Số 195 …, 001185669074: 9s and 6s
+        assert (got[key].value, got[key].needs_review, got[key].reason) == (plain[key].value, True, "low_confidence")
+    assert not got["co_quan"].needs_review                            # no 6, 8 or 9 in it
+    # an ID number with no province until its 9s are read as 0 tells the same
+    lines = _replace(KHAI_SINH_OCR, "Giấy tờ tùy thân", "Giấy tờ tùy thân: (3) Căn cước công dân số 991185669074...")
+    got = extract([_form_page(lines)], templates).fields
+    assert got["nyc_so_cccd"].reason == "cccd_province"
+    assert (got["nyc_noi_cu_tru"].needs_review, got["nyc_noi_cu_tru"].reason) == (True, "low_confidence")
+    # a real date merely later than the form's is no sign of the font (a 2019 birth on a 2019 form)
+    lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/06/2095 ..........")
+    got = extract([_form_page(lines)], templates).fields
+    assert not got["nyc_noi_cu_tru"].needs_review
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Công an phường Thạch Thang. quận Hải Châu", "Công an phường Thạch Thang, quận Hải Châu"),  # a comma read as a dot
+    ("Số 97/29 Tây. Sơn, Phường Quan Hoa", "Số 97/29 Tây Sơn, Phường Quan Hoa"),      # a speck inside a name
+    ("Thôn Đông. Xã An Bình", "Thôn Đông, Xã An Bình"),
+    ("TP. Hồ Chí Minh", "TP. Hồ Chí Minh"), ("Tổ 5, P. Bến Nghé, Q. 1", "Tổ 5, P. Bến Nghé, Q. 1"),   # abbreviations
+    ("Số 12. Lê Lợi", "Số 12. Lê Lợi"),                                                # a figure's dot: left alone
+])
+def test_stray_dot_inside_an_address(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text, keywords=False) == expected
+
+
+def test_misread_unit_after_a_dot_is_checked_as_a_unit() -> None:
+    from fields.address_words import tidy_address
+    from fields.admin_units import check_units
+
+    # with the dot the district was read as part of the commune's name and passed; now it is checked
+    text = tidy_address("Công an phường Thạch Thang. quận Hải Chân, Thành phố Đà Nẵng", keywords=False)
+    assert check_units(text)[1] == "unknown_admin_unit"
+
+
+def _tok(text: str, left: int, top: int = 100, height: int = 40, *, line: int = 0) -> Token:
+    from fields.text import fold
+    from ocr.model import BBox
+
+    return Token(text, fold(text), BBox(left, top, 18 * len(text), height), 0.95, 0, line)
+
+
+def _centred(words: list[str], middle: int, *, line: int) -> list[Token]:
+    width = 18 * len(" ".join(words))
+    x, out = middle - width // 2, []
+    for word in words:
+        out.append(_tok(word, x, 100 + 60 * line, line=line))
+        x += 18 * (len(word) + 1)
+    return out
+
+
+def test_signer_whose_first_word_the_seal_hid_is_flagged() -> None:
+    from fields.nd30 import read_elements
+
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Lê", "Lê", "Hồng", "Nhung"], 1800, line=2)
+    head = [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), _tok("ngày", 1500), _tok("5", 1600), _tok("tháng", 1640),
+             _tok("3", 1750), _tok("năm", 1790), _tok("2024", 1870)]]
+    seal_hid = whole[1:]                                               # the seal hid the first "Lê"
+    for block, reason in ((whole, None), (seal_hid, "low_confidence")):
+        got = read_elements(head + [[]], width=2400, title_line=None, reread=lambda _lines, b=block: [title, b])
+        assert got.values["signer"] == " ".join(t.text for t in block) and got.reasons.get("signer") == reason
+
+
+def test_figure_touched_by_ink_in_the_issue_date_is_flagged() -> None:
+    from fields.nd30 import read_elements
+
+    def head(month_top: int, month_height: int) -> list[list[Token]]:
+        return [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), _tok("ngày", 1400), _tok("13", 1500),
+                 _tok("tháng", 1560), _tok("3", 1670, month_top, month_height), _tok("năm", 1700),
+                 _tok("2024", 1780)]]
+
+    clean = read_elements(head(100, 40), width=2400, title_line=None)
+    assert clean.values["issued"] == "2024-03-13" and "issued" not in clean.reasons
+    specked = read_elements(head(88, 52), width=2400, title_line=None)  # a speck above the month's figure
+    assert specked.values["issued"] == "2024-03-13" and specked.reasons["issued"] == "low_confidence"
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("Trần Hồng Yễn", "name_syllable"),        # the letters of Yên and of Yến: no one correction
+    ("Trần Hồng Yến", None), ("Vũ Thị Hoà", None),   # listed; Hoà is Hòa with its mark placed the old way
+    ("Lê Văn Hưởng", None),                     # a listed name of its own, not a misread Hương
+])
+def test_name_syllable_with_the_letters_of_several_listed_names(name: str, reason: str | None) -> None:
+    from fields.names import check_syllables
+
+    assert check_syllables(name) == (name, reason)
+
+
+@pytest.mark.parametrize(("text", "expected", "reason"), [
+    ("Số 80, Phường Cống Vị, Quận Ba Đình, Thành phỗ Hà Nội",          # a mark misread on a fixed type
+     "Số 80, Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", None),
+    ("Số 5, Thị xẫ Sơn Tây, Thành phố Hà Nội", "Số 5, Thị xã Sơn Tây, Thành phố Hà Nội", None),
+    ("Số 80, ngõ 113 Kim Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội",   # a comma (and Mã) lost
+     "Số 80, ngõ 113 Kim Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", "invalid_address"),
+    ("Ủy Ban Nhân Dân Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội",     # an agency runs into its unit
+     "Ủy Ban Nhân Dân Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", None),
+    ("Tổ 3 Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", "Tổ 3 Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội", None),
+])
+def test_unit_types_misread_or_run_into_a_street(text: str, expected: str, reason: str | None) -> None:
+    from fields.admin_units import check_units
+
+    assert check_units(text)[:2] == (expected, reason)
+
+
+def test_words_in_capitals_glued_together_are_flagged() -> None:
+    from fields.validators import glued_capitals
+
+    assert glued_capitals("HỘ KINH DOANHTẠP HÓA THẢO") and glued_capitals("HOÀNGANH")
+    assert not glued_capitals("HỘ KINH DOANH TẠP HÓA THẢO")
+    assert not glued_capitals("TRUNG NGUYÊN COFFEE") and not glued_capitals("SALON TÓC")    # foreign words
+    assert not glued_capitals("NGUYỄN VĂN QUYẾT") and glued_capitals("KINHDOANH")
+    lines = _replace(KHAI_SINH_OCR, "Nơi sinh", "Nơi sinh: (4) BỆNH VIỆN PHỤ SẢNHÀ NỘI ................")
+    got = extract([_form_page(lines)], load_templates()).fields["noi_sinh"]
+    assert (got.needs_review, got.reason) == (True, "glued_words")
+
+
+def test_signer_line_read_again_on_its_own_gives_back_the_hidden_first_word() -> None:
+    from fields.nd30 import read_elements
+
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Lê", "Lê", "Hồng", "Nhung"], 1800, line=2)
+    head = [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), _tok("ngày", 1500), _tok("5", 1600), _tok("tháng", 1640),
+             _tok("3", 1750), _tok("năm", 1790), _tok("2024", 1870)]]
+    block = lambda _lines: [title, whole[1:]]                          # noqa: E731 — the seal hid "Lê"
+    for line, signer, reason in (
+            (whole, "Lê Lê Hồng Nhung", None),                         # read whole on its own: centred
+            (whole[1:], "Lê Hồng Nhung", "low_confidence"),           # the same words: nothing added
+            ([_tok("Cừ", 1400, line=2), *whole[1:]], "Lê Hồng Nhung", "low_confidence")):  # ink, not a name
+        got = read_elements(head + [[]], width=2400, title_line=None, reread=block,
+                            reread_line=lambda _tokens, got_line=line: [got_line])
+        assert (got.values["signer"], got.reasons.get("signer")) == (signer, reason)
+
+
+def test_seal_free_reader_reads_one_line_with_the_real_tesseract(tmp_path) -> None:
+    """The signer's line read again on its own (psm 7): a seal's mid-grey ring over its first word is
+    whitened, the black name is read whole."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from fields.reread import seal_free_reader
+    from ocr.model import PageText
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf", 44)
+    image = Image.new("L", (2400, 3400), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((1380, 2900, 1680, 3200), outline=150, width=14)               # the seal's ring, mid-grey
+    draw.text((1500, 3030), "Lê Lê Hồng Nhung", font=font, fill=0)
+    path = tmp_path / "page-0001.png"
+    image.save(path, dpi=(200, 200))
+    reread = seal_free_reader({1: path}, {1: PageText(1, 2400, 3400, 200)})
+    lines = reread(1, (0.5, 3000 / 3400, 1.0, 3110 / 3400), psm=7)
+    assert [" ".join(t.text for t in line) for line in lines] == ["Lê Lê Hồng Nhung"]
+    assert lines[0][0].bbox.left > 1400                                        # page coordinates
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Đăng Ký tạm trú tại Số 1, Phường Láng", "Đăng ký tạm trú tại Số 1, Phường Láng"),      # a capital misread
+    ("I2 Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở: Số 6",         # a footnote mark
+     "Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở: Số 6"),          # … and its comma kept
+    ("12 Lê Lợi, Phường Láng", "12 Lê Lợi, Phường Láng"),                                   # no known text: as read
+])
+def test_request_of_a_residence_form_starts_with_its_known_text(text: str, expected: str) -> None:
+    from fields.closed_lists import known_prefix
+
+    known = next(s for s in next(t for t in load_templates() if t.form_type == "ct01").fields
+                 if s.key == "noi_dung").known
+    assert known_prefix(text, known)[0] == expected
+
+
+@pytest.mark.parametrize(("name", "two"), [
+    ("Võ Thùy Hà Hoàng Văn", True),              # the husband's name read on after the wife's
+    ("Trần Thị Mai Lê Văn", True), ("Nguyễn Văn An", False), ("Nguyễn Thị Minh Khai", False),
+    ("Hoàng Lê Văn Minh", False), ("Tôn Nữ Thị Hà", False),
+])
+def test_a_name_holding_a_second_name_is_flagged(name: str, two: bool) -> None:
+    from fields.names import two_names
+
+    assert two_names(name) is two
+    lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên: Vũ", f"Họ, chữ đệm, tên: {name} ...........")
+    got = extract([_form_page(lines)], load_templates()).fields["ho_ten"]
+    assert (got.reason == "invalid_name") is two
+
+
+def test_comma_before_an_address_is_dropped() -> None:
+    lines = _replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195",
+                     "Nơi cư trú: (2) , Số 195 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội ......")
+    got = extract([_form_page(lines)], load_templates()).fields["nyc_noi_cu_tru"]
+    assert got.value == "Số 195 đường Trần Thái Tông, Phường Cầu Giấy, Thành phố Hà Nội" and not got.needs_review
+
+
+def test_zero_lookalikes_leave_checked_figures_alone() -> None:
+    from fields.zeros import _unchecked
+
+    ct01 = next(t for t in load_templates() if t.form_type == "ct01")
+    spec = {s.key: s for s in ct01.fields}
+    assert _unchecked(spec["ngay_sinh"], "04/06/1990") == "04/06/90"        # the century 19 is no misread 0
+    assert _unchecked(spec["tv1_so_cccd"], "001185669074") == "669074"     # province, century, year checked
+    assert _unchecked(spec["dien_thoai"], "0912345678") == "0912345678"
+
+
+def test_form_date_read_with_a_doubt_still_dates_the_form() -> None:
+    from tests.test_fields_units import FORM
+
+    sure = extract([_page(FORM)], load_templates())
+    assert sure.documents[0].elements == {"issued": "2025-08-12"} and not sure.fields["ngay_lap"].needs_review
+    lines = [line.replace("ngày 12 tháng 8 năm 2025", "ngày 12 tháng 8 năm 2925") for line in FORM]
+    doubt = extract([_page(lines)], load_templates())
+    assert doubt.fields["ngay_lap"].reason == "ocr_digits_guessed"             # a clerk confirms the figures …
+    assert doubt.documents[0].elements == {"issued": "2025-08-12"}            # … days off at worst, not years

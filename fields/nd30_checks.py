@@ -1,0 +1,62 @@
+"""Cheap evidence that an NĐ 30/2020 element was misread though Tesseract is sure of it.
+
+The signer's name is printed centred under the title; figures of one font share their top and bottom.
+A name off the title's middle lost a word; a figure reaching past the others has ink touching it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fields.text import Token
+
+CENTRE_SLACK = 0.6
+"""The signer's name is printed centred under the title (NĐ 30/2020, Phụ lục I): a name read on the
+seal-free image whose middle lies more than this many character widths right of the title's started
+where the seal hid it (``Lê Lê Hồng Nhung`` read ``Lê Hồng Nhung``). Names read whole lie within 0.3
+of it on the tuning set (seed 23, 2026-12)."""
+OFF_CENTRE = "low_confidence"
+"""The reason given: "đọc không chắc chắn — đối chiếu bản giấy" (the name's start may be missing)."""
+
+
+def _offset(words: Sequence[Token], title: Sequence[Token]) -> float:
+    """How far right of the title's middle the name's middle lies, in the name's character widths."""
+    width = sum(t.bbox.width for t in words) / max(1, sum(len(t.text) for t in words))
+    name_middle = (words[0].bbox.left + words[-1].bbox.right) / 2
+    title_middle = (min(t.bbox.left for t in title) + max(t.bbox.right for t in title)) / 2
+    return (name_middle - title_middle) / max(width, 1.0)
+
+
+def centred(words: Sequence[Token], title: Sequence[Token]) -> bool:
+    """True when the name lies centred under the title (within ``CENTRE_SLACK`` either way), or
+    either is unknown."""
+    return not words or not title or abs(_offset(words, title)) <= CENTRE_SLACK
+
+
+def start_lost(words: Sequence[Token], title: Sequence[Token]) -> bool:
+    """True when the name's middle lies right of the title's: its first word(s) were not read."""
+    return bool(words and title) and _offset(words, title) > CENTRE_SLACK
+
+
+DIGIT_SLACK = 0.15
+"""Figures of one font share their top and bottom; a figure whose box reaches further than this share
+of their height above or below the others' has ink touching it (a speck, a seal's or signature's stroke)
+that may have turned it into another figure (``tháng 4`` with a speck above read ``tháng 3`` at 0.92)."""
+TOUCHED_DIGIT = "low_confidence"
+"""The reason given: "đọc không chắc chắn — đối chiếu bản giấy"."""
+
+
+def touched_digit(tokens: Sequence[Token]) -> bool:
+    """True when one of the figures on a line reaches above or below the others (see ``DIGIT_SLACK``)."""
+    figures = [t for t in tokens if t.text.strip(".,:;").isdigit()]
+    if len(figures) < 3:
+        return False
+    for figure in figures:
+        others = [t for t in figures if t is not figure]
+        tops = sorted(t.bbox.top for t in others)
+        bottoms = sorted(t.bbox.bottom for t in others)
+        heights = sorted(t.bbox.height for t in others)
+        top, bottom, height = tops[len(tops) // 2], bottoms[len(bottoms) // 2], heights[len(heights) // 2]
+        if top - figure.bbox.top > DIGIT_SLACK * height or figure.bbox.bottom - bottom > DIGIT_SLACK * height:
+            return True
+    return False

@@ -1,0 +1,84 @@
+"""Zeros a font makes look like 6, 8 or 9.
+
+Some fonts draw a dotted or slashed zero that Tesseract reads as 6, 8 or 9 at a confident score
+(``Số 190`` read ``Số 196`` at 0.91). A value's own check seldom catches it; but when another value on
+the same page failed its check and reading its 6s, 8s or 9s as 0 mends it, the page is in such a font,
+and its other values holding those figures go to review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from configs.form_schema import FieldSpec, FormTemplate
+from fields import validators as v
+from fields.model import FieldValue
+from fields.values import RawValue
+
+INVALID_FACTOR = 0.6
+"""The confidence of a value sent to review here is multiplied by this (as for a failed check)."""
+
+
+def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
+    raw = raws.get(key) if key else None
+    return raw.text if isinstance(raw, RawValue) else None
+
+
+ZERO_LOOKALIKES = "689"
+"""Figures a 0 is read as in some fonts (a dotted or slashed zero: ``190`` read ``196`` at 0.91)."""
+
+
+def _zero_explains(spec: FieldSpec, raw: RawValue, got: FieldValue, raws: dict[str, RawValue | None | bool]) -> bool:
+    """True when the value failed its check and reading some of its 6, 8 or 9 as 0 mends it: the
+    page's font makes zeros look like those figures."""
+    if spec.type == "date":
+        # mended by ``repair_date`` from a reading that is no calendar date (``23/94/1994``), not from
+        # a real date merely later than the form's
+        return got.reason == "ocr_digits_guessed" and not raw.substituted and not v.check_date(raw.text)[0]
+    if spec.type != "cccd" or got.reason not in ("cccd_province", "cccd_century", "cccd_sex", "cccd_birth_year"):
+        return False
+    digits = "".join(c for c in raw.text if c.isdigit())
+    spots = [i for i, c in enumerate(digits) if c in ZERO_LOOKALIKES][:8]
+    birth, sex = _text_of(raws, spec.birth_date_field), spec.sex or _text_of(raws, spec.sex_field)
+    for mask in range(1, 1 << len(spots)):
+        zeros = {spot for bit, spot in enumerate(spots) if mask >> bit & 1}
+        mended = "".join("0" if i in zeros else c for i, c in enumerate(digits))
+        if v.check_cccd(mended, birth_date=birth, sex=sex)[0]:
+            return True
+    return False
+
+
+def zero_lookalikes(template: FormTemplate, raws: dict[str, RawValue | None | bool],
+                    values: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """On a page where a failed date or ID number was mended by reading a 6, 8 or 9 as 0, every other
+    value holding one of those figures goes to review too: the same font misreads its zeros at a
+    confident score (``Số 190`` read ``Số 196``, ``ngày 10`` read ``ngày 16``), and only the paper tells."""
+    pages = set()
+    for spec in template.fields:
+        raw = raws.get(spec.key)
+        if isinstance(raw, RawValue) and raw.tokens and _zero_explains(spec, raw, values[spec.key], raws):
+            pages.add(raw.tokens[0].page)
+    if not pages:
+        return values
+    for spec in template.fields:
+        raw, got = raws.get(spec.key), values[spec.key]
+        if (isinstance(raw, RawValue) and raw.tokens and raw.tokens[0].page in pages and not got.needs_review
+                and any(c in ZERO_LOOKALIKES for c in _unchecked(spec, got.value))):
+            values[spec.key] = replace(got, needs_review=True, reason=ZERO_LOOKALIKE_REASON,
+                                       confidence=round(got.confidence * INVALID_FACTOR, 4))
+    return values
+
+
+def _unchecked(spec: FieldSpec, value: str) -> str:
+    """The figures of a value no check vouches for: a year's century (19, 20) is no misread 0, nor are
+    a CCCD's province code and, when the form gives the birth date, its century and year digits."""
+    if spec.type in ("date", "year") and len(value) >= 4 and value[-4:].isdigit():
+        return value[:-4] + value[-2:]
+    if spec.type == "cccd" and len(value) == 12:
+        return value[6:] if spec.birth_date_field else value[3:]
+    return value
+
+
+ZERO_LOOKALIKE_REASON = "low_confidence"
+"""The reason given ("đọc không chắc chắn — đối chiếu bản giấy"); a key of its own naming the zeros
+would tell a clerk more (proposed to the lead: ``zero_lookalike``)."""
