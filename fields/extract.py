@@ -357,7 +357,7 @@ def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | N
     return None
 
 
-_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed")
+_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed", "zero_lookalike", "ink_on_figure")
 """Reasons of a real date whose figures a clerk should confirm (not an invalid one)."""
 
 

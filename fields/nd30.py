@@ -224,7 +224,8 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     seen2: dict[str, list[Token]] = {}
     _signer(again, middle, values2, reasons2, confidences2, seal=False, seen=seen2)
     second = values2.get("signer", "")
-    off_centre = reasons2.get("signer") == OFF_CENTRE
+    doubt = reasons2.get("signer")
+    off_centre = doubt in (OFF_CENTRE, "low_confidence")  # kept with its doubt, as read off-centre or unsure
     if not second or ("signer" in reasons2 and not off_centre):
         return
     better = (_has_surname(second), len(second.split()), confidences2[-1]) > (
@@ -237,7 +238,7 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
         confidences.append(confidences2[-1])
         reasons.pop("signer", None)
         if off_centre:
-            reasons["signer"] = OFF_CENTRE
+            reasons["signer"] = str(doubt)
         if "signer_title" in values2:
             values["signer_title"] = values2["signer_title"]
 

@@ -15,8 +15,8 @@ CENTRE_SLACK = 0.6
 seal-free image whose middle lies more than this many character widths right of the title's started
 where the seal hid it (``Lê Lê Hồng Nhung`` read ``Lê Hồng Nhung``). Names read whole lie within 0.3
 of it on the tuning set (seed 23, 2026-12)."""
-OFF_CENTRE = "low_confidence"
-"""The reason given: "đọc không chắc chắn — đối chiếu bản giấy" (the name's start may be missing)."""
+OFF_CENTRE = "signer_partly_read"
+"""The reason given: the name's first word(s) may be missing (hidden by the seal)."""
 
 
 def _offset(words: Sequence[Token], title: Sequence[Token]) -> float:
@@ -42,8 +42,8 @@ DIGIT_SLACK = 0.15
 """Figures of one font share their top and bottom; a figure whose box reaches further than this share
 of their height above or below the others' has ink touching it (a speck, a seal's or signature's stroke)
 that may have turned it into another figure (``tháng 4`` with a speck above read ``tháng 3`` at 0.92)."""
-TOUCHED_DIGIT = "low_confidence"
-"""The reason given: "đọc không chắc chắn — đối chiếu bản giấy"."""
+TOUCHED_DIGIT = "ink_on_figure"
+"""The reason given: ink touches a figure of the date, which may have turned it into another."""
 
 
 def touched_digit(tokens: Sequence[Token]) -> bool:

@@ -79,6 +79,5 @@ def _unchecked(spec: FieldSpec, value: str) -> str:
     return value
 
 
-ZERO_LOOKALIKE_REASON = "low_confidence"
-"""The reason given ("đọc không chắc chắn — đối chiếu bản giấy"); a key of its own naming the zeros
-would tell a clerk more (proposed to the lead: ``zero_lookalike``)."""
+ZERO_LOOKALIKE_REASON = "zero_lookalike"
+"""The reason given: a 6, 8 or 9 in the value may be a 0 misread (the clerk compares with the paper)."""

@@ -298,13 +298,13 @@ def test_zeros_misread_on_a_page_send_its_other_sixes_eights_and_nines_to_review
     lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/96/2925 ..........")
     got = extract([_form_page(lines)], templates).fields
     for key in ("nyc_noi_cu_tru", "nyc_so_cccd"):                    # Số 195 …, 001185669074: 9s and 6s
-        assert (got[key].value, got[key].needs_review, got[key].reason) == (plain[key].value, True, "low_confidence")
+        assert (got[key].value, got[key].needs_review, got[key].reason) == (plain[key].value, True, "zero_lookalike")
     assert not got["co_quan"].needs_review                            # no 6, 8 or 9 in it
     # an ID number with no province until its 9s are read as 0 tells the same
     lines = _replace(KHAI_SINH_OCR, "Giấy tờ tùy thân", "Giấy tờ tùy thân: (3) Căn cước công dân số 991185669074...")
     got = extract([_form_page(lines)], templates).fields
     assert got["nyc_so_cccd"].reason == "cccd_province"
-    assert (got["nyc_noi_cu_tru"].needs_review, got["nyc_noi_cu_tru"].reason) == (True, "low_confidence")
+    assert (got["nyc_noi_cu_tru"].needs_review, got["nyc_noi_cu_tru"].reason) == (True, "zero_lookalike")
     # a real date merely later than the form's is no sign of the font (a 2019 birth on a 2019 form)
     lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/06/2095 ..........")
     got = extract([_form_page(lines)], templates).fields
@@ -357,7 +357,7 @@ def test_signer_whose_first_word_the_seal_hid_is_flagged() -> None:
     head = [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), _tok("ngày", 1500), _tok("5", 1600), _tok("tháng", 1640),
              _tok("3", 1750), _tok("năm", 1790), _tok("2024", 1870)]]
     seal_hid = whole[1:]                                               # the seal hid the first "Lê"
-    for block, reason in ((whole, None), (seal_hid, "low_confidence")):
+    for block, reason in ((whole, None), (seal_hid, "signer_partly_read")):
         got = read_elements(head + [[]], width=2400, title_line=None, reread=lambda _lines, b=block: [title, b])
         assert got.values["signer"] == " ".join(t.text for t in block) and got.reasons.get("signer") == reason
 
@@ -373,7 +373,7 @@ def test_figure_touched_by_ink_in_the_issue_date_is_flagged() -> None:
     clean = read_elements(head(100, 40), width=2400, title_line=None)
     assert clean.values["issued"] == "2024-03-13" and "issued" not in clean.reasons
     specked = read_elements(head(88, 52), width=2400, title_line=None)  # a speck above the month's figure
-    assert specked.values["issued"] == "2024-03-13" and specked.reasons["issued"] == "low_confidence"
+    assert specked.values["issued"] == "2024-03-13" and specked.reasons["issued"] == "ink_on_figure"
 
 
 @pytest.mark.parametrize(("name", "reason"), [
@@ -425,8 +425,8 @@ def test_signer_line_read_again_on_its_own_gives_back_the_hidden_first_word() ->
     block = lambda _lines: [title, whole[1:]]                          # noqa: E731 — the seal hid "Lê"
     for line, signer, reason in (
             (whole, "Lê Lê Hồng Nhung", None),                         # read whole on its own: centred
-            (whole[1:], "Lê Hồng Nhung", "low_confidence"),           # the same words: nothing added
-            ([_tok("Cừ", 1400, line=2), *whole[1:]], "Lê Hồng Nhung", "low_confidence")):  # ink, not a name
+            (whole[1:], "Lê Hồng Nhung", "signer_partly_read"),           # the same words: nothing added
+            ([_tok("Cừ", 1400, line=2), *whole[1:]], "Lê Hồng Nhung", "signer_partly_read")):  # ink, not a name
         got = read_elements(head + [[]], width=2400, title_line=None, reread=block,
                             reread_line=lambda _tokens, got_line=line: [got_line])
         assert (got.values["signer"], got.reasons.get("signer")) == (signer, reason)
