@@ -6,7 +6,7 @@
 #   bash setup.sh lint     install, then the code's own checks: ruff and the import contracts
 #   bash setup.sh lock     add what setup.cfg asks for to the lock files, keep every other pin; then test
 #   bash setup.sh relock   refresh the lock files against the newest releases; then test
-# Python packages come from the lock files in requirements/ (exact versions and hashes), never from
+# Python packages come from the lock files requirements.txt and requirements/lock-*.txt (exact versions and hashes), never from
 # whatever is newest that day. Safe to run again: installed parts are kept, sample_docs/ is not modified.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,7 +24,7 @@ VENV=${SOHOA_VENV:-.venv}
 EARK_VENV=${SOHOA_EARK_VENV:-.venv-eark}   # eark-validator pins lxml==5.1.0: a virtualenv of its own
 TOOLS_VENV=.venv-tools                     # uv, which writes the lock files (only for lock/relock)
 LOCK_PYTHON=3.11                           # the Python the lock files are resolved for (Debian 12's)
-LOCK=requirements/lock-dev.txt             # runtime + dev extras + build backend
+LOCK=requirements.txt                      # the lock: runtime + dev extras + build backend
 BENCH_LOCK=requirements/lock-bench.txt     # the same plus the bench extras (same pins)
 EARK_LOCK=requirements/lock-eark.txt
 TOOLS_LOCK=requirements/lock-tools.txt
@@ -101,7 +101,7 @@ compile_locks() {
   "${uv[@]}" setup.cfg requirements/build.in --extra dev -o "$LOCK"
   "${uv[@]}" setup.cfg requirements/build.in --extra dev --extra bench -c "$LOCK" -o "$BENCH_LOCK"
   "${uv[@]}" requirements/eark.in -o "$EARK_LOCK"
-  git --no-pager diff --stat -- requirements/ 2>/dev/null || true
+  git --no-pager diff --stat -- requirements.txt requirements/ 2>/dev/null || true
 }
 
 case "${1:-}" in

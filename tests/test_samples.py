@@ -196,8 +196,8 @@ def test_committed_set_is_small_and_mild() -> None:
 def test_generator_fields_are_the_templates_fields() -> None:
     """The generator fills exactly the fields the templates read (forms.md's keys and the form's date).
 
-    (The old check against ``shared/spec/forms.md`` read a file outside the repository; the templates
-    in ``configs/forms`` carry the same keys and are what the pipeline uses.)
+    (The templates in ``configs/forms`` carry the keys of the official form specs and are what the
+    pipeline uses; the tests read nothing outside the repository.)
     """
     from fields.templates import load_templates
 
