@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from test_catalog_backends import BACKENDS, Backend, backend_for
 
 # The test PKI's fixtures (``pki``, ``pdfa``) reach every test module by name.
 pytest_plugins = ("pki",)
@@ -104,3 +105,10 @@ def still_being_written(path: Path, *, chunk: int = 1024) -> Iterator[Path]:
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.fixture(params=BACKENDS)
+def catalog_backend(request: pytest.FixtureRequest) -> Backend:
+    """Run the test on the archive's SQLite file, then on a PostgreSQL database (a private cluster,
+    started once per test process: ``tests/test_catalog_backends.py``)."""
+    return backend_for(request.param)

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from sqlalchemy.exc import DBAPIError
 from eark import EARK_VALIDATE
-from test_catalog_backends import BACKENDS, Backend, backend_for
+from test_catalog_backends import Backend
 
 from archive import (
     DossierMetadata,
@@ -39,12 +39,6 @@ from sohoa.errors import ArchiveError, ConfigError, InputFileError
 METS = "{http://www.loc.gov/METS/}"
 PREMIS = "{http://www.loc.gov/premis/v3}"
 CODE = "000.00.19.H49-240101-0001"
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    """Run the test on the archive's SQLite file, then on a PostgreSQL database."""
-    return backend_for(request.param)
 
 
 @pytest.fixture()

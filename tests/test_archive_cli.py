@@ -18,7 +18,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from sqlalchemy.exc import DBAPIError
 from eark import EARK_VALIDATE
-from test_catalog_backends import BACKENDS, Backend, backend_for
+from test_catalog_backends import Backend
 
 from archive import Catalog
 from archive._xml import unseal_dirs
@@ -26,12 +26,6 @@ from pipeline.cli import main
 from sohoa.errors import ExitCode
 
 CODE, ID = DOSSIERS[0][0], DOSSIERS[0][1]
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    """Run the test on the archive's SQLite file, then on a PostgreSQL database."""
-    return backend_for(request.param)
 
 
 @pytest.fixture()

@@ -165,12 +165,6 @@ def backend_for(name: str) -> Backend:
     return Backend("postgresql", cluster.new_database(), cluster)
 
 
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    """Run the test on SQLite, then on PostgreSQL."""
-    return backend_for(request.param)
-
-
 # -- tests that only make sense with a server ---------------------------------------------------
 
 def _event() -> PremisEvent:

@@ -18,7 +18,7 @@ from argon2 import PasswordHasher
 from catalog_archive import make_archive
 from sqlalchemy import Column, Float, Index, Integer, MetaData, Table, Text, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
-from test_catalog_backends import BACKENDS, PG_ROLE, Backend, backend_for, start_cluster
+from test_catalog_backends import PG_ROLE, Backend, start_cluster
 
 from archive import Catalog, PremisEvent
 from archive import _catalog_migrate as migrate
@@ -91,11 +91,6 @@ INSERT INTO events (dossier_id, event_type, time, outcome, detail, agent, record
 INSERT INTO search_text (id, dossier_id, page, field, text) VALUES (1, 'hs-v2aaaa', 1, NULL, 'Đặng Thị Đào'),
     (2, 'hs-v2aaaa', NULL, 'dossier_id', 'hs-v2aaaa');
 """
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    return backend_for(request.param)
 
 
 def _engine(backend: Backend, archive: Path):  # noqa: ANN202

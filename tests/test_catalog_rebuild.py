@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from catalog_archive import DOSSIERS, make_archive
-from test_catalog_backends import BACKENDS, Backend, backend_for
+from test_catalog_backends import Backend, backend_for
 
 from archive import Catalog
 from archive._catalog_journal import JOURNAL_NAME
@@ -28,11 +28,6 @@ from sohoa.errors import ArchiveError, ExitCode
 
 CODE, ID = DOSSIERS[0][0], DOSSIERS[0][1]
 QUERIES = ("nguyen van an", "tran thi binh", "001090012345", DOSSIERS[1][0], "H49-2000-0003")
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    return backend_for(request.param)
 
 
 @pytest.fixture()

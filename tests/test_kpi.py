@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_catalog_backends import BACKENDS, Backend, backend_for
+from test_catalog_backends import Backend, backend_for
 
 from archive.kpi_received import ReceivedListError, parse_received
 from pipeline.cli import main
@@ -29,11 +29,6 @@ from sohoa.errors import ExitCode
 KON_TUM = {"tinh": (412, 273, 406, 241), "huyen": (425, 366, 402, 250), "xa": (480, 267, 420, 177)}
 RATES = {"tinh": ("66.26", "59.36"), "huyen": ("86.12", "62.19"), "xa": ("55.62", "42.14")}
 LEVEL_CELLS = {"tinh": ("Cấp tỉnh", "tinh"), "huyen": ("Huyện", "cấp huyện"), "xa": ("Xã", "Phường")}
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    return backend_for(request.param)
 
 
 def _rows_and_records() -> tuple[list[dict], list[dict]]:

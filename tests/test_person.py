@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from catalog_archive import CCCD, DOSSIERS, make_archive
 from sqlalchemy import create_engine
-from test_catalog_backends import BACKENDS, Backend, backend_for
+from test_catalog_backends import Backend, backend_for
 from test_catalog_rebuild import _lose
 
 from archive import Catalog
@@ -25,11 +25,6 @@ from archive import _catalog_migrate as migrate
 from archive._catalog_journal import JOURNAL_NAME
 from pipeline.cli import main
 from sohoa.errors import ExitCode
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    return backend_for(request.param)
 
 
 def _index(archive: Path) -> tuple[list[tuple], list[tuple]]:

@@ -21,7 +21,7 @@ import pikepdf
 import pytest
 from eark import validate
 from lxml import etree
-from test_catalog_backends import BACKENDS, Backend, backend_for
+from test_catalog_backends import Backend
 from test_package_ead import DOCUMENTS  # a birth-registration form and the decision that answers it
 
 from archive import Catalog, PremisEvent, build_package
@@ -46,11 +46,6 @@ SETTINGS = Settings(archive=ArchiveSettings(agency_code="H49", fonds_code="64"))
 DOSSIERS = (("SOHOA-TAM-3F2A9C41B7D0", "hs-k3v9q2m7x1ab"), ("SOHOA-TAM-8C1D0E5F2A93", "hs-w8e2r4t6y0ui"))
 REAL = "000.00.19.H49-250301-0007"
 NAME = "Lê Thị Hồng Nhung"
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_backend(request: pytest.FixtureRequest) -> Backend:
-    return backend_for(request.param)
 
 
 def _outputs(documents: list | None) -> StageOutputs:
