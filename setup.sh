@@ -115,8 +115,12 @@ case "${1:-}" in
     "$VENV/bin/sohoa" export --archive demo-output/archive --format jsonl --output demo-output/export.jsonl
     "$VENV/bin/sohoa" export --archive demo-output/archive --format xlsx --output demo-output/ho_so.xlsx
     "$VENV/bin/sohoa" verify demo-output/archive || status=$?
+    # the digitization rates of a one-stop-shop's received list (codes of the committed samples)
+    "$VENV/bin/sohoa" kpi --archive demo-output/archive --received sample_docs/tiep-nhan-demo.csv \
+      --from 01/01/2026 --to 31/12/2026 --html demo-output/bao-cao-so-hoa.html || status=$?
     echo "demo: signed PDF/A files are in demo-output/archive/packages/*/representations/rep1/data/"
-    echo "demo: records in demo-output/export.jsonl and demo-output/ho_so.xlsx (exit $status)"
+    echo "demo: records in demo-output/export.jsonl and demo-output/ho_so.xlsx;" \
+      "digitization rates in demo-output/bao-cao-so-hoa.html (exit $status)"
     exit "$status"
     ;;
   test)
