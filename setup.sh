@@ -118,6 +118,8 @@ case "${1:-}" in
     # the digitization rates of a one-stop-shop's received list (codes of the committed samples)
     "$VENV/bin/sohoa" kpi --archive demo-output/archive --received sample_docs/tiep-nhan-demo.csv \
       --from 01/01/2026 --to 31/12/2026 --html demo-output/bao-cao-so-hoa.html || status=$?
+    # whether this machine is ready for nightly runs (tools, fonts, certificate, archive, catalog)
+    "$VENV/bin/sohoa" check --archive demo-output/archive || status=$?
     echo "demo: signed PDF/A files are in demo-output/archive/packages/*/representations/rep1/data/"
     echo "demo: records in demo-output/export.jsonl and demo-output/ho_so.xlsx;" \
       "digitization rates in demo-output/bao-cao-so-hoa.html (exit $status)"
