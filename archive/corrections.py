@@ -41,7 +41,7 @@ from archive.catalog_codes import (
     packaged_record,
     write_record,
 )
-from archive.dates import SCAN_DATE, DocumentDate, MatterDates, matter_dates
+from archive.dates import DATE_FLAGS, SCAN_DATE, DocumentDate, MatterDates, document_date, matter_dates
 from archive.decisions import CODE_FIELD, Decision, code_state, decide
 from archive.model import PremisEvent
 from sohoa.clock import now_vn
@@ -89,7 +89,7 @@ def apply_decision(archive_root: Path, catalog: Catalog, dossier_id: str, decisi
     dates = _redated(new_record, record, date_keys, _scan_date(catalog, dossier_id, record))
     if dates is not None:
         new_record["dates"] = dates.as_record()
-        new_record["review"] = _date_flag(new_record.get("review"), dates.fallback)
+        new_record["review"] = _date_flag(new_record.get("review"), dates)
     detail = correction_detail("verification station", field=decision.field, action=decision.action, old=old,
                                new=new, person=decision.person)
     package = archive_root / str(record["package"])
@@ -137,23 +137,24 @@ def _redated(new: Mapping[str, object], old: Mapping[str, object], date_keys: tu
 
 
 def _document_dates(record: Mapping[str, object]) -> list[DocumentDate]:
-    """The documents' trusted dates of issue (contract C3), as the pipeline takes them."""
+    """The documents' dates of issue (contract C3), as the pipeline takes them."""
     out = []
     for n, doc in enumerate(record.get("documents") or (), start=1):
-        reasons = doc.get("reasons") if isinstance(doc, Mapping) and isinstance(doc.get("reasons"), Mapping) else {}
-        if not isinstance(doc, Mapping) or not isinstance(doc.get("issued"), str) or "issued" in reasons:
+        if not isinstance(doc, Mapping):
             continue
-        try:
-            out.append(DocumentDate(f"document:{n}", date.fromisoformat(doc["issued"]), doc.get("kind") == "result"))
-        except ValueError:
-            continue
+        reasons = doc.get("reasons") if isinstance(doc.get("reasons"), Mapping) else {}
+        day = document_date(n, doc.get("issued") if isinstance(doc.get("issued"), str) else None,
+                            str(doc.get("kind")), flagged="issued" in reasons)
+        if day is not None:
+            out.append(day)
     return out
 
 
-def _date_flag(review: object, fallback: bool) -> list[str]:
-    """The dossier's review reasons with ``date_from_scan`` present exactly when the dates are a fallback."""
-    reasons = [r for r in review or [] if r != "date_from_scan"] if isinstance(review, list) else []
-    return [*reasons, "date_from_scan"] if fallback else reasons
+def _date_flag(review: object, dates: MatterDates) -> list[str]:
+    """The dossier's review reasons with ``date_from_scan`` / ``date_doubtful`` present exactly when the
+    dates are a fallback / come from a doubtful reading."""
+    reasons = [r for r in review or [] if r not in DATE_FLAGS] if isinstance(review, list) else []
+    return reasons + [flag for flag, on in zip(DATE_FLAGS, (dates.fallback, dates.doubtful)) if on]
 
 
 # -- the package's files ---------------------------------------------------------------------------
@@ -192,7 +193,8 @@ def description_with_dates(text: str, old_dates: object, dates: MatterDates) -> 
     if isinstance(old_dates, Mapping):
         try:
             before = MatterDates(date.fromisoformat(str(old_dates["start"])), date.fromisoformat(str(old_dates["end"])),
-                                 str(old_dates.get("start_from")), str(old_dates.get("end_from"))).note_vi()
+                                 str(old_dates.get("start_from")), str(old_dates.get("end_from")),
+                                 doubtful=old_dates.get("doubtful") is True).note_vi()
         except (KeyError, ValueError):
             before = None
     after = dates.note_vi() or ""

@@ -9,8 +9,11 @@ scanned: a 2010 dossier digitized in 2025 with a 10-year term is due for review 
 - the documents' dates of issue: a result (decision, certificate …) ends the matter when it was
   issued, and the earliest dated document starts it when nothing earlier is known.
 
-A value flagged for review, or one later than the scan, is not trusted. Without any, the scan
-date stands in and the dossier says so (``note_vi`` goes into the EAD ``description``;
+A value flagged for review, or one later than the scan, is not trusted. A document's date of issue
+read with a doubtful figure (flagged ``low_confidence``, ``ocr_digits_guessed`` …) is still the
+paper's own date: it dates the matter when nothing sure does, and the dossier is flagged
+``date_doubtful`` (``doubtful`` in the record) so an archivist confirms it. Only without any date
+read from the paper does the scan date stand in, and the dossier says so (``note_vi`` goes into the EAD ``description``;
 ``as_record`` into the export record; the pipeline flags the dossier ``date_from_scan``), so an
 archivist can correct it.
 """
@@ -23,6 +26,8 @@ from datetime import date, datetime
 
 SCAN_DATE = "scan_date"
 """The source name of a date that is the scan date (a fallback)."""
+DATE_FLAGS = ("date_from_scan", "date_doubtful")
+"""The dossier review flags about its dates: a fallback to the scan date; a doubtful reading."""
 _EARLIEST = date(1900, 1, 1)
 
 
@@ -41,6 +46,8 @@ class MatterDates:
     end: date
     start_from: str
     end_from: str
+    doubtful: bool = False
+    """A date comes from a document whose date of issue was read with a doubtful figure."""
 
     @property
     def fallback(self) -> bool:
@@ -52,14 +59,18 @@ class MatterDates:
         which = [name for name, source in (("bắt đầu", self.start_from), ("kết thúc", self.end_from))
                  if source == SCAN_DATE]
         if not which:
+            if self.doubtful:
+                return ("Thời gian của hồ sơ lấy theo ngày ban hành đọc chưa chắc chắn trên tài liệu; "
+                        "cần kiểm tra lại để tính đúng thời hạn lưu trữ.")
             return None
         return (f"Thời gian {' và '.join(which)} lấy theo ngày số hóa (hồ sơ không có ngày đọc được); "
                 "cần kiểm tra lại để tính đúng thời hạn lưu trữ.")
 
     def as_record(self) -> dict[str, object]:
-        """The dates as the export record carries them (ISO dates, sources, fallback flag)."""
+        """The dates as the export record carries them (ISO dates, sources, fallback flag; ``doubtful``
+        only when true, so records written before it existed compare equal)."""
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "start_from": self.start_from,
-                "end_from": self.end_from, "fallback": self.fallback}
+                "end_from": self.end_from, "fallback": self.fallback, **({"doubtful": True} if self.doubtful else {})}
 
 
 @dataclass(frozen=True)
@@ -70,11 +81,36 @@ class DocumentDate:
         source: Where it comes from, e.g. ``document:2`` (the dossier's second document).
         day: The date of issue.
         result: The document is a result of the procedure (kết quả giải quyết).
+        sure: False when the date's reading is flagged for review: it dates the matter only when
+            no sure date does (and always before the scan date would).
     """
 
     source: str
     day: date
     result: bool
+    sure: bool = True
+
+
+def document_date(ordinal: int, issued: date | str | None, kind: str, *, flagged: bool) -> DocumentDate | None:
+    """A document's date of issue as evidence for the matter's dates, or None when it has none.
+
+    The one rule for the pipeline, result joining and corrections alike: a date read from the paper
+    counts; one whose reading is flagged (any reason on ``issued``) counts as doubtful.
+
+    Args:
+        ordinal: The document's number in the dossier, from 1.
+        issued: Its date of issue (a date or ISO ``yyyy-mm-dd``).
+        kind: ``result`` for a result of the procedure, else anything.
+        flagged: ``issued`` carries a review reason.
+    """
+    if isinstance(issued, str):
+        try:
+            issued = date.fromisoformat(issued)
+        except ValueError:
+            return None
+    if not isinstance(issued, date):
+        return None
+    return DocumentDate(f"document:{ordinal}", issued, kind == "result", sure=not flagged)
 
 
 def matter_dates(fields: Mapping[str, Mapping[str, object]], *, start_keys: Sequence[str],
@@ -90,8 +126,26 @@ def matter_dates(fields: Mapping[str, Mapping[str, object]], *, start_keys: Sequ
         documents: The documents' dates of issue (implausible ones are ignored).
 
     Returns:
-        The dates; the start is never after the end (a later start is pulled back to the end).
+        The dates; the start is never after the end (a later start is pulled back to the end). A
+        doubtful document date (``sure`` False) fills only what would otherwise be the scan date.
     """
+    dates = _matter_dates(fields, start_keys, end_keys, scan_date, [d for d in documents if d.sure])
+    doubtful = [d for d in documents if not d.sure]
+    if not dates.fallback or not doubtful:
+        return dates
+    wider = _matter_dates(fields, start_keys, end_keys, scan_date, list(documents))
+    start_from, start = (wider.start_from, wider.start) if dates.start_from == SCAN_DATE else (dates.start_from,
+                                                                                                dates.start)
+    end_from, end = (wider.end_from, wider.end) if dates.end_from == SCAN_DATE else (dates.end_from, dates.end)
+    if start > end:
+        start_from, start = end_from, end
+    unsure = {d.source for d in doubtful}
+    return MatterDates(start, end, start_from, end_from, doubtful=bool(unsure & {start_from, end_from}))
+
+
+def _matter_dates(fields: Mapping[str, Mapping[str, object]], start_keys: Sequence[str], end_keys: Sequence[str],
+                  scan_date: date, documents: Sequence[DocumentDate]) -> MatterDates:
+    """:func:`matter_dates` over the given documents alone."""
     start_from, start = _first(fields, start_keys, scan_date)
     end_from, end = _first(fields, end_keys, scan_date)
     dated = sorted((d for d in documents if _EARLIEST <= d.day <= scan_date), key=lambda d: d.day)

@@ -46,7 +46,7 @@ from sohoa.files import write_text_atomic
 RESULT_CODE = re.compile(r"^(?P<base>.+)-KQ(?P<n>\d{1,3})$")
 """``<mã hồ sơ>-KQ<n>``: the code of a dossier's n-th electronic result."""
 JOINED_DIR = "joined"
-_INTAKE_FLAGS = frozenset({"duplicate_code", "code_generated", "date_from_scan"})
+_INTAKE_FLAGS = frozenset({"duplicate_code", "code_generated", "date_from_scan", "date_doubtful"})
 """Review flags of the joining scan that say nothing about the dossier it joins."""
 
 
@@ -130,6 +130,7 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
         source: The scan's :class:`archive.SourceInfo`.
     """
     from archive import Catalog, derive_version, document_path, other_path
+    from archive.dates import DATE_FLAGS
     from archive.kpi_index import documents
     from archive.retention import retention_for
     from archive.versions import package_identity
@@ -157,10 +158,9 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
                          ("e_copy_not_certified", entry["e_copy"]["certified"] is False)):
         if flagged and key not in entry["review"]:
             entry["review"].append(key)
-    review = [k for k in held.get("review") or () if k != "date_from_scan"]
+    review = [k for k in held.get("review") or () if k not in DATE_FLAGS]
     review += [k for k in entry["review"] if k not in review]
-    if dates.fallback:
-        review.append("date_from_scan")
+    review += [flag for flag, on in zip(DATE_FLAGS, (dates.fallback, dates.doubtful)) if on]
     record = {**held, "documents": [*old_docs, *new_docs], "dates": dates.as_record(),
               "joined": [*(held.get("joined") or ()), entry], "review": review}
     meta = _metadata(current, settings, code=code, agency=agency, form_type=form_type, documents=meta_docs,

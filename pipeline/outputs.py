@@ -98,7 +98,8 @@ def dossier_facts(out: StageOutputs, dates: MatterDates, source_sha256: str, she
     below = provenance.below_standard_pages(out.geometry)
     review = list(out.intake.get("review", []))
     review += [key for key in out.form.get("review", []) if key not in review]
-    for key, flagged in (("date_from_scan", dates.fallback), ("pages_below_standard", bool(below)),
+    for key, flagged in (("date_from_scan", dates.fallback), ("date_doubtful", dates.doubtful),
+                         ("pages_below_standard", bool(below)),
                          ("e_copy_not_certified", sign.get("certified") is False)):
         if flagged and key not in review:
             review.append(key)
@@ -112,12 +113,13 @@ def dossier_dates(form: dict, settings: Settings, *, scan_date: date,
     """The dates of the dossier's matter: its template's date fields and its documents' dates of issue.
 
     The scan date stands in only when neither gives one (the record then says ``fallback``, and the
-    dossier is flagged ``date_from_scan``).
+    dossier is flagged ``date_from_scan``); a date of issue read with a doubtful figure comes first
+    (``doubtful``, flagged ``date_doubtful``).
     """
-    from archive.dates import DocumentDate, matter_dates
+    from archive.dates import document_date, matter_dates
 
     start_keys, end_keys = date_fields(settings).get(form.get("form_type"), ((), ()))
-    dated = [DocumentDate(f"document:{d.ordinal}", d.issued, d.kind == "result") for d in documents
-             if d.issued is not None and "issued" not in dict(d.review)]
+    dated = [day for d in documents
+             if (day := document_date(d.ordinal, d.issued, d.kind, flagged="issued" in dict(d.review))) is not None]
     return matter_dates(form.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date,
                         documents=dated)

@@ -66,6 +66,7 @@ REASON_VI = {
     "backup_same_device": "thư mục sao lưu nằm trên cùng thiết bị với kho lưu trữ",
     # archiving (package helper): dossier-level review reasons and quarantine reasons
     "date_from_scan": "thời gian của hồ sơ lấy theo ngày số hóa (không đọc được ngày trên tài liệu)",
+    "date_doubtful": "thời gian của hồ sơ lấy theo ngày ban hành đọc chưa chắc chắn: cần đối chiếu với bản giấy",
     "pages_below_standard": "có trang chưa đạt chuẩn số hóa (dưới 200 dpi, đen trắng hoặc thang xám)",
     "e_copy_not_certified": "chưa chứng thực bản sao điện tử (sao y) vì có trang chưa đạt chuẩn số hóa",
     "duplicate_code": "mã hồ sơ đã được dùng cho một hồ sơ khác trong kho lưu trữ",

@@ -31,7 +31,7 @@ from archive import (
     retention_for,
 )
 from archive._xml import unseal_dirs
-from archive.dates import matter_dates
+from archive.dates import DocumentDate, document_date, matter_dates
 from sohoa.clock import VN_TZ
 from archive.search import fold, snippet
 from sohoa.errors import ArchiveError, ConfigError, InputFileError
@@ -375,6 +375,28 @@ def test_matter_dates_come_from_the_named_fields_else_the_scan_date() -> None:
     none = matter_dates({"x": _date_field("31/02/2010")}, start_keys=["x"], end_keys=["x", "gone"], scan_date=scan)
     assert (none.start, none.end, none.fallback) == (scan, scan, True)
     assert "ngày số hóa" in none.note_vi() and none.as_record()["end_from"] == "scan_date"
+
+
+def test_document_dates_one_rule_for_pipeline_and_corrections() -> None:
+    """The pipeline (dates) and a correction (ISO strings in record.json) read a document's date alike."""
+    from archive.corrections import _document_dates
+
+    assert document_date(2, date(2022, 8, 26), "result", flagged=True) == DocumentDate(
+        "document:2", date(2022, 8, 26), True, sure=False)
+    assert document_date(1, "2022-08-26", "component", flagged=False) == DocumentDate(
+        "document:1", date(2022, 8, 26), False, sure=True)
+    assert document_date(1, "26/08/2022", "result", flagged=False) is None  # not ISO: no date
+    assert document_date(1, None, "result", flagged=False) is None
+    record = {"documents": [{"kind": "component", "issued": None},
+                            {"kind": "result", "issued": "2022-08-26", "reasons": {"issued": "low_confidence"}},
+                            "not a document", {"kind": "result", "issued": "2022-09-01", "reasons": {"number": "x"}}]}
+    assert _document_dates(record) == [DocumentDate("document:2", date(2022, 8, 26), True, sure=False),
+                                       DocumentDate("document:4", date(2022, 9, 1), True, sure=True)]
+    scan = date(2025, 6, 1)
+    only_doubtful = matter_dates({}, start_keys=[], end_keys=[], scan_date=scan, documents=_document_dates(
+        {"documents": record["documents"][:2]}))
+    assert (only_doubtful.end, only_doubtful.fallback, only_doubtful.doubtful) == (date(2022, 8, 26), False, True)
+    assert "chưa chắc chắn" in only_doubtful.note_vi()
 
 
 def test_dossier_dates_setting_is_validated(tmp_path: Path) -> None:

@@ -116,6 +116,38 @@ def test_without_documents_the_dossier_is_one_document_of_its_form() -> None:
     assert dates.fallback and "ngày số hóa" in text["description"]
 
 
+@pytest.mark.parametrize("reason", ["low_confidence", "ocr_digits_guessed", "zero_lookalike", "ink_on_figure"])
+def test_a_doubtful_date_of_issue_dates_the_dossier_before_the_scan_date(reason: str) -> None:
+    """A decision alone whose date was read with a doubtful figure: the matter is the decision's
+    (flagged ``date_doubtful``, remark in the EAD), never the scan's."""
+    decision = {**DOCUMENTS[1], "reasons": {"issued": reason}}
+    meta, dates = _described(_outputs(documents=[decision], blanks=()))
+    assert (dates.start, dates.end) == (date(2025, 3, 5), date(2025, 3, 5))
+    assert (dates.start_from, dates.end_from, dates.fallback, dates.doubtful) == ("document:1", "document:1",
+                                                                                   False, True)
+    assert dates.as_record()["doubtful"] is True
+    text = {c.tag: c.text or "" for c in _xml(dossier_ead(meta, total_docs=1))}
+    assert (text["startDate"], text["endDate"]) == ("05/03/2025", "05/03/2025")
+    assert "chưa chắc chắn" in text["description"] and "ngày số hóa" not in text["description"]
+
+
+def test_a_sure_date_wins_over_a_doubtful_one() -> None:
+    """The tờ khai's own date is sure: the doubtful decision date does not move the start, and the
+    dossier is not flagged; with both doubtful, the sure form date still starts the matter."""
+    doubtful = {**DOCUMENTS[1], "reasons": {"issued": "low_confidence"}}
+    _, dates = _described(_outputs(documents=[DOCUMENTS[0], doubtful]))
+    assert (dates.start, dates.end, dates.doubtful) == (date(2025, 2, 27), date(2025, 2, 27), False)
+    assert "doubtful" not in dates.as_record()
+    _, sure = _described(_outputs(documents=DOCUMENTS))
+    assert (sure.end, sure.end_from, sure.doubtful) == (date(2025, 3, 5), "document:2", False)
+
+
+def test_a_doubtful_date_after_the_scan_is_no_date() -> None:
+    late = {**DOCUMENTS[1], "issued": "2026-03-05", "reasons": {"issued": "ocr_digits_guessed"}}
+    _, dates = _described(_outputs(documents=[late], blanks=()))
+    assert dates.fallback and not dates.doubtful and dates.end == date(2025, 6, 1)
+
+
 def test_sheets_count_duplex_backs_once() -> None:
     assert number_of_sheets(_geometry((2, 4)), None) == 2  # blank backs at even positions: duplex
     assert number_of_sheets(_geometry(()), None) == 4
