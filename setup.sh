@@ -109,18 +109,32 @@ case "${1:-}" in
     install_system "${APT_PACKAGES[@]}"; install_python "$LOCK"
     # archived packages are sealed read-only: make them writable to replace the previous demo
     [ -d demo-output/archive ] && chmod -R u+w demo-output/archive
-    rm -rf demo-output/archive
+    rm -rf demo-output/archive demo-output/inbox
     status=0
-    "$VENV/bin/sohoa" run --create --inbox sample_docs/inbox --archive demo-output/archive --workers 2 || status=$?
+    tour() { "$VENV/bin/python" -m sample_docs.demo_tour "$@" || status=1; }
+    # tonight's scans: the samples and four broken files, which must be quarantined, not stop the batch
+    mkdir -p demo-output && cp -R sample_docs/inbox demo-output/inbox
+    tour bad-inputs demo-output/inbox
+    run=0
+    "$VENV/bin/sohoa" run --create --inbox demo-output/inbox --archive demo-output/archive --workers 2 || run=$?
+    if [ "$run" -ne 3 ]; then  # 3: finished, some inputs quarantined (the four broken files)
+      echo "demo: sohoa run exited $run; expected 3 (the samples archived, the broken files quarantined)" >&2
+      status=1
+    fi
+    "$VENV/bin/sohoa" verify demo-output/archive || status=$?
+    # a clerk confirms or corrects the first flagged field in the verification station (its JSON API)
+    tour station demo-output/archive sample_docs/truth
     "$VENV/bin/sohoa" export --archive demo-output/archive --format jsonl --output demo-output/export.jsonl
     "$VENV/bin/sohoa" export --archive demo-output/archive --format xlsx --output demo-output/ho_so.xlsx
-    "$VENV/bin/sohoa" verify demo-output/archive || status=$?
+    # a lost catalog (on a copy of the archive): detected, rebuilt from the packages, same answers
+    tour catalog demo-output/archive
     # the digitization rates of a one-stop-shop's received list (codes of the committed samples)
     "$VENV/bin/sohoa" kpi --archive demo-output/archive --received sample_docs/tiep-nhan-demo.csv \
       --from 01/01/2026 --to 31/12/2026 --html demo-output/bao-cao-so-hoa.html || status=$?
     # whether this machine is ready for nightly runs (tools, fonts, certificate, archive, catalog)
     "$VENV/bin/sohoa" check --archive demo-output/archive || status=$?
-    echo "demo: signed PDF/A files are in demo-output/archive/packages/*/representations/rep1/data/"
+    echo "demo: signed PDF/A files are in demo-output/archive/packages/*/representations/rep1/data/;" \
+      "quarantined files in demo-output/archive/quarantine/"
     echo "demo: records in demo-output/export.jsonl and demo-output/ho_so.xlsx;" \
       "digitization rates in demo-output/bao-cao-so-hoa.html (exit $status)"
     exit "$status"

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import jsonschema
 import page as pdfa_validator
-import pikepdf
 import pytest
-from PIL import Image
 
 from conftest import ROOT, SAMPLES
 from eark import EARK_VALIDATE
 from pipeline.cli import main
+from sample_docs.bad_inputs import write_bad_inputs
 from sohoa.errors import ExitCode
 
 GOOD = ["khai_sinh-tiff.tif", "ket_hon-pdf.pdf", "ho_kinh_doanh-folder"]
@@ -35,21 +34,6 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _bad_files(inbox: Path) -> dict[str, str]:
-    """Write one file of each bad kind; return name → expected quarantine reason."""
-    (inbox / "rong.tif").write_bytes(b"")
-    jpeg = (SAMPLES / "inbox" / "khai_sinh-folder" / "page-1.jpg").read_bytes()
-    (inbox / "cut.jpg").write_bytes(jpeg[: len(jpeg) // 4])
-    (inbox / "ghi-chu.pdf").write_text("không phải PDF", encoding="utf-8")
-    plain = inbox / "plain.tmp"
-    Image.new("L", (50, 50), 255).save(plain, format="PDF")
-    with pikepdf.open(plain) as pdf:
-        pdf.save(inbox / "khoa.pdf", encryption=pikepdf.Encryption(owner="o", user="u"))
-    plain.unlink()
-    return {"rong.tif": "empty_file", "cut.jpg": "corrupt_image", "ghi-chu.pdf": "unsupported_input",
-            "khoa.pdf": "encrypted_pdf"}
-
-
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """One run over three good dossiers (one per inbox shape) and four bad files."""
@@ -59,7 +43,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for name in GOOD:
         src = SAMPLES / "inbox" / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, inbox / name)
-    bad = _bad_files(inbox)
+    bad = write_bad_inputs(inbox)
     before = {p.name: _digest(p) for p in inbox.iterdir()}
     # three slices of at most three dossiers: slicing must not lose or repeat any
     code = main(["run", "--create", "--inbox", str(inbox), "--archive", str(archive), "--workers", "2",
