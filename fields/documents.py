@@ -150,8 +150,10 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
     source = tuple(pages[i].source_page for i in span.pages)
     template = span.template
     if template is None:
-        return Document(source, "other", UNKNOWN, UNKNOWN_TITLE, UNKNOWN_TYPE_CODE, UNKNOWN,
-                        confidence=round(1 - span.score / 2, 4), reasons={"type": UNKNOWN_TYPE})
+        elements, reasons = _header_date(document_lines([pages[i] for i in span.pages]),
+                                         pages[span.pages[0]].width, review_threshold)
+        return Document(source, "other", UNKNOWN, UNKNOWN_TITLE, UNKNOWN_TYPE_CODE, UNKNOWN, elements=elements,
+                        confidence=round(1 - span.score / 2, 4), reasons={"type": UNKNOWN_TYPE, **reasons})
     base = dict(pages=source, kind=template.kind, type=template.doc_type, type_name=template.title,
                 type_code=template.type_code, form_type=template.form_type)
     if template.kind == "component":
@@ -195,3 +197,18 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             if element in read.values:
                 reasons.setdefault(element, "low_confidence")
     return Document(**base, elements=read.values, confidence=round(confidence, 4), reasons=reasons)
+
+
+def _header_date(lines: list[list[Token]], width: float, review_threshold: float) -> tuple[dict[str, str],
+                                                                                          dict[str, str]]:
+    """The date of issue of a paper whose type sohoa does not know, where NĐ 30/2020 puts it: right of
+    the header, ``<place>, ngày … tháng … năm …`` (công văn, tờ trình, thông báo … all carry it).
+
+    It dates the dossier even though a clerk still has to type the paper; read unsurely it is
+    flagged (and then dates the dossier only when nothing surer does). Returns (elements, reasons).
+    """
+    read = read_elements(lines, width=width, title_line=None)
+    if "issued" not in read.values:
+        return {}, {}
+    reason = read.reasons.get("issued") or ("low_confidence" if read.confidence < review_threshold else None)
+    return {"issued": read.values["issued"]}, ({"issued": reason} if reason else {})

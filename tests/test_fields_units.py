@@ -149,6 +149,24 @@ def test_unknown_document_puts_unknown_type_on_the_dossier() -> None:
         "other", "unknown", "unknown", {"type": "unknown_type"})
 
 
+def test_an_unknown_paper_keeps_its_date_of_issue() -> None:
+    """A công văn sohoa has no template for: still ``unknown`` (a clerk types it), but its NĐ 30 date
+    right of the header is its date of issue, so the dossier is dated from the paper; read unsurely,
+    the date is flagged."""
+    letter = ["ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "PHƯỜNG CẦU GIẤY || Độc lập - Tự do - Hạnh phúc",
+              "Số: 412/UBND-VP || Cầu Giấy, ngày 14 tháng 3 năm 2019",
+              "V/v rà soát hồ sơ đất đai", "Kính gửi: Các tổ dân phố"]
+    doc = extract([_page(letter)], load_templates()).documents[0]
+    assert (doc.kind, doc.type, doc.elements, doc.reasons) == (
+        "other", "unknown", {"issued": "2019-03-14"}, {"type": "unknown_type"})
+    unsure = [line.replace("ngày 14 tháng 3", "ngày 14@0.3 tháng@0.4 3@0.3") for line in letter]
+    doc = extract([_page(unsure)], load_templates()).documents[0]
+    assert doc.elements == {"issued": "2019-03-14"} and doc.reasons["issued"] == "low_confidence"
+    undated = extract([_page(letter[:2] + letter[3:])], load_templates()).documents[0]
+    assert (undated.elements, undated.reasons) == ({}, {"type": "unknown_type"})
+
+
 def test_decision_elements_missing_or_garbled_are_flagged() -> None:
     garbled = [line.replace("2867/QĐ-UBND", "2867/qđ ubnd") for line in DECISION[:-1]]
     doc = extract([_page(garbled)], load_templates()).documents[0]
