@@ -10,6 +10,11 @@ sideways or a tone mark's height up or down of it, or a mark so kept does (marks
 letter);
 a dash-shaped mark is also kept when a letter stands within a word space beside it. The rest is
 dust.
+
+Marks are judged whole: on worn print a threshold breaks a thin stroke into pieces a pixel apart (a
+list dash into two dots, the end of a T's bar off its stem, leaving the comma after it a full
+stop's gap away from the stem's box), so ink a pixel apart is one mark (a 3×3 closing before the
+components are counted) and the pieces are judged, and kept, as the dash or letter they are.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ NEAR_Y_INCH = 0.05
 mark chains through the one under it)."""
 DASH_X_INCH = 0.12
 """A dash this close sideways to a letter is a list dash or a hyphen (a word space is ~0.05 inch)."""
+JOIN = np.ones((3, 3), np.uint8)
+"""Ink a pixel apart is one mark: the closing that heals a stroke a threshold broke."""
 MAX_SHARE = 0.05
 """Dust is a small share of a page's ink; more than this means the marks are text at a scale
 misjudged, and nothing is erased."""
@@ -54,8 +61,9 @@ def _paint(mask: np.ndarray, stats: np.ndarray, idx: np.ndarray, value: int, mar
 
 
 def dust_components(binary: np.ndarray, *, dpi: float, x_height: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Component stats of a 0/1 ink image and the indices of its dust."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    """Component stats of a 0/1 ink image, pieces a pixel apart joined (:data:`JOIN`), and the indices of its dust."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, JOIN),
+                                                          connectivity=8)
     size = max(2, round(SPECK_INCH * dpi))
     if x_height:
         size = min(size, max(2, round(0.6 * x_height)))  # never as big as the page's own letters

@@ -87,3 +87,34 @@ def test_printed_table_borders_still_go_on_an_even_page() -> None:
     cleaned = erase_rules(np.asarray(im), dpi=200)
     assert cleaned[40:43, 300:900].min() > 200 and cleaned[60:110, 40:43].min() > 200
     assert _ink(cleaned)[55:120, 60:1100].sum() >= 0.95 * _ink(page)[55:120, 60:1100].sum()
+
+
+
+def _list_with_broken_dashes() -> np.ndarray:
+    """A "Nơi nhận" list at 300 dpi, 12 pt, each list dash broken in two a pixel apart (a worn dash
+    through a threshold: two dot-sized pieces, neither dash-shaped, as on a real provincial scan)."""
+    page = _lines(["- Như trên;", "- CT, PCT UBND tỉnh;", "- Lưu: VT, P.KTTH."], dpi=300, pt=12)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(_ink(page).astype(np.uint8), connectivity=8)
+    dashes = [s for s in stats[1:] if s[2] >= 2 * s[3] and s[0] < 0.4 * 300]
+    assert len(dashes) == 3
+    for x, _, w, _, _ in dashes:
+        page[:, x + w // 2] = 255
+    return page
+
+
+def test_specks_judge_a_mark_broken_a_pixel_apart_whole() -> None:
+    page = _list_with_broken_dashes()
+    before = page.copy()
+    page[40:46, 1500:1506] = 30  # dust in the margin still goes
+    cleaned = erase_specks(page, dpi=300)
+    assert cleaned[40:46, 1500:1506].min() > 200
+    assert np.array_equal(_ink(cleaned) & _ink(before), _ink(before))  # both halves of every dash kept
+
+
+def test_a_list_with_broken_dashes_still_reads_its_dashes(tmp_path) -> None:  # noqa: ANN001
+    from ocr.recognize import recognize
+
+    path = tmp_path / "list.png"
+    Image.fromarray(clean_copy(_list_with_broken_dashes(), dpi=300)).save(path, dpi=(300, 300))
+    words = [w.text for w in recognize(path).words]
+    assert words == ["-", "Như", "trên;", "-", "CT,", "PCT", "UBND", "tỉnh;", "-", "Lưu:", "VT,", "P.KTTH."]
