@@ -118,3 +118,43 @@ def test_a_list_with_broken_dashes_still_reads_its_dashes(tmp_path) -> None:  # 
     Image.fromarray(clean_copy(_list_with_broken_dashes(), dpi=300)).save(path, dpi=(300, 300))
     words = [w.text for w in recognize(path).words]
     assert words == ["-", "Như", "trên;", "-", "CT,", "PCT", "UBND", "tỉnh;", "-", "Lưu:", "VT,", "P.KTTH."]
+
+
+def test_under_150_dpi_dust_a_pixel_apart_is_not_joined_into_a_mark() -> None:
+    page = _lines(["Quốc tịch: Việt Nam", "Dân tộc: Kinh", "Họ và tên: Nguyễn Văn An", "Nơi cư trú: Số 5 đường Lê Lợi",
+                   "Quê quán: Tỉnh Nghệ An"], dpi=75, pt=12)
+    ink = _ink(page)
+    right = int(np.flatnonzero(ink[18:34].any(axis=0)).max()) + 6  # a word space after "Việt Nam"
+    rows = np.flatnonzero(ink[:, 40:120].any(axis=1))
+    base = int(rows[rows < 40].max()) + 1
+    x = right
+    for i in range(12):  # dust a pixel apart on the line, at an uneven pitch (no leader)
+        page[base - 2:base, x:x + 2] = 40
+        x += 3 if i % 3 else 4
+    cleaned = erase_specks(page, dpi=75)
+    assert _ink(cleaned)[base - 6:base + 2, right:x].sum() == 0  # every dot went: at 75 dpi a pixel is a gap
+    assert np.array_equal(_ink(cleaned)[:, :right - 4], ink[:, :right - 4])  # the text stayed
+
+
+def test_at_200_dpi_joining_moves_no_dust_off_its_place() -> None:
+    page = _lines(["Số định danh cá nhân: 079178232245"], dpi=200)
+    before = page.copy()
+    for y, x in [(20, 1000), (300, 150), (450, 1100)]:  # lone dust pixels, one on the page's edge
+        page[y, x] = 0
+    page[0, 600:602] = 0
+    cleaned = erase_specks(page, dpi=200)
+    assert np.array_equal(_ink(cleaned), _ink(before))  # each went, where it was; the text stayed
+
+
+def test_joining_closes_gaps_of_its_width_and_moves_nothing() -> None:
+    from ocr.specks import _joined
+
+    ink = np.zeros((7, 14), np.uint8)
+    ink[3, [2, 5, 6, 8]] = 1  # a 2-pixel gap, then a 1-pixel gap
+    ink[0, 13] = ink[6, 0] = 1  # lone pixels on the edges
+    one = _joined(ink, gap=1)  # 150-299 dpi
+    assert one[3].tolist() == [0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0]
+    assert one[0, 13] == one[6, 0] == 1 and one.sum() == ink.sum() + 1  # nothing else grew or moved
+    two = _joined(ink, gap=2)  # 300 dpi
+    assert two[3].tolist() == [0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0] and two.sum() == ink.sum() + 3
+    assert _joined(ink, gap=0) is ink  # under 150 dpi
