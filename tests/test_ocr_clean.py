@@ -128,11 +128,12 @@ def test_under_150_dpi_dust_a_pixel_apart_is_not_joined_into_a_mark() -> None:
     rows = np.flatnonzero(ink[:, 40:120].any(axis=1))
     base = int(rows[rows < 40].max()) + 1
     x = right
-    for i in range(12):  # dust a pixel apart on the line, at an uneven pitch (no leader)
+    for _ in range(12):  # dots a pixel apart on the line (a leader the leader step left, dust)
         page[base - 2:base, x:x + 2] = 40
-        x += 3 if i % 3 else 4
+        x += 3
     cleaned = erase_specks(page, dpi=75)
-    assert _ink(cleaned)[base - 6:base + 2, right:x].sum() == 0  # every dot went: at 75 dpi a pixel is a gap
+    assert _ink(cleaned)[base - 6:base + 2, right:x].sum() == 0  # every dot went: at 75 dpi a pixel is a gap,
+    # not a break in a dash (joined, the dots were a dash beside a word and stayed)
     assert np.array_equal(_ink(cleaned)[:, :right - 4], ink[:, :right - 4])  # the text stayed
 
 
@@ -158,3 +159,21 @@ def test_joining_closes_gaps_of_its_width_and_moves_nothing() -> None:
     two = _joined(ink, gap=2)  # 300 dpi
     assert two[3].tolist() == [0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0] and two.sum() == ink.sum() + 3
     assert _joined(ink, gap=0) is ink  # under 150 dpi
+
+
+def test_specks_a_pixel_apart_that_are_all_dust_stay_dust(tmp_path) -> None:  # noqa: ANN001
+    from ocr.recognize import recognize
+
+    page = _lines(["Đăng ký hộ kinh doanh do tôi là chủ hộ"], dpi=300, pt=12)
+    ink = _ink(page)
+    right, top = int(np.flatnonzero(ink.any(axis=0)).max()), int(np.flatnonzero(ink.any(axis=1)).min())
+    x0, y0 = right + 18, top + 2  # what a lifted seal leaves: specks a pixel apart, a letter's size in all
+    for r in range(9):
+        for c in range(7):
+            page[y0 + 3 * r:y0 + 3 * r + 2, x0 + 3 * c:x0 + 3 * c + 2] = 60
+    cleaned = erase_specks(page, dpi=300)
+    assert _ink(cleaned)[y0:y0 + 27, x0:x0 + 21].sum() == 0  # joined they are no letter: all of it goes
+    assert np.array_equal(_ink(cleaned)[:, :right + 5], ink[:, :right + 5])
+    path = tmp_path / "line.png"
+    Image.fromarray(clean_copy(page, dpi=300)).save(path, dpi=(300, 300))
+    assert recognize(path).text == "Đăng ký hộ kinh doanh do tôi là chủ hộ"
