@@ -87,3 +87,93 @@ def test_printed_table_borders_still_go_on_an_even_page() -> None:
     cleaned = erase_rules(np.asarray(im), dpi=200)
     assert cleaned[40:43, 300:900].min() > 200 and cleaned[60:110, 40:43].min() > 200
     assert _ink(cleaned)[55:120, 60:1100].sum() >= 0.95 * _ink(page)[55:120, 60:1100].sum()
+
+
+
+def _list_with_broken_dashes() -> np.ndarray:
+    """A "Nơi nhận" list at 300 dpi, 12 pt, each list dash broken in two a pixel apart (a worn dash
+    through a threshold: two dot-sized pieces, neither dash-shaped, as on a real provincial scan)."""
+    page = _lines(["- Như trên;", "- CT, PCT UBND tỉnh;", "- Lưu: VT, P.KTTH."], dpi=300, pt=12)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(_ink(page).astype(np.uint8), connectivity=8)
+    dashes = [s for s in stats[1:] if s[2] >= 2 * s[3] and s[0] < 0.4 * 300]
+    assert len(dashes) == 3
+    for x, _, w, _, _ in dashes:
+        page[:, x + w // 2] = 255
+    return page
+
+
+def test_specks_judge_a_mark_broken_a_pixel_apart_whole() -> None:
+    page = _list_with_broken_dashes()
+    before = page.copy()
+    page[40:46, 1500:1506] = 30  # dust in the margin still goes
+    cleaned = erase_specks(page, dpi=300)
+    assert cleaned[40:46, 1500:1506].min() > 200
+    assert np.array_equal(_ink(cleaned) & _ink(before), _ink(before))  # both halves of every dash kept
+
+
+def test_a_list_with_broken_dashes_still_reads_its_dashes(tmp_path) -> None:  # noqa: ANN001
+    from ocr.recognize import recognize
+
+    path = tmp_path / "list.png"
+    Image.fromarray(clean_copy(_list_with_broken_dashes(), dpi=300)).save(path, dpi=(300, 300))
+    words = [w.text for w in recognize(path).words]
+    assert words == ["-", "Như", "trên;", "-", "CT,", "PCT", "UBND", "tỉnh;", "-", "Lưu:", "VT,", "P.KTTH."]
+
+
+def test_under_150_dpi_dust_a_pixel_apart_is_not_joined_into_a_mark() -> None:
+    page = _lines(["Quốc tịch: Việt Nam", "Dân tộc: Kinh", "Họ và tên: Nguyễn Văn An", "Nơi cư trú: Số 5 đường Lê Lợi",
+                   "Quê quán: Tỉnh Nghệ An"], dpi=75, pt=12)
+    ink = _ink(page)
+    right = int(np.flatnonzero(ink[18:34].any(axis=0)).max()) + 6  # a word space after "Việt Nam"
+    rows = np.flatnonzero(ink[:, 40:120].any(axis=1))
+    base = int(rows[rows < 40].max()) + 1
+    x = right
+    for _ in range(12):  # dots a pixel apart on the line (a leader the leader step left, dust)
+        page[base - 2:base, x:x + 2] = 40
+        x += 3
+    cleaned = erase_specks(page, dpi=75)
+    assert _ink(cleaned)[base - 6:base + 2, right:x].sum() == 0  # every dot went: at 75 dpi a pixel is a gap,
+    # not a break in a dash (joined, the dots were a dash beside a word and stayed)
+    assert np.array_equal(_ink(cleaned)[:, :right - 4], ink[:, :right - 4])  # the text stayed
+
+
+def test_at_200_dpi_joining_moves_no_dust_off_its_place() -> None:
+    page = _lines(["Số định danh cá nhân: 079178232245"], dpi=200)
+    before = page.copy()
+    for y, x in [(20, 1000), (300, 150), (450, 1100)]:  # lone dust pixels, one on the page's edge
+        page[y, x] = 0
+    page[0, 600:602] = 0
+    cleaned = erase_specks(page, dpi=200)
+    assert np.array_equal(_ink(cleaned), _ink(before))  # each went, where it was; the text stayed
+
+
+def test_joining_closes_gaps_of_its_width_and_moves_nothing() -> None:
+    from ocr.specks import _joined
+
+    ink = np.zeros((7, 14), np.uint8)
+    ink[3, [2, 5, 6, 8]] = 1  # a 2-pixel gap, then a 1-pixel gap
+    ink[0, 13] = ink[6, 0] = 1  # lone pixels on the edges
+    one = _joined(ink, gap=1)  # 150-299 dpi
+    assert one[3].tolist() == [0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0]
+    assert one[0, 13] == one[6, 0] == 1 and one.sum() == ink.sum() + 1  # nothing else grew or moved
+    two = _joined(ink, gap=2)  # 300 dpi
+    assert two[3].tolist() == [0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0] and two.sum() == ink.sum() + 3
+    assert _joined(ink, gap=0) is ink  # under 150 dpi
+
+
+def test_specks_a_pixel_apart_that_are_all_dust_stay_dust(tmp_path) -> None:  # noqa: ANN001
+    from ocr.recognize import recognize
+
+    page = _lines(["Đăng ký hộ kinh doanh do tôi là chủ hộ"], dpi=300, pt=12)
+    ink = _ink(page)
+    right, top = int(np.flatnonzero(ink.any(axis=0)).max()), int(np.flatnonzero(ink.any(axis=1)).min())
+    x0, y0 = right + 18, top + 2  # what a lifted seal leaves: specks a pixel apart, a letter's size in all
+    for r in range(9):
+        for c in range(7):
+            page[y0 + 3 * r:y0 + 3 * r + 2, x0 + 3 * c:x0 + 3 * c + 2] = 60
+    cleaned = erase_specks(page, dpi=300)
+    assert _ink(cleaned)[y0:y0 + 27, x0:x0 + 21].sum() == 0  # joined they are no letter: all of it goes
+    assert np.array_equal(_ink(cleaned)[:, :right + 5], ink[:, :right + 5])
+    path = tmp_path / "line.png"
+    Image.fromarray(clean_copy(page, dpi=300)).save(path, dpi=(300, 300))
+    assert recognize(path).text == "Đăng ký hộ kinh doanh do tôi là chủ hộ"
