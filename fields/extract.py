@@ -8,13 +8,14 @@ threshold, validation failed, or a required field (or a label) was not found. Fa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
+from fields.by_hand import HandCheck, WholeForm, by_hand
 from fields.address_words import ends_mid_street, ends_with_province, tidy_address, verified_words
 from fields.admin_units import check_units
 from fields.closed_lists import check_ethnicity, check_nationality, check_year, known_prefix, nearly_known
@@ -25,13 +26,10 @@ from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name, two_names
-from fields.text import Token, document_lines, fold
-from fields.zeros import zero_lookalikes
+from fields.text import document_lines, fold
+from fields.zeros import mend_cccd, zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
-
-HandCheck = Callable[[int, Sequence[Token]], bool]
-"""(page index, value tokens) → True when the value is handwritten."""
 
 _LETTER_TYPES = {"name", "address", "text", "date-words"}
 _CLOSED_TYPES = {"ethnicity", "nationality", "province"}
@@ -140,9 +138,9 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             return True, None, official  # same letters: spacing and diacritics as in the official name
         return ok and glued, reason or (None if glued else "glued_words"), value
     if spec.type == "cccd":
-        return v.check_cccd(value, birth_date=_text_of(raws, spec.birth_date_field),
-                            sex=spec.sex or _text_of(raws, spec.sex_field),
-                            allow_cmnd=spec.where != "boxed-digits")
+        birth, sex = _birth_date(raws, spec.birth_date_field, on), spec.sex or _text_of(raws, spec.sex_field)
+        ok, reason, digits = v.check_cccd(value, birth_date=birth, sex=sex, allow_cmnd=spec.where != "boxed-digits")
+        return (ok, reason, digits) if ok else mend_cccd(digits, reason, birth, sex)
     if spec.choices:
         canonical = {fold(c): c for c in spec.choices}
         if fold(value) not in canonical:
@@ -165,6 +163,17 @@ def _check_date(value: str, *, latest: date) -> tuple[bool, str | None, str]:
         if repaired is not None:
             return False, "ocr_digits_guessed", format_date(repaired)
     return ok, reason, normal
+
+
+def _birth_date(raws: dict[str, RawValue | None | bool], key: str | None, on: date | None) -> str | None:
+    """The birth date a CCCD number is checked against: as read, or the real date a reading that is
+    none stands for (``12/04/2061`` on a form of 2024 → ``12/04/2001``: the number's ``61`` is no
+    agreement)."""
+    text = _text_of(raws, key)
+    if text is None or len(text) < 8:
+        return text  # a year of birth, or nothing
+    ok, reason, normal = _check_date(text, latest=on or date.today())
+    return normal if not ok and reason == "ocr_digits_guessed" else text
 
 
 def _checks_units(spec: FieldSpec) -> bool:
@@ -289,11 +298,11 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
     raws = {spec.key: _raw_value(doc, template, spec) for spec in template.fields}
     on = _document_date(template, raws)
     if handwritten is not None:
-        handwritten = _by_hand(raws, handwritten)
+        handwritten = by_hand(raws, handwritten)
     values = {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
                                      handwritten)
               for spec in template.fields}
-    if isinstance(handwritten, _WholeForm):
+    if isinstance(handwritten, WholeForm):
         # a form filled in by hand: a value left "empty" may be a pen too faint to read — the clerk
         # who types the form in again looks at it on the paper too
         values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
@@ -317,29 +326,6 @@ def _cross_flag(template: FormTemplate, values: dict[str, FieldValue]) -> dict[s
             values[date_key] = replace(when, needs_review=True, reason=got.reason,
                                        confidence=round(when.confidence * INVALID_FACTOR, 4))
     return values
-
-
-HAND_FILLED = 3
-"""A form with this many values found handwritten was filled in by hand: all its values are."""
-
-
-class _WholeForm:
-    """The check of a form filled in by hand: every value on it is handwritten."""
-
-    def __call__(self, page: int, tokens: Sequence[Token]) -> bool:
-        return True
-
-
-def _by_hand(raws: dict[str, RawValue | None | bool], check: HandCheck) -> HandCheck:
-    """The check per value, widened to the whole form when the form was filled in by hand (a date,
-    an ID number or a short word gives the check too little to go on, but shares the pen)."""
-    found = {key for key, raw in raws.items()
-             if isinstance(raw, RawValue) and raw.tokens and check(raw.tokens[0].page, raw.tokens)}
-    if len(found) >= HAND_FILLED:
-        return _WholeForm()
-    ids = {id(raws[key]) for key in found}
-    by_tokens = {raw.tokens: id(raw) in ids for raw in raws.values() if isinstance(raw, RawValue)}
-    return lambda page, tokens: by_tokens.get(tuple(tokens), False)
 
 
 def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | None:

@@ -35,7 +35,7 @@ def _zero_explains(spec: FieldSpec, raw: RawValue, got: FieldValue, raws: dict[s
         # mended by ``repair_date`` from a reading that is no calendar date (``23/94/1994``), not from
         # a real date merely later than the form's
         return got.reason == "ocr_digits_guessed" and not raw.substituted and not v.check_date(raw.text)[0]
-    if spec.type != "cccd" or got.reason not in ("cccd_province", "cccd_century", "cccd_sex", "cccd_birth_year"):
+    if spec.type != "cccd" or got.reason not in (*_MENDABLE, MENDED_REASON):
         return False
     digits = "".join(c for c in raw.text if c.isdigit())
     spots = [i for i, c in enumerate(digits) if c in ZERO_LOOKALIKES][:8]
@@ -46,6 +46,43 @@ def _zero_explains(spec: FieldSpec, raw: RawValue, got: FieldValue, raws: dict[s
         if v.check_cccd(mended, birth_date=birth, sex=sex)[0]:
             return True
     return False
+
+
+_CHECKED = 6
+"""A CCCD's figures its checks vouch for: province code (3), sex and century (1), birth year (2)."""
+_CROSS_CHECKED = {3, 4, 5}
+"""… of them, those checked against the birth date and sex read elsewhere on the form."""
+
+
+def mend_cccd(digits: str, reason: str | None, birth: str | None, sex: str | None) -> tuple[bool, str | None, str]:
+    """A CCCD number that failed its checks, mended when reading some of its first six figures' 6, 8 or 9
+    as 0 is the one fewest change that passes (``931183…`` → ``031183…``: no province code starts
+    with 9). The mended number still goes to review (``ocr_digits_guessed``: its last six figures no
+    check vouches for); when a mended figure is one checked against the birth date or sex, the reason
+    stays the disagreement, so that the date read elsewhere goes to review too (either may be the
+    misread one).
+
+    Returns:
+        ``(ok, reason, digits)`` as :func:`fields.validators.check_cccd` gives them.
+    """
+    if reason not in _MENDABLE or len(digits) != 12:
+        return False, reason, digits
+    spots = [i for i, c in enumerate(digits[:_CHECKED]) if c in ZERO_LOOKALIKES]
+    found: list[tuple[int, str, set[int]]] = []
+    for mask in range(1, 1 << len(spots)):
+        zeros = {spot for bit, spot in enumerate(spots) if mask >> bit & 1}
+        mended = "".join("0" if i in zeros else c for i, c in enumerate(digits))
+        if v.check_cccd(mended, birth_date=birth, sex=sex)[0]:
+            found.append((len(zeros), mended, zeros))
+    fewest = [f for f in found if f[0] == min((f[0] for f in found), default=0)]
+    if len(fewest) != 1:
+        return False, reason, digits  # nothing mends it, or two ways do: left as read
+    _, mended, zeros = fewest[0]
+    return False, reason if zeros & _CROSS_CHECKED else MENDED_REASON, mended
+
+
+_MENDABLE = ("cccd_province", "cccd_century", "cccd_sex", "cccd_birth_year")
+MENDED_REASON = "ocr_digits_guessed"
 
 
 def zero_lookalikes(template: FormTemplate, raws: dict[str, RawValue | None | bool],

@@ -1,0 +1,49 @@
+"""A CCCD number whose 0s were read as 6, 8 or 9 where its checks look (province code, century and
+sex, birth year): mended when one fewest change passes them, still sent to a clerk."""
+
+from __future__ import annotations
+
+import pytest
+
+from fields import extract, load_templates
+from fields.zeros import mend_cccd
+from tests.test_fields import CT01_TABLE, KHAI_SINH_OCR, _page, _replace
+
+
+@pytest.mark.parametrize(("digits", "reason", "birth", "sex", "expected"), [
+    # no province code starts with 9 or 6: the first figure was a 0
+    ("931183411861", "cccd_province", "1983", "Nữ", (False, "ocr_digits_guessed", "031183411861")),
+    ("648084599823", "cccd_province", "03/07/1984", "Nam", (False, "ocr_digits_guessed", "048084599823")),
+    # the year figure mended too: the birth date read elsewhere stays in doubt (reason kept)
+    ("631362975656", "cccd_province", "12/04/2002", "Nữ", (False, "cccd_province", "031302975656")),
+    ("031361337057", "cccd_birth_year", "12/04/2001", "Nữ", (False, "cccd_birth_year", "031301337057")),
+    # nothing a 0 explains: left as read
+    ("131183411861", "cccd_province", "1983", "Nữ", (False, "cccd_province", "131183411861")),
+    ("031175411861", "cccd_birth_year", "1983", "Nữ", (False, "cccd_birth_year", "031175411861")),
+    ("93118341186", "cccd_length", None, None, (False, "cccd_length", "93118341186")),
+    # the fewest change wins: 091 is a province code (Kiên Giang), so one 9 read for 0 is enough
+    ("991185669074", "cccd_province", "1985", "Nữ", (False, "ocr_digits_guessed", "091185669074")),
+])
+def test_mend_cccd(digits: str, reason: str, birth: str | None, sex: str | None,
+                   expected: tuple[bool, str | None, str]) -> None:
+    assert mend_cccd(digits, reason, birth, sex) == expected
+
+
+def test_mended_number_on_a_form_goes_to_review_with_the_page_s_other_nines() -> None:
+    lines = _replace(KHAI_SINH_OCR, "Giấy tờ tùy thân", "Giấy tờ tùy thân: (3) Căn cước công dân số 901185669074...")
+    got = extract([_page(lines)], load_templates()).fields
+    assert (got["nyc_so_cccd"].value, got["nyc_so_cccd"].reason) == ("001185669074", "ocr_digits_guessed")
+    assert got["nyc_so_cccd"].needs_review and got["nyc_so_cccd"].confidence < 0.75
+    assert (got["nyc_noi_cu_tru"].needs_review, got["nyc_noi_cu_tru"].reason) == (True, "zero_lookalike")
+
+
+def test_member_number_is_checked_against_the_birth_date_it_stands_for() -> None:
+    """``27/06/2062`` is no birth date on a form of 2025; ``2002`` is the date it stands for: a number
+    read ``…362…`` agrees with the misreading, not with the member, and is mended, both go to review."""
+    lines = [line.replace("27/06/2002", "27/06/2062").replace("001302415868", "001362415868")
+             for line in CT01_TABLE]
+    lines.insert(-1, "Hà Nội, ngày 12 tháng 8 năm 2025")
+    got = extract([_page(lines)], load_templates()).fields
+    assert (got["tv1_ngay_sinh"].value, got["tv1_ngay_sinh"].reason) == ("27/06/2002", "ocr_digits_guessed")
+    assert (got["tv1_so_cccd"].value, got["tv1_so_cccd"].reason) == ("001302415868", "cccd_birth_year")
+    assert got["tv1_so_cccd"].needs_review and got["tv1_ngay_sinh"].needs_review
