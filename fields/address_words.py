@@ -120,3 +120,34 @@ def verified_words(text: str) -> frozenset[str]:
         if name and not any(c.isdigit() for c in name) and _official(split[2], name):
             words |= {fold(w) for w in part.split()[split[0]:] if fold(w)}
     return frozenset(words)
+
+
+_LOWER_PLACE_WORDS = frozenset(fold(w) for w in (
+    "số", "đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "tổ", "thôn", "xóm", "ấp", "bản", "khu", "khóm",
+    "lô", "căn", "tầng", "tòa", "nhà", "km", "dân", "phố", "tại", "và", "trong", "của"))
+"""Words an address writes in small letters between names (``ngõ 74 Tây Sơn``, ``tổ 5``, ``khu phố 3``)."""
+
+
+def name_broken(text: str) -> bool:
+    """True when a word in small letters follows a capitalised word of a street's name (``Số 124 đường
+    Lê tợi``): a street's name, after its house number or ``đường``/``phố``, is written with capitals,
+    so a letter or a mark was misread (``L`` read ``t``) where no list checks the words. Words in
+    capitals, the small keywords of an address (``ngõ 74 Tây Sơn``) and a street named after a date
+    (``đường 3 tháng 2``) are left alone.
+    """
+    for part in re.split(r"\s*[,;:]\s*", collapse(text)):
+        armed = in_name = False
+        for word in part.split():
+            if any(c.isdigit() for c in word) or fold(word) in ("duong", "pho"):
+                armed, in_name = True, False
+            elif fold(word) in _UNIT_HEADS:
+                armed = in_name = False
+            elif armed and word.isalpha() and word[:1].isupper() and not word.isupper():
+                in_name = True
+            elif in_name and word.isalpha() and word[:1].islower() and fold(word) not in _LOWER_PLACE_WORDS:
+                return True
+    return False
+
+
+_UNIT_HEADS = frozenset(fold(w) for w in ("Phường", "Xã", "Quận", "Huyện", "Thị", "Thành", "Tỉnh", "Đặc"))
+"""First words of a unit's type: ``Thành phố``, ``Thị trấn``, ``Thị xã``, ``Đặc khu`` go on in small letters."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.by_hand import HandCheck, WholeForm, by_hand
-from fields.address_words import ends_mid_street, ends_with_province, tidy_address, verified_words
+from fields.address_words import ends_mid_street, ends_with_province, name_broken, tidy_address, verified_words
 from fields.admin_units import check_units
 from fields.closed_lists import check_ethnicity, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
@@ -230,6 +230,7 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
     confidence = raw.confidence
     if ok and _checks_units(spec):
         confidence = _unverified_confidence(raw, verified_words(value) | known_prefix(value, spec.known)[1])
+        confidence *= INVALID_FACTOR if name_broken(value) else 1.0  # ``đường Lê tợi``: a name's letter misread
     if spec.type in ("date", "year") and ok:
         guessed = (parse_date(raw.text) or (None, False))[1] if spec.type == "date" else check_year(raw.text)[3]
         if guessed:

@@ -185,6 +185,8 @@ _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
 _NUMBER_DASH = re.compile(r"(?<=\d)-(?=(?:đường|ngõ|ngách|hẻm|kiệt|phố)\b)", re.I)
 """``Số 131-đường``: a space read as a dash between a house number and the street's word."""
+_STRAY_DOT = re.compile(r"(?<=\d)\.(\s+(\w))")
+"""``Số 128. đường``: a speck read as a full stop after a number; no sentence goes on in small letters."""
 _STRAY_COMMA = re.compile(r"\b(Thành|Số),\s*(?=phố\b|\d)")
 """``Thành, phố`` and ``Số, 100``: a speck read as a comma inside a fixed phrase."""
 
@@ -205,6 +207,7 @@ def tidy_punctuation(text: str) -> Check:
     value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", collapse(text)))
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value))
+    value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
         return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
