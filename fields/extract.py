@@ -18,7 +18,7 @@ from fields import validators as v
 from fields.by_hand import HandCheck, WholeForm, by_hand
 from fields.address_words import ends_mid_street, ends_with_province, name_broken, tidy_address, verified_words
 from fields.admin_units import check_units
-from fields.closed_lists import check_ethnicity, check_nationality, check_year, known_prefix, nearly_known
+from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
 from fields.dates import format_date, parse_date, repair_date
@@ -144,7 +144,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.choices:
         canonical = {fold(c): c for c in spec.choices}
         if fold(value) not in canonical:
-            return False, "invalid_choice", value
+            choice, sure = complete_choice(value, spec.choices)
+            return sure, None if sure else "invalid_choice", choice or value
         value = canonical[fold(value)]  # the letters are right: lost spaces or a diacritic put back
     if spec.type == "address" and not any(c.isalpha() for c in value):
         return False, "invalid_address", value
