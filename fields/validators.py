@@ -280,9 +280,29 @@ def check_email(text: str) -> Check:
     # none, so the letters under them are the address's; and addresses are written in lower case
     value = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
+    local, _, domain = value.rpartition("@")
+    near = [d for d in MAIL_DOMAINS if d != domain and _near_domain(domain, d)] if local else []
+    if domain not in MAIL_DOMAINS and len(near) == 1:
+        return False, "invalid_email", f"{local}@{near[0]}"  # ``gmailcom``, ``yahoo.eom``: put right, reviewed
     if not _EMAIL.match(value):
         return False, "invalid_email", value
     return True, None, value
+
+
+MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com", "outlook.com.vn",
+                "icloud.com", "live.com", "msn.com")
+"""The mail providers most addresses on a citizen's form are at: a domain one letter or a dot off one of
+them (``yahoo.eom``, ``gmailcom``) is that one misread, not an address of its own."""
+
+
+def _near_domain(got: str, known: str) -> bool:
+    """True when ``got`` is ``known`` with one character changed, added or dropped."""
+    if abs(len(got) - len(known)) > 1:
+        return False
+    if len(got) == len(known):
+        return sum(a != b for a, b in zip(got, known, strict=True)) == 1
+    short, long = sorted((got, known), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def check_province(text: str) -> Check:
