@@ -131,9 +131,9 @@ _LOWER_PLACE_WORDS = frozenset(fold(w) for w in (
 def name_broken(text: str) -> bool:
     """True when a word in small letters follows a capitalised word of a street's name (``Số 124 đường
     Lê tợi``): a street's name, after its house number or ``đường``/``phố``, is written with capitals,
-    so a letter or a mark was misread (``L`` read ``t``) where no list checks the words. Words in
-    capitals, the small keywords of an address (``ngõ 74 Tây Sơn``) and a street named after a date
-    (``đường 3 tháng 2``) are left alone.
+    so a letter or a mark was misread (``L`` read ``t``) where no list checks the words; so is a word
+    in capitals among a name in small letters (``Lê LỢI``). An address in capitals, the small keywords
+    of an address (``ngõ 74 Tây Sơn``) and a street named after a date (``đường 3 tháng 2``) are left alone.
     """
     for part in re.split(r"\s*[,;:]\s*", collapse(text)):
         armed = in_name = False
@@ -146,6 +146,8 @@ def name_broken(text: str) -> bool:
                 in_name = True
             elif in_name and word.isalpha() and word[:1].islower() and fold(word) not in _LOWER_PLACE_WORDS:
                 return True
+            elif in_name and word.isalpha() and len(word) > 1 and word.isupper():
+                return True  # ``Lê LỢI``: a name word in capitals among words in small letters
     return False
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from fields import extract, load_templates
 from fields.zeros import mend_cccd
-from tests.test_fields import CT01_TABLE, KHAI_SINH_OCR, _page, _replace
+from tests.test_fields import CT01_TABLE, KET_HON_OCR, KHAI_SINH_OCR, _page, _replace
 
 
 @pytest.mark.parametrize(("digits", "reason", "birth", "sex", "expected"), [
@@ -47,3 +47,27 @@ def test_member_number_is_checked_against_the_birth_date_it_stands_for() -> None
     assert (got["tv1_ngay_sinh"].value, got["tv1_ngay_sinh"].reason) == ("27/06/2002", "ocr_digits_guessed")
     assert (got["tv1_so_cccd"].value, got["tv1_so_cccd"].reason) == ("001302415868", "cccd_birth_year")
     assert got["tv1_so_cccd"].needs_review and got["tv1_ngay_sinh"].needs_review
+
+
+def test_number_agreeing_with_the_form_is_not_reviewed_for_its_score_alone() -> None:
+    """Tesseract scores digit strings low in some faces; a number whose province, century, sex and
+    birth year agree with the form is scored like a checked date (``DATE_FLOOR``)."""
+    from fields.extract import DATE_FLOOR
+
+    lines = [line.replace("CCCD số 031187776317", "CCCD số 031187776317@0.3") for line in KET_HON_OCR]
+    got = extract([_page(lines, columns=(100, 700, 1500))], load_templates()).fields["nu_so_cccd"]
+    assert (got.value, got.needs_review, got.confidence) == ("031187776317", False, DATE_FLOOR)
+    # the same number disagreeing with the birth date read (1988): both reviewed
+    lines = [line.replace("24/08/1987", "24/08/1988") for line in lines]
+    got = extract([_page(lines, columns=(100, 700, 1500))], load_templates()).fields
+    assert (got["nu_so_cccd"].needs_review, got["nu_so_cccd"].reason) == (True, "cccd_birth_year")
+    assert got["nu_ngay_sinh"].needs_review
+
+
+def test_number_with_no_birth_date_to_agree_with_keeps_its_score() -> None:
+    lines = [line.replace("001302415868", "001302415868@0.3") for line in CT01_TABLE]
+    got = extract([_page(lines)], load_templates()).fields
+    assert (got["tv1_so_cccd"].needs_review, got["tv1_so_cccd"].confidence) == (False, 0.85)
+    lines = [line.replace("27/06/2002", "") for line in lines]                 # no birth date read
+    got = extract([_page(lines)], load_templates()).fields
+    assert (got["tv1_so_cccd"].needs_review, got["tv1_so_cccd"].reason) == (True, "low_confidence")

@@ -14,6 +14,7 @@ from tests.test_fields import CT01_TABLE, KHAI_SINH_OCR, _page, _replace
 @pytest.mark.parametrize(("text", "broken"), [
     ("Số 124 đường Lê tợi, Phường Ngô Quyền, Thành phố Hải Phòng", True),    # L read t
     ("Số 12 Nguyễn văn Cừ, Phường 5", True),
+    ("Số 142 đường Lê LỢI", True),                                             # a capital Ợ among small letters
     ("Số 124 đường Lê Lợi, Phường Ngô Quyền, Thành phố Hải Phòng", False),
     ("Số 81, ngõ 74 Tây Sơn, Phường Ngọc Hà, Quận Ba Đình, Thành phố Hà Nội", False),
     ("Số 12 đường 3 tháng 2, Phường 5, Quận 10, Thành phố Hồ Chí Minh", False),   # a street named after a date
