@@ -152,7 +152,7 @@ def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, boo
 
     Sure: the value is the end of exactly one choice, two words or more (``thứ nhất`` → ``Lần thứ
     nhất``: its first word lost to the label's line). Not sure: one letter off exactly one choice
-    (``Can`` → ``Con``), kept for a clerk to confirm. ``(None, False)`` when neither.
+    (``Can`` → ``Con``, ``NE`` → ``Nữ``), kept for a clerk to confirm. ``(None, False)`` when neither.
     """
     words = fold_words(value)
     if not words:
@@ -161,7 +161,7 @@ def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, boo
     if len(words) >= 2 and len(tails) == 1:
         return tails[0], True
     near = [c for c in choices if _one_off(fold(value), fold(c))]
-    return (near[0], False) if len(fold(value)) >= 3 and len(near) == 1 else (None, False)
+    return (near[0], False) if len(fold(value)) >= 2 and len(near) == 1 else (None, False)
 
 
 def _one_off(a: str, b: str) -> bool:

@@ -280,10 +280,13 @@ def check_email(text: str) -> Check:
     # none, so the letters under them are the address's; and addresses are written in lower case
     value = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
-    local, _, domain = value.rpartition("@")
+    mended = _at_misread(value) if "@" not in value else value
+    local, _, domain = mended.rpartition("@")
     near = [d for d in MAIL_DOMAINS if d != domain and _near_domain(domain, d)] if local else []
     if domain not in MAIL_DOMAINS and len(near) == 1:
         return False, "invalid_email", f"{local}@{near[0]}"  # ``gmailcom``, ``yahoo.eom``: put right, reviewed
+    if mended != value:
+        return False, "invalid_email", mended  # its ``@`` read as another character: put back, reviewed
     if not _EMAIL.match(value):
         return False, "invalid_email", value
     return True, None, value
@@ -293,6 +296,16 @@ MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outloo
                 "icloud.com", "live.com", "msn.com")
 """The mail providers most addresses on a citizen's form are at: a domain one letter or a dot off one of
 them (``yahoo.eom``, ``gmailcom``) is that one misread, not an address of its own."""
+
+
+def _at_misread(value: str) -> str:
+    """``vomailan808gmail.com`` → ``vomailan80@gmail.com``: an address with no ``@`` that ends with a
+    common provider's domain (its dots maybe lost) had its ``@`` read as the character before it."""
+    for domain in sorted(MAIL_DOMAINS, key=len, reverse=True):
+        for tail in (domain, domain.replace(".", "")):
+            if value.endswith(tail) and len(value) > len(tail) + 1:
+                return f"{value[:-len(tail) - 1]}@{tail}"
+    return value
 
 
 def _near_domain(got: str, known: str) -> bool:

@@ -17,8 +17,9 @@ KIN = ["Con", "Vợ", "Chồng", "Cha", "Mẹ", "Bố", "Ông", "Bà", "Anh", "C
     ("thứ hai", TIMES, ("Lần thứ hai", True)),
     ("nhất", TIMES, (None, False)),                    # one word is too little to go on
     ("Can", KIN, ("Con", False)),                       # one letter off one choice: for a clerk to confirm
-    ("Cn", KIN, (None, False)),                         # too short to tell
-    ("Nu", ["Nam", "Nữ"], (None, False)),
+    ("Cn", KIN, ("Con", False)),
+    ("NE", ["Nam", "Nữ"], ("Nữ", False)),               # Nam is two letters off
+    ("N", ["Nam", "Nữ"], (None, False)),                # too short to tell
     ("Bác", KIN, ("Bà", False)),                        # a word of its own, maybe: never taken as sure
     ("Dượng", KIN, (None, False)),                      # one letter off none
 ])
