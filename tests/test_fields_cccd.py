@@ -71,3 +71,31 @@ def test_number_with_no_birth_date_to_agree_with_keeps_its_score() -> None:
     lines = [line.replace("27/06/2002", "") for line in lines]                 # no birth date read
     got = extract([_page(lines)], load_templates()).fields
     assert (got["tv1_so_cccd"].needs_review, got["tv1_so_cccd"].reason) == (True, "low_confidence")
+
+
+CT01_BOXED = [*CT01_TABLE[:CT01_TABLE.index("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ") + 1],
+              "2. Ngày, tháng, năm sinh: 28/03/1986", "3. Giới tính: Nữ",
+              "4. Số định danh cá nhân: |9|0|1|1|8|6|0|8|0|6|3|6|", "5. Số điện thoại liên hệ: 0912345698",
+              "9. Số định danh cá nhân của chủ hộ: |0|0|1|0|8|6|0|8|0|6|3|9|",
+              *CT01_TABLE[CT01_TABLE.index("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ") + 1:]]
+
+
+def test_a_boxed_zero_read_as_nine_sends_only_the_other_boxed_figures_to_review() -> None:
+    got = extract([_page(CT01_BOXED)], load_templates()).fields
+    assert (got["so_cccd"].value, got["so_cccd"].reason) == ("001186080636", "ocr_digits_guessed")
+    assert (got["chu_ho_so_cccd"].needs_review, got["chu_ho_so_cccd"].reason) == (True, "zero_lookalike")
+    assert not got["dien_thoai"].needs_review                     # typed, not boxed: its 9 and 8 stand
+    assert not got["tv1_so_cccd"].needs_review
+    # a date whose 0 was read as 9 outside the boxes tells about the type face: the page's figures
+    typed = [line.replace("28/03/1986", "28/93/1986") for line in CT01_BOXED]
+    got = extract([_page(typed)], load_templates()).fields
+    assert (got["dien_thoai"].needs_review, got["dien_thoai"].reason) == (True, "zero_lookalike")
+
+
+def test_a_number_right_as_read_is_no_sign_of_misread_zeros() -> None:
+    """Read with a letter for a digit (``O``): mended by ``clean_digits``, flagged, but it tells
+    nothing about 0s read as 6, 8 or 9 on the page."""
+    lines = [line.replace("|9|0|1|1|8|6|0|8|0|6|3|6|", "|O|0|1|1|8|6|0|8|0|6|3|6|") for line in CT01_BOXED]
+    got = extract([_page(lines)], load_templates()).fields
+    assert (got["so_cccd"].value, got["so_cccd"].reason) == ("001186080636", "ocr_digits_guessed")
+    assert not got["chu_ho_so_cccd"].needs_review and not got["dien_thoai"].needs_review
