@@ -66,12 +66,17 @@ def _undot(match: re.Match[str]) -> str:
     return f"{word_end}{mark} {following}"
 
 
+_LOST_COMMA = re.compile(r"(?<=[^\s,])(?<!đường)(?<!Đường)(?= (?:Phường|Xã|Quận|Huyện|Thị xã|Thị trấn|Thành phố|Tỉnh) \w)")
+"""``Số 96/31 Đội Cấn Phường Cống Vị``: the comma before a unit (capitalised, in an address) lost."""
+
+
 def tidy_address(text: str, *, keywords: bool = True) -> str:
     """Put back what OCR does to an address's own words: a semicolon for the comma between its parts
-    (``Phường Xuân Khánh; Quận Ninh Kiều``) and, with ``keywords`` (an address, not free text that
+    (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
-    words = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ",")).split(" ")
+    value = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ","))
+    words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
     for word in words:
         bare = word.rstrip(",")
@@ -135,6 +140,9 @@ def name_broken(text: str) -> bool:
     in capitals among a name in small letters (``Lê LỢI``). An address in capitals, the small keywords
     of an address (``ngõ 74 Tây Sơn``) and a street named after a date (``đường 3 tháng 2``) are left alone.
     """
+    words = re.findall(r"[^\W\d_]+", text)
+    if any(c.islower() for c in text) and any(len(w) > 1 and w.isupper() and _VOWEL.search(fold(w)) for w in words):
+        return True  # ``SỐ 192/30 Võ Văn Tần``: a syllable in capitals among small letters (``TP``, ``KĐT`` have no vowel)
     for part in re.split(r"\s*[,;:]\s*", collapse(text)):
         armed = in_name = False
         for word in part.split():
@@ -146,10 +154,9 @@ def name_broken(text: str) -> bool:
                 in_name = True
             elif in_name and word.isalpha() and word[:1].islower() and fold(word) not in _LOWER_PLACE_WORDS:
                 return True
-            elif in_name and word.isalpha() and len(word) > 1 and word.isupper():
-                return True  # ``Lê LỢI``: a name word in capitals among words in small letters
     return False
 
 
+_VOWEL = re.compile(r"[aeiouy]")
 _UNIT_HEADS = frozenset(fold(w) for w in ("Phường", "Xã", "Quận", "Huyện", "Thị", "Thành", "Tỉnh", "Đặc"))
 """First words of a unit's type: ``Thành phố``, ``Thị trấn``, ``Thị xã``, ``Đặc khu`` go on in small letters."""

@@ -99,7 +99,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:
             return False, reason, value
-        if v.glued_capitals(value):
+        if v.glued_capitals(value) or spec.type != "name" and v.glued_camel(value):
             return False, "glued_words", value
     if spec.type in _LETTER_TYPES and "@" not in value:
         ok, reason, _ = v.check_letters(value)

@@ -185,6 +185,10 @@ _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
 _NUMBER_DASH = re.compile(r"(?<=\d)-(?=(?:đường|ngõ|ngách|hẻm|kiệt|phố)\b)", re.I)
 """``Số 131-đường``: a space read as a dash between a house number and the street's word."""
+_GLUED_UNIT = re.compile(r"\b(Thành|thành|Thị|thị)(phố|xã|trấn)\b")
+"""``Thànhphố Đà Nẵng``: the space inside a unit's type lost."""
+_KEYWORD_COLON = re.compile(r"\b(ngõ|ngách|hẻm|kiệt|đường|phố|Số|số)\s*:\s*(?=\d)")
+"""``ngõ: 118``: a speck read as a colon after a street's keyword (none is followed by one)."""
 _STRAY_DOT = re.compile(r"(?<=\d)\.(\s+(\w))")
 """``Số 128. đường``: a speck read as a full stop after a number; no sentence goes on in small letters."""
 _STRAY_COMMA = re.compile(r"\b(Thành|Số),\s*(?=phố\b|\d)")
@@ -206,7 +210,8 @@ def tidy_punctuation(text: str) -> Check:
     """
     value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", collapse(text)))
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
-    value = _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value))
+    value = _GLUED_UNIT.sub(r"\1 \2", _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value)))
+    value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
     value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
@@ -215,6 +220,14 @@ def tidy_punctuation(text: str) -> Check:
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
+
+
+def glued_camel(text: str) -> bool:
+    """True when a capital follows two small letters inside a word (``nhườngCống Vị``): the space before
+    a name was lost (Vietnamese words never change case inside; a full name is split by
+    :func:`split_glued_name` instead)."""
+    return any(c.isupper() and word[i - 1].islower() and word[i - 2].islower()
+               for word in text.split() for i, c in enumerate(word) if i >= 2)
 
 
 def glued_capitals(text: str) -> bool:

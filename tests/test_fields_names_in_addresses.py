@@ -54,3 +54,41 @@ def test_residence_request_words_spelt_as_known() -> None:
     got = extract([_page(lines)], load_templates()).fields["noi_dung"]
     assert got.value == ("Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở hiện tại: Số 81, "
                          "ngõ 74 Tây Sơn, Phường Ngọc Hà, Thành phố Hà Nội")
+
+
+@pytest.mark.parametrize(("text", "broken"), [
+    ("SỐ 192/30 Võ Văn Tần, Phường 15, Quận Bình Thạnh", True),     # a syllable in capitals among small letters
+    ("Số 5, KĐT Linh Đàm, Phường Hoàng Liệt, TP Hà Nội", False),     # abbreviations have no vowel
+])
+def test_a_syllable_in_capitals_in_an_address(text: str, broken: bool) -> None:
+    assert name_broken(text) is broken
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thànhphố Đà Nẵng", "Thành phố Đà Nẵng"),                       # a unit's type glued
+    ("Số 181, ngõ: 118 Bến Nghé", "Số 181, ngõ 118 Bến Nghé"),        # a speck read as a colon
+    ("nơi ở hiện tại: Số 81", "nơi ở hiện tại: Số 81"),               # a colon before the address stays
+    ("Số 96/31 Đội Cấn , Phường Cống Vị", "Số 96/31 Đội Cấn, Phường Cống Vị"),
+])
+def test_tidy_punctuation_of_unit_words(text: str, expected: str) -> None:
+    assert tidy_punctuation(text) == (True, None, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 96/31 Đội Cấn Phường Cống Vị, Quận Ba Đình", "Số 96/31 Đội Cấn, Phường Cống Vị, Quận Ba Đình"),
+    ("Phường 5 Quận 10 Thành phố Hồ Chí Minh", "Phường 5, Quận 10, Thành phố Hồ Chí Minh"),
+    ("Số 5 đường Tỉnh lộ 10, Xã An Phú", "Số 5 đường Tỉnh lộ 10, Xã An Phú"),   # a road's name, no unit
+])
+def test_comma_lost_before_a_unit_is_put_back(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text) == expected
+
+
+def test_glued_name_after_a_small_word_is_flagged() -> None:
+    from fields.validators import glued_camel
+
+    assert glued_camel("Ủy ban nhân dân nhườngCống Vị") and not glued_camel("Số 5 McDonald, iPhone")
+    lines = _replace(KHAI_SINH_OCR, "Kính gửi", "Kính gửi: (1) Ủy ban nhân dân nhườngCầu Giấy, Thành phố Hà Nội ...")
+    got = extract([_page(lines)], load_templates()).fields["co_quan"]
+    assert (got.needs_review, got.reason) == (True, "glued_words")
