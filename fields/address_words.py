@@ -20,7 +20,7 @@ from fields.admin_units import (
 )
 from fields.names import SURNAMES
 from fields.provinces import find_province
-from fields.text import collapse, fold
+from fields.text import collapse, fold, one_off
 
 
 _PLACE_WORDS = re.compile(r"\b(số\s*\d|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
@@ -78,11 +78,21 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
     value = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ","))
     words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
-    for word in words:
+    for i, word in enumerate(words):
         bare = word.rstrip(",")
         keyword = _STREET_BY_FOLD.get(fold(bare)) if keywords and bare[:1].islower() else None
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if bare[:1].islower() and following[:1].isupper():
+            # ``bhường Thạch Thang``: one letter off a unit's type before its name (``phường``)
+            keyword = next((t for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+        if keywords and i == 0 and following[:1].isdigit() and len(bare) == 2 and fold(bare)[:1] == "s" \
+                and (fold(bare) == "so" or one_off(fold(bare), "so")):
+            keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``: the house number's word, as written
         out.append(keyword + word[len(bare):] if keyword else word)
     return " ".join(out)
+
+
+_UNIT_TYPES = ("phường", "quận", "huyện", "tỉnh")
 
 
 def ends_mid_street(text: str) -> bool:

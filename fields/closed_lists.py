@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fields.dates import LOOKALIKES
-from fields.text import collapse, fold, fold_words, ratio
+from fields.text import collapse, fold, fold_words, one_off, ratio
 
 Check = tuple[bool, str | None, str]
 
@@ -160,15 +160,6 @@ def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, boo
     tails = [c for c in choices if len(fold_words(c)) > len(words) and fold_words(c)[-len(words):] == words]
     if len(words) >= 2 and len(tails) == 1:
         return tails[0], True
-    near = [c for c in choices if _one_off(fold(value), fold(c))]
+    near = [c for c in choices if one_off(fold(value), fold(c))]
     return (near[0], False) if len(fold(value)) >= 2 and len(near) == 1 else (None, False)
 
-
-def _one_off(a: str, b: str) -> bool:
-    """True when ``b`` is ``a`` with one letter changed, added or dropped."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))

@@ -12,7 +12,7 @@ import unicodedata
 
 from fields.dates import format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
-from fields.text import collapse, fold
+from fields.text import collapse, fold, one_off
 from ocr.syllables import is_syllable
 
 Check = tuple[bool, str | None, str]
@@ -295,7 +295,7 @@ def check_email(text: str) -> Check:
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     mended = _at_misread(value) if "@" not in value else value
     local, _, domain = mended.rpartition("@")
-    near = [d for d in MAIL_DOMAINS if d != domain and _near_domain(domain, d)] if local else []
+    near = [d for d in MAIL_DOMAINS if d != domain and one_off(domain, d)] if local else []
     if domain not in MAIL_DOMAINS and len(near) == 1:
         return False, "invalid_email", f"{local}@{near[0]}"  # ``gmailcom``, ``yahoo.eom``: put right, reviewed
     if mended != value:
@@ -320,15 +320,6 @@ def _at_misread(value: str) -> str:
                 return f"{value[:-len(tail) - 1]}@{tail}"
     return value
 
-
-def _near_domain(got: str, known: str) -> bool:
-    """True when ``got`` is ``known`` with one character changed, added or dropped."""
-    if abs(len(got) - len(known)) > 1:
-        return False
-    if len(got) == len(known):
-        return sum(a != b for a, b in zip(got, known, strict=True)) == 1
-    short, long = sorted((got, known), key=len)
-    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def check_province(text: str) -> Check:

@@ -92,3 +92,33 @@ def test_glued_name_after_a_small_word_is_flagged() -> None:
     lines = _replace(KHAI_SINH_OCR, "Kính gửi", "Kính gửi: (1) Ủy ban nhân dân nhườngCầu Giấy, Thành phố Hà Nội ...")
     got = extract([_page(lines)], load_templates()).fields["co_quan"]
     assert (got.needs_review, got.reason) == (True, "glued_words")
+
+
+@pytest.mark.parametrize(("text", "keywords", "expected"), [
+    ("Sẽ 102 đường Lê Lợi, Phường Phú Hội", True, "Số 102 đường Lê Lợi, Phường Phú Hội"),
+    ("SỐ 192/30 Võ Văn Tần", True, "Số 192/30 Võ Văn Tần"),
+    ("Sơn 12, ngõ 3", True, "Sơn 12, ngõ 3"),                                   # three letters: a name
+    ("Ủy ban nhân dân bhường Thạch Thang, quận Hải Châu", False,
+     "Ủy ban nhân dân phường Thạch Thang, quận Hải Châu"),                       # one letter off a unit's type
+    ("Số 5 trường Lê Lợi", True, "Số 5 trường Lê Lợi"),                          # two letters off: left
+])
+def test_house_number_word_and_unit_type_put_right(text: str, keywords: bool, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text, keywords=keywords) == expected
+
+
+def test_date_in_words_a_letter_short_is_read_and_checked_against_its_figures() -> None:
+    from fields.date_words import correct_words
+
+    assert correct_words("Ngày mười lăm tháng sáu năm hai nghìn khôn trăm hai mươi lăm")[0] \
+        == "Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm"
+    assert correct_words("Ngày hai tháng ha năm")[2] is False                   # ha: hai or ba
+    lines = _replace(KHAI_SINH_OCR, "ghi bằng chữ", "ghi bằng chữ: Ngày mười lăm tháng sáu năm hai nghìn khôn trăm"
+                     " hai mươi lăm ...")
+    got = extract([_page(lines)], load_templates()).fields["ngay_sinh_chu"]
+    assert (got.value, got.needs_review) == ("Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm", False)
+    lines = _replace(KHAI_SINH_OCR, "ghi bằng chữ", "ghi bằng chữ: Ngày mười bốn tháng sáu năm hai nghìn khôn trăm"
+                     " hai mươi lăm ...")
+    got = extract([_page(lines)], load_templates()).fields["ngay_sinh_chu"]
+    assert (got.needs_review, got.reason) == (True, "date_words_mismatch")     # 14, not the 15 in figures
