@@ -25,7 +25,8 @@ from fields.dates import format_date, parse_date, repair_date
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
-from fields.names import check_syllables, correct_name, correct_street, has_surname, listed_name, two_names
+from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
+                          two_names)
 from fields.text import document_lines, fold
 from fields.zeros import mend_cccd, zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
@@ -114,7 +115,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         if not ok:
             return ok, reason, name
         name, reason = check_syllables(name)
-        if reason is None and not has_surname(name):
+        if reason is None and (not has_surname(name) or ends_at_middle(name)):
             reason = "invalid_name"  # a full name starts with its family name: the first word was lost
         if reason is None and two_names(name):
             reason = "invalid_name"  # the next column's name read on (a cell's edge not seen)
