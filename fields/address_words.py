@@ -85,14 +85,20 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
         if bare[:1].islower() and following[:1].isupper():
             # ``bhường Thạch Thang``: one letter off a unit's type before its name (``phường``)
             keyword = next((t for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
-        if keywords and i == 0 and following[:1].isdigit() and len(bare) == 2 and fold(bare)[:1] == "s" \
-                and (fold(bare) == "so" or one_off(fold(bare), "so")):
-            keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``: the house number's word, as written
+        if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and len(bare) == 2 \
+                and fold(bare)[:1] == "s" and (fold(bare) == "so" or one_off(fold(bare), "so")):
+            keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``: the house number's word, as written
+        second = _TYPE_SECONDS.get(fold(words[i - 1])) if i else None
+        if second and bare.islower() and following[:1].isupper() and (one_off(fold(bare), fold(second))
+                                                                      or fold(bare) == fold(second)):
+            keyword = second  # ``Thành phế Hồ Chí Minh``
         out.append(keyword + word[len(bare):] if keyword else word)
     return " ".join(out)
 
 
 _UNIT_TYPES = ("phường", "quận", "huyện", "tỉnh")
+_TYPE_SECONDS = {"thanh": "phố", "thi": "trấn"}
+"""The second word of a two-word unit type after its first (``Thành phố``, ``Thị trấn``)."""
 
 
 def ends_mid_street(text: str) -> bool:

@@ -130,8 +130,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "phone":
         ok, reason, digits = v.check_phone(value)
         return ok, reason, digits if ok else value
-    if spec.type == "email":
-        return v.check_email(value)
+    if spec.type in ("email", "number"):
+        return v.check_email(value) if spec.type == "email" else v.check_number(value)
     if spec.type == "province":
         ok, reason, official = v.check_province(value)
         glued, _, value = v.tidy_punctuation(value)

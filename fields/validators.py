@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from fields.dates import format_date, parse_date
+from fields.dates import LOOKALIKES, format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
 from fields.text import collapse, fold, one_off
 from ocr.syllables import is_syllable
@@ -320,6 +320,16 @@ def _at_misread(value: str) -> str:
                 return f"{value[:-len(tail) - 1]}@{tail}"
     return value
 
+
+
+def check_number(text: str) -> Check:
+    """A count (``3``, ``12``): figures only. A look-alike letter read for a figure (``I`` for 1, ``O``
+    for 0) is put back with reason ``ocr_digits_guessed``; anything else is ``invalid_chars``."""
+    value = collapse(text).rstrip(" .,;")
+    if value.isdigit():
+        return True, None, value
+    mended = "".join(LOOKALIKES.get(c, c) for c in value)
+    return (False, "ocr_digits_guessed", mended) if value and mended.isdigit() else (False, "invalid_chars", value)
 
 
 def check_province(text: str) -> Check:

@@ -7,6 +7,7 @@ import pytest
 
 from fields import extract, load_templates
 from fields.address_words import name_broken
+from fields.text import Token
 from fields.validators import tidy_punctuation
 from tests.test_fields import CT01_TABLE, KHAI_SINH_OCR, _page, _replace
 
@@ -122,3 +123,19 @@ def test_date_in_words_a_letter_short_is_read_and_checked_against_its_figures() 
                      " hai mươi lăm ...")
     got = extract([_page(lines)], load_templates()).fields["ngay_sinh_chu"]
     assert (got.needs_review, got.reason) == (True, "date_words_mismatch")     # 14, not the 15 in figures
+
+
+def test_word_cut_by_the_column_edge_goes_with_the_nearer_word() -> None:
+    """``(2)     Số 160 đường`` in a wide face: the edge drawn from the header cuts ``Số`` (603–636 at
+    628.5); it sits a word space from ``160`` and far from ``(2)``: the cell's first word."""
+    from fields.tables import cell_tokens
+    from ocr.model import BBox
+
+    def tok(text: str, left: int, right: int) -> Token:
+        return Token(text, text.lower(), BBox(left, 840, right - left, 26), 0.95, 0, 10)
+
+    line = [tok("Nơi", 233, 287), tok("cư", 311, 347), tok("trú", 367, 423), tok("(2)", 452, 492),
+            tok("Số", 603, 636), tok("160", 662, 712), tok("đường", 736, 829), tok("Mậu", 850, 905)]
+    assert [t.text for t in cell_tokens(line, (628.5, 1057.0), 3)] == ["Số", "160", "đường", "Mậu"]
+    near = [*line[:3], tok("(2)", 560, 590), *line[4:]]                # as near the label as the value: left out
+    assert [t.text for t in cell_tokens(near, (628.5, 1057.0), 3)][0] == "160"
