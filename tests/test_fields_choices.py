@@ -37,3 +37,26 @@ def test_relationship_a_letter_off_is_put_right_and_reviewed() -> None:
     lines = [line.replace("|| Nữ || 001302415868 || Con", "|| Nữ || 001302415868 || Can") for line in CT01_TABLE]
     got = extract([_page(lines)], load_templates()).fields["tv1_quan_he"]
     assert (got.value, got.needs_review, got.reason) == ("Con", True, "invalid_choice")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3", (True, None, "3")), ("12.", (True, None, "12")),
+    ("I", (False, "ocr_digits_guessed", "1")),          # a look-alike letter read for a figure: put back
+    ("ba", (False, "invalid_chars", "ba")),
+])
+def test_a_count_is_figures_only(text: str, expected: tuple[bool, str | None, str]) -> None:
+    from fields.validators import check_number
+
+    assert check_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thành phế Hồ Chí Minh", "Thành phố Hồ Chí Minh"),
+    ("Thị trân Đông Anh", "Thị trấn Đông Anh"),
+    ("Đăng ký thường trú tại Sổ 184, ngõ 39", "Đăng ký thường trú tại Số 184, ngõ 39"),
+    ("Số 5 đường Nguyễn Thị Hà", "Số 5 đường Nguyễn Thị Hà"),                  # a name: left alone
+])
+def test_unit_type_second_word_put_right(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text, keywords=False) == expected
