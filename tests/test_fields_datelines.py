@@ -1,4 +1,4 @@
-"""A dateline whose ``ngày`` lost or changed its first letter (``hgày``): the words after it tell."""
+"""A dateline whose ``ngày`` lost or changed a letter (``hgày``, ``nöày``): the words after it tell."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from tests.test_fields_units import DECISION, _page
 @pytest.mark.parametrize(("text", "expected"), [
     ("Nghĩa Đô, hgày 26 tháng 7 năm 2022", date(2022, 7, 26)),
     ("Nghĩa Đô, gày 26 tháng 7 năm 2022", date(2022, 7, 26)),
+    ("Quan Hoa, nöày 06 tháng 12 năm 2023", date(2023, 12, 6)),     # a letter inside changed
+    ("Quan Hoa, ngy 06 tháng 12 năm 2023", date(2023, 12, 6)),      # … or lost
     ("Hà Nội, ngày 5 tháng 3 năm 2024", date(2024, 3, 5)),
     ("Hà Nội, hgày 5 năm 2024", None),                  # no month: no date
 ])
