@@ -99,3 +99,14 @@ def test_a_number_right_as_read_is_no_sign_of_misread_zeros() -> None:
     got = extract([_page(lines)], load_templates()).fields
     assert (got["so_cccd"].value, got["so_cccd"].reason) == ("001186080636", "ocr_digits_guessed")
     assert not got["chu_ho_so_cccd"].needs_review and not got["dien_thoai"].needs_review
+
+
+def test_a_phone_number_of_a_network_is_not_reviewed_for_its_score_alone() -> None:
+    from fields.extract import DATE_FLOOR
+
+    lines = [line.replace("0912345698", "0912345678@0.2").replace("|9|0|1|1|", "|0|0|1|1|") for line in CT01_BOXED]
+    got = extract([_page(lines)], load_templates()).fields["dien_thoai"]
+    assert (got.value, got.needs_review, got.confidence) == ("0912345678", False, DATE_FLOOR)
+    lines = [line.replace("0912345678@0.2", "0012345678@0.2") for line in lines]   # no network's prefix
+    got = extract([_page(lines)], load_templates()).fields["dien_thoai"]
+    assert (got.needs_review, got.reason) == (True, "invalid_phone")
