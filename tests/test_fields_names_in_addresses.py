@@ -139,3 +139,18 @@ def test_word_cut_by_the_column_edge_goes_with_the_nearer_word() -> None:
     assert [t.text for t in cell_tokens(line, (628.5, 1057.0), 3)] == ["Số", "160", "đường", "Mậu"]
     near = [*line[:3], tok("(2)", 560, 590), *line[4:]]                # as near the label as the value: left out
     assert [t.text for t in cell_tokens(near, (628.5, 1057.0), 3)][0] == "160"
+
+
+def test_word_cut_by_an_edge_between_two_value_columns_stays_by_its_centre() -> None:
+    """A member row: ``Nữ`` in a narrow column, cut by the ID number column's edge and nearer the number
+    than the date: it is no first word after a row label, so it stays in its own column."""
+    from fields.tables import cell_tokens
+    from ocr.model import BBox
+
+    def tok(text: str, left: int, right: int) -> Token:
+        return Token(text, text.lower(), BBox(left, 840, right - left, 26), 0.95, 0, 10)
+
+    line = [tok("1", 100, 112), tok("Đặng", 200, 260), tok("Hương", 280, 360), tok("22/01/2013", 500, 640),
+            tok("Nữ", 700, 740), tok("092313279793", 770, 970)]
+    assert [t.text for t in cell_tokens(line, (725.0, 980.0), 1)] == ["092313279793"]
+    assert [t.text for t in cell_tokens(line, (660.0, 725.0), 1)] == ["Nữ"]
