@@ -119,6 +119,8 @@ class Figures:
         self.dates_from_document = self.dated = 0
         self.silent_values: list[str] = []
         """One line per wrong, unflagged field (values: printed only with ``--show-silent``)."""
+        self.flagged_values: list[str] = []
+        """One line per flagged field, right or wrong, with its reason (printed only with ``--show-flagged``)."""
 
     def add_documents(self, truth: dict, record: dict) -> None:
         got = record.get("documents", [])
@@ -165,6 +167,9 @@ class Figures:
                                     bool(truth.get("handwritten"))))
             else:
                 self.points.append((0.0, True, exact, bool(truth.get("handwritten"))))
+            if flagged:
+                self.flagged_values.append(f"{'right' if exact else 'WRONG'} {truth['source']} {name} "
+                                           f"[{got['reason']} {got['confidence']}]: want {want!r}, got {got['value']!r}")
             if not exact and not flagged:
                 self.silent += 1
                 self.per_field_silent[name] += 1
@@ -230,6 +235,8 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.75,
                         help="review threshold for --reextract (the default of configs/default.yaml)")
     parser.add_argument("--show-silent", action="store_true", help="print each wrong, unflagged field (values!)")
+    parser.add_argument("--show-flagged", action="store_true",
+                        help="print each flagged field with its reason (values! tuning sets only)")
     args = parser.parse_args()
     global args_threshold
     args_threshold = args.threshold
@@ -257,6 +264,9 @@ def main() -> None:
     if args.show_silent:
         print("\nwrong and not flagged (values of a tuning set; never use on the held-out set):")
         print("\n".join(figures.silent_values) or "none")
+    if args.show_flagged:
+        print("\nflagged for review (values of a tuning set; never use on the held-out set):")
+        print("\n".join(sorted(figures.flagged_values)) or "none")
 
 
 if __name__ == "__main__":

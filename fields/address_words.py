@@ -20,7 +20,7 @@ from fields.admin_units import (
 )
 from fields.names import SURNAMES
 from fields.provinces import find_province
-from fields.text import collapse, fold
+from fields.text import collapse, fold, one_off
 
 
 _PLACE_WORDS = re.compile(r"\b(số\s*\d|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
@@ -66,18 +66,39 @@ def _undot(match: re.Match[str]) -> str:
     return f"{word_end}{mark} {following}"
 
 
+_LOST_COMMA = re.compile(r"(?<=[^\s,])(?<!đường)(?<!Đường)(?= (?:Phường|Xã|Quận|Huyện|Thị xã|Thị trấn|Thành phố|Tỉnh) \w)")
+"""``Số 96/31 Đội Cấn Phường Cống Vị``: the comma before a unit (capitalised, in an address) lost."""
+
+
 def tidy_address(text: str, *, keywords: bool = True) -> str:
     """Put back what OCR does to an address's own words: a semicolon for the comma between its parts
-    (``Phường Xuân Khánh; Quận Ninh Kiều``) and, with ``keywords`` (an address, not free text that
+    (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
-    words = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ",")).split(" ")
+    value = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ","))
+    words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
-    for word in words:
+    for i, word in enumerate(words):
         bare = word.rstrip(",")
         keyword = _STREET_BY_FOLD.get(fold(bare)) if keywords and bare[:1].islower() else None
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if bare[:1].islower() and following[:1].isupper():
+            # ``bhường Thạch Thang``: one letter off a unit's type before its name (``phường``)
+            keyword = next((t for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+        if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and len(bare) == 2 \
+                and fold(bare)[:1] == "s" and (fold(bare) == "so" or one_off(fold(bare), "so")):
+            keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``: the house number's word, as written
+        second = _TYPE_SECONDS.get(fold(words[i - 1])) if i else None
+        if second and bare.islower() and following[:1].isupper() and (one_off(fold(bare), fold(second))
+                                                                      or fold(bare) == fold(second)):
+            keyword = second  # ``Thành phế Hồ Chí Minh``
         out.append(keyword + word[len(bare):] if keyword else word)
     return " ".join(out)
+
+
+_UNIT_TYPES = ("phường", "quận", "huyện", "tỉnh")
+_TYPE_SECONDS = {"thanh": "phố", "thi": "trấn"}
+"""The second word of a two-word unit type after its first (``Thành phố``, ``Thị trấn``)."""
 
 
 def ends_mid_street(text: str) -> bool:
@@ -120,3 +141,38 @@ def verified_words(text: str) -> frozenset[str]:
         if name and not any(c.isdigit() for c in name) and _official(split[2], name):
             words |= {fold(w) for w in part.split()[split[0]:] if fold(w)}
     return frozenset(words)
+
+
+_LOWER_PLACE_WORDS = frozenset(fold(w) for w in (
+    "số", "đường", "phố", "ngõ", "ngách", "hẻm", "kiệt", "tổ", "thôn", "xóm", "ấp", "bản", "khu", "khóm",
+    "lô", "căn", "tầng", "tòa", "nhà", "km", "dân", "phố", "tại", "và", "trong", "của"))
+"""Words an address writes in small letters between names (``ngõ 74 Tây Sơn``, ``tổ 5``, ``khu phố 3``)."""
+
+
+def name_broken(text: str) -> bool:
+    """True when a word in small letters follows a capitalised word of a street's name (``Số 124 đường
+    Lê tợi``): a street's name, after its house number or ``đường``/``phố``, is written with capitals,
+    so a letter or a mark was misread (``L`` read ``t``) where no list checks the words; so is a word
+    in capitals among a name in small letters (``Lê LỢI``). An address in capitals, the small keywords
+    of an address (``ngõ 74 Tây Sơn``) and a street named after a date (``đường 3 tháng 2``) are left alone.
+    """
+    words = re.findall(r"[^\W\d_]+", text)
+    if any(c.islower() for c in text) and any(len(w) > 1 and w.isupper() and _VOWEL.search(fold(w)) for w in words):
+        return True  # ``SỐ 192/30 Võ Văn Tần``: a syllable in capitals among small letters (``TP``, ``KĐT`` have no vowel)
+    for part in re.split(r"\s*[,;:]\s*", collapse(text)):
+        armed = in_name = False
+        for word in part.split():
+            if any(c.isdigit() for c in word) or fold(word) in ("duong", "pho"):
+                armed, in_name = True, False
+            elif fold(word) in _UNIT_HEADS:
+                armed = in_name = False
+            elif armed and word.isalpha() and word[:1].isupper() and not word.isupper():
+                in_name = True
+            elif in_name and word.isalpha() and word[:1].islower() and fold(word) not in _LOWER_PLACE_WORDS:
+                return True
+    return False
+
+
+_VOWEL = re.compile(r"[aeiouy]")
+_UNIT_HEADS = frozenset(fold(w) for w in ("Phường", "Xã", "Quận", "Huyện", "Thị", "Thành", "Tỉnh", "Đặc"))
+"""First words of a unit's type: ``Thành phố``, ``Thị trấn``, ``Thị xã``, ``Đặc khu`` go on in small letters."""

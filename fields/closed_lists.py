@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fields.dates import LOOKALIKES
-from fields.text import collapse, fold, ratio
+from fields.text import collapse, fold, fold_words, one_off, ratio
 
 Check = tuple[bool, str | None, str]
 
@@ -145,3 +145,21 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
             if len(joined) >= len(target):
                 break
     return value, frozenset()
+
+
+def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, bool]:
+    """The one choice a value not in the list stands for, and whether that is sure.
+
+    Sure: the value is the end of exactly one choice, two words or more (``thứ nhất`` → ``Lần thứ
+    nhất``: its first word lost to the label's line). Not sure: one letter off exactly one choice
+    (``Can`` → ``Con``, ``NE`` → ``Nữ``), kept for a clerk to confirm. ``(None, False)`` when neither.
+    """
+    words = fold_words(value)
+    if not words:
+        return None, False
+    tails = [c for c in choices if len(fold_words(c)) > len(words) and fold_words(c)[-len(words):] == words]
+    if len(words) >= 2 and len(tails) == 1:
+        return tails[0], True
+    near = [c for c in choices if one_off(fold(value), fold(c))]
+    return (near[0], False) if len(fold(value)) >= 2 and len(near) == 1 else (None, False)
+

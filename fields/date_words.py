@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fields.text import collapse, fold
+from fields.text import collapse, fold, one_off
 
 DIGITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
           "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
@@ -21,7 +21,8 @@ for _word in VOCABULARY:
 
 
 def correct_words(text: str) -> tuple[str, bool, bool]:
-    """Put each word of a worded date into the vocabulary where its letters leave one choice.
+    """Put each word of a worded date into the vocabulary where its letters leave one choice (or, for a
+    word of no number, one letter off one: ``khôn`` → ``không``; the date is checked against its figures).
 
     Args:
         text: The value as read, e.g. ``"Ngày ba tháng chín năm hai nghìn không trắm hai mươi ba"``.
@@ -34,7 +35,8 @@ def correct_words(text: str) -> tuple[str, bool, bool]:
     for i, word in enumerate(collapse(text).split()):
         lower = word.lower()
         if lower not in VOCABULARY:
-            choices = _BY_FOLD.get(fold(word), set())
+            choices = _BY_FOLD.get(fold(word)) or {w for f, ws in _BY_FOLD.items() if min(len(f), len(fold(word))) > 2
+                                                    and one_off(fold(word), f) for w in ws}
             if len(choices) == 1:
                 lower, corrected = next(iter(choices)), True
             else:

@@ -21,7 +21,7 @@ _DIGITISH = "0-9" + re.escape("".join(LOOKALIKES))
 _SEP = r"\s*[/.\-,]\s*"
 _NUMERIC = re.compile(rf"(?<![\w])([{_DIGITISH}]{{1,2}}){_SEP}([{_DIGITISH}]{{1,2}}){_SEP}([{_DIGITISH}]{{4}})(?![\w])")
 _RUN = re.compile(rf"^([{_DIGITISH}]{{2}})([{_DIGITISH}]{{2}})([{_DIGITISH}]{{4}})$")
-_WORDED = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
+_WORDED = re.compile(r"(?:[a-z]?gay|n[a-z]?ay|ng[a-z]?y|nga[a-z]?)\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 

@@ -108,6 +108,13 @@ def _in_case(word: str, model: str) -> str:
     return model.upper() if word.isupper() and len(word) > 1 else model
 
 
+def ends_at_middle(name: str) -> bool:
+    """True when a full name stops at its middle name (``Lê Thị``, ``Trần Văn``): its given name, the
+    last word, was not read (``Thị`` ends no name; ``Văn`` is a given name only after a middle one)."""
+    words = [fold(w) for w in name.split()]
+    return len(words) >= 2 and (words[-1] == "thi" or words[-1] == "van" and len(words) == 2)
+
+
 def two_names(name: str) -> bool:
     """True when a full name holds a second one (``Võ Thùy Hà Hoàng Văn``: the next column's name read
     on): five words or more, or a family name followed by a middle name Văn or Thị after the start."""

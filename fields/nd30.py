@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
-from fields.names import SURNAMES, check_syllables, correct_name
+from fields.names import SURNAMES, check_syllables, correct_name, ends_at_middle
 from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit
 from fields.text import Token, fold, ratio
 from fields.validators import check_name, split_glued_name
@@ -166,8 +166,9 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         _second_reading(lines, middle, values, reasons, confidences, reread, seen)
     if reread_line is not None and seen.get("words") and not centred(seen["words"], seen.get("title", [])):
         _line_reading(values, reasons, seen, reread_line)
-    if values.get("signer") and not _has_surname(values["signer"]) and "signer" not in reasons:
-        reasons["signer"] = "low_confidence"  # a full name starts with a family name: its start was lost
+    if values.get("signer") and "signer" not in reasons and (not _has_surname(values["signer"])
+                                                              or ends_at_middle(values["signer"])):
+        reasons["signer"] = "low_confidence"  # a full name starts with a family name and ends with a given one
     for element in ("number", "issued", "signer"):
         if element not in values:
             reasons.setdefault(element, "not_found")
@@ -276,6 +277,8 @@ _STAMP_PREFIX = re.compile(r"^.*[^\w\s](?=[^\W\d_]{2,}$)")
 
 def _unstamped(token: Token) -> Token:
     """A word with the seal's ink glued before it taken off (``⁄/Phan`` → ``Phan``)."""
+    if token.text.rstrip("-–.,").isalpha() and token.text[-1] in "-–.,":  # ``Uyên-``: a speck after the name
+        token = Token(token.text.rstrip("-–.,"), fold(token.text), token.bbox, token.confidence, token.page, token.line)
     text = _STAMP_PREFIX.sub("", token.text)
     return token if text == token.text else Token(text, fold(text), token.bbox, min(token.confidence, 0.6),
                                                   token.page, token.line)

@@ -169,7 +169,29 @@ def cell_tokens(line: Sequence[Token], bounds: tuple[float, float], skip_before:
             centre = (piece[0].bbox.left + piece[-1].bbox.right) / 2
             if lo <= centre < hi:
                 out += piece
-    return out
+    return _straddling(list(line[skip_before:]), out, lo) + out
+
+
+def _straddling(line: list[Token], out: list[Token], lo: float) -> list[Token]:
+    """The word the column's left edge cuts through, when it sits nearer the column's first word than
+    the word before it (``(2)   Số 160 đường``, the edge drawn through ``Số``): the cell's first word.
+    Only the first word after the row's label (nothing but marks before it): between two columns of
+    values, a word cut by the edge stays where its centre is (``Nữ`` beside an ID number)."""
+    first = next((i for i, t in enumerate(line) if out and t is out[0]), None)
+    if not first:
+        return []
+    word = line[first - 1]
+    if _mark(word) or not all(_mark(t) for t in line[:first - 1]):
+        return []
+    gap_after = out[0].bbox.left - word.bbox.right
+    gap_before = word.bbox.left - line[first - 2].bbox.right if first >= 2 else float("inf")
+    cut = word.bbox.left < lo < word.bbox.right
+    return [word] if cut and 0 <= gap_after < gap_before and gap_after <= word.bbox.height * 1.5 else []
+
+
+def _mark(token: Token) -> bool:
+    """A cell rule, a footnote mark or a speck: no word of a value."""
+    return set(token.text) <= _RULES or is_junk(token.text)
 
 
 def _split_at(segment: list[Token], edges: tuple[float, float]) -> list[list[Token]]:

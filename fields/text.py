@@ -63,6 +63,16 @@ def ratio(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def one_off(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one character changed, added or dropped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 def is_junk(text: str) -> bool:
     """True for leader junk, cell rules and footnote marks: text that is never part of a value."""
     if _FOOTNOTE.match(text):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from fields.dates import format_date, parse_date
+from fields.dates import LOOKALIKES, format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
-from fields.text import collapse, fold
+from fields.text import collapse, fold, one_off
 from ocr.syllables import is_syllable
 
 Check = tuple[bool, str | None, str]
@@ -185,6 +185,12 @@ _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
 _NUMBER_DASH = re.compile(r"(?<=\d)-(?=(?:đường|ngõ|ngách|hẻm|kiệt|phố)\b)", re.I)
 """``Số 131-đường``: a space read as a dash between a house number and the street's word."""
+_GLUED_UNIT = re.compile(r"\b(Thành|thành|Thị|thị)(phố|xã|trấn)\b")
+"""``Thànhphố Đà Nẵng``: the space inside a unit's type lost."""
+_KEYWORD_COLON = re.compile(r"\b(ngõ|ngách|hẻm|kiệt|đường|phố|Số|số)\s*:\s*(?=\d)")
+"""``ngõ: 118``: a speck read as a colon after a street's keyword (none is followed by one)."""
+_STRAY_DOT = re.compile(r"(?<=\d)\.(\s+(\w))")
+"""``Số 128. đường``: a speck read as a full stop after a number; no sentence goes on in small letters."""
 _STRAY_COMMA = re.compile(r"\b(Thành|Số),\s*(?=phố\b|\d)")
 """``Thành, phố`` and ``Số, 100``: a speck read as a comma inside a fixed phrase."""
 
@@ -204,7 +210,9 @@ def tidy_punctuation(text: str) -> Check:
     """
     value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", collapse(text)))
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
-    value = _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value))
+    value = _GLUED_UNIT.sub(r"\1 \2", _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value)))
+    value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
+    value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
         return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
@@ -212,6 +220,14 @@ def tidy_punctuation(text: str) -> Check:
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
+
+
+def glued_camel(text: str) -> bool:
+    """True when a capital follows two small letters inside a word (``nhườngCống Vị``): the space before
+    a name was lost (Vietnamese words never change case inside; a full name is split by
+    :func:`split_glued_name` instead)."""
+    return any(c.isupper() and word[i - 1].islower() and word[i - 2].islower()
+               for word in text.split() for i, c in enumerate(word) if i >= 2)
 
 
 def glued_capitals(text: str) -> bool:
@@ -277,9 +293,43 @@ def check_email(text: str) -> Check:
     # none, so the letters under them are the address's; and addresses are written in lower case
     value = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
+    mended = _at_misread(value) if "@" not in value else value
+    local, _, domain = mended.rpartition("@")
+    near = [d for d in MAIL_DOMAINS if d != domain and one_off(domain, d)] if local else []
+    if domain not in MAIL_DOMAINS and len(near) == 1:
+        return False, "invalid_email", f"{local}@{near[0]}"  # ``gmailcom``, ``yahoo.eom``: put right, reviewed
+    if mended != value:
+        return False, "invalid_email", mended  # its ``@`` read as another character: put back, reviewed
     if not _EMAIL.match(value):
         return False, "invalid_email", value
     return True, None, value
+
+
+MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outlook.com", "outlook.com.vn",
+                "icloud.com", "live.com", "msn.com")
+"""The mail providers most addresses on a citizen's form are at: a domain one letter or a dot off one of
+them (``yahoo.eom``, ``gmailcom``) is that one misread, not an address of its own."""
+
+
+def _at_misread(value: str) -> str:
+    """``vomailan808gmail.com`` → ``vomailan80@gmail.com``: an address with no ``@`` that ends with a
+    common provider's domain (its dots maybe lost) had its ``@`` read as the character before it."""
+    for domain in sorted(MAIL_DOMAINS, key=len, reverse=True):
+        for tail in (domain, domain.replace(".", "")):
+            if value.endswith(tail) and len(value) > len(tail) + 1:
+                return f"{value[:-len(tail) - 1]}@{tail}"
+    return value
+
+
+
+def check_number(text: str) -> Check:
+    """A count (``3``, ``12``): figures only. A look-alike letter read for a figure (``I`` for 1, ``O``
+    for 0) is put back with reason ``ocr_digits_guessed``; anything else is ``invalid_chars``."""
+    value = collapse(text).rstrip(" .,;")
+    if value.isdigit():
+        return True, None, value
+    mended = "".join(LOOKALIKES.get(c, c) for c in value)
+    return (False, "ocr_digits_guessed", mended) if value and mended.isdigit() else (False, "invalid_chars", value)
 
 
 def check_province(text: str) -> Check:

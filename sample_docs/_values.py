@@ -217,7 +217,25 @@ def _ct01(rng: random.Random) -> dict[str, str]:
         kid = _Person(rng, sex, (1998, 2020), surname=surname)
         values |= {f"tv{i}_ho_ten": kid.name, f"tv{i}_ngay_sinh": fmt_date(kid.birth),
                    f"tv{i}_gioi_tinh": sex, f"tv{i}_so_cccd": kid.cccd, f"tv{i}_quan_he": "Con"}
-    return values | {"ngay_lap": form_date(rng, home.two_level)}
+    values["ngay_lap"] = form_date(rng, home.two_level)
+    signed = dt.datetime.strptime(values["ngay_lap"], "%d/%m/%Y").date()
+    for i in (1, 2, 3):
+        _born_before(values, i, signed)
+    return values
+
+
+def _born_before(values: dict[str, str], i: int, signed: dt.date) -> None:
+    """A household member born after the form was signed (drawn apart) moved to years before it,
+    without drawing again: the same day and month, the CCCD's century and year digits to match."""
+    born = dt.datetime.strptime(values[f"tv{i}_ngay_sinh"], "%d/%m/%Y").date()
+    if born <= signed:
+        return
+    year = signed.year - 1 - (born.year - signed.year) % 5
+    born = born.replace(year=year, day=min(born.day, 28))
+    number = values[f"tv{i}_so_cccd"]
+    sex_digit = (0 if year < 2000 else 2) + (1 if values[f"tv{i}_gioi_tinh"] == "Nữ" else 0)
+    values[f"tv{i}_ngay_sinh"] = fmt_date(born)
+    values[f"tv{i}_so_cccd"] = f"{number[:3]}{sex_digit}{year % 100:02d}{number[6:]}"
 
 
 _TRADES = ("Bán lẻ hàng tạp hóa", "Dịch vụ ăn uống (quán cơm bình dân)",

@@ -292,7 +292,13 @@ def test_cccd_and_birth_date_that_disagree_both_go_to_review() -> None:
     ("lethiminhthu80@oưtlook.com", True, "lethiminhthu80@outlook.com"),
     ("Nguyen.Van.An@Gmail.com", True, "nguyen.van.an@gmail.com"),
     ("đinhvan@yahoo.com", True, "dinhvan@yahoo.com"),
-    ("vothuylinh73@gmaiLcom", False, "vothuylinh73@gmailcom"),              # no dot: flagged, not guessed
+    ("vothuylinh73@gmaiLcom", False, "vothuylinh73@gmail.com"),             # no dot: put back, still flagged
+    ("huynhkimyen93@yahoo.eom", False, "huynhkimyen93@yahoo.com"),          # a well-formed near miss: flagged
+    ("an@ubnd.hanoi.gov.vn", True, "an@ubnd.hanoi.gov.vn"),                 # another domain: as read
+    ("an@yahoo.com.vn", True, "an@yahoo.com.vn"),
+    ("vomailan808gmail.com", False, "vomailan80@gmail.com"),               # @ read as 8: put back, flagged
+    ("phanguanglong698yahoocom", False, "phanguanglong69@yahoo.com"),
+    ("gmail.com", False, "gmail.com"),                                       # a domain alone: no address
     ("7", False, "7"),
 ])
 def test_email_marks_and_case(text: str, ok: bool, value: str) -> None:

@@ -1,0 +1,62 @@
+"""A value of a closed list of choices read short or a letter off: the one choice it stands for."""
+
+from __future__ import annotations
+
+import pytest
+
+from fields import extract, load_templates
+from fields.closed_lists import complete_choice
+from tests.test_fields import CT01_TABLE, KET_HON_OCR, _page
+
+TIMES = ["Lần thứ nhất", "Lần thứ hai", "Lần thứ ba", "Lần thứ tư", "Lần thứ năm"]
+KIN = ["Con", "Vợ", "Chồng", "Cha", "Mẹ", "Bố", "Ông", "Bà", "Anh", "Chị", "Em", "Cháu", "Con dâu", "Con rể"]
+
+
+@pytest.mark.parametrize(("value", "choices", "expected"), [
+    ("thứ nhất", TIMES, ("Lần thứ nhất", True)),      # the first word lost: the end of one choice only
+    ("thứ hai", TIMES, ("Lần thứ hai", True)),
+    ("nhất", TIMES, (None, False)),                    # one word is too little to go on
+    ("Can", KIN, ("Con", False)),                       # one letter off one choice: for a clerk to confirm
+    ("Cn", KIN, ("Con", False)),
+    ("NE", ["Nam", "Nữ"], ("Nữ", False)),               # Nam is two letters off
+    ("N", ["Nam", "Nữ"], (None, False)),                # too short to tell
+    ("Bác", KIN, ("Bà", False)),                        # a word of its own, maybe: never taken as sure
+    ("Dượng", KIN, (None, False)),                      # one letter off none
+])
+def test_complete_choice(value: str, choices: list[str], expected: tuple[str | None, bool]) -> None:
+    assert complete_choice(value, choices) == expected
+
+
+def test_times_married_read_without_its_first_word() -> None:
+    lines = [line.replace("|| Lần thứ nhất ||", "|| thứ nhất ||") for line in KET_HON_OCR]
+    got = extract([_page(lines, columns=(100, 700, 1500))], load_templates()).fields["nu_lan_ket_hon"]
+    assert (got.value, got.needs_review, got.reason) == ("Lần thứ nhất", False, None)
+
+
+def test_relationship_a_letter_off_is_put_right_and_reviewed() -> None:
+    lines = [line.replace("|| Nữ || 001302415868 || Con", "|| Nữ || 001302415868 || Can") for line in CT01_TABLE]
+    got = extract([_page(lines)], load_templates()).fields["tv1_quan_he"]
+    assert (got.value, got.needs_review, got.reason) == ("Con", True, "invalid_choice")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3", (True, None, "3")), ("12.", (True, None, "12")),
+    ("I", (False, "ocr_digits_guessed", "1")),          # a look-alike letter read for a figure: put back
+    ("ba", (False, "invalid_chars", "ba")),
+])
+def test_a_count_is_figures_only(text: str, expected: tuple[bool, str | None, str]) -> None:
+    from fields.validators import check_number
+
+    assert check_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thành phế Hồ Chí Minh", "Thành phố Hồ Chí Minh"),
+    ("Thị trân Đông Anh", "Thị trấn Đông Anh"),
+    ("Đăng ký thường trú tại Sổ 184, ngõ 39", "Đăng ký thường trú tại Số 184, ngõ 39"),
+    ("Số 5 đường Nguyễn Thị Hà", "Số 5 đường Nguyễn Thị Hà"),                  # a name: left alone
+])
+def test_unit_type_second_word_put_right(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text, keywords=False) == expected

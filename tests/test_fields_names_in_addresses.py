@@ -1,0 +1,156 @@
+"""Words no list checks in an address: a street's name in small letters (a capital misread), a full
+stop after a house number (a speck), and the standard words of a residence request spelt as known."""
+
+from __future__ import annotations
+
+import pytest
+
+from fields import extract, load_templates
+from fields.address_words import name_broken
+from fields.text import Token
+from fields.validators import tidy_punctuation
+from tests.test_fields import CT01_TABLE, KHAI_SINH_OCR, _page, _replace
+
+
+@pytest.mark.parametrize(("text", "broken"), [
+    ("Số 124 đường Lê tợi, Phường Ngô Quyền, Thành phố Hải Phòng", True),    # L read t
+    ("Số 12 Nguyễn văn Cừ, Phường 5", True),
+    ("Số 142 đường Lê LỢI", True),                                             # a capital Ợ among small letters
+    ("Số 124 đường Lê Lợi, Phường Ngô Quyền, Thành phố Hải Phòng", False),
+    ("Số 81, ngõ 74 Tây Sơn, Phường Ngọc Hà, Quận Ba Đình, Thành phố Hà Nội", False),
+    ("Số 12 đường 3 tháng 2, Phường 5, Quận 10, Thành phố Hồ Chí Minh", False),   # a street named after a date
+    ("Số 5 Lê Lợi tổ 3, Thị trấn Đông Anh, Huyện Đông Anh, Thành phố Hà Nội", False),
+    ("Ủy ban nhân dân phường Phú Nhuận, thành phố Huế, Tỉnh Thừa Thiên Huế", False),  # no street in it
+    ("Đăng ký tạm trú tại Số 91, ngõ 95 Nguyễn Huệ, Phường Bình Thạnh, Thành phố Hồ Chí Minh", False),
+    ("Bệnh viện Phụ sản Hải Phòng, Thành phố Hải Phòng", False),
+    ("SỐ 7 ĐƯỜNG LÁNG, PHƯỜNG LÁNG", False),
+])
+def test_name_broken(text: str, broken: bool) -> None:
+    assert name_broken(text) is broken
+
+
+def test_street_name_in_small_letters_goes_to_review() -> None:
+    templates = load_templates()
+    plain = extract([_page(KHAI_SINH_OCR)], templates).fields["cha_noi_cu_tru"]
+    assert plain.value == "Số 7 đường Láng, Phường Láng, Thành phố Hà Nội" and not plain.needs_review
+    lines = _replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 7", "Nơi cư trú: (2) Số 7 đường Lê tợi, Phường Láng, "
+                     "Thành phố Hà Nội ..............")
+    got = extract([_page(lines)], templates).fields["cha_noi_cu_tru"]
+    assert got.value == "Số 7 đường Lê tợi, Phường Láng, Thành phố Hà Nội"
+    assert (got.needs_review, got.reason) == (True, "low_confidence") and got.confidence < plain.confidence
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 128. đường Tây Sơn", "Số 128 đường Tây Sơn"),   # a speck after the number
+    ("Số 12. Phường 5", "Số 12. Phường 5"),               # a capital may start anything: left alone
+])
+def test_full_stop_after_a_number_before_small_letters_is_dropped(text: str, expected: str) -> None:
+    assert tidy_punctuation(text) == (True, None, expected)
+
+
+def test_residence_request_words_spelt_as_known() -> None:
+    title = CT01_TABLE.index("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ") + 1
+    lines = [*CT01_TABLE[:title], "10. Nội dung đề nghị: Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú,"
+             " nơi ở hiện tải: Số 81, ngõ 74 Tây Sơn, Phường Ngọc Hà, Thành phố Hà Nội", *CT01_TABLE[title:]]
+    got = extract([_page(lines)], load_templates()).fields["noi_dung"]
+    assert got.value == ("Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở hiện tại: Số 81, "
+                         "ngõ 74 Tây Sơn, Phường Ngọc Hà, Thành phố Hà Nội")
+
+
+@pytest.mark.parametrize(("text", "broken"), [
+    ("SỐ 192/30 Võ Văn Tần, Phường 15, Quận Bình Thạnh", True),     # a syllable in capitals among small letters
+    ("Số 5, KĐT Linh Đàm, Phường Hoàng Liệt, TP Hà Nội", False),     # abbreviations have no vowel
+])
+def test_a_syllable_in_capitals_in_an_address(text: str, broken: bool) -> None:
+    assert name_broken(text) is broken
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thànhphố Đà Nẵng", "Thành phố Đà Nẵng"),                       # a unit's type glued
+    ("Số 181, ngõ: 118 Bến Nghé", "Số 181, ngõ 118 Bến Nghé"),        # a speck read as a colon
+    ("nơi ở hiện tại: Số 81", "nơi ở hiện tại: Số 81"),               # a colon before the address stays
+    ("Số 96/31 Đội Cấn , Phường Cống Vị", "Số 96/31 Đội Cấn, Phường Cống Vị"),
+])
+def test_tidy_punctuation_of_unit_words(text: str, expected: str) -> None:
+    assert tidy_punctuation(text) == (True, None, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 96/31 Đội Cấn Phường Cống Vị, Quận Ba Đình", "Số 96/31 Đội Cấn, Phường Cống Vị, Quận Ba Đình"),
+    ("Phường 5 Quận 10 Thành phố Hồ Chí Minh", "Phường 5, Quận 10, Thành phố Hồ Chí Minh"),
+    ("Số 5 đường Tỉnh lộ 10, Xã An Phú", "Số 5 đường Tỉnh lộ 10, Xã An Phú"),   # a road's name, no unit
+])
+def test_comma_lost_before_a_unit_is_put_back(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text) == expected
+
+
+def test_glued_name_after_a_small_word_is_flagged() -> None:
+    from fields.validators import glued_camel
+
+    assert glued_camel("Ủy ban nhân dân nhườngCống Vị") and not glued_camel("Số 5 McDonald, iPhone")
+    lines = _replace(KHAI_SINH_OCR, "Kính gửi", "Kính gửi: (1) Ủy ban nhân dân nhườngCầu Giấy, Thành phố Hà Nội ...")
+    got = extract([_page(lines)], load_templates()).fields["co_quan"]
+    assert (got.needs_review, got.reason) == (True, "glued_words")
+
+
+@pytest.mark.parametrize(("text", "keywords", "expected"), [
+    ("Sẽ 102 đường Lê Lợi, Phường Phú Hội", True, "Số 102 đường Lê Lợi, Phường Phú Hội"),
+    ("SỐ 192/30 Võ Văn Tần", True, "Số 192/30 Võ Văn Tần"),
+    ("Sơn 12, ngõ 3", True, "Sơn 12, ngõ 3"),                                   # three letters: a name
+    ("Ủy ban nhân dân bhường Thạch Thang, quận Hải Châu", False,
+     "Ủy ban nhân dân phường Thạch Thang, quận Hải Châu"),                       # one letter off a unit's type
+    ("Số 5 trường Lê Lợi", True, "Số 5 trường Lê Lợi"),                          # two letters off: left
+])
+def test_house_number_word_and_unit_type_put_right(text: str, keywords: bool, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text, keywords=keywords) == expected
+
+
+def test_date_in_words_a_letter_short_is_read_and_checked_against_its_figures() -> None:
+    from fields.date_words import correct_words
+
+    assert correct_words("Ngày mười lăm tháng sáu năm hai nghìn khôn trăm hai mươi lăm")[0] \
+        == "Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm"
+    assert correct_words("Ngày hai tháng ha năm")[2] is False                   # ha: hai or ba
+    lines = _replace(KHAI_SINH_OCR, "ghi bằng chữ", "ghi bằng chữ: Ngày mười lăm tháng sáu năm hai nghìn khôn trăm"
+                     " hai mươi lăm ...")
+    got = extract([_page(lines)], load_templates()).fields["ngay_sinh_chu"]
+    assert (got.value, got.needs_review) == ("Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm", False)
+    lines = _replace(KHAI_SINH_OCR, "ghi bằng chữ", "ghi bằng chữ: Ngày mười bốn tháng sáu năm hai nghìn khôn trăm"
+                     " hai mươi lăm ...")
+    got = extract([_page(lines)], load_templates()).fields["ngay_sinh_chu"]
+    assert (got.needs_review, got.reason) == (True, "date_words_mismatch")     # 14, not the 15 in figures
+
+
+def test_word_cut_by_the_column_edge_goes_with_the_nearer_word() -> None:
+    """``(2)     Số 160 đường`` in a wide face: the edge drawn from the header cuts ``Số`` (603–636 at
+    628.5); it sits a word space from ``160`` and far from ``(2)``: the cell's first word."""
+    from fields.tables import cell_tokens
+    from ocr.model import BBox
+
+    def tok(text: str, left: int, right: int) -> Token:
+        return Token(text, text.lower(), BBox(left, 840, right - left, 26), 0.95, 0, 10)
+
+    line = [tok("Nơi", 233, 287), tok("cư", 311, 347), tok("trú", 367, 423), tok("(2)", 452, 492),
+            tok("Số", 603, 636), tok("160", 662, 712), tok("đường", 736, 829), tok("Mậu", 850, 905)]
+    assert [t.text for t in cell_tokens(line, (628.5, 1057.0), 3)] == ["Số", "160", "đường", "Mậu"]
+    near = [*line[:3], tok("(2)", 560, 590), *line[4:]]                # as near the label as the value: left out
+    assert [t.text for t in cell_tokens(near, (628.5, 1057.0), 3)][0] == "160"
+
+
+def test_word_cut_by_an_edge_between_two_value_columns_stays_by_its_centre() -> None:
+    """A member row: ``Nữ`` in a narrow column, cut by the ID number column's edge and nearer the number
+    than the date: it is no first word after a row label, so it stays in its own column."""
+    from fields.tables import cell_tokens
+    from ocr.model import BBox
+
+    def tok(text: str, left: int, right: int) -> Token:
+        return Token(text, text.lower(), BBox(left, 840, right - left, 26), 0.95, 0, 10)
+
+    line = [tok("1", 100, 112), tok("Đặng", 200, 260), tok("Hương", 280, 360), tok("22/01/2013", 500, 640),
+            tok("Nữ", 700, 740), tok("092313279793", 770, 970)]
+    assert [t.text for t in cell_tokens(line, (725.0, 980.0), 1)] == ["092313279793"]
+    assert [t.text for t in cell_tokens(line, (660.0, 725.0), 1)] == ["Nữ"]
