@@ -23,7 +23,7 @@ from fields.admin_units import check_units
 from fields.templates import FORMS_DIR, field_label, form_titles, load_templates
 
 CHECK_OF_TYPE = {"date": "date", "cccd": "cccd", "address": "place", "province": "place", "name": "name",
-                 "phone": "phone", "email": "email"}
+                 "phone": "phone", "email": "email", "number": "number"}
 """Template field type → the check run while typing."""
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MESSAGES_VI = {
@@ -116,6 +116,8 @@ def check_value(kind: str, value: str, *, birth_date: str | None = None, sex: st
         ok, reason, normal = validators.check_phone(value)
     elif kind == "email":
         ok, reason, normal = validators.check_email(value)
+    elif kind == "number":
+        ok, reason, normal = validators.check_number(value)
     elif kind == "place":
         normal, reason, _changed = check_units(value)
         if reason is None:

@@ -127,11 +127,13 @@ def test_checks_while_typing_answer_in_vietnamese() -> None:
     assert check("name", "nguyễn văn An")["reason"] == "name_case"
     assert check("code", "000.00.19.H49-240101-0001")["ok"] and not check("code", "có dấu")["ok"]
     assert "F9" in check("text", " ")["message"]
+    assert check("number", "12")["ok"] and check("number", "1O") == {
+        "ok": False, "reason": "ocr_digits_guessed", "message": REASON_VI["ocr_digits_guessed"], "normalised": "10"}
 
 
 @given(st.text(max_size=40))
 def test_checks_never_fail_on_any_input(value: str) -> None:
-    for kind in ("date", "cccd", "place", "name", "phone", "email", "code", "text"):
+    for kind in ("date", "cccd", "place", "name", "phone", "email", "number", "code", "text"):
         answer = check_value(kind, value, reasons_vi=REASON_VI)
         assert isinstance(answer["ok"], bool) and isinstance(answer["message"], str)
 
@@ -141,6 +143,7 @@ def test_field_labels_checks_and_cccd_context_come_from_the_templates() -> None:
     assert forms.field("khai_sinh", "ngay_sinh").check == "date"
     assert forms.field("khai_sinh", "nyc_so_cccd").check == "cccd"
     assert forms.field("khai_sinh", "noi_sinh").check == "place"
+    assert forms.field("ho_kinh_doanh", "so_lao_dong").check == "number"
     assert forms.label("khai_sinh", "me_dan_toc") == "Dân tộc (mẹ)"  # C2: the label the reports and XLSX use
     assert forms.label("ket_hon", "nu_ho_ten") == field_label("ket_hon", "nu_ho_ten") == "Họ, chữ đệm, tên (bên nữ)"
     assert forms.title("khai_sinh") == "Tờ khai đăng ký khai sinh"  # C4: the template's title-vi
