@@ -173,3 +173,13 @@ def repair_date(text: str, *, whole: bool = False, latest: date | None = None) -
             days = [d for d, c in found.items() if c == best]
             return days[0] if len(days) == 1 else None
     return None
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def year_read(text: str, *, latest: date) -> int | None:
+    """The year of a date that could not be read whole (``ngày 3l tháng l3 năm 2021``): its last
+    four-figure year from 1900 to ``latest``'s, else None. Retention counts from the year alone."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    return years[-1] if years and 1900 <= years[-1] <= latest.year else None

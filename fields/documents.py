@@ -133,7 +133,7 @@ def _title_line(lines: list[list[Token]], template: FormTemplate) -> int | None:
     return at if best >= MIN_TITLE else None
 
 
-def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None,
+def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None, issued_doubt: str | None = None,
              review_threshold: float = 0.75, reread: Reread | None = None) -> Document:
     """The document a span is: its type, and for results its NĐ 30/2020 elements.
 
@@ -141,6 +141,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
         span: The span from :func:`split_documents`.
         pages: The dossier's pages (the span's indices point into them).
         issued: For a component, the form's own date (ISO), when its fields gave one.
+        issued_doubt: The review reason of that date when it was read with a doubt (``year_only`` …).
         review_threshold: Elements read below this confidence need review.
         reread: Reads a region of a page again without its seal (``fields.reread``), if images are at hand.
 
@@ -158,7 +159,8 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
                 type_code=template.type_code, form_type=template.form_type)
     if template.kind == "component":
         elements = {"issued": issued} if issued else {}
-        return Document(**base, elements=elements, confidence=round(span.score, 4))
+        return Document(**base, elements=elements, confidence=round(span.score, 4),
+                        reasons={"issued": issued_doubt} if issued and issued_doubt else {})
     lines = document_lines([pages[i] for i in span.pages])
     block_reader = None
     if reread is not None:
@@ -210,5 +212,5 @@ def _header_date(lines: list[list[Token]], width: float, review_threshold: float
     read = read_elements(lines, width=width, title_line=None)
     if "issued" not in read.values:
         return {}, {}
-    reason = read.reasons.get("issued") or ("low_confidence" if read.confidence < review_threshold else None)
-    return {"issued": read.values["issued"]}, ({"issued": reason} if reason else {})
+    doubt = read.reasons.get("issued") or ("low_confidence" if read.confidence < review_threshold else None)
+    return {"issued": read.values["issued"]}, ({"issued": doubt} if doubt else {})

@@ -21,7 +21,7 @@ from fields.admin_units import check_units
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
 from fields.date_words import correct_words, parse_date_words
-from fields.dates import format_date, parse_date, repair_date
+from fields.dates import format_date, parse_date, repair_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
@@ -336,9 +336,10 @@ def _cross_flag(template: FormTemplate, values: dict[str, FieldValue]) -> dict[s
     return values
 
 
-def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | None:
-    """The form's own date as ISO, from its first dossier-dates field read without doubt; else from
-    one read with a doubt about a figure (sent to a clerk as a field: days off, not the scan's years)."""
+def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> tuple[str | None, str | None]:
+    """The form's own date as ISO and the doubt on it: from its first dossier-dates field read without
+    doubt; else one read with a doubt about a figure (its reason); else the year of one that is no
+    date as read (1 January of it, ``year_only``: days off, not the scan's years)."""
     keys = (*template.dossier_dates.end, *template.dossier_dates.start)
     for doubt in (False, True):
         for key in keys:
@@ -347,8 +348,10 @@ def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> str | N
             doubtful = got is not None and got.reason in _DOUBTED_FIGURES
             parsed = parse_date(got.value) if got and got.value and (sure or doubt and doubtful) else None
             if parsed:
-                return parsed[0].isoformat()
-    return None
+                return parsed[0].isoformat(), got.reason if doubt else None
+    years = [year_read(got.value, latest=date.today()) for key in keys if (got := fields.get(key)) and got.value]
+    year = next((y for y in years if y), None)
+    return (date(year, 1, 1).isoformat(), "year_only") if year else (None, None)
 
 
 _DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed", "zero_lookalike", "ink_on_figure")
@@ -380,15 +383,16 @@ def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
     documents = []
     for span in spans:
         template = span.template
-        issued = None
+        issued = doubt = None
         if template is not None and template.kind == "component":
             sub = [pages[i] for i in span.pages]
             check = HandwritingCheck(sub, images) if images else None
             got = extract_with(sub, template, review_threshold=review_threshold, handwritten=check)
-            issued = _issued(template, got)
+            issued, doubt = _issued(template, got)
             if form_type == UNKNOWN:
                 form_type, confidence, fields = template.form_type, round(span.score, 4), got
-        documents.append(describe(span, pages, issued=issued, review_threshold=review_threshold, reread=reread))
+        documents.append(describe(span, pages, issued=issued, issued_doubt=doubt, review_threshold=review_threshold,
+                                  reread=reread))
     if form_type == UNKNOWN and spans:
         confidence = round(1.0 - max(s.score for s in spans) / 2, 4)  # how sure: none is a known form
     review = (UNKNOWN_TYPE,) if any(d.form_type == UNKNOWN for d in documents) else ()

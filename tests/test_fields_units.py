@@ -149,6 +149,20 @@ def test_unknown_document_puts_unknown_type_on_the_dossier() -> None:
         "other", "unknown", "unknown", {"type": "unknown_type"})
 
 
+def test_a_form_whose_date_is_no_date_is_dated_by_its_year() -> None:
+    """The form's own date line read as no real date (31 February): its year still dates the form,
+    flagged ``year_only``; a sure date carries no doubt."""
+    sure = extract([_page(FORM)], load_templates()).documents[0]
+    assert (sure.elements, sure.reasons) == ({"issued": "2025-08-12"}, {})
+    broken = [line.replace("ngày 12 tháng 8", "ngày 31 tháng 2") for line in FORM]
+    result = extract([_page(broken)], load_templates())
+    assert result.fields["ngay_lap"].needs_review
+    assert (result.documents[0].elements, result.documents[0].reasons) == ({"issued": "2025-01-01"},
+                                                                            {"issued": "year_only"})
+    future = [line.replace("ngày 12 tháng 8 năm 2025", "ngày 31 tháng 2 năm 2999") for line in FORM]
+    assert extract([_page(future)], load_templates()).documents[0].elements == {}
+
+
 def test_an_unknown_paper_keeps_its_date_of_issue() -> None:
     """A công văn sohoa has no template for: still ``unknown`` (a clerk types it), but its NĐ 30 date
     right of the header is its date of issue, so the dossier is dated from the paper; read unsurely,
