@@ -183,3 +183,27 @@ def year_read(text: str, *, latest: date) -> int | None:
     four-figure year from 1900 to ``latest``'s, else None. Retention counts from the year alone."""
     years = [int(y) for y in _YEAR.findall(text)]
     return years[-1] if years and 1900 <= years[-1] <= latest.year else None
+
+
+_MONTH_YEAR = re.compile(r"ngay.{0,6}?thang([0-9a-z]{1,2}?)nam(\d{4})")
+_YEAR_ONLY = re.compile(r"ngay.{0,6}?thang.{0,3}?nam(\d{4})")
+
+
+def month_year(text: str, *, latest: date) -> tuple[int, int | None] | None:
+    """(year, month or None) of a date line whose day is not read: ``Quảng Ngãi, ngày    tháng 4 năm
+    2020`` — the day is written by hand after signing, and is often blank or a scrawl on a scan.
+
+    Only a ``ngày … tháng … năm …`` line counts (not a date in running text); the year must lie
+    from 1900 to ``latest``'s year, the month is None when it is no month as read.
+    """
+    folded = fold(text)
+    found = _MONTH_YEAR.search(folded)
+    if found:
+        month, year = _digits(found.group(1)), int(found.group(2))
+        if MIN_YEAR <= year <= latest.year:
+            ok = month is not None and 1 <= int(month[0]) <= 12 and date(year, int(month[0]), 1) <= latest
+            return year, int(month[0]) if ok else None  # type: ignore[index]
+    found = _YEAR_ONLY.search(folded)
+    if found and MIN_YEAR <= int(found.group(1)) <= latest.year:
+        return int(found.group(1)), None
+    return None

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from configs.form_schema import FormTemplate
 from fields.classify import MIN_TITLE, label_share, title_score
+from fields.dates import month_year
 from fields.labels import label_words
 from fields.nd30 import is_national, notation_of, read_elements
 from fields.model import Document
@@ -198,7 +200,10 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
         for element in ("number", "issued", "signer"):
             if element in read.values:
                 reasons.setdefault(element, "low_confidence")
-    return Document(**base, elements=read.values, confidence=round(confidence, 4), reasons=reasons)
+    elements = dict(read.values)
+    if "issued" not in elements and (unread := _day_unread(lines)) is not None:
+        elements["issued"], reasons["issued"] = unread
+    return Document(**base, elements=elements, confidence=round(confidence, 4), reasons=reasons)
 
 
 def _header_date(lines: list[list[Token]], width: float, review_threshold: float) -> tuple[dict[str, str],
@@ -211,6 +216,19 @@ def _header_date(lines: list[list[Token]], width: float, review_threshold: float
     """
     read = read_elements(lines, width=width, title_line=None)
     if "issued" not in read.values:
-        return {}, {}
+        unread = _day_unread(lines)
+        return ({"issued": unread[0]}, {"issued": unread[1]}) if unread else ({}, {})
     doubt = read.reasons.get("issued") or ("low_confidence" if read.confidence < review_threshold else None)
     return {"issued": read.values["issued"]}, ({"issued": doubt} if doubt else {})
+
+
+def _day_unread(lines: Sequence[Sequence[Token]]) -> tuple[str, str] | None:
+    """(ISO date, reason) from a head date line whose day is not read (written by hand after signing):
+    the 1st of its month (``day_unread``) or 1 January of its year (``year_only``). Retention counts
+    from the year; the clerk sets the day."""
+    for line in lines[:_HEAD_LINES]:
+        found = month_year(" ".join(t.text for t in line), latest=date.today())
+        if found is not None:
+            year, month = found
+            return date(year, month or 1, 1).isoformat(), "day_unread" if month else "year_only"
+    return None

@@ -37,6 +37,7 @@ REASON_VI = {
     "empty": "để trống — kiểm tra bản giấy", "truncated": "phần sau của giá trị (dòng tiếp theo) không đọc được — đối chiếu bản giấy",
     "ocr_digits_guessed": "chữ số đọc không rõ (đã đoán) — đối chiếu bản giấy",
     "year_only": "chỉ đọc được năm (ngày, tháng chưa đọc được) — đối chiếu bản giấy",
+    "day_unread": "chưa đọc được ngày (thường viết tay), lấy theo tháng và năm — đối chiếu bản giấy",
     "zero_lookalike": "chữ số 6/8/9 có thể là số 0 đọc nhầm — đối chiếu bản giấy",
     "signer_partly_read": "họ tên người ký có thể thiếu chữ đầu (dấu đỏ che) — đối chiếu bản giấy",
     "ink_on_figure": "chữ số bị vết mực chạm vào, có thể đọc nhầm — đối chiếu bản giấy",

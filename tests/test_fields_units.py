@@ -181,6 +181,26 @@ def test_an_unknown_paper_keeps_its_date_of_issue() -> None:
     assert (undated.elements, undated.reasons) == ({}, {"type": "unknown_type"})
 
 
+@pytest.mark.parametrize(("dateline", "issued", "reason"), [
+    ("Cầu Giấy, ngày tháng 4 năm 2020", "2020-04-01", "day_unread"),  # the day left blank
+    ("Cầu Giấy, ngày 2# thángớ1 năm 2021", "2021-01-01", "day_unread"),  # a scrawl; 0 read as ớ
+    ("Cầu Giấy, ngày @ tháng ## năm 2019", "2019-01-01", "year_only"),
+])
+def test_a_date_line_whose_day_is_written_by_hand(dateline: str, issued: str, reason: str) -> None:
+    """Real papers get their day written by hand after signing: month and year still date them
+    (flagged), on an unknown paper and on a decision alike; a date in running text does not."""
+    letter = ["ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "PHƯỜNG CẦU GIẤY || Độc lập - Tự do - Hạnh phúc", f"Số: 412/UBND-VP || {dateline}",
+              "V/v rà soát hồ sơ đất đai", "Kính gửi: Các tổ dân phố"]
+    doc = extract([_page(letter)], load_templates()).documents[0]
+    assert (doc.elements.get("issued"), doc.reasons.get("issued")) == (issued, reason)
+    decision = [line.replace("Cầu Giấy, ngày 2O tháng 8 năm 2025", dateline) for line in DECISION]
+    doc = extract([_page(decision)], load_templates()).documents[0]
+    assert (doc.type, doc.elements.get("issued"), doc.reasons.get("issued")) == ("quyet_dinh", issued, reason)
+    quoting = letter[:2] + ["Số: 412/UBND-VP", "Thực hiện Quyết định số 2545/QĐ-TTg ngày 30/12/2016"]
+    assert "issued" not in extract([_page(quoting)], load_templates()).documents[0].elements
+
+
 def test_decision_elements_missing_or_garbled_are_flagged() -> None:
     garbled = [line.replace("2867/QĐ-UBND", "2867/qđ ubnd") for line in DECISION[:-1]]
     doc = extract([_page(garbled)], load_templates()).documents[0]
