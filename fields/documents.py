@@ -179,7 +179,8 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             top, bottom = min(t.bbox.top for t in tokens) - 10, max(t.bbox.bottom for t in tokens) + 10
             right = max(t.bbox.right for t in tokens) + 4 * max(t.bbox.height for t in tokens)
             box = (0.0, max(0.0, top / page.height), min(1.0, right / page.width), min(1.0, bottom / page.height))
-            return reread(page.source_page, box)
+            # the header carries no seal: light type, whitened with the seal's grey, is read as it is too
+            return reread(page.source_page, box) + reread(page.source_page, box, whiten=False)
     line_reader = None
     if reread is not None:
         def line_reader(tokens: Sequence[Token]) -> list[list[Token]]:

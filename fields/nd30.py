@@ -179,11 +179,12 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
 def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:
     """The second reading of ``Số: …`` when it reads a number more surely than the first; no surer
     than the first (the same pixels read twice are no second witness: a clerk still looks)."""
+    best = first
     for line in again:
         second = _number(line)
-        if second is not None and second[2] > first[2]:
-            return second[0], second[1], first[2]
-    return first
+        if second is not None and second[2] > best[2]:
+            best = second
+    return first if best is first else (best[0], best[1], first[2])
 
 
 def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
