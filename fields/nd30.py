@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import SURNAMES, check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit
+from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit, unsure_figure
 from fields.text import Token, fold, ratio
 from fields.validators import check_name, split_glued_name
 
@@ -150,6 +150,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             values["issued"] = when[0].isoformat()
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
+            elif "issued" not in reasons and unsure_figure(right):
+                reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words
             place = _text(right).split(",")[0].strip()
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
                 values["place"] = place

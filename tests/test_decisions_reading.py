@@ -42,3 +42,17 @@ def test_light_type_is_read_when_not_whitened(tmp_path) -> None:
     assert "12/" not in " ".join(t.text for line in reread(1, box, psm=7) for t in line)   # whitened away
     lines = reread(1, box, psm=7, whiten=False)
     assert "12/QĐ-UBND" in " ".join(t.text for t in lines[0])
+
+
+def test_issue_date_with_one_figure_read_unsurely_is_flagged() -> None:
+    """``ngày 08`` read ``06`` at 0.74 while the line's other words are read at 0.96: a real date, kept,
+    but for a clerk to confirm."""
+    def head(day_confidence: float) -> list[list[Token]]:
+        date = _date()
+        date[1] = _tok("06", 1500, confidence=day_confidence)
+        return [[_tok("Số:", 100), _tok("211/QĐ-UBND", 170), *date]]
+
+    sure = read_elements(head(0.96), width=2400, title_line=None)
+    assert sure.values["issued"] == "2024-03-06" and "issued" not in sure.reasons
+    unsure = read_elements(head(0.74), width=2400, title_line=None)
+    assert unsure.values["issued"] == "2024-03-06" and unsure.reasons["issued"] == "low_confidence"
