@@ -188,7 +188,8 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             pad = max(t.bbox.height for t in tokens) // 2
             top, bottom = min(t.bbox.top for t in tokens) - pad, max(t.bbox.bottom for t in tokens) + pad
             box = (0.5, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
-            return reread(page.source_page, box, psm=7)
+            # whitened first (the seal's grey gone); as printed too, for light type whitened with the seal
+            return reread(page.source_page, box, psm=7) + reread(page.source_page, box, psm=7, whiten=False)
     read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
                          reread=block_reader, reread_number=number_reader, reread_line=line_reader)
     reasons = dict(read.reasons)

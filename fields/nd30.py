@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
-from fields.names import SURNAMES, check_syllables, correct_name, ends_at_middle
+from fields.names import check_syllables, correct_name, ends_at_middle
 from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit, unsure_figure
+from fields.nd30_signer import has_surname, name_line, name_word, unglued, unstamped
 from fields.text import Token, fold, ratio
-from fields.validators import check_name, split_glued_name
+from fields.validators import check_name
 
 _NATIONAL = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
 _NUMBER = re.compile(r"^s[oôố6ó0][:.;]?$|^s[oôố6ó0][:.;]", re.I)
@@ -166,9 +167,15 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     _signer(lines, middle, values, reasons, confidences, seen=seen)
     if reread is not None:  # the seal sits on the signature block: always read it again without it
         _second_reading(lines, middle, values, reasons, confidences, reread, seen)
+    if seen.get("words") and not seen.get("title"):  # neither reading found the title with the name
+        seen["title"] = _title_above(lines, middle, seen["words"])
     if reread_line is not None and seen.get("words") and not centred(seen["words"], seen.get("title", [])):
         _line_reading(values, reasons, seen, reread_line)
-    if values.get("signer") and "signer" not in reasons and (not _has_surname(values["signer"])
+        title = seen["title"]
+        if (values.get("signer") == _text(seen["words"]) and not centred(seen["words"], title)
+                and fold("".join(t.text for t in title)) in _TITLE_WORDS):  # a title read whole: off its middle
+            reasons.setdefault("signer", OFF_CENTRE if start_lost(seen["words"], title) else "low_confidence")
+    if values.get("signer") and "signer" not in reasons and (not has_surname(values["signer"])
                                                               or ends_at_middle(values["signer"])):
         reasons["signer"] = "low_confidence"  # a full name starts with a family name and ends with a given one
     for element in ("number", "issued", "signer"):
@@ -203,13 +210,6 @@ def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
     return " ".join(" ".join(out).split()) or None
 
 
-def _has_surname(name: str) -> bool:
-    """True when a full name starts with one of the family names (``fields.names.SURNAMES``)."""
-    words = name.split()
-    return bool(words) and fold(words[0]) in _SURNAMES
-
-
-_SURNAMES = frozenset(fold(s) for s in SURNAMES)
 
 
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
@@ -232,19 +232,31 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     off_centre = doubt in (OFF_CENTRE, "low_confidence")  # kept with its doubt, as read off-centre or unsure
     if not second or ("signer" in reasons2 and not off_centre):
         return
-    better = (_has_surname(second), len(second.split()), confidences2[-1]) > (
-        _has_surname(first[0] or "") and not first[1], len((first[0] or "").split()), first[2])
+    better = (has_surname(second), len(second.split()), confidences2[-1]) > (
+        has_surname(first[0] or "") and not first[1], len((first[0] or "").split()), first[2])
     if better:
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
-        seen.update(seen2)
+        seen.update({k: v for k, v in seen2.items() if v})  # the title read first, when not again
         confidences.append(confidences2[-1])
         reasons.pop("signer", None)
         if off_centre:
             reasons["signer"] = str(doubt)
         if "signer_title" in values2:
             values["signer_title"] = values2["signer_title"]
+
+
+def _title_above(lines: Sequence[Sequence[Token]], middle: float, words: Sequence[Token]) -> list[Token]:
+    """The signer's title (``CHỦ TỊCH``) read on a line of the right column above the name, if any."""
+    for line in reversed(lines[max(0, len(lines) - 14):]):
+        right = [t for t in line if t.bbox.left >= middle * 0.8 and t.page == words[0].page]
+        if not right or right[0].bbox.top >= words[0].bbox.top:
+            continue
+        title = [t for t in right if t.text.isalpha() and t.text.isupper()]
+        if any(w in fold(_text(right)) for w in _TITLE_WORDS) and not _CAPACITY.match(_text(right)):
+            return title
+    return []
 
 
 def _line_reading(values: dict[str, str], reasons: dict[str, str], seen: dict[str, list[Token]],
@@ -258,14 +270,27 @@ def _line_reading(values: dict[str, str], reasons: dict[str, str], seen: dict[st
         return
     height = max(t.bbox.height for t in first)
     for line in reread_line(first):
-        before = [t for t in _unglued([_unstamped(t) for t in line]) if t.text.isalpha()
+        before = [t for t in unglued([unstamped(t) for t in line]) if t.text.isalpha()
                   and t.bbox.right <= first[0].bbox.left + height // 3]
-        before = before[-2:]
-        if not before or not all(t.text[0].isupper() and t.text[1:].islower() for t in before):
+        run = len(before)
+        while run > 0 and name_word(before[run - 1]):
+            run -= 1
+        before = before[run:][-2:]  # the title-case words right before the name (``sự Hồ``: ink, then Hồ)
+        if not before:
             continue
         name, syllable = check_syllables(correct_name(" ".join(t.text for t in before) + " " + values["signer"]))
         ok, _, name = check_name(name)
-        if ok and not syllable and _has_surname(name) and centred([*before, *first], title):
+        if ok and not syllable and has_surname(name) and centred([*before, *first], title):
+            values["signer"] = name
+            reasons.pop("signer", None)
+            return
+    for line in reread_line(first):  # a last word the first reading dropped (``Ma1``): the line read whole
+        words = name_line(line)
+        if not words or len(words) <= len(first) or [t.text for t in words[:len(first)]] != [t.text for t in first]:
+            continue
+        name, syllable = check_syllables(correct_name(" ".join(t.text for t in words)))
+        ok, _, name = check_name(name)
+        if ok and not syllable and has_surname(name) and centred(words, title):
             values["signer"] = name
             reasons.pop("signer", None)
             return
@@ -275,70 +300,6 @@ _TITLE_WORDS = ("chutich", "photruong", "truong", "giamdoc", "phogiamdoc", "chan
                 "bithu", "phochutich", "truongcongan", "photruongcongan", "canbo", "congchuc")
 
 
-_STAMP_PREFIX = re.compile(r"^.*[^\w\s](?=[^\W\d_]{2,}$)")
-
-
-def _unstamped(token: Token) -> Token:
-    """A word with the seal's ink glued before it taken off (``⁄/Phan`` → ``Phan``)."""
-    if token.text.rstrip("-–.,").isalpha() and token.text[-1] in "-–.,":  # ``Uyên-``: a speck after the name
-        token = Token(token.text.rstrip("-–.,"), fold(token.text), token.bbox, token.confidence, token.page, token.line)
-    text = _STAMP_PREFIX.sub("", token.text)
-    return token if text == token.text else Token(text, fold(text), token.bbox, min(token.confidence, 0.6),
-                                                  token.page, token.line)
-
-
-def _unglued(tokens: Sequence[Token]) -> list[Token]:
-    """Words a tight font let OCR glue together split again (``HoàngGia`` → ``Hoàng`` ``Gia``)."""
-    out: list[Token] = []
-    for token in tokens:
-        parts = split_glued_name(token.text).split()
-        if len(parts) == 1:
-            out.append(token)
-            continue
-        width = token.bbox.width / max(len(token.text), 1)
-        left = token.bbox.left
-        for part in parts:
-            box = token.bbox.__class__(round(left), token.bbox.top, max(1, round(width * len(part))), token.bbox.height)
-            out.append(Token(part, fold(part), box, token.confidence, token.page, token.line))
-            left += width * len(part)
-    return out
-
-
-_SPECK = 0.5
-"""A word before the name on its line read below this confidence (and no family name) is ink of the
-seal or the signature."""
-
-
-def _is_surname(word: str) -> bool:
-    return fold(word) in _SURNAMES
-
-
-def _after_ink(tokens: list[Token]) -> list[Token]:
-    """The tokens from the name's first word: words read unsurely before it are the seal's or the
-    signature's ink (``TT Cừ Hoàng Văn An``): the name starts at the first word read surely when it
-    is a family name, else at the nearest family name before it, else at that word."""
-    lead = 0
-    while lead < len(tokens) and tokens[lead].confidence < _SPECK:
-        lead += 1
-    if lead == 0:
-        return tokens
-    if lead < len(tokens) and _is_surname(tokens[lead].text):
-        return tokens[lead:]
-    # the family name itself read unsurely: the nearest one before the first sure word
-    starts = [i for i in range(lead - 1, -1, -1) if _is_surname(tokens[i].text)]
-    return tokens[starts[0]:] if starts else tokens[lead:]
-
-
-def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
-    """The tokens of a signer's name on a line: two to five title-case words of letters."""
-    tokens = _unglued([_unstamped(t) for t in tokens])
-    tokens = _after_ink(tokens)
-    words = [t for t in tokens if t.text.isalpha()]
-    if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 3:
-        return None
-    if not all(w.text[0].isupper() and (w.text[1:].islower() or len(w.text) == 1) for w in words):
-        return None  # title case only: capitals lines are offices and headings
-    return words
 
 
 def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str], reasons: dict[str, str],
@@ -352,7 +313,7 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
     right = [[t for t in line if t.bbox.left >= middle * 0.8] for line in lines]
     start = max(0, len(lines) - 14)
     for index in range(len(lines) - 1, start - 1, -1):
-        words = _name_line(right[index])
+        words = name_line(right[index])
         if words is None:
             continue
         name, syllable = check_syllables(correct_name(" ".join(t.text for t in words)))

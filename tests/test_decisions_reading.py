@@ -56,3 +56,62 @@ def test_issue_date_with_one_figure_read_unsurely_is_flagged() -> None:
     assert sure.values["issued"] == "2024-03-06" and "issued" not in sure.reasons
     unsure = read_elements(head(0.74), width=2400, title_line=None)
     assert unsure.values["issued"] == "2024-03-06" and unsure.reasons["issued"] == "low_confidence"
+
+
+def _centred(words: list[str], middle: int, *, line: int, confidence: float = 0.95) -> list[Token]:
+    width = 18 * len(" ".join(words))
+    x, out = middle - width // 2, []
+    for word in words:
+        out.append(_tok(word, x, 100 + 60 * line, confidence=confidence, line=line))
+        x += 18 * (len(word) + 1)
+    return out
+
+
+_HEAD = [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), *_date()]]
+
+
+def test_ink_read_as_letters_or_figures_before_the_family_name_is_left_out() -> None:
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    for ink, name, expected in ((["XS", "4.2"], ["Ngô", "Hoàng", "Tuần"], "Ngô Hoàng Tuấn"),
+                                (["N"], ["Dương", "Ngọc", "Hà"], "Dương Ngọc Hà")):
+        words = _centred(name, 1800, line=2)
+        line = [_tok(t, words[0].bbox.left - 120 * (len(ink) - i), words[0].bbox.top, line=2)
+                for i, t in enumerate(ink)] + words
+        got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
+        assert (got.values["signer"], got.reasons.get("signer")) == (expected, None)
+    # a word of a name before the family name is no ink: the name is read as it is (and checked)
+    words = _centred(["Lan", "Ngô", "Hoàng", "Tuấn"], 1800, line=2)
+    got = read_elements(_HEAD + [[], title, words], width=2400, title_line=None)
+    assert got.values["signer"] == "Lan Ngô Hoàng Tuấn"
+
+
+def test_signer_line_read_again_gives_back_a_last_word_read_with_a_figure() -> None:
+    """``Huỳnh Ngọc Ma1``: the block's reading drops ``Ma1``; the line read on its own (as printed: light
+    type is whitened with the seal) gives ``Huỳnh Ngọc Mai``, centred under the title read first."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Huỳnh", "Ngọc", "Mai"], 1800, line=2)
+    block = [[*whole[:2], _tok("Ma1", whole[2].bbox.left, whole[2].bbox.top, line=2)]]
+    for again, signer in (([[], whole], "Huỳnh Ngọc Mai"), ([[], whole[:2]], "Huỳnh Ngọc")):
+        got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: block,
+                            reread_line=lambda _t, a=again: a)
+        assert got.values["signer"] == signer
+        assert ("signer" in got.reasons) == (signer == "Huỳnh Ngọc")   # left of the title's middle: for review
+
+
+def test_signer_line_read_again_after_ink_before_the_hidden_family_name() -> None:
+    """``sự Hồ Văn Minh Khang`` read on its own where the block gave ``Văn Minh Khang`` (Văn is a family
+    name too): the title-case words right before the name are taken, the ink before them is not."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Hồ", "Văn", "Minh", "Khang"], 1800, line=2)
+    line = [_tok("sự", whole[0].bbox.left - 80, whole[0].bbox.top, confidence=0.43, line=2), *whole]
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, whole[1:]],
+                        reread_line=lambda _t: [line])
+    assert (got.values["signer"], got.reasons.get("signer")) == ("Hồ Văn Minh Khang", None)
+    # read again without the family name: off the title's middle, for review
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, whole[1:]],
+                        reread_line=lambda _t: [whole[1:]])
+    assert (got.values["signer"], got.reasons.get("signer")) == ("Văn Minh Khang", "signer_partly_read")
+    # the block read again without the title: the title read first places the name
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [whole[1:]],
+                        reread_line=lambda _t: [whole[1:]])
+    assert (got.values["signer"], got.reasons.get("signer")) == ("Văn Minh Khang", "signer_partly_read")
