@@ -88,8 +88,8 @@ def _after_junk(tokens: list[Token]) -> list[Token]:
     for index, token in enumerate(tokens):
         if is_surname(token.text) and name_word(token):
             return tokens[index:]
-        if name_word(token):
-            break
+        if token.text.isalpha() and not (len(token.text) <= 2 and token.text.isupper()):
+            break  # a word (``phố Kim Mã``): the line is text, not a name after ink
     return tokens
 
 

@@ -79,6 +79,10 @@ def test_ink_read_as_letters_or_figures_before_the_family_name_is_left_out() -> 
                 for i, t in enumerate(ink)] + words
         got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
         assert (got.values["signer"], got.reasons.get("signer")) == (expected, None)
+    # words of the text before a family name: no name (an address in the body: ``phố Kim Mã``)
+    line = [_tok("phố", 1500, 220, line=2), _tok("Kim", 1580, 220, line=2), _tok("Mã", 1660, 220, line=2)]
+    got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
+    assert "signer" not in got.values and got.reasons["signer"] == "not_found"
     # a word of a name before the family name is no ink: the name is read as it is (and checked)
     words = _centred(["Lan", "Ngô", "Hoàng", "Tuấn"], 1800, line=2)
     got = read_elements(_HEAD + [[], title, words], width=2400, title_line=None)
