@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit, unsure_figure
+from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, mended_date, start_lost, touched_digit,
+                               unsure_figure)
 from fields.nd30_signer import has_surname, name_line, name_word, unglued, unstamped
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
@@ -105,7 +107,8 @@ NUMBER_REREAD = 0.5
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
                   reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
-                  reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
+                  reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
+                  reread_date: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -116,6 +119,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             block's lines; used when the signer's name was not read surely.
         reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
         reread_line: Reads the signer's name line again on its own, when the name goes to review.
+        reread_date: Reads a header line's right part again on its own, when it reads as a dateline
+            (``ngày … tháng … năm``) but gives no date.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -143,10 +148,19 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         elif left and "number" not in values and not is_national(left) and _text(left).isupper():
             issuer += left
         when = parse_date(_text(right)) if right else None
+        if right and when is None and "issued" not in values:
+            mended, guessed = mended_date(right)  # ``táng`` for ``tháng``, ``Ø4`` for ``04``
+            when = parse_date(mended)
+            if when is not None and guessed:
+                reasons["issued"] = "ocr_digits_guessed"
         repaired = repair_date(_text(right)) if right and when is None and "issued" not in values else None
         if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
             when = (repaired, True)
             reasons["issued"] = "ocr_digits_guessed"
+        if when is None and right and "issued" not in values and reread_date is not None and _dateline(right):
+            when = _date_again(reread_date(right))
+            if when is not None:  # read on the second reading only: for a clerk to confirm
+                reasons["issued"] = "low_confidence"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
             if "issued" not in reasons and touched_digit(right):
@@ -183,6 +197,21 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
+
+
+def _dateline(tokens: Sequence[Token]) -> bool:
+    """True when a header line's right part carries two of the words ``ngày``, ``tháng``, ``năm``."""
+    words = {t.folded for t in tokens}
+    return len(words & {"ngay", "thang", "nam"}) >= 2
+
+
+def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
+    """The issue date on the lines of a dateline read again, if one of them gives one."""
+    for line in again:
+        when = parse_date(_text(line)) or parse_date(mended_date(line)[0])
+        if when is not None:
+            return when
+    return None
 
 
 def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:

@@ -119,3 +119,36 @@ def test_signer_line_read_again_after_ink_before_the_hidden_family_name() -> Non
     got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [whole[1:]],
                         reread_line=lambda _t: [whole[1:]])
     assert (got.values["signer"], got.reasons.get("signer")) == ("Văn Minh Khang", "signer_partly_read")
+
+
+def _dateline(words: str, confidence: float = 0.95) -> list[Token]:
+    out, x = [], 1200
+    for word in words.split():
+        out.append(_tok(word, x, confidence=confidence))
+        x += 18 * (len(word) + 1)
+    return out
+
+
+def test_dateline_with_a_misread_word_or_an_accented_figure() -> None:
+    for line, issued, reason in (("Nghi Phong, ngày 12 táng 01 năm 2023", "2023-01-12", None),   # tháng misread
+                                 ("Cống Vị, ngày Ø4 tháng 11 năm 2022", "2022-11-04", "ocr_digits_guessed"),
+                                 ("Dịch Vọng, ngày Ï1 tháng 5 năm 2025", "2025-05-11", "ocr_digits_guessed")):
+        got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *_dateline(line)]], width=2400,
+                            title_line=None)
+        assert (got.values.get("issued"), got.reasons.get("issued")) == (issued, reason)
+
+
+def test_dateline_giving_no_date_is_read_again_and_flagged() -> None:
+    """``ngày 0” tháng 9 năm 2024``: no date; the line read again on its own gives one, for a clerk to
+    confirm (the first reading could not read it: the second is no surer)."""
+    head = [[_tok("Số:", 100), _tok("10/QĐ-UBND", 170), *_dateline("Lạch Tray, ngày 0” tháng 9 năm 2024")]]
+    got = read_elements(head, width=2400, title_line=None)
+    assert "issued" not in got.values and got.reasons["issued"] == "not_found"
+    again = [_dateline("Lạch Tray, ngày 07 tháng 9 năm 2024")]
+    got = read_elements(head, width=2400, title_line=None, reread_date=lambda _tokens: again)
+    assert (got.values["issued"], got.reasons["issued"]) == ("2024-09-07", "low_confidence")
+    # a line of the header that is no dateline is not read again
+    calls: list[int] = []
+    plain = [[_tok("Số:", 100), _tok("10/QĐ-UBND", 170), _tok("Độc", 1200), _tok("lập", 1300)]]
+    read_elements(plain, width=2400, title_line=None, reread_date=lambda _tokens: calls.append(1) or [])
+    assert calls == []
