@@ -93,11 +93,21 @@ def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
     text = _text(tokens).lstrip("+*#-–—_.,:;'`‘’\"|!~^°")  # a speck read before ``Số`` (``+Số``)
     match = re.search(r"S\S{0,2}\s*[:.;]?\s*[_\-.'`‘’,]*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
-    if match is None or not _NUMBER.match(text.split()[0] if text.split() else ""):
+    words = text.split()
+    if match is None or not (_NUMBER.match(words[0]) or _number_misread(words)):
         return None
     digits = "".join(LOOKALIKES.get(c, c) for c in match.group(1))
     notation = (match.group(2) or "").strip(".,;:").replace("Ð", "Đ").replace("ĐĐ", "Đ")
     return digits, notation, _mean(tokens)
+
+
+_FIGURES_NOTATION = re.compile(r"^\d{1,5}/[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){1,3}$")
+
+
+def _number_misread(words: Sequence[str]) -> bool:
+    """``Sế 373/QĐ-UBND``: ``Số`` read with another vowel, followed by figures and a whole notation."""
+    return len(words) >= 2 and len(words[0]) == 2 and fold(words[0])[0] == "s" and bool(
+        _FIGURES_NOTATION.match(words[1].replace("Ð", "Đ")))
 
 
 NUMBER_REREAD = 0.5

@@ -152,3 +152,13 @@ def test_dateline_giving_no_date_is_read_again_and_flagged() -> None:
     plain = [[_tok("Số:", 100), _tok("10/QĐ-UBND", 170), _tok("Độc", 1200), _tok("lập", 1300)]]
     read_elements(plain, width=2400, title_line=None, reread_date=lambda _tokens: calls.append(1) or [])
     assert calls == []
+
+
+def test_number_whose_so_was_read_with_another_vowel() -> None:
+    for first, second, expected in (("Sế", "373/QĐ-UBND", ("373", "QĐ-UBND")),
+                                    ("Số:", "373/QĐ-UBND", ("373", "QĐ-UBND")),
+                                    ("Sế", "373", None),                      # no notation: not surely a number
+                                    ("Sa", "Pa", None)):
+        got = read_elements([[_tok(first, 100), _tok(second, 170), *_date()]], width=2400, title_line=None)
+        number = (got.values["number"], got.values["notation"]) if "number" in got.values else None
+        assert number == expected
