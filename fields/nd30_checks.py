@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fields.text import Token, fold, ratio
+from fields.text import Token, fold, one_off, ratio
 
 CENTRE_SLACK = 0.6
 """The signer's name is printed centred under the title (NĐ 30/2020, Phụ lục I): a name read on the
@@ -79,14 +79,15 @@ _FIGURE_LOOKALIKES = {"Ø": "0", "ø": "0", "Ï": "1", "ï": "1", "Í": "1", "Ì
 
 
 def mended_date(tokens: Sequence[Token]) -> tuple[str, bool]:
-    """A dateline's text with its words misread mended (``táng`` for ``tháng``: a word within one or two
-    letters of it, followed by a figure) and accented look-alikes of figures right after them turned into
+    """A dateline's text with its words misread mended (``táng`` for ``tháng``, ``năn`` for ``năm``: a word
+    one letter off it or nearly, followed by a figure) and accented look-alikes of figures right after them turned into
     figures (``ngày Ø4``, ``ngày Ï1``); and whether a figure was (it is then a guess, for review)."""
     words = [t.text for t in tokens]
     guessed = False
     for i, word in enumerate(words[:-1]):
         folded = fold(word)
-        key = next((k for k in _DATE_WORDS if folded == k or len(folded) >= 3 and ratio(folded, k) >= 0.8), None)
+        key = next((k for k in _DATE_WORDS if folded == k or len(folded) >= 3 and (one_off(folded, k)
+                                                                                      or ratio(folded, k) >= 0.8)), None)
         nxt = words[i + 1]
         if key is None or not any(c.isdigit() for c in nxt):
             continue

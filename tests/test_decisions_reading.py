@@ -131,6 +131,7 @@ def _dateline(words: str, confidence: float = 0.95) -> list[Token]:
 
 def test_dateline_with_a_misread_word_or_an_accented_figure() -> None:
     for line, issued, reason in (("Nghi Phong, ngày 12 táng 01 năm 2023", "2023-01-12", None),   # tháng misread
+                                 ("Bình Thạnh, ngày 05 tháng 5 năn 2024", "2024-05-05", None),   # năm misread
                                  ("Cống Vị, ngày Ø4 tháng 11 năm 2022", "2022-11-04", "ocr_digits_guessed"),
                                  ("Dịch Vọng, ngày Ï1 tháng 5 năm 2025", "2025-05-11", "ocr_digits_guessed")):
         got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *_dateline(line)]], width=2400,
