@@ -19,7 +19,7 @@ from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
 from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, mended_date, start_lost, touched_digit,
                                unsure_figure)
-from fields.nd30_signer import has_surname, name_line, name_word, unglued, unstamped
+from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
 
@@ -191,6 +191,10 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     _signer(lines, middle, values, reasons, confidences, seen=seen)
     if reread is not None:  # the seal sits on the signature block: always read it again without it
         _second_reading(lines, middle, values, reasons, confidences, reread, seen)
+    if "signer" not in values and seen.get("garbled") and reread_line is not None:
+        mended = mended_name(seen["garbled"], reread_line(seen["garbled"]))
+        if mended:  # read on no reading whole: for a clerk to confirm
+            values["signer"], reasons["signer"] = mended, "low_confidence"
     if seen.get("words") and not seen.get("title"):  # neither reading found the title with the name
         seen["title"] = _title_above(lines, middle, seen["words"])
     if reread_line is not None and seen.get("words") and not centred(seen["words"], seen.get("title", [])):
@@ -270,6 +274,8 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     doubt = reasons2.get("signer")
     off_centre = doubt in (OFF_CENTRE, "low_confidence")  # kept with its doubt, as read off-centre or unsure
     if not second or ("signer" in reasons2 and not off_centre):
+        if second and "signer" not in values:  # a name read with garbled words: to mend word by word
+            seen["garbled"] = seen2["words"]
         return
     better = (has_surname(second), len(second.split()), confidences2[-1]) > (
         has_surname(first[0] or "") and not first[1], len((first[0] or "").split()), first[2])

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from fields.names import SURNAMES
+from fields.names import SURNAMES, check_syllables, correct_name
 from fields.text import Token, fold
-from fields.validators import split_glued_name
+from fields.validators import check_name, split_glued_name
 
 def has_surname(name: str) -> bool:
     """True when a full name starts with one of the family names (``fields.names.SURNAMES``)."""
@@ -103,3 +103,21 @@ def name_line(tokens: Sequence[Token]) -> list[Token] | None:
     if not all(w.text[0].isupper() and (w.text[1:].islower() or len(w.text) == 1) for w in words):
         return None  # title case only: capitals lines are offices and headings
     return words
+
+
+def mended_name(words: Sequence[Token], again: list[list[Token]]) -> str | None:
+    """A name read with garbled words (``Võ Eoàng Minh Khanơ``) mended word by word from its line read
+    again (``… Hoàng Minh Khang``): each word is replaced by the word read more surely in its place (its
+    box overlapping most of both). Returned only when the name then is a valid one with a family name."""
+    others = [t for line in again for t in unglued([unstamped(t) for t in line]) if name_word(t)]
+    out = []
+    for word in words:
+        best = word
+        for other in others:
+            overlap = min(word.bbox.right, other.bbox.right) - max(word.bbox.left, other.bbox.left)
+            if overlap > 0.7 * max(word.bbox.width, other.bbox.width) and other.confidence > best.confidence:
+                best = other
+        out.append(best.text)
+    name, syllable = check_syllables(correct_name(" ".join(out)))
+    ok, _, name = check_name(name)
+    return name if ok and not syllable and has_surname(name) else None

@@ -163,3 +163,21 @@ def test_number_whose_so_was_read_with_another_vowel() -> None:
         got = read_elements([[_tok(first, 100), _tok(second, 170), *_date()]], width=2400, title_line=None)
         number = (got.values["number"], got.values["notation"]) if "number" in got.values else None
         assert number == expected
+
+
+def test_name_with_garbled_words_mended_word_by_word_from_its_line_read_again() -> None:
+    """``Võ Eoàng Minh Khanơ`` (the block read without the seal) and ``VC Hoàng Minh Khang`` (its line
+    read as printed): each word from the reading surest of it; the name, read whole by neither, flagged."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    first = _centred(["Võ", "Eoàng", "Minh", "Khanơ"], 1800, line=2)
+    confidences = (0.96, 0.06, 0.95, 0.09)
+    first = [Token(t.text, t.folded, t.bbox, c, t.page, t.line) for t, c in zip(first, confidences, strict=True)]
+    again = [Token(w, fold(w), t.bbox, c, 0, 2) for w, t, c in zip(("VC", "Hoàng", "Minh", "Khang"), first,
+                                                                     (0.0, 0.41, 0.96, 0.95), strict=True)]
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, first],
+                        reread_line=lambda _t: [again])
+    assert (got.values["signer"], got.reasons["signer"]) == ("Võ Hoàng Minh Khang", "low_confidence")
+    # read again no better: not found, never a garbled name
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, first],
+                        reread_line=lambda _t: [first])
+    assert "signer" not in got.values and got.reasons["signer"] == "not_found"
