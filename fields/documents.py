@@ -222,5 +222,5 @@ def _header_date(lines: list[list[Token]], width: float, review_threshold: float
     read = read_elements(lines, width=width, title_line=None)
     if "issued" not in read.values:
         return {}, {}
-    reason = read.reasons.get("issued") or ("low_confidence" if read.confidence < review_threshold else None)
-    return {"issued": read.values["issued"]}, ({"issued": reason} if reason else {})
+    doubt = read.reasons.get("issued") or ("low_confidence" if read.confidence < review_threshold else None)
+    return {"issued": read.values["issued"]}, ({"issued": doubt} if doubt else {})
