@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
-from fields.names import SURNAMES, check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import OFF_CENTRE, TOUCHED_DIGIT, centred, start_lost, touched_digit
+from fields.names import check_syllables, correct_name, ends_at_middle
+from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, mended_date, start_lost, touched_digit,
+                               unsure_figure)
+from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
 from fields.text import Token, fold, ratio
-from fields.validators import check_name, split_glued_name
+from fields.validators import check_name
 
 _NATIONAL = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
 _NUMBER = re.compile(r"^s[oôố6ó0][:.;]?$|^s[oôố6ó0][:.;]", re.I)
@@ -90,11 +93,21 @@ def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
     text = _text(tokens).lstrip("+*#-–—_.,:;'`‘’\"|!~^°")  # a speck read before ``Số`` (``+Số``)
     match = re.search(r"S\S{0,2}\s*[:.;]?\s*[_\-.'`‘’,]*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
-    if match is None or not _NUMBER.match(text.split()[0] if text.split() else ""):
+    words = text.split()
+    if match is None or not (_NUMBER.match(words[0]) or _number_misread(words)):
         return None
     digits = "".join(LOOKALIKES.get(c, c) for c in match.group(1))
     notation = (match.group(2) or "").strip(".,;:").replace("Ð", "Đ").replace("ĐĐ", "Đ")
     return digits, notation, _mean(tokens)
+
+
+_FIGURES_NOTATION = re.compile(r"^\d{1,5}/[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){1,3}$")
+
+
+def _number_misread(words: Sequence[str]) -> bool:
+    """``Sế 373/QĐ-UBND``: ``Số`` read with another vowel, followed by figures and a whole notation."""
+    return len(words) >= 2 and len(words[0]) == 2 and fold(words[0])[0] == "s" and bool(
+        _FIGURES_NOTATION.match(words[1].replace("Ð", "Đ")))
 
 
 NUMBER_REREAD = 0.5
@@ -104,7 +117,8 @@ NUMBER_REREAD = 0.5
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
                   reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
-                  reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
+                  reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
+                  reread_date: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -115,6 +129,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             block's lines; used when the signer's name was not read surely.
         reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
         reread_line: Reads the signer's name line again on its own, when the name goes to review.
+        reread_date: Reads a header line's right part again on its own, when it reads as a dateline
+            (``ngày … tháng … năm``) but gives no date.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -142,14 +158,25 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         elif left and "number" not in values and not is_national(left) and _text(left).isupper():
             issuer += left
         when = parse_date(_text(right)) if right else None
+        if right and when is None and "issued" not in values:
+            mended, guessed = mended_date(right)  # ``táng`` for ``tháng``, ``Ø4`` for ``04``
+            when = parse_date(mended)
+            if when is not None and guessed:
+                reasons["issued"] = "ocr_digits_guessed"
         repaired = repair_date(_text(right)) if right and when is None and "issued" not in values else None
         if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
             when = (repaired, True)
             reasons["issued"] = "ocr_digits_guessed"
+        if when is None and right and "issued" not in values and reread_date is not None and _dateline(right):
+            when = _date_again(reread_date(right))
+            if when is not None:  # read on the second reading only: for a clerk to confirm
+                reasons["issued"] = "low_confidence"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
+            elif "issued" not in reasons and unsure_figure(right):
+                reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words
             place = _text(right).split(",")[0].strip()
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
                 values["place"] = place
@@ -164,9 +191,19 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     _signer(lines, middle, values, reasons, confidences, seen=seen)
     if reread is not None:  # the seal sits on the signature block: always read it again without it
         _second_reading(lines, middle, values, reasons, confidences, reread, seen)
+    if "signer" not in values and seen.get("garbled") and reread_line is not None:
+        mended = mended_name(seen["garbled"], reread_line(seen["garbled"]))
+        if mended:  # read on no reading whole: for a clerk to confirm
+            values["signer"], reasons["signer"] = mended, "low_confidence"
+    if seen.get("words") and not seen.get("title"):  # neither reading found the title with the name
+        seen["title"] = _title_above(lines, middle, seen["words"])
     if reread_line is not None and seen.get("words") and not centred(seen["words"], seen.get("title", [])):
         _line_reading(values, reasons, seen, reread_line)
-    if values.get("signer") and "signer" not in reasons and (not _has_surname(values["signer"])
+        title = seen["title"]
+        if (values.get("signer") == _text(seen["words"]) and not centred(seen["words"], title)
+                and fold("".join(t.text for t in title)) in _TITLE_WORDS):  # a title read whole: off its middle
+            reasons.setdefault("signer", OFF_CENTRE if start_lost(seen["words"], title) else "low_confidence")
+    if values.get("signer") and "signer" not in reasons and (not has_surname(values["signer"])
                                                               or ends_at_middle(values["signer"])):
         reasons["signer"] = "low_confidence"  # a full name starts with a family name and ends with a given one
     for element in ("number", "issued", "signer"):
@@ -176,14 +213,30 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     return Elements(values, round(confidence, 4), reasons)
 
 
+def _dateline(tokens: Sequence[Token]) -> bool:
+    """True when a header line's right part carries two of the words ``ngày``, ``tháng``, ``năm``."""
+    words = {t.folded for t in tokens}
+    return len(words & {"ngay", "thang", "nam"}) >= 2
+
+
+def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
+    """The issue date on the lines of a dateline read again, if one of them gives one."""
+    for line in again:
+        when = parse_date(_text(line)) or parse_date(mended_date(line)[0])
+        if when is not None:
+            return when
+    return None
+
+
 def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:
     """The second reading of ``Số: …`` when it reads a number more surely than the first; no surer
     than the first (the same pixels read twice are no second witness: a clerk still looks)."""
+    best = first
     for line in again:
         second = _number(line)
-        if second is not None and second[2] > first[2]:
-            return second[0], second[1], first[2]
-    return first
+        if second is not None and second[2] > best[2]:
+            best = second
+    return first if best is first else (best[0], best[1], first[2])
 
 
 def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
@@ -200,13 +253,6 @@ def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
     return " ".join(" ".join(out).split()) or None
 
 
-def _has_surname(name: str) -> bool:
-    """True when a full name starts with one of the family names (``fields.names.SURNAMES``)."""
-    words = name.split()
-    return bool(words) and fold(words[0]) in _SURNAMES
-
-
-_SURNAMES = frozenset(fold(s) for s in SURNAMES)
 
 
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
@@ -228,20 +274,34 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     doubt = reasons2.get("signer")
     off_centre = doubt in (OFF_CENTRE, "low_confidence")  # kept with its doubt, as read off-centre or unsure
     if not second or ("signer" in reasons2 and not off_centre):
+        if second and "signer" not in values:  # a name read with garbled words: to mend word by word
+            seen["garbled"] = seen2["words"]
         return
-    better = (_has_surname(second), len(second.split()), confidences2[-1]) > (
-        _has_surname(first[0] or "") and not first[1], len((first[0] or "").split()), first[2])
+    better = (has_surname(second), len(second.split()), confidences2[-1]) > (
+        has_surname(first[0] or "") and not first[1], len((first[0] or "").split()), first[2])
     if better:
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
-        seen.update(seen2)
+        seen.update({k: v for k, v in seen2.items() if v})  # the title read first, when not again
         confidences.append(confidences2[-1])
         reasons.pop("signer", None)
         if off_centre:
             reasons["signer"] = str(doubt)
         if "signer_title" in values2:
             values["signer_title"] = values2["signer_title"]
+
+
+def _title_above(lines: Sequence[Sequence[Token]], middle: float, words: Sequence[Token]) -> list[Token]:
+    """The signer's title (``CHỦ TỊCH``) read on a line of the right column above the name, if any."""
+    for line in reversed(lines[max(0, len(lines) - 14):]):
+        right = [t for t in line if t.bbox.left >= middle * 0.8 and t.page == words[0].page]
+        if not right or right[0].bbox.top >= words[0].bbox.top:
+            continue
+        title = [t for t in right if t.text.isalpha() and t.text.isupper()]
+        if any(w in fold(_text(right)) for w in _TITLE_WORDS) and not _CAPACITY.match(_text(right)):
+            return title
+    return []
 
 
 def _line_reading(values: dict[str, str], reasons: dict[str, str], seen: dict[str, list[Token]],
@@ -255,14 +315,27 @@ def _line_reading(values: dict[str, str], reasons: dict[str, str], seen: dict[st
         return
     height = max(t.bbox.height for t in first)
     for line in reread_line(first):
-        before = [t for t in _unglued([_unstamped(t) for t in line]) if t.text.isalpha()
+        before = [t for t in unglued([unstamped(t) for t in line]) if t.text.isalpha()
                   and t.bbox.right <= first[0].bbox.left + height // 3]
-        before = before[-2:]
-        if not before or not all(t.text[0].isupper() and t.text[1:].islower() for t in before):
+        run = len(before)
+        while run > 0 and name_word(before[run - 1]):
+            run -= 1
+        before = before[run:][-2:]  # the title-case words right before the name (``sự Hồ``: ink, then Hồ)
+        if not before:
             continue
         name, syllable = check_syllables(correct_name(" ".join(t.text for t in before) + " " + values["signer"]))
         ok, _, name = check_name(name)
-        if ok and not syllable and _has_surname(name) and centred([*before, *first], title):
+        if ok and not syllable and has_surname(name) and centred([*before, *first], title):
+            values["signer"] = name
+            reasons.pop("signer", None)
+            return
+    for line in reread_line(first):  # a last word the first reading dropped (``Ma1``): the line read whole
+        words = name_line(line)
+        if not words or len(words) <= len(first) or [t.text for t in words[:len(first)]] != [t.text for t in first]:
+            continue
+        name, syllable = check_syllables(correct_name(" ".join(t.text for t in words)))
+        ok, _, name = check_name(name)
+        if ok and not syllable and has_surname(name) and centred(words, title):
             values["signer"] = name
             reasons.pop("signer", None)
             return
@@ -272,70 +345,6 @@ _TITLE_WORDS = ("chutich", "photruong", "truong", "giamdoc", "phogiamdoc", "chan
                 "bithu", "phochutich", "truongcongan", "photruongcongan", "canbo", "congchuc")
 
 
-_STAMP_PREFIX = re.compile(r"^.*[^\w\s](?=[^\W\d_]{2,}$)")
-
-
-def _unstamped(token: Token) -> Token:
-    """A word with the seal's ink glued before it taken off (``⁄/Phan`` → ``Phan``)."""
-    if token.text.rstrip("-–.,").isalpha() and token.text[-1] in "-–.,":  # ``Uyên-``: a speck after the name
-        token = Token(token.text.rstrip("-–.,"), fold(token.text), token.bbox, token.confidence, token.page, token.line)
-    text = _STAMP_PREFIX.sub("", token.text)
-    return token if text == token.text else Token(text, fold(text), token.bbox, min(token.confidence, 0.6),
-                                                  token.page, token.line)
-
-
-def _unglued(tokens: Sequence[Token]) -> list[Token]:
-    """Words a tight font let OCR glue together split again (``HoàngGia`` → ``Hoàng`` ``Gia``)."""
-    out: list[Token] = []
-    for token in tokens:
-        parts = split_glued_name(token.text).split()
-        if len(parts) == 1:
-            out.append(token)
-            continue
-        width = token.bbox.width / max(len(token.text), 1)
-        left = token.bbox.left
-        for part in parts:
-            box = token.bbox.__class__(round(left), token.bbox.top, max(1, round(width * len(part))), token.bbox.height)
-            out.append(Token(part, fold(part), box, token.confidence, token.page, token.line))
-            left += width * len(part)
-    return out
-
-
-_SPECK = 0.5
-"""A word before the name on its line read below this confidence (and no family name) is ink of the
-seal or the signature."""
-
-
-def _is_surname(word: str) -> bool:
-    return fold(word) in _SURNAMES
-
-
-def _after_ink(tokens: list[Token]) -> list[Token]:
-    """The tokens from the name's first word: words read unsurely before it are the seal's or the
-    signature's ink (``TT Cừ Hoàng Văn An``): the name starts at the first word read surely when it
-    is a family name, else at the nearest family name before it, else at that word."""
-    lead = 0
-    while lead < len(tokens) and tokens[lead].confidence < _SPECK:
-        lead += 1
-    if lead == 0:
-        return tokens
-    if lead < len(tokens) and _is_surname(tokens[lead].text):
-        return tokens[lead:]
-    # the family name itself read unsurely: the nearest one before the first sure word
-    starts = [i for i in range(lead - 1, -1, -1) if _is_surname(tokens[i].text)]
-    return tokens[starts[0]:] if starts else tokens[lead:]
-
-
-def _name_line(tokens: Sequence[Token]) -> list[Token] | None:
-    """The tokens of a signer's name on a line: two to five title-case words of letters."""
-    tokens = _unglued([_unstamped(t) for t in tokens])
-    tokens = _after_ink(tokens)
-    words = [t for t in tokens if t.text.isalpha()]
-    if not 2 <= len(words) <= 5 or len(words) < len(tokens) - 3:
-        return None
-    if not all(w.text[0].isupper() and (w.text[1:].islower() or len(w.text) == 1) for w in words):
-        return None  # title case only: capitals lines are offices and headings
-    return words
 
 
 def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str], reasons: dict[str, str],
@@ -349,7 +358,7 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
     right = [[t for t in line if t.bbox.left >= middle * 0.8] for line in lines]
     start = max(0, len(lines) - 14)
     for index in range(len(lines) - 1, start - 1, -1):
-        words = _name_line(right[index])
+        words = name_line(right[index])
         if words is None:
             continue
         name, syllable = check_syllables(correct_name(" ".join(t.text for t in words)))

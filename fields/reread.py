@@ -19,8 +19,9 @@ from fields.text import Token, document_lines
 from ocr.model import PageText
 
 Reread = Callable[..., list[list[Token]]]
-"""(source page, normalised box, psm=6) → the lines of that region read again without the seal
-(Tesseract's page segmentation mode: 6 a block, 7 one line)."""
+"""(source page, normalised box, psm=6, whiten=True) → the lines of that region read again without the
+seal (Tesseract's page segmentation mode: 6 a block, 7 one line); ``whiten=False`` reads the region as
+it is (a header carries no seal, and light type would be whitened with it)."""
 INK_BELOW = 90
 """Grey levels above this are whitened: a stamp's red or blue, not the signer's black type."""
 
@@ -28,7 +29,8 @@ INK_BELOW = 90
 def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Reread:
     """A :data:`Reread` over a dossier's clean page images."""
 
-    def reread(source_page: int, box: tuple[float, float, float, float], psm: int = 6) -> list[list[Token]]:
+    def reread(source_page: int, box: tuple[float, float, float, float], psm: int = 6,
+               whiten: bool = True) -> list[list[Token]]:
         from ocr.recognize import recognize
 
         path, page = images.get(source_page), pages.get(source_page)
@@ -43,7 +45,7 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
         w, h = grey.size
         x0, y0, x1, y1 = int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)
         crop = np.asarray(grey.crop((x0, y0, x1, y1)))
-        cleaned = Image.fromarray(np.where(crop > INK_BELOW, 255, crop).astype(np.uint8))
+        cleaned = Image.fromarray(np.where(crop > INK_BELOW, 255, crop).astype(np.uint8) if whiten else crop)
         with tempfile.TemporaryDirectory(prefix="sohoa-sign-") as tmp:
             out = Path(tmp) / "block.png"
             cleaned.save(out, dpi=dpi)

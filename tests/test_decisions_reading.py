@@ -1,0 +1,183 @@
+"""Reading a decision's NĐ 30/2020 elements (number + notation, issue date, signer) on unfamiliar papers."""
+
+from __future__ import annotations
+
+from fields.nd30 import read_elements
+from fields.text import Token, fold
+from ocr.model import BBox
+
+
+def _tok(text: str, left: int, top: int = 100, *, confidence: float = 0.95, line: int = 0) -> Token:
+    return Token(text, fold(text), BBox(left, top, 18 * len(text), 40), confidence, 0, line)
+
+
+def _date(top: int = 100) -> list[Token]:
+    return [_tok("ngày", 1400, top), _tok("13", 1500, top), _tok("tháng", 1560, top), _tok("3", 1670, top),
+            _tok("năm", 1700, top), _tok("2024", 1780, top)]
+
+
+def test_number_unsure_is_read_again_as_printed_when_whitening_took_the_light_type() -> None:
+    """``Số: 12/QĐ-UBND`` in light grey type read ``122/QĐ-UBND`` at 0: the seal-free reading whitens
+    light type and finds nothing; the reading as printed finds the number, kept with its doubt."""
+    head = [[_tok("Số:", 100), _tok("122/QĐ-UBND", 170, confidence=0.0), *_date()]]
+    again = [[_tok("Số", 100), _tok("12/QĐÐ-UBND", 170, confidence=0.75)]]
+    got = read_elements(head, width=2400, title_line=None, reread_number=lambda _tokens: [[], *again])
+    assert (got.values["number"], got.values["notation"]) == ("12", "QĐ-UBND")
+    assert got.confidence == 0.475   # the first reading's: the same pixels read twice are no second witness
+
+
+def test_light_type_is_read_when_not_whitened(tmp_path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from fields.reread import seal_free_reader
+    from ocr.model import PageText
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf", 40)
+    image = Image.new("L", (2400, 3400), 255)
+    ImageDraw.Draw(image).text((200, 300), "Số: 12/QĐ-UBND", font=font, fill=120)     # light grey type
+    path = tmp_path / "page-0001.png"
+    image.save(path, dpi=(200, 200))
+    reread = seal_free_reader({1: path}, {1: PageText(1, 2400, 3400, 200)})
+    box = (0.0, 280 / 3400, 0.4, 360 / 3400)
+    assert "12/" not in " ".join(t.text for line in reread(1, box, psm=7) for t in line)   # whitened away
+    lines = reread(1, box, psm=7, whiten=False)
+    assert "12/QĐ-UBND" in " ".join(t.text for t in lines[0])
+
+
+def test_issue_date_with_one_figure_read_unsurely_is_flagged() -> None:
+    """``ngày 08`` read ``06`` at 0.74 while the line's other words are read at 0.96: a real date, kept,
+    but for a clerk to confirm."""
+    def head(day_confidence: float) -> list[list[Token]]:
+        date = _date()
+        date[1] = _tok("06", 1500, confidence=day_confidence)
+        return [[_tok("Số:", 100), _tok("211/QĐ-UBND", 170), *date]]
+
+    sure = read_elements(head(0.96), width=2400, title_line=None)
+    assert sure.values["issued"] == "2024-03-06" and "issued" not in sure.reasons
+    unsure = read_elements(head(0.74), width=2400, title_line=None)
+    assert unsure.values["issued"] == "2024-03-06" and unsure.reasons["issued"] == "low_confidence"
+
+
+def _centred(words: list[str], middle: int, *, line: int, confidence: float = 0.95) -> list[Token]:
+    width = 18 * len(" ".join(words))
+    x, out = middle - width // 2, []
+    for word in words:
+        out.append(_tok(word, x, 100 + 60 * line, confidence=confidence, line=line))
+        x += 18 * (len(word) + 1)
+    return out
+
+
+_HEAD = [[_tok("Số:", 100), _tok("12/QĐ-UBND", 170), *_date()]]
+
+
+def test_ink_read_as_letters_or_figures_before_the_family_name_is_left_out() -> None:
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    for ink, name, expected in ((["XS", "4.2"], ["Ngô", "Hoàng", "Tuần"], "Ngô Hoàng Tuấn"),
+                                (["N"], ["Dương", "Ngọc", "Hà"], "Dương Ngọc Hà")):
+        words = _centred(name, 1800, line=2)
+        line = [_tok(t, words[0].bbox.left - 120 * (len(ink) - i), words[0].bbox.top, line=2)
+                for i, t in enumerate(ink)] + words
+        got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
+        assert (got.values["signer"], got.reasons.get("signer")) == (expected, None)
+    # words of the text before a family name: no name (an address in the body: ``phố Kim Mã``)
+    line = [_tok("phố", 1500, 220, line=2), _tok("Kim", 1580, 220, line=2), _tok("Mã", 1660, 220, line=2)]
+    got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
+    assert "signer" not in got.values and got.reasons["signer"] == "not_found"
+    # a word of a name before the family name is no ink: the name is read as it is (and checked)
+    words = _centred(["Lan", "Ngô", "Hoàng", "Tuấn"], 1800, line=2)
+    got = read_elements(_HEAD + [[], title, words], width=2400, title_line=None)
+    assert got.values["signer"] == "Lan Ngô Hoàng Tuấn"
+
+
+def test_signer_line_read_again_gives_back_a_last_word_read_with_a_figure() -> None:
+    """``Huỳnh Ngọc Ma1``: the block's reading drops ``Ma1``; the line read on its own (as printed: light
+    type is whitened with the seal) gives ``Huỳnh Ngọc Mai``, centred under the title read first."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Huỳnh", "Ngọc", "Mai"], 1800, line=2)
+    block = [[*whole[:2], _tok("Ma1", whole[2].bbox.left, whole[2].bbox.top, line=2)]]
+    for again, signer in (([[], whole], "Huỳnh Ngọc Mai"), ([[], whole[:2]], "Huỳnh Ngọc")):
+        got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: block,
+                            reread_line=lambda _t, a=again: a)
+        assert got.values["signer"] == signer
+        assert ("signer" in got.reasons) == (signer == "Huỳnh Ngọc")   # left of the title's middle: for review
+
+
+def test_signer_line_read_again_after_ink_before_the_hidden_family_name() -> None:
+    """``sự Hồ Văn Minh Khang`` read on its own where the block gave ``Văn Minh Khang`` (Văn is a family
+    name too): the title-case words right before the name are taken, the ink before them is not."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Hồ", "Văn", "Minh", "Khang"], 1800, line=2)
+    line = [_tok("sự", whole[0].bbox.left - 80, whole[0].bbox.top, confidence=0.43, line=2), *whole]
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, whole[1:]],
+                        reread_line=lambda _t: [line])
+    assert (got.values["signer"], got.reasons.get("signer")) == ("Hồ Văn Minh Khang", None)
+    # read again without the family name: off the title's middle, for review
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, whole[1:]],
+                        reread_line=lambda _t: [whole[1:]])
+    assert (got.values["signer"], got.reasons.get("signer")) == ("Văn Minh Khang", "signer_partly_read")
+    # the block read again without the title: the title read first places the name
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [whole[1:]],
+                        reread_line=lambda _t: [whole[1:]])
+    assert (got.values["signer"], got.reasons.get("signer")) == ("Văn Minh Khang", "signer_partly_read")
+
+
+def _dateline(words: str, confidence: float = 0.95) -> list[Token]:
+    out, x = [], 1200
+    for word in words.split():
+        out.append(_tok(word, x, confidence=confidence))
+        x += 18 * (len(word) + 1)
+    return out
+
+
+def test_dateline_with_a_misread_word_or_an_accented_figure() -> None:
+    for line, issued, reason in (("Nghi Phong, ngày 12 táng 01 năm 2023", "2023-01-12", None),   # tháng misread
+                                 ("Bình Thạnh, ngày 05 tháng 5 năn 2024", "2024-05-05", None),   # năm misread
+                                 ("Cống Vị, ngày Ø4 tháng 11 năm 2022", "2022-11-04", "ocr_digits_guessed"),
+                                 ("Dịch Vọng, ngày Ï1 tháng 5 năm 2025", "2025-05-11", "ocr_digits_guessed")):
+        got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *_dateline(line)]], width=2400,
+                            title_line=None)
+        assert (got.values.get("issued"), got.reasons.get("issued")) == (issued, reason)
+
+
+def test_dateline_giving_no_date_is_read_again_and_flagged() -> None:
+    """``ngày 0” tháng 9 năm 2024``: no date; the line read again on its own gives one, for a clerk to
+    confirm (the first reading could not read it: the second is no surer)."""
+    head = [[_tok("Số:", 100), _tok("10/QĐ-UBND", 170), *_dateline("Lạch Tray, ngày 0” tháng 9 năm 2024")]]
+    got = read_elements(head, width=2400, title_line=None)
+    assert "issued" not in got.values and got.reasons["issued"] == "not_found"
+    again = [_dateline("Lạch Tray, ngày 07 tháng 9 năm 2024")]
+    got = read_elements(head, width=2400, title_line=None, reread_date=lambda _tokens: again)
+    assert (got.values["issued"], got.reasons["issued"]) == ("2024-09-07", "low_confidence")
+    # a line of the header that is no dateline is not read again
+    calls: list[int] = []
+    plain = [[_tok("Số:", 100), _tok("10/QĐ-UBND", 170), _tok("Độc", 1200), _tok("lập", 1300)]]
+    read_elements(plain, width=2400, title_line=None, reread_date=lambda _tokens: calls.append(1) or [])
+    assert calls == []
+
+
+def test_number_whose_so_was_read_with_another_vowel() -> None:
+    for first, second, expected in (("Sế", "373/QĐ-UBND", ("373", "QĐ-UBND")),
+                                    ("Số:", "373/QĐ-UBND", ("373", "QĐ-UBND")),
+                                    ("Sế", "373", None),                      # no notation: not surely a number
+                                    ("Sa", "Pa", None)):
+        got = read_elements([[_tok(first, 100), _tok(second, 170), *_date()]], width=2400, title_line=None)
+        number = (got.values["number"], got.values["notation"]) if "number" in got.values else None
+        assert number == expected
+
+
+def test_name_with_garbled_words_mended_word_by_word_from_its_line_read_again() -> None:
+    """``Võ Eoàng Minh Khanơ`` (the block read without the seal) and ``VC Hoàng Minh Khang`` (its line
+    read as printed): each word from the reading surest of it; the name, read whole by neither, flagged."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    first = _centred(["Võ", "Eoàng", "Minh", "Khanơ"], 1800, line=2)
+    confidences = (0.96, 0.06, 0.95, 0.09)
+    first = [Token(t.text, t.folded, t.bbox, c, t.page, t.line) for t, c in zip(first, confidences, strict=True)]
+    again = [Token(w, fold(w), t.bbox, c, 0, 2) for w, t, c in zip(("VC", "Hoàng", "Minh", "Khang"), first,
+                                                                     (0.0, 0.41, 0.96, 0.95), strict=True)]
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, first],
+                        reread_line=lambda _t: [again])
+    assert (got.values["signer"], got.reasons["signer"]) == ("Võ Hoàng Minh Khang", "low_confidence")
+    # read again no better: not found, never a garbled name
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, first],
+                        reread_line=lambda _t: [first])
+    assert "signer" not in got.values and got.reasons["signer"] == "not_found"
