@@ -41,7 +41,7 @@ from archive.catalog_codes import (
     packaged_record,
     write_record,
 )
-from archive.dates import DATE_FLAGS, SCAN_DATE, DocumentDate, MatterDates, document_date, matter_dates
+from archive.dates import SCAN_DATE, DocumentDate, MatterDates, document_date, matter_dates
 from archive.decisions import CODE_FIELD, Decision, code_state, decide
 from archive.model import PremisEvent
 from sohoa.clock import now_vn
@@ -89,7 +89,7 @@ def apply_decision(archive_root: Path, catalog: Catalog, dossier_id: str, decisi
     dates = _redated(new_record, record, date_keys, _scan_date(catalog, dossier_id, record))
     if dates is not None:
         new_record["dates"] = dates.as_record()
-        new_record["review"] = _date_flag(new_record.get("review"), dates)
+        new_record["review"] = dates.flagged(new_record.get("review"))
     detail = correction_detail("verification station", field=decision.field, action=decision.action, old=old,
                                new=new, person=decision.person)
     package = archive_root / str(record["package"])
@@ -148,13 +148,6 @@ def _document_dates(record: Mapping[str, object]) -> list[DocumentDate]:
         if day is not None:
             out.append(day)
     return out
-
-
-def _date_flag(review: object, dates: MatterDates) -> list[str]:
-    """The dossier's review reasons with ``date_from_scan`` / ``date_doubtful`` present exactly when the
-    dates are a fallback / come from a doubtful reading."""
-    reasons = [r for r in review or [] if r not in DATE_FLAGS] if isinstance(review, list) else []
-    return reasons + [flag for flag, on in zip(DATE_FLAGS, (dates.fallback, dates.doubtful)) if on]
 
 
 # -- the package's files ---------------------------------------------------------------------------

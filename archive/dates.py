@@ -50,6 +50,16 @@ class MatterDates:
     """A date comes from a document whose date of issue was read with a doubtful figure."""
 
     @property
+    def flags(self) -> tuple[str, ...]:
+        """The dossier review flags these dates call for (``DATE_FLAGS``: from the scan; doubtful)."""
+        return tuple(flag for flag, on in zip(DATE_FLAGS, (self.fallback, self.doubtful)) if on)
+
+    def flagged(self, review: object) -> list[str]:
+        """``review`` with exactly these dates' flags: an earlier dating's flags replaced."""
+        reasons = [r for r in review if r not in DATE_FLAGS] if isinstance(review, list) else []
+        return reasons + list(self.flags)
+
+    @property
     def fallback(self) -> bool:
         """True when either date is the scan date rather than the dossier's own."""
         return SCAN_DATE in (self.start_from, self.end_from)

@@ -130,7 +130,6 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
         source: The scan's :class:`archive.SourceInfo`.
     """
     from archive import Catalog, derive_version, document_path, other_path
-    from archive.dates import DATE_FLAGS
     from archive.kpi_index import documents
     from archive.retention import retention_for
     from archive.versions import package_identity
@@ -158,9 +157,8 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
                          ("e_copy_not_certified", entry["e_copy"]["certified"] is False)):
         if flagged and key not in entry["review"]:
             entry["review"].append(key)
-    review = [k for k in held.get("review") or () if k not in DATE_FLAGS]
-    review += [k for k in entry["review"] if k not in review]
-    review += [flag for flag, on in zip(DATE_FLAGS, (dates.fallback, dates.doubtful)) if on]
+    review = list(held.get("review") or ())
+    review = dates.flagged(review + [k for k in entry["review"] if k not in review])
     record = {**held, "documents": [*old_docs, *new_docs], "dates": dates.as_record(),
               "joined": [*(held.get("joined") or ()), entry], "review": review}
     meta = _metadata(current, settings, code=code, agency=agency, form_type=form_type, documents=meta_docs,

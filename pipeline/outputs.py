@@ -98,8 +98,8 @@ def dossier_facts(out: StageOutputs, dates: MatterDates, source_sha256: str, she
     below = provenance.below_standard_pages(out.geometry)
     review = list(out.intake.get("review", []))
     review += [key for key in out.form.get("review", []) if key not in review]
-    for key, flagged in (("date_from_scan", dates.fallback), ("date_doubtful", dates.doubtful),
-                         ("pages_below_standard", bool(below)),
+    review += [key for key in dates.flags if key not in review]
+    for key, flagged in (("pages_below_standard", bool(below)),
                          ("e_copy_not_certified", sign.get("certified") is False)):
         if flagged and key not in review:
             review.append(key)
