@@ -189,8 +189,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
     if reread is not None:
         def date_reader(tokens: Sequence[Token]) -> list[list[Token]]:
             page = pages[span.pages[tokens[0].page]]
-            pad = max(t.bbox.height for t in tokens) // 2
-            top, bottom = min(t.bbox.top for t in tokens) - pad, max(t.bbox.bottom for t in tokens) + pad
+            pad, top, bottom = _line_band(tokens)
             left = max(0, min(t.bbox.left for t in tokens) - 2 * pad)
             box = (left / page.width, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
             return reread(page.source_page, box, psm=7, whiten=False)  # the header carries no seal
@@ -198,8 +197,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
     if reread is not None:
         def line_reader(tokens: Sequence[Token]) -> list[list[Token]]:
             page = pages[span.pages[tokens[0].page]]
-            pad = max(t.bbox.height for t in tokens) // 2
-            top, bottom = min(t.bbox.top for t in tokens) - pad, max(t.bbox.bottom for t in tokens) + pad
+            _pad, top, bottom = _line_band(tokens)
             box = (0.5, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
             # whitened first (the seal's grey gone); as printed too, for light type whitened with the seal
             return reread(page.source_page, box, psm=7) + reread(page.source_page, box, psm=7, whiten=False)
@@ -216,6 +214,12 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
     if "issued" not in elements and (unread := _day_unread(lines)) is not None:
         elements["issued"], reasons["issued"] = unread
     return Document(**base, elements=elements, confidence=round(confidence, 4), reasons=reasons)
+
+
+def _line_band(tokens: Sequence[Token]) -> tuple[int, int, int]:
+    """(pad, top, bottom) of a line's band to read again: half its tallest word's height above and below."""
+    pad = max(t.bbox.height for t in tokens) // 2
+    return pad, min(t.bbox.top for t in tokens) - pad, max(t.bbox.bottom for t in tokens) + pad
 
 
 def _header_date(lines: list[list[Token]], width: float, review_threshold: float) -> tuple[dict[str, str],
