@@ -38,6 +38,8 @@ from pathlib import Path
 from sample_docs.bad_inputs import write_bad_inputs
 
 DEMO_USER = "demo-thu-ky"
+SOHOA = str(Path(sys.executable).with_name("sohoa"))
+"""The ``sohoa`` command of the virtualenv running the tour."""
 
 
 class TourError(Exception):
@@ -48,8 +50,7 @@ def sohoa(*args: str, stdin: str | None = None, expect: int | None = 0, echo: bo
     """Run ``sohoa ARGS`` (printed first, as typed), echo its output unless told not to (records hold
     personal data), check its exit status."""
     print(f"  $ sohoa {' '.join(args)}" + ("" if echo else "   (output not shown)"), flush=True)
-    exe = Path(sys.executable).with_name("sohoa")
-    done = subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, check=False)
+    done = subprocess.run([SOHOA, *args], input=stdin, capture_output=True, text=True, check=False)
     for line in (done.stdout + done.stderr if echo else done.stderr).strip().splitlines()[:12]:
         print(f"    {line}")
     if expect is not None and done.returncode != expect:
@@ -102,9 +103,8 @@ def station(archive: Path, truth: Path, account_file: Path) -> None:
         out.write(f"Tài khoản thử của trạm kiểm tra (chỉ dùng cho bản demo)\nuser: {DEMO_USER}\npassword: {password}\n")
     port = _free_port()
     log = (archive.parent / "review-demo.log").open("w", encoding="utf-8")
-    exe = Path(sys.executable).with_name("sohoa")
     print(f"  $ sohoa review --archive {archive} --port {port}   (in the background)")
-    server = subprocess.Popen([str(exe), "review", "--archive", str(archive), "--port", str(port)],
+    server = subprocess.Popen([SOHOA, "review", "--archive", str(archive), "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT)
     try:
         api = _Api(f"http://127.0.0.1:{port}")
