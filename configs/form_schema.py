@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 FieldType = Literal["name", "date", "date-words", "cccd", "address", "phone", "email", "text",
                     "province", "ethnicity", "nationality", "year", "number"]
 Where = Literal["after-label", "next-line", "table-column", "boxed-digits", "dateline"]
-Kind = Literal["component", "result"]
+Kind = Literal["component", "result", "other"]
 
 
 class _Frozen(BaseModel):
@@ -108,14 +108,22 @@ class FormTemplate(_Frozen):
     type_code: str = Field(default="32", pattern=r"^(0[1-9]|[12][0-9]|3[0-2])$",
                            description="TT 05/2025 typeName code (01–32; default 32 = Khác).")
     kind: Kind = Field(default="component", description="component: a paper the citizen files; "
-                                                         "result: a paper the agency issues.")
+                                                         "result: a paper the agency issues that ends the "
+                                                         "matter; other: another administrative document "
+                                                         "(công văn, báo cáo, tờ trình …).")
     document_type: str | None = Field(
         default=None, pattern=r"^[a-z][a-z0-9_]*$",
         description="The document's kind in `documents[].type` (default: the form type).")
-    titles: tuple[str, ...] = Field(min_length=1, description="Title line variants under the national header.")
+    titles: tuple[str, ...] = Field(default=(), description="Title line variants under the national header "
+                                                           "(none: a document printed without a title, typed "
+                                                           "by its subject marks).")
     notations: tuple[str, ...] = Field(
         default=(), description="Ký hiệu prefixes of a result (``QĐ`` for ``Số: 12/QĐ-UBND``): they type the "
                                 "document when its title line could not be read.")
+    subject_marks: tuple[str, ...] = Field(
+        default=(), description="How the trích yếu of a document printed without a title begins, in the "
+                                "agency's column under the Số line (a công văn: ``V/v``); it types the "
+                                "document when no title does.")
     stop_labels: tuple[str, ...] = Field(
         default=(), description="Printed text that ends a value but is not a field (footers, headings).")
     tables: tuple[TableSpec, ...] = Field(default=(), description="Tables read by column header.")
@@ -127,6 +135,9 @@ class FormTemplate(_Frozen):
     def _components_have_fields(self) -> FormTemplate:
         if self.kind == "component" and not self.fields:
             raise ValueError("a component form needs at least one field")
+        if not self.titles and not (self.subject_marks and self.title_vi):
+            raise ValueError("a template needs titles, or subject-marks and title-vi for a document printed "
+                             "without a title")
         return self
 
     @property

@@ -9,6 +9,7 @@ the dossier-level review reason ``unknown_type`` on the dossier, so a clerk type
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,13 +22,16 @@ from fields.nd30 import is_national, notation_of, read_elements
 from fields.model import Document
 from fields.reread import Reread
 from fields.templates import UNKNOWN_TITLE, UNKNOWN_TYPE_CODE
-from fields.text import Token, document_lines, ratio
+from fields.text import Token, document_lines, fold, ratio
 from ocr.model import PageText
 
 UNKNOWN = "unknown"
 UNKNOWN_TYPE = "unknown_type"
 """Dossier-level review reason: a document whose type sohoa does not know."""
 _HEAD_LINES = 20
+_NATIONAL_LINES = 12
+"""The national header is looked for this far down: above it may sit a digital signature's stamp
+(``Ký bởi: …``, ``Thời gian ký: …``, up to 7 lines on the real scans) or a receipt stamp."""
 _CLOSE = 0.06
 SIGNATURE_LINES = 10
 """Line heights below the document's last line read that the seal-free second reading covers: the
@@ -60,17 +64,74 @@ def _best_template(head: list[list[Token]], templates: Sequence[FormTemplate],
     return best, best_score
 
 
+_TYPE_ABBREVIATION = re.compile(r"/\s*([A-ZĐ][A-Za-zĐ]{0,4})\s*-\s*[A-ZĐ]")
+"""``/CT-UBND`` in a Số line: the type's abbreviation before the agency's (NĐ 30/2020 Phụ lục I)."""
+
+
 def _by_notation(lines: list[list[Token]], width: float,
                  templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
-    """The template a document's ký hiệu names (``QĐ-…``), when its title line was unreadable."""
+    """The template a document's ký hiệu names (``QĐ-…``), when its title line was unreadable.
+
+    The number may be handwritten and unreadable (``Số: Ø2 /CT-UBND``): then the abbreviation is taken
+    from a ``Số`` line's ``/XX-`` in the agency's column."""
     notation = notation_of(lines, width)
-    if not notation:
-        return None, 0.0
-    head = notation.split("-")[0].upper()
+    if notation:
+        head = notation.split("-")[0].upper()
+    else:
+        found = (_TYPE_ABBREVIATION.search(" ".join(t.text for t in line if t.bbox.right < width * _MARK_COLUMN))
+                 for line in lines[:_HEAD_LINES] if line and fold(line[0].text).startswith("so"))
+        match = next((m for m in found if m), None)
+        if match is None:
+            return None, 0.0
+        head = match.group(1).upper()
     for template in templates:
         if head in (n.upper() for n in template.notations):
             return template, MIN_TITLE
     return None, 0.0
+
+
+_CAPITALS = 0.6
+
+
+def _capitals(line: Sequence[Token]) -> bool:
+    """A line printed in capitals, as NĐ 30/2020 prints a document's title (most of its letters)."""
+    letters = [c for t in line for c in t.text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= _CAPITALS * len(letters)
+
+
+_MARK_COLUMN = 0.55
+"""The agency's column, where a công văn's trích yếu sits under its Số line: the left of the page."""
+
+
+def _by_subject_mark(head: Sequence[Sequence[Token]], width: float,
+                     templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
+    """The template whose trích yếu mark (``V/v`` of a công văn, which prints no title) begins a line in
+    the agency's column of a headed page."""
+    for template in templates:
+        marks = [fold(m) for m in template.subject_marks]
+        for line in head:
+            left = "".join(t.folded for t in line if t.bbox.right < width * _MARK_COLUMN)
+            if any(m and left.startswith(m) for m in marks):
+                return template, MIN_TITLE
+    return None, 0.0
+
+
+def _marked_subject(lines: Sequence[Sequence[Token]], width: float, template: FormTemplate) -> str | None:
+    """The trích yếu of a document printed without a title: its mark's line (``V/v …``) in the agency's
+    column and the lines of that column under it (at most two more), up to ``Kính gửi``."""
+    marks = [fold(m) for m in template.subject_marks]
+    out: list[str] = []
+    for line in lines[:_HEAD_LINES]:
+        left = [t for t in line if t.bbox.right < width * _MARK_COLUMN]
+        folded = "".join(t.folded for t in left)
+        if not out:
+            if any(m and folded.startswith(m) for m in marks):
+                out.append(" ".join(t.text for t in left))
+            continue
+        if not left or len(left) < len(line) or folded.startswith("kinhgui") or len(out) == 3:
+            break
+        out.append(" ".join(t.text for t in left))
+    return " ".join(" ".join(out).split()) or None
 
 
 LABELS_TYPE = 0.5
@@ -109,10 +170,19 @@ def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]
         if not lines:
             continue
         head = lines[:_HEAD_LINES]
-        template, score = _best_template(head, templates, lines)
-        national = any(is_national(line) for line in head[:6])
+        national = any(is_national(line) for line in head[:_NATIONAL_LINES])
+        # a page without the national header continues a document unless a title in capitals starts
+        # another (``quy định`` ending a paragraph is no QUYẾT ĐỊNH); only a headed page starts an
+        # administrative document that is neither form nor result
+        capitals = [line for line in head if _capitals(line)]
+        template, score = _best_template(head if national else capitals,
+                                         [t for t in templates if t.kind != "other"], lines)
+        if template is None and national:
+            template, score = _best_template(capitals, [t for t in templates if t.kind == "other"], lines)
         if template is None and national:
             template, score = _by_notation(lines, page.width, templates)
+        if template is None and national:
+            template, score = _by_subject_mark(head, page.width, templates)
         if template is None:
             template, score = _by_labels(lines, templates)
         previous = spans[-1] if spans else None
@@ -126,6 +196,8 @@ def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]
 
 def _title_line(lines: list[list[Token]], template: FormTemplate) -> int | None:
     targets = ["".join(label_words(t)) for t in template.titles]
+    if not targets:
+        return None
     best, at = 0.0, None
     for i, line in enumerate(lines[:_HEAD_LINES]):
         folded = "".join(t.folded for t in line)
@@ -211,6 +283,9 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             if element in read.values:
                 reasons.setdefault(element, "low_confidence")
     elements = dict(read.values)
+    if template.subject_marks and "subject" not in elements and (subject := _marked_subject(
+            lines, pages[span.pages[0]].width, template)):
+        elements["subject"] = subject
     if "issued" not in elements and (unread := _day_unread(lines)) is not None:
         elements["issued"], reasons["issued"] = unread
     return Document(**base, elements=elements, confidence=round(confidence, 4), reasons=reasons)

@@ -141,7 +141,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     reasons: dict[str, str] = {}
     confidences: list[float] = []
     middle = width / 2
-    head = list(lines[: (title_line if title_line is not None else HEAD_LINES)])[:HEAD_LINES + 2]
+    head = _below_stamps(lines, title_line)
     issuer: list[Token] = []
     for line in head:
         left, right = _halves(line, middle)
@@ -239,18 +239,60 @@ def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> t
     return first if best is first else (best[0], best[1], first[2])
 
 
+_SUBJECT_GAP = 1.0
+"""A blank line's height (in line heights) between the subject and what follows it."""
+_OFF_CENTRE = 0.3
+"""A line centred this far (share of the subject's first line's width) from that line's centre is no
+part of the subject: a receipt stamp (``CV ĐẾN``) or a note in the margin."""
+
+
+_STAMP_LINES = 12
+"""The national header is looked for this far down (below the stamps of the real scans: up to 7 lines)."""
+
+
+def _below_stamps(lines: Sequence[Sequence[Token]], title_line: int | None) -> list[Sequence[Token]]:
+    """The header's lines: from the national header's (above it may sit a digital signature's or a
+    gazette's stamp, whose ``Thời gian ký: 07/01/2025`` is no date of issue) to the type line, or
+    ``HEAD_LINES`` of them when it is not known; at most ``HEAD_LINES + 2``."""
+    end = title_line if title_line is not None else _STAMP_LINES
+    start = next((i for i, line in enumerate(lines[:end]) if is_national(line)), 0)
+    if title_line is None:
+        end = start + HEAD_LINES
+    return list(lines[start:end])[:HEAD_LINES + 2]
+
+
 def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
-    """``Về việc …`` (or ``V/v …``) on the lines right after the type line, up to the next heading."""
-    out: list[str] = []
+    """``Về việc …`` (or ``V/v …``) on the lines right after the type line, up to the next heading,
+    ``Kính gửi``, a blank line's gap (the body's first paragraph), or a line off the subject's centre."""
+    out: list[Sequence[Token]] = []
     for line in lines[title_line + 1: title_line + 4]:
         text = _text(line)
         folded = fold(text)
-        if not out and not folded.startswith(_SUBJECT):
+        if not out and not folded.startswith(_SUBJECT) and not _unmarked_subject(lines[title_line], line):
             return None
-        if out and (text.isupper() or folded.startswith("cancu")):
+        if out and (text.isupper() or folded.startswith(("cancu", "kinhgui")) or _apart(out, line)):
             break
-        out.append(text)
-    return " ".join(" ".join(out).split()) or None
+        out.append(line)
+    return " ".join(" ".join(_text(line) for line in out).split()).lstrip(",.;:'\"-–— ") or None
+
+
+def _unmarked_subject(title: Sequence[Token], line: Sequence[Token]) -> bool:
+    """A subject that does not begin ``Về việc`` (a báo cáo's ``Tình hình, kết quả …``): a line in
+    lower case centred under the type line, neither ``Căn cứ`` nor ``Kính gửi``."""
+    text = _text(line)
+    return (not text.isupper() and not fold(text).startswith(("cancu", "kinhgui"))
+            and not _apart([title], line))
+
+
+def _apart(subject: Sequence[Sequence[Token]], line: Sequence[Token]) -> bool:
+    """Whether a line is set apart from the subject's lines above it: below a blank line's gap, or
+    centred elsewhere than the subject's first line."""
+    first, last = subject[0], subject[-1]
+    height = sorted(t.bbox.height for t in last)[len(last) // 2]
+    left, right = min(t.bbox.left for t in first), max(t.bbox.right for t in first)
+    here = (min(t.bbox.left for t in line) + max(t.bbox.right for t in line)) / 2
+    gap = min(t.bbox.top for t in line) - max(t.bbox.bottom for t in last)
+    return gap > _SUBJECT_GAP * height or abs(here - (left + right) / 2) > _OFF_CENTRE * (right - left)
 
 
 

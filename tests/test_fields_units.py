@@ -164,13 +164,13 @@ def test_a_form_whose_date_is_no_date_is_dated_by_its_year() -> None:
 
 
 def test_an_unknown_paper_keeps_its_date_of_issue() -> None:
-    """A công văn sohoa has no template for: still ``unknown`` (a clerk types it), but its NĐ 30 date
+    """A paper sohoa has no template for (a phiếu chuyển): still ``unknown`` (a clerk types it), but its NĐ 30 date
     right of the header is its date of issue, so the dossier is dated from the paper; read unsurely,
     the date is flagged."""
     letter = ["ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
               "PHƯỜNG CẦU GIẤY || Độc lập - Tự do - Hạnh phúc",
               "Số: 412/UBND-VP || Cầu Giấy, ngày 14 tháng 3 năm 2019",
-              "V/v rà soát hồ sơ đất đai", "Kính gửi: Các tổ dân phố"]
+              "PHIẾU CHUYỂN", "Kính gửi: Các tổ dân phố"]
     doc = extract([_page(letter)], load_templates()).documents[0]
     assert (doc.kind, doc.type, doc.elements, doc.reasons) == (
         "other", "unknown", {"issued": "2019-03-14"}, {"type": "unknown_type"})
@@ -191,7 +191,7 @@ def test_a_date_line_whose_day_is_written_by_hand(dateline: str, issued: str, re
     (flagged), on an unknown paper and on a decision alike; a date in running text does not."""
     letter = ["ỦY BAN NHÂN DÂN || CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
               "PHƯỜNG CẦU GIẤY || Độc lập - Tự do - Hạnh phúc", f"Số: 412/UBND-VP || {dateline}",
-              "V/v rà soát hồ sơ đất đai", "Kính gửi: Các tổ dân phố"]
+              "PHIẾU CHUYỂN", "Kính gửi: Các tổ dân phố"]
     doc = extract([_page(letter)], load_templates()).documents[0]
     assert (doc.elements.get("issued"), doc.reasons.get("issued")) == (issued, reason)
     decision = [line.replace("Cầu Giấy, ngày 2O tháng 8 năm 2025", dateline) for line in DECISION]

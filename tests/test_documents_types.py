@@ -1,0 +1,122 @@
+"""Administrative documents that are neither a citizen's form nor the matter's result (NĐ 30/2020):
+công văn, báo cáo, tờ trình, thông báo, chỉ thị … typed from their title, their ký hiệu or their
+``V/v`` line, and their elements read, as on the real provincial scans (a digital signature's stamp
+above the header, a handwritten number, a receipt stamp in the margin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fields import extract, load_templates
+from fields.documents import split_documents
+from ocr.model import BBox, PageText, Word
+from sohoa.errors import ConfigError
+
+CHAR_W, LINE_H, PAGE_W = 18, 60, 2400
+LEFT, MIDDLE, RIGHT = 150, PAGE_W // 2, 1300
+"""x of the agency's column, the page's middle (centred lines) and the national header's column."""
+
+
+def _page(lines: list[list[tuple[int | None, str]]]) -> PageText:
+    """A page of lines, each a list of (x, text) parts; x None centres the part on the page."""
+    words: list[Word] = []
+    for n, parts in enumerate(lines):
+        for x, text in parts:
+            at = MIDDLE - CHAR_W * len(text) // 2 if x is None else x
+            for word in text.split():
+                width = CHAR_W * len(word)
+                words.append(Word(word, BBox(at, 100 + n * LINE_H, width, 40), 0.95, n))
+                at += width + CHAR_W
+    return PageText(source_page=1, width=PAGE_W, height=3400, dpi=200, words=tuple(words))
+
+
+STAMP = [[(1500, "Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi")], [(1500, "Cơ quan: Tỉnh Quảng Ngãi")],
+         [(1500, "Thời gian ký: 07/01/2025 10:09:57")], [(100, "TRUNG TÂM CÔNG BÁO")],
+         [(100, "VÀ TIN HỌC")], [(1500, "ttcbth@quangngai.gov.vn")], [(1500, "07.01.2025 10:44:25 +07:00")]]
+"""The digital-signature and gazette stamps the province's scans carry above the header (7 lines)."""
+HEADER = [[(LEFT, "ỦY BAN NHÂN DÂN"), (RIGHT, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+          [(LEFT, "TỈNH QUẢNG NGÃI"), (RIGHT, "Độc lập - Tự do - Hạnh phúc")]]
+SIGNATURE = [[], [(1500, "KT. CHỦ TỊCH")], [(1500, "PHÓ CHỦ TỊCH")], [], [], [(1500, "Trần Phước Hiền")]]
+
+
+def _doc(number_line: str, *rest: list[tuple[int | None, str]]) -> list[list[tuple[int | None, str]]]:
+    return [*STAMP, *HEADER, [(LEFT, number_line), (RIGHT, "Quảng Ngãi, ngày 24 tháng 01 năm 2025")], *rest]
+
+
+@pytest.fixture(scope="module")
+def templates():
+    return load_templates()
+
+
+def test_titled_document_below_a_signature_stamp_is_typed_and_described(templates) -> None:
+    page = _page(_doc("Số: 46/TB-UBND", [(None, "THÔNG BÁO")],
+                      [(None, "Về việc thụ lý giải quyết khiếu nại lần hai")],
+                      [(None, "Kính gửi: Bà Huỳnh Thị Gái")],
+                      [(300, "Qua xem xét nội dung đơn đề ngày 10/12/2024 của bà Huỳnh Thị Gái, ông Trần")],
+                      *SIGNATURE))
+    result = extract([page], templates)
+    (doc,) = result.documents
+    assert (doc.kind, doc.type, doc.type_code) == ("other", "thong_bao", "32")
+    assert (doc.elements["number"], doc.elements["notation"]) == ("46", "TB-UBND")
+    assert doc.elements["issued"] == "2025-01-24"
+    assert doc.elements["subject"] == "Về việc thụ lý giải quyết khiếu nại lần hai"  # not on to Kính gửi
+    assert doc.elements["signer"] == "Trần Phước Hiền"
+    assert result.review == ()  # a type sohoa knows: no clerk asked to type it
+    assert (result.form_type, result.fields) == ("unknown", {})
+
+
+def test_letter_without_title_is_typed_by_its_vv_line(templates) -> None:
+    page = _page(_doc("Số: 575/UBND-KTTH", [(LEFT, "V/v tham gia ý kiến")], [(LEFT, "các dự thảo Nghị định của")],
+                      [(LEFT, "Chính phủ")], [], [(None, "Kính gửi: Sở Tài chính")],
+                      [(300, "Theo đề nghị của Bộ Tài chính tại nội dung các Công văn số 1060/BTC-QLCS")],
+                      *SIGNATURE))
+    (doc,) = extract([page], templates).documents
+    assert (doc.kind, doc.type, doc.type_code, doc.type_name) == ("other", "cong_van", "22", "Công văn")
+    assert (doc.elements["number"], doc.elements["notation"]) == ("575", "UBND-KTTH")
+    assert doc.elements["subject"] == "V/v tham gia ý kiến các dự thảo Nghị định của Chính phủ"
+
+
+def test_document_with_a_garbled_title_and_a_handwritten_number_is_typed_by_its_notation(templates) -> None:
+    page = _page(_doc("Số: Ø2 /CT-UBND", [(None, "CHÍ TH.")],
+                      [(None, "Về việc triển khai sử dụng hóa đơn điện tử")],
+                      [(None, "trên địa bàn tỉnh Quảng Ngãi")], [], [],
+                      [(300, "Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính phủ quy")],
+                      [(150, "định về hóa đơn, chứng từ; theo đó, kể từ ngày 01/7/2022, các tổ chức")]))
+    (doc,) = extract([page], templates).documents
+    assert (doc.kind, doc.type) == ("other", "chi_thi")
+    # the subject stops at the blank line before the body's first paragraph
+    assert doc.elements["subject"] == "Về việc triển khai sử dụng hóa đơn điện tử trên địa bàn tỉnh Quảng Ngãi"
+    assert "number" not in doc.elements and doc.needs_review  # the handwritten number: for a clerk
+
+
+def test_subject_without_ve_viec_and_a_receipt_stamp_in_the_margin(templates) -> None:
+    page = _page(_doc("Số: 44/BC-UBND", [(None, "BÁO CÁO")],
+                      [(None, "Tình hình, kết quả thực hiện công tác")],
+                      [(None, "cải cách thủ tục hành chính tháng 01/2025")],
+                      [(0, "CV ĐẾN Số: 2770 Ngày: 04/4/18")]))
+    (doc,) = extract([page], templates).documents
+    assert (doc.type, doc.type_code) == ("bao_cao", "14")
+    assert doc.elements["subject"] == ("Tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính "
+                                       "tháng 01/2025")
+
+
+def test_quy_dinh_ending_a_paragraph_on_a_later_page_starts_no_decision(templates) -> None:
+    first = _page(_doc("Số: 01/CT-UBND", [(None, "CHỈ THỊ")], [(None, "Về việc triển khai hóa đơn điện tử")],
+                       [(300, "Thực hiện Nghị định số 123/2020/NĐ-CP ngày 19/10/2020 của Chính phủ")]))
+    later = _page([[(150, "kịp thời báo cáo UBND tỉnh (qua Cục Thuế tỉnh) để xem xét, giải quyết theo")],
+                   [(150, "quy định")], [(150, "Nơi nhận:"), (1500, "CHỦ TỊCH")]])
+    later = PageText(source_page=2, width=later.width, height=later.height, dpi=later.dpi, words=later.words)
+    spans = split_documents([first, later], templates)
+    assert [(s.pages, s.template.form_type if s.template else None) for s in spans] == [((0, 1), "chi_thi")]
+
+
+def test_a_template_needs_titles_or_subject_marks_with_a_name(tmp_path: Path) -> None:
+    (tmp_path / "untitled.yaml").write_text("form-type: x\nkind: other\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="subject-marks"):
+        load_templates(tmp_path)
+    (tmp_path / "untitled.yaml").write_text("form-type: x\nkind: other\ntitle-vi: X\nsubject-marks: [V/v]\n",
+                                            encoding="utf-8")
+    (template,) = load_templates(tmp_path)
+    assert (template.title, template.titles, template.kind) == ("X", (), "other")
