@@ -101,6 +101,19 @@ def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     return digits, notation, _mean(tokens)
 
 
+_NOTATION_ALONE = re.compile(r"/\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:-[A-ZĐ0-9]{1,8}){1,3})(?![\w-])")
+
+
+def _notation_alone(head: Sequence[Sequence[Token]], middle: float) -> str | None:
+    """The ký hiệu of a ``Số`` line whose number was written by hand (``Số: 46' /TB-UBND``, ``Số: HÀ
+    /BC-UBND``): printed, it reads well even when the figures before it do not."""
+    for line in head:
+        left, _right = _halves(line, middle)
+        if left and fold(left[0].text).startswith("so") and (found := _NOTATION_ALONE.search(_text(left))):
+            return found.group(1).replace("Ð", "Đ")
+    return None
+
+
 _FIGURES_NOTATION = re.compile(r"^\d{1,5}/[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){1,3}$")
 
 
@@ -181,6 +194,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
                 values["place"] = place
             confidences.append(_mean(right) * (0.9 if when[1] else 1.0))
+    if "notation" not in values and (notation := _notation_alone(head, middle)):
+        values["notation"] = notation  # the number handwritten: unread or in doubt, so reviewed anyway
     if issuer:
         values["issuer"] = " ".join(_text(issuer).split())
     if title_line is not None:

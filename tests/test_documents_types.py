@@ -89,6 +89,7 @@ def test_document_with_a_garbled_title_and_a_handwritten_number_is_typed_by_its_
     # the subject stops at the blank line before the body's first paragraph
     assert doc.elements["subject"] == "Về việc triển khai sử dụng hóa đơn điện tử trên địa bàn tỉnh Quảng Ngãi"
     assert "number" not in doc.elements and doc.needs_review  # the handwritten number: for a clerk
+    assert doc.elements["notation"] == "CT-UBND"  # printed, it reads well after an unread number
 
 
 def test_subject_without_ve_viec_and_a_receipt_stamp_in_the_margin(templates) -> None:
