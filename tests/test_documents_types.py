@@ -25,9 +25,10 @@ def _page(lines: list[list[tuple[int | None, str]]]) -> PageText:
     for n, parts in enumerate(lines):
         for x, text in parts:
             at = MIDDLE - CHAR_W * len(text) // 2 if x is None else x
-            for word in text.split():
+            for raw in text.split():
+                word, _, tall = raw.partition("^")  # ``299^56``: a word 56 px tall (the others 40)
                 width = CHAR_W * len(word)
-                words.append(Word(word, BBox(at, 100 + n * LINE_H, width, 40), 0.95, n))
+                words.append(Word(word, BBox(at, 100 + n * LINE_H, width, int(tall or 40)), 0.95, n))
                 at += width + CHAR_W
     return PageText(source_page=1, width=PAGE_W, height=3400, dpi=200, words=tuple(words))
 
@@ -121,3 +122,16 @@ def test_a_template_needs_titles_or_subject_marks_with_a_name(tmp_path: Path) ->
                                             encoding="utf-8")
     (template,) = load_templates(tmp_path)
     assert (template.title, template.titles, template.kind) == ("X", (), "other")
+
+
+@pytest.mark.parametrize(("number_line", "reason"), [
+    ("Số: 299^56 /UBND-TTHC", "handwritten"),  # written by hand in the blank: taller than the print
+    ("Số: 299 /UBND-TTHC", None),  # typed with a space before the notation
+])
+def test_a_number_written_by_hand_is_for_a_clerk_at_any_score(templates, number_line: str,
+                                                              reason: str | None) -> None:
+    page = _page(_doc(number_line, [(LEFT, "V/v công bố Danh mục TTHC")], [], [(None, "Kính gửi: Sở Giao thông")],
+                      *SIGNATURE))
+    (doc,) = extract([page], templates).documents
+    assert (doc.elements["number"], doc.elements["notation"]) == ("299", "UBND-TTHC")
+    assert doc.reasons.get("number") == reason
