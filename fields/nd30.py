@@ -79,11 +79,12 @@ def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Tok
     """The agency's column and the national header's column of a header line: split at the widest
     gap near the page's middle (wide type can push ``Số: 123/QĐ-UBND`` past the middle), else at it."""
     tokens = sorted(line, key=lambda t: t.bbox.left)
-    height = max((t.bbox.height for t in tokens), default=1)
+    heights = sorted(t.bbox.height for t in tokens)
+    height = heights[len(heights) // 2] if heights else 1  # the median: a tall speck or stamp is no measure
     gaps = [(tokens[i].bbox.left - tokens[i - 1].bbox.right, i) for i in range(1, len(tokens))
             if middle * 0.5 < tokens[i].bbox.left < middle * 1.5]
     widest = max(gaps, default=(0, 0))
-    if widest[0] > 2 * height:
+    if widest[0] > 1.2 * height:  # word spaces are about a third of a line height
         return list(tokens[:widest[1]]), list(tokens[widest[1]:])
     left = [t for t in tokens if (t.bbox.left + t.bbox.right) / 2 < middle]
     return left, [t for t in tokens if t not in left]

@@ -135,3 +135,14 @@ def test_a_number_written_by_hand_is_for_a_clerk_at_any_score(templates, number_
     (doc,) = extract([page], templates).documents
     assert (doc.elements["number"], doc.elements["notation"]) == ("299", "UBND-TTHC")
     assert doc.reasons.get("number") == reason
+
+
+def test_issuer_column_close_to_the_national_header_keeps_its_own_words(templates) -> None:
+    """A header set tight: ``DÂN`` and ``CỘNG`` 1.8 line heights apart, ``CỘNG`` left of the middle."""
+    page = _page([*STAMP, [(700, "ỦY BAN NHÂN DÂN"), (1042, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+                  [(700, "TỈNH QUẢNG NGÃI"), (1300, "Độc lập - Tự do - Hạnh phúc")],
+                  [(LEFT, "Số: 280/BC-UBND"), (RIGHT, "Quảng Ngãi, ngày 22 tháng 11 năm 2024")],
+                  [(None, "BÁO CÁO")], [(None, "Về việc điều chỉnh dự toán ngân sách")], *SIGNATURE])
+    (doc,) = extract([page], templates).documents
+    assert doc.elements["issuer"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert doc.elements["issued"] == "2024-11-22"
