@@ -20,6 +20,9 @@ Printed per document and pooled:
 * time: the wall seconds of sohoa's stages for the dossier (from the run log; with ``--workers 1``
   one dossier runs at a time, its OCR worker included) and the CPU seconds of bare Tesseract.
 
+The first document of each scan is compared with ``bench/real_elements.json`` (its NĐ 30/2020
+type, ký hiệu, signer and subject, typed by eye from the real scans of ``shared/real-scans``).
+
 Then the pages on which Tesseract reads at least 20 words and sohoa's text holds under 70 % of
 them (bag-of-words overlap) are listed, with or without a flag: the bar of issue #16 is that none
 of them lacks a flag. Results of Tesseract are cached by image digest under ``--out``; sohoa runs
@@ -92,6 +95,7 @@ class Doc:
     tess_cpu: float = 0.0
     truth: str | None = None
     quarantined: str = ""
+    document: dict = field(default_factory=dict)
 
 
 def _clear(path: Path) -> None:
@@ -198,6 +202,7 @@ def collect(docs: list[Path], out: Path) -> list[Doc]:
                 marks.append(f"rot{page['rotation']}")
             item.flags.append(",".join(marks))
         item.pages = len(record["pages"])
+        item.document = (record.get("documents") or [{}])[0]
         result.append(item)
     return result
 
@@ -267,6 +272,44 @@ def report(docs: list[Doc]) -> list[str]:
     return lines
 
 
+ELEMENTS = Path(__file__).with_name("real_elements.json")
+"""The NĐ 30/2020 elements of the real scans of ``shared/real-scans``, typed by eye (type, ký hiệu,
+signer, the subject's first words); handwritten numbers and days are not judged, only whether
+they are flagged."""
+
+
+def elements_report(docs: list[Doc], truth: dict[str, dict]) -> list[str]:
+    """The first document of each dossier against ``real_elements.json``: type, notation, signer and
+    subject (diacritic-folded; the subject by its first words), and whether number and date are
+    flagged when read."""
+    from fields.text import fold
+
+    lines = ["NĐ 30/2020 elements of each scan's first document (vs bench/real_elements.json; number and "
+             "date: read value and its flag):"]
+    score = Counter()
+    for d in docs:
+        want = truth.get(d.name)
+        if d.quarantined or not want:
+            continue
+        got, reasons = d.document, d.document.get("reasons") or {}
+        marks = []
+        for key in ("type", "notation", "signer", "subject"):
+            mine = got.get(key) or ""
+            right = (fold(mine).startswith(fold(want[key])) if key == "subject"
+                     else fold(mine) == fold(want[key]))
+            score[key] += right
+            marks.append(f"{key} {'ok' if right else 'WRONG ' + repr(mine)}")
+        for key in ("number", "issued"):
+            marks.append(f"{key} {got.get(key)!r} ({reasons.get(key) or 'NOT FLAGGED'})")
+            score[f"{key} flagged"] += bool(reasons.get(key))
+        lines.append(f"  {d.name}: " + "; ".join(marks))
+    n = sum(1 for d in docs if not d.quarantined and d.name in truth)
+    lines.append("elements right: " + ", ".join(f"{k} {score[k]}/{n}" for k in ("type", "notation", "signer", "subject"))
+                 + f"; handwritten number and date sent to review: number {score['number flagged']}/{n},"
+                 f" date {score['issued flagged']}/{n}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=Path, required=True, help="folder of real documents (and <name>.truth.txt)")
@@ -284,6 +327,8 @@ def main() -> None:
           f" sohoa run exit {code}, {wall:.0f} s wall, {cpu:.0f} s CPU; {os.cpu_count()} cores,"
           f" load average {load[0]:.1f} at start (shared machine)")
     for line in report(rows):
+        print(line)
+    for line in elements_report(rows, json.loads(ELEMENTS.read_text(encoding="utf-8"))):
         print(line)
     times = [d.sohoa_wall / d.pages for d in rows if d.pages]
     tess = sum(d.tess_cpu for d in rows)
