@@ -116,6 +116,8 @@ class Figures:
         self.decisions = self.decisions_right = 0
         self.doc_pages = self.doc_pages_typed = 0
         self.decision_misses: Counter[str] = Counter()
+        self.letters = self.letters_right = 0
+        self.letter_misses: Counter[str] = Counter()
         self.dates_from_document = self.dated = 0
         self.silent_values: list[str] = []
         """One line per wrong, unflagged field (values: printed only with ``--show-silent``)."""
@@ -136,9 +138,25 @@ class Figures:
                           "signer": mine and mine.get("signer") == doc["signer"]}
                 self.decisions_right += all(checks.values())
                 self.decision_misses.update(k for k, ok in checks.items() if not ok)
+            elif doc.get("kind") == "other" and doc.get("notation"):
+                self.add_letter(doc, mine)
         if record["form_type"] != "unknown":
             self.dated += 1
             self.dates_from_document += any(d.get("issued") for d in got)
+
+    def add_letter(self, doc: dict, mine: dict | None) -> None:
+        """An administrative paper (``--letters``): type, notation and signer right; number and date
+        right, or sent to review (a number written by hand is read by no engine)."""
+        self.letters += 1
+        mine = mine or {}
+        doubt = mine.get("reasons") or {}
+        checks = {"type": mine.get("type") == doc["type"] and mine.get("kind") == "other",
+                  "notation": mine.get("notation") == doc["notation"],
+                  "signer": mine.get("signer") == doc["signer"],
+                  "number": mine.get("number") == doc["number"] or bool(doubt.get("number")),
+                  "issued": mine.get("issued") == doc["issued"] or bool(doubt.get("issued"))}
+        self.letters_right += all(checks.values())
+        self.letter_misses.update(k for k, ok in checks.items() if not ok)
 
     def add(self, truth: dict, record: dict | None) -> None:
         self.dossiers += 1
@@ -201,6 +219,10 @@ def _print(f: Figures, *, elapsed: float | None, extract_s: float | None) -> Non
     print(f"documents typed right (kind and type, by first page): {_pct(f.doc_pages_typed, f.doc_pages)}")
     print(f"decisions with the right number+notation, issue date and signer: {_pct(f.decisions_right, f.decisions)}"
           f" (misses by element: {dict(f.decision_misses)})")
+    if f.letters:
+        print(f"administrative papers (công văn, thông báo …) with type, notation and signer right and number and"
+              f" date right or sent to review: {_pct(f.letters_right, f.letters)}"
+              f" (misses by element: {dict(f.letter_misses)})")
     print(f"form dossiers with a date from their documents (not the scan date): {_pct(f.dates_from_document, f.dated)}")
     typed = [p for p in f.points if not p[3]]
     print(f"on typed (not handwritten) dossiers: exact {_pct(sum(p[2] for p in typed), len(typed))}, "

@@ -103,32 +103,44 @@ _MARK_COLUMN = 0.55
 """The agency's column, where a công văn's trích yếu sits under its Số line: the left of the page."""
 
 
+def _mark_pattern(mark: str) -> re.Pattern[str]:
+    """A subject mark's folded letters as OCR reads them: ``V/v`` also as ``VW``, ``Vy`` (v, w, y mixed)."""
+    return re.compile("".join("[vwy]" if c == "v" else re.escape(c) for c in fold(mark)))
+
+
+def _mark_line(line: Sequence[Token], width: float, marks: Sequence[re.Pattern[str]]) -> list[Token] | None:
+    """The agency's column of a line that begins with a subject mark, or None. No word may straddle
+    the column's edge: a centred subject (``Về việc …`` under a title) crosses the page's middle."""
+    left = [t for t in line if t.bbox.right < width * _MARK_COLUMN]
+    if not left or any(t.bbox.left < width / 2 <= t.bbox.right for t in line):
+        return None
+    folded = "".join(t.folded for t in left)
+    return left if any(m.match(folded) for m in marks) else None
+
+
 def _by_subject_mark(head: Sequence[Sequence[Token]], width: float,
                      templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
     """The template whose trích yếu mark (``V/v`` of a công văn, which prints no title) begins a line in
     the agency's column of a headed page."""
     for template in templates:
-        marks = [fold(m) for m in template.subject_marks]
-        for line in head:
-            left = "".join(t.folded for t in line if t.bbox.right < width * _MARK_COLUMN)
-            if any(m and left.startswith(m) for m in marks):
-                return template, MIN_TITLE
+        marks = [_mark_pattern(m) for m in template.subject_marks if fold(m)]
+        if marks and any(_mark_line(line, width, marks) for line in head):
+            return template, MIN_TITLE
     return None, 0.0
 
 
 def _marked_subject(lines: Sequence[Sequence[Token]], width: float, template: FormTemplate) -> str | None:
     """The trích yếu of a document printed without a title: its mark's line (``V/v …``) in the agency's
     column and the lines of that column under it (at most two more), up to ``Kính gửi``."""
-    marks = [fold(m) for m in template.subject_marks]
+    marks = [_mark_pattern(m) for m in template.subject_marks if fold(m)]
     out: list[str] = []
     for line in lines[:_HEAD_LINES]:
         left = [t for t in line if t.bbox.right < width * _MARK_COLUMN]
-        folded = "".join(t.folded for t in left)
         if not out:
-            if any(m and folded.startswith(m) for m in marks):
+            if _mark_line(line, width, marks):
                 out.append(" ".join(t.text for t in left))
             continue
-        if not left or len(left) < len(line) or folded.startswith("kinhgui") or len(out) == 3:
+        if not left or len(left) < len(line) or "".join(t.folded for t in left).startswith("kinhgui") or len(out) == 3:
             break
         out.append(" ".join(t.text for t in left))
     return " ".join(" ".join(out).split()) or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -413,6 +413,22 @@ def table_row(ctx: Ctx, cells: list[str], fracs: list[float], *, face: str = "re
     return [Piece(height, draw, " ".join(text.split()))]
 
 
+def _hand_code(d: ImageDraw.ImageDraw, ctx: Ctx, x0: float, width: float, base: float, line: str,
+               f: ImageFont.FreeTypeFont) -> None:
+    """``Số: 46/TB-UBND`` with its number written by hand in the blank the văn thư left: ``Số:`` and
+    ``/TB-UBND`` printed, the figures handwriting-like (taller, slanted) between them."""
+    head, _, rest = line.partition(" ")
+    number, _, notation = rest.partition("/")
+    hand = replace(ctx, style=replace(ctx.style, hand=True, seed=ctx.style.seed + len(line)))
+    printed_head, printed_tail = f"{head}   ", f" /{notation}"
+    total = f.getlength(printed_head) + value_width(hand, number) + f.getlength(printed_tail)
+    x = x0 + (width - total) / 2
+    _text_at(d, x, base, printed_head, f)
+    x += f.getlength(printed_head)
+    _hand_at(d, hand, x, base, number)
+    _text_at(d, x + value_width(hand, number), base, printed_tail, f)
+
+
 def columns(ctx: Ctx, blocks: list[list[tuple[str, str]]], *, points: float | None = None) -> list[Piece]:
     """Side-by-side blocks of centred lines (signature blocks, two-column letterheads).
 
@@ -431,6 +447,9 @@ def columns(ctx: Ctx, blocks: list[list[tuple[str, str]]], *, points: float | No
                 base = y + k * pitch + round(pitch * 0.75)
                 if face == "value":
                     _value_at(d, ctx, x0 + (width - value_width(ctx, line)) / 2, base, line)
+                    continue
+                if face == "hand-code":
+                    _hand_code(d, ctx, x0, width, base, line, ctx.font("regular", size))
                     continue
                 f = ctx.font(face, size)
                 _text_at(d, x0 + (width - f.getlength(line)) / 2, base, line, f)

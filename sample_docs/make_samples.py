@@ -37,6 +37,7 @@ if __package__ in (None, ""):  # run as a script: make ``sample_docs`` importabl
 
 from sample_docs import _render  # noqa: E402
 from sample_docs._decision import ANSWERS, decision_pieces, result_pieces  # noqa: E402
+from sample_docs._letters import letter_pieces  # noqa: E402
 from sample_docs._degrade import DEMO, OFFICE, PROFILES, Profile, blank_back, degrade  # noqa: E402
 from sample_docs._forms import BUILDERS, DEFAULT_LAYOUT, LABELS, TITLES, Layout  # noqa: E402
 from sample_docs._marks import photocopy  # noqa: E402
@@ -48,6 +49,8 @@ __all__ = ["FORM_TYPES", "LABELS", "OPTIONAL_KEYS", "SHAPES", "TITLES", "DEMO", 
            "render_pages", "render_decision", "main"]
 
 FREE_TEXT = "quyet_dinh"
+LETTER = "van_ban"
+"""Job kind of a stand-alone administrative paper (công văn, thông báo, tờ trình, báo cáo, kế hoạch)."""
 #: ``documents[].type`` of each form (its template's ``document-type``)
 DOCUMENT_TYPES = {"khai_sinh": "to_khai_khai_sinh", "ket_hon": "to_khai_ket_hon", "ct01": "to_khai_cu_tru",
                   "ho_kinh_doanh": "giay_de_nghi"}
@@ -169,6 +172,14 @@ def render_result(rng: random.Random, result: str, *, dpi: int = 200, style: _re
     return _render.paginate(ctx, pieces), truth
 
 
+def render_letter(rng: random.Random, *, dpi: int = 200, style: _render.Style = _render.Style(),
+                  ) -> tuple[list[tuple[Image.Image, str]], dict[str, object]]:
+    """Render an administrative paper (``_letters.LETTERS``) and return its pages and truth elements."""
+    ctx = _render.Ctx(dpi, replace(style, hand=False, value_family=style.family))
+    pieces, truth = letter_pieces(ctx, rng)
+    return _render.paginate(ctx, pieces), truth
+
+
 def _scan(clean: list[tuple[Image.Image, str]], rng: random.Random, profile: Profile,
           plan: Plan, dpi: int) -> tuple[list[Image.Image], list[dict[str, object]]]:
     """Degrade every page, adding duplex backs; returns scans and their truth entries."""
@@ -200,6 +211,10 @@ def _dossier(out: Path, name: str, form_type: str, shape: str, *, seed: int, dpi
         values: dict[str, str] = {}
         clean, truth_doc = render_result(rng, "quyet_dinh", dpi=dpi, style=variety.style)
         documents.append({**truth_doc, "form_type": "quyet_dinh", "clean_pages": len(clean)})
+    elif form_type == LETTER:
+        values = {}
+        clean, truth_doc = render_letter(rng, dpi=dpi, style=variety.style)
+        documents.append({**truth_doc, "form_type": truth_doc["type"], "clean_pages": len(clean)})
     else:
         values = random_values(form_type, rng)
         clean = render_pages(form_type, values, dpi=dpi, variety=variety)
@@ -219,7 +234,7 @@ def _dossier(out: Path, name: str, form_type: str, shape: str, *, seed: int, dpi
     source = inbox_name(name, shape)
     lossless = profile.lossless if plan.lossless is None else plan.lossless
     WRITERS[shape](scans, out / "inbox" / source, dpi, rng, profile.quality, lossless)
-    truth = {"source": source, "form_type": "unknown" if form_type == FREE_TEXT else form_type,
+    truth = {"source": source, "form_type": "unknown" if form_type in (FREE_TEXT, LETTER) else form_type,
              "shape": shape, "dpi": dpi, "fields": values, "pages": pages,
              "documents": _documents(documents, pages), "handwritten": variety.style.hand,
              "look": {"family": variety.style.family, "value_family": variety.style.value_family,
@@ -245,7 +260,7 @@ def _documents(documents: list[dict[str, object]], pages: list[dict[str, object]
     return out
 
 
-def _jobs(per_form: int, shapes: Sequence[str], free_text: int) -> list[tuple[str, str, str]]:
+def _jobs(per_form: int, shapes: Sequence[str], free_text: int, letters: int = 0) -> list[tuple[str, str, str]]:
     """``(name, form_type, shape)`` for every dossier of a set."""
     jobs = []
     for form_type in FORM_TYPES:
@@ -257,12 +272,15 @@ def _jobs(per_form: int, shapes: Sequence[str], free_text: int) -> list[tuple[st
         shape = shapes[i % len(shapes)]
         suffix = f"-{i + 1:02d}" if free_text > 1 else ""
         jobs.append((f"{FREE_TEXT}-{shape}{suffix}", FREE_TEXT, shape))
+    for i in range(letters):
+        shape = shapes[i % len(shapes)]
+        jobs.append((f"{LETTER}-{shape}-{i + 1:02d}", LETTER, shape))
     return jobs
 
 
 def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
              shapes: Iterable[str] = SHAPES, free_text: int = 1,
-             profile: Profile | str = OFFICE, held_out: bool = False) -> list[Path]:
+             profile: Profile | str = OFFICE, held_out: bool = False, letters: int = 0) -> list[Path]:
     """Generate a sample set: ``out/inbox/`` dossiers and ``out/truth/<name>.json``.
 
     Each dossier draws from its own ``random.Random(f"{seed}:{name}")``, so a dossier does not
@@ -279,6 +297,8 @@ def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
         profile: degradation profile, or its name (``"office"``, ``"demo"``); ``"demo"`` also
             applies :data:`DEMO_PLANS` (forced turns, duplex backs, greyscale) and plain looks.
         held_out: draw the looks kept out of tuning (:func:`draw_variety`).
+        letters: number of stand-alone administrative papers (``_letters``: công văn, thông báo,
+            tờ trình, báo cáo, kế hoạch; numbers often handwritten, e-copy stamps), shapes in turn.
 
     Returns:
         The truth files written, in generation order.
@@ -293,7 +313,7 @@ def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
         (out / sub).mkdir(parents=True, exist_ok=True)
     return [_dossier(out, name, form_type, shape, seed=seed, dpi=dpi, profile=prof,
                      plan=plans.get(name, Plan()), held_out=held_out)
-            for name, form_type, shape in _jobs(per_form, shapes, free_text)]
+            for name, form_type, shape in _jobs(per_form, shapes, free_text, letters)]
 
 
 def _exercises(truth: dict[str, object]) -> str:
@@ -349,6 +369,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--dpi", type=int, default=200)
     p.add_argument("--shapes", default=",".join(SHAPES), help="comma list of tiff,folder,pdf")
     p.add_argument("--free-text", type=int, default=1, help="number of free-text decisions")
+    p.add_argument("--letters", type=int, default=0,
+                   help="number of stand-alone administrative papers (công văn, thông báo, tờ trình …)")
     p.add_argument("--profile", choices=sorted(PROFILES), default="office",
                    help="degradation: office (±5° skew, turns, duplex) or demo (mild, pinned)")
     p.add_argument("--held-out", action="store_true",
@@ -362,7 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     truths = generate(args.out, seed=args.seed, per_form=args.per_form, dpi=args.dpi,
                       shapes=[s.strip() for s in args.shapes.split(",") if s.strip()],
-                      free_text=args.free_text, profile=args.profile, held_out=args.held_out)
+                      free_text=args.free_text, profile=args.profile, held_out=args.held_out,
+                      letters=args.letters)
     print(table(args.out, truths) if args.table else f"{len(truths)} dossiers in {args.out}")
     return 0
 

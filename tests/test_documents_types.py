@@ -146,3 +146,40 @@ def test_issuer_column_close_to_the_national_header_keeps_its_own_words(template
     (doc,) = extract([page], templates).documents
     assert doc.elements["issuer"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
     assert doc.elements["issued"] == "2024-11-22"
+
+
+def test_a_generated_letter_read_by_tesseract_is_typed_and_its_hand_number_flagged(tmp_path: Path,
+                                                                                   templates) -> None:
+    """End to end on the generator's công văn (no title, ``V/v`` under the Số line, the number written
+    by hand, an e-copy's signature stamp above the header): real Tesseract, the page's own reading."""
+    import random
+
+    import numpy as np
+
+    from ocr.reread import read_page
+    from sample_docs.make_samples import render_letter
+
+    (image, _text), *_ = render_letter(random.Random("letter:13"))[0]
+    truth = render_letter(random.Random("letter:13"))[1]
+    assert (truth["type"], truth["number_by_hand"], truth["e_copy"]) == ("cong_van", True, True)
+    clean = tmp_path / "page-0001.png"
+    image.save(clean, dpi=(200, 200))
+    page = read_page(clean, tmp_path / "layer.pdf", original=lambda: np.asarray(image), languages="vie", psm=3,
+                     timeout=120, source_page=1, low_quality=0.75)
+    (doc,) = extract([page], templates, images={1: clean}).documents
+    assert (doc.kind, doc.type) == ("other", "cong_van")
+    assert doc.elements["notation"] == truth["notation"] and doc.elements["signer"] == truth["signer"]
+    assert doc.elements["issued"] == truth["issued"]  # the stamp's 'Thời gian ký' is days later
+    assert doc.elements["subject"].startswith("V/v báo cáo tình hình")
+    assert doc.reasons.get("number") == "handwritten"  # taller than the printed notation beside it
+
+
+def test_vv_read_as_vw_still_marks_a_letter_but_a_centred_subject_does_not(templates) -> None:
+    vw = _page(_doc("Số: 459/UBND-VP", [(LEFT, "VW rà soát, cập nhật hồ sơ")], [(LEFT, "thủ tục hành chính")], [],
+                    [(None, "Kính gửi: Các cơ quan, đơn vị")]))
+    (doc,) = extract([vw], templates).documents
+    assert (doc.type, doc.elements["subject"]) == ("cong_van", "VW rà soát, cập nhật hồ sơ thủ tục hành chính")
+    # a title sohoa does not know over a centred "Về việc …" and no ký hiệu: no công văn, a paper to type
+    centred = _page(_doc("Số: 46", [(None, "PHIẾU TRÌNH")], [(None, "Về việc thụ lý giải quyết khiếu nại lần hai")]))
+    (doc,) = extract([centred], templates).documents
+    assert (doc.kind, doc.type) == ("other", "unknown")
