@@ -31,7 +31,7 @@ from ocr.clean import clean_copy
 from ocr.geometry import content_mask, detect_rotation, glyph_evidence
 from ocr.imaging import border_mask, downscale, ink_mask, load_gray, rotate_bound_same, turn_clockwise
 from ocr.model import PageGeometry
-from ocr.orientation import MIN_SCORE, WEAK_VOTE, both_ways, clearly_better
+from ocr.orientation import MIN_SCORE, SURE_TURN, WEAK_VOTE, both_ways, clearly_better
 from ocr.photo import (
     camera_exif,
     find_sheet,
@@ -266,7 +266,7 @@ def _decide(clean: Callable[..., np.ndarray], mask: np.ndarray, *, glyphs: int, 
     if not sparse:
         rotation, skew = orient.rotation, orient.skew
         level = clean(rotation=rotation, skew=skew)
-        if orient.certainty < WEAK_VOTE:
+        if orient.certainty < WEAK_VOTE or (orient.rotation == 180 and orient.certainty < SURE_TURN):
             as_is, turned = both_ways(level, dpi=ocr_dpi(dpi), languages=languages, timeout=timeout, workdir=workdir)
             if clearly_better(turned, as_is):
                 return (rotation + 180) % 360, skew, np.ascontiguousarray(level[::-1, ::-1]), ()

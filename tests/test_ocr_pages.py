@@ -168,3 +168,21 @@ def test_a_small_page_tagged_with_a_scanner_resolution_is_measured_too() -> None
     assert page_resolution(page, dpi=80, known=True) == (80, "tag")
     blank = np.full((600, 400), 250, np.uint8)
     assert page_resolution(blank, dpi=300, known=False) == (300, "default")  # nothing to measure
+
+
+def test_a_last_page_of_a_few_lines_under_a_scrawl_is_turned_only_on_a_better_reading(tmp_path: Path) -> None:
+    """The generator's held-out look (seed 133, FreeMono) ends a khai sinh with six lines and a
+    signature's scrawl through the name line: the ink vote said 180° at 0.37. A vote to turn a page
+    upside down under ``SURE_TURN`` is checked by reading it both ways; the page stays upright."""
+    from sample_docs._degrade import OFFICE
+    from sample_docs.make_samples import Plan, _dossier  # noqa: PLC2701
+
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "truth").mkdir()
+    _dossier(tmp_path, "khai_sinh-tiff-01", "khai_sinh", "tiff", seed=133, dpi=200, profile=OFFICE, plan=Plan(),
+             held_out=True)
+    with Image.open(tmp_path / "inbox" / "khai_sinh-tiff-01.tif") as tif:
+        tif.seek(1)
+        tif.convert("RGB").save(tmp_path / "p2.jpg", dpi=(200, 200), quality=95)
+    geo = preprocess_page(tmp_path / "p2.jpg", tmp_path / "o.png", source_page=2, dpi=200, mode="RGB")
+    assert (geo.blank, geo.rotation) == (False, 0)
