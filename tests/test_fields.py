@@ -160,6 +160,21 @@ def test_check_phone_rejects(text: str) -> None:
     assert check_phone(text)[:2] == (False, "invalid_phone")
 
 
+@pytest.mark.parametrize(("text", "empty"), [
+    ("3", True), ("—b", True), (". ,", True),          # a speck on an empty line: nothing written
+    ("35", False), ("3 5 1", False), ("091", False),   # figures of a number a clerk can complete
+])
+def test_a_stray_mark_in_a_phone_field_is_no_number(text: str, empty: bool) -> None:
+    assert (check_phone(text) == (True, None, "")) is empty
+
+
+@pytest.mark.parametrize(("text", "empty"), [("AT", True), ("a", True), ("at@", False), ("abc", False)])
+def test_a_stray_mark_in_an_email_field_is_no_address(text: str, empty: bool) -> None:
+    from fields.validators import check_email
+
+    assert (check_email(text) == (True, None, "")) is empty
+
+
 if given is not None:
     @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
     def test_check_date_round_trips_every_real_date(day: dt.date) -> None:
