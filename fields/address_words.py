@@ -93,7 +93,30 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
                                                                       or fold(bare) == fold(second)):
             keyword = second  # ``Thành phế Hồ Chí Minh``
         out.append(keyword + word[len(bare):] if keyword else word)
-    return " ".join(out)
+    return " ".join(_recase_capitals(out))
+
+
+_ROMAN = frozenset("IVXLCDM")
+
+
+def _recase_capitals(words: list[str]) -> list[str]:
+    """A syllable in capitals next to a word in title case, in title case (``đường Lê LỢI`` → ``Lê
+    Lợi``): names in an address are written in title case, so OCR slipped on its capitals (the letters
+    stay). Abbreviations (``TP.``, ``KĐT``, ``UBND``: no syllable) and Roman numerals (``Khu II``) stay."""
+    from ocr.syllables import is_syllable
+
+    def titled(word: str) -> bool:
+        core = word.strip(",.;:")
+        return len(core) > 1 and core[:1].isupper() and core[1:].islower()
+
+    out = list(words)
+    for i, word in enumerate(words):
+        bare = word.rstrip(",.;:")
+        if not (len(bare) > 1 and bare.isalpha() and bare.isupper() and is_syllable(bare)) or set(bare) <= _ROMAN:
+            continue
+        if any(titled(words[j]) for j in (i - 1, i + 1) if 0 <= j < len(words)):
+            out[i] = bare[:1] + bare[1:].lower() + word[len(bare):]
+    return out
 
 
 _UNIT_TYPES = ("phường", "quận", "huyện", "tỉnh")

@@ -57,6 +57,11 @@ def listed_name(name: str) -> bool:
         w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:])
 
 
+def is_name_word(word: str) -> bool:
+    """True when ``word`` is a family name or a listed name syllable, in title case or capitals."""
+    return word in _NAME_WORDS or _title(word) in _NAME_WORDS
+
+
 def _title(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 

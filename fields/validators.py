@@ -121,10 +121,35 @@ def check_name(text: str) -> Check:
     value = collapse(text)
     if not _NAME_CHARS.match(value) or len(value.split()) < 2:
         return False, "invalid_name", value
-    words = value.split()
+    words = _case_slips(value.split())
+    value = " ".join(words)
     if not (all(w.isupper() for w in words) or all(_title_word(w) for w in words)):
         return False, "name_case", value
     return True, None, value
+
+
+def _case_slips(words: list[str]) -> list[str]:
+    """A name's words in the case of the rest of the name where OCR slipped on one's capitals
+    (``Ngô ĐỨC Khoa``, ``Lê Thị HồNG``, ``LÊ HOÀNG Thanh``): a Vietnamese name is written all in title
+    case or all in capitals. Only a minority of words is recased, and only into a listed name syllable
+    (``Vũ Thành IKhoa`` stays: ``Ikhoa`` is no name, a letter was misread)."""
+    from fields.names import is_name_word
+
+    if any(not w[:1].isupper() for w in words):
+        return words  # ``Phan Hồng an``: a small first letter is a capital lost with its letter (Lan)
+    title = sum(_title_word(w) for w in words)
+    upper = sum(w.isupper() and len(w) > 1 for w in words)
+    if title > len(words) / 2:
+        out = [_title_case(w) for w in words]
+    elif upper > len(words) / 2:
+        out = [w.upper() for w in words]
+    else:
+        return words
+    return out if all(o == w or is_name_word(o) for o, w in zip(out, words, strict=True)) else words
+
+
+def _title_case(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
 
 
 def split_glued_name(text: str) -> str:

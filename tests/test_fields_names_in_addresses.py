@@ -154,3 +154,16 @@ def test_word_cut_by_an_edge_between_two_value_columns_stays_by_its_centre() -> 
             tok("Nữ", 700, 740), tok("092313279793", 770, 970)]
     assert [t.text for t in cell_tokens(line, (725.0, 980.0), 1)] == ["092313279793"]
     assert [t.text for t in cell_tokens(line, (660.0, 725.0), 1)] == ["Nữ"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 142 đường Lê LỢI", "Số 142 đường Lê Lợi"),                   # capitals slipped beside a title-case word
+    ("Số 2 đường LÊ Lợi, Phường Ngô Quyền", "Số 2 đường Lê Lợi, Phường Ngô Quyền"),
+    ("NGÕ 7 ĐƯỜNG LÁNG, PHƯỜNG LÁNG", "NGÕ 7 ĐƯỜNG LÁNG, PHƯỜNG LÁNG"),   # an address in capitals stays
+    ("Số 5 KĐT Văn Quán", "Số 5 KĐT Văn Quán"),                        # an abbreviation: no syllable
+    ("Khu VI Văn Quán", "Khu VI Văn Quán"),                            # a Roman numeral
+])
+def test_a_syllable_in_capitals_beside_a_name_is_recased(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text) == expected
