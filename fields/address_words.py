@@ -20,6 +20,7 @@ from fields.admin_units import (
 )
 from fields.names import SURNAMES
 from fields.provinces import find_province
+from fields.syllables import mend_syllables
 from fields.text import collapse, fold, one_off
 
 
@@ -75,7 +76,7 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
     (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
-    value = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ","))
+    value = _STRAY_DOT.sub(_undot, mend_syllables(collapse(text)).replace(";", ","))
     words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
     for i, word in enumerate(words):

@@ -12,6 +12,7 @@ import unicodedata
 
 from fields.dates import LOOKALIKES, format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
+from fields.syllables import mend_syllables
 from fields.text import collapse, fold, one_off
 from ocr.syllables import is_syllable
 
@@ -224,7 +225,8 @@ def tidy_punctuation(text: str) -> Check:
     """Put back the spaces OCR loses around punctuation, and flag words glued by a hyphen.
 
     ``Số.128`` → ``Số 128``, ``Phường.An`` → ``Phường An``, ``chính- Kế`` → ``chính - Kế``,
-    ``Thành, phố`` → ``Thành phố``. A hyphen between two words (``Hồ Chí-Minh``) is usually a misread
+    ``Thành, phố`` → ``Thành phố``; a word with a mark no Vietnamese letter has, or the wrong vowel of
+    a family, that one change makes a syllable is put right (``Ñgô`` → ``Ngô``: ``fields.syllables``). A hyphen between two words (``Hồ Chí-Minh``) is usually a misread
     space, but may be printed: it becomes a space and the value goes to review.
 
     Args:
@@ -233,7 +235,7 @@ def tidy_punctuation(text: str) -> Check:
     Returns:
         ``(ok, reason, text)``; reason ``glued_words``.
     """
-    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", collapse(text)))
+    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", mend_syllables(collapse(text))))
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _GLUED_UNIT.sub(r"\1 \2", _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value)))
     value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
