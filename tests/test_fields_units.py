@@ -63,6 +63,15 @@ def _page(lines: list[str], *, columns: tuple[int, ...] = (100, 1300), source_pa
     ("Phường 14, Quận 3, Thành phố Hồ Chí Minh", date(2021, 1, 1), "Phường 14, Quận 3, Thành phố Hồ Chí Minh", None),
     ("TX. Sơn Tây, TP. Hà Nội", None, "TX. Sơn Tây, TP. Hà Nội", None),
     ("Số 5, Phường", None, "Số 5, Phường", "incomplete_admin_unit"),
+    # one letter off exactly one unit of its kind in its own province: put back, for a clerk to confirm
+    ("Phường Bắc Nha Tang, Tỉnh Khánh Hòa", date(2025, 9, 1), "Phường Bắc Nha Trang, Tỉnh Khánh Hòa",
+     "admin_unit_one_off"),
+    ("Phường Thạch Thang, Quận Hải Chân, Thành phố Đà Nẵng", date(2024, 1, 1),
+     "Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng", "admin_unit_one_off"),
+    ("Phường Lộc Thọ, Thành phố Nha Tfang, Tỉnh Khánh Hòa", date(2024, 1, 1),
+     "Phường Lộc Thọ, Thành phố Nha Trang, Tỉnh Khánh Hòa", "admin_unit_one_off"),
+    ("Quận Cíiu Giấy, Thành phố Hà Nội", None, "Quận Cíiu Giấy, Thành phố Hà Nội", "unknown_admin_unit"),  # two off
+    ("Phòng Tài chính - Kế hoạch quận l", None, "Phòng Tài chính - Kế hoạch quận 1", "ocr_digits_guessed"),
 ])
 def test_units_by_level_province_and_date(text: str, on: date | None, expected: str, reason: str | None) -> None:
     got, why, _ = check_units(text, on=on)
