@@ -235,15 +235,62 @@ def tidy_punctuation(text: str) -> Check:
     Returns:
         ``(ok, reason, text)``; reason ``glued_words``.
     """
-    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", mend_syllables(collapse(text))))
+    value = _lone_quote(mend_syllables(collapse(text)).replace("\u2044", "/"))  # ``21⁄14``: a fraction slash
+    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", value))
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _GLUED_UNIT.sub(r"\1 \2", _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value)))
     value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
     value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
+    value = _TYPE_HYPHEN.sub(r"\1 ", value)  # ``Thành phố-Hồ Chí Minh``: no hyphen follows a unit's type
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
         return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
+    split = split_glued_words(value)
+    if split != value:
+        return False, "glued_words", split  # the space put back where one way only makes two words
     return True, None, value
+
+
+_TYPE_HYPHEN = re.compile(r"\b((?i:phố|phường|quận|huyện|tỉnh|xã|trấn))-(?=[^\W\d_])")
+_QUOTES = "\"“”„«»"
+
+
+def _lone_quote(text: str) -> str:
+    """A quotation mark with no partner glued to the start of a word (``, “Quận Bình Thạnh``,
+    ``"Phường Kim Mã``): a speck, dropped; paired quotes (a business's name) stay."""
+    if sum(text.count(q) for q in _QUOTES) != 1:
+        return text
+    return re.sub(rf"(^|\s)[{_QUOTES}](?=[^\W\d_])", r"\1", text)
+
+
+def split_glued_words(text: str) -> str:
+    """Spaces OCR lost put back where the words are certain: a capital after two small letters inside
+    a word of a text that has words in small letters (``đường LạchTray`` → ``Lạch Tray``; a full name,
+    all title case or capitals, is split by :func:`split_glued_name`), and a word in capitals that
+    splits into two syllables at one place only (``SỬAXE`` → ``SỬA XE``; ``DOANHTẠP`` too)."""
+    words = text.split(" ")
+    lower = any(w[:1].islower() for w in words)
+    out = []
+    for word in words:
+        if lower and glued_camel(word):
+            word = _camel_split(word)
+        elif glued_capitals(word):
+            cuts = _syllable_cuts(word)
+            word = f"{word[:cuts[0]]} {word[cuts[0]:]}" if len(cuts) == 1 else word
+        out.append(word)
+    return " ".join(out)
+
+
+def _camel_split(word: str) -> str:
+    return "".join(" " + c if i >= 2 and c.isupper() and word[i - 1].islower() and word[i - 2].islower() else c
+                   for i, c in enumerate(word))
+
+
+def _syllable_cuts(word: str) -> list[int]:
+    """Where a word in capitals splits into two Vietnamese syllables."""
+    core = word.strip(",.;:")
+    start = word.find(core)
+    return [start + i for i in range(1, len(core)) if is_syllable(core[:i].lower()) and is_syllable(core[i:].lower())]
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")

@@ -167,3 +167,26 @@ def test_a_syllable_in_capitals_beside_a_name_is_recased(text: str, expected: st
     from fields.address_words import tidy_address
 
     assert tidy_address(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 141 đường Láng Hạ, \"Phường Kim Mã", (True, None, "Số 141 đường Láng Hạ, Phường Kim Mã")),   # a lone quote
+    ("Phường 2, “Quận Bình Thạnh", (True, None, "Phường 2, Quận Bình Thạnh")),
+    ("Cửa hàng \"Hoa Mai\"", (True, None, "Cửa hàng \"Hoa Mai\"")),                                  # paired: kept
+    ("Số 21⁄14 Lê Lợi", (True, None, "Số 21/14 Lê Lợi")),                                          # a fraction slash
+    ("phường Sài Gòn, Thành phố-Hồ Chí Minh", (True, None, "phường Sài Gòn, Thành phố Hồ Chí Minh")),  # after a type
+    ("Bán lẻ-điện thoại", (False, "glued_words", "Bán lẻ điện thoại")),                              # maybe printed
+    ("Số 161 đường LạchTray", (False, "glued_words", "Số 161 đường Lạch Tray")),                     # a space lost
+    ("HỘ KINH DOANH SỬAXE NGỌC", (False, "glued_words", "HỘ KINH DOANH SỬA XE NGỌC")),
+    ("PhanLêThanhHương", (True, None, "PhanLêThanhHương")),       # a name: split by split_glued_name, unflagged
+    ("COFFEE SALON", (True, None, "COFFEE SALON")),               # foreign words in capitals
+])
+def test_specks_and_lost_spaces_in_free_text(text: str, expected: tuple) -> None:
+    assert tidy_punctuation(text) == expected
+
+
+def test_a_word_in_capitals_that_splits_two_ways_is_left_glued() -> None:
+    from fields.validators import split_glued_words
+
+    assert split_glued_words("THANHAN") == "THANHAN"   # THA NHAN, THAN HAN, THANH AN: only the paper tells
+    assert split_glued_words("KINHDOANH") == "KINH DOANH"
