@@ -85,6 +85,7 @@ def _replace(lines: list[str], start: str, new: str | None) -> list[str]:
     ("05.03.2020.", "05/03/2020"), ("05032020", "05/03/2020"), ("5-3-2024", "05/03/2024"),
     ("Cầu Giấy, ngày 05 tháng 03 năm 2024", "05/03/2024"), ("ngay O1 thang l2 nam 2O23", "01/12/2023"),
     ("NGÀY 01 THÁNG 02 NĂM 2025", "01/02/2025"), ("29/02/2000", "29/02/2000"),
+    ("03/07\u20441984", "03/07/1984"),                    # the fraction slash OCR reads for a slash
 ])
 def test_check_date_accepts(text: str, expected: str) -> None:
     assert check_date(text) == (True, None, expected)
