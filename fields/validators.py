@@ -251,7 +251,7 @@ def tidy_punctuation(text: str) -> Check:
     return True, None, value
 
 
-_TYPE_HYPHEN = re.compile(r"\b((?i:phố|phường|quận|huyện|tỉnh|xã|trấn))-(?=[^\W\d_])")
+_TYPE_HYPHEN = re.compile(r"\b((?i:phố|phường|quận|huyện|tỉnh|xã|trấn))-(?=[^\W_])")
 _QUOTES = "\"“”„«»"
 
 

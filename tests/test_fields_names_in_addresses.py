@@ -175,6 +175,7 @@ def test_a_syllable_in_capitals_beside_a_name_is_recased(text: str, expected: st
     ("Cửa hàng \"Hoa Mai\"", (True, None, "Cửa hàng \"Hoa Mai\"")),                                  # paired: kept
     ("Số 21⁄14 Lê Lợi", (True, None, "Số 21/14 Lê Lợi")),                                          # a fraction slash
     ("phường Sài Gòn, Thành phố-Hồ Chí Minh", (True, None, "phường Sài Gòn, Thành phố Hồ Chí Minh")),  # after a type
+    ("Phường Tân Định, Quận-1, Thành phố Hồ Chí Minh", (True, None, "Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh")),
     ("Bán lẻ-điện thoại", (False, "glued_words", "Bán lẻ điện thoại")),                              # maybe printed
     ("Số 161 đường LạchTray", (False, "glued_words", "Số 161 đường Lạch Tray")),                     # a space lost
     ("HỘ KINH DOANH SỬAXE NGỌC", (False, "glued_words", "HỘ KINH DOANH SỬA XE NGỌC")),
