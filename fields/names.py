@@ -51,10 +51,13 @@ def has_surname(name: str) -> bool:
 
 
 def listed_name(name: str) -> bool:
-    """True when a full name is a family name followed by listed name syllables only (any case)."""
+    """True when a full name is a family name followed by listed name syllables only (any case), its
+    given name (the last word) a listed given name: a family name there (``Ngô Bảo Trần``) is mostly
+    another given name misread (``Trang``)."""
     words = name.split()
     return len(words) >= 2 and has_surname(name) and all(
-        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:])
+        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:]) \
+        and _title(words[-1]) in NAME_SYLLABLES
 
 
 def is_name_word(word: str) -> bool:

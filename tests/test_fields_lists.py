@@ -76,6 +76,7 @@ def test_name_of_listed_syllables_read_fairly_surely_is_not_sent_to_review() -> 
 
     assert listed_name("NGÔ BẢO LINH") and listed_name("Trần Thị Thu Trang")
     assert not listed_name("Võ Lế Minh Thư") and not listed_name("HỒ THỦ GIANG")   # a syllable no name has
+    assert not listed_name("Ngô Bảo Trần") and listed_name("Lê Trần Anh")   # a family name as given name: misread
     lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên người mẹ", "Họ, chữ đệm, tên người mẹ: Hồ Thu@0.55 Thảo ....")
     lines = _replace(lines, "Họ, chữ đệm, tên người cha", "Họ, chữ đệm, tên người cha: Vũ Hữu@0.3 Sơn .....")
     f = extract([_page(lines)], load_templates()).fields
