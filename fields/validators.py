@@ -125,8 +125,28 @@ def check_name(text: str) -> Check:
     words = _case_slips(value.split())
     value = " ".join(words)
     if not (all(w.isupper() for w in words) or all(_title_word(w) for w in words)):
-        return False, "name_case", value
+        return False, "name_case", _lost_l(value)
     return True, None, value
+
+
+def _lost_l(name: str) -> str:
+    """``Bùi Thùy I inh`` → ``Bùi Thùy Linh``: a capital L read as ``I`` (or ``l``) and a space, when
+    the word it makes is a listed name syllable; the name still goes to a clerk (its case was broken)."""
+    from fields.names import is_name_word
+
+    words = name.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("I", "l") and i + 1 < len(words) and words[i + 1][:1].islower() \
+                and is_name_word("L" + words[i + 1]):
+            out.append("L" + words[i + 1])
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return " ".join(out)
 
 
 def _case_slips(words: list[str]) -> list[str]:

@@ -142,6 +142,7 @@ def test_check_province_rejects() -> None:
 @pytest.mark.parametrize(("text", "ok", "reason"), [
     ("Nguyễn Thị Minh Khai", True, None), ("LÊ VĂN ANH TUẤN", True, None), ("Hờ A Sính", True, None),
     ("Vũ Thành IKhoa", False, "name_case"), ("Dương Văn ĐỨC", True, None), ("Phan Hồng an", False, "name_case"),
+    ("Bùi Thùy I inh", False, "name_case"),                            # put right, still for a clerk to confirm
     ("Ng8yen Van", False, "invalid_name"), ("Khoa", False, "invalid_name"), ("Hồ Thu Thảo 5-62", False, "invalid_name"),
 ])
 def test_check_name(text: str, ok: bool, reason: str | None) -> None:
@@ -154,6 +155,8 @@ def test_check_name(text: str, ok: bool, reason: str | None) -> None:
     ("Vũ Thành IKhoa", "Vũ Thành IKhoa"),                                  # ``Ikhoa`` is no name: a letter misread
     ("Phan Hồng an", "Phan Hồng an"),                                      # a small first letter: its capital lost
     ("Lê ĐỨC", "Lê ĐỨC"),                                                  # no majority to follow
+    ("Bùi Thùy I inh", "Bùi Thùy Linh"),                                   # L read as ``I`` and a space
+    ("Bùi Thùy I xyz", "Bùi Thùy I xyz"),                                  # ``Lxyz`` is no name
 ])
 def test_a_name_word_in_the_wrong_case_follows_the_rest(text: str, expected: str) -> None:
     assert check_name(text)[2] == expected
