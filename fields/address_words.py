@@ -21,6 +21,7 @@ from fields.admin_units import (
 from fields.names import SURNAMES
 from fields.provinces import find_province
 from fields.syllables import mend_syllables
+from ocr.syllables import is_syllable
 from fields.text import collapse, fold, one_off
 
 
@@ -86,6 +87,11 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
         if bare[:1].islower() and following[:1].isupper():
             # ``bhường Thạch Thang``: one letter off a unit's type before its name (``phường``)
             keyword = next((t for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+        elif bare[:1].isupper() and (following[:1].isupper() or following[:1].isdigit()) and bare.isalpha() \
+                and not is_syllable(bare):
+            # ``Quín 3``: a capitalised word that is no syllable, one letter off a unit's type (``Quang
+            # Trung`` is a syllable, a street: never taken for ``Quận``)
+            keyword = next((t.capitalize() for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
         if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and len(bare) == 2 \
                 and fold(bare)[:1] == "s" and (fold(bare) == "so" or one_off(fold(bare), "so")):
             keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``: the house number's word, as written
@@ -94,7 +100,16 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
                                                                       or fold(bare) == fold(second)):
             keyword = second  # ``Thành phế Hồ Chí Minh``
         out.append(keyword + word[len(bare):] if keyword else word)
-    return " ".join(_recase_capitals(out))
+    return _trailing_speck(" ".join(_recase_capitals(out)))
+
+
+def _trailing_speck(text: str) -> str:
+    """``…, Tỉnh Bắc Ninh R`` → ``…, Tỉnh Bắc Ninh``: a lone letter after the province an address ends
+    with is a speck at the end of the line (no address goes on after its province)."""
+    head, _, last = text.rpartition(" ")
+    if len(last) == 1 and last.isalpha() and head and _province_of([re.split(r"\s*,\s*", head)[-1]]) is not None:
+        return head
+    return text
 
 
 _ROMAN = frozenset("IVXLCDM")

@@ -191,3 +191,15 @@ def test_a_word_in_capitals_that_splits_two_ways_is_left_glued() -> None:
 
     assert split_glued_words("THANHAN") == "THANHAN"   # THA NHAN, THAN HAN, THANH AN: only the paper tells
     assert split_glued_words("KINHDOANH") == "KINH DOANH"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Quín 3", "Quận 3"),                                   # no syllable, one letter off a unit's type
+    ("Số 5 Quang Trung", "Số 5 Quang Trung"),               # a syllable: a street's name, left alone
+    ("Phường Kinh Bắc, Tỉnh Bắc Ninh R", "Phường Kinh Bắc, Tỉnh Bắc Ninh"),   # a speck after the province
+    ("Số 12 Khu A", "Số 12 Khu A"),                         # a lone letter that names a block
+])
+def test_unit_type_and_trailing_speck_in_an_address(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text) == expected
