@@ -81,6 +81,7 @@ def test_footnote_mark_with_a_misread_bracket_and_known_issuer() -> None:
     from fields.values import _tidy
 
     assert is_junk("I2):") and is_junk("(2)") and not is_junk("12")
+    assert is_junk("(I)") and is_junk("(l)") and not is_junk("(A)")   # the mark's figure read as a letter
     assert _tidy("I2): Đăng ký thường trú") == "Đăng ký thường trú"
     hkd: FormTemplate = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
     page = _form_page(["Nơi cấp: Cúc@0.6 Cảnh sát quản Lý hành chính về trật tự xã hội ......."])
