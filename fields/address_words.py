@@ -179,6 +179,7 @@ def verified_words(text: str) -> frozenset[str]:
         name = " ".join(part.split()[split[1]:])
         if name and not any(c.isdigit() for c in name) and _official(split[2], name):
             words |= {fold(w) for w in part.split()[split[0]:] if fold(w)}
+            words.add(fold(name))  # ``HàNội``: the name's words read glued, its letters as listed
     return frozenset(words)
 
 
