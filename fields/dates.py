@@ -10,7 +10,6 @@ it was (its confidence is lowered, not the value rewritten silently).
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from fields.text import fold
@@ -32,11 +31,10 @@ def _digits(text: str) -> tuple[str, bool] | None:
     """The digits a date part stands for, and whether a look-alike was read as a digit."""
     out, guessed = "", False
     for char in text:
-        bare = unicodedata.normalize("NFD", char)[:1]  # ``1Š``: a mark OCR put on a look-alike (Š is S)
         if char.isdigit():
             out += char
-        elif char in LOOKALIKES or bare in LOOKALIKES:
-            out, guessed = out + LOOKALIKES.get(char, LOOKALIKES.get(bare, "")), True
+        elif char in LOOKALIKES:
+            out, guessed = out + LOOKALIKES[char], True
         else:
             return None
     return out, guessed

@@ -86,7 +86,6 @@ def _replace(lines: list[str], start: str, new: str | None) -> list[str]:
     ("Cầu Giấy, ngày 05 tháng 03 năm 2024", "05/03/2024"), ("ngay O1 thang l2 nam 2O23", "01/12/2023"),
     ("NGÀY 01 THÁNG 02 NĂM 2025", "01/02/2025"), ("29/02/2000", "29/02/2000"),
     ("03/07\u20441984", "03/07/1984"),                    # the fraction slash OCR reads for a slash
-    ("ngày 1Š tháng 5 năm 2026", "15/05/2026"),            # a mark OCR put on a look-alike (Š is S, 5)
 ])
 def test_check_date_accepts(text: str, expected: str) -> None:
     assert check_date(text) == (True, None, expected)
