@@ -80,7 +80,9 @@ def test_units_by_level_province_and_date(text: str, on: date | None, expected: 
 
 @pytest.mark.parametrize(("name", "expected", "reason"), [
     ("Nguyễn Văn An", "Nguyễn Văn An", None),
-    ("Nguyễn Văn Thanhh", "Nguyễn Văn Thanhh", "name_syllable"),      # not Vietnamese, no single fix
+    ("Nguyễn Văn Thanhh", "Nguyễn Văn Thanh", "name_syllable"),       # not Vietnamese: the one name a letter off
+    ("Đặngl Lê Phương Anh", "Đặng Lê Phương Anh", "name_syllable"),   # with its marks; a clerk confirms
+    ("Hoàng Phương Nhmnz", "Hoàng Phương Nhmnz", "name_syllable"),    # two letters off: no fix
     ("Trần Thị Hưong", "Trần Thị Hưong", "name_syllable"),            # Hương or Hường: ambiguous
     ("Lê Thị Nhưng", "Lê Thị Nhung", None),                           # valid, but no name: the one name
     ("Võ Thị Hông Nhụng", "Võ Thị Hồng Nhung", None),                 # … with its letters
@@ -91,7 +93,7 @@ def test_units_by_level_province_and_date(text: str, on: date | None, expected: 
     ("Lê Thị Nhẫm", "Lê Thị Nhẫm", None),                             # valid, no listed name: kept
     ("NGUYỄN THỊ MAI", "NGUYỄN THỊ MAI", None),
     ("Phạm Quôc Bảo", "Phạm Quốc Bảo", None),                          # a valid shape, but Quốc is the name
-    ("Đỗ Khanhh", "Đỗ Khanhh", "name_syllable"),
+    ("Đỗ Khanhh", "Đỗ Khanh", "name_syllable"),
 ])
 def test_name_syllables_flag_unless_one_correction(name: str, expected: str, reason: str | None) -> None:
     assert check_syllables(name) == (expected, reason)
