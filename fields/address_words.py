@@ -178,8 +178,9 @@ def verified_words(text: str) -> frozenset[str]:
             continue
         name = " ".join(part.split()[split[1]:])
         if name and not any(c.isdigit() for c in name) and _official(split[2], name):
-            words |= {fold(w) for w in part.split()[split[0]:] if fold(w)}
-            words.add(fold(name))  # ``HàNội``: the name's words read glued, its letters as listed
+            unit = [fold(w) for w in part.split()[split[0]:] if fold(w)]
+            # each word, and runs of them read glued (``HàNội``, ``phố-Hồ``): the letters as listed
+            words |= {"".join(unit[i:j]) for i in range(len(unit)) for j in range(i + 1, len(unit) + 1)}
     return frozenset(words)
 
 
