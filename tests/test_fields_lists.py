@@ -82,3 +82,11 @@ def test_name_of_listed_syllables_read_fairly_surely_is_not_sent_to_review() -> 
     f = extract([_page(lines)], load_templates()).fields
     assert (f["me_ho_ten"].needs_review, f["me_ho_ten"].confidence) == (False, CLOSED_LIST_FLOOR)
     assert f["cha_ho_ten"].needs_review and f["cha_ho_ten"].reason == "low_confidence"   # too unsure: looked at
+
+
+def test_country_of_residence_is_checked_against_the_list() -> None:
+    """``Quốc gia`` (where the household lives) names a country: read into the list like a nationality,
+    its marks put back and, listed, not sent to review for Tesseract's confidence alone."""
+    hkd = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
+    assert next(s for s in hkd.fields if s.key == "tt_quoc_gia").type == "nationality"
+    assert check_nationality("Việt Nạm") == (True, None, "Việt Nam")
