@@ -20,6 +20,8 @@ from fields.admin_units import (
 )
 from fields.names import SURNAMES
 from fields.provinces import find_province
+from fields.syllables import mend_syllables
+from ocr.syllables import is_syllable
 from fields.text import collapse, fold, one_off
 
 
@@ -75,7 +77,7 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
     (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
-    value = _STRAY_DOT.sub(_undot, collapse(text).replace(";", ","))
+    value = _STRAY_DOT.sub(_undot, mend_syllables(collapse(text)).replace(";", ","))
     words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
     for i, word in enumerate(words):
@@ -85,6 +87,11 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
         if bare[:1].islower() and following[:1].isupper():
             # ``bhường Thạch Thang``: one letter off a unit's type before its name (``phường``)
             keyword = next((t for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+        elif bare[:1].isupper() and (following[:1].isupper() or following[:1].isdigit()) and bare.isalpha() \
+                and not is_syllable(bare):
+            # ``Quín 3``: a capitalised word that is no syllable, one letter off a unit's type (``Quang
+            # Trung`` is a syllable, a street: never taken for ``Quận``)
+            keyword = next((t.capitalize() for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
         if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and len(bare) == 2 \
                 and fold(bare)[:1] == "s" and (fold(bare) == "so" or one_off(fold(bare), "so")):
             keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``: the house number's word, as written
@@ -93,7 +100,39 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
                                                                       or fold(bare) == fold(second)):
             keyword = second  # ``Thành phế Hồ Chí Minh``
         out.append(keyword + word[len(bare):] if keyword else word)
-    return " ".join(out)
+    return _trailing_speck(" ".join(_recase_capitals(out)))
+
+
+def _trailing_speck(text: str) -> str:
+    """``…, Tỉnh Bắc Ninh R`` → ``…, Tỉnh Bắc Ninh``: a lone letter after the province an address ends
+    with is a speck at the end of the line (no address goes on after its province)."""
+    head, _, last = text.rpartition(" ")
+    if len(last) == 1 and last.isalpha() and head and _province_of([re.split(r"\s*,\s*", head)[-1]]) is not None:
+        return head
+    return text
+
+
+_ROMAN = frozenset("IVXLCDM")
+
+
+def _recase_capitals(words: list[str]) -> list[str]:
+    """A syllable in capitals next to a word in title case, in title case (``đường Lê LỢI`` → ``Lê
+    Lợi``): names in an address are written in title case, so OCR slipped on its capitals (the letters
+    stay). Abbreviations (``TP.``, ``KĐT``, ``UBND``: no syllable) and Roman numerals (``Khu II``) stay."""
+    from ocr.syllables import is_syllable
+
+    def titled(word: str) -> bool:
+        core = word.strip(",.;:")
+        return len(core) > 1 and core[:1].isupper() and core[1:].islower()
+
+    out = list(words)
+    for i, word in enumerate(words):
+        bare = word.rstrip(",.;:")
+        if not (len(bare) > 1 and bare.isalpha() and bare.isupper() and is_syllable(bare)) or set(bare) <= _ROMAN:
+            continue
+        if any(titled(words[j]) for j in (i - 1, i + 1) if 0 <= j < len(words)):
+            out[i] = bare[:1] + bare[1:].lower() + word[len(bare):]
+    return out
 
 
 _UNIT_TYPES = ("phường", "quận", "huyện", "tỉnh")
@@ -139,7 +178,9 @@ def verified_words(text: str) -> frozenset[str]:
             continue
         name = " ".join(part.split()[split[1]:])
         if name and not any(c.isdigit() for c in name) and _official(split[2], name):
-            words |= {fold(w) for w in part.split()[split[0]:] if fold(w)}
+            unit = [fold(w) for w in part.split()[split[0]:] if fold(w)]
+            # each word, and runs of them read glued (``HàNội``, ``phố-Hồ``): the letters as listed
+            words |= {"".join(unit[i:j]) for i in range(len(unit)) for j in range(i + 1, len(unit) + 1)}
     return frozenset(words)
 
 

@@ -19,7 +19,8 @@ from datetime import date
 from functools import cache
 
 from fields.provinces import _data_dir, find_province, provinces_2025, provinces_legacy
-from fields.text import collapse, fold
+from fields.dates import LOOKALIKES
+from fields.text import collapse, fold, one_off
 
 MERGER = date(2025, 7, 1)
 """From this day: 34 provinces, two levels, no districts (Nghị quyết 202/2025/QH15)."""
@@ -166,6 +167,21 @@ def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]
     return name, "admin_unit_spelling"
 
 
+def _mend_unit(tables: list[dict[tuple[str, str], set[str]]], kind: str, name: str) -> tuple[str, str]:
+    """(name, reason) of a unit no list of its province has: the one official name of that kind in the
+    province one letter off it (``Bắc Nha Tang`` → ``Bắc Nha Trang``, ``Hải Chân`` → ``Hải Châu``),
+    put back and sent to review as ``admin_unit_one_off`` (a clerk confirms the letter); figures read as
+    letters (``quận l`` → ``quận 1``: numbered units are in no list) as ``ocr_digits_guessed``; else the
+    name as read, ``unknown_admin_unit``. Never a unit of another province: only its own are searched."""
+    figures = "".join(LOOKALIKES.get(c, c) for c in name)
+    if len(name) <= 2 and figures.isdigit():
+        return figures, "ocr_digits_guessed"
+    folded = fold(name)
+    near = {spelling for table in tables for (k, key), spellings in table.items()
+            if k == kind and len(key) >= 4 and one_off(folded, key) for spelling in spellings}
+    return (near.pop(), "admin_unit_one_off") if len(near) == 1 else (name, "unknown_admin_unit")
+
+
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
 _SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
@@ -280,7 +296,8 @@ def _stray(words: list[str]) -> bool:
 
 
 _PRIORITY = ("admin_unit_abolished", "province_merged", "admin_unit_other_province", "unknown_admin_unit",
-             "invalid_address", "admin_unit_spelling", "incomplete_admin_unit", "address_incomplete")
+             "invalid_address", "admin_unit_spelling", "admin_unit_one_off", "ocr_digits_guessed",
+             "incomplete_admin_unit", "address_incomplete")
 
 
 def _first_reason(reasons: list[str]) -> str | None:
@@ -292,12 +309,14 @@ def _district(legacy: dict[str, _Province], province: str | None, kind: str, nam
     if province is not None and province in legacy:
         spellings = _lookup(legacy[province].districts, kind, name)
         if spellings is None:
-            other = _elsewhere(legacy, "district", kind, name, province)
-            return name, "admin_unit_other_province" if other else "unknown_admin_unit"
+            if _elsewhere(legacy, "district", kind, name, province):
+                return name, "admin_unit_other_province"
+            new, reason = _mend_unit([legacy[province].districts], kind, name)
+            return new, "admin_unit_abolished" if after else reason
         new, reason = _check_name(spellings, name)
     else:
         spellings = set().union(*(_lookup(p.districts, kind, name) or set() for p in legacy.values()))
-        new, reason = (_check_name(spellings, name) if spellings else (name, "unknown_admin_unit"))
+        new, reason = _check_name(spellings, name) if spellings else _mend_unit([], kind, name)
         if len(spellings) > 1 and name not in spellings:
             new, reason = name, "admin_unit_spelling"  # several provinces have it: never pick one
     if after:
@@ -331,5 +350,5 @@ def _commune(legacy: dict[str, _Province], current: dict[str, _Province], provin
         return name, "admin_unit_other_province"
     # The pre-2025 list is the state of mid-2025: communes merged between 2019 and 2025 are not in
     # it, so an unlisted commune on an older document is no evidence of a misreading.
-    return name, None if not after else "unknown_admin_unit"
+    return _mend_unit(tables, kind, name) if after else (name, None)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from fields.dates import LOOKALIKES
 from fields.text import collapse, fold, fold_words, one_off, ratio
+from ocr.syllables import is_syllable
 
 Check = tuple[bool, str | None, str]
 
@@ -59,7 +60,10 @@ def _listed(text: str, names: tuple[str, ...], by_fold: dict[str, str]) -> Check
             return True, None, name
     listed = by_fold.get(fold(value))
     if listed is None:
-        return False, "invalid_choice", value
+        near = {name for key, name in by_fold.items() if len(key) >= 3 and one_off(fold(value), key)}
+        # one letter off exactly one listed name (``Tàầy``, ``Việt Nai``): most likely that name, put
+        # back for the clerk, who confirms it (a name missing from the list may be one letter off another)
+        return False, "invalid_choice", next(iter(near)) if len(near) == 1 and len(fold(value)) >= 3 else value
     return True, None, listed
 
 
@@ -151,8 +155,10 @@ def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, boo
     """The one choice a value not in the list stands for, and whether that is sure.
 
     Sure: the value is the end of exactly one choice, two words or more (``thứ nhất`` → ``Lần thứ
-    nhất``: its first word lost to the label's line). Not sure: one letter off exactly one choice
-    (``Can`` → ``Con``, ``NE`` → ``Nữ``), kept for a clerk to confirm. ``(None, False)`` when neither.
+    nhất``: its first word lost to the label's line); or one letter off exactly one choice with a word
+    that is no Vietnamese syllable (``NP``, ``Nữđ``, ``Lầr thứ nhất``: a misreading, not another word a
+    form could hold). Not sure: one letter off exactly one choice and spelt as words (``Can`` → ``Con``,
+    ``NE`` → ``Nữ``, ``Bác`` → ``Bà``), kept for a clerk to confirm. ``(None, False)`` when neither.
     """
     words = fold_words(value)
     if not words:
@@ -161,5 +167,9 @@ def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, boo
     if len(words) >= 2 and len(tails) == 1:
         return tails[0], True
     near = [c for c in choices if one_off(fold(value), fold(c))]
-    return (near[0], False) if len(fold(value)) >= 2 and len(near) == 1 else (None, False)
+    if len(fold(value)) < 2 or len(near) != 1:
+        return None, False
+    words = value.split()
+    misread = all(w.isalpha() for w in words) and not all(is_syllable(w) for w in words)
+    return near[0], misread
 

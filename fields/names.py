@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from fields.text import fold
+from fields.text import fold, one_off
 
 SURNAMES = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
@@ -51,10 +51,18 @@ def has_surname(name: str) -> bool:
 
 
 def listed_name(name: str) -> bool:
-    """True when a full name is a family name followed by listed name syllables only (any case)."""
+    """True when a full name is a family name followed by listed name syllables only (any case), its
+    given name (the last word) a listed given name: a family name there (``Ngô Bảo Trần``) is mostly
+    another given name misread (``Trang``)."""
     words = name.split()
     return len(words) >= 2 and has_surname(name) and all(
-        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:])
+        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:]) \
+        and _title(words[-1]) in NAME_SYLLABLES
+
+
+def is_name_word(word: str) -> bool:
+    """True when ``word`` is a family name or a listed name syllable, in title case or capitals."""
+    return word in _NAME_WORDS or _title(word) in _NAME_WORDS
 
 
 def _title(word: str) -> str:
@@ -169,6 +177,14 @@ def check_syllables(text: str) -> tuple[str, str | None]:
         elif is_syllable(word):
             words.append(word)  # a Vietnamese syllable no listed name has the letters of: a rarer name
         else:
-            words.append(word)
-            reason = "name_syllable"
+            words.append(_one_letter_off(word, surname=at == 0))
+            reason = "name_syllable"  # put right or not, a letter was misread: a clerk confirms
     return " ".join(words), reason
+
+
+def _one_letter_off(word: str, *, surname: bool) -> str:
+    """The one listed name (a family name for the first word) whose letters are one off ``word``'s and
+    that has its marks (``Đặngl`` → ``Đặng``); ``word`` itself when there is none or several."""
+    pool = SURNAMES if surname else NAME_SYLLABLES
+    near = {n for n in pool if one_off(fold(word), fold(n)) and _marks(n) == _marks(word)}
+    return _in_case(word, near.pop()) if len(near) == 1 and len(fold(word)) >= 3 else word

@@ -12,6 +12,7 @@ import unicodedata
 
 from fields.dates import LOOKALIKES, format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
+from fields.syllables import mend_syllables
 from fields.text import collapse, fold, one_off
 from ocr.syllables import is_syllable
 
@@ -121,10 +122,55 @@ def check_name(text: str) -> Check:
     value = collapse(text)
     if not _NAME_CHARS.match(value) or len(value.split()) < 2:
         return False, "invalid_name", value
-    words = value.split()
+    words = _case_slips(value.split())
+    value = " ".join(words)
     if not (all(w.isupper() for w in words) or all(_title_word(w) for w in words)):
-        return False, "name_case", value
+        return False, "name_case", _lost_l(value)
     return True, None, value
+
+
+def _lost_l(name: str) -> str:
+    """``Bùi Thùy I inh`` → ``Bùi Thùy Linh``: a capital L read as ``I`` (or ``l``) and a space, when
+    the word it makes is a listed name syllable; the name still goes to a clerk (its case was broken)."""
+    from fields.names import is_name_word
+
+    words = name.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("I", "l") and i + 1 < len(words) and words[i + 1][:1].islower() \
+                and is_name_word("L" + words[i + 1]):
+            out.append("L" + words[i + 1])
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return " ".join(out)
+
+
+def _case_slips(words: list[str]) -> list[str]:
+    """A name's words in the case of the rest of the name where OCR slipped on one's capitals
+    (``Ngô ĐỨC Khoa``, ``Lê Thị HồNG``, ``LÊ HOÀNG Thanh``): a Vietnamese name is written all in title
+    case or all in capitals. Only a minority of words is recased, and only into a listed name syllable
+    (``Vũ Thành IKhoa`` stays: ``Ikhoa`` is no name, a letter was misread)."""
+    from fields.names import is_name_word
+
+    if any(not w[:1].isupper() for w in words):
+        return words  # ``Phan Hồng an``: a small first letter is a capital lost with its letter (Lan)
+    title = sum(_title_word(w) for w in words)
+    upper = sum(w.isupper() and len(w) > 1 for w in words)
+    if title > len(words) / 2:
+        out = [_title_case(w) for w in words]
+    elif upper > len(words) / 2:
+        out = [w.upper() for w in words]
+    else:
+        return words
+    return out if all(o == w or is_name_word(o) for o, w in zip(out, words, strict=True)) else words
+
+
+def _title_case(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
 
 
 def split_glued_name(text: str) -> str:
@@ -199,7 +245,8 @@ def tidy_punctuation(text: str) -> Check:
     """Put back the spaces OCR loses around punctuation, and flag words glued by a hyphen.
 
     ``Số.128`` → ``Số 128``, ``Phường.An`` → ``Phường An``, ``chính- Kế`` → ``chính - Kế``,
-    ``Thành, phố`` → ``Thành phố``. A hyphen between two words (``Hồ Chí-Minh``) is usually a misread
+    ``Thành, phố`` → ``Thành phố``; a word with a mark no Vietnamese letter has, or the wrong vowel of
+    a family, that one change makes a syllable is put right (``Ñgô`` → ``Ngô``: ``fields.syllables``). A hyphen between two words (``Hồ Chí-Minh``) is usually a misread
     space, but may be printed: it becomes a space and the value goes to review.
 
     Args:
@@ -208,15 +255,62 @@ def tidy_punctuation(text: str) -> Check:
     Returns:
         ``(ok, reason, text)``; reason ``glued_words``.
     """
-    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", collapse(text)))
+    value = _lone_quote(mend_syllables(collapse(text)).replace("\u2044", "/"))  # ``21⁄14``: a fraction slash
+    value = _NUMBER_DASH.sub(" ", _GLUED_COLON.sub(": ", value))
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _GLUED_UNIT.sub(r"\1 \2", _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value)))
     value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
     value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
+    value = _TYPE_HYPHEN.sub(r"\1 ", value)  # ``Thành phố-Hồ Chí Minh``: no hyphen follows a unit's type
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
         return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
+    split = split_glued_words(value)
+    if split != value:
+        return False, "glued_words", split  # the space put back where one way only makes two words
     return True, None, value
+
+
+_TYPE_HYPHEN = re.compile(r"\b((?i:phố|phường|quận|huyện|tỉnh|xã|trấn))-(?=[^\W_])")
+_QUOTES = "\"“”„«»"
+
+
+def _lone_quote(text: str) -> str:
+    """A quotation mark with no partner glued to the start of a word (``, “Quận Bình Thạnh``,
+    ``"Phường Kim Mã``): a speck, dropped; paired quotes (a business's name) stay."""
+    if sum(text.count(q) for q in _QUOTES) != 1:
+        return text
+    return re.sub(rf"(^|\s)[{_QUOTES}](?=[^\W\d_])", r"\1", text)
+
+
+def split_glued_words(text: str) -> str:
+    """Spaces OCR lost put back where the words are certain: a capital after two small letters inside
+    a word of a text that has words in small letters (``đường LạchTray`` → ``Lạch Tray``; a full name,
+    all title case or capitals, is split by :func:`split_glued_name`), and a word in capitals that
+    splits into two syllables at one place only (``SỬAXE`` → ``SỬA XE``; ``DOANHTẠP`` too)."""
+    words = text.split(" ")
+    lower = any(w[:1].islower() for w in words)
+    out = []
+    for word in words:
+        if lower and glued_camel(word):
+            word = _camel_split(word)
+        elif glued_capitals(word):
+            cuts = _syllable_cuts(word)
+            word = f"{word[:cuts[0]]} {word[cuts[0]:]}" if len(cuts) == 1 else word
+        out.append(word)
+    return " ".join(out)
+
+
+def _camel_split(word: str) -> str:
+    return "".join(" " + c if i >= 2 and c.isupper() and word[i - 1].islower() and word[i - 2].islower() else c
+                   for i, c in enumerate(word))
+
+
+def _syllable_cuts(word: str) -> list[int]:
+    """Where a word in capitals splits into two Vietnamese syllables."""
+    core = word.strip(",.;:")
+    start = word.find(core)
+    return [start + i for i in range(1, len(core)) if is_syllable(core[:i].lower()) and is_syllable(core[i:].lower())]
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
@@ -247,6 +341,19 @@ def glued_capitals(text: str) -> bool:
     return False
 
 
+STRAY_MARK_LENGTH = 2
+"""A phone number or e-mail address has ten characters or more; what OCR reads on an empty one's
+dotted line is a speck or two (``3``, ``—b``, ``.,``): on the tuning sets (seeds 21–35, 2026-12) every
+such reading of one or two characters was on a field the form left empty."""
+
+
+def stray_mark(text: str) -> bool:
+    """True for a reading of at most :data:`STRAY_MARK_LENGTH` characters (spaces aside) with at most
+    one figure: too short to be any part of a number or an address a clerk could complete."""
+    core = "".join(text.split())
+    return 0 < len(core) <= STRAY_MARK_LENGTH and sum(c.isdigit() for c in core) <= 1
+
+
 _MOBILE_STARTS = ("03", "05", "07", "08", "09")
 """Mobile networks since the 2018 renumbering (landlines: 11 digits, ``02`` and the area code)."""
 
@@ -262,6 +369,8 @@ def check_phone(text: str) -> Check:
         ``(ok, reason, digits)``; reason ``invalid_phone``.
     """
     value = collapse(text)
+    if stray_mark(value):
+        return True, None, ""  # ``3``, ``—b`` on the empty line of a fax number: nothing was written
     digits = re.sub(r"[\s.\-()]", "", value)
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
@@ -286,6 +395,8 @@ def check_email(text: str) -> Check:
         ``(ok, reason, address)``; reason ``invalid_email``.
     """
     value = collapse(text)
+    if stray_mark(value):
+        return True, None, ""  # a speck (or ``AT``, the form's own ``@``) on an empty line: no address written
     if "@" not in value and value.count("(") == 1:
         value = value.replace("(", "@")  # OCR reads @ as ( …
     value = re.sub(r"[\s()]", "", value)  # … or as (@; no space or bracket is valid in an address

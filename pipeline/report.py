@@ -54,6 +54,7 @@ REASON_VI = {
     "unknown_admin_unit": "đơn vị hành chính không có trong danh mục của tỉnh vào ngày văn bản — kiểm tra tên",
     "incomplete_admin_unit": "thiếu tên đơn vị hành chính",
     "admin_unit_spelling": "tên đơn vị hành chính sai dấu",
+    "admin_unit_one_off": "tên đơn vị hành chính đọc sai một chữ, đã sửa theo danh mục của tỉnh — đối chiếu bản giấy",
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",

@@ -85,6 +85,7 @@ def _replace(lines: list[str], start: str, new: str | None) -> list[str]:
     ("05.03.2020.", "05/03/2020"), ("05032020", "05/03/2020"), ("5-3-2024", "05/03/2024"),
     ("Cầu Giấy, ngày 05 tháng 03 năm 2024", "05/03/2024"), ("ngay O1 thang l2 nam 2O23", "01/12/2023"),
     ("NGÀY 01 THÁNG 02 NĂM 2025", "01/02/2025"), ("29/02/2000", "29/02/2000"),
+    ("03/07\u20441984", "03/07/1984"),                    # the fraction slash OCR reads for a slash
 ])
 def test_check_date_accepts(text: str, expected: str) -> None:
     assert check_date(text) == (True, None, expected)
@@ -140,11 +141,25 @@ def test_check_province_rejects() -> None:
 
 @pytest.mark.parametrize(("text", "ok", "reason"), [
     ("Nguyễn Thị Minh Khai", True, None), ("LÊ VĂN ANH TUẤN", True, None), ("Hờ A Sính", True, None),
-    ("Vũ Thành IKhoa", False, "name_case"), ("Dương Văn ĐỨC", False, "name_case"),
+    ("Vũ Thành IKhoa", False, "name_case"), ("Dương Văn ĐỨC", True, None), ("Phan Hồng an", False, "name_case"),
+    ("Bùi Thùy I inh", False, "name_case"),                            # put right, still for a clerk to confirm
     ("Ng8yen Van", False, "invalid_name"), ("Khoa", False, "invalid_name"), ("Hồ Thu Thảo 5-62", False, "invalid_name"),
 ])
 def test_check_name(text: str, ok: bool, reason: str | None) -> None:
     assert check_name(text)[:2] == (ok, reason)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ngô ĐỨC Khoa", "Ngô Đức Khoa"), ("Ngô ĐỨc Khoa", "Ngô Đức Khoa"),    # capitals slipped in a title-case name
+    ("LÊ HOÀNG Thanh", "LÊ HOÀNG THANH"),                                  # … or a small letter in capitals
+    ("Vũ Thành IKhoa", "Vũ Thành IKhoa"),                                  # ``Ikhoa`` is no name: a letter misread
+    ("Phan Hồng an", "Phan Hồng an"),                                      # a small first letter: its capital lost
+    ("Lê ĐỨC", "Lê ĐỨC"),                                                  # no majority to follow
+    ("Bùi Thùy I inh", "Bùi Thùy Linh"),                                   # L read as ``I`` and a space
+    ("Bùi Thùy I xyz", "Bùi Thùy I xyz"),                                  # ``Lxyz`` is no name
+])
+def test_a_name_word_in_the_wrong_case_follows_the_rest(text: str, expected: str) -> None:
+    assert check_name(text)[2] == expected
 
 
 @pytest.mark.parametrize(("text", "digits"), [
@@ -158,6 +173,21 @@ def test_check_phone_accepts(text: str, digits: str) -> None:
 @pytest.mark.parametrize("text", ["09123456789", "912345678", "1912345678", "09l2345678"])
 def test_check_phone_rejects(text: str) -> None:
     assert check_phone(text)[:2] == (False, "invalid_phone")
+
+
+@pytest.mark.parametrize(("text", "empty"), [
+    ("3", True), ("—b", True), (". ,", True),          # a speck on an empty line: nothing written
+    ("35", False), ("3 5 1", False), ("091", False),   # figures of a number a clerk can complete
+])
+def test_a_stray_mark_in_a_phone_field_is_no_number(text: str, empty: bool) -> None:
+    assert (check_phone(text) == (True, None, "")) is empty
+
+
+@pytest.mark.parametrize(("text", "empty"), [("AT", True), ("a", True), ("at@", False), ("abc", False)])
+def test_a_stray_mark_in_an_email_field_is_no_address(text: str, empty: bool) -> None:
+    from fields.validators import check_email
+
+    assert (check_email(text) == (True, None, "")) is empty
 
 
 if given is not None:

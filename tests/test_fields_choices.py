@@ -17,8 +17,12 @@ KIN = ["Con", "Vợ", "Chồng", "Cha", "Mẹ", "Bố", "Ông", "Bà", "Anh", "C
     ("thứ hai", TIMES, ("Lần thứ hai", True)),
     ("nhất", TIMES, (None, False)),                    # one word is too little to go on
     ("Can", KIN, ("Con", False)),                       # one letter off one choice: for a clerk to confirm
-    ("Cn", KIN, ("Con", False)),
-    ("NE", ["Nam", "Nữ"], ("Nữ", False)),               # Nam is two letters off
+    ("Cn", KIN, ("Con", True)),                         # no word: a letter of the one choice lost
+    ("NE", ["Nam", "Nữ"], ("Nữ", False)),               # Nam is two letters off; ``ne`` is spelt as a word
+    ("NP", ["Nam", "Nữ"], ("Nữ", True)),                # no Vietnamese syllable: a misread Nữ
+    ("Nữđ", ["Nam", "Nữ"], ("Nữ", True)),
+    ("Lầr thứ nhất", TIMES, ("Lần thứ nhất", True)),
+    ("N3", ["Nam", "Nữ"], ("Nữ", False)),               # a figure: not read as letters, for a clerk
     ("N", ["Nam", "Nữ"], (None, False)),                # too short to tell
     ("Bác", KIN, ("Bà", False)),                        # a word of its own, maybe: never taken as sure
     ("Dượng", KIN, (None, False)),                      # one letter off none

@@ -154,3 +154,52 @@ def test_word_cut_by_an_edge_between_two_value_columns_stays_by_its_centre() -> 
             tok("Nữ", 700, 740), tok("092313279793", 770, 970)]
     assert [t.text for t in cell_tokens(line, (725.0, 980.0), 1)] == ["092313279793"]
     assert [t.text for t in cell_tokens(line, (660.0, 725.0), 1)] == ["Nữ"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 142 đường Lê LỢI", "Số 142 đường Lê Lợi"),                   # capitals slipped beside a title-case word
+    ("Số 2 đường LÊ Lợi, Phường Ngô Quyền", "Số 2 đường Lê Lợi, Phường Ngô Quyền"),
+    ("NGÕ 7 ĐƯỜNG LÁNG, PHƯỜNG LÁNG", "NGÕ 7 ĐƯỜNG LÁNG, PHƯỜNG LÁNG"),   # an address in capitals stays
+    ("Số 5 KĐT Văn Quán", "Số 5 KĐT Văn Quán"),                        # an abbreviation: no syllable
+    ("Khu VI Văn Quán", "Khu VI Văn Quán"),                            # a Roman numeral
+])
+def test_a_syllable_in_capitals_beside_a_name_is_recased(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 141 đường Láng Hạ, \"Phường Kim Mã", (True, None, "Số 141 đường Láng Hạ, Phường Kim Mã")),   # a lone quote
+    ("Phường 2, “Quận Bình Thạnh", (True, None, "Phường 2, Quận Bình Thạnh")),
+    ("Cửa hàng \"Hoa Mai\"", (True, None, "Cửa hàng \"Hoa Mai\"")),                                  # paired: kept
+    ("Số 21⁄14 Lê Lợi", (True, None, "Số 21/14 Lê Lợi")),                                          # a fraction slash
+    ("phường Sài Gòn, Thành phố-Hồ Chí Minh", (True, None, "phường Sài Gòn, Thành phố Hồ Chí Minh")),  # after a type
+    ("Phường Tân Định, Quận-1, Thành phố Hồ Chí Minh", (True, None, "Phường Tân Định, Quận 1, Thành phố Hồ Chí Minh")),
+    ("Bán lẻ-điện thoại", (False, "glued_words", "Bán lẻ điện thoại")),                              # maybe printed
+    ("Số 161 đường LạchTray", (False, "glued_words", "Số 161 đường Lạch Tray")),                     # a space lost
+    ("HỘ KINH DOANH SỬAXE NGỌC", (False, "glued_words", "HỘ KINH DOANH SỬA XE NGỌC")),
+    ("PhanLêThanhHương", (True, None, "PhanLêThanhHương")),       # a name: split by split_glued_name, unflagged
+    ("COFFEE SALON", (True, None, "COFFEE SALON")),               # foreign words in capitals
+])
+def test_specks_and_lost_spaces_in_free_text(text: str, expected: tuple) -> None:
+    assert tidy_punctuation(text) == expected
+
+
+def test_a_word_in_capitals_that_splits_two_ways_is_left_glued() -> None:
+    from fields.validators import split_glued_words
+
+    assert split_glued_words("THANHAN") == "THANHAN"   # THA NHAN, THAN HAN, THANH AN: only the paper tells
+    assert split_glued_words("KINHDOANH") == "KINH DOANH"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Quín 3", "Quận 3"),                                   # no syllable, one letter off a unit's type
+    ("Số 5 Quang Trung", "Số 5 Quang Trung"),               # a syllable: a street's name, left alone
+    ("Phường Kinh Bắc, Tỉnh Bắc Ninh R", "Phường Kinh Bắc, Tỉnh Bắc Ninh"),   # a speck after the province
+    ("Số 12 Khu A", "Số 12 Khu A"),                         # a lone letter that names a block
+])
+def test_unit_type_and_trailing_speck_in_an_address(text: str, expected: str) -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address(text) == expected
