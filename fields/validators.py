@@ -262,6 +262,7 @@ def tidy_punctuation(text: str) -> Check:
     value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
     value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
     value = _TYPE_HYPHEN.sub(r"\1 ", value)  # ``Thành phố-Hồ Chí Minh``: no hyphen follows a unit's type
+    value = _unit_type_spelt(_TYPE_MARK.sub(r"\1 ", value))
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
         return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
@@ -272,6 +273,26 @@ def tidy_punctuation(text: str) -> Check:
 
 
 _TYPE_HYPHEN = re.compile(r"\b((?i:phố|phường|quận|huyện|tỉnh|xã|trấn))-(?=[^\W_])")
+_TYPE_MARK = re.compile(r"\b((?i:phố|phường|quận|huyện|tỉnh|xã|trấn))(?: ?: | - )(?=[^\W\d_])")
+"""``phường: Ngọc Hà``, ``Tỉnh - Thừa Thiên Huế``: a colon or a spaced dash after a unit's type is a speck."""
+_UNIT_TYPES = {"tinh": "tỉnh", "phuong": "phường", "huyen": "huyện"}
+"""Unit types read with a mark lost or a capital slipped (``Tinh``, ``PhƯỜng``), by their folded letters."""
+
+
+def _unit_type_spelt(text: str) -> str:
+    """A unit's type that begins a part of an address (after a comma, or first) and is followed by a
+    name is written as the type (``, Tinh Nghệ An`` → ``, Tỉnh Nghệ An``; ``PhƯỜng 15`` → ``Phường
+    15``): no other word folds to these letters there. Inside a name (``Nghệ Tĩnh``, ``phường Quan
+    Hoa``) a word is left alone; ``Quan`` is no type here (``Quan Hoa`` names a ward)."""
+    parts = text.split(", ")
+    for i, part in enumerate(parts):
+        head, _, rest = part.partition(" ")
+        right = _UNIT_TYPES.get(fold(head))
+        if right and (rest[:1].isupper() or rest[:1].isdigit()) and head not in (right, right.capitalize()):
+            parts[i] = f"{right.capitalize() if head[:1].isupper() else right} {rest}"
+    return ", ".join(parts)
+
+
 _QUOTES = "\"“”„«»"
 
 

@@ -203,3 +203,19 @@ def test_unit_type_and_trailing_speck_in_an_address(text: str, expected: str) ->
     from fields.address_words import tidy_address
 
     assert tidy_address(text) == expected
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("Công an phường Thành Vinh, Tinh Nghệ An", "Công an phường Thành Vinh, Tỉnh Nghệ An"),  # a mark lost
+    ("PhƯỜng 15, Quận Bình Thạnh", "Phường 15, Quận Bình Thạnh"),  # a capital slipped
+    ("Ủy ban nhân dân phường: Ngọc Hà, quận Ba Đình", "Ủy ban nhân dân phường Ngọc Hà, quận Ba Đình"),
+    ("Phường Phú Hội, Tỉnh - Thừa Thiên Huế", "Phường Phú Hội, Tỉnh Thừa Thiên Huế"),
+    # inside a name, or a word that only folds like a type: left as read
+    ("Số 71 đường Xô Viết Nghệ Tĩnh, Phường 2", "Số 71 đường Xô Viết Nghệ Tĩnh, Phường 2"),
+    ("Quan Hoa, Cầu Giấy", "Quan Hoa, Cầu Giấy"),
+    ("Tinh thần tự nguyện", "Tinh thần tự nguyện"),
+])
+def test_a_units_type_is_written_as_the_type_and_no_speck_follows_it(read: str, meant: str) -> None:
+    from fields.validators import tidy_punctuation
+
+    assert tidy_punctuation(read) == (True, None, meant)
