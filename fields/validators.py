@@ -231,6 +231,8 @@ _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
 _NUMBER_DASH = re.compile(r"(?<=\d)-(?=(?:đường|ngõ|ngách|hẻm|kiệt|phố)\b)", re.I)
 """``Số 131-đường``: a space read as a dash between a house number and the street's word."""
+_GLUED_NUMBER = re.compile(r"\b((?i:số|ngõ|ngách|hẻm|kiệt))['‘’`.]?(?=\d)")
+"""``ngõ39``, ``ngõ'73``: a house-number keyword glued to its figures, or a speck between them."""
 _GLUED_UNIT = re.compile(r"\b(Thành|thành|Thị|thị)(phố|xã|trấn)\b")
 """``Thànhphố Đà Nẵng``: the space inside a unit's type lost."""
 _KEYWORD_COLON = re.compile(r"\b(ngõ|ngách|hẻm|kiệt|đường|phố|Số|số)\s*:\s*(?=\d)")
@@ -263,6 +265,7 @@ def tidy_punctuation(text: str) -> Check:
     value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
     value = _TYPE_HYPHEN.sub(r"\1 ", value)  # ``Thành phố-Hồ Chí Minh``: no hyphen follows a unit's type
     value = _unit_type_spelt(_TYPE_MARK.sub(r"\1 ", value))
+    value = _GLUED_NUMBER.sub(r"\1 ", value).lstrip("-–—_.,;:'‘’ ")  # ``-Số 39``: a speck before the first word
     if _GLUED_HYPHEN.search(value):
         # most likely a misread space: the space is put back, and a clerk confirms
         return False, "glued_words", collapse(_GLUED_HYPHEN_AT.sub(" ", value))
@@ -315,11 +318,19 @@ def split_glued_words(text: str) -> str:
     for word in words:
         if lower and glued_camel(word):
             word = _camel_split(word)
-        elif glued_capitals(word):
+        elif glued_capitals(word) or _glued_small(word):
             cuts = _syllable_cuts(word)
             word = f"{word[:cuts[0]]} {word[cuts[0]:]}" if len(cuts) == 1 else word
         out.append(word)
     return " ".join(out)
+
+
+def _glued_small(word: str) -> bool:
+    """A word in small letters with a Vietnamese mark that is no syllable (``doanhcà``): two words whose
+    space was lost, when one cut only makes two syllables (:func:`_syllable_cuts`)."""
+    core = word.strip(",.;:")
+    return (len(core) > 3 and core.isalpha() and core.islower() and not core.isascii()
+            and not is_syllable(core))
 
 
 def _camel_split(word: str) -> str:

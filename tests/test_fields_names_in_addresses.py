@@ -219,3 +219,16 @@ def test_a_units_type_is_written_as_the_type_and_no_speck_follows_it(read: str, 
     from fields.validators import tidy_punctuation
 
     assert tidy_punctuation(read) == (True, None, meant)
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("Số 94, ngõ39 Nguyễn Huệ", (True, None, "Số 94, ngõ 39 Nguyễn Huệ")),          # keyword glued to figures
+    ("Số 125, ngõ'73 Trần Thái Tông", (True, None, "Số 125, ngõ 73 Trần Thái Tông")),  # a speck between
+    ("-Số 39/38 Trần Phú", (True, None, "Số 39/38 Trần Phú")),                      # a speck before the value
+    ("Kinh doanhcà phê, giải khát", (False, "glued_words", "Kinh doanh cà phê, giải khát")),  # reviewed
+    ("ngõ 3.5, tổ 12", (True, None, "ngõ 3.5, tổ 12")),
+])
+def test_house_numbers_and_small_words_whose_space_was_lost(read: str, meant: tuple) -> None:
+    from fields.validators import tidy_punctuation
+
+    assert tidy_punctuation(read) == meant
