@@ -46,7 +46,8 @@ from pipeline.report import load_records
 
 def _generate(args: argparse.Namespace) -> None:
     cmd = [sys.executable, str(ROOT / "sample_docs" / "make_samples.py"), "--out", str(args.set),
-           "--seed", str(args.seed), "--per-form", str(args.per_form), "--free-text", str(args.free_text)]
+           "--seed", str(args.seed), "--per-form", str(args.per_form), "--free-text", str(args.free_text),
+           "--letters", str(args.letters)]
     cmd += ["--held-out"] if args.held_out else []
     print("# generate:", " ".join(cmd[1:]), flush=True)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -252,6 +253,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--per-form", type=int, default=5, help="dossiers per form and inbox shape")
     parser.add_argument("--free-text", type=int, default=2)
+    parser.add_argument("--letters", type=int, default=0,
+                        help="stand-alone administrative papers to generate (make_samples --letters)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--held-out", action="store_true", help="generate the held-out looks (make_samples --held-out)")
     parser.add_argument("--threshold", type=float, default=0.75,
