@@ -25,6 +25,7 @@ from fields.dates import format_date, parse_date, repair_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
+from fields.numbers_again import read_numbers_again
 from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
                           two_names)
 from fields.relines import read_again
@@ -310,6 +311,9 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         lines = read_again(lines, pages, lambda page, box: reread(page, box, psm=11, whiten=False, leaders=True))
     doc = prepare(lines, template)
     raws = {spec.key: _raw_value(doc, template, spec) for spec in template.fields}
+    if reread is not None:
+        raws = read_numbers_again(template, doc, raws, pages, lambda page, box: reread(page, box, psm=7, whiten=False,
+                                                                                   leaders=True))
     on = _document_date(template, raws)
     if handwritten is not None:
         handwritten = by_hand(raws, handwritten)
