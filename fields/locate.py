@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields.labels import Label, Match, build_labels, find_labels, label_words
 from fields.tables import Table, cell_tokens, locate_table
-from fields.text import Token, is_junk, until_leader
+from fields.text import Token, is_junk, one_off, until_leader
 
 SECTION = "__section__:"
 TABLE = "__table__:"
@@ -223,8 +223,32 @@ def _ends_at_label(doc: Document, match: Match) -> bool:
 _DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
 
 
+_DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
+
+
+def _has_digit(token: Token | None) -> bool:
+    return token is not None and any(c.isdigit() for c in token.text)
+
+
+def date_words_mended(line: Sequence[Token]) -> list[Token]:
+    """The line with a printed date word misread by one letter put back (``táng`` → ``tháng``, ``hăm`` →
+    ``năm``) where figures stand on its sides (``ngày``: after it): the form's printed words, not a
+    value (``Việt Nam`` stays)."""
+    out = list(line)
+    for i, token in enumerate(line):
+        before, after = line[i - 1] if i else None, line[i + 1] if i + 1 < len(line) else None
+        for folded, word in _DATE_WORDS.items():
+            if token.folded == folded or not one_off(folded, token.folded) or not _has_digit(after):
+                continue
+            if word != "ngày" and not _has_digit(before):
+                continue
+            out[i] = replace(token, text=word, folded=folded)
+    return out
+
+
 def _is_dateline(line: Sequence[Token]) -> bool:
     """``…, ngày 05 tháng 3 năm 2024``: the form's date line, never the end of a value above it."""
+    line = date_words_mended(line)
     match = _DATELINE.search("".join(t.folded for t in line))
     return bool(match) and any(c.isdigit() for c in "".join(match.groups()))
 
@@ -233,7 +257,7 @@ def dateline(doc: Document) -> list[Token] | None:
     """The tokens of the form's own date line (``…, ngày 05 tháng 3 năm 2024``): the last line whose
     folded text holds a date in that worded shape with digits; after ``Làm tại:`` when printed."""
     for index in range(len(doc.lines) - 1, -1, -1):
-        line = doc.lines[index]
+        line = date_words_mended(doc.lines[index])
         folded = "".join(t.folded for t in line)
         match = _DATELINE.search(folded)
         raw = " ".join(t.text for t in line)
