@@ -7,8 +7,11 @@ read again, each from its own band of the clean page image (:mod:`fields.reread`
 
 * a line whose first words (where a label or a wrapped value starts) were read weakly; the new
   reading replaces it when Tesseract is surer of it;
+* a line between two body lines (at the text's left edge) that starts far right of them: its start
+  was lost; the new reading replaces it when it starts further left;
 * the band under a line that runs to the right margin when no line follows within a line's pitch
-  (a value that wraps there, its last line not read); a reading found there is put in as a line.
+  (a value that wraps there, its last line not read), and the band between two body lines two
+  pitches apart (a line of the form not read); a reading found there is put in as a line.
 """
 
 from __future__ import annotations
@@ -68,12 +71,12 @@ class _Page:
         self.pitch = median(steps) if steps else 2.4 * self.height
 
     def band(self, centre: float, page: PageText) -> tuple[float, float, float, float]:
-        """The normalised box of one line's band around ``centre``."""
+        """The normalised box of one line's band around ``centre``, to the page's right edge (a line
+        not read may be the widest)."""
         w, h = max(page.width, 1), max(page.height, 1)
         pad = self.height
         top, bottom = centre - 0.55 * self.pitch, centre + 0.45 * self.pitch
-        return (max(0.0, (self.left - pad) / w), max(0.0, top / h),
-                min(1.0, (self.right + pad) / w), min(1.0, bottom / h))
+        return (max(0.0, (self.left - 2 * pad) / w), max(0.0, top / h), 1.0, min(1.0, bottom / h))
 
 
 def _nearest(read: list[list[Token]], centre: float, height: float) -> list[Token] | None:
@@ -87,6 +90,28 @@ def _runs_to_margin(line: Sequence[Token], page: _Page) -> bool:
     head, _ = until_leader(list(line))
     words = _words(head)
     return bool(words) and words[-1].bbox.right >= page.right - _MARGIN * (page.right - page.left)
+
+
+_LOST = 1.6
+"""A line lies missing between two lines this many pitches apart or more …"""
+_ONE_LOST = 2.6
+"""… and, between two lines at the text's left edge (a form's body), one line is missing under this."""
+_LEFT = 2.5
+"""A line starts at the text's left edge within this many letter heights of it …"""
+_CUT = 4.0
+"""… and a line between two such lines that starts this many letter heights right of them lost its
+start (``Dân tộc: Kinh  Quốc tịch: …`` read from ``Quốc tịch``); a reading that starts this many
+letter heights further left replaces it."""
+
+
+def _at_left(line: Sequence[Token], page: _Page) -> bool:
+    return line[0].bbox.left <= page.left + _LEFT * page.height
+
+
+def _left_cut(line: Sequence[Token], before: Sequence[Token] | None, after: Sequence[Token] | None,
+              page: _Page) -> bool:
+    return before is not None and after is not None and _at_left(before, page) and _at_left(after, page) and \
+        line[0].bbox.left > page.left + _CUT * page.height
 
 
 def read_again(lines: list[list[Token]], pages: Sequence[PageText], reader: LineReader) -> list[list[Token]]:
@@ -106,17 +131,23 @@ def read_again(lines: list[list[Token]], pages: Sequence[PageText], reader: Line
     for index, line in enumerate(lines):
         page_index = line[0].page
         page, geo = pages[page_index], geometry[page_index]
-        if budget and _first_sureness(line) < WEAK:
+        before = lines[index - 1] if index and lines[index - 1][0].page == page_index else None
+        after = lines[index + 1] if index + 1 < len(lines) and lines[index + 1][0].page == page_index else None
+        cut = _left_cut(line, before, after, geo)
+        if budget and (_first_sureness(line) < WEAK or cut):
             budget -= 1
             centre = _centre(_words(line) or line)
             again = _nearest(reader(page.source_page, geo.band(centre, page)), centre, geo.height)
-            if again and _sure_line(again) and _first_sureness(again) >= _first_sureness(line) + SURER:
+            if again and _sure_line(again) and (_first_sureness(again) >= _first_sureness(line) + SURER or
+                                                cut and again[0].bbox.left < line[0].bbox.left - _CUT * geo.height):
                 line = [replace(t, page=page_index) for t in again]
         out.append(line)
-        after = lines[index + 1] if index + 1 < len(lines) else None
         below = _centre(line) + geo.pitch
-        gap = after is None or after[0].page != page_index or _centre(after) - _centre(line) > 1.6 * geo.pitch
-        if budget and gap and _runs_to_margin(line, geo) and below + 0.5 * geo.pitch < page.height:
+        step = _centre(after) - _centre(line) if after is not None else None
+        wrap_lost = (step is None or step > _LOST * geo.pitch) and _runs_to_margin(line, geo)
+        body_lost = step is not None and _LOST * geo.pitch < step < _ONE_LOST * geo.pitch and \
+            _at_left(line, geo) and _at_left(after, geo)
+        if budget and (wrap_lost or body_lost) and below + 0.5 * geo.pitch < page.height:
             budget -= 1
             again = _nearest(reader(page.source_page, geo.band(below, page)), below, geo.height)
             if again and _sure_line(again):

@@ -84,12 +84,53 @@ def test_a_garbled_line_is_replaced_by_a_surer_reading(page) -> None:
     assert _text(got)[1].startswith("Hà Nội")
 
 
-def test_lines_read_surely_are_not_read_again(page) -> None:
-    """Nothing garbled, nothing dropped (the line after the address follows within its pitch): no band
-    is read again and the lines are as they were."""
-    path, read = page
+def test_lines_read_surely_are_not_read_again(body_page) -> None:
+    """Nothing garbled, nothing dropped, no line cut short: no band is read again."""
+    path, read = body_page
     calls: list = []
     lines = document_lines([read])
-    lines[1] = [replace(t, confidence=0.9) for t in lines[1][:2]]  # the wrap read surely, its leader left out
     got = read_again(lines, [read], _reader(path, read, calls))
     assert _text(got) == _text(lines) and not calls
+
+
+BODY = ["1. Họ và tên: Lê Ngọc Mai", "2. Ngày sinh: 27/05/1992", "3. Dân tộc: Kinh        Quốc tịch: Việt Nam",
+        "4. Số điện thoại: 0912345678", "5. Quê quán: Hà Nội"]
+
+
+@pytest.fixture(scope="module")
+def body_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PageText]:
+    """A form's body: five lines at the text's left edge, one pitch apart, and Tesseract's reading."""
+    from ocr.recognize import recognize
+
+    font = ImageFont.truetype(FONT, 36)
+    image = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(image)
+    for n, text in enumerate(BODY):
+        draw.text((220, 500 + 57 * n), text, font=font, fill=0)
+    path = tmp_path_factory.mktemp("relines") / "page-0001.png"
+    image.save(path, dpi=(200, 200))
+    return path, recognize(path, psm=4)
+
+
+def _line_of(read: PageText, top: int) -> int:
+    return next(w.line for w in read.words if abs(w.bbox.top - top) < 25)
+
+
+def test_a_body_line_not_read_between_two_others_is_read_and_put_in(body_page) -> None:
+    path, read = body_page
+    dropped = replace(read, words=tuple(w for w in read.words if w.line != _line_of(read, 500 + 57 * 2)))
+    got = read_again(document_lines([dropped]), [dropped], _reader(path, dropped))
+    assert len(got) == 5 and "Dân tộc : Kinh Quốc tịch : Việt Nam" in _text(got)[2]
+
+
+def test_a_body_line_whose_start_was_lost_is_read_again_from_the_left(body_page) -> None:
+    """``Dân tộc: Kinh   Quốc tịch: Việt Nam`` read from ``Quốc tịch`` only, far right of the lines
+    around it: the band is read again and the reading that starts further left replaces it."""
+    path, read = body_page
+    third = _line_of(read, 500 + 57 * 2)
+    start = next(w.bbox.left for w in read.words if w.line == third and w.text.startswith("Quốc"))
+    cut = replace(read, words=tuple(w for w in read.words if w.line != third or w.bbox.left >= start))
+    lines = document_lines([cut])
+    assert _text(lines)[2].startswith("Quốc")
+    got = read_again(lines, [cut], _reader(path, cut))
+    assert "Dân tộc : Kinh Quốc tịch : Việt Nam" in _text(got)[2]
