@@ -178,7 +178,8 @@ def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label], *,
              for i, line in enumerate(lines)]
     if not anywhere:
         for i, match in _wrapped(lines, labels, found):
-            found[i] = sorted([*found[i], match], key=lambda m: m.start)
+            kept = [m for m in found[i] if m.start >= match.end]  # a weaker match of its first words gives way
+            found[i] = sorted([*kept, match], key=lambda m: m.start)
     return found
 
 
@@ -194,19 +195,22 @@ and the next line's words join into a short label's letters too often (``Tôn`` 
 def _wrapped(lines: Sequence[Sequence[Token]], labels: Sequence[Label],
              found: list[list[Match]]) -> list[tuple[int, Match]]:
     """Labels of three words or more wrapped over two lines in a narrow cell (``Giấy tờ tùy`` /
-    ``thân (3)``): the first words of a line that starts with no label, joined to the first words of
-    the next line, which starts right below it with no label either. The match covers the first line's
-    words; the value follows them."""
+    ``thân (3)``): the first words of a line that starts with no label (or with a label matched
+    less closely: ``Họ, chữ đệm, tên người`` / ``yêu cầu`` is no ``… tên người mẹ``), joined to the
+    first words of the next line, which starts right below it with no label. The match covers the
+    first line's words; the value follows them."""
     out = []
     for i in range(len(lines) - 1):
         line, below = lines[i], lines[i + 1]
-        if not line or not below or any(m.start == 0 for m in found[i] + found[i + 1]) or line[0].page != below[0].page:
+        opening = next((m for m in found[i] if m.start == 0), None)
+        if not line or not below or opening is not None and opening.score >= 1.0 or \
+                any(m.start == 0 for m in found[i + 1]) or line[0].page != below[0].page:
             continue
         height = max(line[0].bbox.height, 1)
         if abs(below[0].bbox.left - line[0].bbox.left) > _WRAP_INDENT * height or \
                 not 0 < below[0].bbox.top - line[0].bbox.top <= _WRAP_DROP * height:
             continue
-        first_taken = min((m.start for m in found[i]), default=len(line))
+        first_taken = min((m.start for m in found[i] if m is not opening), default=len(line))
         best: Match | None = None
         for label in labels:
             if label.words < 3:
@@ -222,6 +226,6 @@ def _wrapped(lines: Sequence[Sequence[Token]], labels: Sequence[Label],
                     score = _score(head + tail, label) if tail else 0.0
                     if score >= _WRAP_SCORE and (best is None or score > best.score):
                         best = Match(label, i, 0, k, score)
-        if best is not None:
+        if best is not None and (opening is None or best.score > opening.score):
             out.append((i, best))
     return out

@@ -103,3 +103,14 @@ def test_a_wrapped_value_and_the_next_line_do_not_make_a_short_label() -> None:
     page = _page(["Tôn, Phường Nha Trang,", "Tỉnh Khánh Hòa"])
     labels = build_labels([("info", "Thông tin"), ("id", "Giấy tờ tùy thân")])
     assert find_labels(document_lines([page]), labels) == [[], []]
+
+
+def test_a_wrapped_label_wins_over_a_weaker_match_of_its_first_line() -> None:
+    """``Họ, chữ đệm, tên người`` / ``yêu cầu :`` with the name right of the first line: read alone,
+    the first line is ``… tên người mẹ`` at 0.94; joined to the line below it is the applicant's label."""
+    page = _page(["Họ, chữ đệm, tên người Đặng Mai Hương", "yêu cầu :"])
+    labels = build_labels([("nyc", "Họ, chữ đệm, tên người yêu cầu"), ("me", "Họ, chữ đệm, tên người mẹ")])
+    lines = document_lines([page])
+    got = find_labels(lines, labels)
+    assert [(sorted(m.label.owners), m.start, m.end) for m in got[0]] == [(["nyc"], 0, 5)] and got[1] == []
+    assert " ".join(t.text for t in lines[0][5:]) == "Đặng Mai Hương"
