@@ -49,6 +49,9 @@ GUESSED_DIGITS_FACTOR = 0.7
 """… and by this when look-alike letters were read as digits."""
 
 
+_NEAR_LABEL = ("after-label", "next-line", "boxed-digits")
+
+
 def _raw_value(doc: Document, template: FormTemplate, spec: FieldSpec) -> RawValue | None | bool:
     """The field's cleaned value; None if its label was found but nothing follows; False if not found."""
     if spec.where == "table-column":
@@ -56,10 +59,10 @@ def _raw_value(doc: Document, template: FormTemplate, spec: FieldSpec) -> RawVal
     elif spec.where == "dateline":
         tokens = dateline(doc)
     else:
-        tokens = near_label(doc, spec)
+        tokens = near_label(doc, spec)  # the next label's item number dropped there
     if tokens is None:
         return False
-    tokens = drop_trailing_numbering(tokens)
+    tokens = tokens if spec.where in _NEAR_LABEL else drop_trailing_numbering(tokens)
     if spec.type == "cccd" or spec.where == "boxed-digits":
         return clean_digits(tokens, spec.prefixes)
     return clean_value(tokens, spec.prefixes)

@@ -14,6 +14,7 @@ from configs.form_schema import FieldSpec, FormTemplate
 from fields.labels import Label, Match, build_labels, find_labels, label_words
 from fields.tables import Table, cell_tokens, locate_table
 from fields.text import Token, is_junk, one_off, until_leader
+from fields.values import drop_trailing_numbering
 
 SECTION = "__section__:"
 TABLE = "__table__:"
@@ -112,13 +113,17 @@ def _right_of(doc: Document, match: Match) -> list[Token]:
     """Tokens right of a label up to the next label on the same line."""
     line = doc.lines[match.line]
     following = [m.start for m in doc.matches[match.line] if m.start >= match.end]
-    return list(line[match.end:min(following, default=len(line))])
+    tokens = list(line[match.end:min(following, default=len(line))])
+    # the next label's item number (``4.``) is no part of this value; a value that ends its line may
+    # be a small number itself (``Số lượng lao động: 3.``)
+    return drop_trailing_numbering(tokens) if following else tokens
 
 
 def _line_head(doc: Document, index: int) -> list[Token]:
     """Tokens of a line before its first label."""
     first = min((m.start for m in doc.matches[index]), default=len(doc.lines[index]))
-    return list(doc.lines[index][:first])
+    head = list(doc.lines[index][:first])
+    return drop_trailing_numbering(head) if doc.matches[index] else head
 
 
 def _close_below(upper: Sequence[Token], lower: Sequence[Token]) -> bool:

@@ -1,0 +1,32 @@
+"""Where a value ends: an item number before the next label is none of it, a small count is."""
+
+from __future__ import annotations
+
+from fields import load_templates
+from fields.extract import extract_with
+from tests.test_fields import KHAI_SINH_HEAD, _page
+
+HKD = [*KHAI_SINH_HEAD, "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+       "Điện thoại (nếu có): 0912345678 Fax (nếu có): ..................",
+       "3. Ngành, nghề kinh doanh: Bán lẻ điện thoại di động",
+       "4. Vốn kinh doanh (bằng số; VNĐ): 190.000.000 ........ 5. Số lượng lao động (dự kiến): 3."]
+
+
+def _hkd(lines: list[str]) -> dict:
+    template = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
+    return extract_with([_page(lines)], template)
+
+
+def test_a_count_that_ends_its_line_is_kept_though_it_looks_like_an_item_number() -> None:
+    got = _hkd(HKD)
+    assert got["so_lao_dong"].value == "3"
+    assert got["von_kinh_doanh"].value == "190.000.000"
+
+
+def test_the_next_label_s_item_number_is_no_value() -> None:
+    """``Fax (nếu có): ……`` left empty, and the next line starts ``3. Ngành, nghề …``: its ``3.`` is
+    not the fax number; nor is ``5.`` before ``Số lượng lao động`` part of the capital."""
+    got = _hkd(HKD)
+    assert got["ts_fax"].value == ""
+    lines = HKD[:-1] + ["4. Vốn kinh doanh (bằng số; VNĐ): 190.000.000 5. Số lượng lao động (dự kiến): 3."]
+    assert _hkd(lines)["von_kinh_doanh"].value == "190.000.000"
