@@ -30,3 +30,17 @@ def test_the_next_label_s_item_number_is_no_value() -> None:
     assert got["ts_fax"].value == ""
     lines = HKD[:-1] + ["4. Vốn kinh doanh (bằng số; VNĐ): 190.000.000 5. Số lượng lao động (dự kiến): 3."]
     assert _hkd(lines)["von_kinh_doanh"].value == "190.000.000"
+
+
+def test_a_wrapped_address_end_read_loosely_as_a_label_is_kept_as_the_address() -> None:
+    """``Đình, Thành phố Hà Nội`` under ``…, Quận Ba`` reads like ``Tỉnh/Thành phố`` at 0.92; no field
+    takes that match (both provinces are found at their own labels), so it is the address's end."""
+    lines = [*KHAI_SINH_HEAD, "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+             "Địa chỉ thường trú:", "Tỉnh/Thành phố: Thành phố Hà Nội",
+             "Địa chỉ liên lạc: Số 66 đường Láng Hạ, Phường Cống Vị, Quận Ba",
+             "Đình, Thành phố Hà Nội",
+             "Điện thoại (nếu có): 0912345678",
+             "2. Địa chỉ trụ sở hộ kinh doanh:", "Tỉnh/Thành phố: Thành phố Đà Nẵng"]
+    got = _hkd(lines)
+    assert got["dia_chi_lien_lac"].value == "Số 66 đường Láng Hạ, Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội"
+    assert (got["tt_tinh"].value, got["ts_tinh"].value) == ("Thành phố Hà Nội", "Thành phố Đà Nẵng")
