@@ -16,7 +16,8 @@ from fields.text import Token, fold_words, is_junk, ratio
 MIN_SCORE = 0.8
 _EXACT_BELOW = 4
 _NUMBERING = re.compile(r"^\d{1,2}$")
-_ITEM = re.compile(r"^\(?\d{1,2}[.)]?$")
+_ITEM = re.compile(r"^\(?\d{1,2}[.),;]?$")
+"""An item number before a label (``4.``, ``(4)``; ``10,``: its stop read as a comma)."""
 _JUNK_CONFIDENCE = 0.4
 """A word read below this confidence after a leader line is junk, so a label may follow it."""
 _START_GAP = 1.2

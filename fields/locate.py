@@ -81,15 +81,16 @@ def prepare(lines: list[list[Token]], template: FormTemplate) -> Document:
 
 
 def _drop_stray(doc: Document, template: FormTemplate) -> None:
-    """Drop a label matched loosely at the start of a line under a line that runs to the margin, when
-    no field takes it: the wrapped end of the value above (``Đình, Thành phố Hà Nội`` read as
-    ``Tỉnh/Thành phố`` at 0.92 under ``…, Quận Ba``), not a label."""
+    """Drop a label matched loosely on a line under a line that runs to the margin, when no field takes
+    it: the wrapped end of the value above (``Đình, Thành phố Hà Nội`` read as ``Tỉnh/Thành phố`` at
+    0.92 under ``…, Quận Ba``; ``phố Nha Trang, Tỉnh Khánh Hòa`` holding ``Tỉnh Khánh`` at 0.83), not
+    a label."""
     fields = {spec.key for spec in template.fields}
     kept = {spec.key for spec in template.fields if spec.where == "table-column"}
     used = {label_match(doc, spec) for spec in template.fields if spec.where != "table-column"}
     for index in range(1, len(doc.lines)):
         above, _ = until_leader(list(doc.lines[index - 1]))
-        stray = [m for m in doc.matches[index] if m.start == 0 and m.score < 1.0 and m not in used
+        stray = [m for m in doc.matches[index] if m.score < 1.0 and m not in used
                  and m.label.owners <= fields and not m.label.owners & kept]
         if stray and _close_below(doc.lines[index - 1], doc.lines[index]) and _runs_to_margin(doc, above):
             doc.matches[index] = [m for m in doc.matches[index] if m not in stray]

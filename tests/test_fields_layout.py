@@ -44,3 +44,26 @@ def test_a_wrapped_address_end_read_loosely_as_a_label_is_kept_as_the_address() 
     got = _hkd(lines)
     assert got["dia_chi_lien_lac"].value == "Số 66 đường Láng Hạ, Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội"
     assert (got["tt_tinh"].value, got["ts_tinh"].value) == ("Thành phố Hà Nội", "Thành phố Đà Nẵng")
+
+
+def test_a_loose_label_inside_the_wrapped_line_of_an_address_does_not_end_it() -> None:
+    """``phố Nha Trang. Tỉnh Khánh Hòa`` holds ``Tỉnh Khánh Hòa`` read like ``Tỉnh/Thành phố`` at 0.83."""
+    lines = [*KHAI_SINH_HEAD, "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+             "Địa chỉ thường trú:", "Tỉnh/Thành phố: Tỉnh Khánh Hòa",
+             "Địa chỉ liên lạc: Số 156 đường Lê Thánh Tôn, Phường Lộc Thọ, Thành",
+             "phố Nha Trang. Tỉnh Khánh Hòa",
+             "Điện thoại (nếu có): 0912345678",
+             "2. Địa chỉ trụ sở hộ kinh doanh:", "Tỉnh/Thành phố: Tỉnh Khánh Hòa"]
+    got = _hkd(lines)["dia_chi_lien_lac"].value
+    assert got.startswith("Số 156 đường Lê Thánh Tôn, Phường Lộc Thọ, Thành phố Nha Trang") and got.endswith("Khánh Hòa")
+
+
+def test_an_item_number_whose_stop_was_read_as_a_comma() -> None:
+    """``10, Nội dung đề nghị``: the label still starts after its number; ``3, Ngành, nghề …`` on the
+    line after an empty fax is the next item's number, not the fax."""
+    ct01 = next(t for t in load_templates() if t.form_type == "ct01")
+    page = _page([*KHAI_SINH_HEAD, "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ",
+                  "10, Nội dung đề nghị (2): Đăng ký thường trú tại Số 5 đường Láng Hạ, Thành phố Hà Nội"])
+    assert extract_with([page], ct01)["noi_dung"].value.startswith("Đăng ký thường trú tại Số 5")
+    lines = [*HKD[:2], "Fax (nếu có): ..................", "3, Ngành, nghề kinh doanh: Bán lẻ điện thoại di động"]
+    assert _hkd(lines)["ts_fax"].value == ""
