@@ -367,10 +367,15 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
         return _starts_row(line) and any(first_column[0] <= (t.bbox.left + t.bbox.right) / 2 < first_column[1]
                                          for t in line)
 
+    # a cell's wrapped lines start at its left edge, which may lie left of the midpoint between the
+    # headers (``Thơ`` under ``Thành phố Cần``, centred a pixel into the column before)
+    wrap_bounds = (min(bounds[0], min(t.bbox.left for t in tokens) - max(t.bbox.height for t in tokens) / 2),
+                   bounds[1]) if tokens else bounds
+
     def pick(index: int) -> list[Token] | None:
         if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line \
                 or (spec.row is not None and new_row(doc.lines[index])):
             return None
-        return cell_tokens(doc.lines[index], bounds)
+        return cell_tokens(doc.lines[index], wrap_bounds)
 
     return tokens + _continuation(doc, line, pick, margin=False)

@@ -67,3 +67,20 @@ def test_an_item_number_whose_stop_was_read_as_a_comma() -> None:
     assert extract_with([page], ct01)["noi_dung"].value.startswith("Đăng ký thường trú tại Số 5")
     lines = [*HKD[:2], "Fax (nếu có): ..................", "3, Ngành, nghề kinh doanh: Bán lẻ điện thoại di động"]
     assert _hkd(lines)["ts_fax"].value == ""
+
+
+def test_a_cell_s_wrapped_word_at_its_left_edge_left_of_the_headers_midpoint() -> None:
+    """The bride's address wraps onto ``Thơ`` at the cell's left edge, whose centre lies left of the
+    midpoint between ``Thông tin`` and ``Bên nữ`` (the header sits right in its cell): it ends her address."""
+    from tests.test_fields import KET_HON_OCR, _replace
+
+    lines = _replace(KET_HON_OCR, "Thông tin", "Thông tin || . . . . . . . Bên nữ || Bên nam")
+    lines = _replace(lines, "Nơi cư trú", "Nơi cư trú (2) || Số 76 đường 30 Tháng 4, || Số 60 đường Xuân Thủy,")
+    lines = _replace(lines, "|| Phường Dịch Vọng", "|| Phường Xuân Khánh, Quận Ninh || Phường Xuân Thủy, Thành phố")
+    lines = _replace(lines, "|| Hà Nội", "|| Kiều, Thành phố Cần || Hà Nội")
+    index = lines.index("|| Kiều, Thành phố Cần || Hà Nội")
+    lines = lines[:index + 1] + ["|| Thơ"] + lines[index + 1:]
+    template = next(t for t in load_templates() if t.form_type == "ket_hon")
+    got = extract_with([_page(lines, columns=(100, 400, 1500))], template)
+    assert got["nu_noi_cu_tru"].value.endswith("Thành phố Cần Thơ")
+    assert got["nam_noi_cu_tru"].value.endswith("Thành phố Hà Nội")
