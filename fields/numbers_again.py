@@ -31,6 +31,12 @@ _PAD_RIGHT = 1.5
 lost at the end lies beyond them (the label lies left, so less room there)."""
 
 
+GLUED = CCCD_DIGITS + 6
+"""A reading this long holds the number and other figures run into it (the next cell's date or
+number); one a figure or two longer is the number misread, and which twelve are right no check tells
+(only its first six are checked)."""
+
+
 def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
     raw = raws.get(key) if key else None
     return raw.text if isinstance(raw, RawValue) else None
@@ -52,16 +58,12 @@ def _windows(digits: str, passes: Callable[[str], bool]) -> list[str]:
                    if passes(digits[i:i + CCCD_DIGITS])})
 
 
-def _row_figures(doc: Document, spec: FieldSpec, raw: RawValue | None | bool) -> tuple[str, tuple[Token, ...]]:
-    """The figures of the value's whole line (its label's, when nothing was read), and their tokens."""
-    if isinstance(raw, RawValue) and raw.tokens:
-        line: int | None = raw.tokens[0].line
-    else:
-        match = label_match(doc, spec) if spec.labels else None
-        line = match.line if match is not None else None
-    if line is None:
+def _row_figures(doc: Document, spec: FieldSpec) -> tuple[str, tuple[Token, ...]]:
+    """The figures of the line of the field's label, and their tokens."""
+    match = label_match(doc, spec) if spec.labels else None
+    if match is None:
         return "", ()
-    tokens = tuple(t for t in doc.lines[line] if any(c.isdigit() for c in t.text))
+    tokens = tuple(t for t in doc.lines[match.line] if any(c.isdigit() for c in t.text))
     return "".join(c for t in tokens for c in t.text if c.isdigit()), tokens
 
 
@@ -83,8 +85,9 @@ def _again(spec: FieldSpec, doc: Document, raw: RawValue | None | bool, raws: di
             return RawValue(again.text, token_confidence(again.tokens), not sure, raw.tokens)
     if not every_check:
         return None  # a run inside a longer reading that only the province code vouches for: left as read
-    read_as = [r.text for r in (raw, again) if isinstance(r, RawValue) and len(r.text) > CCCD_DIGITS]
-    row, tokens = _row_figures(doc, spec, raw)
+    read_as = [r.text for r in (raw, again) if isinstance(r, RawValue) and len(r.text) >= GLUED]
+    # the row's figures only for a cell that holds none (its number fell in the next cell)
+    row, tokens = _row_figures(doc, spec) if not isinstance(raw, RawValue) else ("", ())
     for texts in (read_as, [row]):
         found = {w for text in texts for w in _windows(text, passes)}
         if len(found) == 1:

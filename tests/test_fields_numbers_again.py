@@ -114,3 +114,17 @@ def test_a_wrapped_label_wins_over_a_weaker_match_of_its_first_line() -> None:
     got = find_labels(lines, labels)
     assert [(sorted(m.label.owners), m.start, m.end) for m in got[0]] == [(["nyc"], 0, 5)] and got[1] == []
     assert " ".join(t.text for t in lines[0][5:]) == "Đặng Mai Hương"
+
+
+def test_a_reading_a_figure_too_long_is_no_run_to_pick_from(tmp_path: Path) -> None:
+    """``0311877763177``: one figure doubled. Which twelve are right no check tells (only the first six
+    are checked), so no run is picked from it, nor from the row around it: left as read, for review."""
+    lines = _replace(KET_HON_OCR, "Giấy tờ tùy thân",
+                     "Giấy tờ tùy thân (3) || CCCD số 0311877763177 || CCCD số 048085063608")
+    page = _page(lines, columns=(100, 700, 1500))
+    blank = tmp_path / "page-0001.png"
+    Image.new("L", (page.width, page.height), 255).save(blank, dpi=(200, 200))
+    ket_hon = next(t for t in load_templates() if t.form_type == "ket_hon")
+    got = extract_with([page], ket_hon, reread=seal_free_reader({1: blank}, {1: page}))
+    assert (got["nu_so_cccd"].value, got["nu_so_cccd"].reason) == ("0311877763177", "cccd_length")
+    assert got["nam_so_cccd"].value == "048085063608"
