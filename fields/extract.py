@@ -9,7 +9,6 @@ threshold, validation failed, or a required field (or a label) was not found. Fa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,13 +19,17 @@ from fields.address_words import ends_mid_street, ends_with_province, name_broke
 from fields.admin_units import check_units
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
+from fields.crosscheck import cross_flag
 from fields.date_words import correct_words, parse_date_words
 from fields.dates import format_date, parse_date, repair_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
+from fields.numbers_again import read_numbers_again
 from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
                           two_names)
+from fields.relines import read_again
+from fields.reread import Reread
 from fields.text import document_lines, fold
 from fields.zeros import mend_cccd, zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
@@ -46,6 +49,9 @@ GUESSED_DIGITS_FACTOR = 0.7
 """… and by this when look-alike letters were read as digits."""
 
 
+_NEAR_LABEL = ("after-label", "next-line", "boxed-digits")
+
+
 def _raw_value(doc: Document, template: FormTemplate, spec: FieldSpec) -> RawValue | None | bool:
     """The field's cleaned value; None if its label was found but nothing follows; False if not found."""
     if spec.where == "table-column":
@@ -53,10 +59,10 @@ def _raw_value(doc: Document, template: FormTemplate, spec: FieldSpec) -> RawVal
     elif spec.where == "dateline":
         tokens = dateline(doc)
     else:
-        tokens = near_label(doc, spec)
+        tokens = near_label(doc, spec)  # the next label's item number dropped there
     if tokens is None:
         return False
-    tokens = drop_trailing_numbering(tokens)
+    tokens = tokens if spec.where in _NEAR_LABEL else drop_trailing_numbering(tokens)
     if spec.type == "cccd" or spec.where == "boxed-digits":
         return clean_digits(tokens, spec.prefixes)
     return clean_value(tokens, spec.prefixes)
@@ -290,7 +296,7 @@ def _document_date(template: FormTemplate, raws: dict[str, RawValue | None | boo
 
 def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
                  review_threshold: float = REVIEW_THRESHOLD,
-                 handwritten: HandCheck | None = None) -> dict[str, FieldValue]:
+                 handwritten: HandCheck | None = None, reread: Reread | None = None) -> dict[str, FieldValue]:
     """The fields of ``pages`` read with one given template (no classification).
 
     Args:
@@ -298,12 +304,19 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         template: The form template to read them with.
         review_threshold: Fields under this confidence need review.
         handwritten: Tells whether a value's strokes are handwriting (see ``fields.handwriting``).
+        reread: Reads a band of a page again (``fields.reread``): garbled and dropped lines (``fields.relines``).
 
     Returns:
         Field key → value, for every field of the template.
     """
-    doc = prepare(document_lines(list(pages)), template)
+    lines = document_lines(list(pages))
+    if reread is not None:
+        lines = read_again(lines, pages, lambda page, box: reread(page, box, psm=11, whiten=False, leaders=True))
+    doc = prepare(lines, template)
     raws = {spec.key: _raw_value(doc, template, spec) for spec in template.fields}
+    if reread is not None:
+        raws = read_numbers_again(template, doc, raws, pages, lambda page, box: reread(page, box, psm=7, whiten=False,
+                                                                                   leaders=True))
     on = _document_date(template, raws)
     if handwritten is not None:
         handwritten = by_hand(raws, handwritten)
@@ -315,25 +328,7 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         # who types the form in again looks at it on the paper too
         values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
                   for key, got in values.items()}
-    return zero_lookalikes(template, raws, _cross_flag(template, values))
-
-
-_BOTH_SIDES = {"cccd_birth_year", "cccd_century"}
-
-
-def _cross_flag(template: FormTemplate, values: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """A CCCD number and the birth date it disagrees with: either may be the misread one, so both go
-    to review (the date with the same reason)."""
-    for spec in template.fields:
-        got = values.get(spec.key)
-        date_key = spec.birth_date_field
-        if got is None or got.reason not in _BOTH_SIDES or not date_key or date_key not in values:
-            continue
-        when = values[date_key]
-        if when.value and not when.needs_review:
-            values[date_key] = replace(when, needs_review=True, reason=got.reason,
-                                       confidence=round(when.confidence * INVALID_FACTOR, 4))
-    return values
+    return zero_lookalikes(template, raws, cross_flag(template, values, INVALID_FACTOR))
 
 
 def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> tuple[str | None, str | None]:
@@ -387,7 +382,7 @@ def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
         if template is not None and template.kind == "component":
             sub = [pages[i] for i in span.pages]
             check = HandwritingCheck(sub, images) if images else None
-            got = extract_with(sub, template, review_threshold=review_threshold, handwritten=check)
+            got = extract_with(sub, template, review_threshold=review_threshold, handwritten=check, reread=reread)
             issued, doubt = _issued(template, got)
             if form_type == UNKNOWN:
                 form_type, confidence, fields = template.form_type, round(span.score, 4), got

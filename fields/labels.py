@@ -16,7 +16,8 @@ from fields.text import Token, fold_words, is_junk, ratio
 MIN_SCORE = 0.8
 _EXACT_BELOW = 4
 _NUMBERING = re.compile(r"^\d{1,2}$")
-_ITEM = re.compile(r"^\(?\d{1,2}[.)]?$")
+_ITEM = re.compile(r"^\(?\d{1,2}[.),;]?$")
+"""An item number before a label (``4.``, ``(4)``; ``10,``: its stop read as a comma)."""
 _JUNK_CONFIDENCE = 0.4
 """A word read below this confidence after a leader line is junk, so a label may follow it."""
 _START_GAP = 1.2
@@ -174,5 +175,58 @@ def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label], *,
     Returns:
         Per line, its matches sorted left to right.
     """
-    return [_not_repeated(line, _select(_line_candidates(line, i, labels, anywhere=anywhere)))
-            for i, line in enumerate(lines)]
+    found = [_not_repeated(line, _select(_line_candidates(line, i, labels, anywhere=anywhere)))
+             for i, line in enumerate(lines)]
+    if not anywhere:
+        for i, match in _wrapped(lines, labels, found):
+            kept = [m for m in found[i] if m.start >= match.end]  # a weaker match of its first words gives way
+            found[i] = sorted([*kept, match], key=lambda m: m.start)
+    return found
+
+
+_WRAP_INDENT = 1.5
+"""A label's second line starts within this many letter heights of its first line's start …"""
+_WRAP_DROP = 2.6
+"""… and at most this many letter heights below it."""
+_WRAP_SCORE = 0.9
+"""A wrapped label is matched this closely, and has three words or more: the start of a wrapped value
+and the next line's words join into a short label's letters too often (``Tôn`` + ``Tỉnh``)."""
+
+
+def _wrapped(lines: Sequence[Sequence[Token]], labels: Sequence[Label],
+             found: list[list[Match]]) -> list[tuple[int, Match]]:
+    """Labels of three words or more wrapped over two lines in a narrow cell (``Giấy tờ tùy`` /
+    ``thân (3)``): the first words of a line that starts with no label (or with a label matched
+    less closely: ``Họ, chữ đệm, tên người`` / ``yêu cầu`` is no ``… tên người mẹ``), joined to the
+    first words of the next line, which starts right below it with no label. The match covers the
+    first line's words; the value follows them."""
+    out = []
+    for i in range(len(lines) - 1):
+        line, below = lines[i], lines[i + 1]
+        opening = next((m for m in found[i] if m.start == 0), None)
+        if not line or not below or opening is not None and opening.score >= 1.0 or \
+                any(m.start == 0 for m in found[i + 1]) or line[0].page != below[0].page:
+            continue
+        height = max(line[0].bbox.height, 1)
+        if abs(below[0].bbox.left - line[0].bbox.left) > _WRAP_INDENT * height or \
+                not 0 < below[0].bbox.top - line[0].bbox.top <= _WRAP_DROP * height:
+            continue
+        first_taken = min((m.start for m in found[i] if m is not opening), default=len(line))
+        best: Match | None = None
+        for label in labels:
+            if label.words < 3:
+                continue
+            high = len(label.folded) + _tolerance(label)
+            for k in range(1, first_taken + 1):
+                head = "".join(t.folded for t in line[:k])
+                if len(head) >= len(label.folded) or len(head) > high:
+                    break
+                tail = ""
+                for token in below[:3]:
+                    tail += token.folded
+                    score = _score(head + tail, label) if tail else 0.0
+                    if score >= _WRAP_SCORE and (best is None or score > best.score):
+                        best = Match(label, i, 0, k, score)
+        if best is not None and (opening is None or best.score > opening.score):
+            out.append((i, best))
+    return out

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields.labels import Label, Match, build_labels, find_labels, label_words
 from fields.tables import Table, cell_tokens, locate_table
-from fields.text import Token, is_junk, until_leader
+from fields.text import Token, is_junk, one_off, until_leader
+from fields.values import drop_trailing_numbering
 
 SECTION = "__section__:"
 TABLE = "__table__:"
@@ -75,7 +76,24 @@ def prepare(lines: list[list[Token]], template: FormTemplate) -> Document:
         found = _table(doc, template, table.id)
         if found is not None:
             doc.header_lines |= set(range(found.first_line, _header_end(doc, found) + 1))
+    _drop_stray(doc, template)
     return doc
+
+
+def _drop_stray(doc: Document, template: FormTemplate) -> None:
+    """Drop a label matched loosely on a line under a line that runs to the margin, when no field takes
+    it: the wrapped end of the value above (``Đình, Thành phố Hà Nội`` read as ``Tỉnh/Thành phố`` at
+    0.92 under ``…, Quận Ba``; ``phố Nha Trang, Tỉnh Khánh Hòa`` holding ``Tỉnh Khánh`` at 0.83), not
+    a label."""
+    fields = {spec.key for spec in template.fields}
+    kept = {spec.key for spec in template.fields if spec.where == "table-column"}
+    used = {label_match(doc, spec) for spec in template.fields if spec.where != "table-column"}
+    for index in range(1, len(doc.lines)):
+        above, _ = until_leader(list(doc.lines[index - 1]))
+        stray = [m for m in doc.matches[index] if m.score < 1.0 and m not in used
+                 and m.label.owners <= fields and not m.label.owners & kept]
+        if stray and _close_below(doc.lines[index - 1], doc.lines[index]) and _runs_to_margin(doc, above):
+            doc.matches[index] = [m for m in doc.matches[index] if m not in stray]
 
 
 def _header_end(doc: Document, table: Table) -> int:
@@ -112,13 +130,17 @@ def _right_of(doc: Document, match: Match) -> list[Token]:
     """Tokens right of a label up to the next label on the same line."""
     line = doc.lines[match.line]
     following = [m.start for m in doc.matches[match.line] if m.start >= match.end]
-    return list(line[match.end:min(following, default=len(line))])
+    tokens = list(line[match.end:min(following, default=len(line))])
+    # the next label's item number (``4.``) is no part of this value; a value that ends its line may
+    # be a small number itself (``Số lượng lao động: 3.``)
+    return drop_trailing_numbering(tokens) if following else tokens
 
 
 def _line_head(doc: Document, index: int) -> list[Token]:
     """Tokens of a line before its first label."""
     first = min((m.start for m in doc.matches[index]), default=len(doc.lines[index]))
-    return list(doc.lines[index][:first])
+    head = list(doc.lines[index][:first])
+    return drop_trailing_numbering(head) if doc.matches[index] else head
 
 
 def _close_below(upper: Sequence[Token], lower: Sequence[Token]) -> bool:
@@ -223,8 +245,32 @@ def _ends_at_label(doc: Document, match: Match) -> bool:
 _DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
 
 
+_DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
+
+
+def _has_digit(token: Token | None) -> bool:
+    return token is not None and any(c.isdigit() for c in token.text)
+
+
+def date_words_mended(line: Sequence[Token]) -> list[Token]:
+    """The line with a printed date word misread by one letter put back (``táng`` → ``tháng``, ``hăm`` →
+    ``năm``) where figures stand on its sides (``ngày``: after it): the form's printed words, not a
+    value (``Việt Nam`` stays)."""
+    out = list(line)
+    for i, token in enumerate(line):
+        before, after = line[i - 1] if i else None, line[i + 1] if i + 1 < len(line) else None
+        for folded, word in _DATE_WORDS.items():
+            if token.folded == folded or not one_off(folded, token.folded) or not _has_digit(after):
+                continue
+            if word != "ngày" and not _has_digit(before):
+                continue
+            out[i] = replace(token, text=word, folded=folded)
+    return out
+
+
 def _is_dateline(line: Sequence[Token]) -> bool:
     """``…, ngày 05 tháng 3 năm 2024``: the form's date line, never the end of a value above it."""
+    line = date_words_mended(line)
     match = _DATELINE.search("".join(t.folded for t in line))
     return bool(match) and any(c.isdigit() for c in "".join(match.groups()))
 
@@ -233,7 +279,7 @@ def dateline(doc: Document) -> list[Token] | None:
     """The tokens of the form's own date line (``…, ngày 05 tháng 3 năm 2024``): the last line whose
     folded text holds a date in that worded shape with digits; after ``Làm tại:`` when printed."""
     for index in range(len(doc.lines) - 1, -1, -1):
-        line = doc.lines[index]
+        line = date_words_mended(doc.lines[index])
         folded = "".join(t.folded for t in line)
         match = _DATELINE.search(folded)
         raw = " ".join(t.text for t in line)
@@ -321,10 +367,15 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
         return _starts_row(line) and any(first_column[0] <= (t.bbox.left + t.bbox.right) / 2 < first_column[1]
                                          for t in line)
 
+    # a cell's wrapped lines start at its left edge, which may lie left of the midpoint between the
+    # headers (``Thơ`` under ``Thành phố Cần``, centred a pixel into the column before)
+    wrap_bounds = (min(bounds[0], min(t.bbox.left for t in tokens) - max(t.bbox.height for t in tokens) / 2),
+                   bounds[1]) if tokens else bounds
+
     def pick(index: int) -> list[Token] | None:
         if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line \
                 or (spec.row is not None and new_row(doc.lines[index])):
             return None
-        return cell_tokens(doc.lines[index], bounds)
+        return cell_tokens(doc.lines[index], wrap_bounds)
 
     return tokens + _continuation(doc, line, pick, margin=False)

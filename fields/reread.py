@@ -21,7 +21,8 @@ from ocr.model import PageText
 Reread = Callable[..., list[list[Token]]]
 """(source page, normalised box, psm=6, whiten=True) → the lines of that region read again without the
 seal (Tesseract's page segmentation mode: 6 a block, 7 one line); ``whiten=False`` reads the region as
-it is (a header carries no seal, and light type would be whitened with it)."""
+it is (a header carries no seal, and light type would be whitened with it); ``leaders=True`` erases
+dotted leaders first (see :data:`LEADER_DPI_SCALE`)."""
 INK_BELOW = 90
 """Grey levels above this are whitened: a stamp's red or blue, not the signer's black type."""
 
@@ -30,7 +31,8 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
     """A :data:`Reread` over a dossier's clean page images."""
 
     def reread(source_page: int, box: tuple[float, float, float, float], psm: int = 6,
-               whiten: bool = True) -> list[list[Token]]:
+               whiten: bool = True, leaders: bool = False) -> list[list[Token]]:
+        from ocr.leaders import erase_leaders
         from ocr.recognize import recognize
 
         path, page = images.get(source_page), pages.get(source_page)
@@ -45,6 +47,9 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
         w, h = grey.size
         x0, y0, x1, y1 = int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)
         crop = np.asarray(grey.crop((x0, y0, x1, y1)))
+        if leaders:
+            crop = erase_leaders(crop, dpi=float(dpi[0] or page.dpi) * LEADER_DPI_SCALE,
+                                 x_height=LEADER_X_HEIGHT * page.dpi)
         cleaned = Image.fromarray(np.where(crop > INK_BELOW, 255, crop).astype(np.uint8) if whiten else crop)
         with tempfile.TemporaryDirectory(prefix="sohoa-sign-") as tmp:
             out = Path(tmp) / "block.png"
@@ -56,3 +61,14 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
         return document_lines([PageText(source_page, page.width, page.height, page.dpi, tuple(shifted))])
 
     return reread
+
+
+LEADER_DPI_SCALE = 1.5
+"""Leaders are erased as if the page had this many times its dpi: the page OCR's erasing takes dots of
+at most 9 px at 300 dpi (0.76 mm), and some typefaces print leader dots of 7×8 px at 200 dpi (0.9 mm)
+that it leaves; Tesseract then garbles the line (``Hóa, Tỉnh Thanh Hóa …`` read ``;0.8WM. y0.``) or
+reads nothing of it. A dot is still no larger than half :data:`LEADER_X_HEIGHT`, so letters stay."""
+LEADER_X_HEIGHT = 0.1
+"""… the x-height taken for that, in inches of the page (0.1 in ≈ 20 px at 200 dpi: a 12-point face's
+lower-case letters with their diacritics)."""
+

@@ -20,7 +20,7 @@ _DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
                      "L": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9"}
 _CELL_RULES = set("|[](){}/\\")
 _KEEP_INSIDE = {"-", "–", "@"}
-_NUMBERING = re.compile(r"^\(?\d{1,2}[.)]$")
+_NUMBERING = re.compile(r"^\(?\d{1,2}[.),;]$")
 _FAR_GAP = 3.0
 """A gap wider than this many word heights on one line ends a typed value (the rest was a leader)."""
 _SPECK_CONFIDENCE = 0.5

@@ -55,3 +55,31 @@ def test_a_form_name_that_stops_at_its_middle_name_is_flagged() -> None:
     lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên: Vũ", "Họ, chữ đệm, tên: Vũ Thị ...........")
     got = extract([_form_page(lines)], load_templates()).fields["ho_ten"]
     assert (got.value, got.needs_review, got.reason) == ("Vũ Thị", True, "invalid_name")
+
+
+@pytest.mark.parametrize("dateline", ["Kênh, ngày 03 tháng 01 hăm 2021", "Kênh, ngày 03 táng 01 năm 2021"])
+def test_ct01_dated_through_a_misread_thang_or_nam_and_its_figures_kept_out_of_the_table(dateline: str) -> None:
+    """``hăm`` for ``năm``, ``táng`` for ``tháng``: still the form's date line, so it is read as the
+    form's date and its figures do not run on into the last member's ID number above it."""
+    from tests.test_fields import CT01_TABLE
+    from tests.test_fields import _page as table_page
+
+    lines = CT01_TABLE[:-1] + [f"|| || || || {dateline}", CT01_TABLE[-1]]
+    got = extract([table_page(lines)], load_templates()).fields
+    assert got["ngay_lap"].value == "03/01/2021"
+    assert got["tv2_so_cccd"].value == "079220073662"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["03", "táng", "01", "hăm", "2021"], ["03", "tháng", "01", "năm", "2021"]),
+    (["hgày", "03"], ["ngày", "03"]),
+    (["Việt", "Ham", "2021"], ["Việt", "Ham", "2021"]),      # no figure before it: no date word
+    (["tháng", "năm", "sinh"], ["tháng", "năm", "sinh"]),     # a label, no figures
+])
+def test_date_words_mended(words: list[str], expected: list[str]) -> None:
+    from fields.locate import date_words_mended
+    from fields.text import Token, fold
+    from ocr.model import BBox
+
+    line = [Token(w, fold(w), BBox(100 * i, 100, 80, 40), 0.9, 0, 0) for i, w in enumerate(words)]
+    assert [t.text for t in date_words_mended(line)] == expected

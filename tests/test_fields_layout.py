@@ -1,0 +1,86 @@
+"""Where a value ends: an item number before the next label is none of it, a small count is."""
+
+from __future__ import annotations
+
+from fields import load_templates
+from fields.extract import extract_with
+from tests.test_fields import KHAI_SINH_HEAD, _page
+
+HKD = [*KHAI_SINH_HEAD, "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+       "Điện thoại (nếu có): 0912345678 Fax (nếu có): ..................",
+       "3. Ngành, nghề kinh doanh: Bán lẻ điện thoại di động",
+       "4. Vốn kinh doanh (bằng số; VNĐ): 190.000.000 ........ 5. Số lượng lao động (dự kiến): 3."]
+
+
+def _hkd(lines: list[str]) -> dict:
+    template = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
+    return extract_with([_page(lines)], template)
+
+
+def test_a_count_that_ends_its_line_is_kept_though_it_looks_like_an_item_number() -> None:
+    got = _hkd(HKD)
+    assert got["so_lao_dong"].value == "3"
+    assert got["von_kinh_doanh"].value == "190.000.000"
+
+
+def test_the_next_label_s_item_number_is_no_value() -> None:
+    """``Fax (nếu có): ……`` left empty, and the next line starts ``3. Ngành, nghề …``: its ``3.`` is
+    not the fax number; nor is ``5.`` before ``Số lượng lao động`` part of the capital."""
+    got = _hkd(HKD)
+    assert got["ts_fax"].value == ""
+    lines = HKD[:-1] + ["4. Vốn kinh doanh (bằng số; VNĐ): 190.000.000 5. Số lượng lao động (dự kiến): 3."]
+    assert _hkd(lines)["von_kinh_doanh"].value == "190.000.000"
+
+
+def test_a_wrapped_address_end_read_loosely_as_a_label_is_kept_as_the_address() -> None:
+    """``Đình, Thành phố Hà Nội`` under ``…, Quận Ba`` reads like ``Tỉnh/Thành phố`` at 0.92; no field
+    takes that match (both provinces are found at their own labels), so it is the address's end."""
+    lines = [*KHAI_SINH_HEAD, "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+             "Địa chỉ thường trú:", "Tỉnh/Thành phố: Thành phố Hà Nội",
+             "Địa chỉ liên lạc: Số 66 đường Láng Hạ, Phường Cống Vị, Quận Ba",
+             "Đình, Thành phố Hà Nội",
+             "Điện thoại (nếu có): 0912345678",
+             "2. Địa chỉ trụ sở hộ kinh doanh:", "Tỉnh/Thành phố: Thành phố Đà Nẵng"]
+    got = _hkd(lines)
+    assert got["dia_chi_lien_lac"].value == "Số 66 đường Láng Hạ, Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội"
+    assert (got["tt_tinh"].value, got["ts_tinh"].value) == ("Thành phố Hà Nội", "Thành phố Đà Nẵng")
+
+
+def test_a_loose_label_inside_the_wrapped_line_of_an_address_does_not_end_it() -> None:
+    """``phố Nha Trang. Tỉnh Khánh Hòa`` holds ``Tỉnh Khánh Hòa`` read like ``Tỉnh/Thành phố`` at 0.83."""
+    lines = [*KHAI_SINH_HEAD, "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+             "Địa chỉ thường trú:", "Tỉnh/Thành phố: Tỉnh Khánh Hòa",
+             "Địa chỉ liên lạc: Số 156 đường Lê Thánh Tôn, Phường Lộc Thọ, Thành",
+             "phố Nha Trang. Tỉnh Khánh Hòa",
+             "Điện thoại (nếu có): 0912345678",
+             "2. Địa chỉ trụ sở hộ kinh doanh:", "Tỉnh/Thành phố: Tỉnh Khánh Hòa"]
+    got = _hkd(lines)["dia_chi_lien_lac"].value
+    assert got.startswith("Số 156 đường Lê Thánh Tôn, Phường Lộc Thọ, Thành phố Nha Trang") and got.endswith("Khánh Hòa")
+
+
+def test_an_item_number_whose_stop_was_read_as_a_comma() -> None:
+    """``10, Nội dung đề nghị``: the label still starts after its number; ``3, Ngành, nghề …`` on the
+    line after an empty fax is the next item's number, not the fax."""
+    ct01 = next(t for t in load_templates() if t.form_type == "ct01")
+    page = _page([*KHAI_SINH_HEAD, "TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ",
+                  "10, Nội dung đề nghị (2): Đăng ký thường trú tại Số 5 đường Láng Hạ, Thành phố Hà Nội"])
+    assert extract_with([page], ct01)["noi_dung"].value.startswith("Đăng ký thường trú tại Số 5")
+    lines = [*HKD[:2], "Fax (nếu có): ..................", "3, Ngành, nghề kinh doanh: Bán lẻ điện thoại di động"]
+    assert _hkd(lines)["ts_fax"].value == ""
+
+
+def test_a_cell_s_wrapped_word_at_its_left_edge_left_of_the_headers_midpoint() -> None:
+    """The bride's address wraps onto ``Thơ`` at the cell's left edge, whose centre lies left of the
+    midpoint between ``Thông tin`` and ``Bên nữ`` (the header sits right in its cell): it ends her address."""
+    from tests.test_fields import KET_HON_OCR, _replace
+
+    lines = _replace(KET_HON_OCR, "Thông tin", "Thông tin || . . . . . . . Bên nữ || Bên nam")
+    lines = _replace(lines, "Nơi cư trú", "Nơi cư trú (2) || Số 76 đường 30 Tháng 4, || Số 60 đường Xuân Thủy,")
+    lines = _replace(lines, "|| Phường Dịch Vọng", "|| Phường Xuân Khánh, Quận Ninh || Phường Xuân Thủy, Thành phố")
+    lines = _replace(lines, "|| Hà Nội", "|| Kiều, Thành phố Cần || Hà Nội")
+    index = lines.index("|| Kiều, Thành phố Cần || Hà Nội")
+    lines = lines[:index + 1] + ["|| Thơ"] + lines[index + 1:]
+    template = next(t for t in load_templates() if t.form_type == "ket_hon")
+    got = extract_with([_page(lines, columns=(100, 400, 1500))], template)
+    assert got["nu_noi_cu_tru"].value.endswith("Thành phố Cần Thơ")
+    assert got["nam_noi_cu_tru"].value.endswith("Thành phố Hà Nội")
