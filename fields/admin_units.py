@@ -130,6 +130,21 @@ def _split_type(words: list[str]) -> tuple[int, int, str] | None:
     return None
 
 
+_LOOSE_TYPES = {"quan": "quận", "huyen": "huyện", "phuong": "phường"}
+"""One-word types read with a mark lost or changed (``quân``, ``Huyên``, ``Phuờng``): taken for the type
+only when the name after them is a listed unit of that kind in the address's province."""
+
+
+def _loose_type(words: list[str]) -> tuple[int, int, str] | None:
+    """(type's word, name's first word, kind) of a word whose letters are a one-word type's but whose
+    marks are not (``quân Lê Chân``); None when no word is."""
+    for start, word in enumerate(words[:-1]):
+        kind = fold(word)
+        if kind in _LOOSE_TYPES and word[:1].isalpha():
+            return start, start + 1, kind
+    return None
+
+
 def _province_of(parts: list[str]) -> str | None:
     """The folded short name of the province the address names (its last part that is one)."""
     for part in reversed(parts):
@@ -222,11 +237,12 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
     out, reasons, corrected, communes, district = [], [], False, 0, None
     for index, part in enumerate(parts):
         words = part.split()
-        split = _split_type(words)
+        split = _split_type(words) or _loose_type(words)
         if split is None:
             out.append(part)
             continue
         start, at, kind = split
+        loose = "".join(words[start:at]).lower() not in _TYPES and kind in _LOOSE_TYPES
         if at - start == 2 and kind in _TWO_WORD_TYPES and "".join(words[start:at]).lower() not in _TYPES:
             spelt = _TWO_WORD_TYPES[kind].split()  # ``Thành phỗ`` → ``Thành phố``
             words[start:at] = [s.capitalize() if w[:1].isupper() else s for w, s in zip(words[start:at], spelt, strict=True)]
@@ -265,6 +281,13 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
         elif kind in _COMMUNE_KINDS:
             communes += 1
             new_name, reason = _commune(legacy, current, province, district, kind, name, before=before, after=after)
+        if loose:
+            if reason or not name:  # not a unit after all: the part is left as it came
+                out.append(part)
+                continue
+            right = _LOOSE_TYPES[kind]  # ``quân Lê Chân``: a listed district, its type's mark misread
+            words[start] = right.capitalize() if words[start][:1].isupper() else right
+            corrected = True
         if reason:
             reasons.append(reason)
         corrected |= new_name != name or tidy != collapse(text)

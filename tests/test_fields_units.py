@@ -351,3 +351,16 @@ def test_email_marks_and_case(text: str, ok: bool, value: str) -> None:
 
     got_ok, reason, got = check_email(text)
     assert (got_ok, got) == (ok, value) and (reason is None) == ok
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a one-word type with a mark misread, before a listed unit of that kind in the address's province
+    ("Phòng Tài chính - Kế hoạch quân Lê Chân, Thành phố Hải Phòng",
+     ("Phòng Tài chính - Kế hoạch quận Lê Chân, Thành phố Hải Phòng", None, True)),
+    ("Số 5 Lê Lợi, Phuờng Dư Hàng Kênh, Quận Lê Chân, Thành phố Hải Phòng",
+     ("Số 5 Lê Lợi, Phường Dư Hàng Kênh, Quận Lê Chân, Thành phố Hải Phòng", None, True)),
+    # the same letters before no listed unit: no type at all, left as it came
+    ("Quan Hoa, Cầu Giấy, Hà Nội", ("Quan Hoa, Cầu Giấy, Hà Nội", None, False)),
+])
+def test_a_types_mark_misread_is_put_right_only_before_a_listed_unit(text: str, expected: tuple) -> None:
+    assert check_units(text) == expected
