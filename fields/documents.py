@@ -295,12 +295,22 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             if element in read.values:
                 reasons.setdefault(element, "low_confidence")
     elements = dict(read.values)
+    if _notation_disagrees(elements.get("notation"), template):
+        reasons.setdefault("notation", "invalid_notation")  # ``TT-UBND`` on a TỜ TRÌNH (TTr): a letter lost
     if template.subject_marks and "subject" not in elements and (subject := _marked_subject(
             lines, pages[span.pages[0]].width, template)):
         elements["subject"] = subject
     if "issued" not in elements and (unread := _day_unread(lines)) is not None:
         elements["issued"], reasons["issued"] = unread
     return Document(**base, elements=elements, confidence=round(confidence, 4), reasons=reasons)
+
+
+def _notation_disagrees(notation: str | None, template: FormTemplate) -> bool:
+    """Whether a ký hiệu's type abbreviation is not the one of the type its title gave (NĐ 30/2020
+    Phụ lục III: a tờ trình is TTr, a thông báo TB): one of the two was misread."""
+    if not notation or not template.notations:
+        return False
+    return notation.split("-")[0].upper() not in {n.upper() for n in template.notations}
 
 
 def _line_band(tokens: Sequence[Token]) -> tuple[int, int, int]:

@@ -183,3 +183,11 @@ def test_vv_read_as_vw_still_marks_a_letter_but_a_centred_subject_does_not(templ
     centred = _page(_doc("Số: 46", [(None, "PHIẾU TRÌNH")], [(None, "Về việc thụ lý giải quyết khiếu nại lần hai")]))
     (doc,) = extract([centred], templates).documents
     assert (doc.kind, doc.type) == ("other", "unknown")
+
+
+def test_a_notation_whose_type_is_not_the_titles_goes_to_review(templates) -> None:
+    page = _page(_doc("Số: 12/TT-UBND", [(None, "TỜ TRÌNH")], [(None, "Về việc đề nghị phê duyệt danh mục")],
+                      *SIGNATURE))
+    (doc,) = extract([page], templates).documents
+    assert (doc.type, doc.elements["notation"], doc.reasons.get("notation")) == ("to_trinh", "TT-UBND",
+                                                                                  "invalid_notation")
