@@ -150,6 +150,30 @@ def ends_mid_street(text: str) -> bool:
     return len(words) >= 2 and words[-2].lower() in ("đường", "phố") and words[-1] in SURNAMES
 
 
+_TYPE_WORDS = frozenset(("tinh", "thanh", "quan", "huyen", "thi", "phuong", "xa"))
+"""Folded first words of the unit types (thành phố, thị xã, thị trấn by their first word)."""
+_HOUSE_NUMBER = re.compile(r"\bSố\s+\d")
+
+
+def mixed_columns(text: str) -> str | None:
+    """Why an address looks pieced from two columns (two addresses side by side, a cell's edge not
+    seen), or None: a house number after its start (``Số 9 đường Lê Thánh Số 95 Tôn …``:
+    ``address_mixed``), or a start in small letters (``đường Tô Hiệu, …``: its ``Số 95`` went to the
+    neighbour, ``address_start_lost``). A clerk compares it with the paper."""
+    value = collapse(text)
+    if any(m.start() > 0 for m in _HOUSE_NUMBER.finditer(value)):
+        return "address_mixed"
+    first = value.split(" ", 1)[0]
+    return "address_start_lost" if first[:1].islower() and fold(first) not in _TYPE_WORDS else None
+
+
+def capital_start(text: str) -> str:
+    """An address that begins with a unit's type in small letters (``quận Cầu Giấy``) begins with a
+    capital, as every part of an address does."""
+    first, _, rest = text.partition(" ")
+    return f"{first[:1].upper()}{first[1:]} {rest}".strip() if fold(first) in _TYPE_WORDS else text
+
+
 def _official(kind: str, name: str) -> bool:
     """True when ``name`` is spelt exactly as an official unit of this kind (any province, either structure)."""
     if kind in ("tinh", "thanhpho"):

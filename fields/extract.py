@@ -15,7 +15,8 @@ from pathlib import Path
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.by_hand import HandCheck, WholeForm, by_hand
-from fields.address_words import ends_mid_street, ends_with_province, name_broken, tidy_address, verified_words
+from fields.address_words import (capital_start, ends_mid_street, ends_with_province, mixed_columns, name_broken,
+                                  tidy_address, verified_words)
 from fields.admin_units import check_units
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
@@ -86,11 +87,14 @@ def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | No
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               on: date | None = None) -> tuple[bool, str | None, str]:
     if spec.type in ("address", "text", "name"):
-        value = value.lstrip(",;. ")  # ``, Số 168 …``: the label's comma or a speck before the value
+        value = value.lstrip(",;.-–—'‘’ ")  # ``, Số 168 …``: the label's comma or a speck before the value
     if _checks_units(spec):
         value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
         if reason is None and ends_mid_street(value):
             reason = "truncated"  # ``Số 171 đường``: the street's name was on a line not read
+        if reason is None and spec.type == "address":
+            value = capital_start(value)
+            reason = mixed_columns(value)
         if reason is None and spec.complete_address and not ends_with_province(value):
             reason = "address_incomplete"  # the rest (its commune, province) was on a line not read
         if reason is not None:

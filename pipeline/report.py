@@ -57,6 +57,8 @@ REASON_VI = {
     "admin_unit_one_off": "tên đơn vị hành chính đọc sai một chữ, đã sửa theo danh mục của tỉnh — đối chiếu bản giấy",
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
+    "address_mixed": "địa chỉ lẫn phần của địa chỉ bên cạnh (hai số nhà) — đối chiếu bản giấy",
+    "address_start_lost": "đầu địa chỉ có thể bị thiếu (số nhà) — đối chiếu bản giấy",
     "invalid_chars": "có ký tự lạ (lỗi nhận dạng)", "glued_words": "các từ bị dính nhau",
     # catalog and archive care (archive/catalog*.py, backup.py, disposal.py)
     "catalog_missing": "không có danh mục lưu trữ (cần dựng lại: sohoa catalog rebuild)",

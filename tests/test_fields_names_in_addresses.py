@@ -232,3 +232,16 @@ def test_house_numbers_and_small_words_whose_space_was_lost(read: str, meant: tu
     from fields.validators import tidy_punctuation
 
     assert tidy_punctuation(read) == meant
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Số 9 đường Lê Thánh Số 95 Tôn, Phường Nha Trang, Tỉnh Khánh Hòa", "address_mixed"),  # two house numbers
+    ("đường Tô Hiệu, Phường Lê Chân, Thành phố Hải Phòng", "address_start_lost"),  # its Số 95 went next door
+    ("Số 95 đường Tô Hiệu, Phường Lê Chân, Thành phố Hải Phòng", None),
+    ("quận Cầu Giấy", None),  # a unit's type: capitalised (capital_start), not a lost start
+])
+def test_an_address_pieced_from_two_columns_goes_to_review(text: str, reason: str | None) -> None:
+    from fields.address_words import capital_start, mixed_columns
+
+    assert mixed_columns(text) == reason
+    assert capital_start("quận Cầu Giấy") == "Quận Cầu Giấy" and capital_start(text) in (text, "Quận Cầu Giấy")
