@@ -181,3 +181,56 @@ def test_name_with_garbled_words_mended_word_by_word_from_its_line_read_again() 
     got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, first],
                         reread_line=lambda _t: [first])
     assert "signer" not in got.values and got.reasons["signer"] == "not_found"
+
+
+def test_two_name_words_a_stroke_joined_with_a_dash_are_both_kept_and_flagged() -> None:
+    """``Dương Hoàng-Minh Đức``: a signature's stroke read as a dash between two words; a name carries none."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    words = _centred(["Dương", "Hoàng-Minh", "Đức"], 1800, line=2)
+    got = read_elements(_HEAD + [[], title, words], width=2400, title_line=None)
+    assert got.values["signer"] == "Dương Hoàng Minh Đức" and got.confidence <= 0.6
+    # a dash before one word only is still the seal's ink glued before it
+    words = _centred(["Dương", "/-Hoàng", "Đức"], 1800, line=2)
+    got = read_elements(_HEAD + [[], title, words], width=2400, title_line=None)
+    assert got.values["signer"] == "Dương Hoàng Đức"
+
+
+def test_ink_read_as_words_left_of_a_wide_gap_before_the_name_is_left_out() -> None:
+    """``vi ve Hoàng Anh Khánh``: words the seal's ink made, far left of the name, are not part of it."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    words = _centred(["Hoàng", "Anh", "Khánh"], 1800, line=2)
+    ink = [_tok("vi", words[0].bbox.left - 300, words[0].bbox.top, confidence=0.67, line=2),
+           _tok("ve", words[0].bbox.left - 110, words[0].bbox.top, confidence=0.6, line=2)]
+    got = read_elements(_HEAD + [[], title, ink + words], width=2400, title_line=None)
+    assert got.values["signer"] == "Hoàng Anh Khánh"
+    # a word a space before the name is no gap away: the line is text, not a name
+    near = [_tok("vi", words[0].bbox.left - 54, words[0].bbox.top, line=2)]
+    got = read_elements(_HEAD + [[], title, near + words], width=2400, title_line=None)
+    assert "signer" not in got.values
+
+
+def test_family_name_partly_read_is_completed_when_one_family_name_fits_and_flagged() -> None:
+    """``uỳnh Hoàng Minh Thư`` (the seal hid the H) → ``Huỳnh …``; ``Nguy : n Quang Đức`` (one letter
+    unread) → ``Nguyễn …``; a tail many family names share (``ng``) or a name's later word is left alone."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    for read, expected in ((["uỳnh", "Hoàng", "Minh", "Thư"], "Huỳnh Hoàng Minh Thư"),
+                           (["Nguy", ":", "n", "Quang", "Đức"], "Nguyễn Quang Đức"),
+                           (["ương", "Minh", "Đức"], None),                # Dương, Trương, Vương, Lương
+                           (["Lê", "Anh", "Tuấn"], "Lê Anh Tuấn")):        # ``anh``: tail of Danh, but read whole
+        words = _centred(read, 1800, line=2)
+        got = read_elements(_HEAD + [[], title, words], width=2400, title_line=None)
+        assert got.values.get("signer") == expected
+        if expected is not None:  # completed: below the review threshold
+            assert (got.confidence < 0.75) == (expected != "Lê Anh Tuấn")
+
+
+def test_garbled_name_taken_whole_from_its_line_read_again_when_it_covers_every_word() -> None:
+    """The block read ``N Nguy Quang Đức``; the line read again ``Nguy : n Quang Đức``, completed to
+    ``Nguyễn Quang Đức``: taken, flagged. A reading missing a word read first (``Võ``) is not taken whole."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    whole = _centred(["Nguy", ":", "n", "Quang", "Đức"], 1800, line=2)
+    first = [_tok("N", whole[0].bbox.left - 200, whole[0].bbox.top, confidence=0.72, line=2),
+             Token("Nguy", "nguy", BBox(whole[0].bbox.left, whole[0].bbox.top, 100, 40), 0.26, 0, 2), *whole[3:]]
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, first],
+                        reread_line=lambda _t: [whole])
+    assert (got.values["signer"], got.reasons["signer"]) == ("Nguyễn Quang Đức", "low_confidence")
