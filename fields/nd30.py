@@ -17,8 +17,8 @@ from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, mended_date, start_lost, touched_digit,
-                               unsure_figure)
+from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, mended_date, start_lost,
+                               touched_digit, unsure_figure)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
@@ -167,6 +167,10 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
             when = (repaired, True)
             reasons["issued"] = "ocr_digits_guessed"
+        if when is None and right and "issued" not in values and _dateline(right):
+            when = _one_date(figure_dropped(right))
+            if when is not None:  # a speck read as a figure the box has no room for: to be confirmed
+                reasons["issued"] = "ocr_digits_guessed"
         if when is None and right and "issued" not in values and reread_date is not None and _dateline(right):
             when = _date_again(reread_date(right))
             if when is not None:  # read on the second reading only: for a clerk to confirm
@@ -217,6 +221,12 @@ def _dateline(tokens: Sequence[Token]) -> bool:
     """True when a header line's right part carries two of the words ``ngày``, ``tháng``, ``năm``."""
     words = {t.folded for t in tokens}
     return len(words & {"ngay", "thang", "nam"}) >= 2
+
+
+def _one_date(texts: Sequence[str]) -> tuple[date, bool] | None:
+    """The date the texts give when all that give one give the same, else None."""
+    dates = {when for when in (parse_date(text) for text in texts) if when is not None}
+    return (next(iter(dates))[0], True) if len({d for d, _ in dates}) == 1 else None
 
 
 def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:

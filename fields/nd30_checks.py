@@ -96,3 +96,27 @@ def mended_date(tokens: Sequence[Token]) -> tuple[str, bool]:
         if figure != nxt:
             words[i + 1], guessed = figure, True
     return " ".join(words), guessed
+
+
+FIGURE_ROOM = 0.5
+"""Figures of one font share one width (tabular figures): a group of figures whose box is this many
+figure widths or more short of its count holds one figure fewer than was read (a speck read as one)."""
+
+
+def figure_dropped(tokens: Sequence[Token]) -> list[str]:
+    """The texts of a line with one figure taken out of a group of figures whose box holds one figure
+    fewer than read (``ngày 602`` in the box of two figures: ``ngày 02``, ``ngày 62``, ``ngày 60``), the
+    width of a figure taken from the line's other groups of figures. None when no group is too narrow."""
+    groups = [t for t in tokens if t.text.isdigit()]
+    out: list[str] = []
+    for token in groups:
+        others = sorted(t.bbox.width / len(t.text) for t in groups if t is not token)
+        if not others or len(token.text) < 2:
+            continue
+        figure = others[len(others) // 2]
+        if token.bbox.width / figure > len(token.text) - 1 + FIGURE_ROOM:
+            continue
+        for at in range(len(token.text)):
+            text = token.text[:at] + token.text[at + 1:]
+            out.append(" ".join(text if t is token else t.text for t in tokens))
+    return out

@@ -234,3 +234,18 @@ def test_garbled_name_taken_whole_from_its_line_read_again_when_it_covers_every_
     got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, first],
                         reread_line=lambda _t: [whole])
     assert (got.values["signer"], got.reasons["signer"]) == ("Nguyễn Quang Đức", "low_confidence")
+
+
+def test_dateline_figure_group_too_narrow_for_its_figures_loses_one_and_is_flagged() -> None:
+    """``ngày 602 tháng 11 năm 2024`` with ``602`` in the box of two figures (a speck read as a 6): the one
+    valid day left (02) is kept, flagged; a group as wide as its figures, or several days left, gives none."""
+    def line(day: str, room: int) -> list[Token]:
+        words = _dateline(f"Dư Hàng, ngày {day} tháng 11 năm 2024")
+        return [Token(t.text, t.folded, BBox(t.bbox.left, t.bbox.top, 18 * room, 40), t.confidence, 0, 0)
+                if t.text == day else t for t in words]
+    for day, room, expected in (("602", 2, ("2024-11-02", "ocr_digits_guessed")),
+                                ("602", 3, (None, "not_found")),        # the box holds three figures
+                                ("112", 2, (None, "not_found"))):       # 12 or 11: no one day
+        got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *line(day, room)]], width=2400,
+                            title_line=None)
+        assert (got.values.get("issued"), got.reasons.get("issued")) == expected
