@@ -164,9 +164,9 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
         return Document(**base, elements=elements, confidence=round(span.score, 4),
                         reasons={"issued": issued_doubt} if issued and issued_doubt else {})
     lines = document_lines([pages[i] for i in span.pages])
-    block_reader = None
+    block_reader = printed_reader = None
     if reread is not None:
-        def block_reader(block: Sequence[Sequence[Token]]) -> list[list[Token]]:
+        def block_reader(block: Sequence[Sequence[Token]], whiten: bool = True) -> list[list[Token]]:
             page = pages[span.pages[block[-1][0].page]]
             tokens = [t for line in block for t in line if t.page == block[-1][0].page]
             top = min(t.bbox.top for t in tokens) - 10
@@ -175,7 +175,10 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             height = sorted(t.bbox.height for t in tokens)[len(tokens) // 2]
             bottom = max(t.bbox.bottom for t in tokens) + SIGNATURE_LINES * height
             box = (0.45, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
-            return reread(page.source_page, box)
+            return reread(page.source_page, box, whiten=whiten)
+
+        def printed_reader(block: Sequence[Sequence[Token]]) -> list[list[Token]]:
+            return block_reader(block, whiten=False)
     number_reader = None
     if reread is not None:
         def number_reader(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -203,7 +206,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             return reread(page.source_page, box, psm=7) + reread(page.source_page, box, psm=7, whiten=False)
     read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
                          reread=block_reader, reread_number=number_reader, reread_line=line_reader,
-                         reread_date=date_reader)
+                         reread_date=date_reader, reread_printed=printed_reader)
     reasons = dict(read.reasons)
     confidence = min(span.score, read.confidence) if read.values else span.score
     if read.values and read.confidence < review_threshold:

@@ -118,7 +118,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
                   reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
                   reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
-                  reread_date: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
+                  reread_date: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
+                  reread_printed: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -131,6 +132,9 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         reread_line: Reads the signer's name line again on its own, when the name goes to review.
         reread_date: Reads a header line's right part again on its own, when it reads as a dateline
             (``ngày … tháng … năm``) but gives no date.
+        reread_printed: Reads the signature block again as printed (not whitened), when neither the
+            page's reading nor the seal-free one found a name: whitening can leave Tesseract finding no
+            text lines under the title at all.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -195,6 +199,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     _signer(lines, middle, values, reasons, confidences, seen=seen)
     if reread is not None:  # the seal sits on the signature block: always read it again without it
         _second_reading(lines, middle, values, reasons, confidences, reread, seen)
+    if reread_printed is not None and "signer" not in values and not seen.get("garbled"):
+        _second_reading(lines, middle, values, reasons, confidences, reread_printed, seen, seal=True)
     if "signer" not in values and seen.get("garbled") and reread_line is not None:
         mended = mended_name(seen["garbled"], reread_line(seen["garbled"]))
         if mended:  # read on no reading whole: for a clerk to confirm
@@ -268,8 +274,9 @@ def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
                     reasons: dict[str, str], confidences: list[float],
                     reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]],
-                    seen: dict[str, list[Token]]) -> None:
-    """Read the signature block again without its seal; keep the better reading of the name."""
+                    seen: dict[str, list[Token]], *, seal: bool = False) -> None:
+    """Read the signature block again without its seal (or, ``seal``, as printed: the seal's ink then
+    lowers the name's confidence as on the page's reading); keep the better reading of the name."""
     block = [line for line in lines[max(0, len(lines) - 8):] if line]
     again = reread(block)
     if not again:
@@ -279,7 +286,7 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     reasons2: dict[str, str] = {}
     confidences2: list[float] = []
     seen2: dict[str, list[Token]] = {}
-    _signer(again, middle, values2, reasons2, confidences2, seal=False, seen=seen2)
+    _signer(again, middle, values2, reasons2, confidences2, seal=seal, seen=seen2)
     second = values2.get("signer", "")
     doubt = reasons2.get("signer")
     off_centre = doubt in (OFF_CENTRE, "low_confidence")  # kept with its doubt, as read off-centre or unsure

@@ -249,3 +249,19 @@ def test_dateline_figure_group_too_narrow_for_its_figures_loses_one_and_is_flagg
         got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *line(day, room)]], width=2400,
                             title_line=None)
         assert (got.values.get("issued"), got.reasons.get("issued")) == expected
+
+
+def test_block_read_as_printed_when_no_reading_found_a_name() -> None:
+    """The page's reading and the seal-free one found no name under the title (whitening left Tesseract
+    no text lines there): the block read as printed gives it, with the seal's ink beside it flagged."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    words = _centred(["Trần", "Hoàng", "Thành", "Công"], 1800, line=2)
+    ink = [_tok("S=", words[0].bbox.left - 300, words[0].bbox.top, confidence=0.0, line=2)]
+    calls: list[int] = []
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title],
+                        reread_printed=lambda _l: calls.append(1) or [title, ink + words])
+    assert got.values["signer"] == "Trần Hoàng Thành Công" and got.confidence <= 0.5  # for review
+    # a name found already: the block is not read once more
+    got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, words],
+                        reread_printed=lambda _l: calls.append(1) or [])
+    assert got.values["signer"] == "Trần Hoàng Thành Công" and calls == [1]
