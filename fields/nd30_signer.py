@@ -127,12 +127,15 @@ separates ink left of the name (the seal's, the signature's) read as words from 
 
 
 def _last_run(tokens: Sequence[Token]) -> list[Token] | None:
-    """The tokens right of a line's last gap wider than ``GAP`` line heights, when there is one."""
+    """The tokens right of a line's last gap wider than ``GAP`` line heights, when there is one and no
+    name's word lies left of it."""
     if len(tokens) < 2:
         return None
     height = sorted(t.bbox.height for t in tokens)[len(tokens) // 2]
     cuts = [i for i in range(1, len(tokens)) if tokens[i].bbox.left - tokens[i - 1].bbox.right > GAP * height]
-    return list(tokens[cuts[-1]:]) if cuts else None
+    if not cuts or any(name_word(t) for t in tokens[:cuts[-1]]):
+        return None  # a name's word left of the gap: the name is not cut (its part would pass for it)
+    return list(tokens[cuts[-1]:])
 
 
 def _name_words(tokens: Sequence[Token]) -> list[Token] | None:

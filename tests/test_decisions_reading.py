@@ -265,3 +265,14 @@ def test_block_read_as_printed_when_no_reading_found_a_name() -> None:
     got = read_elements(_HEAD + [[], title, []], width=2400, title_line=None, reread=lambda _l: [title, words],
                         reread_printed=lambda _l: calls.append(1) or [])
     assert got.values["signer"] == "Trần Hoàng Thành Công" and calls == [1]
+
+
+def test_name_word_left_of_a_wide_gap_keeps_the_line_whole() -> None:
+    """``ve Lò   Văn Minh``: a title-case word left of the gap may be the name's first: the words right of
+    it are not taken for the name (``Văn Minh`` would pass for one)."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    words = _centred(["Văn", "Minh"], 1800, line=2)
+    line = [_tok("ve", words[0].bbox.left - 254, words[0].bbox.top, line=2),
+            _tok("Lò", words[0].bbox.left - 200, words[0].bbox.top, line=2), *words]
+    got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
+    assert "signer" not in got.values
