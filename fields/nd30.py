@@ -111,7 +111,8 @@ def _number_misread(words: Sequence[str]) -> bool:
 
 
 NUMBER_REREAD = 0.5
-"""A ``Số: …`` read below this confidence is read again on its own (a colon glued to the figures)."""
+"""A ``Số: …`` read below this confidence, or whose figures were, is read again on its own (a colon glued
+to the figures; ``39/QĐ-UBND`` read ``399/QĐ-UBND`` at 0.04 beside a sure ``Số:``)."""
 
 
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
@@ -151,8 +152,9 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         left, right = _halves(line, middle)
         number = _number(left) if left else None
         if number and "number" not in values:
-            if number[2] < NUMBER_REREAD and reread_number is not None:
-                number = _better_number(number, reread_number(left))
+            figures = min((t.confidence for t in left if any(c.isdigit() for c in t.text)), default=1.0)
+            if min(number[2], figures) < NUMBER_REREAD and reread_number is not None:
+                number = _better_number(number, reread_number(left), figures)
             values["number"], notation, conf = number
             confidences.append(conf)
             if notation:
@@ -244,15 +246,32 @@ def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
     return None
 
 
-def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:
+def _better_number(first: tuple[str, str, float], again: list[list[Token]],
+                   figures: float = 1.0) -> tuple[str, str, float]:
     """The second reading of ``Số: …`` when it reads a number more surely than the first; no surer
-    than the first (the same pixels read twice are no second witness: a clerk still looks)."""
+    than the first (the same pixels read twice are no second witness: a clerk still looks), and when
+    it reads another number, no surer than the first reading's figures were (``figures``)."""
     best = first
-    for line in again:
-        second = _number(line)
-        if second is not None and second[2] > best[2]:
+    seconds = [n for n in (_number(line) for line in again) if n is not None]
+    for second in seconds:
+        if second[2] > best[2]:
             best = second
-    return first if best is first else (best[0], best[1], first[2])
+    for a, b in ((first, n) for n in seconds):
+        for short, long in ((a, b), (b, a)):
+            if short[1] == long[1] and _doubled(short[0], long[0]):  # one reading read a figure twice
+                return short[0], short[1], min(first[2], figures)
+    if best is first:
+        return first
+    changed = best[:2] != first[:2]
+    return best[0], best[1], min(first[2], figures) if changed else first[2]
+
+
+def _doubled(short: str, long: str) -> bool:
+    """True when ``long`` is ``short`` with one of its figures read twice (``655`` for ``65``): a slip
+    Tesseract makes on a number's figures in the tuning sets' serif type (seeds 41, 101, 103, 2026-12),
+    both ways round between two readings of one header; the shorter was printed each time."""
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short and long[i] == long[i - 1]
+                                               for i in range(1, len(long)))
 
 
 def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:

@@ -23,7 +23,7 @@ def test_number_unsure_is_read_again_as_printed_when_whitening_took_the_light_ty
     again = [[_tok("Số", 100), _tok("12/QĐÐ-UBND", 170, confidence=0.75)]]
     got = read_elements(head, width=2400, title_line=None, reread_number=lambda _tokens: [[], *again])
     assert (got.values["number"], got.values["notation"]) == ("12", "QĐ-UBND")
-    assert got.confidence == 0.475   # the first reading's: the same pixels read twice are no second witness
+    assert got.confidence == 0.0   # the first reading's figures': the same pixels read twice are no second witness
 
 
 def test_light_type_is_read_when_not_whitened(tmp_path) -> None:
@@ -276,3 +276,27 @@ def test_name_word_left_of_a_wide_gap_keeps_the_line_whole() -> None:
             _tok("Lò", words[0].bbox.left - 200, words[0].bbox.top, line=2), *words]
     got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
     assert "signer" not in got.values
+
+
+def test_number_whose_figures_were_read_unsurely_beside_a_sure_so_is_read_again() -> None:
+    """``Số: 399/QĐ-UBND`` with ``399/…`` at 0.04 (the line's mean 0.65): read again. Two readings one
+    figure apart, one figure read twice (``399``/``39``, ``65``/``655``): the shorter, either way round.
+    Another number read again more surely replaces the first, never surer than the first's figures."""
+    def head(figures: str, confidence: float) -> list[list[Token]]:
+        return [[_tok("Số", 100, confidence=0.96), _tok(":", 140, confidence=0.96),
+                 _tok(f"{figures}/QĐ-UBND", 170, confidence=confidence), *_date()]]
+
+    def again(figures: str, confidence: float) -> list[list[Token]]:
+        return [[_tok("Số", 100, confidence=0.93), _tok(":", 140, confidence=0.93),
+                 _tok(f"{figures}/QĐ-UBND", 170, confidence=confidence)]]
+    for first, second, expected in (("399", ("39", 0.05), "39"),   # the shorter, though read less surely
+                                    ("65", ("655", 0.53), "65"),   # the shorter, though the longer more surely
+                                    ("809", ("80", 0.05), "809"),  # one figure apart, none read twice
+                                    ("45", ("46", 0.9), "46")):      # read more surely: taken, flagged
+        got = read_elements(head(first, 0.04), width=2400, title_line=None,
+                            reread_number=lambda _t, a=again(*second): a)
+        assert got.values["number"] == expected
+        assert got.confidence <= (0.04 if expected != first else 0.66)
+    calls: list[int] = []   # figures read surely: not read again
+    read_elements(head("45", 0.9), width=2400, title_line=None, reread_number=lambda _t: calls.append(1) or [])
+    assert calls == []
