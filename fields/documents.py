@@ -196,6 +196,15 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             left = max(0, min(t.bbox.left for t in tokens) - 2 * pad)
             box = (left / page.width, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
             return reread(page.source_page, box, psm=7, whiten=False)  # the header carries no seal
+    figure_reader = None
+    if reread is not None:
+        def figure_reader(token: Token) -> list[list[Token]]:
+            page = pages[span.pages[token.page]]
+            pad = token.bbox.height // 2
+            box = (max(0, token.bbox.left - pad) / page.width, max(0, token.bbox.top - pad) / page.height,
+                   min(page.width, token.bbox.right + pad) / page.width,
+                   min(page.height, token.bbox.bottom + pad) / page.height)
+            return reread(page.source_page, box, psm=7, whiten=False)  # the header carries no seal
     line_reader = None
     if reread is not None:
         def line_reader(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -206,7 +215,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             return reread(page.source_page, box, psm=7) + reread(page.source_page, box, psm=7, whiten=False)
     read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
                          reread=block_reader, reread_number=number_reader, reread_line=line_reader,
-                         reread_date=date_reader, reread_printed=printed_reader)
+                         reread_date=date_reader, reread_printed=printed_reader, reread_figure=figure_reader)
     reasons = dict(read.reasons)
     confidence = min(span.score, read.confidence) if read.values else span.score
     if read.values and read.confidence < review_threshold:

@@ -17,8 +17,8 @@ from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, mended_date, start_lost,
-                               touched_digit, unsure_figure)
+from fields.nd30_checks import (FIGURE_SURE, OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, figure_fits,
+                               figure_slots, mended_date, start_lost, touched_digit, unsure_figure)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
@@ -120,7 +120,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
                   reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
                   reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
                   reread_date: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
-                  reread_printed: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None) -> Elements:
+                  reread_printed: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
+                  reread_figure: Callable[[Token], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -136,6 +137,9 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         reread_printed: Reads the signature block again as printed (not whitened), when neither the
             page's reading nor the seal-free one found a name: whitening can leave Tesseract finding no
             text lines under the title at all.
+        reread_figure: Reads one group of a dateline's figures again alone (as printed), when the
+            dateline gives no date, or one of its figures was read unsurely: with no words around it,
+            Tesseract reads an italic ``08`` it read ``0Š`` or ``06`` on the line.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -181,12 +185,19 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             when = _date_again(reread_date(right))
             if when is not None:  # read on the second reading only: for a clerk to confirm
                 reasons["issued"] = "low_confidence"
+        if when is None and right and "issued" not in values and reread_figure is not None and _dateline(right):
+            when = _figures_alone(right, reread_figure, unsure_only=False)
+            if when is not None:  # read on the figures read alone only: for a clerk to confirm
+                reasons["issued"] = "low_confidence"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
             elif "issued" not in reasons and unsure_figure(right):
                 reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words
+                again = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
+                if again is not None:  # the unsure figure read alone, surely, as another: kept flagged
+                    values["issued"] = again[0].isoformat()
             place = _text(right).split(",")[0].strip()
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
                 values["place"] = place
@@ -223,6 +234,30 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
+
+
+def _figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list[list[Token]]], *,
+                   unsure_only: bool) -> tuple[date, bool] | None:
+    """The date a dateline gives with its groups of figures read alone (``unsure_only``: only those read
+    unsurely, and then only figures read alone surely are taken); None when none changed or no date."""
+    words = [t.text for t in right]
+    changed = False
+    for at, slot in figure_slots(right):
+        token = right[at]
+        if token.text.isdigit() and token.confidence >= FIGURE_SURE and len(token.text) in ((4,) if slot == "nam"
+                                                                                          else (1, 2)):
+            continue  # a group of figures read surely, as many as its place holds
+        read = [t for line in reread_figure(token) for t in line if t.text.strip(_MARKS)]
+        again = "".join(t.text.strip(_MARKS) for t in read)
+        if not read or again == token.text or not figure_fits(again, slot, token, right):
+            continue
+        if unsure_only and min(t.confidence for t in read) < FIGURE_SURE:
+            continue
+        words[at], changed = again, True
+    return parse_date(" ".join(words)) if changed else None
+
+
+_MARKS = ".,:;'\"`‘’“”"
 
 
 def _dateline(tokens: Sequence[Token]) -> bool:

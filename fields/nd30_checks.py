@@ -120,3 +120,32 @@ def figure_dropped(tokens: Sequence[Token]) -> list[str]:
             text = token.text[:at] + token.text[at + 1:]
             out.append(" ".join(text if t is token else t.text for t in tokens))
     return out
+
+
+def figure_slots(tokens: Sequence[Token]) -> list[tuple[int, str]]:
+    """(index, ``ngay``/``thang``/``nam``) of the tokens right after a dateline's words (one letter off
+    allowed, as in :func:`mended_date`): where its day, month and year stand."""
+    out = []
+    for i, token in enumerate(tokens[:-1]):
+        folded = token.folded
+        key = next((k for k in _DATE_WORDS if folded == k or len(folded) >= 3 and (one_off(folded, k)
+                                                                                   or ratio(folded, k) >= 0.8)), None)
+        if key is not None and any(c.isdigit() for c in tokens[i + 1].text):
+            out.append((i + 1, key))
+    return out
+
+
+def figure_fits(again: str, slot: str, token: Token, others: Sequence[Token]) -> bool:
+    """True when a figure read alone can stand in its slot: four figures for a year; one or two for a
+    day or month, as many as read first or as the token's box holds (the line's other groups of
+    figures giving a figure's width)."""
+    if not again.isdigit():
+        return False
+    if slot == "nam":
+        return len(again) == 4
+    if len(again) not in (1, 2):
+        return False
+    if len(again) == len(token.text):
+        return True
+    widths = sorted(t.bbox.width / len(t.text) for t in others if t.text.isdigit() and t is not token)
+    return bool(widths) and round(token.bbox.width / widths[len(widths) // 2]) == len(again)
