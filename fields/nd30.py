@@ -105,8 +105,11 @@ _FIGURES_NOTATION = re.compile(r"^\d{1,5}/[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){1,3}$
 
 
 def _number_misread(words: Sequence[str]) -> bool:
-    """``Sế 373/QĐ-UBND``: ``Số`` read with another vowel, followed by figures and a whole notation."""
-    return len(words) >= 2 and len(words[0]) == 2 and fold(words[0])[0] == "s" and bool(
+    """``Sế 373/QĐ-UBND``: ``Số`` read with another vowel, followed by figures and a whole notation; its
+    colon read as a comma (``Số, 358/…``) or apart (``Sổ : 105/…``) too."""
+    words = [w for w in words if any(c.isalnum() for c in w)]
+    first = words[0].rstrip(":.;,") if words else ""
+    return len(words) >= 2 and len(first) == 2 and fold(first)[:1] == "s" and bool(
         _FIGURES_NOTATION.match(words[1].replace("Ð", "Đ")))
 
 

@@ -321,3 +321,15 @@ def test_dateline_figures_read_alone_when_the_line_gives_no_date_or_one_unsurely
         got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *unsure]], width=2400, title_line=None,
                             reread_figure=reader("08", confidence))
         assert (got.values["issued"], got.reasons["issued"]) == (expected, "low_confidence")
+
+
+def test_number_whose_colon_was_read_as_a_comma_or_apart() -> None:
+    """``Số, 358/QĐ-UBND`` and ``Sổ : 105/QĐ-UBND``: the number; a word after ``Sở`` is no number."""
+    for tokens, expected in ((["Số,", "358/QĐ-UBND"], ("358", "QĐ-UBND")),
+                             (["Sổ", ":", "105/QĐ-UBND"], ("105", "QĐ-UBND")),
+                             (["Sổ", ":", "105"], None),              # no notation: not surely a number
+                             (["Sở", "Tư", "pháp"], None)):
+        line = [_tok(t, 100 + 70 * i) for i, t in enumerate(tokens)]
+        got = read_elements([[*line, *_date()]], width=2400, title_line=None)
+        number = (got.values["number"], got.values["notation"]) if "number" in got.values else None
+        assert number == expected
