@@ -212,15 +212,19 @@ def mended_surname(tokens: Sequence[Token]) -> list[Token]:
 
 def _surname_of(part: Sequence[Token]) -> str | None:
     """The one family name ``part`` reads as with letters lost: a tail of three letters or more of it
-    (one or two first letters lost), or its head and tail around one unread letter (the tokens between
-    them no letters)."""
+    (one or two first letters lost, or read as up to two others: ``tluỳnh``), or its head and tail
+    around one unread letter (the tokens between them no letters)."""
     texts = [t.text for t in part]
     if len(part) == 1:
-        tail = texts[0].lower()
-        if len(tail) < 3 or not texts[0].isalpha() or not texts[0].islower():
+        word = texts[0]
+        if not word.isalpha() or not word.islower():
             return None
-        choices = [s for s in SURNAMES if s.lower().endswith(tail) and 1 <= len(s) - len(tail) <= 2]
-        return choices[0] if len(choices) == 1 else None
+        for cut in range(0, min(3, len(word) - 2)):  # up to two letters read for the lost ones (``tluỳnh``)
+            tail = word[cut:]
+            choices = [s for s in SURNAMES if s.lower().endswith(tail) and 1 <= len(s) - len(tail) <= 2]
+            if choices:
+                return choices[0] if len(choices) == 1 else None
+        return None
     head, tail = texts[0], texts[-1]
     if not (head.isalpha() and head[0].isupper() and head[1:].islower() and tail.isalpha() and tail.islower()):
         return None

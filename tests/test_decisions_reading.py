@@ -215,6 +215,8 @@ def test_family_name_partly_read_is_completed_when_one_family_name_fits_and_flag
     title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
     for read, expected in ((["uỳnh", "Hoàng", "Minh", "Thư"], "Huỳnh Hoàng Minh Thư"),
                            (["Nguy", ":", "n", "Quang", "Đức"], "Nguyễn Quang Đức"),
+                           (["tluỳnh", "Văn", "Minh", "Đức"], "Huỳnh Văn Minh Đức"),   # H read ``tl``
+                           (["càng", "Đức", "Thành", "Công"], "Hoàng Đức Thành Công"),  # Ho read ``c``
                            (["ương", "Minh", "Đức"], None),                # Dương, Trương, Vương, Lương
                            (["Lê", "Anh", "Tuấn"], "Lê Anh Tuấn")):        # ``anh``: tail of Danh, but read whole
         words = _centred(read, 1800, line=2)
