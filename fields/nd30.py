@@ -366,6 +366,18 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
             values["signer_title"] = values2["signer_title"]
 
 
+def _word_lost_before(line: Sequence[Token], words: Sequence[Token]) -> bool:
+    """True when a word of letters the name's reading left out stands a space before it (``xyz Văn
+    Minh Đức``): the seal's ink read over the name's first word, which is then lost."""
+    height = max(t.bbox.height for t in words)
+    before = [t for t in line if t.bbox.right <= words[0].bbox.left and t.page == words[0].page]
+    if not before:
+        return False
+    last = max(before, key=lambda t: t.bbox.right)
+    letters = sum(c.isalpha() for c in last.text)
+    return letters >= 2 and words[0].bbox.left - last.bbox.right <= height and fold(last.text) != fold(words[0].text)
+
+
 def _title_above(lines: Sequence[Sequence[Token]], middle: float, words: Sequence[Token]) -> list[Token]:
     """The signer's title (``CHỦ TỊCH``) read on a line of the right column above the name, if any."""
     for line in reversed(lines[max(0, len(lines) - 14):]):
@@ -446,6 +458,8 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
         confidences.append(confidence)
         if not ok or syllable:
             reasons["signer"] = reason or syllable or "invalid_name"
+        elif _word_lost_before(right[index], words):
+            reasons["signer"] = OFF_CENTRE
         for above in range(index - 1, max(start, index - 6) - 1, -1):
             text = _text(right[above])
             folded = fold(text)

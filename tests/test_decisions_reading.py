@@ -335,3 +335,14 @@ def test_number_whose_colon_was_read_as_a_comma_or_apart() -> None:
         got = read_elements([[*line, *_date()]], width=2400, title_line=None)
         number = (got.values["number"], got.values["notation"]) if "number" in got.values else None
         assert number == expected
+
+
+def test_name_after_a_word_left_out_a_space_before_it_is_flagged() -> None:
+    """``xvq Văn Minh Đức`` (``xvq`` read at 0.3 a space before ``Văn``): the seal's ink over the name's first
+    word, which is lost: ``Văn Minh Đức`` is flagged. Ink further left, or one letter, is no lost word."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    words = _centred(["Văn", "Minh", "Đức"], 1800, line=2)
+    for ink, left, reason in (("xvq", 72, "signer_partly_read"), ("xvq", 160, None), ("N", 36, None)):
+        line = [_tok(ink, words[0].bbox.left - left, words[0].bbox.top, confidence=0.3, line=2), *words]
+        got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
+        assert (got.values["signer"], got.reasons.get("signer")) == ("Văn Minh Đức", reason)
