@@ -223,9 +223,26 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             if element in read.values:
                 reasons.setdefault(element, "low_confidence")
     elements = dict(read.values)
+    if template.notations and elements.get("notation"):
+        notation, doubt = typed_notation(elements["notation"], template.notations)
+        if doubt:
+            elements["notation"] = notation
+            reasons.setdefault("notation", doubt)
     if "issued" not in elements and (unread := _day_unread(lines)) is not None:
         elements["issued"], reasons["issued"] = unread
     return Document(**base, elements=elements, confidence=round(confidence, 4), reasons=reasons)
+
+
+def typed_notation(notation: str, notations: Sequence[str]) -> tuple[str, str | None]:
+    """A document's ký hiệu checked against its type's (NĐ 30/2020, Phụ lục III: a quyết định's is
+    ``QĐ-…``): (notation, None) when its type part is one of them; else (the notation with its type part
+    put right when one letter off exactly one of them — ``QB-UBND`` → ``QĐ-UBND`` — or as read,
+    ``invalid_notation``) for a clerk to confirm."""
+    head, dash, rest = notation.partition("-")
+    if head.upper() in (n.upper() for n in notations):
+        return notation, None
+    near = [n for n in notations if len(n) == len(head) and sum(a != b for a, b in zip(n.upper(), head.upper())) == 1]
+    return (near[0] + dash + rest if len(near) == 1 else notation), "invalid_notation"
 
 
 def _line_band(tokens: Sequence[Token]) -> tuple[int, int, int]:

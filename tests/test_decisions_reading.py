@@ -346,3 +346,12 @@ def test_name_after_a_word_left_out_a_space_before_it_is_flagged() -> None:
         line = [_tok(ink, words[0].bbox.left - left, words[0].bbox.top, confidence=0.3, line=2), *words]
         got = read_elements(_HEAD + [[], title, line], width=2400, title_line=None)
         assert (got.values["signer"], got.reasons.get("signer")) == ("Văn Minh Đức", reason)
+
+
+def test_notation_whose_type_part_is_not_the_documents_is_flagged_and_put_right_when_one_letter_off() -> None:
+    from fields.documents import typed_notation
+
+    assert typed_notation("QĐ-UBND", ("QĐ",)) == ("QĐ-UBND", None)
+    assert typed_notation("QB-UBND", ("QĐ",)) == ("QĐ-UBND", "invalid_notation")   # Đ read B
+    assert typed_notation("TB-UBND", ("QĐ",)) == ("TB-UBND", "invalid_notation")   # another type: as read
+    assert typed_notation("QB-UBND", ("QĐ", "QB2")) == ("QĐ-UBND", "invalid_notation")
