@@ -292,7 +292,7 @@ def _better_number(first: tuple[str, str, float], again: list[list[Token]],
     best = first
     seconds = [n for n in (_number(line) for line in again) if n is not None]
     for second in seconds:
-        if second[2] > best[2]:
+        if second[2] > best[2] and (second[1] or not first[1]):  # no notation read again: not the better
             best = second
     for a, b in ((first, n) for n in seconds):
         for short, long in ((a, b), (b, a)):
