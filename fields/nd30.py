@@ -194,6 +194,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
                 reasons["issued"] = "low_confidence"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
+            if when[0] > date.today():  # a paper is not issued after it is scanned: a figure misread
+                reasons["issued"] = "invalid_date"
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
             elif "issued" not in reasons and unsure_figure(right):

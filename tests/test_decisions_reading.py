@@ -366,3 +366,14 @@ def test_number_read_again_without_its_notation_does_not_replace_the_first() -> 
               _tok("QĐ-UBND", 250, confidence=0.72)]]
     got = read_elements(head, width=2400, title_line=None, reread_number=lambda _t: again)
     assert (got.values["number"], got.values.get("notation")) == ("268", "QĐ-UBND")
+
+
+def test_issue_date_after_today_is_flagged() -> None:
+    """``năm 2094`` for 2024 read surely: a paper is not issued after it is scanned."""
+    from datetime import date
+
+    later = date.today().year + 1
+    for year, reason in ((later, "invalid_date"), (2024, None)):
+        got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *_dateline(f"ngày 23 tháng 4 năm {year}")]],
+                            width=2400, title_line=None)
+        assert (got.values["issued"], got.reasons.get("issued")) == (f"{year}-04-23", reason)
