@@ -293,8 +293,9 @@ def _better_number(first: tuple[str, str, float], again: list[list[Token]],
     it reads another number, no surer than the first reading's figures were (``figures``)."""
     best = first
     seconds = [n for n in (_number(line) for line in again) if n is not None]
-    for second in seconds:
-        if second[2] > best[2] and (second[1] or not first[1]):  # no notation read again: not the better
+    whole = bool(_NOTATION.match(first[1]))
+    for second in seconds:  # a notation lost or malformed on a reading again (``QĐ-UBÑD``): not the better
+        if second[2] > best[2] and (bool(_NOTATION.match(second[1])) or not whole):
             best = second
     for a, b in ((first, n) for n in seconds):
         for short, long in ((a, b), (b, a)):

@@ -357,13 +357,18 @@ def test_notation_whose_type_part_is_not_the_documents_is_flagged_and_put_right_
     assert typed_notation("QB-UBND", ("QĐ", "QB2")) == ("QĐ-UBND", "invalid_notation")
 
 
-def test_number_read_again_without_its_notation_does_not_replace_the_first() -> None:
+def test_number_read_again_without_its_notation_or_with_it_malformed_does_not_replace_the_first() -> None:
     """``268/QĐ-UBND`` read at 0.42, read again ``268 QĐ-UBND`` (the slash lost) more surely: the first
     reading, with its notation, stays."""
     head = [[_tok("Số", 100, confidence=0.42), _tok(":", 140, confidence=0.42),
              _tok("268/QĐ-UBND", 170, confidence=0.42), *_date()]]
     again = [[_tok("Số", 100, confidence=0.85), _tok(":", 140, confidence=0.85), _tok("268", 170, confidence=0.93),
               _tok("QĐ-UBND", 250, confidence=0.72)]]
+    got = read_elements(head, width=2400, title_line=None, reread_number=lambda _t: again)
+    assert (got.values["number"], got.values.get("notation")) == ("268", "QĐ-UBND")
+    # nor does one whose notation is malformed (``QĐ-UBÑD``)
+    again = [[_tok("Số", 100, confidence=0.93), _tok(":", 140, confidence=0.93),
+              _tok("268/QĐ-UBÑD", 170, confidence=0.89)]]
     got = read_elements(head, width=2400, title_line=None, reread_number=lambda _t: again)
     assert (got.values["number"], got.values.get("notation")) == ("268", "QĐ-UBND")
 
