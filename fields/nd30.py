@@ -198,8 +198,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
                 reasons["issued"] = "invalid_date"
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
-            elif "issued" not in reasons and unsure_figure(right):
-                reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words
+            elif "issued" not in reasons and (unsure_figure(right) or _figure_mark(right)):
+                reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words, or a mark
                 again = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
                 if again is not None:  # the unsure figure read alone, surely, as another: kept flagged
                     values["issued"] = again[0].isoformat()
@@ -239,6 +239,12 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
+
+
+def _figure_mark(right: Sequence[Token]) -> bool:
+    """True when a group of a dateline's figures carries a mark no figure is (``tháng 1]``): the date was
+    read past it, and a figure may hide behind it."""
+    return any(not right[at].text.rstrip(".,").isdigit() for at, _slot in figure_slots(right))
 
 
 def _figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list[list[Token]]], *,

@@ -382,3 +382,11 @@ def test_issue_date_after_today_is_flagged() -> None:
         got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *_dateline(f"ngày 23 tháng 4 năm {year}")]],
                             width=2400, title_line=None)
         assert (got.values["issued"], got.reasons.get("issued")) == (f"{year}-04-23", reason)
+
+
+def test_issue_date_read_past_a_mark_in_its_figures_is_flagged() -> None:
+    """``tháng 1]`` read as January though ``1]`` may be ``11``: flagged; ``tháng 11,`` is not."""
+    for month, reason in (("1]", "low_confidence"), ("11,", None)):
+        got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170),
+                              *_dateline(f"Tân Định, ngày 09 tháng {month} năm 2022")]], width=2400, title_line=None)
+        assert got.reasons.get("issued") == reason
