@@ -371,6 +371,8 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
         reasons.pop("signer", None)
         if off_centre:
             reasons["signer"] = str(doubt)
+        elif first[0] and len(first[0].split()) == len(second.split()) and first[0] != second:
+            reasons["signer"] = "low_confidence"  # the two readings differ word for word: which is right?
         if "signer_title" in values2:
             values["signer_title"] = values2["signer_title"]
 

@@ -390,3 +390,16 @@ def test_issue_date_read_past_a_mark_in_its_figures_is_flagged() -> None:
         got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170),
                               *_dateline(f"Tân Định, ngày 09 tháng {month} năm 2022")]], width=2400, title_line=None)
         assert got.reasons.get("issued") == reason
+
+
+def test_seal_free_reading_that_differs_word_for_word_from_the_first_is_flagged() -> None:
+    """``Phạm Thanh Hạnh`` on the page (seal ink beside it), ``Phạm Thành Hạnh`` read again without the
+    seal: the second is kept, flagged (the two readings disagree); the same name read twice is not."""
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=1)
+    first = _centred(["Phạm", "Thanh", "Hạnh"], 1800, line=2)
+    ink = [_tok("Là", 1500, 160, confidence=0.0, line=1)]
+    for again, reason in ((["Phạm", "Thành", "Hạnh"], "low_confidence"), (["Phạm", "Thanh", "Hạnh"], None)):
+        words = _centred(again, 1800, line=2)
+        got = read_elements(_HEAD + [[], [*title, *ink], first], width=2400, title_line=None,
+                            reread=lambda _l, w=words: [title, w])
+        assert (got.values["signer"], got.reasons.get("signer")) == (" ".join(again), reason)
