@@ -242,9 +242,10 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
 
 
 def _figure_mark(right: Sequence[Token]) -> bool:
-    """True when a group of a dateline's figures carries a mark no figure is (``tháng 1]``): the date was
-    read past it, and a figure may hide behind it."""
-    return any(not right[at].text.rstrip(".,").isdigit() for at, _slot in figure_slots(right))
+    """True when a group of a dateline's figures carries a mark that is no figure nor a letter read for
+    one (``tháng 1]``; ``2O`` is 20): the date was read past it, and a figure may hide behind it."""
+    return any(not all(c.isdigit() or c in LOOKALIKES for c in right[at].text.rstrip(".,"))
+               for at, _slot in figure_slots(right))
 
 
 def _figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list[list[Token]]], *,
