@@ -248,9 +248,9 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
         return Document(**base, elements=elements, confidence=round(span.score, 4),
                         reasons={"issued": issued_doubt} if issued and issued_doubt else {})
     lines = document_lines([pages[i] for i in span.pages])
-    block_reader = None
+    block_reader = printed_reader = None
     if reread is not None:
-        def block_reader(block: Sequence[Sequence[Token]]) -> list[list[Token]]:
+        def block_reader(block: Sequence[Sequence[Token]], whiten: bool = True) -> list[list[Token]]:
             page = pages[span.pages[block[-1][0].page]]
             tokens = [t for line in block for t in line if t.page == block[-1][0].page]
             top = min(t.bbox.top for t in tokens) - 10
@@ -259,7 +259,10 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             height = sorted(t.bbox.height for t in tokens)[len(tokens) // 2]
             bottom = max(t.bbox.bottom for t in tokens) + SIGNATURE_LINES * height
             box = (0.45, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
-            return reread(page.source_page, box)
+            return reread(page.source_page, box, whiten=whiten)
+
+        def printed_reader(block: Sequence[Sequence[Token]]) -> list[list[Token]]:
+            return block_reader(block, whiten=False)
     number_reader = None
     if reread is not None:
         def number_reader(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -277,6 +280,15 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             left = max(0, min(t.bbox.left for t in tokens) - 2 * pad)
             box = (left / page.width, max(0.0, top / page.height), 1.0, min(1.0, bottom / page.height))
             return reread(page.source_page, box, psm=7, whiten=False)  # the header carries no seal
+    figure_reader = None
+    if reread is not None:
+        def figure_reader(token: Token) -> list[list[Token]]:
+            page = pages[span.pages[token.page]]
+            pad = token.bbox.height // 2
+            box = (max(0, token.bbox.left - pad) / page.width, max(0, token.bbox.top - pad) / page.height,
+                   min(page.width, token.bbox.right + pad) / page.width,
+                   min(page.height, token.bbox.bottom + pad) / page.height)
+            return reread(page.source_page, box, psm=7, whiten=False)  # the header carries no seal
     line_reader = None
     if reread is not None:
         def line_reader(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -287,7 +299,7 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             return reread(page.source_page, box, psm=7) + reread(page.source_page, box, psm=7, whiten=False)
     read = read_elements(lines, width=pages[span.pages[0]].width, title_line=_title_line(lines, template),
                          reread=block_reader, reread_number=number_reader, reread_line=line_reader,
-                         reread_date=date_reader)
+                         reread_date=date_reader, reread_printed=printed_reader, reread_figure=figure_reader)
     reasons = dict(read.reasons)
     confidence = min(span.score, read.confidence) if read.values else span.score
     if read.values and read.confidence < review_threshold:
@@ -295,8 +307,11 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             if element in read.values:
                 reasons.setdefault(element, "low_confidence")
     elements = dict(read.values)
-    if _notation_disagrees(elements.get("notation"), template):
-        reasons.setdefault("notation", "invalid_notation")  # ``TT-UBND`` on a TỜ TRÌNH (TTr): a letter lost
+    if template.notations and elements.get("notation"):
+        notation, doubt = typed_notation(elements["notation"], template.notations)
+        if doubt:
+            elements["notation"] = notation
+            reasons.setdefault("notation", doubt)
     if template.subject_marks and "subject" not in elements and (subject := _marked_subject(
             lines, pages[span.pages[0]].width, template)):
         elements["subject"] = subject
@@ -305,12 +320,16 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
     return Document(**base, elements=elements, confidence=round(confidence, 4), reasons=reasons)
 
 
-def _notation_disagrees(notation: str | None, template: FormTemplate) -> bool:
-    """Whether a ký hiệu's type abbreviation is not the one of the type its title gave (NĐ 30/2020
-    Phụ lục III: a tờ trình is TTr, a thông báo TB): one of the two was misread."""
-    if not notation or not template.notations:
-        return False
-    return notation.split("-")[0].upper() not in {n.upper() for n in template.notations}
+def typed_notation(notation: str, notations: Sequence[str]) -> tuple[str, str | None]:
+    """A document's ký hiệu checked against its type's (NĐ 30/2020, Phụ lục III: a quyết định's is
+    ``QĐ-…``): (notation, None) when its type part is one of them; else (the notation with its type part
+    put right when one letter off exactly one of them — ``QB-UBND`` → ``QĐ-UBND`` — or as read,
+    ``invalid_notation``) for a clerk to confirm."""
+    head, dash, rest = notation.partition("-")
+    if head.upper() in (n.upper() for n in notations):
+        return notation, None
+    near = [n for n in notations if len(n) == len(head) and sum(a != b for a, b in zip(n.upper(), head.upper())) == 1]
+    return (near[0] + dash + rest if len(near) == 1 else notation), "invalid_notation"
 
 
 def _line_band(tokens: Sequence[Token]) -> tuple[int, int, int]:

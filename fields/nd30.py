@@ -17,8 +17,8 @@ from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, mended_date, start_lost, touched_digit,
-                               unsure_figure)
+from fields.nd30_checks import (FIGURE_SURE, OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, figure_fits,
+                               figure_slots, mended_date, start_lost, touched_digit, unsure_figure)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
@@ -119,20 +119,26 @@ _FIGURES_NOTATION = re.compile(r"^\d{1,5}/[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){1,3}$
 
 
 def _number_misread(words: Sequence[str]) -> bool:
-    """``Sế 373/QĐ-UBND``: ``Số`` read with another vowel, followed by figures and a whole notation."""
-    return len(words) >= 2 and len(words[0]) == 2 and fold(words[0])[0] == "s" and bool(
+    """``Sế 373/QĐ-UBND``: ``Số`` read with another vowel, followed by figures and a whole notation; its
+    colon read as a comma (``Số, 358/…``) or apart (``Sổ : 105/…``) too."""
+    words = [w for w in words if any(c.isalnum() for c in w)]
+    first = words[0].rstrip(":.;,") if words else ""
+    return len(words) >= 2 and len(first) == 2 and fold(first)[:1] == "s" and bool(
         _FIGURES_NOTATION.match(words[1].replace("Ð", "Đ")))
 
 
 NUMBER_REREAD = 0.5
-"""A ``Số: …`` read below this confidence is read again on its own (a colon glued to the figures)."""
+"""A ``Số: …`` read below this confidence, or whose figures were, is read again on its own (a colon glued
+to the figures; ``39/QĐ-UBND`` read ``399/QĐ-UBND`` at 0.04 beside a sure ``Số:``)."""
 
 
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
                   reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
                   reread_line: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
-                  reread_date: Callable[[Sequence[Token]], list[list[Token]]] | None = None) -> Elements:
+                  reread_date: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
+                  reread_printed: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
+                  reread_figure: Callable[[Token], list[list[Token]]] | None = None) -> Elements:
     """The NĐ 30/2020 elements of one document.
 
     Args:
@@ -145,6 +151,12 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         reread_line: Reads the signer's name line again on its own, when the name goes to review.
         reread_date: Reads a header line's right part again on its own, when it reads as a dateline
             (``ngày … tháng … năm``) but gives no date.
+        reread_printed: Reads the signature block again as printed (not whitened), when neither the
+            page's reading nor the seal-free one found a name: whitening can leave Tesseract finding no
+            text lines under the title at all.
+        reread_figure: Reads one group of a dateline's figures again alone (as printed), when the
+            dateline gives no date, or one of its figures was read unsurely: with no words around it,
+            Tesseract reads an italic ``08`` it read ``0Š`` or ``06`` on the line.
 
     Returns:
         The elements found: ``number``, ``notation``, ``issued`` (ISO), ``place``, ``issuer``,
@@ -161,8 +173,9 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         left, right = _halves(line, middle)
         number = _number(left) if left else None
         if number and "number" not in values:
-            if number[2] < NUMBER_REREAD and reread_number is not None:
-                number = _better_number(number, reread_number(left))
+            figures = min((t.confidence for t in left if any(c.isdigit() for c in t.text)), default=1.0)
+            if min(number[2], figures) < NUMBER_REREAD and reread_number is not None:
+                number = _better_number(number, reread_number(left), figures)
             values["number"], notation, conf = number
             confidences.append(conf)
             if _handwritten_number(left):
@@ -183,16 +196,29 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
             when = (repaired, True)
             reasons["issued"] = "ocr_digits_guessed"
+        if when is None and right and "issued" not in values and _dateline(right):
+            when = _one_date(figure_dropped(right))
+            if when is not None:  # a speck read as a figure the box has no room for: to be confirmed
+                reasons["issued"] = "ocr_digits_guessed"
         if when is None and right and "issued" not in values and reread_date is not None and _dateline(right):
             when = _date_again(reread_date(right))
             if when is not None:  # read on the second reading only: for a clerk to confirm
                 reasons["issued"] = "low_confidence"
+        if when is None and right and "issued" not in values and reread_figure is not None and _dateline(right):
+            when = _figures_alone(right, reread_figure, unsure_only=False)
+            if when is not None:  # read on the figures read alone only: for a clerk to confirm
+                reasons["issued"] = "low_confidence"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
+            if when[0] > date.today():  # a paper is not issued after it is scanned: a figure misread
+                reasons["issued"] = "invalid_date"
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
-            elif "issued" not in reasons and unsure_figure(right):
-                reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words
+            elif "issued" not in reasons and (unsure_figure(right) or _figure_mark(right)):
+                reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words, or a mark
+                again = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
+                if again is not None:  # the unsure figure read alone, surely, as another: kept flagged
+                    values["issued"] = again[0].isoformat()
             place = _text(right).split(",")[0].strip()
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
                 values["place"] = place
@@ -209,6 +235,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     _signer(lines, middle, values, reasons, confidences, seen=seen)
     if reread is not None:  # the seal sits on the signature block: always read it again without it
         _second_reading(lines, middle, values, reasons, confidences, reread, seen)
+    if reread_printed is not None and "signer" not in values and not seen.get("garbled"):
+        _second_reading(lines, middle, values, reasons, confidences, reread_printed, seen, seal=True)
     if "signer" not in values and seen.get("garbled") and reread_line is not None:
         mended = mended_name(seen["garbled"], reread_line(seen["garbled"]))
         if mended:  # read on no reading whole: for a clerk to confirm
@@ -231,10 +259,47 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     return Elements(values, round(confidence, 4), reasons)
 
 
+def _figure_mark(right: Sequence[Token]) -> bool:
+    """True when a group of a dateline's figures carries a mark that is no figure nor a letter read for
+    one (``tháng 1]``; ``2O`` is 20): the date was read past it, and a figure may hide behind it."""
+    return any(not all(c.isdigit() or c in LOOKALIKES for c in right[at].text.rstrip(".,"))
+               for at, _slot in figure_slots(right))
+
+
+def _figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list[list[Token]]], *,
+                   unsure_only: bool) -> tuple[date, bool] | None:
+    """The date a dateline gives with its groups of figures read alone (``unsure_only``: only those read
+    unsurely, and then only figures read alone surely are taken); None when none changed or no date."""
+    words = [t.text for t in right]
+    changed = False
+    for at, slot in figure_slots(right):
+        token = right[at]
+        if token.text.isdigit() and token.confidence >= FIGURE_SURE and len(token.text) in ((4,) if slot == "nam"
+                                                                                          else (1, 2)):
+            continue  # a group of figures read surely, as many as its place holds
+        read = [t for line in reread_figure(token) for t in line if t.text.strip(_MARKS)]
+        again = "".join(t.text.strip(_MARKS) for t in read)
+        if not read or again == token.text or not figure_fits(again, slot, token, right):
+            continue
+        if unsure_only and min(t.confidence for t in read) < FIGURE_SURE:
+            continue
+        words[at], changed = again, True
+    return parse_date(" ".join(words)) if changed else None
+
+
+_MARKS = ".,:;'\"`‘’“”"
+
+
 def _dateline(tokens: Sequence[Token]) -> bool:
     """True when a header line's right part carries two of the words ``ngày``, ``tháng``, ``năm``."""
     words = {t.folded for t in tokens}
     return len(words & {"ngay", "thang", "nam"}) >= 2
+
+
+def _one_date(texts: Sequence[str]) -> tuple[date, bool] | None:
+    """The date the texts give when all that give one give the same, else None."""
+    dates = {when for when in (parse_date(text) for text in texts) if when is not None}
+    return (next(iter(dates))[0], True) if len({d for d, _ in dates}) == 1 else None
 
 
 def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
@@ -261,15 +326,33 @@ def _handwritten_number(left: Sequence[Token]) -> bool:
     return False
 
 
-def _better_number(first: tuple[str, str, float], again: list[list[Token]]) -> tuple[str, str, float]:
+def _better_number(first: tuple[str, str, float], again: list[list[Token]],
+                   figures: float = 1.0) -> tuple[str, str, float]:
     """The second reading of ``Số: …`` when it reads a number more surely than the first; no surer
-    than the first (the same pixels read twice are no second witness: a clerk still looks)."""
+    than the first (the same pixels read twice are no second witness: a clerk still looks), and when
+    it reads another number, no surer than the first reading's figures were (``figures``)."""
     best = first
-    for line in again:
-        second = _number(line)
-        if second is not None and second[2] > best[2]:
+    seconds = [n for n in (_number(line) for line in again) if n is not None]
+    whole = bool(_NOTATION.match(first[1]))
+    for second in seconds:  # a notation lost or malformed on a reading again (``QĐ-UBÑD``): not the better
+        if second[2] > best[2] and (bool(_NOTATION.match(second[1])) or not whole):
             best = second
-    return first if best is first else (best[0], best[1], first[2])
+    for a, b in ((first, n) for n in seconds):
+        for short, long in ((a, b), (b, a)):
+            if short[1] == long[1] and _doubled(short[0], long[0]):  # one reading read a figure twice
+                return short[0], short[1], min(first[2], figures)
+    if best is first:
+        return first
+    changed = best[:2] != first[:2]
+    return best[0], best[1], min(first[2], figures) if changed else first[2]
+
+
+def _doubled(short: str, long: str) -> bool:
+    """True when ``long`` is ``short`` with one of its figures read twice (``655`` for ``65``): a slip
+    Tesseract makes on a number's figures in the tuning sets' serif type (seeds 41, 101, 103, 2026-12),
+    both ways round between two readings of one header; the shorter was printed each time."""
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short and long[i] == long[i - 1]
+                                               for i in range(1, len(long)))
 
 
 _SUBJECT_GAP = 1.0
@@ -333,8 +416,9 @@ def _apart(subject: Sequence[Sequence[Token]], line: Sequence[Token]) -> bool:
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
                     reasons: dict[str, str], confidences: list[float],
                     reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]],
-                    seen: dict[str, list[Token]]) -> None:
-    """Read the signature block again without its seal; keep the better reading of the name."""
+                    seen: dict[str, list[Token]], *, seal: bool = False) -> None:
+    """Read the signature block again without its seal (or, ``seal``, as printed: the seal's ink then
+    lowers the name's confidence as on the page's reading); keep the better reading of the name."""
     block = [line for line in lines[max(0, len(lines) - 8):] if line]
     again = reread(block)
     if not again:
@@ -344,7 +428,7 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
     reasons2: dict[str, str] = {}
     confidences2: list[float] = []
     seen2: dict[str, list[Token]] = {}
-    _signer(again, middle, values2, reasons2, confidences2, seal=False, seen=seen2)
+    _signer(again, middle, values2, reasons2, confidences2, seal=seal, seen=seen2)
     second = values2.get("signer", "")
     doubt = reasons2.get("signer")
     off_centre = doubt in (OFF_CENTRE, "low_confidence")  # kept with its doubt, as read off-centre or unsure
@@ -363,8 +447,22 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
         reasons.pop("signer", None)
         if off_centre:
             reasons["signer"] = str(doubt)
+        elif first[0] and len(first[0].split()) == len(second.split()) and first[0] != second:
+            reasons["signer"] = "low_confidence"  # the two readings differ word for word: which is right?
         if "signer_title" in values2:
             values["signer_title"] = values2["signer_title"]
+
+
+def _word_lost_before(line: Sequence[Token], words: Sequence[Token]) -> bool:
+    """True when a word of letters the name's reading left out stands a space before it (``xyz Văn
+    Minh Đức``): the seal's ink read over the name's first word, which is then lost."""
+    height = max(t.bbox.height for t in words)
+    before = [t for t in line if t.bbox.right <= words[0].bbox.left and t.page == words[0].page]
+    if not before:
+        return False
+    last = max(before, key=lambda t: t.bbox.right)
+    letters = sum(c.isalpha() for c in last.text)
+    return letters >= 2 and words[0].bbox.left - last.bbox.right <= height and fold(last.text) != fold(words[0].text)
 
 
 def _title_above(lines: Sequence[Sequence[Token]], middle: float, words: Sequence[Token]) -> list[Token]:
@@ -447,6 +545,8 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
         confidences.append(confidence)
         if not ok or syllable:
             reasons["signer"] = reason or syllable or "invalid_name"
+        elif _word_lost_before(right[index], words):
+            reasons["signer"] = OFF_CENTRE
         for above in range(index - 1, max(start, index - 6) - 1, -1):
             text = _text(right[above])
             folded = fold(text)

@@ -96,3 +96,56 @@ def mended_date(tokens: Sequence[Token]) -> tuple[str, bool]:
         if figure != nxt:
             words[i + 1], guessed = figure, True
     return " ".join(words), guessed
+
+
+FIGURE_ROOM = 0.5
+"""Figures of one font share one width (tabular figures): a group of figures whose box is this many
+figure widths or more short of its count holds one figure fewer than was read (a speck read as one)."""
+
+
+def figure_dropped(tokens: Sequence[Token]) -> list[str]:
+    """The texts of a line with one figure taken out of a group of figures whose box holds one figure
+    fewer than read (``ngày 602`` in the box of two figures: ``ngày 02``, ``ngày 62``, ``ngày 60``), the
+    width of a figure taken from the line's other groups of figures. None when no group is too narrow."""
+    groups = [t for t in tokens if t.text.isdigit()]
+    out: list[str] = []
+    for token in groups:
+        others = sorted(t.bbox.width / len(t.text) for t in groups if t is not token)
+        if not others or len(token.text) < 2:
+            continue
+        figure = others[len(others) // 2]
+        if token.bbox.width / figure > len(token.text) - 1 + FIGURE_ROOM:
+            continue
+        for at in range(len(token.text)):
+            text = token.text[:at] + token.text[at + 1:]
+            out.append(" ".join(text if t is token else t.text for t in tokens))
+    return out
+
+
+def figure_slots(tokens: Sequence[Token]) -> list[tuple[int, str]]:
+    """(index, ``ngay``/``thang``/``nam``) of the tokens right after a dateline's words (one letter off
+    allowed, as in :func:`mended_date`): where its day, month and year stand."""
+    out = []
+    for i, token in enumerate(tokens[:-1]):
+        folded = token.folded
+        key = next((k for k in _DATE_WORDS if folded == k or len(folded) >= 3 and (one_off(folded, k)
+                                                                                   or ratio(folded, k) >= 0.8)), None)
+        if key is not None and any(c.isdigit() for c in tokens[i + 1].text):
+            out.append((i + 1, key))
+    return out
+
+
+def figure_fits(again: str, slot: str, token: Token, others: Sequence[Token]) -> bool:
+    """True when a figure read alone can stand in its slot: four figures for a year; one or two for a
+    day or month, as many as read first or as the token's box holds (the line's other groups of
+    figures giving a figure's width)."""
+    if not again.isdigit():
+        return False
+    if slot == "nam":
+        return len(again) == 4
+    if len(again) not in (1, 2):
+        return False
+    if len(again) == len(token.text):
+        return True
+    widths = sorted(t.bbox.width / len(t.text) for t in others if t.text.isdigit() and t is not token)
+    return bool(widths) and round(token.bbox.width / widths[len(widths) // 2]) == len(again)
