@@ -19,15 +19,15 @@ from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
 from fields.nd30_checks import (FIGURE_SURE, OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, figure_fits,
                                figure_slots, mended_date, start_lost, touched_digit, unsure_figure)
+from fields.nd30_number import (NOTATION, better_number, halves, handwritten_number, mean_confidence, notation_alone,
+                                number_of, words_text)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
+from fields.nd30_subject import subject_after
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
 
 _NATIONAL = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
-_NUMBER = re.compile(r"^s[oôố6ó0][:.;]?$|^s[oôố6ó0][:.;]", re.I)
-_NOTATION = re.compile(r"^[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){0,3}$")
 _CAPACITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[.,:]", re.I)
-_SUBJECT = ("veviec", "vv")
 HEAD_LINES = 8
 """Lines of a page's top the header is looked for in."""
 
@@ -39,14 +39,6 @@ class Elements:
     values: dict[str, str]
     confidence: float
     reasons: dict[str, str]
-
-
-def _text(tokens: Sequence[Token]) -> str:
-    return " ".join(t.text for t in tokens).strip()
-
-
-def _mean(tokens: Sequence[Token]) -> float:
-    return sum(t.confidence for t in tokens) / len(tokens) if tokens else 0.0
 
 
 def is_national(tokens: Sequence[Token]) -> bool:
@@ -69,62 +61,10 @@ def notation_of(lines: Sequence[Sequence[Token]], width: float) -> str | None:
     """The ký hiệu (``QĐ-UBND``) of a document's ``Số:`` line in its header, if it has one."""
     for line in lines[:HEAD_LINES]:
         left = [t for t in line if (t.bbox.left + t.bbox.right) / 2 < width / 2]
-        number = _number(left) if left else None
+        number = number_of(left) if left else None
         if number and number[1]:
             return number[1]
     return None
-
-
-def _halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Token]]:
-    """The agency's column and the national header's column of a header line: split at the widest
-    gap near the page's middle (wide type can push ``Số: 123/QĐ-UBND`` past the middle), else at it."""
-    tokens = sorted(line, key=lambda t: t.bbox.left)
-    heights = sorted(t.bbox.height for t in tokens)
-    height = heights[len(heights) // 2] if heights else 1  # the median: a tall speck or stamp is no measure
-    gaps = [(tokens[i].bbox.left - tokens[i - 1].bbox.right, i) for i in range(1, len(tokens))
-            if middle * 0.5 < tokens[i].bbox.left < middle * 1.5]
-    widest = max(gaps, default=(0, 0))
-    if widest[0] > 1.2 * height:  # word spaces are about a third of a line height
-        return list(tokens[:widest[1]]), list(tokens[widest[1]:])
-    left = [t for t in tokens if (t.bbox.left + t.bbox.right) / 2 < middle]
-    return left, [t for t in tokens if t not in left]
-
-
-def _number(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
-    """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
-    text = _text(tokens).lstrip("+*#-–—_.,:;'`‘’\"|!~^°")  # a speck read before ``Số`` (``+Số``)
-    match = re.search(r"S\S{0,2}\s*[:.;]?\s*[_\-.'`‘’,]*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
-    words = text.split()
-    if match is None or not (_NUMBER.match(words[0]) or _number_misread(words)):
-        return None
-    digits = "".join(LOOKALIKES.get(c, c) for c in match.group(1))
-    notation = (match.group(2) or "").strip(".,;:").replace("Ð", "Đ").replace("ĐĐ", "Đ")
-    return digits, notation, _mean(tokens)
-
-
-_NOTATION_ALONE = re.compile(r"/\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:-[A-ZĐ0-9]{1,8}){1,3})(?![\w-])")
-
-
-def _notation_alone(head: Sequence[Sequence[Token]], middle: float) -> str | None:
-    """The ký hiệu of a ``Số`` line whose number was written by hand (``Số: 46' /TB-UBND``, ``Số: HÀ
-    /BC-UBND``): printed, it reads well even when the figures before it do not."""
-    for line in head:
-        left, _right = _halves(line, middle)
-        if left and fold(left[0].text).startswith("so") and (found := _NOTATION_ALONE.search(_text(left))):
-            return found.group(1).replace("Ð", "Đ")
-    return None
-
-
-_FIGURES_NOTATION = re.compile(r"^\d{1,5}/[A-ZĐ]{1,6}(?:-[A-ZĐ0-9]{1,8}){1,3}$")
-
-
-def _number_misread(words: Sequence[str]) -> bool:
-    """``Sế 373/QĐ-UBND``: ``Số`` read with another vowel, followed by figures and a whole notation; its
-    colon read as a comma (``Số, 358/…``) or apart (``Sổ : 105/…``) too."""
-    words = [w for w in words if any(c.isalnum() for c in w)]
-    first = words[0].rstrip(":.;,") if words else ""
-    return len(words) >= 2 and len(first) == 2 and fold(first)[:1] == "s" and bool(
-        _FIGURES_NOTATION.match(words[1].replace("Ð", "Đ")))
 
 
 NUMBER_REREAD = 0.5
@@ -170,29 +110,29 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     head = _below_stamps(lines, title_line)
     issuer: list[Token] = []
     for line in head:
-        left, right = _halves(line, middle)
-        number = _number(left) if left else None
+        left, right = halves(line, middle)
+        number = number_of(left) if left else None
         if number and "number" not in values:
             figures = min((t.confidence for t in left if any(c.isdigit() for c in t.text)), default=1.0)
             if min(number[2], figures) < NUMBER_REREAD and reread_number is not None:
-                number = _better_number(number, reread_number(left), figures)
+                number = better_number(number, reread_number(left), figures)
             values["number"], notation, conf = number
             confidences.append(conf)
-            if _handwritten_number(left):
+            if handwritten_number(left):
                 reasons["number"] = "handwritten"
             if notation:
                 values["notation"] = notation
-                if not _NOTATION.match(notation):
+                if not NOTATION.match(notation):
                     reasons["notation"] = "invalid_notation"
-        elif left and "number" not in values and not is_national(left) and _text(left).isupper():
+        elif left and "number" not in values and not is_national(left) and words_text(left).isupper():
             issuer += left
-        when = parse_date(_text(right)) if right else None
+        when = parse_date(words_text(right)) if right else None
         if right and when is None and "issued" not in values:
             mended, guessed = mended_date(right)  # ``táng`` for ``tháng``, ``Ø4`` for ``04``
             when = parse_date(mended)
             if when is not None and guessed:
                 reasons["issued"] = "ocr_digits_guessed"
-        repaired = repair_date(_text(right)) if right and when is None and "issued" not in values else None
+        repaired = repair_date(words_text(right)) if right and when is None and "issued" not in values else None
         if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
             when = (repaired, True)
             reasons["issued"] = "ocr_digits_guessed"
@@ -219,16 +159,16 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
                 again = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
                 if again is not None:  # the unsure figure read alone, surely, as another: kept flagged
                     values["issued"] = again[0].isoformat()
-            place = _text(right).split(",")[0].strip()
+            place = words_text(right).split(",")[0].strip()
             if place and not any(c.isdigit() for c in place) and "ngay" not in fold(place):
                 values["place"] = place
-            confidences.append(_mean(right) * (0.9 if when[1] else 1.0))
-    if "notation" not in values and (notation := _notation_alone(head, middle)):
+            confidences.append(mean_confidence(right) * (0.9 if when[1] else 1.0))
+    if "notation" not in values and (notation := notation_alone(head, middle)):
         values["notation"] = notation  # the number handwritten: unread or in doubt, so reviewed anyway
     if issuer:
-        values["issuer"] = " ".join(_text(issuer).split())
+        values["issuer"] = " ".join(words_text(issuer).split())
     if title_line is not None:
-        subject = _subject(lines, title_line)
+        subject = subject_after(lines, title_line)
         if subject:
             values["subject"] = subject
     seen: dict[str, list[Token]] = {}
@@ -246,7 +186,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     if reread_line is not None and seen.get("words") and not centred(seen["words"], seen.get("title", [])):
         _line_reading(values, reasons, seen, reread_line)
         title = seen["title"]
-        if (values.get("signer") == _text(seen["words"]) and not centred(seen["words"], title)
+        if (values.get("signer") == words_text(seen["words"]) and not centred(seen["words"], title)
                 and fold("".join(t.text for t in title)) in _TITLE_WORDS):  # a title read whole: off its middle
             reasons.setdefault("signer", OFF_CENTRE if start_lost(seen["words"], title) else "low_confidence")
     if values.get("signer") and "signer" not in reasons and (not has_surname(values["signer"])
@@ -305,61 +245,10 @@ def _one_date(texts: Sequence[str]) -> tuple[date, bool] | None:
 def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
     """The issue date on the lines of a dateline read again, if one of them gives one."""
     for line in again:
-        when = parse_date(_text(line)) or parse_date(mended_date(line)[0])
+        when = parse_date(words_text(line)) or parse_date(mended_date(line)[0])
         if when is not None:
             return when
     return None
-
-
-_HAND_TALLER = 1.15
-"""A number written by hand in the blank the văn thư left (``Số: 299 /UBND-TTHC``) stands taller than
-the printed notation beside it: 1.2–1.6 times on the real scans, while type in one font is even."""
-
-
-def _handwritten_number(left: Sequence[Token]) -> bool:
-    """Whether a Số line's number, a word of its own before a printed ``/notation``, was written by hand
-    (read at any score, it is then for a clerk: ``299`` was read ``839`` at 0.9 on a second reading)."""
-    for number, notation in zip(left, left[1:], strict=False):
-        if (notation.text.startswith("/") and any(c.isalnum() for c in number.text) and "/" not in number.text
-                and number.bbox.height >= _HAND_TALLER * notation.bbox.height):
-            return True
-    return False
-
-
-def _better_number(first: tuple[str, str, float], again: list[list[Token]],
-                   figures: float = 1.0) -> tuple[str, str, float]:
-    """The second reading of ``Số: …`` when it reads a number more surely than the first; no surer
-    than the first (the same pixels read twice are no second witness: a clerk still looks), and when
-    it reads another number, no surer than the first reading's figures were (``figures``)."""
-    best = first
-    seconds = [n for n in (_number(line) for line in again) if n is not None]
-    whole = bool(_NOTATION.match(first[1]))
-    for second in seconds:  # a notation lost or malformed on a reading again (``QĐ-UBÑD``): not the better
-        if second[2] > best[2] and (bool(_NOTATION.match(second[1])) or not whole):
-            best = second
-    for a, b in ((first, n) for n in seconds):
-        for short, long in ((a, b), (b, a)):
-            if short[1] == long[1] and _doubled(short[0], long[0]):  # one reading read a figure twice
-                return short[0], short[1], min(first[2], figures)
-    if best is first:
-        return first
-    changed = best[:2] != first[:2]
-    return best[0], best[1], min(first[2], figures) if changed else first[2]
-
-
-def _doubled(short: str, long: str) -> bool:
-    """True when ``long`` is ``short`` with one of its figures read twice (``655`` for ``65``): a slip
-    Tesseract makes on a number's figures in the tuning sets' serif type (seeds 41, 101, 103, 2026-12),
-    both ways round between two readings of one header; the shorter was printed each time."""
-    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short and long[i] == long[i - 1]
-                                               for i in range(1, len(long)))
-
-
-_SUBJECT_GAP = 1.0
-"""A blank line's height (in line heights) between the subject and what follows it."""
-_OFF_CENTRE = 0.3
-"""A line centred this far (share of the subject's first line's width) from that line's centre is no
-part of the subject: a receipt stamp (``CV ĐẾN``) or a note in the margin."""
 
 
 _STAMP_LINES = 12
@@ -375,42 +264,6 @@ def _below_stamps(lines: Sequence[Sequence[Token]], title_line: int | None) -> l
     if title_line is None:
         end = start + HEAD_LINES
     return list(lines[start:end])[:HEAD_LINES + 2]
-
-
-def _subject(lines: Sequence[Sequence[Token]], title_line: int) -> str | None:
-    """``Về việc …`` (or ``V/v …``) on the lines right after the type line, up to the next heading,
-    ``Kính gửi``, a blank line's gap (the body's first paragraph), or a line off the subject's centre."""
-    out: list[Sequence[Token]] = []
-    for line in lines[title_line + 1: title_line + 4]:
-        text = _text(line)
-        folded = fold(text)
-        if not out and not folded.startswith(_SUBJECT) and not _unmarked_subject(lines[title_line], line):
-            return None
-        if out and (text.isupper() or folded.startswith(("cancu", "kinhgui")) or _apart(out, line)):
-            break
-        out.append(line)
-    return " ".join(" ".join(_text(line) for line in out).split()).lstrip(",.;:'\"-–— ") or None
-
-
-def _unmarked_subject(title: Sequence[Token], line: Sequence[Token]) -> bool:
-    """A subject that does not begin ``Về việc`` (a báo cáo's ``Tình hình, kết quả …``): a line in
-    lower case centred under the type line, neither ``Căn cứ`` nor ``Kính gửi``."""
-    text = _text(line)
-    return (not text.isupper() and not fold(text).startswith(("cancu", "kinhgui"))
-            and not _apart([title], line))
-
-
-def _apart(subject: Sequence[Sequence[Token]], line: Sequence[Token]) -> bool:
-    """Whether a line is set apart from the subject's lines above it: below a blank line's gap, or
-    centred elsewhere than the subject's first line."""
-    first, last = subject[0], subject[-1]
-    height = sorted(t.bbox.height for t in last)[len(last) // 2]
-    left, right = min(t.bbox.left for t in first), max(t.bbox.right for t in first)
-    here = (min(t.bbox.left for t in line) + max(t.bbox.right for t in line)) / 2
-    gap = min(t.bbox.top for t in line) - max(t.bbox.bottom for t in last)
-    return gap > _SUBJECT_GAP * height or abs(here - (left + right) / 2) > _OFF_CENTRE * (right - left)
-
-
 
 
 def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, str],
@@ -472,7 +325,7 @@ def _title_above(lines: Sequence[Sequence[Token]], middle: float, words: Sequenc
         if not right or right[0].bbox.top >= words[0].bbox.top:
             continue
         title = [t for t in right if t.text.isalpha() and t.text.isupper()]
-        if any(w in fold(_text(right)) for w in _TITLE_WORDS) and not _CAPACITY.match(_text(right)):
+        if any(w in fold(words_text(right)) for w in _TITLE_WORDS) and not _CAPACITY.match(words_text(right)):
             return title
     return []
 
@@ -541,14 +394,14 @@ def _signer(lines: Sequence[Sequence[Token]], middle: float, values: dict[str, s
             seen["words"], seen["title"] = list(words), []
         nearby = [t for line in right[max(0, index - 2): index + 1] for t in line]
         junk = [t for t in nearby if not any(c.isalpha() for c in t.text) or t.confidence < 0.5]
-        confidence = min([_mean(words)] + [t.confidence for t in words] + ([0.5] if junk and seal else []))
+        confidence = min([mean_confidence(words)] + [t.confidence for t in words] + ([0.5] if junk and seal else []))
         confidences.append(confidence)
         if not ok or syllable:
             reasons["signer"] = reason or syllable or "invalid_name"
         elif _word_lost_before(right[index], words):
             reasons["signer"] = OFF_CENTRE
         for above in range(index - 1, max(start, index - 6) - 1, -1):
-            text = _text(right[above])
+            text = words_text(right[above])
             folded = fold(text)
             if any(w in folded for w in _TITLE_WORDS) and not _CAPACITY.match(text):
                 title = [t for t in right[above] if t.text.isalpha() and t.text.isupper()]
