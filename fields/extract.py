@@ -28,7 +28,7 @@ from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.numbers_again import read_numbers_again
 from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
-                          two_names)
+                          name_mail, two_names)
 from fields.relines import read_again
 from fields.reread import Reread
 from fields.text import document_lines, fold
@@ -251,8 +251,9 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
             confidence = max(confidence, DATE_FLOOR)
     if ok and (spec.type in _CLOSED_TYPES or spec.choices or fold(raw.text) in {fold(k) for k in spec.known}):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
-    if ok and (spec.type == "cccd" and _text_of(raws, spec.birth_date_field) or spec.type == "phone"):
-        confidence = max(confidence, DATE_FLOOR)  # figures checked (against the form, a network's prefix)
+    if ok and (spec.type == "cccd" and _text_of(raws, spec.birth_date_field) or spec.type == "phone"
+               or spec.type == "email" and name_mail(value, v.MAIL_DOMAINS)):
+        confidence = max(confidence, DATE_FLOOR)  # checked: against the form, a network's prefix, the names
     if ok and spec.type == "name" and confidence >= LISTED_NAME_MIN and listed_name(value):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
     if truncated and not ok:  # the rest of the value is missing: the root cause of what failed

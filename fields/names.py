@@ -9,6 +9,9 @@ them, that spelling is used. Streets are mostly named after people, so the first
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
 import unicodedata
 
 from fields.text import fold, one_off
@@ -188,3 +191,24 @@ def _one_letter_off(word: str, *, surname: bool) -> str:
     pool = SURNAMES if surname else NAME_SYLLABLES
     near = {n for n in pool if one_off(fold(word), fold(n)) and _marks(n) == _marks(word)}
     return _in_case(word, near.pop()) if len(near) == 1 and len(fold(word)) >= 3 else word
+
+
+_FOLDED_NAME_WORDS = frozenset(fold(w) for w in _NAME_WORDS)
+_MAIL_NAME = re.compile(r"^([a-z]+?)(\d{2})?$")
+
+
+def name_mail(address: str, domains: Collection[str]) -> bool:
+    """True when an e-mail address at one of ``domains`` has a person's name run together for its local
+    part, without marks, and at most two figures (``phamngoctrang75@gmail.com``): every piece a family
+    name or a listed name syllable. OCR's misreadings of such letters mostly leave a piece no name has
+    (``huynhngochuohg``); a figure dropped leaves one figure (``thao9``)."""
+    local, _, domain = address.partition("@")
+    match = _MAIL_NAME.match(local) if domain in domains else None
+    if match is None:
+        return False
+    letters = match.group(1)
+    ends = {0}
+    for end in range(1, len(letters) + 1):
+        if any(start in ends and letters[start:end] in _FOLDED_NAME_WORDS for start in range(max(0, end - 6), end)):
+            ends.add(end)
+    return len(letters) in ends and len(letters) >= 6

@@ -90,3 +90,18 @@ def test_country_of_residence_is_checked_against_the_list() -> None:
     hkd = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
     assert next(s for s in hkd.fields if s.key == "tt_quoc_gia").type == "nationality"
     assert check_nationality("Việt Nạm") == (True, None, "Việt Nam")
+
+
+@pytest.mark.parametrize(("address", "sure"), [
+    ("phamngoctrang75@gmail.com", True),      # a name run together, two figures, a provider's domain
+    ("lythanhha@yahoo.com", True),
+    ("huynhngochuohg66@yahoo.com", False),    # 'huohg': a piece no name has (a misread)
+    ("phanphuongthao9@yahoo.com", False),     # one figure: one was likely dropped
+    ("phamngoctrang75@congty.vn", False),     # a domain of its own: nothing to check it against
+    ("abc.xyz@gmail.com", False),
+])
+def test_an_email_made_of_a_name_is_checked_by_its_pieces(address: str, sure: bool) -> None:
+    from fields.names import name_mail
+    from fields.validators import MAIL_DOMAINS
+
+    assert name_mail(address, MAIL_DOMAINS) is sure
