@@ -6,7 +6,7 @@ import pytest
 
 from fields import extract, load_templates
 from fields.closed_lists import complete_choice
-from tests.test_fields import CT01_TABLE, KET_HON_OCR, _page
+from tests.test_fields import CT01_TABLE, KET_HON_OCR, KHAI_SINH_OCR, _page
 
 TIMES = ["Lần thứ nhất", "Lần thứ hai", "Lần thứ ba", "Lần thứ tư", "Lần thứ năm"]
 KIN = ["Con", "Vợ", "Chồng", "Cha", "Mẹ", "Bố", "Ông", "Bà", "Anh", "Chị", "Em", "Cháu", "Con dâu", "Con rể"]
@@ -35,6 +35,16 @@ def test_times_married_read_without_its_first_word() -> None:
     lines = [line.replace("|| Lần thứ nhất ||", "|| thứ nhất ||") for line in KET_HON_OCR]
     got = extract([_page(lines, columns=(100, 700, 1500))], load_templates()).fields["nu_lan_ket_hon"]
     assert (got.value, got.needs_review, got.reason) == ("Lần thứ nhất", False, None)
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ("Mẹ@0.6", ("Mẹ", False, None)),                  # a listed relation: not reviewed for its score alone
+    ("Mọ", ("Mọ", True, "invalid_choice")),            # a mark misread: no listed relation, a clerk looks
+])
+def test_who_asks_to_register_a_birth_is_a_listed_relation(read: str, expected: tuple) -> None:
+    lines = [line.replace("khai sinh: Mẹ.", f"khai sinh: {read} .") for line in KHAI_SINH_OCR]
+    got = extract([_page(lines)], load_templates()).fields["quan_he"]
+    assert (got.value, got.needs_review, got.reason) == expected
 
 
 def test_relationship_a_letter_off_is_put_right_and_reviewed() -> None:
