@@ -30,6 +30,7 @@ from fields.numbers_again import read_numbers_again
 from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
                           name_mail, two_names)
 from fields.relines import read_again
+from fields.streets import restore_streets
 from fields.reread import Reread
 from fields.text import document_lines, fold
 from fields.zeros import mend_cccd, zero_lookalikes
@@ -105,7 +106,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             return True, None, listed  # the same letters (or all but a few): as usually written
         value = known_prefix(value, spec.known)[0]
     if spec.type == "address":
-        value = correct_street(" ".join(value.replace(":", " ").split()))  # no colon in an address
+        value = restore_streets(correct_street(" ".join(value.replace(":", " ").split())))  # no colon in one
     if spec.type in ("address", "text", "name") and "@" not in value:
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:

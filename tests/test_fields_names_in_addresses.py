@@ -245,3 +245,15 @@ def test_an_address_pieced_from_two_columns_goes_to_review(text: str, reason: st
 
     assert mixed_columns(text) == reason
     assert capital_start("quận Cầu Giấy") == "Quận Cầu Giấy" and capital_start(text) in (text, "Quận Cầu Giấy")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 168, ngõ 64 Quang Trụng, Xã Nghi Phong", "Số 168, ngõ 64 Quang Trung, Xã Nghi Phong"),  # a mark misread
+    ("Số 153, ngõ 72 Nguyễn Văn Cù, Phường Xuân Khánh", "Số 153, ngõ 72 Nguyễn Văn Cừ, Phường Xuân Khánh"),
+    ("Số 71 đường Xê Viết Nghệ Tĩnh", "Số 71 đường Xê Viết Nghệ Tĩnh"),  # letters differ: left to the checks
+    ("Số 161 đường LạchTray", "Số 161 đường LạchTray"),  # glued: another count of words, not touched here
+])
+def test_a_common_streets_marks_are_put_back(text: str, expected: str) -> None:
+    from fields.streets import restore_streets
+
+    assert restore_streets(text) == expected
