@@ -74,3 +74,14 @@ def test_unit_type_second_word_put_right(text: str, expected: str) -> None:
     from fields.address_words import tidy_address
 
     assert tidy_address(text, keywords=False) == expected
+
+
+def test_an_empty_cell_on_a_members_row_with_a_name_goes_to_review() -> None:
+    """A household member's row read in part (the sex and relation cells not found) is not taken as a
+    row left blank; an unused row stays quiet."""
+    lines = [line.replace("|| Nữ || 001302415868 || Con", "||  || 001302415868 ||") for line in CT01_TABLE]
+    fields = extract([_page(lines)], load_templates()).fields
+    assert (fields["tv1_gioi_tinh"].value, fields["tv1_gioi_tinh"].needs_review, fields["tv1_gioi_tinh"].reason) == (
+        "", True, "empty")
+    assert (fields["tv1_quan_he"].needs_review, fields["tv1_quan_he"].reason) == (True, "empty")
+    assert not fields["tv3_gioi_tinh"].value and not fields["tv3_gioi_tinh"].needs_review  # no third member
