@@ -257,3 +257,15 @@ def test_a_common_streets_marks_are_put_back(text: str, expected: str) -> None:
     from fields.streets import restore_streets
 
     assert restore_streets(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số 124, ngõ 4i Trần Thái Tông", (False, "ocr_digits_guessed", "Số 124, ngõ 41 Trần Thái Tông")),
+    ("Số l24 đường Lê Lợi", (False, "ocr_digits_guessed", "Số 124 đường Lê Lợi")),
+    ("Số 4A đường Lê Lợi", (True, None, "Số 4A đường Lê Lợi")),  # a house's own letter
+    ("Số 10 Ô Chợ Dừa", (True, None, "Số 10 Ô Chợ Dừa")),
+])
+def test_a_letter_read_for_a_figure_in_a_house_number(text: str, expected: tuple) -> None:
+    from fields.validators import tidy_punctuation
+
+    assert tidy_punctuation(text) == expected
