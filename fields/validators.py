@@ -231,6 +231,15 @@ _GLUED_HYPHEN = re.compile(rf"{_LETTER}-{_LETTER}")
 _GLUED_HYPHEN_AT = re.compile(rf"(?<={_LETTER})-(?={_LETTER})")
 _NUMBER_DASH = re.compile(r"(?<=\d)-(?=(?:đường|ngõ|ngách|hẻm|kiệt|phố)\b)", re.I)
 """``Số 131-đường``: a space read as a dash between a house number and the street's word."""
+def _caps_slip(word: str) -> str:
+    """``HUế``, ``NGhĩa``, ``PHường``: a word of two capitals or more then small letters is a capital
+    slipped (Vietnamese words change case only after their first letter when all in capitals)."""
+    core = word.rstrip(",.;:")
+    if len(core) > 2 and core.isalpha() and core[:2].isupper() and core[-1].islower() and not core.isupper():
+        return core[0] + core[1:].lower() + word[len(core):]
+    return word
+
+
 _HOUSE_FIGURES = re.compile(r"\b((?i:số|ngõ|ngách|hẻm|kiệt)\s+)(\d+[ilIoO|]\d*|[ilIoO|]\d+)(?=[\s,/]|$)")
 """``ngõ 4i``, ``Số l24``: a house number with a letter that looks like a figure (a house's own letter is
 a capital A, B, C … after its figures, never i, l, o)."""
@@ -276,6 +285,7 @@ def tidy_punctuation(text: str) -> Check:
     split = split_glued_words(value)
     if split != value:
         return False, "glued_words", split  # the space put back where one way only makes two words
+    value = " ".join(_caps_slip(w) for w in value.split(" "))
     figures = _HOUSE_FIGURES.sub(lambda m: m.group(1) + m.group(2).translate(_LOOKALIKE_FIGURES), value)
     if figures != value:
         return False, "ocr_digits_guessed", figures  # ``ngõ 4i``: a letter read for a figure, for a clerk

@@ -269,3 +269,15 @@ def test_a_letter_read_for_a_figure_in_a_house_number(text: str, expected: tuple
     from fields.validators import tidy_punctuation
 
     assert tidy_punctuation(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tỉnh Thừa Thiên HUế", "Tỉnh Thừa Thiên Huế"),           # a capital slipped into the small letters
+    ("Công an Phường NGhĩa Đô", "Công an Phường Nghĩa Đô"),
+    ("HỘ KINH DOANH CÀ PHÊ", "HỘ KINH DOANH CÀ PHÊ"),          # all in capitals: as written
+    ("TP. Hồ Chí Minh", "TP. Hồ Chí Minh"),
+])
+def test_a_capital_slipped_into_a_word_is_put_back(text: str, expected: str) -> None:
+    from fields.validators import tidy_punctuation
+
+    assert tidy_punctuation(text) == (True, None, expected)
