@@ -18,7 +18,8 @@ from configs.form_schema import FormTemplate
 from fields.classify import MIN_TITLE, label_share, title_score
 from fields.dates import month_year
 from fields.labels import label_words
-from fields.nd30 import is_national, notation_of, read_elements
+from fields.nd30 import NATIONAL_LINES, is_national, notation_of, read_elements
+from fields.nd30_number import notation_alone
 from fields.model import Document
 from fields.reread import Reread
 from fields.templates import UNKNOWN_TITLE, UNKNOWN_TYPE_CODE
@@ -29,9 +30,6 @@ UNKNOWN = "unknown"
 UNKNOWN_TYPE = "unknown_type"
 """Dossier-level review reason: a document whose type sohoa does not know."""
 _HEAD_LINES = 20
-_NATIONAL_LINES = 12
-"""The national header is looked for this far down: above it may sit a digital signature's stamp
-(``Ký bởi: …``, ``Thời gian ký: …``, up to 7 lines on the real scans) or a receipt stamp."""
 _CLOSE = 0.06
 SIGNATURE_LINES = 10
 """Line heights below the document's last line read that the seal-free second reading covers: the
@@ -64,26 +62,16 @@ def _best_template(head: list[list[Token]], templates: Sequence[FormTemplate],
     return best, best_score
 
 
-_TYPE_ABBREVIATION = re.compile(r"/\s*([A-ZĐ][A-Za-zĐ]{0,4})\s*-\s*[A-ZĐ]")
-"""``/CT-UBND`` in a Số line: the type's abbreviation before the agency's (NĐ 30/2020 Phụ lục I)."""
-
-
 def _by_notation(lines: list[list[Token]], width: float,
                  templates: Sequence[FormTemplate]) -> tuple[FormTemplate | None, float]:
     """The template a document's ký hiệu names (``QĐ-…``), when its title line was unreadable.
 
-    The number may be handwritten and unreadable (``Số: Ø2 /CT-UBND``): then the abbreviation is taken
-    from a ``Số`` line's ``/XX-`` in the agency's column."""
-    notation = notation_of(lines, width)
-    if notation:
-        head = notation.split("-")[0].upper()
-    else:
-        found = (_TYPE_ABBREVIATION.search(" ".join(t.text for t in line if t.bbox.right < width * _MARK_COLUMN))
-                 for line in lines[:_HEAD_LINES] if line and fold(line[0].text).startswith("so"))
-        match = next((m for m in found if m), None)
-        if match is None:
-            return None, 0.0
-        head = match.group(1).upper()
+    The number may be handwritten and unreadable (``Số: Ø2 /CT-UBND``): the printed ký hiệu is then
+    read on its own (:func:`fields.nd30_number.notation_alone`)."""
+    notation = notation_of(lines, width) or notation_alone(lines[:_HEAD_LINES], width / 2)
+    if not notation:
+        return None, 0.0
+    head = notation.split("-")[0].upper()
     for template in templates:
         if head in (n.upper() for n in template.notations):
             return template, MIN_TITLE
@@ -182,7 +170,7 @@ def split_documents(pages: Sequence[PageText], templates: Sequence[FormTemplate]
         if not lines:
             continue
         head = lines[:_HEAD_LINES]
-        national = any(is_national(line) for line in head[:_NATIONAL_LINES])
+        national = any(is_national(line) for line in head[:NATIONAL_LINES])
         # a page without the national header continues a document unless a title in capitals starts
         # another (``quy định`` ending a paragraph is no QUYẾT ĐỊNH); only a headed page starts an
         # administrative document that is neither form nor result

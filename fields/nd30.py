@@ -251,15 +251,16 @@ def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
     return None
 
 
-_STAMP_LINES = 12
-"""The national header is looked for this far down (below the stamps of the real scans: up to 7 lines)."""
+NATIONAL_LINES = 12
+"""The national header is looked for this far down: above it may sit a digital signature's stamp
+(``Ký bởi: …``, ``Thời gian ký: …``, up to 7 lines on the real scans) or a receipt stamp."""
 
 
 def _below_stamps(lines: Sequence[Sequence[Token]], title_line: int | None) -> list[Sequence[Token]]:
     """The header's lines: from the national header's (above it may sit a digital signature's or a
     gazette's stamp, whose ``Thời gian ký: 07/01/2025`` is no date of issue) to the type line, or
     ``HEAD_LINES`` of them when it is not known; at most ``HEAD_LINES + 2``."""
-    end = title_line if title_line is not None else _STAMP_LINES
+    end = title_line if title_line is not None else NATIONAL_LINES
     start = next((i for i, line in enumerate(lines[:end]) if is_national(line)), 0)
     if title_line is None:
         end = start + HEAD_LINES
