@@ -22,8 +22,8 @@ STREETS = (
     "Nguyễn Thái Học", "Phan Đình Phùng", "Lê Hồng Phong", "Trần Nhân Tông", "Nguyễn Tất Thành",
     "Hà Huy Tập", "Trần Quang Khải", "Nguyễn Văn Trỗi", "Lê Văn Sỹ", "Nguyễn Đình Chiểu", "Pasteur",
     "Nguyễn Công Trứ", "Trần Cao Vân", "Lê Quý Đôn", "Chu Văn An", "Nguyễn Bỉnh Khiêm", "Hàm Nghi",
-    "Lê Thánh Tông", "Trưng Nữ Vương", "Nguyễn Hữu Thọ", "Tôn Đức Thắng", "Phạm Ngũ Lão", "Yết Kiêu",
-    "Nguyễn Khuyến", "Mạc Đĩnh Chi", "Kim Đồng", "Lý Tự Trọng", "Võ Thị Sáu", "Nguyễn Văn Cừ",
+    "Trưng Nữ Vương", "Nguyễn Hữu Thọ", "Tôn Đức Thắng", "Phạm Ngũ Lão", "Yết Kiêu",
+    "Nguyễn Khuyến", "Mạc Đĩnh Chi", "Kim Đồng", "Lý Tự Trọng", "Võ Thị Sáu",
     "Đống Đa", "Hoàng Hoa Thám", "Nguyễn Lương Bằng", "Trần Khát Chân", "Lê Đại Hành", "Nguyễn Đức Cảnh",
 )
 _BY_FOLD: dict[str, set[str]] = {}
