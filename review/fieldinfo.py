@@ -125,6 +125,8 @@ def check_value(kind: str, value: str, *, birth_date: str | None = None, sex: st
         ok = reason is None
     else:
         ok, reason, normal = validators.check_letters(value)
+    if ok and not normal and kind in ("phone", "email"):  # the OCR checks take a stray mark (``3`` on a
+        ok, reason, normal = False, f"invalid_{kind}", value  # fax line) for nothing written; a clerk meant it
     return _answer(ok, reason, normal, reasons_vi)
 
 

@@ -127,6 +127,8 @@ def test_checks_while_typing_answer_in_vietnamese() -> None:
     assert check("name", "nguyễn văn An")["reason"] == "name_case"
     assert check("code", "000.00.19.H49-240101-0001")["ok"] and not check("code", "có dấu")["ok"]
     assert "F9" in check("text", " ")["message"]
+    assert check("phone", "3")["reason"] == "invalid_phone" and check("phone", "3")["message"]  # not "nothing"
+    assert check("email", "ab")["reason"] == "invalid_email" and check("phone", "0912 345 678")["ok"]
     assert check("number", "12")["ok"] and check("number", "1O") == {
         "ok": False, "reason": "ocr_digits_guessed", "message": REASON_VI["ocr_digits_guessed"], "normalised": "10"}
 
