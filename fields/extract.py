@@ -355,8 +355,9 @@ def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> tuple[s
     return (date(year, 1, 1).isoformat(), "year_only") if year else (None, None)
 
 
-_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed", "zero_lookalike", "ink_on_figure")
-"""Reasons of a real date whose figures a clerk should confirm (not an invalid one)."""
+_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed", "zero_lookalike", "ink_on_figure", "handwritten")
+"""Reasons of a real date whose figures a clerk should confirm (not an invalid one): a date written by
+hand that reads as one dates the dossier as doubtful (``date_doubtful``), not from the scan."""
 
 
 def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,

@@ -12,6 +12,7 @@ import pytest
 
 from fields import extract, load_templates
 from fields.admin_units import check_units
+from fields.extract import _issued, extract_with
 from fields.handwriting import _binary, slant
 from fields.names import check_syllables
 from fields.templates import field_label
@@ -172,6 +173,20 @@ def test_a_form_whose_date_is_no_date_is_dated_by_its_year() -> None:
                                                                             {"issued": "year_only"})
     future = [line.replace("ngày 12 tháng 8 năm 2025", "ngày 31 tháng 2 năm 2999") for line in FORM]
     assert extract([_page(future)], load_templates()).documents[0].elements == {}
+
+
+def test_a_form_filled_by_hand_is_dated_doubtfully_from_its_date_line() -> None:
+    """A form written by hand: every value is flagged ``handwritten``, yet a date line that reads as a
+    date (a look-alike in the year: ``20z5``) still dates the form, as doubtful — not the scan date."""
+    template = next(t for t in load_templates() if t.form_type == "ct01")
+
+    def read(year: str) -> tuple[str | None, tuple[str | None, str | None]]:
+        lines = [line.replace("năm 2025", f"năm {year}") for line in FORM]
+        got = extract_with([_page(lines)], template, handwritten=lambda page, tokens: True)
+        return got["ngay_lap"].reason, _issued(template, got)
+
+    assert read("20z5") == ("handwritten", ("2025-08-12", "handwritten"))
+    assert read("202") == ("not_found", (None, None))  # the year's last figure lost: no date to go on
 
 
 def test_an_unknown_paper_keeps_its_date_of_issue() -> None:
