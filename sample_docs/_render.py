@@ -192,11 +192,14 @@ def _hand_at(d: ImageDraw.ImageDraw, ctx: Ctx, x: float, base: float, text: str)
         drift = 0.6 * drift + rng.gauss(0, px * 0.09)
         ld.text((cx, 2 * px + drift), char, font=f, fill=0, anchor="ls")
         cx += f.getlength(char) * rng.uniform(1.0, 1.22)
+    target = d._image  # noqa: SLF001 - the page under this ImageDraw
+    room = target.width - 2 * px - (x - pad)  # a writer near the paper's edge squeezes, never writes off it
+    if cx + pad > room > 0:
+        layer = layer.resize((max(1, round(layer.width * room / (cx + pad))), layer.height), Image.BILINEAR)
     shear = rng.uniform(0.12, 0.3)
     layer = layer.transform(layer.size, Image.AFFINE, (1, shear, -shear * 2 * px, 0, 1, 0),
                             resample=Image.BILINEAR, fillcolor=255)
     layer = layer.filter(ImageFilter.MinFilter(3))
-    target = d._image  # noqa: SLF001 - the page under this ImageDraw
     box = (round(x - pad), round(base - 2 * px))
     region = target.crop((box[0], box[1], box[0] + layer.width, box[1] + layer.height))
     target.paste(ImageChops.darker(region, layer), box)

@@ -256,3 +256,20 @@ def test_forms_dates_come_before_the_form_is_signed() -> None:
         assert day(hkd["ngay_cap"]) <= day(hkd["ngay_lap"])
         birth = random_values("khai_sinh", _random.Random(seed))
         assert day(birth["ngay_sinh"]) <= day(birth["ngay_lap"])
+
+
+def test_handwriting_near_the_paper_edge_is_squeezed_onto_the_paper() -> None:
+    """A handwritten date line long enough to run past the right edge is written narrower: every
+    figure of its truth is on the paper (a year's last figure drawn off the page cannot be read)."""
+    from PIL import ImageDraw
+
+    from sample_docs import _render
+
+    ctx = _render.Ctx(200, _render.Style(hand=True, seed=5))
+    page = Image.new("L", ctx.size, 255)
+    text = "Xuân Khánh, ngày 12 tháng 9 năm 2024"
+    x = page.width - _render.value_width(ctx, text) * 0.6  # would end far past the edge
+    _render._hand_at(ImageDraw.Draw(page), ctx, x, page.height / 2, text)
+    ink = np.flatnonzero((np.asarray(page) < 128).any(axis=0))
+    margin = 2 * round(ctx.body * 1.05)
+    assert ink.size and ink[0] < x + margin and ink[-1] < page.width - margin * 0.9
