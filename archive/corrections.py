@@ -126,13 +126,14 @@ def _redated(new: Mapping[str, object], old: Mapping[str, object], date_keys: tu
     """The matter's dates after the decision, or None when they do not change.
 
     Dated as the pipeline dates a dossier: the template's date fields, then the documents' dates of
-    issue (a result ends the matter), the scan date only as a fallback.
+    issue (a result ends the matter), the intake date in its code, the scan date only as a fallback.
     """
     start_keys, end_keys = date_keys
     if not (start_keys or end_keys):
         return None
+    code = new.get("code")
     dates = matter_dates(new.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date,
-                         documents=_document_dates(new))
+                         documents=_document_dates(new), code=code if isinstance(code, str) else None)
     return None if dates.as_record() == old.get("dates") else dates
 
 

@@ -16,16 +16,26 @@ paper's own date: it dates the matter when nothing sure does, and the dossier is
 read from the paper does the scan date stand in, and the dossier says so (``note_vi`` goes into the EAD ``description``;
 ``as_record`` into the export record; the pipeline flags the dossier ``date_from_scan``), so an
 archivist can correct it.
+
+Between the two stands the intake date a TTHC dossier's code carries (TT 01/2018/TT-VPCP Điều 19:
+``V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX``, ``YYMMDD`` the day the one-stop shop received it): a form
+whose date was written by hand past reading is still dated by the day it was handed in (source
+``dossier_code``; it comes before a doubtful reading, which a clerk would have to confirm).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 SCAN_DATE = "scan_date"
 """The source name of a date that is the scan date (a fallback)."""
+CODE_DATE = "dossier_code"
+"""The source name of the intake date read from the dossier's code."""
+_TTHC_CODE = re.compile(r"[A-Z0-9]{3}\.[A-Z0-9]{2}\.[A-Z0-9]{2}\.[A-Z][A-Z0-9]{2}-(\d{2})(\d{2})(\d{2})-\d{4}(?:-KQ\d+)?")
+"""A TT 01/2018/TT-VPCP dossier code (``000.00.19.H49-240101-0001``; a result's ``…-KQ1``)."""
 DATE_FLAGS = ("date_from_scan", "date_doubtful")
 """The dossier review flags about its dates: a fallback to the scan date; a doubtful reading."""
 _EARLIEST = date(1900, 1, 1)
@@ -69,6 +79,9 @@ class MatterDates:
         which = [name for name, source in (("bắt đầu", self.start_from), ("kết thúc", self.end_from))
                  if source == SCAN_DATE]
         if not which:
+            if CODE_DATE in (self.start_from, self.end_from) and not self.doubtful:
+                return ("Thời gian của hồ sơ lấy theo ngày tiếp nhận ghi trong mã hồ sơ (không đọc được ngày "
+                        "trên tài liệu).")
             if self.doubtful:
                 return ("Thời gian của hồ sơ lấy theo ngày ban hành đọc chưa chắc chắn trên tài liệu; "
                         "cần kiểm tra lại để tính đúng thời hạn lưu trữ.")
@@ -123,9 +136,22 @@ def document_date(ordinal: int, issued: date | str | None, kind: str, *, flagged
     return DocumentDate(f"document:{ordinal}", issued, kind == "result", sure=not flagged)
 
 
+def intake_date(code: str | None) -> date | None:
+    """The day a TTHC dossier was received, from its code (``000.00.19.H49-240101-0001`` → 1 January
+    2024), or None for a code of another shape (a manifest's own, ``SOHOA-TAM-…``) or no real date."""
+    found = _TTHC_CODE.fullmatch((code or "").strip())
+    if not found:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    try:
+        return date(2000 + year, month, day)
+    except ValueError:
+        return None
+
+
 def matter_dates(fields: Mapping[str, Mapping[str, object]], *, start_keys: Sequence[str],
                  end_keys: Sequence[str], scan_date: date,
-                 documents: Sequence[DocumentDate] = ()) -> MatterDates:
+                 documents: Sequence[DocumentDate] = (), code: str | None = None) -> MatterDates:
     """Date a dossier from its extracted fields and its documents, falling back to the scan date.
 
     Args:
@@ -134,12 +160,18 @@ def matter_dates(fields: Mapping[str, Mapping[str, object]], *, start_keys: Sequ
         end_keys: Fields that give the end date, by preference.
         scan_date: When the paper was digitized (the fallback, and the latest plausible date).
         documents: The documents' dates of issue (implausible ones are ignored).
+        code: The dossier's code: its intake date (:func:`intake_date`) fills what would otherwise be
+            the scan date, before a doubtful document date does.
 
     Returns:
         The dates; the start is never after the end (a later start is pulled back to the end). A
         doubtful document date (``sure`` False) fills only what would otherwise be the scan date.
     """
-    dates = _matter_dates(fields, start_keys, end_keys, scan_date, [d for d in documents if d.sure])
+    sure = [d for d in documents if d.sure]
+    dates = _matter_dates(fields, start_keys, end_keys, scan_date, sure)
+    received = intake_date(code)
+    if dates.fallback and received is not None:
+        dates = _matter_dates(fields, start_keys, end_keys, scan_date, [*sure, DocumentDate(CODE_DATE, received, False)])
     doubtful = [d for d in documents if not d.sure]
     if not dates.fallback or not doubtful:
         return dates

@@ -141,7 +141,7 @@ def join_dossier(dossier: Dossier, work: Path, archive: Path, settings: Settings
                 for d in documents({**out.form, "dates": {}})]
     meta_docs = _meta_documents([*old_docs, *new_docs], settings)
     scanned = datetime.fromtimestamp(f(paths.PAGES).stat().st_mtime, VN_TZ)
-    dates = _dates(held, settings, scanned.date(), meta_docs)
+    dates = _dates(held, settings, scanned.date(), meta_docs, code)
     form_type = str(held.get("form_type") or "unknown")
     retention = retention_for(retention_schedule(settings), form_type, dates.end.year)
     agency, _code = package_identity(current)
@@ -201,10 +201,10 @@ def _meta_documents(docs: list[dict], settings: Settings) -> tuple:
     return documents_from_record(docs, settings)
 
 
-def _dates(held: dict, settings: Settings, scanned: date, documents: tuple):  # noqa: ANN202
+def _dates(held: dict, settings: Settings, scanned: date, documents: tuple, code: str):  # noqa: ANN202
     """The matter's dates over both scans; a start that came from the first scan's date stays that date."""
     dates = dossier_dates({"form_type": held.get("form_type"), "fields": held.get("fields") or {}}, settings,
-                          scan_date=scanned, documents=documents)
+                          scan_date=scanned, documents=documents, code=code)
     old = held.get("dates") if isinstance(held.get("dates"), dict) else {}
     if dates.start_from == "scan_date" and old.get("start"):
         try:

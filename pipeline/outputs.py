@@ -109,10 +109,11 @@ def dossier_facts(out: StageOutputs, dates: MatterDates, source_sha256: str, she
 
 
 def dossier_dates(form: dict, settings: Settings, *, scan_date: date,
-                  documents: tuple[DocumentMetadata, ...] = ()) -> MatterDates:
+                  documents: tuple[DocumentMetadata, ...] = (), code: str | None = None) -> MatterDates:
     """The dates of the dossier's matter: its template's date fields and its documents' dates of issue.
 
-    The scan date stands in only when neither gives one (the record then says ``fallback``, and the
+    The intake date in the dossier's ``code`` (TT 01/2018 shape) fills in when neither gives a sure one;
+    the scan date stands in only when nothing does (the record then says ``fallback``, and the
     dossier is flagged ``date_from_scan``); a date of issue read with a doubtful figure comes first
     (``doubtful``, flagged ``date_doubtful``).
     """
@@ -122,4 +123,4 @@ def dossier_dates(form: dict, settings: Settings, *, scan_date: date,
     dated = [day for d in documents
              if (day := document_date(d.ordinal, d.issued, d.kind, flagged="issued" in dict(d.review))) is not None]
     return matter_dates(form.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date,
-                        documents=dated)
+                        documents=dated, code=code)

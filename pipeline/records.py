@@ -66,7 +66,8 @@ def archive_dossier(dossier: Dossier, work: Path, archive: Path, settings: Setti
     if joined is not None:
         return joined
     documents = document_metadata(out, settings)
-    dates = dossier_dates(out.form, settings, scan_date=_mtime(f(paths.PAGES)).date(), documents=documents)
+    dates = dossier_dates(out.form, settings, scan_date=_mtime(f(paths.PAGES)).date(), documents=documents,
+                          code=code)
     retention = retention_for(retention_schedule(settings), out.form["form_type"], dates.end.year)
     meta = dossier_metadata(out, settings, code=code, documents=documents, dates=dates, retention=retention)
     record = {**build_record(dossier, out), **dossier_facts(out, dates, source.sha256, meta.number_of_paper)}

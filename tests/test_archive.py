@@ -31,7 +31,7 @@ from archive import (
     retention_for,
 )
 from archive._xml import unseal_dirs
-from archive.dates import DocumentDate, document_date, matter_dates
+from archive.dates import DocumentDate, document_date, intake_date, matter_dates
 from sohoa.clock import VN_TZ
 from archive.search import fold, snippet
 from sohoa.errors import ArchiveError, ConfigError, InputFileError
@@ -375,6 +375,27 @@ def test_matter_dates_come_from_the_named_fields_else_the_scan_date() -> None:
     none = matter_dates({"x": _date_field("31/02/2010")}, start_keys=["x"], end_keys=["x", "gone"], scan_date=scan)
     assert (none.start, none.end, none.fallback) == (scan, scan, True)
     assert "ngày số hóa" in none.note_vi() and none.as_record()["end_from"] == "scan_date"
+
+
+def test_the_intake_date_in_a_dossier_code_comes_before_the_scan_date_and_a_doubtful_reading() -> None:
+    """TT 01/2018/TT-VPCP codes carry the day of intake (``-YYMMDD-``); other shapes carry no date."""
+    assert intake_date("000.00.19.H49-240101-0001") == date(2024, 1, 1)
+    assert intake_date("000.00.19.H49-240101-0001-KQ2") == date(2024, 1, 1)  # a result's code
+    assert intake_date(" G01.10.05.H31-191231-0123 ") == date(2019, 12, 31)
+    for other in ("000.00.19.H49-241301-0001", "H49-2025-0001", "SOHOA-TAM-0123456789ab", "", None,
+                  "000.00.19.H49-240101-0001x"):
+        assert intake_date(other) is None
+    scan, code = date(2025, 6, 1), "000.00.19.H49-240301-0042"
+    dates = matter_dates({}, start_keys=["ngay_lap"], end_keys=["ngay_lap"], scan_date=scan, code=code,
+                         documents=[DocumentDate("document:1", date(2024, 2, 27), False, sure=False)])
+    assert (dates.start, dates.end, dates.start_from, dates.fallback, dates.doubtful) == (
+        date(2024, 3, 1), date(2024, 3, 1), "dossier_code", False, False)
+    assert "mã hồ sơ" in dates.note_vi() and dates.flags == ()
+    read = matter_dates({"ngay_lap": _date_field("27/02/2024")}, start_keys=["ngay_lap"], end_keys=["ngay_lap"],
+                        scan_date=scan, code=code)
+    assert (read.start_from, read.start, read.note_vi()) == ("ngay_lap", date(2024, 2, 27), None)  # paper first
+    after_scan = matter_dates({}, start_keys=[], end_keys=[], scan_date=date(2024, 1, 1), code=code)
+    assert after_scan.fallback  # a code dated after the scan is no evidence
 
 
 def test_document_dates_one_rule_for_pipeline_and_corrections() -> None:

@@ -104,6 +104,19 @@ def _archive(item: Work, archive: Path, settings: Settings | None = None) -> dic
     return records.archive_dossier(item.dossier, item.work, archive, settings or Settings())
 
 
+def test_a_dossier_with_no_date_on_paper_is_dated_by_the_intake_date_in_its_code(tmp_path: Path, signer) -> None:
+    """No date read from the paper, but a TT 01/2018 code (``…-YYMMDD-XXXX``): the day the one-stop shop
+    received the dossier dates it, not the scan, and the EAD says where the date came from."""
+    item = make_dossier(tmp_path, signer, code="000.00.19.H49-240315-0007")
+    record = _archive(item, tmp_path / "archive")
+    assert record["dates"] == {"start": "2024-03-15", "end": "2024-03-15", "start_from": "dossier_code",
+                               "end_from": "dossier_code", "fallback": False}
+    assert "date_from_scan" not in record["review"]
+    ead = etree.parse(str(tmp_path / "archive" / record["package"] / "metadata/descriptive/EAD.xml")).getroot()
+    assert (ead.findtext("startDate"), ead.findtext("endDate")) == ("15/03/2024", "15/03/2024")
+    assert "ngày tiếp nhận ghi trong mã hồ sơ" in ead.findtext("description")
+
+
 def _premis(package: Path) -> etree._Element:
     return etree.parse(str(package / "metadata/preservation/PREMIS.xml")).getroot()
 
