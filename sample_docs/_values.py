@@ -136,14 +136,36 @@ class _Person:
 
 
 def _khai_sinh(rng: random.Random) -> dict[str, str]:
-    """Values for TỜ KHAI ĐĂNG KÝ KHAI SINH (requester = mother); the birth comes before the form."""
-    values = _khai_sinh_drawn(rng)
+    """Values for TỜ KHAI ĐĂNG KÝ KHAI SINH; the birth comes before the form. The requester is the
+    mother, the father or a grandparent (drawn apart, so the other values of a seed stay as they were)."""
+    values = _requester(_khai_sinh_drawn(rng))
     signed = dt.datetime.strptime(values["ngay_lap"], "%d/%m/%Y").date()
     born = dt.datetime.strptime(values["ngay_sinh"], "%d/%m/%Y").date()
     if born > signed:  # drawn apart: the birth moved to the weeks before, without drawing again
         born = signed - dt.timedelta(days=(born - signed).days % 60 + 1)
         values["ngay_sinh"], values["ngay_sinh_chu"] = fmt_date(born), date_words(born)
     return values
+
+
+def _requester(values: dict[str, str]) -> dict[str, str]:
+    """Who registers the birth: the mother (most), the father, or a grandparent of the father's family."""
+    side = random.Random(f"requester:{values['ho_ten']}:{values['ngay_sinh']}")
+    who = side.choices(("Mẹ", "Cha", "Bố", "grandparent"), weights=(6, 2, 1, 1))[0]
+    if who == "Mẹ":
+        return values
+    if who in ("Cha", "Bố"):
+        return values | {"nyc_ho_ten": values["cha_ho_ten"], "quan_he": who,
+                         "nyc_so_cccd": _cccd_like(side, "Nam", int(values["cha_nam_sinh"]), values["nyc_so_cccd"])}
+    sex = side.choice(("Nam", "Nữ"))
+    elder = _Person(side, sex, (1950, 1970), surname=values["cha_ho_ten"].split()[0] if sex == "Nam" else None)
+    return values | {"nyc_ho_ten": elder.name, "nyc_so_cccd": elder.cccd,
+                     "quan_he": "Ông nội" if sex == "Nam" else side.choice(("Bà nội", "Bà"))}
+
+
+def _cccd_like(rng: random.Random, sex: str, year: int, mother_cccd: str) -> str:
+    """A CCCD for a person born in ``year``, of the mother's province code (the family's home)."""
+    century = (0 if year < 2000 else 2) + (1 if sex == "Nữ" else 0)
+    return f"{mother_cccd[:3]}{century}{year % 100:02d}" + "".join(str(rng.randint(0, 9)) for _ in range(6))
 
 
 def _khai_sinh_drawn(rng: random.Random) -> dict[str, str]:

@@ -128,8 +128,14 @@ def _year(fields: dict[str, str], key: str) -> int:
 
 def _check_consistency(form: str, f: dict[str, str]) -> None:
     if form == "khai_sinh":
-        _check_cccd(f["nyc_so_cccd"], int(f["me_nam_sinh"]), "Nữ")
-        assert f["nyc_ho_ten"] == f["me_ho_ten"] and f["ho_ten"].split()[0] == f["cha_ho_ten"].split()[0]
+        parent = {"Mẹ": ("me", "Nữ"), "Cha": ("cha", "Nam"), "Bố": ("cha", "Nam")}.get(f["quan_he"])
+        if parent:  # a parent registers the birth: the requester is that parent
+            _check_cccd(f["nyc_so_cccd"], int(f[f"{parent[0]}_nam_sinh"]), parent[1])
+            assert f["nyc_ho_ten"] == f[f"{parent[0]}_ho_ten"]
+        else:  # a grandparent, born 1950–1970
+            assert f["quan_he"] in ("Ông nội", "Bà nội", "Bà") and f["nyc_ho_ten"] not in (f["me_ho_ten"], f["cha_ho_ten"])
+            assert f["nyc_so_cccd"][4:6] in {f"{y % 100:02d}" for y in range(1950, 1971)}
+        assert f["ho_ten"].split()[0] == f["cha_ho_ten"].split()[0]
         assert date_words(dt.datetime.strptime(f["ngay_sinh"], "%d/%m/%Y").date()) == f["ngay_sinh_chu"]
     elif form == "ket_hon":
         _check_cccd(f["nu_so_cccd"], _year(f, "nu_ngay_sinh"), "Nữ")
@@ -169,10 +175,14 @@ def test_truth_fields_complete_and_valid(root: str, small_set: tuple[Path, list[
 
 @pytest.mark.parametrize("form", FORM_TYPES)
 def test_random_values_consistent_over_many_seeds(form: str) -> None:
+    requesters = set()
     for seed in range(40):
         fields = random_values(form, random.Random(seed))
         assert list(fields) == [k for k, _ in LABELS[form]]
         _check_consistency(form, fields)
+        requesters.add(fields.get("quan_he"))
+    if form == "khai_sinh":  # every kind of requester is drawn within 40 seeds
+        assert {"Mẹ", "Cha", "Bố"} <= requesters and requesters & {"Ông nội", "Bà nội", "Bà"}
 
 
 def test_truth_geometry_in_range(small_set: tuple[Path, list[Path]]) -> None:
