@@ -227,7 +227,8 @@ def _print(f: Figures, *, elapsed: float | None, extract_s: float | None) -> Non
     print(f"form dossiers with a date from their documents (not the scan date): {_pct(f.dates_from_document, f.dated)}")
     typed = [p for p in f.points if not p[3]]
     print(f"on typed (not handwritten) dossiers: exact {_pct(sum(p[2] for p in typed), len(typed))}, "
-          f"wrong and not flagged {_pct(sum(not p[2] and not p[1] and p[0] >= args_threshold for p in typed), len(typed))}")
+          f"wrong and not flagged {_pct(sum(not p[2] and not p[1] and p[0] >= args_threshold for p in typed), len(typed))}, "
+          f"review {_pct(sum(p[1] or p[0] < args_threshold for p in typed), len(typed))}")
     print("\nreview threshold curve (flagged = other reason, or confidence under the threshold):")
     print("| threshold | review rate | wrong and not flagged |\n|---|---|---|")
     for t in (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
