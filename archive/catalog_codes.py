@@ -27,6 +27,7 @@ import dataclasses
 import json
 import logging
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,6 +49,8 @@ from archive.decisions import (
 from archive.dossier_lock import dossier_lock
 from archive.ead_read import read_metadata
 from archive.model import PremisEvent
+from archive.redating import description_with_dates, redated, scan_date_of
+from archive.retention import RetentionSchedule, load_schedule, retention_for
 from sohoa.clock import now_vn
 from archive.package import RECORD_KEY, other_path
 from archive.versions import derive_version, package_identity
@@ -72,8 +75,13 @@ class CodeChange:
 
 
 def set_code(archive_root: Path, old: str, new: str, *, operator: str, reason: str,
-             catalog_url: str | None = None) -> CodeChange:
+             catalog_url: str | None = None,
+             date_fields: Mapping[str, tuple[Sequence[str], Sequence[str]]] | None = None,
+             schedule: RetentionSchedule | None = None) -> CodeChange:
     """``sohoa code set``: give the dossier known as ``old`` (its code, or its id) the code ``new``.
+
+    ``date_fields`` (form type → its template's start and end date fields) lets a dossier dated from
+    its scan be dated by the intake date in its new code (see :func:`change_code`).
 
     Raises:
         ConfigError: No reason was given.
@@ -93,15 +101,18 @@ def set_code(archive_root: Path, old: str, new: str, *, operator: str, reason: s
         with dossier_lock(catalog, dossier_id, f"{operator}:{time.monotonic_ns()}"):
             row = active_row(catalog, dossier_id)  # read under the lock: the command acts on what is current
             before = str(row["code"] or dossier_id)
+            keys = (date_fields or {}).get(str(row["record"].get("form_type")), ((), ()))
             record = change_code(archive_root, catalog, dossier_id, new, person=operator, reason=reason,
                                  rev=field_rev(code_state(row["record"])), where="sohoa code set",
-                                 software=f"sohoa {sohoa.__version__} (sohoa code set)")
+                                 software=f"sohoa {sohoa.__version__} (sohoa code set)", date_keys=keys,
+                                 schedule=schedule)
     return CodeChange(dossier_id, before, str(record["code"]), str(record["package"]))
 
 
 def change_code(archive_root: Path, catalog: Catalog, dossier_id: str, new: str, *, person: str, reason: str = "",
                 rev: str | None = None, where: str = "verification station", software: str = "",
-                at: datetime | None = None) -> dict:
+                at: datetime | None = None, date_keys: tuple[Sequence[str], Sequence[str]] = ((), ()),
+                schedule: RetentionSchedule | None = None) -> dict:
     """Give a dossier a new code: catalog, package version, audit trail and ``records/``; return the new record.
 
     The caller holds the dossier's lock (:func:`archive.dossier_lock.dossier_lock`).
@@ -117,6 +128,9 @@ def change_code(archive_root: Path, catalog: Catalog, dossier_id: str, new: str,
         where: What the change was made with, first in the event's detail.
         software: The software agent named in PREMIS.
         at: When (default: now).
+        date_keys: (start, end) date fields of the dossier's form template: a dossier dated from its
+            scan is dated again by the intake date a TT 01/2018 code carries (EAD dates, retention).
+        schedule: The retention schedule (default ``configs/retention.yaml``).
 
     Raises:
         archive.decisions.InvalidDecision: Not a valid code.
@@ -141,6 +155,15 @@ def change_code(archive_root: Path, catalog: Catalog, dossier_id: str, new: str,
     if not read.exact:
         log.warning("dossier %s: its EAD did not read back exactly; the new version's EAD is written from the "
                     "metadata read", dossier_id)
+    meta = dataclasses.replace(read.meta, dossier_code=new)
+    dates = redated(record, row["record"], date_keys, scan_date_of(catalog, dossier_id, row["record"]))
+    retention = None
+    if dates is not None:
+        record["dates"] = dates.as_record()
+        record["review"] = dates.flagged(record.get("review"))
+        retention = retention_for(schedule or load_schedule(), str(record.get("form_type")), dates.end.year)
+        meta = dataclasses.replace(meta, start_date=dates.start, end_date=dates.end, description=description_with_dates(
+            meta.description or "", row["record"].get("dates"), dates) or None)
     detail = correction_detail(where, field=CODE_FIELD, action="correct", old=old, new=new, person=person,
                                reason=reason)
     event = PremisEvent(EVENT_TYPE, at, "success", detail, software or f"sohoa {sohoa.__version__}", person=person)
@@ -149,10 +172,9 @@ def change_code(archive_root: Path, catalog: Catalog, dossier_id: str, new: str,
         with catalog.transaction():  # the code is the dossier's from here: no one else can take it meanwhile
             catalog.set_code(dossier_id, new, event=dataclasses.replace(event, agent=person, person=""),
                              journaled=False)
-            version = derive_version(archive_root, package, replace=replace,
-                                     meta=dataclasses.replace(read.meta, dossier_code=new), events=[event])
+            version = derive_version(archive_root, package, replace=replace, meta=meta, events=[event])
             record.update(current_files(archive_root, version))
-            catalog.upsert_dossier(record)
+            catalog.upsert_dossier(record, retention=retention)
     except ArchiveError as exc:
         if exc.reason in ("duplicate_code", "code_in_use") or isinstance(exc.__cause__, IntegrityError):
             raise _taken() from exc

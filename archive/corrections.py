@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -41,9 +40,10 @@ from archive.catalog_codes import (
     packaged_record,
     write_record,
 )
-from archive.dates import SCAN_DATE, DocumentDate, MatterDates, document_date, matter_dates
+from archive.dates import MatterDates
 from archive.decisions import CODE_FIELD, Decision, code_state, decide
 from archive.model import PremisEvent
+from archive.redating import description_with_dates, redated, scan_date_of
 from sohoa.clock import now_vn
 from archive.package import other_path
 from archive.retention import RetentionSchedule, load_schedule, retention_for
@@ -83,10 +83,10 @@ def apply_decision(archive_root: Path, catalog: Catalog, dossier_id: str, decisi
     if decision.field == CODE_FIELD and decision.action == "correct" and \
             " ".join(str(decision.value or "").split()) != code_state(record)["value"]:
         return change_code(archive_root, catalog, dossier_id, str(decision.value or ""), person=decision.person,
-                           rev=decision.rev, software=AGENT)
+                           rev=decision.rev, software=AGENT, date_keys=date_keys, schedule=schedule)
     at = now_vn()
     new_record, old, new = decide(record, decision, at=at)
-    dates = _redated(new_record, record, date_keys, _scan_date(catalog, dossier_id, record))
+    dates = redated(new_record, record, date_keys, scan_date_of(catalog, dossier_id, record))
     if dates is not None:
         new_record["dates"] = dates.as_record()
         new_record["review"] = dates.flagged(new_record.get("review"))
@@ -105,50 +105,6 @@ def apply_decision(archive_root: Path, catalog: Catalog, dossier_id: str, decisi
         catalog.add_event(dossier_id, PremisEvent(EVENT_TYPE, at, "success", detail, agent=decision.person))
     write_record(archive_root, new_record)
     return new_record
-
-
-# -- dates -----------------------------------------------------------------------------------------
-
-def _scan_date(catalog: Catalog, dossier_id: str, record: Mapping[str, object]) -> date:
-    """When the paper was digitized: the record's fallback date, else the catalog's transfer event."""
-    dates = record.get("dates") if isinstance(record.get("dates"), Mapping) else {}
-    for key in ("end", "start"):
-        if dates.get(f"{key}_from") == SCAN_DATE:
-            return date.fromisoformat(str(dates[key]))
-    for event in catalog.events(dossier_id):
-        if event["event_type"] == "transfer":
-            return datetime.fromisoformat(event["time"]).date()
-    return now_vn().date()
-
-
-def _redated(new: Mapping[str, object], old: Mapping[str, object], date_keys: tuple[Sequence[str], Sequence[str]],
-             scan_date: date) -> MatterDates | None:
-    """The matter's dates after the decision, or None when they do not change.
-
-    Dated as the pipeline dates a dossier: the template's date fields, then the documents' dates of
-    issue (a result ends the matter), the intake date in its code, the scan date only as a fallback.
-    """
-    start_keys, end_keys = date_keys
-    if not (start_keys or end_keys):
-        return None
-    code = new.get("code")
-    dates = matter_dates(new.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date,
-                         documents=_document_dates(new), code=code if isinstance(code, str) else None)
-    return None if dates.as_record() == old.get("dates") else dates
-
-
-def _document_dates(record: Mapping[str, object]) -> list[DocumentDate]:
-    """The documents' dates of issue (contract C3), as the pipeline takes them."""
-    out = []
-    for n, doc in enumerate(record.get("documents") or (), start=1):
-        if not isinstance(doc, Mapping):
-            continue
-        reasons = doc.get("reasons") if isinstance(doc.get("reasons"), Mapping) else {}
-        day = document_date(n, doc.get("issued") if isinstance(doc.get("issued"), str) else None,
-                            str(doc.get("kind")), flagged="issued" in reasons)
-        if day is not None:
-            out.append(day)
-    return out
 
 
 # -- the package's files ---------------------------------------------------------------------------
@@ -176,27 +132,6 @@ def _replaced_files(package: Path, old: Mapping[str, object], new: Mapping[str, 
         out[DOSSIER_EAD] = patch_ead(ead, {"startDate": dates.start.strftime("%d/%m/%Y"),
                                            "endDate": dates.end.strftime("%d/%m/%Y"), "description": note})
     return out
-
-
-def description_with_dates(text: str, old_dates: object, dates: MatterDates) -> str:
-    """The dossier's ``description`` with the scan-date remark of the old dates replaced by the new one's.
-
-    The rest of the remark (the digitizing agency, pages below the standard …) is kept as it was.
-    """
-    before = None
-    if isinstance(old_dates, Mapping):
-        try:
-            before = MatterDates(date.fromisoformat(str(old_dates["start"])), date.fromisoformat(str(old_dates["end"])),
-                                 str(old_dates.get("start_from")), str(old_dates.get("end_from")),
-                                 doubtful=old_dates.get("doubtful") is True).note_vi()
-        except (KeyError, ValueError):
-            before = None
-    after = dates.note_vi() or ""
-    if before and before in text:
-        text = text.replace(before, after)
-    elif after and after not in text:
-        text = f"{text} {after}"
-    return " ".join(text.split())[:2000]
 
 
 def patch_ead(xml: bytes, changes: Mapping[str, str | None]) -> bytes:

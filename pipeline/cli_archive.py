@@ -27,7 +27,7 @@ def archive_arg(parser: argparse.ArgumentParser) -> None:
                              "keep passwords in ~/.pgpass, not here")
 
 
-def _site(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settings
+def site_of(args: argparse.Namespace):  # noqa: ANN202 - configs.schema.Settings
     """The site configuration (``--config``, else the defaults), loaded once (:mod:`pipeline.settings`)."""
     from pipeline.settings import settings
 
@@ -40,7 +40,7 @@ def catalog_url_of(args: argparse.Namespace) -> str | None:
     if getattr(args, "catalog", None):
         return args.catalog
     if getattr(args, "config", None):
-        return _site(args).archive.catalog_url
+        return site_of(args).archive.catalog_url
     return None
 
 
@@ -186,7 +186,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Back up and verify, restore, or report the copy counts; exit 7 when the result does not verify."""
     from archive.backup import backup_archive, restore_archive
 
-    archive, required = existing_archive(args.archive), _site(args).archive.backup_copies
+    archive, required = existing_archive(args.archive), site_of(args).archive.backup_copies
     if args.status:
         return _backup_status(archive, catalog_url_of(args), required)
     if args.to is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 
-from pipeline.cli_archive import archive_arg, catalog_url_of, existing_archive
+from pipeline.cli_archive import archive_arg, catalog_url_of, existing_archive, site_of
 from sohoa.errors import ExitCode
 
 CATALOG_ACTIONS = ("show", "check", "rebuild", "upgrade")
@@ -126,10 +126,13 @@ def add_code_arguments(parser: argparse.ArgumentParser) -> None:
 def cmd_code(args: argparse.Namespace) -> int:
     """Replace a dossier code: catalog, a new package version, the audit trail and ``records/``."""
     from archive.catalog_codes import set_code
+    from pipeline.settings import date_fields, retention_schedule
 
+    site = site_of(args)
     change = set_code(existing_archive(args.archive), args.old, args.new,
                       operator=args.operator or getpass.getuser(), reason=args.reason,
-                      catalog_url=catalog_url_of(args))
+                      catalog_url=catalog_url_of(args), date_fields=date_fields(site),
+                      schedule=retention_schedule(site))
     print(f"Đã đổi mã hồ sơ {change.old} thành {change.new} (có ghi nhật ký); gói lưu trữ mang mã mới trong "
           f"phiên bản mới: {change.package}")
     return ExitCode.OK

@@ -400,7 +400,7 @@ def test_the_intake_date_in_a_dossier_code_comes_before_the_scan_date_and_a_doub
 
 def test_document_dates_one_rule_for_pipeline_and_corrections() -> None:
     """The pipeline (dates) and a correction (ISO strings in record.json) read a document's date alike."""
-    from archive.corrections import _document_dates
+    from archive.redating import record_document_dates as _document_dates
 
     assert document_date(2, date(2022, 8, 26), "result", flagged=True) == DocumentDate(
         "document:2", date(2022, 8, 26), True, sure=False)

@@ -179,6 +179,28 @@ def test_a_lost_catalog_write_is_taken_back_from_the_package(tmp_path: Path, cat
     assert main(["fixity", "--archive", str(root)]) == ExitCode.OK  # records/ followed
 
 
+def test_a_scan_dated_dossier_given_its_real_code_is_dated_by_the_intake_date_in_it(tmp_path: Path) -> None:
+    """Nothing on the paper dated the dossier (the scan date stood in); the real TT 01/2018 code a clerk
+    sets carries the day of intake (``…-250301-…``): the new version's EAD, the record and the
+    retention follow it, as a corrected date field would."""
+    root = tmp_path / "archive"
+    temporary, dossier_id = DOSSIERS[0]
+    _, record = _archive_dossier(root, temporary, dossier_id, lambda r: Catalog.for_archive(r), None)
+    assert record["dates"]["start_from"] == "scan_date"
+    assert main(["code", "set", "--archive", str(root), temporary, REAL, "--reason", "mã trên phiếu hẹn"]) == ExitCode.OK
+    with Catalog.for_archive(root) as catalog:
+        row = catalog.dossier(dossier_id)
+    assert row["record"]["dates"] == {"start": "2025-03-01", "end": "2025-03-01", "start_from": "dossier_code",
+                                      "end_from": "dossier_code", "fallback": False}
+    assert "date_from_scan" not in row["record"]["review"]
+    ead = etree.parse(str(root / row["package"] / "metadata/descriptive/EAD.xml")).getroot()
+    assert (ead.findtext("startDate"), ead.findtext("endDate")) == ("01/03/2025", "01/03/2025")
+    assert "mã hồ sơ" in ead.findtext("description") and "ngày số hóa" not in ead.findtext("description")
+    exported = json.loads((root / "records" / f"{dossier_id}.json").read_text(encoding="utf-8"))
+    assert exported["dates"] == row["record"]["dates"]
+    assert main(["fixity", "--archive", str(root)]) == ExitCode.OK
+
+
 def test_two_dossiers_given_one_code_at_once_one_wins(tmp_path: Path, catalog_backend: Backend) -> None:
     root = tmp_path / "archive"
     for code, dossier_id in DOSSIERS:
