@@ -31,6 +31,9 @@ NEAR_X_INCH = 0.04
 NEAR_Y_INCH = 0.05
 """A mark this close above or below a letter belongs to it (tone marks, dấu nặng; a stacked
 mark chains through the one under it)."""
+NEAR_X_HEIGHTS = 0.75
+"""… or this many x-heights: a monospaced face centres a full stop or colon in a letter's cell, half a
+cell from the letter before it (0.06 inch at 12 points); with leaders erased nothing else keeps it."""
 DASH_X_INCH = 0.12
 """A dash this close sideways to a letter is a list dash or a hyphen (a word space is ~0.05 inch)."""
 JOIN_INCH = 1 / 150
@@ -107,6 +110,8 @@ def dust_components(binary: np.ndarray, *, dpi: float, x_height: float | None = 
     _paint(letters, whole, pieces[np.unique(of[pieces], return_index=True)[1]], 1)
     area = cv2.integral(letters)
     rx, ry = max(1, round(NEAR_X_INCH * dpi)), max(1, round(NEAR_Y_INCH * dpi))
+    if x_height:
+        rx = max(rx, round(NEAR_X_HEIGHTS * x_height))  # a monospaced face's stop sits mid-cell
     near = _ink_in(area, _boxes(stats, candidates, binary.shape, rx, ry)) > 0
     # A mark near a mark that is near a letter belongs to it too (the hook on the circumflex on the o).
     marks = np.zeros_like(binary)
