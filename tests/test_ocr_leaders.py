@@ -96,3 +96,25 @@ def test_tesseract_reads_the_labels_and_not_the_leaders(family: str) -> None:
     assert "..." not in after and "…" not in after
     assert _distance(after, truth) <= _distance(before, truth)
     assert _distance(after, truth) <= 0.03 * len(truth)
+
+
+@pytest.mark.parametrize("diameter", [3, 5, 7, 9])
+@pytest.mark.parametrize("pitch", [2.0, 3.0, 4.5])
+def test_leader_dots_of_any_realistic_size_and_pitch_go(diameter: int, pitch: float) -> None:
+    dpi = 300  # a 13-point face: x-height about 28 px; dots of 0.25-0.75 mm, 2-4.5 dot widths apart
+    bare = _page(LABELS, "free-serif", 13.0, dpi, leaders=False)
+    form = Image.fromarray(bare)
+    d = ImageDraw.Draw(form)
+    f = font("regular", round(13.0 / 72 * dpi), "free-serif")
+    base = round(0.4 * dpi)
+    for text in LABELS:
+        x = round(0.3 * dpi) + f.getlength(text) + f.getlength(" ")
+        while x + diameter < 7.2 * dpi:
+            d.ellipse((x, base - diameter, x + diameter - 1, base - 1), fill=0)
+            x += pitch * diameter + 1
+        base += round(f.size * 1.5)
+    form_ink = np.asarray(form)
+    cleaned = erase_leaders(form_ink, dpi=dpi, x_height=_x_height(bare))
+    dots = (form_ink < 128) & (bare >= 128)
+    assert (cleaned[dots] >= 128).mean() > 0.97
+    assert (cleaned[bare < 128] < 128).all()
