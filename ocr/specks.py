@@ -31,7 +31,7 @@ NEAR_X_INCH = 0.04
 NEAR_Y_INCH = 0.05
 """A mark this close above or below a letter belongs to it (tone marks, dấu nặng; a stacked
 mark chains through the one under it)."""
-NEAR_X_HEIGHTS = 0.75
+NEAR_X_HEIGHTS = 1.0
 """… or this many x-heights: a monospaced face centres a full stop or colon in a letter's cell, half a
 cell from the letter before it (0.06 inch at 12 points); with leaders erased nothing else keeps it."""
 DASH_X_INCH = 0.12
