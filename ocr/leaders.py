@@ -27,6 +27,9 @@ DOT_MM = 1.3
 """Largest leader dot when the page's x-height is unknown (a bold 14-point face's full stop, blurred)."""
 PITCH_DOTS = 6.0
 """Largest pitch of a leader, in dot widths (a monospaced face's full stops stand about four apart)."""
+ROUND = 1.5
+"""A leader dot is round: its box no longer than this many times its width, plus a pixel (a comma
+after the last word before a leader is twice as tall as wide, and must not join the run)."""
 ABOVE, BELOW = 0.7, 0.45
 """A leader dot has no other ink this many x-heights above it or below it, over its own width."""
 
@@ -36,7 +39,7 @@ def _dots(binary: np.ndarray, dpi: float, x_height: float | None = None) -> np.n
     _, labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
     size = max(2.0, 0.5 * x_height) if x_height else max(2.0, dpi / 25.4 * DOT_MM)
     w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    keep = (w <= size) & (h <= size) & (area >= 2) & (np.maximum(w, h) <= 2 * np.minimum(w, h) + 1) & \
+    keep = (w <= size) & (h <= size) & (area >= 2) & (np.maximum(w, h) <= ROUND * np.minimum(w, h) + 1) & \
         (area >= 0.4 * w * h)
     if not keep.any():
         return np.empty((0, 6))
@@ -85,7 +88,14 @@ def _runs(dots: np.ndarray, dpi: float, min_run: int) -> list[np.ndarray]:
         else:
             open_chains.append([b])
     done.extend(open_chains)
-    return [dots[chain] for chain in done if len(chain) >= min_run and _regular(dots[chain])]
+    return [run for chain in done if len(chain) >= min_run and len(run := _alike(dots[chain])) >= min_run and _regular(run)]
+
+
+def _alike(run: np.ndarray) -> np.ndarray:
+    """The run without dots much taller or wider than its own (a full stop or comma ending the text
+    before the leader, at the leader's pitch in a monospaced face)."""
+    w, h = np.median(run[:, 4]), np.median(run[:, 5])
+    return run[(run[:, 4] <= 1.25 * w + 1) & (run[:, 5] <= 1.25 * h + 1)]
 
 
 def _regular(run: np.ndarray) -> bool:
