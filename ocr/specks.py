@@ -31,6 +31,11 @@ NEAR_X_INCH = 0.04
 NEAR_Y_INCH = 0.05
 """A mark this close above or below a letter belongs to it (tone marks, dấu nặng; a stacked
 mark chains through the one under it)."""
+STOP_X_HEIGHTS = 1.5
+"""A monospaced face centres a full stop or colon in its letter cell, up to an x-height from the letters
+either side (0.07 inch from the bracket of ``(in hoa):`` at 12 points): a colon is kept this many
+x-heights beside a letter, a full stop this far between two. A lone dot that far after a word is most
+often a leader's last dot and goes."""
 DASH_X_INCH = 0.12
 """A dash this close sideways to a letter is a list dash or a hyphen (a word space is ~0.05 inch)."""
 JOIN_INCH = 1 / 150
@@ -114,6 +119,8 @@ def dust_components(binary: np.ndarray, *, dpi: float, x_height: float | None = 
     rest = candidates[~near]
     chained = _ink_in(cv2.integral(marks), _boxes(stats, rest, binary.shape, rx, ry)) > 0
     dust = rest[~chained]
+    if x_height and len(dust):
+        dust = dust[~_in_text(stats, dust, area, binary.shape, x_height)]
     # A dash with a letter within a word space beside it: a list dash or a hyphen (judged whole).
     w, h = whole[dust, cv2.CC_STAT_WIDTH], whole[dust, cv2.CC_STAT_HEIGHT]
     dash = w >= 2 * h
@@ -122,6 +129,22 @@ def dust_components(binary: np.ndarray, *, dpi: float, x_height: float | None = 
         beside = _ink_in(area, _boxes(whole, dust[dash], binary.shape, reach, 3 * h[dash])) > 0
         dust = np.concatenate([dust[~dash], dust[dash][~beside]])
     return stats, dust
+
+
+def _in_text(stats: np.ndarray, dust: np.ndarray, letters: np.ndarray, shape: tuple[int, ...],
+             x_height: float) -> np.ndarray:
+    """Which of ``dust`` are a monospaced face's stops: a colon (another dust mark right above or below
+    within an x-height) with a letter beside it, or a full stop between two letters (``17.03.1988``),
+    within :data:`STOP_X_HEIGHTS` (integral image ``letters``)."""
+    marks = np.zeros(shape, np.uint8)
+    _paint(marks, stats, dust, 1)
+    own = stats[dust, cv2.CC_STAT_WIDTH] * stats[dust, cv2.CC_STAT_HEIGHT]
+    stacked = _ink_in(cv2.integral(marks), _boxes(stats, dust, shape, 0, max(1, round(x_height)))) > own
+    reach = max(1, round(STOP_X_HEIGHTS * x_height))
+    x0, y0, x1, y1 = _boxes(stats, dust, shape, 0, 0)
+    left = _ink_in(letters, (np.clip(x0 - reach, 0, shape[1]), y0, x0, y1)) > 0
+    right = _ink_in(letters, (x1, y0, np.clip(x1 + reach, 0, shape[1]), y1)) > 0
+    return stacked & (left | right) | left & right
 
 
 def erase_specks(gray: np.ndarray, *, dpi: float, x_height: float | None = None,
