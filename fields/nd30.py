@@ -17,8 +17,8 @@ from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (FIGURE_SURE, OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, figure_fits,
-                               figure_slots, mended_date, start_lost, touched_digit, unsure_figure)
+from fields.nd30_checks import (FIGURE_SURE, OFF_CENTRE, TOUCHED_DIGIT, accented_figures, centred, figure_dropped,
+                               figure_fits, figure_slots, mended_date, start_lost, touched_digit, unsure_figure)
 from fields.nd30_number import (NOTATION, better_number, halves, handwritten_number, mean_confidence, notation_alone,
                                 number_of, words_text)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
@@ -144,6 +144,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             when = _date_again(reread_date(right))
             if when is not None:  # read on the second reading only: for a clerk to confirm
                 reasons["issued"] = "low_confidence"
+        if when is None and right and "issued" not in values and _dateline(right):
+            when = _shaped_date(right, reasons, reread_figure)
         if when is None and right and "issued" not in values and reread_figure is not None and _dateline(right):
             when = _figures_alone(right, reread_figure, unsure_only=False)
             if when is not None:  # read on the figures read alone only: for a clerk to confirm
@@ -228,6 +230,19 @@ def _figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list
 
 
 _MARKS = ".,:;'\"`‘’“”"
+
+
+def _shaped_date(right: Sequence[Token], reasons: dict[str, str],
+                 reread_figure: Callable[[Token], list[list[Token]]] | None) -> tuple[date, bool] | None:
+    """The date of a dateline with a figure read as an accented letter (``ngày 2Š``): its figures read
+    alone surely, else the figures the letters' shapes stand for (``Š`` an ``S``, so ``5``); flagged."""
+    shaped = accented_figures(right)
+    when = parse_date(shaped) if shaped else None
+    if when is None:
+        return None
+    alone = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure is not None else None
+    reasons["issued"] = "low_confidence" if alone else "ocr_digits_guessed"
+    return alone or when
 
 
 def _dateline(tokens: Sequence[Token]) -> bool:

@@ -6,8 +6,10 @@ A name off the title's middle lost a word; a figure reaching past the others has
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
+from fields.dates import LOOKALIKES
 from fields.text import Token, fold, one_off, ratio
 
 CENTRE_SLACK = 0.6
@@ -96,6 +98,32 @@ def mended_date(tokens: Sequence[Token]) -> tuple[str, bool]:
         if figure != nxt:
             words[i + 1], guessed = figure, True
     return " ".join(words), guessed
+
+
+def _accented_figure(char: str) -> str | None:
+    """The figure an accented letter may stand for: a letter read for a figure (``LOOKALIKES``) with a
+    mark a speck or the italic's slant put on it (``Š`` for ``5``, ``Ö`` for ``0``); else None."""
+    base = unicodedata.normalize("NFD", char)[0]
+    return LOOKALIKES.get(base) if base != char else None
+
+
+def accented_figures(tokens: Sequence[Token]) -> str | None:
+    """A dateline's text with the accented look-alikes of figures (``ngày 2Š``, ``tháng Öl``) right after
+    its words turned into the figures their letters stand for; None when there are none. A guess from a
+    letter's shape, for review."""
+    words = [t.text for t in tokens]
+    changed = False
+    for i, word in enumerate(words[:-1]):
+        folded = fold(word)
+        key = next((k for k in _DATE_WORDS if folded == k or len(folded) >= 3 and one_off(folded, k)), None)
+        group = words[i + 1].rstrip(".,;:")
+        if key is None or not 1 <= len(group) <= 4 or not all(
+                c.isdigit() or c in LOOKALIKES or _accented_figure(c) for c in group):
+            continue
+        figures = "".join(_accented_figure(c) or c for c in words[i + 1])
+        if figures != words[i + 1]:
+            words[i], words[i + 1], changed = _DATE_WORDS[key], figures, True
+    return " ".join(words) if changed else None
 
 
 FIGURE_ROOM = 0.5
