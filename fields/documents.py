@@ -310,12 +310,13 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
 
 def typed_notation(notation: str, notations: Sequence[str]) -> tuple[str, str | None]:
     """A document's ký hiệu checked against its type's (NĐ 30/2020, Phụ lục III: a quyết định's is
-    ``QĐ-…``): (notation, None) when its type part is one of them; else (the notation with its type part
-    put right when one letter off exactly one of them — ``QB-UBND`` → ``QĐ-UBND`` — or as read,
-    ``invalid_notation``) for a clerk to confirm."""
+    ``QĐ-…``): (notation, None) when its type part is one of them and the agency's follows it; else (the
+    notation with its type part put right when one letter off exactly one of them — ``QB-UBND`` → ``QĐ-UBND``
+    — or as read, ``invalid_notation``) for a clerk to confirm."""
     head, dash, rest = notation.partition("-")
     if head.upper() in (n.upper() for n in notations):
-        return notation, None
+        # the type's abbreviation alone: the agency's (``-UBND``) was lost, as NĐ 30/2020 always prints one
+        return notation, None if rest else "invalid_notation"
     near = [n for n in notations if len(n) == len(head) and sum(a != b for a, b in zip(n.upper(), head.upper())) == 1]
     return (near[0] + dash + rest if len(near) == 1 else notation), "invalid_notation"
 

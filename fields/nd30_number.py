@@ -47,7 +47,19 @@ def number_of(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
         return None
     digits = "".join(LOOKALIKES.get(c, c) for c in match.group(1))
     notation = (match.group(2) or "").strip(".,;:").replace("Ð", "Đ").replace("ĐĐ", "Đ")
+    if notation and "-" not in notation.rstrip(_DASHES) and (more := _CONTINUED.match(text[match.end():])) and (
+            more.group(1) or match.group(2)[-1] in _DASHES):
+        notation = notation.rstrip(_DASHES) + "-" + more.group(2).replace("Ð", "Đ")
+    notation = _INNER_DASH.sub("-", notation)
     return digits, notation, mean_confidence(tokens)
+
+
+_DASHES = ":;.,_-–—"
+_CONTINUED = re.compile(r"^\s*([:;.,_\-–—]+)?\s*([A-ZĐÐ][A-ZĐÐ0-9]{1,7})(?![\w-])")
+"""The rest of a ký hiệu whose dash was read as another mark, or apart from its words (``306/QĐ : UBND``,
+``306/QĐ- UBND``): its agency's abbreviation in capitals."""
+_INNER_DASH = re.compile(r"(?<=[A-ZĐ0-9])[:;._–—](?=[A-ZĐ])")
+"""A ký hiệu's dash read as another mark inside its word (``QĐ:UBND``)."""
 
 
 _NOTATION_ALONE = re.compile(r"/\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:-[A-ZĐ0-9]{1,8}){1,3})(?![\w-])")

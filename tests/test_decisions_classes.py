@@ -25,3 +25,24 @@ def test_a_figure_read_as_an_accented_letter_in_the_dateline_is_read_as_its_figu
                             title_line=None)
         assert got.values["issued"] == expected, day
         assert got.reasons["issued"] == "ocr_digits_guessed"
+
+
+def test_a_notation_whose_dash_was_read_as_another_mark_is_whole() -> None:
+    """``306/QĐ : UBND``: the dash read as a colon set apart; the agency's part is the notation's."""
+    from fields.nd30_number import number_of
+
+    for words in (["Số:", "306/QĐ", ":", "UBND"], ["Số:", "306/QĐ-", "UBND"], ["Số:", "306/QĐ.", "UBND"],
+                  ["Số:", "306/QĐ:UBND"], ["Số:", "306/QĐ", "-", "UBND"]):
+        tokens = [_tok(w, 100 + 200 * i) for i, w in enumerate(words)]
+        assert number_of(tokens)[:2] == ("306", "QĐ-UBND"), words
+    tokens = [_tok(w, 100 + 200 * i) for i, w in enumerate(["Số:", "306/QĐ-UBND", ":", "VP"])]
+    assert number_of(tokens)[:2] == ("306", "QĐ-UBND")   # a whole notation is not lengthened
+
+
+def test_a_notation_without_its_agency_part_is_flagged() -> None:
+    """NĐ 30/2020 prints a decision's ký hiệu as the type's and the agency's abbreviations (``QĐ-UBND``):
+    ``QĐ`` alone lost its agency's part."""
+    from fields.documents import typed_notation
+
+    assert typed_notation("QĐ", ("QĐ",)) == ("QĐ", "invalid_notation")
+    assert typed_notation("QĐ-UBND", ("QĐ",)) == ("QĐ-UBND", None)
