@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fields.dates import LOOKALIKES, parse_date, repair_date
+from fields.dates import parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (FIGURE_SURE, OFF_CENTRE, TOUCHED_DIGIT, accented_figures, centred, figure_dropped,
-                               figure_fits, figure_slots, mended_date, start_lost, touched_digit, unsure_figure)
+from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, mended_date, start_lost,
+                               touched_digit, unsure_figure)
+from fields.nd30_dateline import date_again, dateline, figure_mark, figures_alone, one_date, shaped_date
 from fields.nd30_number import (NOTATION, better_number, halves, handwritten_number, mean_confidence, notation_alone,
                                 number_of, words_text)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
@@ -136,18 +137,18 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
             when = (repaired, True)
             reasons["issued"] = "ocr_digits_guessed"
-        if when is None and right and "issued" not in values and _dateline(right):
-            when = _one_date(figure_dropped(right))
+        if when is None and right and "issued" not in values and dateline(right):
+            when = one_date(figure_dropped(right))
             if when is not None:  # a speck read as a figure the box has no room for: to be confirmed
                 reasons["issued"] = "ocr_digits_guessed"
-        if when is None and right and "issued" not in values and reread_date is not None and _dateline(right):
-            when = _date_again(reread_date(right))
+        if when is None and right and "issued" not in values and reread_date is not None and dateline(right):
+            when = date_again(reread_date(right))
             if when is not None:  # read on the second reading only: for a clerk to confirm
                 reasons["issued"] = "low_confidence"
-        if when is None and right and "issued" not in values and _dateline(right):
-            when = _shaped_date(right, reasons, reread_figure)
-        if when is None and right and "issued" not in values and reread_figure is not None and _dateline(right):
-            when = _figures_alone(right, reread_figure, unsure_only=False)
+        if when is None and right and "issued" not in values and dateline(right):
+            when = shaped_date(right, reasons, reread_figure)
+        if when is None and right and "issued" not in values and reread_figure is not None and dateline(right):
+            when = figures_alone(right, reread_figure, unsure_only=False)
             if when is not None:  # read on the figures read alone only: for a clerk to confirm
                 reasons["issued"] = "low_confidence"
         if when and "issued" not in values:
@@ -156,9 +157,9 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
                 reasons["issued"] = "invalid_date"
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
-            elif "issued" not in reasons and (unsure_figure(right) or _figure_mark(right)):
+            elif "issued" not in reasons and (unsure_figure(right) or figure_mark(right)):
                 reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words, or a mark
-                again = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
+                again = figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
                 if again is not None:  # the unsure figure read alone, surely, as another: kept flagged
                     values["issued"] = again[0].isoformat()
             place = words_text(right).split(",")[0].strip()
@@ -199,71 +200,6 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
-
-
-def _figure_mark(right: Sequence[Token]) -> bool:
-    """True when a group of a dateline's figures carries a mark that is no figure nor a letter read for
-    one (``tháng 1]``; ``2O`` is 20): the date was read past it, and a figure may hide behind it."""
-    return any(not all(c.isdigit() or c in LOOKALIKES for c in right[at].text.rstrip(".,"))
-               for at, _slot in figure_slots(right))
-
-
-def _figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list[list[Token]]], *,
-                   unsure_only: bool) -> tuple[date, bool] | None:
-    """The date a dateline gives with its groups of figures read alone (``unsure_only``: only those read
-    unsurely, and then only figures read alone surely are taken); None when none changed or no date."""
-    words = [t.text for t in right]
-    changed = False
-    for at, slot in figure_slots(right):
-        token = right[at]
-        if token.text.isdigit() and token.confidence >= FIGURE_SURE and len(token.text) in ((4,) if slot == "nam"
-                                                                                          else (1, 2)):
-            continue  # a group of figures read surely, as many as its place holds
-        read = [t for line in reread_figure(token) for t in line if t.text.strip(_MARKS)]
-        again = "".join(t.text.strip(_MARKS) for t in read)
-        if not read or again == token.text or not figure_fits(again, slot, token, right):
-            continue
-        if unsure_only and min(t.confidence for t in read) < FIGURE_SURE:
-            continue
-        words[at], changed = again, True
-    return parse_date(" ".join(words)) if changed else None
-
-
-_MARKS = ".,:;'\"`‘’“”"
-
-
-def _shaped_date(right: Sequence[Token], reasons: dict[str, str],
-                 reread_figure: Callable[[Token], list[list[Token]]] | None) -> tuple[date, bool] | None:
-    """The date of a dateline with a figure read as an accented letter (``ngày 2Š``): its figures read
-    alone surely, else the figures the letters' shapes stand for (``Š`` an ``S``, so ``5``); flagged."""
-    shaped = accented_figures(right)
-    when = parse_date(shaped) if shaped else None
-    if when is None:
-        return None
-    alone = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure is not None else None
-    reasons["issued"] = "low_confidence" if alone else "ocr_digits_guessed"
-    return alone or when
-
-
-def _dateline(tokens: Sequence[Token]) -> bool:
-    """True when a header line's right part carries two of the words ``ngày``, ``tháng``, ``năm``."""
-    words = {t.folded for t in tokens}
-    return len(words & {"ngay", "thang", "nam"}) >= 2
-
-
-def _one_date(texts: Sequence[str]) -> tuple[date, bool] | None:
-    """The date the texts give when all that give one give the same, else None."""
-    dates = {when for when in (parse_date(text) for text in texts) if when is not None}
-    return (next(iter(dates))[0], True) if len({d for d, _ in dates}) == 1 else None
-
-
-def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
-    """The issue date on the lines of a dateline read again, if one of them gives one."""
-    for line in again:
-        when = parse_date(words_text(line)) or parse_date(mended_date(line)[0])
-        if when is not None:
-            return when
-    return None
 
 
 NATIONAL_LINES = 12

@@ -1,0 +1,78 @@
+"""The date of issue on an NĐ 30/2020 document's dateline (``<địa danh>, ngày … tháng … năm …``) when the
+page's reading gives none or gives it unsurely: its groups of figures read alone, figures read as accented
+letters, the line read again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from fields.dates import LOOKALIKES, parse_date
+from fields.nd30_checks import FIGURE_SURE, accented_figures, figure_fits, figure_slots, mended_date
+from fields.nd30_number import words_text
+from fields.text import Token
+
+
+def figure_mark(right: Sequence[Token]) -> bool:
+    """True when a group of a dateline's figures carries a mark that is no figure nor a letter read for
+    one (``tháng 1]``; ``2O`` is 20): the date was read past it, and a figure may hide behind it."""
+    return any(not all(c.isdigit() or c in LOOKALIKES for c in right[at].text.rstrip(".,"))
+               for at, _slot in figure_slots(right))
+
+
+def figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list[list[Token]]], *,
+                  unsure_only: bool) -> tuple[date, bool] | None:
+    """The date a dateline gives with its groups of figures read alone (``unsure_only``: only those read
+    unsurely, and then only figures read alone surely are taken); None when none changed or no date."""
+    words = [t.text for t in right]
+    changed = False
+    for at, slot in figure_slots(right):
+        token = right[at]
+        if token.text.isdigit() and token.confidence >= FIGURE_SURE and len(token.text) in ((4,) if slot == "nam"
+                                                                                          else (1, 2)):
+            continue  # a group of figures read surely, as many as its place holds
+        read = [t for line in reread_figure(token) for t in line if t.text.strip(_MARKS)]
+        again = "".join(t.text.strip(_MARKS) for t in read)
+        if not read or again == token.text or not figure_fits(again, slot, token, right):
+            continue
+        if unsure_only and min(t.confidence for t in read) < FIGURE_SURE:
+            continue
+        words[at], changed = again, True
+    return parse_date(" ".join(words)) if changed else None
+
+
+_MARKS = ".,:;'\"`‘’“”"
+
+
+def shaped_date(right: Sequence[Token], reasons: dict[str, str],
+                 reread_figure: Callable[[Token], list[list[Token]]] | None) -> tuple[date, bool] | None:
+    """The date of a dateline with a figure read as an accented letter (``ngày 2Š``): its figures read
+    alone surely, else the figures the letters' shapes stand for (``Š`` an ``S``, so ``5``); flagged."""
+    shaped = accented_figures(right)
+    when = parse_date(shaped) if shaped else None
+    if when is None:
+        return None
+    alone = figures_alone(right, reread_figure, unsure_only=True) if reread_figure is not None else None
+    reasons["issued"] = "low_confidence" if alone else "ocr_digits_guessed"
+    return alone or when
+
+
+def dateline(tokens: Sequence[Token]) -> bool:
+    """True when a header line's right part carries two of the words ``ngày``, ``tháng``, ``năm``."""
+    words = {t.folded for t in tokens}
+    return len(words & {"ngay", "thang", "nam"}) >= 2
+
+
+def one_date(texts: Sequence[str]) -> tuple[date, bool] | None:
+    """The date the texts give when all that give one give the same, else None."""
+    dates = {when for when in (parse_date(text) for text in texts) if when is not None}
+    return (next(iter(dates))[0], True) if len({d for d, _ in dates}) == 1 else None
+
+
+def date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
+    """The issue date on the lines of a dateline read again, if one of them gives one."""
+    for line in again:
+        when = parse_date(words_text(line)) or parse_date(mended_date(line)[0])
+        if when is not None:
+            return when
+    return None
