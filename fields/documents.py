@@ -259,7 +259,13 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             right = max(t.bbox.right for t in tokens) + 4 * max(t.bbox.height for t in tokens)
             box = (0.0, max(0.0, top / page.height), min(1.0, right / page.width), min(1.0, bottom / page.height))
             # the header carries no seal: light type, whitened with the seal's grey, is read as it is too
-            return reread(page.source_page, box) + reread(page.source_page, box, whiten=False)
+            lines = reread(page.source_page, box) + reread(page.source_page, box, whiten=False)
+            figures = [t for t in tokens if any(c.isdigit() for c in t.text) or "/" in t.text]
+            if figures:  # the figures and the notation alone, with no ``Số`` to lead Tesseract astray
+                alone = (max(0, figures[0].bbox.left - max(t.bbox.height for t in tokens) // 2) / page.width,
+                         *box[1:])
+                lines += reread(page.source_page, alone, psm=7, whiten=False)
+            return lines
     date_reader = None
     if reread is not None:
         def date_reader(tokens: Sequence[Token]) -> list[list[Token]]:

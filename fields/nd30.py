@@ -20,8 +20,8 @@ from fields.names import check_syllables, correct_name, ends_at_middle
 from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, mended_date, start_lost,
                                touched_digit, unsure_figure)
 from fields.nd30_dateline import date_again, dateline, figure_mark, figures_alone, one_date, shaped_date
-from fields.nd30_number import (NOTATION, better_number, halves, handwritten_number, mean_confidence, notation_alone,
-                                number_of, words_text)
+from fields.nd30_number import (NOTATION, halves, handwritten_number, mean_confidence, notation_alone,
+                                number_of, read_number, words_text)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
 from fields.nd30_subject import subject_after
 from fields.text import Token, fold, ratio
@@ -68,11 +68,6 @@ def notation_of(lines: Sequence[Sequence[Token]], width: float) -> str | None:
     return None
 
 
-NUMBER_REREAD = 0.5
-"""A ``Số: …`` read below this confidence, or whose figures were, is read again on its own (a colon glued
-to the figures; ``39/QĐ-UBND`` read ``399/QĐ-UBND`` at 0.04 beside a sure ``Số:``)."""
-
-
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
                   reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
@@ -88,7 +83,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         title_line: Index of the type line (``QUYẾT ĐỊNH``) when known.
         reread: Reads the signature block again without its seal (``fields.reread``), given the
             block's lines; used when the signer's name was not read surely.
-        reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
+        reread_number: Reads the header's ``Số: …`` tokens again on their own (whitened, as printed, and
+            its figures and notation alone): see :func:`fields.nd30_number.read_number`.
         reread_line: Reads the signer's name line again on its own, when the name goes to review.
         reread_date: Reads a header line's right part again on its own, when it reads as a dateline
             (``ngày … tháng … năm``) but gives no date.
@@ -112,13 +108,12 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     issuer: list[Token] = []
     for line in head:
         left, right = halves(line, middle)
-        number = number_of(left) if left else None
-        if number and "number" not in values:
-            figures = min((t.confidence for t in left if any(c.isdigit() for c in t.text)), default=1.0)
-            if min(number[2], figures) < NUMBER_REREAD and reread_number is not None:
-                number = better_number(number, reread_number(left), figures)
-            values["number"], notation, conf = number
+        read = read_number(left, reread_number) if left and "number" not in values else None
+        if read:
+            values["number"], notation, conf = read[0]
             confidences.append(conf)
+            if read[1]:
+                reasons["number"] = read[1]
             if handwritten_number(left):
                 reasons["number"] = "handwritten"
             if notation:

@@ -46,3 +46,43 @@ def test_a_notation_without_its_agency_part_is_flagged() -> None:
 
     assert typed_notation("QĐ", ("QĐ",)) == ("QĐ", "invalid_notation")
     assert typed_notation("QĐ-UBND", ("QĐ",)) == ("QĐ-UBND", None)
+
+
+def _number_line(number: str, confidence: float = 0.95) -> list[Token]:
+    return [_tok("Số:", 100), _tok(number, 170, confidence=confidence), *_dateline("25", "7", "2024")]
+
+
+def _again(*readings: tuple[str, float]):
+    """A reader of the Số line giving these readings: ``Số: …`` whole, or the figures and notation alone."""
+    def reader(_tokens):
+        return [[_tok(w, 100 + 80 * i, confidence=c) for i, w in enumerate(text.split())] for text, c in readings]
+    return reader
+
+
+def test_a_number_whose_figures_were_read_as_a_mark_is_taken_from_its_reading_alone_and_flagged() -> None:
+    """``Số: §3/QĐ-UBND`` gives no figures; read again, ``S3/…`` (letters read for figures) and, alone,
+    ``83/QĐ-UBND``: the figures read as figures are taken, for a clerk to confirm."""
+    reader = _again(("Số: S3/QD-UBND", 0.9), ("83/QĐ-UBND", 0.4))
+    got = read_elements([_number_line("§3/QĐ-UBND", 0.44)], width=2400, title_line=None, reread_number=reader)
+    assert (got.values["number"], got.values["notation"]) == ("83", "QĐ-UBND")
+    assert got.reasons["number"] == "low_confidence"
+    none = read_elements([_number_line("§3/QĐ-UBND", 0.44)], width=2400, title_line=None)
+    assert "number" not in none.values and none.reasons["number"] == "not_found"
+
+
+def test_a_number_read_unsurely_takes_its_surer_reading_alone() -> None:
+    """``27/QĐ-UBND`` read ``227/…`` at 0 beside ``Số``; its figures and notation read alone: ``27`` at 0.43."""
+    reader = _again(("Số: 227/QĐ-UBND", 0.0), ("27/QĐ-UBND", 0.43))
+    got = read_elements([_number_line("227/QĐ-UBND", 0.0)], width=2400, title_line=None, reread_number=reader)
+    assert got.values["number"] == "27" and got.confidence < 0.5
+
+
+def test_a_sure_number_that_a_sure_reading_again_reads_otherwise_is_flagged() -> None:
+    """``332/QĐ-UBND`` with a speck on the slash read ``3327/QĐ-UBND`` at 0.83; read again whitened,
+    ``332/QĐ-UBND`` at 0.81: one of them is wrong. Another reading read unsurely is no such witness."""
+    sure = read_elements([_number_line("3327/QĐ-UBND", 0.83)], width=2400, title_line=None,
+                         reread_number=_again(("Số: 332/QĐ-UBND", 0.81), ("3327/QĐ-UBND", 0.57)))
+    assert sure.values["number"] == "3327" and sure.reasons["number"] == "low_confidence"
+    unsure = read_elements([_number_line("210/QĐ-UBND", 0.94)], width=2400, title_line=None,
+                           reread_number=_again(("Số: 310/QĐ-UBND", 0.72), ("210/QĐ-UBND", 0.95)))
+    assert unsure.values["number"] == "210" and "number" not in unsure.reasons
