@@ -22,7 +22,7 @@ from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropp
 from fields.nd30_dateline import date_again, dateline, figure_mark, figures_alone, one_date, shaped_date
 from fields.nd30_number import (NOTATION, halves, handwritten_number, mean_confidence, notation_alone,
                                 number_of, read_number, words_text)
-from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
+from fields.nd30_signer import has_surname, mended_name, name_line, name_word, surer_marks, unglued, unstamped
 from fields.nd30_subject import subject_after
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
@@ -242,6 +242,9 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
+        marks = surer_marks(seen.get("words", []), seen2.get("words", [])) if first[0] else None
+        if marks:  # the same letters read twice: each word's marks from the reading surer of them
+            values["signer"] = check_name(check_syllables(correct_name(marks))[0])[2]
         seen.update({k: v for k, v in seen2.items() if v})  # the title read first, when not again
         confidences.append(confidences2[-1])
         reasons.pop("signer", None)

@@ -86,3 +86,33 @@ def test_a_sure_number_that_a_sure_reading_again_reads_otherwise_is_flagged() ->
     unsure = read_elements([_number_line("210/QĐ-UBND", 0.94)], width=2400, title_line=None,
                            reread_number=_again(("Số: 310/QĐ-UBND", 0.72), ("210/QĐ-UBND", 0.95)))
     assert unsure.values["number"] == "210" and "number" not in unsure.reasons
+
+
+def _centred(words: list[str], middle: int, *, line: int, confidences: tuple[float, ...] = ()) -> list[Token]:
+    width = 18 * len(" ".join(words))
+    x, out = middle - width // 2, []
+    for i, word in enumerate(words):
+        out.append(_tok(word, x, 100 + 60 * line, confidence=confidences[i] if confidences else 0.95, line=line))
+        x += 18 * (len(word) + 1)
+    return out
+
+
+def test_a_name_whose_marks_the_seal_free_reading_lost_keeps_the_marks_read_surely() -> None:
+    """``Nguyễn Thị Yến`` read surely beside the seal's ink (read as junk: the name is then doubted), and
+    ``Nguyên Thị Yên`` on the seal-free image, whose whitening thinned the marks: the same letters, each
+    word as the surer reading read it. The two readings differ: still for a clerk to confirm."""
+    title = _centred(["PHÓ", "CHỦ", "TỊCH"], 1800, line=1)
+    junk = [_tok("z", 1700, 160, confidence=0.25, line=2)]
+    page = _centred(["Nguyễn", "Thị", "Yến"], 1800, line=3, confidences=(0.96, 0.96, 0.96))
+    seal_free = _centred(["Nguyên", "Thị", "Yên"], 1800, line=3, confidences=(0.58, 0.97, 0.95))
+    head = [[_tok("Số:", 100), _tok("299/QĐ-UBND", 170), *_dateline("07", "7", "2024")]]
+    got = read_elements(head + [[], title, junk, page], width=2400, title_line=None,
+                        reread=lambda _l: [title, seal_free])
+    assert got.values["signer"] == "Nguyễn Thị Yến"
+    assert got.reasons["signer"] == "low_confidence"
+    # the seal-free reading surer of the marks: its marks
+    seal_free = _centred(["Nguyễn", "Thị", "Yến"], 1800, line=3, confidences=(0.97, 0.97, 0.97))
+    page = _centred(["Nguyễn", "Thị", "Yên"], 1800, line=3, confidences=(0.9, 0.9, 0.6))
+    got = read_elements(head + [[], title, junk, page], width=2400, title_line=None,
+                        reread=lambda _l: [title, seal_free])
+    assert got.values["signer"] == "Nguyễn Thị Yến"
