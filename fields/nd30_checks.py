@@ -107,6 +107,23 @@ def _accented_figure(char: str) -> str | None:
     return LOOKALIKES.get(base) if base != char else None
 
 
+_SHAPES_TOO = {"S": "8"}
+"""Figures a letter is read for besides its ``LOOKALIKES`` one: an S's two curves are an 8's too."""
+
+
+def shape_fits(alone: str, read: str) -> bool:
+    """True when figures read alone (``08``) fit a group read on the line with letters for figures (``0Š``):
+    as many, the same where a figure was read, a figure the letter's shape may stand for elsewhere."""
+    read = read.rstrip(".,;:")
+    if not alone.isdigit() or len(alone) != len(read):
+        return False
+    for figure, char in zip(alone, read, strict=True):
+        base = unicodedata.normalize("NFD", char)[0]
+        if figure != char and figure not in LOOKALIKES.get(base, "") + _SHAPES_TOO.get(base, ""):
+            return False
+    return True
+
+
 def accented_figures(tokens: Sequence[Token]) -> str | None:
     """A dateline's text with the accented look-alikes of figures (``ngày 2Š``, ``tháng Öl``) right after
     its words turned into the figures their letters stand for; None when there are none. A guess from a

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date
-from fields.nd30_checks import FIGURE_SURE, accented_figures, figure_fits, figure_slots, mended_date
+from fields.nd30_checks import FIGURE_SURE, accented_figures, figure_fits, figure_slots, mended_date, shape_fits
 from fields.nd30_number import words_text
 from fields.text import Token
 
@@ -45,14 +45,24 @@ _MARKS = ".,:;'\"`‘’“”"
 
 
 def shaped_date(right: Sequence[Token], reasons: dict[str, str],
-                 reread_figure: Callable[[Token], list[list[Token]]] | None) -> tuple[date, bool] | None:
-    """The date of a dateline with a figure read as an accented letter (``ngày 2Š``): its figures read
-    alone surely, else the figures the letters' shapes stand for (``Š`` an ``S``, so ``5``); flagged."""
+                reread_figure: Callable[[Token], list[list[Token]]] | None) -> tuple[date, bool] | None:
+    """The date of a dateline with a figure read as an accented letter (``ngày 2Š``), flagged: each such
+    group of figures as read alone when that fits the letter's shape (``0Š`` read alone ``08``: an S's
+    curves are an 8's), else the figures the letters stand for (``Š`` is an ``S``, so ``25``; not ``29``
+    read alone)."""
     shaped = accented_figures(right)
     when = parse_date(shaped) if shaped else None
     if when is None:
         return None
-    alone = figures_alone(right, reread_figure, unsure_only=True) if reread_figure is not None else None
+    words, changed = [t.text for t in right], False
+    for at, _slot in figure_slots(right):
+        token = right[at]
+        if reread_figure is None or token.text.isdigit():
+            continue
+        again = "".join(t.text.strip(_MARKS) for line in reread_figure(token) for t in line)
+        if shape_fits(again, token.text):
+            words[at], changed = again, True
+    alone = parse_date(" ".join(words)) if changed else None
     reasons["issued"] = "low_confidence" if alone else "ocr_digits_guessed"
     return alone or when
 

@@ -27,6 +27,19 @@ def test_a_figure_read_as_an_accented_letter_in_the_dateline_is_read_as_its_figu
         assert got.reasons["issued"] == "ocr_digits_guessed"
 
 
+def test_a_figure_read_as_an_accented_letter_is_read_alone_when_that_fits_the_letters_shape() -> None:
+    """``0Š`` read alone ``08``: an S's curves are an 8's, so taken. ``2Š`` read alone ``29``: no 9 has an
+    S's shape, so the S's figure (``25``). Both flagged."""
+    def alone(text: str, confidence: float):
+        return lambda token: [[Token(text, fold(text), token.bbox, confidence, 0, 0)]]
+
+    for day, again, expected in (("0Š", "'08", "2022-06-08"), ("2Š", "29.", "2022-06-25"), ("2Š", "", "2022-06-25")):
+        got = read_elements([[_tok("Số:", 100), _tok("219/QĐ-UBND", 170), *_dateline(day)]], width=2400,
+                            title_line=None, reread_figure=alone(again, 0.33))
+        assert got.values["issued"] == expected, (day, again)
+        assert got.reasons["issued"] in ("low_confidence", "ocr_digits_guessed")
+
+
 def test_a_notation_whose_dash_was_read_as_another_mark_is_whole() -> None:
     """``306/QĐ : UBND``: the dash read as a colon set apart; the agency's part is the notation's."""
     from fields.nd30_number import number_of
