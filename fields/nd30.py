@@ -17,8 +17,8 @@ from datetime import date
 
 from fields.dates import parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, mended_date, start_lost,
-                               touched_digit, unsure_figure)
+from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, letter_figures, mended_date,
+                               start_lost, touched_digit, unsure_figure)
 from fields.nd30_dateline import date_again, dateline, figure_mark, figures_alone, one_date, shaped_date
 from fields.nd30_number import (NOTATION, halves, handwritten_number, mean_confidence, notation_alone,
                                 number_of, read_number, words_text)
@@ -150,6 +150,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             values["issued"] = when[0].isoformat()
             if when[0] > date.today():  # a paper is not issued after it is scanned: a figure misread
                 reasons["issued"] = "invalid_date"
+            if "issued" not in reasons and len(letter_figures(right)) > 1:
+                reasons["issued"] = "ocr_digits_guessed"  # a letter read for a figure it is not the only shape of
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
             elif "issued" not in reasons and (unsure_figure(right) or figure_mark(right)):

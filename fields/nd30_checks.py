@@ -100,47 +100,51 @@ def mended_date(tokens: Sequence[Token]) -> tuple[str, bool]:
     return " ".join(words), guessed
 
 
-def _accented_figure(char: str) -> str | None:
-    """The figure an accented letter may stand for: a letter read for a figure (``LOOKALIKES``) with a
-    mark a speck or the italic's slant put on it (``Š`` for ``5``, ``Ö`` for ``0``); else None."""
+def _figures_for(char: str) -> str:
+    """The figures a character read in a group of figures may stand for, likeliest first: itself if a figure;
+    a letter read for one (``LOOKALIKES``), also with a mark a speck or the italic's slant put on it (``Š``,
+    ``Ö``), and the other figures its shape has (``_SHAPES_TOO``); none for any other character."""
+    if char.isdigit():
+        return char
     base = unicodedata.normalize("NFD", char)[0]
-    return LOOKALIKES.get(base) if base != char else None
+    return LOOKALIKES.get(base, "") + _SHAPES_TOO.get(base, "")
 
 
-_SHAPES_TOO = {"S": "8"}
-"""Figures a letter is read for besides its ``LOOKALIKES`` one: an S's two curves are an 8's too."""
+_SHAPES_TOO = {"S": "8", "T": "1"}
+"""Figures a letter is read for besides its ``LOOKALIKES`` one: an S's two curves are an 8's too, a
+serif 1's foot and flag a T's bar."""
+_MAX_VARIANTS = 16
 
 
 def shape_fits(alone: str, read: str) -> bool:
     """True when figures read alone (``08``) fit a group read on the line with letters for figures (``0Š``):
-    as many, the same where a figure was read, a figure the letter's shape may stand for elsewhere."""
+    as many, and each one a figure the character read in its place may stand for."""
     read = read.rstrip(".,;:")
-    if not alone.isdigit() or len(alone) != len(read):
-        return False
-    for figure, char in zip(alone, read, strict=True):
-        base = unicodedata.normalize("NFD", char)[0]
-        if figure != char and figure not in LOOKALIKES.get(base, "") + _SHAPES_TOO.get(base, ""):
-            return False
-    return True
+    return alone.isdigit() and len(alone) == len(read) and all(
+        figure in _figures_for(char) for figure, char in zip(alone, read, strict=True))
 
 
-def accented_figures(tokens: Sequence[Token]) -> str | None:
-    """A dateline's text with the accented look-alikes of figures (``ngày 2Š``, ``tháng Öl``) right after
-    its words turned into the figures their letters stand for; None when there are none. A guess from a
-    letter's shape, for review."""
-    words = [t.text for t in tokens]
-    changed = False
-    for i, word in enumerate(words[:-1]):
-        folded = fold(word)
-        key = next((k for k in _DATE_WORDS if folded == k or len(folded) >= 3 and one_off(folded, k)), None)
-        group = words[i + 1].rstrip(".,;:")
-        if key is None or not 1 <= len(group) <= 4 or not all(
-                c.isdigit() or c in LOOKALIKES or _accented_figure(c) for c in group):
+def letter_figures(tokens: Sequence[Token]) -> list[str]:
+    """A dateline's texts with the letters read in its groups of figures (``ngày 2Š``, ``ngày T1``) turned
+    into each choice of the figures their shapes stand for, the likeliest first (``25``, ``28``; ``71``,
+    ``11``); none when no such letter stands right after a date word. Guesses from a letter's shape, for
+    review: the caller takes a date only when one choice gives it, or the likeliest does."""
+    variants = [[t.text for t in tokens]]
+    for i, token in enumerate(tokens[:-1]):
+        folded = token.folded
+        if not any(folded == k or len(folded) >= 3 and one_off(folded, k) for k in _DATE_WORDS):
             continue
-        figures = "".join(_accented_figure(c) or c for c in words[i + 1])
-        if figures != words[i + 1]:
-            words[i], words[i + 1], changed = _DATE_WORDS[key], figures, True
-    return " ".join(words) if changed else None
+        nxt = tokens[i + 1].text
+        group = nxt.rstrip(".,;:")
+        if not 1 <= len(group) <= 4 or group.isdigit() or not all(_figures_for(c) for c in group):
+            continue
+        choices = [""]
+        for char in group:
+            choices = [c + f for c in choices for f in _figures_for(char)][:_MAX_VARIANTS]
+        variants = [v[:i] + [_DATE_WORDS[next(k for k in _DATE_WORDS if folded == k or one_off(folded, k))],
+                             choice + nxt[len(group):]] + v[i + 2:] for v in variants for choice in choices]
+        variants = variants[:_MAX_VARIANTS]
+    return [" ".join(v) for v in variants] if len(variants) > 1 or variants[0] != [t.text for t in tokens] else []
 
 
 FIGURE_ROOM = 0.5

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date
-from fields.nd30_checks import FIGURE_SURE, accented_figures, figure_fits, figure_slots, mended_date, shape_fits
+from fields.nd30_checks import FIGURE_SURE, figure_fits, figure_slots, letter_figures, mended_date, shape_fits
 from fields.nd30_number import words_text
 from fields.text import Token
 
@@ -46,12 +46,13 @@ _MARKS = ".,:;'\"`‘’“”"
 
 def shaped_date(right: Sequence[Token], reasons: dict[str, str],
                 reread_figure: Callable[[Token], list[list[Token]]] | None) -> tuple[date, bool] | None:
-    """The date of a dateline with a figure read as an accented letter (``ngày 2Š``), flagged: each such
-    group of figures as read alone when that fits the letter's shape (``0Š`` read alone ``08``: an S's
-    curves are an 8's), else the figures the letters stand for (``Š`` is an ``S``, so ``25``; not ``29``
-    read alone)."""
-    shaped = accented_figures(right)
-    when = parse_date(shaped) if shaped else None
+    """The date of a dateline with figures read as letters (``ngày 2Š``, ``ngày T1``), flagged: each such
+    group of figures as read alone when that fits the letters' shapes (``0Š`` read alone ``08``: an S's
+    curves are an 8's), else the figures the likeliest shapes give (``Š`` is an ``S``, so ``25``; not
+    ``29`` read alone), else the one date a choice of shapes gives (``T1``: ``71`` is no day, ``11``)."""
+    variants = letter_figures(right)
+    when = parse_date(variants[0]) if variants else None
+    when = when or one_date(variants[1:])
     if when is None:
         return None
     words, changed = [t.text for t in right], False

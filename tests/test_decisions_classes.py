@@ -40,6 +40,19 @@ def test_a_figure_read_as_an_accented_letter_is_read_alone_when_that_fits_the_le
         assert got.reasons["issued"] in ("low_confidence", "ocr_digits_guessed")
 
 
+def test_a_figure_read_as_a_letter_with_two_shapes_gives_the_one_date_they_allow() -> None:
+    """``ngày T1 tháng 01``: a serif 1 read as a T, which stands for a 7 too; ``71`` is no day, so ``11``,
+    flagged. ``0T`` allows two days (``07``, ``01``): the likelier T's figure, flagged all the same."""
+    for day, month, expected in (("T1", "01", "2024-01-11"), ("T2", "3", "2024-03-12"), ("0T", "3", "2024-03-07")):
+        got = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170),
+                              *_dateline(day, month, "2024")]], width=2400, title_line=None)
+        assert got.values.get("issued") == expected, day
+        assert got.reasons["issued"] == "ocr_digits_guessed"
+    sure = read_elements([[_tok("Số:", 100), _tok("37/QĐ-UBND", 170), *_dateline("2O", "3", "2024")]], width=2400,
+                         title_line=None)   # an O is a 0's shape only
+    assert sure.values["issued"] == "2024-03-20" and "issued" not in sure.reasons
+
+
 def test_a_notation_whose_dash_was_read_as_another_mark_is_whole() -> None:
     """``306/QĐ : UBND``: the dash read as a colon set apart; the agency's part is the notation's."""
     from fields.nd30_number import number_of
