@@ -192,6 +192,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     if values.get("signer") and "signer" not in reasons and (not has_surname(values["signer"])
                                                               or ends_at_middle(values["signer"])):
         reasons["signer"] = "low_confidence"  # a full name starts with a family name and ends with a given one
+    if values.get("signer") and "signer" not in reasons and not (values.get("signer_title") or seen.get("title")):
+        reasons["signer"] = "low_confidence"  # no title (``CHỦ TỊCH``) read above the name: the block read badly
     for element in ("number", "issued", "signer"):
         if element not in values:
             reasons.setdefault(element, "not_found")

@@ -142,3 +142,17 @@ def test_a_name_whose_marks_the_seal_free_reading_lost_keeps_the_marks_read_sure
     got = read_elements(head + [[], title, junk, page], width=2400, title_line=None,
                         reread=lambda _l: [title, seal_free])
     assert got.values["signer"] == "Nguyễn Thị Yến"
+
+
+def test_a_name_read_with_no_title_above_it_is_flagged() -> None:
+    """NĐ 30/2020 prints the signer's title (``CHỦ TỊCH``) above the name: a block read without it was read
+    badly (the seal's and the signature's ink), so a name read there (``Lò Mai Yên`` for ``Lê Mai Yến``)
+    goes to review; with the title read, a name read surely does not."""
+    head = [[_tok("Số:", 100), _tok("190/QĐ-UBND", 170), *_dateline("26", "6", "2024")]]
+    capacity = _centred(["TM.", "ỦY", "BAN", "NHÂN", "DÂN"], 1800, line=1)
+    title = _centred(["CHỦ", "TỊCH"], 1800, line=2)
+    name = _centred(["Lò", "Mai", "Yên"], 1800, line=4)
+    without = read_elements(head + [[], capacity, [], [], name], width=2400, title_line=None)
+    assert without.values["signer"] == "Lò Mai Yên" and without.reasons["signer"] == "low_confidence"
+    with_title = read_elements(head + [[], capacity, title, [], name], width=2400, title_line=None)
+    assert with_title.values["signer_title"] == "CHỦ TỊCH" and "signer" not in with_title.reasons
