@@ -42,6 +42,7 @@ def halves(line: Sequence[Token], middle: float) -> tuple[list[Token], list[Toke
 def number_of(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     """(số, ký hiệu, confidence) from ``Số: 123/QĐ-UBND`` tokens."""
     text = words_text(tokens).lstrip("+*#-–—_.,:;'`‘’\"|!~^°")  # a speck read before ``Số`` (``+Số``)
+    text = _SLASHES.sub("/", text)  # the slash read as a fraction slash, or twice (``29⁄/QĐ-UBND``)
     match = re.search(r"S\S{0,2}\s*[:.;]?\s*[_\-.'`‘’,]*([0-9OoIlSs|]{1,5})\s*(?:/\s*([^\s]+))?", text)
     words = text.split()
     if match is None or not (_NUMBER.match(words[0]) or _number_misread(words)):
@@ -55,6 +56,7 @@ def number_of(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
     return digits, notation, mean_confidence(tokens)
 
 
+_SLASHES = re.compile(r"[/⁄∕]+")
 _DASHES = ":;.,_-–—"
 _CONTINUED = re.compile(r"^\s*([:;.,_\-–—]+)?\s*([A-ZĐÐ][A-ZĐÐ0-9]{1,7})(?![\w-])")
 """The rest of a ký hiệu whose dash was read as another mark, or apart from its words (``306/QĐ : UBND``,
@@ -71,8 +73,9 @@ def notation_alone(head: Sequence[Sequence[Token]], middle: float) -> str | None
     /BC-UBND``): printed, it reads well even when the figures before it do not."""
     for line in head:
         left, _right = halves(line, middle)
-        if left and fold(left[0].text).startswith("so") and (found := _NOTATION_ALONE.search(words_text(left))):
-            return found.group(1).replace("Ð", "Đ")
+        text = _SLASHES.sub("/", words_text(left)).replace("Ð", "Đ").replace("ĐĐ", "Đ")
+        if left and fold(left[0].text).startswith("so") and (found := _NOTATION_ALONE.search(text)):
+            return found.group(1)
     return None
 
 

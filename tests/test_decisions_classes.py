@@ -65,6 +65,16 @@ def test_a_notation_whose_dash_was_read_as_another_mark_is_whole() -> None:
     assert number_of(tokens)[:2] == ("306", "QĐ-UBND")   # a whole notation is not lengthened
 
 
+def test_a_slash_read_as_a_fraction_slash_or_twice_still_parts_number_and_notation() -> None:
+    """``29⁄/QĐÐ-UBND``: the slash read as a fraction slash before itself, the Đ twice (one an Icelandic
+    Ð): number ``29``, notation ``QĐ-UBND``."""
+    from fields.nd30_number import notation_alone, number_of
+
+    for text in ("29⁄/QĐÐ-UBND", "29//QĐ-UBND", "29⁄QĐ-UBND"):
+        assert number_of([_tok("Số", 100), _tok(text, 170)])[:2] == ("29", "QĐ-UBND"), text
+    assert notation_alone([[_tok("Số:", 100), _tok("H⁄/QĐÐ-UBND", 170)]], 1200) == "QĐ-UBND"
+
+
 def test_a_notation_without_its_agency_part_is_flagged() -> None:
     """NĐ 30/2020 prints a decision's ký hiệu as the type's and the agency's abbreviations (``QĐ-UBND``):
     ``QĐ`` alone lost its agency's part."""
