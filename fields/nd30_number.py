@@ -57,12 +57,12 @@ def number_of(tokens: Sequence[Token]) -> tuple[str, str, float] | None:
 
 
 _SLASHES = re.compile(r"[/⁄∕]+")
-_DASHES = ":;.,_-–—"
-_CONTINUED = re.compile(r"^\s*([:;.,_\-–—]+)?\s*([A-ZĐÐ][A-ZĐÐ0-9]{1,7})(?![\w-])")
+_DASHES = ":;.,_~-–—"
+_CONTINUED = re.compile(r"^\s*([:;.,_~\-–—]+)?\s*([A-ZĐÐ][A-ZĐÐ0-9]{1,7})(?![\w-])")
 """The rest of a ký hiệu whose dash was read as another mark, or apart from its words (``306/QĐ : UBND``,
 ``306/QĐ- UBND``): its agency's abbreviation in capitals."""
-_INNER_DASH = re.compile(r"(?<=[A-ZĐ0-9])[:;._–—](?=[A-ZĐ])")
-"""A ký hiệu's dash read as another mark inside its word (``QĐ:UBND``)."""
+_INNER_DASH = re.compile(r"(?<=[A-ZĐ0-9])[:;._~–—](?=[A-ZĐ])")
+"""A ký hiệu's dash read as another mark inside its word (``QĐ:UBND``, ``QĐ~UBND``)."""
 
 
 _NOTATION_ALONE = re.compile(r"/\s*([A-ZĐ][A-Za-zĐ]{0,5}(?:-[A-ZĐ0-9]{1,8}){1,3})(?![\w-])")

@@ -58,7 +58,7 @@ def test_a_notation_whose_dash_was_read_as_another_mark_is_whole() -> None:
     from fields.nd30_number import number_of
 
     for words in (["Số:", "306/QĐ", ":", "UBND"], ["Số:", "306/QĐ-", "UBND"], ["Số:", "306/QĐ.", "UBND"],
-                  ["Số:", "306/QĐ:UBND"], ["Số:", "306/QĐ", "-", "UBND"]):
+                  ["Số:", "306/QĐ:UBND"], ["Số:", "306/QĐ~UBND"], ["Số:", "306/QĐ", "-", "UBND"]):
         tokens = [_tok(w, 100 + 200 * i) for i, w in enumerate(words)]
         assert number_of(tokens)[:2] == ("306", "QĐ-UBND"), words
     tokens = [_tok(w, 100 + 200 * i) for i, w in enumerate(["Số:", "306/QĐ-UBND", ":", "VP"])]
