@@ -19,7 +19,8 @@ from fields.dates import parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
 from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, letter_figures, mended_date,
                                start_lost, touched_digit, unsure_figure)
-from fields.nd30_dateline import date_again, dateline, figure_mark, figures_alone, one_date, shaped_date
+from fields.nd30_dateline import (date_again, dateline, figure_mark, figures_alone, marked_figures, one_date,
+                                  shaped_date)
 from fields.nd30_number import (NOTATION, halves, handwritten_number, mean_confidence, notation_alone,
                                 number_of, read_number, words_text)
 from fields.nd30_signer import has_surname, mended_name, name_line, name_word, surer_marks, unglued, unstamped
@@ -157,6 +158,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             elif "issued" not in reasons and (unsure_figure(right) or figure_mark(right)):
                 reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words, or a mark
                 again = figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
+                again = again or marked_figures(right)  # ``tháng 1]`` in the box of two figures: 11
                 if again is not None:  # the unsure figure read alone, surely, as another: kept flagged
                     values["issued"] = again[0].isoformat()
             place = words_text(right).split(",")[0].strip()

@@ -100,7 +100,7 @@ def mended_date(tokens: Sequence[Token]) -> tuple[str, bool]:
     return " ".join(words), guessed
 
 
-def _figures_for(char: str) -> str:
+def figures_for(char: str) -> str:
     """The figures a character read in a group of figures may stand for, likeliest first: itself if a figure;
     a letter read for one (``LOOKALIKES``), also with a mark a speck or the italic's slant put on it (``Š``,
     ``Ö``), and the other figures its shape has (``_SHAPES_TOO``); none for any other character."""
@@ -110,9 +110,9 @@ def _figures_for(char: str) -> str:
     return LOOKALIKES.get(base, "") + _SHAPES_TOO.get(base, "")
 
 
-_SHAPES_TOO = {"S": "8", "T": "1"}
+_SHAPES_TOO = {"S": "8", "T": "1", "]": "1", "[": "1"}
 """Figures a letter is read for besides its ``LOOKALIKES`` one: an S's two curves are an 8's too, a
-serif 1's foot and flag a T's bar."""
+serif 1's foot and flag a T's bar or a bracket's."""
 _MAX_VARIANTS = 16
 
 
@@ -121,7 +121,7 @@ def shape_fits(alone: str, read: str) -> bool:
     as many, and each one a figure the character read in its place may stand for."""
     read = read.rstrip(".,;:")
     return alone.isdigit() and len(alone) == len(read) and all(
-        figure in _figures_for(char) for figure, char in zip(alone, read, strict=True))
+        figure in figures_for(char) for figure, char in zip(alone, read, strict=True))
 
 
 def letter_figures(tokens: Sequence[Token]) -> list[str]:
@@ -136,11 +136,11 @@ def letter_figures(tokens: Sequence[Token]) -> list[str]:
             continue
         nxt = tokens[i + 1].text
         group = nxt.rstrip(".,;:")
-        if not 1 <= len(group) <= 4 or group.isdigit() or not all(_figures_for(c) for c in group):
+        if not 1 <= len(group) <= 4 or group.isdigit() or not all(figures_for(c) for c in group):
             continue
         choices = [""]
         for char in group:
-            choices = [c + f for c in choices for f in _figures_for(char)][:_MAX_VARIANTS]
+            choices = [c + f for c in choices for f in figures_for(char)][:_MAX_VARIANTS]
         variants = [v[:i] + [_DATE_WORDS[next(k for k in _DATE_WORDS if folded == k or one_off(folded, k))],
                              choice + nxt[len(group):]] + v[i + 2:] for v in variants for choice in choices]
         variants = variants[:_MAX_VARIANTS]

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from fields.dates import LOOKALIKES, parse_date
-from fields.nd30_checks import FIGURE_SURE, figure_fits, figure_slots, letter_figures, mended_date, shape_fits
+from fields.nd30_checks import (FIGURE_SURE, figure_fits, figure_slots, figures_for, letter_figures, mended_date,
+                               shape_fits)
 from fields.nd30_number import words_text
 from fields.text import Token
 
@@ -66,6 +67,24 @@ def shaped_date(right: Sequence[Token], reasons: dict[str, str],
     alone = parse_date(" ".join(words)) if changed else None
     reasons["issued"] = "low_confidence" if alone else "ocr_digits_guessed"
     return alone or when
+
+
+def marked_figures(right: Sequence[Token]) -> tuple[date, bool] | None:
+    """The date a dateline gives with the marks read in its groups of figures read as the figures their
+    shapes are (``tháng 1]``: a bracket is a serif 1's shape), when each group so read fills its box as
+    the line's other groups of figures do (``1]`` in the box of two figures: ``11``); else None."""
+    words, changed = [t.text for t in right], False
+    for at, slot in figure_slots(right):
+        token = right[at]
+        group = token.text.rstrip(".,;:")
+        if group.isdigit() or not all(figures_for(c) for c in group):
+            continue
+        figures = "".join(figures_for(c)[0] for c in group)
+        widths = sorted(t.bbox.width / len(t.text) for t in right if t.text.isdigit() and t is not token)
+        if slot == "nam" or not widths or round(token.bbox.width / widths[len(widths) // 2]) != len(figures):
+            return None  # the group's box does not hold as many figures
+        words[at], changed = figures, True
+    return parse_date(" ".join(words)) if changed else None
 
 
 def dateline(tokens: Sequence[Token]) -> bool:

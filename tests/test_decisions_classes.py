@@ -53,6 +53,19 @@ def test_a_figure_read_as_a_letter_with_two_shapes_gives_the_one_date_they_allow
     assert sure.values["issued"] == "2024-03-20" and "issued" not in sure.reasons
 
 
+def test_a_bracket_read_in_a_group_of_figures_whose_box_holds_one_more_figure_is_a_one() -> None:
+    """``tháng 1]`` whose box is as wide as the line's two-figure groups: a serif 1 read as a bracket, so
+    ``11``; in the box of one figure the bracket is ink beside it (``1``). Flagged either way."""
+    def line(box: int) -> list[Token]:
+        month = Token("1]", fold("1]"), BBox(1670, 100, box, 40), 0.51, 0, 0)
+        return [_tok("Số:", 100), _tok("318/QĐ-UBND", 170), _tok("ngày", 1400), _tok("27", 1500),
+                _tok("tháng", 1560), month, _tok("năm", 1720), _tok("2022", 1800)]
+
+    for box, expected in ((36, "2022-11-27"), (19, "2022-01-27")):
+        got = read_elements([line(box)], width=2400, title_line=None)
+        assert (got.values["issued"], got.reasons["issued"]) == (expected, "low_confidence"), box
+
+
 def test_a_notation_whose_dash_was_read_as_another_mark_is_whole() -> None:
     """``306/QĐ : UBND``: the dash read as a colon set apart; the agency's part is the notation's."""
     from fields.nd30_number import number_of
