@@ -259,7 +259,13 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
             right = max(t.bbox.right for t in tokens) + 4 * max(t.bbox.height for t in tokens)
             box = (0.0, max(0.0, top / page.height), min(1.0, right / page.width), min(1.0, bottom / page.height))
             # the header carries no seal: light type, whitened with the seal's grey, is read as it is too
-            return reread(page.source_page, box) + reread(page.source_page, box, whiten=False)
+            lines = reread(page.source_page, box) + reread(page.source_page, box, whiten=False)
+            figures = [t for t in tokens if any(c.isdigit() for c in t.text) or "/" in t.text]
+            if figures:  # the figures and the notation alone, with no ``Số`` to lead Tesseract astray
+                alone = (max(0, figures[0].bbox.left - max(t.bbox.height for t in tokens) // 2) / page.width,
+                         *box[1:])
+                lines += reread(page.source_page, alone, psm=7, whiten=False)
+            return lines
     date_reader = None
     if reread is not None:
         def date_reader(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -310,12 +316,13 @@ def describe(span: Span, pages: Sequence[PageText], *, issued: str | None = None
 
 def typed_notation(notation: str, notations: Sequence[str]) -> tuple[str, str | None]:
     """A document's ký hiệu checked against its type's (NĐ 30/2020, Phụ lục III: a quyết định's is
-    ``QĐ-…``): (notation, None) when its type part is one of them; else (the notation with its type part
-    put right when one letter off exactly one of them — ``QB-UBND`` → ``QĐ-UBND`` — or as read,
-    ``invalid_notation``) for a clerk to confirm."""
+    ``QĐ-…``): (notation, None) when its type part is one of them and the agency's follows it; else (the
+    notation with its type part put right when one letter off exactly one of them — ``QB-UBND`` → ``QĐ-UBND``
+    — or as read, ``invalid_notation``) for a clerk to confirm."""
     head, dash, rest = notation.partition("-")
     if head.upper() in (n.upper() for n in notations):
-        return notation, None
+        # the type's abbreviation alone: the agency's (``-UBND``) was lost, as NĐ 30/2020 always prints one
+        return notation, None if rest else "invalid_notation"
     near = [n for n in notations if len(n) == len(head) and sum(a != b for a, b in zip(n.upper(), head.upper())) == 1]
     return (near[0] + dash + rest if len(near) == 1 else notation), "invalid_notation"
 

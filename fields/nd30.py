@@ -15,13 +15,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from fields.dates import LOOKALIKES, parse_date, repair_date
+from fields.dates import parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (FIGURE_SURE, OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, figure_fits,
-                               figure_slots, mended_date, start_lost, touched_digit, unsure_figure)
-from fields.nd30_number import (NOTATION, better_number, halves, handwritten_number, mean_confidence, notation_alone,
-                                number_of, words_text)
-from fields.nd30_signer import has_surname, mended_name, name_line, name_word, unglued, unstamped
+from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, letter_figures, mended_date,
+                               start_lost, touched_digit, unsure_figure)
+from fields.nd30_dateline import (date_again, dateline, figure_mark, figures_alone, marked_figures, one_date,
+                                  shaped_date)
+from fields.nd30_number import (NOTATION, halves, handwritten_number, mean_confidence, notation_alone,
+                                number_of, read_number, words_text)
+from fields.nd30_signer import has_surname, mended_name, name_line, name_word, surer_marks, unglued, unstamped
 from fields.nd30_subject import subject_after
 from fields.text import Token, fold, ratio
 from fields.validators import check_name
@@ -67,11 +69,6 @@ def notation_of(lines: Sequence[Sequence[Token]], width: float) -> str | None:
     return None
 
 
-NUMBER_REREAD = 0.5
-"""A ``Số: …`` read below this confidence, or whose figures were, is read again on its own (a colon glued
-to the figures; ``39/QĐ-UBND`` read ``399/QĐ-UBND`` at 0.04 beside a sure ``Số:``)."""
-
-
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
                   reread: Callable[[Sequence[Sequence[Token]]], list[list[Token]]] | None = None,
                   reread_number: Callable[[Sequence[Token]], list[list[Token]]] | None = None,
@@ -87,7 +84,8 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         title_line: Index of the type line (``QUYẾT ĐỊNH``) when known.
         reread: Reads the signature block again without its seal (``fields.reread``), given the
             block's lines; used when the signer's name was not read surely.
-        reread_number: Reads the header's ``Số: …`` tokens again on their own, when read unsurely.
+        reread_number: Reads the header's ``Số: …`` tokens again on their own (whitened, as printed, and
+            its figures and notation alone): see :func:`fields.nd30_number.read_number`.
         reread_line: Reads the signer's name line again on its own, when the name goes to review.
         reread_date: Reads a header line's right part again on its own, when it reads as a dateline
             (``ngày … tháng … năm``) but gives no date.
@@ -111,13 +109,12 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     issuer: list[Token] = []
     for line in head:
         left, right = halves(line, middle)
-        number = number_of(left) if left else None
-        if number and "number" not in values:
-            figures = min((t.confidence for t in left if any(c.isdigit() for c in t.text)), default=1.0)
-            if min(number[2], figures) < NUMBER_REREAD and reread_number is not None:
-                number = better_number(number, reread_number(left), figures)
-            values["number"], notation, conf = number
+        read = read_number(left, reread_number) if left and "number" not in values else None
+        if read:
+            values["number"], notation, conf = read[0]
             confidences.append(conf)
+            if read[1]:
+                reasons["number"] = read[1]
             if handwritten_number(left):
                 reasons["number"] = "handwritten"
             if notation:
@@ -136,27 +133,32 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
         if repaired is not None:  # a 0 read as 6, 8 or 9 (``94 tháng 61 năm 2922``): kept, to be confirmed
             when = (repaired, True)
             reasons["issued"] = "ocr_digits_guessed"
-        if when is None and right and "issued" not in values and _dateline(right):
-            when = _one_date(figure_dropped(right))
+        if when is None and right and "issued" not in values and dateline(right):
+            when = one_date(figure_dropped(right))
             if when is not None:  # a speck read as a figure the box has no room for: to be confirmed
                 reasons["issued"] = "ocr_digits_guessed"
-        if when is None and right and "issued" not in values and reread_date is not None and _dateline(right):
-            when = _date_again(reread_date(right))
+        if when is None and right and "issued" not in values and reread_date is not None and dateline(right):
+            when = date_again(reread_date(right))
             if when is not None:  # read on the second reading only: for a clerk to confirm
                 reasons["issued"] = "low_confidence"
-        if when is None and right and "issued" not in values and reread_figure is not None and _dateline(right):
-            when = _figures_alone(right, reread_figure, unsure_only=False)
+        if when is None and right and "issued" not in values and dateline(right):
+            when = shaped_date(right, reasons, reread_figure)
+        if when is None and right and "issued" not in values and reread_figure is not None and dateline(right):
+            when = figures_alone(right, reread_figure, unsure_only=False)
             if when is not None:  # read on the figures read alone only: for a clerk to confirm
                 reasons["issued"] = "low_confidence"
         if when and "issued" not in values:
             values["issued"] = when[0].isoformat()
             if when[0] > date.today():  # a paper is not issued after it is scanned: a figure misread
                 reasons["issued"] = "invalid_date"
+            if "issued" not in reasons and len(letter_figures(right)) > 1:
+                reasons["issued"] = "ocr_digits_guessed"  # a letter read for a figure it is not the only shape of
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
-            elif "issued" not in reasons and (unsure_figure(right) or _figure_mark(right)):
+            elif "issued" not in reasons and (unsure_figure(right) or figure_mark(right)):
                 reasons["issued"] = "low_confidence"  # one figure read unsurely among sure words, or a mark
-                again = _figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
+                again = figures_alone(right, reread_figure, unsure_only=True) if reread_figure else None
+                again = again or marked_figures(right)  # ``tháng 1]`` in the box of two figures: 11
                 if again is not None:  # the unsure figure read alone, surely, as another: kept flagged
                     values["issued"] = again[0].isoformat()
             place = words_text(right).split(",")[0].strip()
@@ -192,63 +194,13 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
     if values.get("signer") and "signer" not in reasons and (not has_surname(values["signer"])
                                                               or ends_at_middle(values["signer"])):
         reasons["signer"] = "low_confidence"  # a full name starts with a family name and ends with a given one
+    if values.get("signer") and "signer" not in reasons and not (values.get("signer_title") or seen.get("title")):
+        reasons["signer"] = "low_confidence"  # no title (``CHỦ TỊCH``) read above the name: the block read badly
     for element in ("number", "issued", "signer"):
         if element not in values:
             reasons.setdefault(element, "not_found")
     confidence = min(confidences) if confidences else 0.0
     return Elements(values, round(confidence, 4), reasons)
-
-
-def _figure_mark(right: Sequence[Token]) -> bool:
-    """True when a group of a dateline's figures carries a mark that is no figure nor a letter read for
-    one (``tháng 1]``; ``2O`` is 20): the date was read past it, and a figure may hide behind it."""
-    return any(not all(c.isdigit() or c in LOOKALIKES for c in right[at].text.rstrip(".,"))
-               for at, _slot in figure_slots(right))
-
-
-def _figures_alone(right: Sequence[Token], reread_figure: Callable[[Token], list[list[Token]]], *,
-                   unsure_only: bool) -> tuple[date, bool] | None:
-    """The date a dateline gives with its groups of figures read alone (``unsure_only``: only those read
-    unsurely, and then only figures read alone surely are taken); None when none changed or no date."""
-    words = [t.text for t in right]
-    changed = False
-    for at, slot in figure_slots(right):
-        token = right[at]
-        if token.text.isdigit() and token.confidence >= FIGURE_SURE and len(token.text) in ((4,) if slot == "nam"
-                                                                                          else (1, 2)):
-            continue  # a group of figures read surely, as many as its place holds
-        read = [t for line in reread_figure(token) for t in line if t.text.strip(_MARKS)]
-        again = "".join(t.text.strip(_MARKS) for t in read)
-        if not read or again == token.text or not figure_fits(again, slot, token, right):
-            continue
-        if unsure_only and min(t.confidence for t in read) < FIGURE_SURE:
-            continue
-        words[at], changed = again, True
-    return parse_date(" ".join(words)) if changed else None
-
-
-_MARKS = ".,:;'\"`‘’“”"
-
-
-def _dateline(tokens: Sequence[Token]) -> bool:
-    """True when a header line's right part carries two of the words ``ngày``, ``tháng``, ``năm``."""
-    words = {t.folded for t in tokens}
-    return len(words & {"ngay", "thang", "nam"}) >= 2
-
-
-def _one_date(texts: Sequence[str]) -> tuple[date, bool] | None:
-    """The date the texts give when all that give one give the same, else None."""
-    dates = {when for when in (parse_date(text) for text in texts) if when is not None}
-    return (next(iter(dates))[0], True) if len({d for d, _ in dates}) == 1 else None
-
-
-def _date_again(again: list[list[Token]]) -> tuple[date, bool] | None:
-    """The issue date on the lines of a dateline read again, if one of them gives one."""
-    for line in again:
-        when = parse_date(words_text(line)) or parse_date(mended_date(line)[0])
-        if when is not None:
-            return when
-    return None
 
 
 NATIONAL_LINES = 12
@@ -296,6 +248,9 @@ def _second_reading(lines: Sequence[Sequence[Token]], middle: float, values: dic
         if "signer" in values:
             confidences.pop()
         values["signer"] = values2["signer"]
+        marks = surer_marks(seen.get("words", []), seen2.get("words", [])) if first[0] else None
+        if marks:  # the same letters read twice: each word's marks from the reading surer of them
+            values["signer"] = check_name(check_syllables(correct_name(marks))[0])[2]
         seen.update({k: v for k, v in seen2.items() if v})  # the title read first, when not again
         confidences.append(confidences2[-1])
         reasons.pop("signer", None)

@@ -6,8 +6,10 @@ A name off the title's middle lost a word; a figure reaching past the others has
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
+from fields.dates import LOOKALIKES
 from fields.text import Token, fold, one_off, ratio
 
 CENTRE_SLACK = 0.6
@@ -96,6 +98,53 @@ def mended_date(tokens: Sequence[Token]) -> tuple[str, bool]:
         if figure != nxt:
             words[i + 1], guessed = figure, True
     return " ".join(words), guessed
+
+
+def figures_for(char: str) -> str:
+    """The figures a character read in a group of figures may stand for, likeliest first: itself if a figure;
+    a letter read for one (``LOOKALIKES``), also with a mark a speck or the italic's slant put on it (``Š``,
+    ``Ö``), and the other figures its shape has (``_SHAPES_TOO``); none for any other character."""
+    if char.isdigit():
+        return char
+    base = unicodedata.normalize("NFD", char)[0]
+    return LOOKALIKES.get(base, "") + _SHAPES_TOO.get(base, "")
+
+
+_SHAPES_TOO = {"S": "8", "T": "1", "]": "1", "[": "1"}
+"""Figures a letter is read for besides its ``LOOKALIKES`` one: an S's two curves are an 8's too, a
+serif 1's foot and flag a T's bar or a bracket's."""
+_MAX_VARIANTS = 16
+
+
+def shape_fits(alone: str, read: str) -> bool:
+    """True when figures read alone (``08``) fit a group read on the line with letters for figures (``0Š``):
+    as many, and each one a figure the character read in its place may stand for."""
+    read = read.rstrip(".,;:")
+    return alone.isdigit() and len(alone) == len(read) and all(
+        figure in figures_for(char) for figure, char in zip(alone, read, strict=True))
+
+
+def letter_figures(tokens: Sequence[Token]) -> list[str]:
+    """A dateline's texts with the letters read in its groups of figures (``ngày 2Š``, ``ngày T1``) turned
+    into each choice of the figures their shapes stand for, the likeliest first (``25``, ``28``; ``71``,
+    ``11``); none when no such letter stands right after a date word. Guesses from a letter's shape, for
+    review: the caller takes a date only when one choice gives it, or the likeliest does."""
+    variants = [[t.text for t in tokens]]
+    for i, token in enumerate(tokens[:-1]):
+        folded = token.folded
+        if not any(folded == k or len(folded) >= 3 and one_off(folded, k) for k in _DATE_WORDS):
+            continue
+        nxt = tokens[i + 1].text
+        group = nxt.rstrip(".,;:")
+        if not 1 <= len(group) <= 4 or group.isdigit() or not all(figures_for(c) for c in group):
+            continue
+        choices = [""]
+        for char in group:
+            choices = [c + f for c in choices for f in figures_for(char)][:_MAX_VARIANTS]
+        variants = [v[:i] + [_DATE_WORDS[next(k for k in _DATE_WORDS if folded == k or one_off(folded, k))],
+                             choice + nxt[len(group):]] + v[i + 2:] for v in variants for choice in choices]
+        variants = variants[:_MAX_VARIANTS]
+    return [" ".join(v) for v in variants] if len(variants) > 1 or variants[0] != [t.text for t in tokens] else []
 
 
 FIGURE_ROOM = 0.5

@@ -232,3 +232,12 @@ def _surname_of(part: Sequence[Token]) -> str | None:
         return None
     choices = [s for s in SURNAMES if len(s) == len(head) + len(tail) + 1 and s.startswith(head) and s.endswith(tail)]
     return choices[0] if len(choices) == 1 else None
+
+
+def surer_marks(first: Sequence[Token], second: Sequence[Token]) -> str | None:
+    """A name read twice with the same letters but for marks (``Nguyễn Thị Yến`` on the page, ``Nguyên Thị
+    Yên`` on the seal-free image, whose whitening thins or takes the tone marks): each word as the reading
+    surer of it read it; None when the two differ in more than marks or in how many words they have."""
+    if len(first) != len(second) or any(fold(a.text) != fold(b.text) for a, b in zip(first, second, strict=True)):
+        return None
+    return " ".join((a if a.confidence > b.confidence else b).text for a, b in zip(first, second, strict=True))
