@@ -25,7 +25,7 @@ from ocr.syllables import is_syllable
 from fields.text import collapse, fold, one_off
 
 
-_PLACE_WORDS = re.compile(r"\b(số\s*\d|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
+_PLACE_WORDS = re.compile(r"\b(số\s*\d+|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
                           r"thị trấn|quận|huyện|thị xã)\b", re.I)
 
 
