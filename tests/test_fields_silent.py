@@ -20,3 +20,22 @@ def test_a_value_that_stops_at_a_house_number_of_several_figures_is_incomplete()
     lines = _replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", "Nơi cư trú: (2) Số 28/5 .......")
     got = _field(lines, "nyc_noi_cu_tru")
     assert (got.value, got.needs_review) == ("Số 28/5", True) and got.reason in ("address_incomplete", "truncated")
+
+
+def _form(form_type: str):
+    return next(t for t in load_templates() if t.form_type == form_type)
+
+
+def test_a_name_in_capitals_goes_on_below_though_its_words_are_a_label() -> None:
+    from fields import extract_with
+
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu",
+             "1. Tên hộ kinh doanh (ghi bằng chữ in hoa): HỘ KINH DOANH",
+             "ĐIỆN THOẠI NGỌC cẶ@0.0 HH@0.03 HH@0.1",                        # the leader read as letters
+             "2. Địa chỉ trụ sở hộ kinh doanh:",
+             "Điện thoại (nếu có): 0912345678"]
+    got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
+    assert got["ten_ho_kinh_doanh"].value == "HỘ KINH DOANH ĐIỆN THOẠI NGỌC"
+    assert got["ts_dien_thoai"].value == "0912345678"
+    lines[2] = "Điện thoại (nếu có): 0912345678"                               # a label below: the value ends
+    assert extract_with([_form_page(lines)], _form("ho_kinh_doanh"))["ten_ho_kinh_doanh"].value == "HỘ KINH DOANH"
