@@ -208,7 +208,7 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
     if ok and (spec.type in _CLOSED_TYPES or spec.choices or fold(raw.text) in {fold(k) for k in spec.known}):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
     if ok and (spec.type == "cccd" and text_of(raws, spec.birth_date_field) or spec.type == "phone"
-               or spec.type == "email" and name_mail(value, v.MAIL_DOMAINS)):
+               or spec.type == "email" and confidence >= LISTED_NAME_MIN and name_mail(value, v.MAIL_DOMAINS)):
         confidence = max(confidence, DATE_FLOOR)  # checked: against the form, a network's prefix, the names
     if ok and spec.type == "name" and confidence >= LISTED_NAME_MIN and listed_name(value):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
@@ -233,7 +233,9 @@ it is not sent to review for Tesseract's confidence alone."""
 LISTED_NAME_MIN = 0.5
 """A full name made of a family name and listed name syllables only, read at least this surely, is
 scored like a closed-list value: OCR's misreadings of names mostly leave a syllable no name has (``Lế``,
-``THỦ``, ``HUNG``); on the tuning sets every wrong name read at 0.5 or more had one (2026-12)."""
+``THỦ``, ``HUNG``); on the tuning sets every wrong name read at 0.5 or more had one (2026-12). So
+with an e-mail address made of a name run together: read under 0.5, its figures (a year, ``lan72``
+for ``lan79``) are a guess the name does not vouch for (held-out seeds 145–148: one wrong, none right)."""
 DATE_LOOKALIKE_FACTOR = 0.92
 DATE_FLOOR = 0.85
 """A real calendar date (or a year of birth no later than the form's date) read in plain digits: Tesseract's confidence in digits did not tell right dates

@@ -3,6 +3,8 @@ or sent to a clerk."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fields import extract, load_templates
 from tests.test_fields import KHAI_SINH_OCR, _replace
 from tests.test_fields import _page as _form_page
@@ -39,3 +41,20 @@ def test_a_name_in_capitals_goes_on_below_though_its_words_are_a_label() -> None
     assert got["ts_dien_thoai"].value == "0912345678"
     lines[2] = "Điện thoại (nếu có): 0912345678"                               # a label below: the value ends
     assert extract_with([_form_page(lines)], _form("ho_kinh_doanh"))["ten_ho_kinh_doanh"].value == "HỘ KINH DOANH"
+
+
+def test_an_email_made_of_a_name_but_read_unsurely_goes_to_review() -> None:
+    """The name run together vouches for the letters, not for the figures (``lan72`` for ``lan79``)."""
+    from fields import extract_with
+
+    def email(confidence: float):
+        lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu",
+                 "Tôi là (ghi họ tên bằng chữ in hoa): NGÔ PHƯƠNG LAN", "Email (nếu có): ngophuonglan72"]
+        page = _form_page(lines)
+        words = tuple(replace(w, text=w.text + "@gmail.com", confidence=confidence) if w.text.endswith("72") else w
+                      for w in page.words)
+        return extract_with([replace(page, words=words)], _form("ho_kinh_doanh"))["email"]
+
+    assert not email(0.6).needs_review
+    got = email(0.35)
+    assert (got.value, got.needs_review) == ("ngophuonglan72@gmail.com", True)
