@@ -155,11 +155,15 @@ def _checks_units(spec: FieldSpec) -> bool:
 
 def _unverified_confidence(raw: RawValue, verified: frozenset[str]) -> float:
     """The value's confidence over the words not checked against the official unit lists (the house
-    number, the street); the value's own confidence when every word was checked."""
+    number, the street), and no more than its least sure figure among them (``61/26`` read for ``51/26``,
+    ``phường 45`` for ``15``: a misread figure is still a figure, so its own score is all there is);
+    the value's own confidence when every word was checked."""
     rest = [t for t in raw.tokens if fold(t.text) and fold(t.text) not in verified]
+    figures = [t.confidence for t in rest if any(c.isdigit() for c in t.text)]
     if not rest:  # every word checked: the agency's name and its units, as listed
         return max(raw.confidence, CLOSED_LIST_FLOOR)
-    return token_confidence(rest) if len(rest) < len(raw.tokens) else raw.confidence
+    score = token_confidence(rest) if len(rest) < len(raw.tokens) else raw.confidence
+    return min([score, *figures])  # a misread figure is still a figure: no list nor margin vouches for it
 
 
 def _missing(spec: FieldSpec, label_found: bool) -> FieldValue:
