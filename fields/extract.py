@@ -18,6 +18,7 @@ from fields.by_hand import HandCheck, WholeForm, by_hand
 from fields.address_words import (capital_start, ends_mid_street, ends_with_province, mixed_columns, name_broken,
                                   tidy_address, verified_words)
 from fields.admin_units import check_units
+from fields.amounts import check_amount
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
 from fields.crosscheck import cross_flag
@@ -126,6 +127,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "phone":
         ok, reason, digits = v.check_phone(value)
         return ok, reason, digits if ok else value
+    if spec.type == "amount":
+        return check_amount(value)
     if spec.type in ("email", "number"):
         return v.check_email(value) if spec.type == "email" else v.check_number(value)
     if spec.type == "province":

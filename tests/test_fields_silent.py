@@ -67,3 +67,13 @@ def test_an_unsure_figure_of_an_address_sends_it_to_review() -> None:
     got = _field(lines, "nyc_noi_cu_tru")
     assert (got.value, got.needs_review) == ("Số 61/26 Nguyễn Huệ, Phường Xuân Hòa, Thành phố Hồ Chí Minh", True)
     assert not _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line.format("61/26")), "nyc_noi_cu_tru").needs_review
+
+
+def test_a_sum_whose_thousands_dots_were_misread_is_written_with_its_dots() -> None:
+    from fields import extract_with
+    from fields.amounts import check_amount
+
+    assert check_amount("300,000.000")[2] == "300.000.000" and check_amount("150 000 000")[2] == "150.000.000"
+    assert check_amount("500 triệu đồng")[2] == "500 triệu đồng" and check_amount("1,5")[2] == "1,5"
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "4. Vốn kinh doanh (bằng số; VNĐ): 620 000000"]
+    assert extract_with([_form_page(lines)], _form("ho_kinh_doanh"))["von_kinh_doanh"].value == "620.000.000"
