@@ -77,3 +77,13 @@ def test_a_sum_whose_thousands_dots_were_misread_is_written_with_its_dots() -> N
     assert check_amount("500 triệu đồng")[2] == "500 triệu đồng" and check_amount("1,5")[2] == "1,5"
     lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "4. Vốn kinh doanh (bằng số; VNĐ): 620 000000"]
     assert extract_with([_form_page(lines)], _form("ho_kinh_doanh"))["von_kinh_doanh"].value == "620.000.000"
+
+
+def test_a_capital_read_by_its_shape_as_a_small_letter_is_put_back() -> None:
+    from fields import extract_with
+    from fields.text import capital_lost
+
+    assert capital_lost("sửa chữa xe máy") == "Sửa chữa xe máy" and capital_lost("ông") == "Ông"
+    assert capital_lost("bán lẻ") == "bán lẻ"                     # a small b is no capital B misread
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "3. Ngành, nghề kinh doanh: cắt tóc, gội đầu"]
+    assert extract_with([_form_page(lines)], _form("ho_kinh_doanh"))["nganh_nghe"].value == "Cắt tóc, gội đầu"
