@@ -92,6 +92,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         listed = {fold(k): k for k in spec.known}.get(fold(value)) or nearly_known(value, spec.known)
         if listed is not None:
             return True, None, listed  # the same letters (or all but a few): as usually written
+        if any(fold(k).startswith(fold(value)) for k in spec.known):
+            return False, "truncated", value  # a known text cut short: the rest on a line not read
         value = known_prefix(value, spec.known)[0]
     if spec.type == "address":
         value = restore_streets(correct_street(" ".join(value.replace(":", " ").split())))  # no colon in one

@@ -87,3 +87,20 @@ def test_a_capital_read_by_its_shape_as_a_small_letter_is_put_back() -> None:
     assert capital_lost("bán lẻ") == "bán lẻ"                     # a small b is no capital B misread
     lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "3. Ngành, nghề kinh doanh: cắt tóc, gội đầu"]
     assert extract_with([_form_page(lines)], _form("ho_kinh_doanh"))["nganh_nghe"].value == "Cắt tóc, gội đầu"
+
+
+def test_a_known_lead_gets_its_lost_colon_back_and_one_cut_short_goes_to_review() -> None:
+    from fields import extract_with
+
+    def content(read: str):
+        lines = ["Kính gửi (1): Công an phường Láng, Thành phố Hà Nội", f"10. Nội dung đề nghị (2): {read}"]
+        return extract_with([_form_page(lines)], _form("ct01"))["noi_dung"]
+
+    lead = "Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở hiện tại"
+    for read in (lead, lead + ":"):               # a noun naming the place: a colon, read or not
+        got = content(read + " Số 58 đường Láng, Phường Láng, Thành phố Hà Nội")
+        assert got.value == lead + ": Số 58 đường Láng, Phường Láng, Thành phố Hà Nội"
+    assert content("Đăng ký thường trú tại Số 5 đường Láng, Phường Láng, Thành phố Hà Nội").value.startswith(
+        "Đăng ký thường trú tại Số 5")           # after tại, no colon
+    got = content("Điều chỉnh thông tin về cư trú")   # the rest on a line not read
+    assert (got.reason, got.needs_review) == ("truncated", True)
