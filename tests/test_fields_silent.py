@@ -104,3 +104,27 @@ def test_a_known_lead_gets_its_lost_colon_back_and_one_cut_short_goes_to_review(
         "Đăng ký thường trú tại Số 5")           # after tại, no colon
     got = content("Điều chỉnh thông tin về cư trú")   # the rest on a line not read
     assert (got.reason, got.needs_review) == ("truncated", True)
+
+
+def _set_close(page, words: tuple[str, ...]):
+    """``page`` with each of ``words`` moved left to touch the word before it (a tight font)."""
+    out, previous = [], None
+    for word in page.words:
+        if word.text in words and previous is not None:
+            box = word.bbox
+            word = replace(word, bbox=replace(box, left=previous.bbox.left + previous.bbox.width))
+        out.append(word)
+        previous = word
+    return replace(page, words=tuple(out))
+
+
+def test_words_set_close_stay_apart_and_pieces_of_one_word_are_joined() -> None:
+    from fields import extract_with
+
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu",
+             "3. Ngành, nghề kinh doanh: Dịch vụ ăn uống", "Số nhà, ngách, hẻm, ngõ, đường phố: Số 107 Lê Lợi",
+             "Địa chỉ liên lạc: Số 12 A Trần Phú"]
+    got = extract_with([_set_close(_form_page(lines), ("vụ", "Lê", "A"))], _form("ho_kinh_doanh"))
+    assert got["nganh_nghe"].value == "Dịch vụ ăn uống"              # two syllables: two words
+    assert got["tt_so_nha"].value == "Số 107 Lê Lợi"                 # a number, then a street's name
+    assert got["dia_chi_lien_lac"].value.startswith("Số 12A Trần Phú")   # a house number's letter
