@@ -260,7 +260,7 @@ def tidy_punctuation(text: str) -> Check:
     """Put back the spaces OCR loses around punctuation, and flag words glued by a hyphen.
 
     ``Số.128`` → ``Số 128``, ``Phường.An`` → ``Phường An``, ``chính- Kế`` → ``chính - Kế``,
-    ``Thành, phố`` → ``Thành phố``; a word with a mark no Vietnamese letter has, or the wrong vowel of
+    ``Thành, phố`` → ``Thành phố``, ``Xuân,, Thành`` → ``Xuân, Thành``; a word with a mark no Vietnamese letter has, or the wrong vowel of
     a family, that one change makes a syllable is put right (``Ñgô`` → ``Ngô``: ``fields.syllables``). A hyphen between two words (``Hồ Chí-Minh``) is usually a misread
     space, but may be printed: it becomes a space and the value goes to review.
 
@@ -275,6 +275,7 @@ def tidy_punctuation(text: str) -> Check:
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _GLUED_UNIT.sub(r"\1 \2", _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value)))
     value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
+    value = re.sub(r",(?:\s*,)+", ",", value)  # ``Phú Xuân,, Thành phố``: a speck read as a second comma
     value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
     value = _TYPE_HYPHEN.sub(r"\1 ", value)  # ``Thành phố-Hồ Chí Minh``: no hyphen follows a unit's type
     value = _unit_type_spelt(_TYPE_MARK.sub(r"\1 ", value))

@@ -128,3 +128,10 @@ def test_words_set_close_stay_apart_and_pieces_of_one_word_are_joined() -> None:
     assert got["nganh_nghe"].value == "Dịch vụ ăn uống"              # two syllables: two words
     assert got["tt_so_nha"].value == "Số 107 Lê Lợi"                 # a number, then a street's name
     assert got["dia_chi_lien_lac"].value.startswith("Số 12A Trần Phú")   # a house number's letter
+
+
+def test_a_doubled_comma_is_one_comma() -> None:
+    from fields.validators import tidy_punctuation
+
+    assert tidy_punctuation("Phường Phú Xuân,, Thành phố Huế")[2] == "Phường Phú Xuân, Thành phố Huế"
+    assert tidy_punctuation("Phường Phú Xuân, , Thành phố Huế")[2] == "Phường Phú Xuân, Thành phố Huế"
