@@ -177,14 +177,20 @@ def split_glued_name(text: str) -> str:
     """Put back the spaces OCR dropped in a title-case name: ``PhanLêThanhHương`` → ``Phan Lê Thanh Hương``.
 
     A capital right after a small letter starts a new syllable in a Vietnamese name; names in capitals
-    are left alone.
+    are left alone, and so is a word that is one name syllable in small letters (``UyÊn``: Uyên with a
+    capital slipped in, not ``Uy Ên``).
     """
+    from fields.names import is_name_word
+
     out = []
-    for prev, char in zip(" " + text, text, strict=False):
-        if char.isupper() and prev.islower():
-            out.append(" ")
-        out.append(char)
-    return collapse("".join(out))
+    for word in text.split(" "):
+        whole = word[:1] + word[1:].lower()
+        if is_name_word(whole):
+            out.append(word)
+            continue
+        out.append("".join(" " + c if c.isupper() and prev.islower() else c
+                           for prev, c in zip(" " + word, word, strict=False)))
+    return collapse(" ".join(out))
 
 
 def _title_word(word: str) -> bool:

@@ -135,3 +135,11 @@ def test_a_doubled_comma_is_one_comma() -> None:
 
     assert tidy_punctuation("Phường Phú Xuân,, Thành phố Huế")[2] == "Phường Phú Xuân, Thành phố Huế"
     assert tidy_punctuation("Phường Phú Xuân, , Thành phố Huế")[2] == "Phường Phú Xuân, Thành phố Huế"
+
+
+def test_a_capital_slipped_into_one_name_syllable_does_not_split_it() -> None:
+    from fields.validators import check_name, split_glued_name
+
+    assert split_glued_name("Lê Hồng UyÊn") == "Lê Hồng UyÊn"
+    assert check_name(split_glued_name("Lê Hồng UyÊn"))[2] == "Lê Hồng Uyên"
+    assert split_glued_name("PhanLêThanhHương") == "Phan Lê Thanh Hương"     # glued syllables: split
