@@ -143,3 +143,10 @@ def test_a_capital_slipped_into_one_name_syllable_does_not_split_it() -> None:
     assert split_glued_name("Lê Hồng UyÊn") == "Lê Hồng UyÊn"
     assert check_name(split_glued_name("Lê Hồng UyÊn"))[2] == "Lê Hồng Uyên"
     assert split_glued_name("PhanLêThanhHương") == "Phan Lê Thanh Hương"     # glued syllables: split
+
+
+def test_the_house_number_word_read_with_a_letter_more_is_put_back() -> None:
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Sối 166 đường Trần Phú") == "Số 166 đường Trần Phú"
+    assert tidy_address("Sơn 5") == "Sơn 5"                          # a name, not the house number's word
