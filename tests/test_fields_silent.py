@@ -150,3 +150,12 @@ def test_the_house_number_word_read_with_a_letter_more_is_put_back() -> None:
 
     assert tidy_address("Sối 166 đường Trần Phú") == "Số 166 đường Trần Phú"
     assert tidy_address("Sơn 5") == "Sơn 5"                          # a name, not the house number's word
+
+
+def test_a_members_row_whose_number_has_a_speck_before_it() -> None:
+    from tests.test_fields import CT01_TABLE
+
+    lines = [".1 || Hồ Hồng Giang || || Nữ || || Con" if line.startswith("1_") else line for line in CT01_TABLE]
+    lines.insert(lines.index(".1 || Hồ Hồng Giang || || Nữ || || Con") + 1, "|| || 27/06/2002 || || 001302415868")
+    fields = extract([_form_page(lines)], load_templates()).fields
+    assert [fields[f"tv1_{k}"].value for k in ("ho_ten", "gioi_tinh", "quan_he")] == ["Hồ Hồng Giang", "Nữ", "Con"]
