@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 FieldType = Literal["name", "date", "date-words", "cccd", "address", "phone", "email", "text",
-                    "province", "ethnicity", "nationality", "year", "number"]
+                    "province", "ethnicity", "nationality", "year", "number", "amount"]
 Where = Literal["after-label", "next-line", "table-column", "boxed-digits", "dateline"]
 Kind = Literal["component", "result", "other"]
 

@@ -25,7 +25,7 @@ from ocr.syllables import is_syllable
 from fields.text import collapse, fold, one_off
 
 
-_PLACE_WORDS = re.compile(r"\b(số\s*\d|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
+_PLACE_WORDS = re.compile(r"\b(số\s*\d+|đường|ngõ|ngách|hẻm|kiệt|phố|thôn|ấp|xóm|bản|tổ|khu phố|phường|xã|"
                           r"thị trấn|quận|huyện|thị xã)\b", re.I)
 
 
@@ -72,6 +72,15 @@ _LOST_COMMA = re.compile(r"(?<=[^\s,])(?<!đường)(?<!Đường)(?= (?:Phườ
 """``Số 96/31 Đội Cấn Phường Cống Vị``: the comma before a unit (capitalised, in an address) lost."""
 
 
+def _house_word(word: str) -> bool:
+    """``Số`` or one letter off it (a mark misread, or a letter more that no name has: ``Sối``, not ``Sơn``)."""
+    from fields.names import is_name_word
+
+    folded = fold(word)
+    return folded[:1] == "s" and (folded == "so" or one_off(folded, "so")) and (
+        len(word) == 2 or len(word) == 3 and not is_name_word(word.capitalize()))
+
+
 def tidy_address(text: str, *, keywords: bool = True) -> str:
     """Put back what OCR does to an address's own words: a semicolon for the comma between its parts
     (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
@@ -92,9 +101,8 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
             # ``Quín 3``: a capitalised word that is no syllable, one letter off a unit's type (``Quang
             # Trung`` is a syllable, a street: never taken for ``Quận``)
             keyword = next((t.capitalize() for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
-        if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and len(bare) == 2 \
-                and fold(bare)[:1] == "s" and (fold(bare) == "so" or one_off(fold(bare), "so")):
-            keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``: the house number's word, as written
+        if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and _house_word(bare):
+            keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``, ``Sối 166``: the house number's word
         second = _TYPE_SECONDS.get(fold(words[i - 1])) if i else None
         if second and bare.islower() and following[:1].isupper() and (one_off(fold(bare), fold(second))
                                                                       or fold(bare) == fold(second)):

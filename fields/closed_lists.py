@@ -145,6 +145,7 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
             if joined == target and n < len(words):
                 last = words[n - 1]
                 mark = last[len(last.rstrip(",.;:")):]  # ``… về cư trú, nơi ở``: its comma stays
+                mark = "" if text[-1] in ",.;:" else mark  # the known text's own colon, put back if lost
                 return " ".join([text + mark, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
             if len(joined) >= len(target):
                 break

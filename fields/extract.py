@@ -18,11 +18,12 @@ from fields.by_hand import HandCheck, WholeForm, by_hand
 from fields.address_words import (capital_start, ends_mid_street, ends_with_province, mixed_columns, name_broken,
                                   tidy_address, verified_words)
 from fields.admin_units import check_units
+from fields.amounts import check_amount
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
 from fields.crosscheck import cross_flag
-from fields.date_words import correct_words, parse_date_words
-from fields.dates import format_date, parse_date, repair_date, year_read
+from fields.date_checks import birth_date, check_date_words, check_form_date, text_of
+from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
@@ -32,7 +33,7 @@ from fields.names import (check_syllables, correct_name, correct_street, ends_at
 from fields.relines import read_again
 from fields.streets import restore_streets
 from fields.reread import Reread
-from fields.text import document_lines, fold
+from fields.text import capital_lost, document_lines, fold
 from fields.zeros import mend_cccd, zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
 from ocr.model import PageText
@@ -70,25 +71,12 @@ def _raw_value(doc: Document, template: FormTemplate, spec: FieldSpec) -> RawVal
     return clean_value(tokens, spec.prefixes)
 
 
-def _check_date_words(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
-                      ) -> tuple[bool, str | None, str]:
-    """A worded date: number words only (misread diacritics put back) and the same day as in figures."""
-    text, _, known = correct_words(value)
-    spelt = parse_date_words(text) if known else None
-    if spelt is None:
-        return False, "invalid_date_words", value
-    figures = _text_of(raws, spec.date_field)
-    if figures is not None:
-        ok, _, normal = v.check_date(figures)
-        if not ok or normal != spelt.strftime("%d/%m/%Y"):
-            return False, "date_words_mismatch", text
-    return True, None, text
-
-
 def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | bool],
               on: date | None = None) -> tuple[bool, str | None, str]:
     if spec.type in ("address", "text", "name"):
         value = value.lstrip(",;.-–—'‘’ ")  # ``, Số 168 …``: the label's comma or a speck before the value
+    if spec.type == "text" and "@" not in value:
+        value = capital_lost(value)
     if _checks_units(spec):
         value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
         if reason is None and ends_mid_street(value):
@@ -104,6 +92,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         listed = {fold(k): k for k in spec.known}.get(fold(value)) or nearly_known(value, spec.known)
         if listed is not None:
             return True, None, listed  # the same letters (or all but a few): as usually written
+        if any(fold(k).startswith(fold(value)) for k in spec.known):
+            return False, "truncated", value  # a known text cut short: the rest on a line not read
         value = known_prefix(value, spec.known)[0]
     if spec.type == "address":
         value = restore_streets(correct_street(" ".join(value.replace(":", " ").split())))  # no colon in one
@@ -118,9 +108,9 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         if not ok:
             return False, reason, value
     if spec.type == "date-words":
-        return _check_date_words(spec, value, raws)
+        return check_date_words(spec, value, raws)
     if spec.type == "date":
-        return _check_date(value, latest=on or date.today())
+        return check_form_date(value, latest=on or date.today())
     if spec.type == "name":
         ok, reason, name = v.check_name(correct_name(v.split_glued_name(value)))
         if not ok:
@@ -141,6 +131,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "phone":
         ok, reason, digits = v.check_phone(value)
         return ok, reason, digits if ok else value
+    if spec.type == "amount":
+        return check_amount(value)
     if spec.type in ("email", "number"):
         return v.check_email(value) if spec.type == "email" else v.check_number(value)
     if spec.type == "province":
@@ -150,7 +142,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             return True, None, official  # same letters: spacing and diacritics as in the official name
         return ok and glued, reason or (None if glued else "glued_words"), value
     if spec.type == "cccd":
-        birth, sex = _birth_date(raws, spec.birth_date_field, on), spec.sex or _text_of(raws, spec.sex_field)
+        birth, sex = birth_date(raws, spec.birth_date_field, on), spec.sex or text_of(raws, spec.sex_field)
         ok, reason, digits = v.check_cccd(value, birth_date=birth, sex=sex, allow_cmnd=spec.where != "boxed-digits")
         return (ok, reason, digits) if ok else mend_cccd(digits, reason, birth, sex)
     if spec.choices:
@@ -164,47 +156,21 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     return True, None, value
 
 
-def _check_date(value: str, *, latest: date) -> tuple[bool, str | None, str]:
-    """:func:`fields.validators.check_date`, no later than ``latest`` (the form's own date: nothing on
-    it happens later); when it fails, the one real date the value stands for if some of its 0s were
-    read as 6, 8 or 9 (``94/61/2922``, ``21/12/2091`` on a form of 2024): kept, sent to a clerk to confirm."""
-    ok, reason, normal = v.check_date(value)
-    if ok and parse_date(normal, whole=True)[0] > latest:  # type: ignore[index]
-        ok, reason = False, "invalid_date"
-    if not ok:
-        repaired = repair_date(value, whole=True, latest=latest)
-        if repaired is not None:
-            return False, "ocr_digits_guessed", format_date(repaired)
-    return ok, reason, normal
-
-
-def _birth_date(raws: dict[str, RawValue | None | bool], key: str | None, on: date | None) -> str | None:
-    """The birth date a CCCD number is checked against: as read, or the real date a reading that is
-    none stands for (``12/04/2061`` on a form of 2024 → ``12/04/2001``: the number's ``61`` is no
-    agreement)."""
-    text = _text_of(raws, key)
-    if text is None or len(text) < 8:
-        return text  # a year of birth, or nothing
-    ok, reason, normal = _check_date(text, latest=on or date.today())
-    return normal if not ok and reason == "ocr_digits_guessed" else text
-
-
 def _checks_units(spec: FieldSpec) -> bool:
     return bool(spec.admin_units or (spec.admin_units is None and spec.type == "address"))
 
 
 def _unverified_confidence(raw: RawValue, verified: frozenset[str]) -> float:
     """The value's confidence over the words not checked against the official unit lists (the house
-    number, the street); the value's own confidence when every word was checked."""
+    number, the street), and no more than its least sure figure among them (``61/26`` read for ``51/26``,
+    ``phường 45`` for ``15``: a misread figure is still a figure, so its own score is all there is);
+    the value's own confidence when every word was checked."""
     rest = [t for t in raw.tokens if fold(t.text) and fold(t.text) not in verified]
+    figures = [t.confidence for t in rest if any(c.isdigit() for c in t.text)]
     if not rest:  # every word checked: the agency's name and its units, as listed
         return max(raw.confidence, CLOSED_LIST_FLOOR)
-    return token_confidence(rest) if len(rest) < len(raw.tokens) else raw.confidence
-
-
-def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
-    raw = raws.get(key) if key else None
-    return raw.text if isinstance(raw, RawValue) else None
+    score = token_confidence(rest) if len(rest) < len(raw.tokens) else raw.confidence
+    return min([score, *figures])  # a misread figure is still a figure: no list nor margin vouches for it
 
 
 def _missing(spec: FieldSpec, label_found: bool) -> FieldValue:
@@ -252,8 +218,8 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
             confidence = max(confidence, DATE_FLOOR)
     if ok and (spec.type in _CLOSED_TYPES or spec.choices or fold(raw.text) in {fold(k) for k in spec.known}):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
-    if ok and (spec.type == "cccd" and _text_of(raws, spec.birth_date_field) or spec.type == "phone"
-               or spec.type == "email" and name_mail(value, v.MAIL_DOMAINS)):
+    if ok and (spec.type == "cccd" and text_of(raws, spec.birth_date_field) or spec.type == "phone"
+               or spec.type == "email" and confidence >= LISTED_NAME_MIN and name_mail(value, v.MAIL_DOMAINS)):
         confidence = max(confidence, DATE_FLOOR)  # checked: against the form, a network's prefix, the names
     if ok and spec.type == "name" and confidence >= LISTED_NAME_MIN and listed_name(value):
         confidence = max(confidence, CLOSED_LIST_FLOOR)
@@ -278,7 +244,9 @@ it is not sent to review for Tesseract's confidence alone."""
 LISTED_NAME_MIN = 0.5
 """A full name made of a family name and listed name syllables only, read at least this surely, is
 scored like a closed-list value: OCR's misreadings of names mostly leave a syllable no name has (``Lế``,
-``THỦ``, ``HUNG``); on the tuning sets every wrong name read at 0.5 or more had one (2026-12)."""
+``THỦ``, ``HUNG``); on the tuning sets every wrong name read at 0.5 or more had one (2026-12). So
+with an e-mail address made of a name run together: read under 0.5, its figures (a year, ``lan72``
+for ``lan79``) are a guess the name does not vouch for (held-out seeds 145–148: one wrong, none right)."""
 DATE_LOOKALIKE_FACTOR = 0.92
 DATE_FLOOR = 0.85
 """A real calendar date (or a year of birth no later than the form's date) read in plain digits: Tesseract's confidence in digits did not tell right dates
@@ -293,7 +261,7 @@ as 6, 8 or 9 comes at a confident score anyway (``fields.zeros`` sends those to 
 def _document_date(template: FormTemplate, raws: dict[str, RawValue | None | bool]) -> date | None:
     """The form's own date (its dossier-dates field), for checking units against the structure then."""
     for key in (*template.dossier_dates.end, *template.dossier_dates.start):
-        text = _text_of(raws, key)
+        text = text_of(raws, key)
         parsed = parse_date(text) if text else None
         if parsed:
             return parsed[0]

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from configs.form_schema import FieldSpec, FormTemplate
 from fields.labels import Label, Match, build_labels, find_labels, label_words
 from fields.tables import Table, cell_tokens, locate_table
-from fields.text import Token, is_junk, one_off, until_leader
+from fields.text import GARBAGE_CONFIDENCE, Token, is_junk, one_off, until_leader
 from fields.values import drop_trailing_numbering
 
 SECTION = "__section__:"
 TABLE = "__table__:"
 STOP = "__stop__"
 COLUMN = "__column__"
-_ROW_NUMBER = re.compile(r"^(\d{1,2})[._)|,:]*$")
+_ROW_NUMBER = re.compile(r"^[.,'‘’`]?(\d{1,2})[._)|,:]*$")  # ``.1``: a speck before the row's number
 _ROW_DATA = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{8,}")
 _MAX_CONTINUATION = 3
 _WRAP_ZONE = 0.12
@@ -163,10 +163,14 @@ def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> lis
     """
     extra: list[Token] = []
     previous = doc.lines[line]
+    capitals = _in_capitals(until_leader(_line_head(doc, line) if not doc.matches[line] else
+                                         doc.lines[line][max(m.end for m in doc.matches[line]):])[0])
     for index in range(line + 1, min(len(doc.lines), line + 1 + _MAX_CONTINUATION)):
-        if doc.matches[index] or not _close_below(previous, doc.lines[index]) or _is_dateline(doc.lines[index]):
+        wrap = _capitals_wrap(doc, index) if capitals and doc.matches[index] else None
+        if doc.matches[index] and wrap is None or not _close_below(previous, doc.lines[index]) \
+                or _is_dateline(doc.lines[index]):
             break
-        picked = pick(index)
+        picked = wrap or pick(index)
         if picked is None:
             break
         head, _ = until_leader(picked)
@@ -179,6 +183,21 @@ def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> lis
         if margin and not _runs_to_margin(doc, head):
             break
     return extra
+
+
+def _in_capitals(tokens: Sequence[Token]) -> bool:
+    letters = [c for t in tokens if not is_junk(t.text) for c in t.text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _capitals_wrap(doc: Document, index: int) -> list[Token] | None:
+    """A line in capitals, not numbered, below a value in capitals: the value's wrap, though its words
+    are a label's (``HỘ KINH DOANH`` / ``ĐIỆN THOẠI NGỌC``: a phone shop's name, which the form asks for in
+    capitals); the form prints its labels in small letters. Its words before the leader's garbage."""
+    head, _ = until_leader(list(doc.lines[index]))
+    end = next((i for i, t in enumerate(head) if t.confidence < GARBAGE_CONFIDENCE), len(head))
+    head = head[:end]
+    return head if head and _in_capitals(head) and not _ROW_NUMBER.match(head[0].text) else None
 
 
 def _runs_to_margin(doc: Document, tokens: Sequence[Token]) -> bool:

@@ -201,3 +201,15 @@ def _line_key(words: list[Word]) -> tuple[float, int]:
 def collapse(text: str) -> str:
     """NFC and inner whitespace collapsed to single spaces, trimmed."""
     return " ".join(nfc(text).split())
+
+
+_SAME_SHAPE = frozenset("cosvwxz")
+"""Letters whose capital is their small letter drawn larger: OCR tells them apart by size alone."""
+
+
+def capital_lost(value: str) -> str:
+    """A value that starts with one of :data:`_SAME_SHAPE` in small letters, with its capital put back
+    (``cắt tóc`` → ``Cắt tóc``, ``sửa chữa`` → ``Sửa chữa``): a value typed after a form's label starts
+    with a capital; a small ``c`` there is a capital ``C`` read by its shape."""
+    first = value[:1]
+    return first.upper() + value[1:] if first.islower() and fold(first)[:1] in _SAME_SHAPE else value

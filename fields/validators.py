@@ -177,14 +177,20 @@ def split_glued_name(text: str) -> str:
     """Put back the spaces OCR dropped in a title-case name: ``PhanLêThanhHương`` → ``Phan Lê Thanh Hương``.
 
     A capital right after a small letter starts a new syllable in a Vietnamese name; names in capitals
-    are left alone.
+    are left alone, and so is a word that is one name syllable in small letters (``UyÊn``: Uyên with a
+    capital slipped in, not ``Uy Ên``).
     """
+    from fields.names import is_name_word
+
     out = []
-    for prev, char in zip(" " + text, text, strict=False):
-        if char.isupper() and prev.islower():
-            out.append(" ")
-        out.append(char)
-    return collapse("".join(out))
+    for word in text.split(" "):
+        whole = word[:1] + word[1:].lower()
+        if is_name_word(whole):
+            out.append(word)
+            continue
+        out.append("".join(" " + c if c.isupper() and prev.islower() else c
+                           for prev, c in zip(" " + word, word, strict=False)))
+    return collapse(" ".join(out))
 
 
 def _title_word(word: str) -> bool:
@@ -260,7 +266,7 @@ def tidy_punctuation(text: str) -> Check:
     """Put back the spaces OCR loses around punctuation, and flag words glued by a hyphen.
 
     ``Số.128`` → ``Số 128``, ``Phường.An`` → ``Phường An``, ``chính- Kế`` → ``chính - Kế``,
-    ``Thành, phố`` → ``Thành phố``; a word with a mark no Vietnamese letter has, or the wrong vowel of
+    ``Thành, phố`` → ``Thành phố``, ``Xuân,, Thành`` → ``Xuân, Thành``; a word with a mark no Vietnamese letter has, or the wrong vowel of
     a family, that one change makes a syllable is put right (``Ñgô`` → ``Ngô``: ``fields.syllables``). A hyphen between two words (``Hồ Chí-Minh``) is usually a misread
     space, but may be printed: it becomes a space and the value goes to review.
 
@@ -275,6 +281,7 @@ def tidy_punctuation(text: str) -> Check:
     value = _HALF_SPACED_DASH.sub(" - ", _DOT_IN_WORDS.sub(" ", value))
     value = _GLUED_UNIT.sub(r"\1 \2", _STRAY_COMMA.sub(lambda m: m.group(1) + " ", collapse(value)))
     value = re.sub(r"\s+,", ",", _KEYWORD_COLON.sub(r"\1 ", value))  # ``Đội Cấn , Phường``: no space before a comma
+    value = re.sub(r",(?:\s*,)+", ",", value)  # ``Phú Xuân,, Thành phố``: a speck read as a second comma
     value = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(2).islower() else m.group(0), value)
     value = _TYPE_HYPHEN.sub(r"\1 ", value)  # ``Thành phố-Hồ Chí Minh``: no hyphen follows a unit's type
     value = _unit_type_spelt(_TYPE_MARK.sub(r"\1 ", value))

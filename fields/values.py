@@ -146,12 +146,24 @@ def token_confidence(tokens: Sequence[Token]) -> float:
 
 
 def _join(pairs: list[tuple[Token, str]]) -> str:
-    """Join tokens with a space, except pieces split from one word (adjacent boxes)."""
+    """Join tokens with a space, except pieces split from one word (adjacent boxes); two syllables
+    that make no syllable together are two words set close (``Dịch`` ``vụ``, not ``Dịchvụ``)."""
     out = pairs[0][1]
-    for (prev, _), (tok, text) in pairwise(pairs):
-        glued = tok.line == prev.line and tok.bbox.left <= prev.bbox.right + 1
+    for (prev, before), (tok, text) in pairwise(pairs):
+        glued = tok.line == prev.line and tok.bbox.left <= prev.bbox.right + 1 and not _two_words(before, text)
         out += text if glued else " " + text
     return collapse(out)
+
+
+def _two_words(left: str, right: str) -> bool:
+    """Two syllables making none together, or a number and a capitalised syllable (``107`` ``Lê``: a
+    house number's letter is one capital, ``12A``)."""
+    from ocr.syllables import is_syllable
+
+    if left[-1:].isdigit():
+        return len(right) > 1 and right.isalpha() and right[0].isupper() and right[1:].islower() and is_syllable(right)
+    return left.isalpha() and right.isalpha() and is_syllable(left) and is_syllable(right) \
+        and not is_syllable(left + right)
 
 
 def _digit_like(text: str) -> bool:

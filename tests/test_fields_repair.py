@@ -166,7 +166,7 @@ def test_known_agency_names_start_a_value() -> None:
 def test_dates_no_later_than_the_form_and_cities_of_a_province() -> None:
     from fields.address_words import ends_mid_street, ends_with_province
     from fields.admin_units import check_units
-    from fields.extract import _check_date
+    from fields.date_checks import check_form_date as _check_date
 
     assert _check_date("21/12/2091", latest=date(2024, 5, 1)) == (False, "ocr_digits_guessed", "21/12/2001")
     assert _check_date("21/12/2025", latest=date(2024, 5, 1)) == (False, "invalid_date", "21/12/2025")
