@@ -35,9 +35,7 @@ def redated(new: Mapping[str, object], old: Mapping[str, object], date_keys: tup
     Dated as the pipeline dates a dossier: the template's date fields, then the documents' dates of
     issue (a result ends the matter), the intake date in its code, the scan date only as a fallback.
     """
-    start_keys, end_keys = date_keys
-    if not (start_keys or end_keys):
-        return None
+    start_keys, end_keys = date_keys  # none for a paper without a form (a decision, a công văn): dated all the same
     code = new.get("code")
     dates = matter_dates(new.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date,
                          documents=record_document_dates(new), code=code if isinstance(code, str) else None)

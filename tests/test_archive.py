@@ -398,6 +398,21 @@ def test_the_intake_date_in_a_dossier_code_comes_before_the_scan_date_and_a_doub
     assert after_scan.fallback  # a code dated after the scan is no evidence
 
 
+def test_a_paper_without_date_fields_is_dated_again_by_its_new_code() -> None:
+    """A scan-dated dossier of a type with no ``dossier-dates`` (a decision, a công văn) is dated by the
+    intake day of a code given later, as the pipeline would date it; no change gives None."""
+    from archive.redating import redated
+
+    old = {"form_type": "unknown", "code": "SOHOA-TAM-0123456789AB", "fields": {}, "documents": [],
+           "dates": {"start": "2025-06-01", "end": "2025-06-01", "start_from": "scan_date", "end_from": "scan_date",
+                     "fallback": True}}
+    new = {**old, "code": "000.00.19.H49-240301-0042"}
+    dates = redated(new, old, ((), ()), date(2025, 6, 1))
+    assert dates is not None and (dates.start, dates.start_from, dates.fallback) == (date(2024, 3, 1), "dossier_code",
+                                                                                    False)
+    assert redated(old, old, ((), ()), date(2025, 6, 1)) is None
+
+
 def test_document_dates_one_rule_for_pipeline_and_corrections() -> None:
     """The pipeline (dates) and a correction (ISO strings in record.json) read a document's date alike."""
     from archive.redating import record_document_dates as _document_dates
