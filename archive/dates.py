@@ -25,16 +25,18 @@ whose date was written by hand past reading is still dated by the day it was han
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+
+from configs.scanner_schema import TT01_2018_CODE
 
 SCAN_DATE = "scan_date"
 """The source name of a date that is the scan date (a fallback)."""
 CODE_DATE = "dossier_code"
 """The source name of the intake date read from the dossier's code."""
-_TTHC_CODE = re.compile(r"[A-Z0-9]{3}\.[A-Z0-9]{2}\.[A-Z0-9]{2}\.[A-Z][A-Z0-9]{2}-(\d{2})(\d{2})(\d{2})-\d{4}(?:-KQ\d+)?")
+_TTHC_CODE = re.compile(rf"{TT01_2018_CODE}(?:-KQ\d+)?")
 """A TT 01/2018/TT-VPCP dossier code (``000.00.19.H49-240101-0001``; a result's ``…-KQ1``)."""
 DATE_FLAGS = ("date_from_scan", "date_doubtful")
 """The dossier review flags about its dates: a fallback to the scan date; a doubtful reading."""
@@ -139,10 +141,11 @@ def document_date(ordinal: int, issued: date | str | None, kind: str, *, flagged
 def intake_date(code: str | None) -> date | None:
     """The day a TTHC dossier was received, from its code (``000.00.19.H49-240101-0001`` → 1 January
     2024), or None for a code of another shape (a manifest's own, ``SOHOA-TAM-…``) or no real date."""
-    found = _TTHC_CODE.fullmatch((code or "").strip())
-    if not found:
+    code = (code or "").strip()
+    if not _TTHC_CODE.fullmatch(code):
         return None
-    year, month, day = (int(g) for g in found.groups())
+    yymmdd = code.split("-")[1]
+    year, month, day = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
     try:
         return date(2000 + year, month, day)
     except ValueError:
