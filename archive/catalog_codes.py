@@ -49,8 +49,8 @@ from archive.decisions import (
 from archive.dossier_lock import dossier_lock
 from archive.ead_read import read_metadata
 from archive.model import PremisEvent
-from archive.redating import description_with_dates, redated, scan_date_of
-from archive.retention import RetentionSchedule, load_schedule, retention_for
+from archive.redating import description_with_dates, redate
+from archive.retention import RetentionSchedule
 from sohoa.clock import now_vn
 from archive.package import RECORD_KEY, other_path
 from archive.versions import derive_version, package_identity
@@ -156,12 +156,8 @@ def change_code(archive_root: Path, catalog: Catalog, dossier_id: str, new: str,
         log.warning("dossier %s: its EAD did not read back exactly; the new version's EAD is written from the "
                     "metadata read", dossier_id)
     meta = dataclasses.replace(read.meta, dossier_code=new)
-    dates = redated(record, row["record"], date_keys, scan_date_of(catalog, dossier_id, row["record"]))
-    retention = None
+    dates, retention = redate(record, row["record"], date_keys, catalog, dossier_id, schedule)
     if dates is not None:
-        record["dates"] = dates.as_record()
-        record["review"] = dates.flagged(record.get("review"))
-        retention = retention_for(schedule or load_schedule(), str(record.get("form_type")), dates.end.year)
         meta = dataclasses.replace(meta, start_date=dates.start, end_date=dates.end, description=description_with_dates(
             meta.description or "", row["record"].get("dates"), dates) or None)
     detail = correction_detail(where, field=CODE_FIELD, action="correct", old=old, new=new, person=person,

@@ -43,10 +43,10 @@ from archive.catalog_codes import (
 from archive.dates import MatterDates
 from archive.decisions import CODE_FIELD, Decision, code_state, decide
 from archive.model import PremisEvent
-from archive.redating import description_with_dates, redated, scan_date_of
+from archive.redating import description_with_dates, redate
 from sohoa.clock import now_vn
 from archive.package import other_path
-from archive.retention import RetentionSchedule, load_schedule, retention_for
+from archive.retention import RetentionSchedule
 from archive.versions import derive_version
 
 AGENT = f"sohoa {sohoa.__version__} (verification station)"
@@ -86,10 +86,7 @@ def apply_decision(archive_root: Path, catalog: Catalog, dossier_id: str, decisi
                            rev=decision.rev, software=AGENT, date_keys=date_keys, schedule=schedule)
     at = now_vn()
     new_record, old, new = decide(record, decision, at=at)
-    dates = redated(new_record, record, date_keys, scan_date_of(catalog, dossier_id, record))
-    if dates is not None:
-        new_record["dates"] = dates.as_record()
-        new_record["review"] = dates.flagged(new_record.get("review"))
+    dates, retention = redate(new_record, record, date_keys, catalog, dossier_id, schedule)
     detail = correction_detail("verification station", field=decision.field, action=decision.action, old=old,
                                new=new, person=decision.person)
     package = archive_root / str(record["package"])
@@ -97,9 +94,6 @@ def apply_decision(archive_root: Path, catalog: Catalog, dossier_id: str, decisi
                                                                              dates),
                              events=[PremisEvent(EVENT_TYPE, at, "success", detail, AGENT, person=decision.person)])
     new_record.update(current_files(archive_root, version))
-    retention = None
-    if dates is not None:
-        retention = retention_for(schedule or load_schedule(), str(new_record.get("form_type")), dates.end.year)
     with catalog.transaction():
         catalog.upsert_dossier(new_record, retention=retention)
         catalog.add_event(dossier_id, PremisEvent(EVENT_TYPE, at, "success", detail, agent=decision.person))

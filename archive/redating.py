@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from archive.catalog import Catalog
 from archive.dates import SCAN_DATE, DocumentDate, MatterDates, document_date, matter_dates
+from archive.retention import RetentionInfo, RetentionSchedule, load_schedule, retention_for
 from sohoa.clock import now_vn
 
 
@@ -40,6 +41,18 @@ def redated(new: Mapping[str, object], old: Mapping[str, object], date_keys: tup
     dates = matter_dates(new.get("fields") or {}, start_keys=start_keys, end_keys=end_keys, scan_date=scan_date,
                          documents=record_document_dates(new), code=code if isinstance(code, str) else None)
     return None if dates.as_record() == old.get("dates") else dates
+
+
+def redate(new: dict, old: Mapping[str, object], date_keys: tuple[Sequence[str], Sequence[str]], catalog: Catalog,
+           dossier_id: str, schedule: RetentionSchedule | None) -> tuple[MatterDates | None, RetentionInfo | None]:
+    """Date ``new`` again after a change (:func:`redated`); when the dates move, write them and their
+    review flags into ``new`` and return them with the retention they give, else ``(None, None)``."""
+    dates = redated(new, old, date_keys, scan_date_of(catalog, dossier_id, old))
+    if dates is None:
+        return None, None
+    new["dates"] = dates.as_record()
+    new["review"] = dates.flagged(new.get("review"))
+    return dates, retention_for(schedule or load_schedule(), str(new.get("form_type")), dates.end.year)
 
 
 def record_document_dates(record: Mapping[str, object]) -> list[DocumentDate]:
