@@ -15,6 +15,7 @@ from fields.admin_units import (
     _province_of,
     _province_spellings,
     _split_type,
+    UNIT_TYPES,
     _tidy_types,
     unit_names,
 )
@@ -158,7 +159,7 @@ def ends_mid_street(text: str) -> bool:
     return len(words) >= 2 and words[-2].lower() in ("đường", "phố") and words[-1] in SURNAMES
 
 
-_TYPE_WORDS = frozenset(("tinh", "thanh", "quan", "huyen", "thi", "phuong", "xa"))
+_TYPE_WORDS = frozenset(fold(t.split()[0]) for t in UNIT_TYPES)
 """Folded first words of the unit types (thành phố, thị xã, thị trấn by their first word)."""
 _HOUSE_NUMBER = re.compile(r"\bSố\s+\d")
 

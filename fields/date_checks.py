@@ -9,7 +9,7 @@ from configs.form_schema import FieldSpec
 from fields import validators as v
 from fields.date_words import correct_words, parse_date_words
 from fields.dates import format_date, parse_date, repair_date
-from fields.values import RawValue
+from fields.values import RawValue, text_of
 
 Raws = dict[str, RawValue | None | bool]
 
@@ -51,9 +51,3 @@ def birth_date(raws: Raws, key: str | None, on: date | None) -> str | None:
         return text  # a year of birth, or nothing
     ok, reason, normal = check_form_date(text, latest=on or date.today())
     return normal if not ok and reason == "ocr_digits_guessed" else text
-
-
-def text_of(raws: Raws, key: str | None) -> str | None:
-    """The text read for field ``key``, None when it was not read."""
-    raw = raws.get(key) if key else None
-    return raw.text if isinstance(raw, RawValue) else None

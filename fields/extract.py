@@ -22,7 +22,7 @@ from fields.amounts import check_amount
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
 from fields.classify import UNKNOWN
 from fields.crosscheck import cross_flag
-from fields.date_checks import birth_date, check_date_words, check_form_date, text_of
+from fields.date_checks import birth_date, check_date_words, check_form_date
 from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.locate import Document, dateline, in_table, near_label, prepare
@@ -35,7 +35,7 @@ from fields.streets import restore_streets
 from fields.reread import Reread
 from fields.text import capital_lost, document_lines, fold
 from fields.zeros import mend_cccd, zero_lookalikes
-from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, token_confidence
+from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, text_of, token_confidence
 from ocr.model import PageText
 
 _LETTER_TYPES = {"name", "address", "text", "date-words"}

@@ -19,7 +19,7 @@ from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.locate import Document, label_match
 from fields.text import Token
-from fields.values import RawValue, clean_digits, token_confidence
+from fields.values import RawValue, clean_digits, text_of, token_confidence
 from ocr.model import PageText
 
 NumberReader = Callable[[int, tuple[float, float, float, float]], list[list[Token]]]
@@ -35,11 +35,6 @@ GLUED = CCCD_DIGITS + 6
 """A reading this long holds the number and other figures run into it (the next cell's date or
 number); one a figure or two longer is the number misread, and which twelve are right no check tells
 (only its first six are checked)."""
-
-
-def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
-    raw = raws.get(key) if key else None
-    return raw.text if isinstance(raw, RawValue) else None
 
 
 def _box(raw: RawValue, page: PageText) -> tuple[float, float, float, float]:
@@ -69,7 +64,7 @@ def _row_figures(doc: Document, spec: FieldSpec) -> tuple[str, tuple[Token, ...]
 
 def _again(spec: FieldSpec, doc: Document, raw: RawValue | None | bool, raws: dict[str, RawValue | None | bool],
            pages: Sequence[PageText], reader: NumberReader) -> RawValue | None:
-    birth, sex = _text_of(raws, spec.birth_date_field), spec.sex or _text_of(raws, spec.sex_field)
+    birth, sex = text_of(raws, spec.birth_date_field), spec.sex or text_of(raws, spec.sex_field)
     every_check = bool(birth and sex)
 
     def passes(digits: str) -> bool:

@@ -249,7 +249,6 @@ def _caps_slip(word: str) -> str:
 _HOUSE_FIGURES = re.compile(r"\b((?i:số|ngõ|ngách|hẻm|kiệt)\s+)(\d+[ilIoO|]\d*|[ilIoO|]\d+)(?=[\s,/]|$)")
 """``ngõ 4i``, ``Số l24``: a house number with a letter that looks like a figure (a house's own letter is
 a capital A, B, C … after its figures, never i, l, o)."""
-_LOOKALIKE_FIGURES = str.maketrans({"i": "1", "l": "1", "I": "1", "|": "1", "o": "0", "O": "0"})
 _GLUED_NUMBER = re.compile(r"\b((?i:số|ngõ|ngách|hẻm|kiệt))['‘’`.]?(?=\d)")
 """``ngõ39``, ``ngõ'73``: a house-number keyword glued to its figures, or a speck between them."""
 _GLUED_UNIT = re.compile(r"\b(Thành|thành|Thị|thị)(phố|xã|trấn)\b")
@@ -293,7 +292,7 @@ def tidy_punctuation(text: str) -> Check:
     if split != value:
         return False, "glued_words", split  # the space put back where one way only makes two words
     value = " ".join(_caps_slip(w) for w in value.split(" "))
-    figures = _HOUSE_FIGURES.sub(lambda m: m.group(1) + m.group(2).translate(_LOOKALIKE_FIGURES), value)
+    figures = _HOUSE_FIGURES.sub(lambda m: m.group(1) + "".join(LOOKALIKES.get(c, c) for c in m.group(2)), value)
     if figures != value:
         return False, "ocr_digits_guessed", figures  # ``ngõ 4i``: a letter read for a figure, for a clerk
     return True, None, value

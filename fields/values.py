@@ -198,3 +198,9 @@ def clean_digits(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVa
     if not digits:
         return None
     return RawValue("".join(digits), token_confidence(kept), substituted, tokens=tuple(kept))
+
+
+def text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
+    """The text read for field ``key``, None when it was not read."""
+    raw = raws.get(key) if key else None
+    return raw.text if isinstance(raw, RawValue) else None

@@ -13,15 +13,10 @@ from dataclasses import replace
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.model import FieldValue
-from fields.values import RawValue
+from fields.values import RawValue, text_of
 
 INVALID_FACTOR = 0.6
 """The confidence of a value sent to review here is multiplied by this (as for a failed check)."""
-
-
-def _text_of(raws: dict[str, RawValue | None | bool], key: str | None) -> str | None:
-    raw = raws.get(key) if key else None
-    return raw.text if isinstance(raw, RawValue) else None
 
 
 ZERO_LOOKALIKES = "689"
@@ -39,7 +34,7 @@ def _zero_explains(spec: FieldSpec, raw: RawValue, got: FieldValue, raws: dict[s
         return False
     digits = "".join(c for c in raw.text if c.isdigit())
     spots = [i for i, c in enumerate(digits) if c in ZERO_LOOKALIKES][:8]
-    birth, sex = _text_of(raws, spec.birth_date_field), spec.sex or _text_of(raws, spec.sex_field)
+    birth, sex = text_of(raws, spec.birth_date_field), spec.sex or text_of(raws, spec.sex_field)
     if v.check_cccd(digits, birth_date=birth, sex=sex)[0]:
         return False  # right as read (a letter read as a digit, not a 0 as a 6, 8 or 9)
     for mask in range(1, 1 << len(spots)):
