@@ -3,13 +3,11 @@ read right or flagged, never kept wrong in silence."""
 
 from __future__ import annotations
 
+from test_decisions_reading import _tok
+
 from fields.nd30 import read_elements
 from fields.text import Token, fold
 from ocr.model import BBox
-
-
-def _tok(text: str, left: int, top: int = 100, *, confidence: float = 0.95, line: int = 0) -> Token:
-    return Token(text, fold(text), BBox(left, top, 18 * len(text), 40), confidence, 0, line)
 
 
 def _dateline(day: str, month: str = "6", year: str = "2022") -> list[Token]:

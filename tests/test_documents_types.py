@@ -159,8 +159,7 @@ def test_a_generated_letter_read_by_tesseract_is_typed_and_its_hand_number_flagg
     from ocr.reread import read_page
     from sample_docs.make_samples import render_letter
 
-    (image, _text), *_ = render_letter(random.Random("letter:13"))[0]
-    truth = render_letter(random.Random("letter:13"))[1]
+    ((image, _text), *_), truth = render_letter(random.Random("letter:13"))
     assert (truth["type"], truth["number_by_hand"], truth["e_copy"]) == ("cong_van", True, True)
     clean = tmp_path / "page-0001.png"
     image.save(clean, dpi=(200, 200))

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from ocr.leaders import erase_leaders
 from ocr.recognize import recognize
 from ocr.scale import text_x_height
-from sample_docs._render import font
+from sample_docs._render import font, leaders as draw_leaders
 
 FAMILIES = ("liberation-serif", "liberation-mono", "dejavu-sans", "free-serif", "free-sans", "free-mono",
             "dejavu-condensed")
@@ -37,10 +37,8 @@ def _page(lines: tuple[str, ...], family: str, pt: float, dpi: int, *, leaders: 
     x, base = round(0.3 * dpi), round(0.4 * dpi)
     for text in lines:
         d.text((x, base), text, font=f, fill=0, anchor="ls")
-        if leaders:  # as sample_docs/_render.leaders draws them
-            start = x + f.getlength(text) + f.getlength(" ")
-            d.text((start, base), "." * int((round(7.2 * dpi) - start) // f.getlength(".")), font=f, fill=0,
-                   anchor="ls")
+        if leaders:
+            draw_leaders(d, x + f.getlength(text), round(7.2 * dpi), base, f)
         base += round(px * 1.5)
     return np.asarray(im).copy()
 
