@@ -23,10 +23,18 @@ _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "t�
 
 def cccd(rng: random.Random, sex: str, birth: dt.date, province: pl.Province) -> str:
     """A 12-digit CCCD: province code, sex/century digit, 2-digit birth year, 6 random digits."""
-    century = 0 if birth.year < 2000 else 2
-    sex_digit = century + (1 if sex == "Nữ" else 0)
+    return cccd_of(rng, sex, birth.year, province.code)
+
+
+def cccd_of(rng: random.Random, sex: str, year: int, province_code: str) -> str:
+    """:func:`cccd` from a birth year and a province's code."""
     serial = "".join(str(rng.randint(0, 9)) for _ in range(6))
-    return f"{province.code}{sex_digit}{birth.year % 100:02d}{serial}"
+    return f"{province_code}{_sex_century(sex, year)}{year % 100:02d}{serial}"
+
+
+def _sex_century(sex: str, year: int) -> int:
+    """A CCCD's fourth figure: 0/1 for a man/woman born in the 1900s, 2/3 in the 2000s."""
+    return (0 if year < 2000 else 2) + (1 if sex == "Nữ" else 0)
 
 
 def random_date(rng: random.Random, start_year: int, end_year: int) -> dt.date:
@@ -155,17 +163,11 @@ def _requester(values: dict[str, str]) -> dict[str, str]:
         return values
     if who in ("Cha", "Bố"):
         return values | {"nyc_ho_ten": values["cha_ho_ten"], "quan_he": who,
-                         "nyc_so_cccd": _cccd_like(side, "Nam", int(values["cha_nam_sinh"]), values["nyc_so_cccd"])}
+                         "nyc_so_cccd": cccd_of(side, "Nam", int(values["cha_nam_sinh"]), values["nyc_so_cccd"][:3])}
     sex = side.choice(("Nam", "Nữ"))
     elder = _Person(side, sex, (1950, 1970), surname=values["cha_ho_ten"].split()[0] if sex == "Nam" else None)
     return values | {"nyc_ho_ten": elder.name, "nyc_so_cccd": elder.cccd,
                      "quan_he": "Ông nội" if sex == "Nam" else side.choice(("Bà nội", "Bà"))}
-
-
-def _cccd_like(rng: random.Random, sex: str, year: int, mother_cccd: str) -> str:
-    """A CCCD for a person born in ``year``, of the mother's province code (the family's home)."""
-    century = (0 if year < 2000 else 2) + (1 if sex == "Nữ" else 0)
-    return f"{mother_cccd[:3]}{century}{year % 100:02d}" + "".join(str(rng.randint(0, 9)) for _ in range(6))
 
 
 def _khai_sinh_drawn(rng: random.Random) -> dict[str, str]:
@@ -255,7 +257,7 @@ def _born_before(values: dict[str, str], i: int, signed: dt.date) -> None:
     year = signed.year - 1 - (born.year - signed.year) % 5
     born = born.replace(year=year, day=min(born.day, 28))
     number = values[f"tv{i}_so_cccd"]
-    sex_digit = (0 if year < 2000 else 2) + (1 if values[f"tv{i}_gioi_tinh"] == "Nữ" else 0)
+    sex_digit = _sex_century(values[f"tv{i}_gioi_tinh"], year)
     values[f"tv{i}_ngay_sinh"] = fmt_date(born)
     values[f"tv{i}_so_cccd"] = f"{number[:3]}{sex_digit}{year % 100:02d}{number[6:]}"
 
