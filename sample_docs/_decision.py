@@ -53,7 +53,7 @@ ANSWERS = {"khai_sinh": "trich_luc_khai_sinh", "ket_hon": "giay_chung_nhan_ket_h
            "ct01": "giay_xac_nhan_cu_tru", "ho_kinh_doanh": "quyet_dinh"}
 
 
-def _unit(rng: random.Random) -> tuple[str, str]:
+def pick_unit(rng: random.Random) -> tuple[str, str]:
     """A commune or ward and its district."""
     prov = pl.pick_province(rng)
     district = rng.choice(sorted(prov.districts))
@@ -61,9 +61,16 @@ def _unit(rng: random.Random) -> tuple[str, str]:
     return ward, district
 
 
-def _nd30_date(day: dt.date) -> str:
+def nd30_date(day: dt.date) -> str:
+    """The date of issue as NĐ 30/2020 prints it after the place (``ngày 05 tháng 3 năm 2024``)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def place_name(ward: str, district: str) -> str:
+    """The địa danh of a paper: the ward's name, or its district's for a numbered ward (Phường 5)."""
+    place = ward.split(" ", 1)[1]
+    return district.split(" ", 1)[1] if place.isdigit() else place
 
 
 def result_pieces(ctx: Ctx, rng: random.Random, result: str = "quyet_dinh", *,
@@ -85,11 +92,9 @@ def result_pieces(ctx: Ctx, rng: random.Random, result: str = "quyet_dinh", *,
         ``issuer``, ``subject``, ``signer``, ``signer_title``; absent elements left out).
     """
     title, notation, doc_type, type_name = RESULTS[result]
-    ward, _district = _unit(rng)
+    ward, district = pick_unit(rng)
     issued = issued or dt.date(rng.randint(2022, 2025), rng.randint(1, 12), rng.randint(1, 28))
-    place = ward.split(" ", 1)[1]
-    if place.isdigit():  # a numbered ward: the district names the place (NĐ 30/2020 địa danh)
-        place = _district.split(" ", 1)[1]
+    place = place_name(ward, district)
     number = str(rng.randint(1, 480))
     number = number.zfill(2) if len(number) == 1 else number  # NĐ 30: numbers under 10 zero-padded
     code = f"Số: {number}/{notation}" if notation else f"Số: {number}"
@@ -98,7 +103,7 @@ def result_pieces(ctx: Ctx, rng: random.Random, result: str = "quyet_dinh", *,
     head = r.columns(ctx, [
         [("bold", issuer), ("bold", ward.upper()), ("regular", code)],
         [("bold", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("bold", "Độc lập - Tự do - Hạnh phúc"),
-         ("italic", f"{place}, {_nd30_date(issued)}")]], points=12)
+         ("italic", f"{place}, {nd30_date(issued)}")]], points=12)
     deputy = rng.random() < 0.4
     signer_title = "PHÓ CHỦ TỊCH" if deputy else "CHỦ TỊCH"
     if issuer == "CÔNG AN":

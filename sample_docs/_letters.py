@@ -18,6 +18,7 @@ from PIL import ImageDraw
 from sample_docs import _marks
 from sample_docs import _places as pl
 from sample_docs import _render as r
+from sample_docs._decision import nd30_date, pick_unit, place_name
 from sample_docs._render import Ctx, Piece
 
 #: type → (title printed, or "" for a công văn; notation; type name; subjects)
@@ -47,18 +48,6 @@ _BODY = ("Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việ
          "nhân dân để được hướng dẫn, giải quyết theo quy định.")
 
 
-def _chunks(text: str, width: int) -> list[str]:
-    """Words of ``text`` in lines of at most ``width`` characters (a trích yếu in the agency's column)."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return [*lines, line]
-
-
 def _stamp(ctx: Ctx, agency: str, signed: dt.datetime) -> list[Piece]:
     """The digital signature's stamp an e-copy carries top right, above the national header."""
     lines = [f"Ký bởi: {agency}", "Cơ quan: Tỉnh", f"Thời gian ký: {signed:%d/%m/%Y %H:%M:%S} +07:00"]
@@ -84,13 +73,9 @@ def letter_pieces(ctx: Ctx, rng: random.Random) -> tuple[list[Piece], dict[str, 
     """
     kind = rng.choice(sorted(LETTERS))
     title, notation, type_name, subjects = LETTERS[kind]
-    prov = pl.pick_province(rng)
-    district = rng.choice(sorted(prov.districts))
-    ward = rng.choice(prov.districts[district])
+    ward, district = pick_unit(rng)
     issued = dt.date(rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28))
-    place = ward.split(" ", 1)[1]
-    if place.isdigit():
-        place = district.split(" ", 1)[1]
+    place = place_name(ward, district)
     number = str(rng.randint(1, 480)).zfill(2)
     by_hand = rng.random() < 0.5
     subject = rng.choice(subjects).format(year=issued.year, quarter=rng.choice(("I", "II", "III", "IV")))
@@ -98,17 +83,16 @@ def letter_pieces(ctx: Ctx, rng: random.Random) -> tuple[list[Piece], dict[str, 
     left: list[tuple[str, str]] = [("bold", "ỦY BAN NHÂN DÂN"), ("bold", ward.upper()),
                                    ("hand-code" if by_hand else "regular", f"Số: {number}/{notation}")]
     if not title:  # a công văn: the trích yếu under the Số line, in the agency's column
-        left += [("regular", line) for line in _chunks(subject, 30)]
+        left += [("regular", line) for line in r.wrap(subject, len, 30, 30)]
     e_copy = rng.random() < 0.5
     pieces: list[Piece] = []
     if e_copy:
         signed = dt.datetime.combine(issued + dt.timedelta(days=rng.randint(1, 6)), dt.time(rng.randint(7, 17),
                                                                                            rng.randint(0, 59)))
         pieces += _stamp(ctx, f"Ủy ban nhân dân {ward}", signed) + r.spacer(ctx, 0.3)
-    month = f"{issued.month:02d}" if issued.month < 3 else str(issued.month)
     pieces += r.columns(ctx, [left, [("bold", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
                                      ("bold", "Độc lập - Tự do - Hạnh phúc"),
-                                     ("italic", f"{place}, ngày {issued.day:02d} tháng {month} năm {issued.year}")]],
+                                     ("italic", f"{place}, {nd30_date(issued)}")]],
                         points=12)
     pieces += r.spacer(ctx, 0.6)
     if title:
