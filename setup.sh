@@ -131,6 +131,8 @@ case "${1:-}" in
     # the digitization rates of a one-stop-shop's received list (codes of the committed samples)
     "$VENV/bin/sohoa" kpi --archive demo-output/archive --received sample_docs/tiep-nhan-demo.csv \
       --from 01/01/2026 --to 31/12/2026 --html demo-output/bao-cao-so-hoa.html || status=$?
+    # the archive by dossier code: dates from the papers, documents described; a real code set, then used
+    tour records demo-output/archive sample_docs/tiep-nhan-demo.csv
     # whether this machine is ready for nightly runs (tools, fonts, certificate, archive, catalog)
     "$VENV/bin/sohoa" check --archive demo-output/archive || status=$?
     echo "demo: signed PDF/A files are in demo-output/archive/packages/*/representations/rep1/data/;" \

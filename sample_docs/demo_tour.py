@@ -8,6 +8,11 @@ admin would type (each printed before it runs):
 - ``catalog ARCHIVE``: on a copy of the demo archive, deletes the catalog; ``sohoa fixity`` and
   ``sohoa search`` must refuse with a message naming the fix, ``sohoa catalog rebuild`` restores
   it from the packages, and the same search gives the same answer.
+- ``records ARCHIVE RECEIVED``: the archive by dossier code — each dossier's dates and where they
+  come from (a form's date field, a document's date of issue; never the scan date for these
+  samples), each document's kind, type and NĐ 30/2020 number, notation and date of issue; then the
+  first dossier of the one-stop shop's received list gets its real TT 01/2018 code (``sohoa code
+  set``), is found by it, and is held back from disposal and released by it.
 - ``station ARCHIVE TRUTH``: makes a clerk account (password in ``demo-output/tai-khoan-demo.txt``,
   0600), serves ``sohoa review`` on 127.0.0.1, and through its JSON API takes the first field of the
   queue, checks it against the paper (the generator's truth) and confirms or corrects it; the
@@ -91,6 +96,43 @@ def catalog(archive: Path) -> None:
         print("demo: the rebuilt catalog gives the same search answer and fixity is clean")
     finally:
         _remove(copy)
+
+
+def records(archive: Path, received: Path) -> None:
+    """The dossiers by code, dated from their papers, their documents described; a code set, used, held."""
+    rows = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((archive / "records").glob("*.json"))]
+    print(f"demo: the archive by dossier code (mã hồ sơ): {len(rows)} dossiers, their dates and documents")
+    for row in rows:
+        dates = row.get("dates") or {}
+        docs = "; ".join(_document_line(d) for d in row.get("documents") or ())
+        print(f"    {row['code']}  {dates.get('start')} – {dates.get('end')} (from {dates.get('start_from')}, "
+              f"{dates.get('end_from')})  {docs}")
+    from_scan = [row["code"] for row in rows if (row.get("dates") or {}).get("fallback")]
+    print(f"demo: {len(rows) - len(from_scan)}/{len(rows)} dossiers dated from their own papers, "
+          f"{len(from_scan)} from the scan date")
+    if from_scan or not any(d.get("kind") == "result" and d.get("number") for r in rows for d in r.get("documents") or ()):
+        raise TourError("a dossier dated from its scan, or no decision described")
+    first = received.read_text(encoding="utf-8").splitlines()[1].split(",")
+    old, day = first[0], first[1].split("/")
+    new = f"000.00.19.H49-{day[2][2:]}{day[1]}{day[0]}-0001"  # TT 01/2018: the intake date in the code
+    sohoa("code", "set", "--archive", str(archive), old, new, "--reason", "mã trên phiếu hẹn", "--operator", "demo")
+    if new not in sohoa("search", "--archive", str(archive), new).stdout:
+        raise TourError("the dossier is not found by its new code")
+    sohoa("retention", "hold", "--archive", str(archive), new, "--reason", "thanh tra", "--operator", "demo")
+    sohoa("retention", "release", "--archive", str(archive), new, "--reason", "hết thanh tra", "--operator", "demo")
+    print(f"demo: {old} is now {new}: found, held back from disposal and released by it (audit trail kept)")
+
+
+def _document_line(doc: dict) -> str:
+    """A document's kind, type and NĐ 30/2020 elements that carry no personal data."""
+    parts = [f"{doc.get('kind')}/{doc.get('type')}"]
+    if doc.get("number") or doc.get("notation"):
+        parts.append(f"số {doc.get('number') or '…'}/{doc.get('notation') or '…'}")
+    if doc.get("issued"):
+        parts.append(f"ngày {doc['issued']}")
+    if doc.get("signer_title"):
+        parts.append(f"người ký: {doc['signer_title']}")
+    return " ".join(parts)
 
 
 def station(archive: Path, truth: Path, account_file: Path) -> None:
@@ -231,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="step", required=True)
     sub.add_parser("bad-inputs").add_argument("inbox", type=Path)
     sub.add_parser("catalog").add_argument("archive", type=Path)
+    rec = sub.add_parser("records")
+    rec.add_argument("archive", type=Path)
+    rec.add_argument("received", type=Path)
     st = sub.add_parser("station")
     st.add_argument("archive", type=Path)
     st.add_argument("truth", type=Path)
@@ -241,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
             bad_inputs(args.inbox)
         elif args.step == "catalog":
             catalog(args.archive.resolve())
+        elif args.step == "records":
+            records(args.archive.resolve(), args.received)
         else:
             archive = args.archive.resolve()
             station(archive, args.truth, args.account_file or archive.parent / "tai-khoan-demo.txt")
