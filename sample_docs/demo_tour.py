@@ -110,8 +110,8 @@ def records(archive: Path, received: Path) -> None:
     from_scan = [row["code"] for row in rows if (row.get("dates") or {}).get("fallback")]
     print(f"demo: {len(rows) - len(from_scan)}/{len(rows)} dossiers dated from their own papers, "
           f"{len(from_scan)} from the scan date")
-    if from_scan or not any(d.get("kind") == "result" and d.get("number") for r in rows for d in r.get("documents") or ()):
-        raise TourError("a dossier dated from its scan, or no decision described")
+    if from_scan:
+        raise TourError("a sample dossier was dated from its scan date")
     first = received.read_text(encoding="utf-8").splitlines()[1].split(",")
     old, day = first[0], first[1].split("/")
     new = f"000.00.19.H49-{day[2][2:]}{day[1]}{day[0]}-0001"  # TT 01/2018: the intake date in the code

@@ -50,6 +50,24 @@ def test_the_station_step_records_a_clerks_decision(archive: Path, tmp_path: Pat
     assert truth["ngay_sinh"] not in out  # values are never printed
 
 
+def test_the_records_step_dates_from_the_papers_and_sets_a_real_code(archive: Path, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    rows = {json.loads(p.read_text(encoding="utf-8"))["source"]: json.loads(p.read_text(encoding="utf-8"))
+            for p in (archive / "records").glob("*.json")}
+    old = rows["ket_hon-tiff.tif"]["code"]
+    received = tmp_path / "tiep-nhan.csv"
+    received.write_text(f"Mã hồ sơ,Ngày tiếp nhận\n{old},05/01/2026\n", encoding="utf-8")
+    assert demo_tour.main(["records", str(archive), str(received)]) == 0
+    out = capsys.readouterr().out
+    new = "000.00.19.H49-260105-0001"
+    assert "2/2 dossiers dated from their own papers, 0 from the scan date" in out
+    assert "component/to_khai_ket_hon ngày " in out and f"{old} is now {new}" in out
+    record = next(json.loads(p.read_text(encoding="utf-8")) for p in (archive / "records").glob("*.json")
+                  if json.loads(p.read_text(encoding="utf-8"))["source"] == "ket_hon-tiff.tif")
+    assert record["code"] == new and record["dates"] == rows["ket_hon-tiff.tif"]["dates"]  # dated from its paper
+    assert rows["khai_sinh-pdf.pdf"]["fields"]["ho_ten"]["value"] not in out  # values are never printed
+
+
 def test_bad_inputs_are_written_with_their_reasons(tmp_path: Path) -> None:
     assert demo_tour.main(["bad-inputs", str(tmp_path / "inbox")]) == 0
     sizes = {p.name: p.stat().st_size for p in (tmp_path / "inbox").iterdir()}
