@@ -82,8 +82,16 @@ class Variety:
 PLAIN = Variety()
 
 
-def draw_variety(rng: random.Random, form_type: str, *, held_out: bool = False) -> Variety:
+HAND_SHARE = 0.06
+"""The share of forms filled in by hand, by default."""
+
+
+def draw_variety(rng: random.Random, form_type: str, *, held_out: bool = False,
+                 hand_share: float = HAND_SHARE) -> Variety:
     """A random look for one dossier.
+
+    ``hand_share`` only moves the threshold of the handwriting draw: every other draw of a seed,
+    and the typed dossiers' looks, stay the same whatever it is.
 
     Tuning draws the families :data:`sample_docs._render.TUNING_FAMILIES`, editions ``standard``,
     ``short``, ``old`` and ``2025`` in line layout; the held-out part draws other font families
@@ -94,7 +102,7 @@ def draw_variety(rng: random.Random, form_type: str, *, held_out: bool = False) 
     computer = rng.random() < 0.35
     style = _render.Style(family=family, value_family=rng.choice(families) if computer else family,
                           body_pt=round(rng.uniform(11.5, 13.5), 1), pitch=round(rng.uniform(1.4, 1.75), 2),
-                          hand=rng.random() < 0.06, seed=rng.randint(0, 10**9))
+                          hand=rng.random() < hand_share, seed=rng.randint(0, 10**9))
     edition = rng.choice(("standard",) * 4 + ("short", "short", "old") + (("2025",) if form_type == "ct01" else ()))
     layout = Layout(edition=edition, table_form=held_out and form_type == "khai_sinh" and rng.random() < 0.6,
                     date_format=rng.choice(("%d/%m/%Y",) * 5 + ("unpadded", "%d-%m-%Y", "%d.%m.%Y")),
@@ -201,10 +209,11 @@ def _scan(clean: list[tuple[Image.Image, str]], rng: random.Random, profile: Pro
 
 
 def _dossier(out: Path, name: str, form_type: str, shape: str, *, seed: int, dpi: int,
-             profile: Profile, plan: Plan, held_out: bool = False) -> Path:
+             profile: Profile, plan: Plan, held_out: bool = False, hand_share: float = HAND_SHARE) -> Path:
     """Generate, write and describe one dossier; returns its truth file."""
     rng = random.Random(f"{seed}:{name}")
-    variety = plan.variety or (draw_variety(random.Random(f"{seed}:{name}:look"), form_type, held_out=held_out)
+    variety = plan.variety or (draw_variety(random.Random(f"{seed}:{name}:look"), form_type, held_out=held_out,
+                                            hand_share=hand_share)
                                if profile is not DEMO else PLAIN)
     documents: list[dict[str, object]] = []
     if form_type == FREE_TEXT:
@@ -280,7 +289,8 @@ def _jobs(per_form: int, shapes: Sequence[str], free_text: int, letters: int = 0
 
 def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
              shapes: Iterable[str] = SHAPES, free_text: int = 1,
-             profile: Profile | str = OFFICE, held_out: bool = False, letters: int = 0) -> list[Path]:
+             profile: Profile | str = OFFICE, held_out: bool = False, letters: int = 0,
+             hand_share: float = HAND_SHARE) -> list[Path]:
     """Generate a sample set: ``out/inbox/`` dossiers and ``out/truth/<name>.json``.
 
     Each dossier draws from its own ``random.Random(f"{seed}:{name}")``, so a dossier does not
@@ -299,6 +309,7 @@ def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
         held_out: draw the looks kept out of tuning (:func:`draw_variety`).
         letters: number of stand-alone administrative papers (``_letters``: công văn, thông báo,
             tờ trình, báo cáo, kế hoạch; numbers often handwritten, e-copy stamps), shapes in turn.
+        hand_share: the share of forms filled in by hand (:func:`draw_variety`).
 
     Returns:
         The truth files written, in generation order.
@@ -312,7 +323,7 @@ def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
     for sub in ("inbox", "truth"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     return [_dossier(out, name, form_type, shape, seed=seed, dpi=dpi, profile=prof,
-                     plan=plans.get(name, Plan()), held_out=held_out)
+                     plan=plans.get(name, Plan()), held_out=held_out, hand_share=hand_share)
             for name, form_type, shape in _jobs(per_form, shapes, free_text, letters)]
 
 
@@ -375,6 +386,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="degradation: office (±5° skew, turns, duplex) or demo (mild, pinned)")
     p.add_argument("--held-out", action="store_true",
                    help="draw font families and layouts kept out of tuning (measure on them only)")
+    p.add_argument("--hand", type=float, default=HAND_SHARE, metavar="SHARE",
+                   help=f"share of forms filled in by hand (default {HAND_SHARE}; 1 for a handwriting set)")
     p.add_argument("--table", action="store_true", help="print a Markdown table of the set")
     return p.parse_args(argv)
 
@@ -385,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     truths = generate(args.out, seed=args.seed, per_form=args.per_form, dpi=args.dpi,
                       shapes=[s.strip() for s in args.shapes.split(",") if s.strip()],
                       free_text=args.free_text, profile=args.profile, held_out=args.held_out,
-                      letters=args.letters)
+                      letters=args.letters, hand_share=args.hand)
     print(table(args.out, truths) if args.table else f"{len(truths)} dossiers in {args.out}")
     return 0
 
