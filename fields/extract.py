@@ -25,6 +25,7 @@ from fields.crosscheck import cross_flag
 from fields.date_checks import birth_date, check_date_words, check_form_date
 from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
+from fields.hand_read import AGREED, HandReads, vote
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.numbers_again import read_numbers_again
@@ -196,15 +197,39 @@ HANDWRITTEN_CONFIDENCE = 0.3
 """A handwritten value's confidence: Tesseract's reading of handwriting is a guess."""
 
 
+HAND_AGREED_CONFIDENCE = 0.85
+"""A handwritten value every reading agrees on, checked by its type (:mod:`fields.hand_read`)."""
+HAND_NAME_WORDS = 3
+"""A handwritten full name read shorter than this is asked about even when the readings agree: every
+reading takes the same box, so a word the page's reading lost is lost in all (``Huỳnh Hồng`` for
+``Huỳnh Hồng Giang``, tuning seed 200)."""
+
+
+def _handwritten(spec: FieldSpec, raw: RawValue, raws: dict[str, RawValue | None | bool], on: date | None,
+                 threshold: float, hand_reads: HandReads | None, page: int | None, box: Box | None) -> FieldValue:
+    """A handwritten value: the vote of its readings (the line read alone first, then the page's),
+    each written back as its type writes it (``04/02/1978``, ``Nữ``). Flagged ``handwritten`` unless
+    every reading is valid and agrees."""
+    again = hand_reads(raw.tokens[0].page, raw.tokens) if hand_reads is not None else []
+    texts = [*again[:1], raw.text, *again[1:]]
+    checked = [_validate(spec, text, raws, on) for text in texts]
+    won = vote([(ok, value) for ok, _, value in checked])
+    whole = won is not None and (spec.type != "name" or len(won.value.split()) >= HAND_NAME_WORDS)
+    if whole and won.agree >= AGREED and won.agree == len(texts) and HAND_AGREED_CONFIDENCE >= threshold:
+        return FieldValue(won.value, HAND_AGREED_CONFIDENCE, False, None, page, box)
+    return FieldValue(won.value if won else raw.text, min(raw.confidence, HANDWRITTEN_CONFIDENCE), True,
+                      "handwritten", page, box)
+
+
 def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], threshold: float,
                  truncated: bool, pages: Sequence[PageText], on: date | None,
-                 handwritten: HandCheck | None) -> FieldValue:
+                 handwritten: HandCheck | None, hand_reads: HandReads | None = None) -> FieldValue:
     raw = raws[spec.key]
     if not isinstance(raw, RawValue):
         return _missing(spec, raw is None)
     page, box = _where(raw, pages)
     if handwritten is not None and raw.tokens and handwritten(raw.tokens[0].page, raw.tokens):
-        return FieldValue(raw.text, min(raw.confidence, HANDWRITTEN_CONFIDENCE), True, "handwritten", page, box)
+        return _handwritten(spec, raw, raws, on, threshold, hand_reads, page, box)
     ok, reason, value = _validate(spec, raw.text, raws, on)
     confidence = raw.confidence
     if ok and _checks_units(spec):
@@ -270,7 +295,8 @@ def _document_date(template: FormTemplate, raws: dict[str, RawValue | None | boo
 
 def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
                  review_threshold: float = REVIEW_THRESHOLD,
-                 handwritten: HandCheck | None = None, reread: Reread | None = None) -> dict[str, FieldValue]:
+                 handwritten: HandCheck | None = None, reread: Reread | None = None,
+                 hand_reads: HandReads | None = None) -> dict[str, FieldValue]:
     """The fields of ``pages`` read with one given template (no classification).
 
     Args:
@@ -279,6 +305,7 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         review_threshold: Fields under this confidence need review.
         handwritten: Tells whether a value's strokes are handwriting (see ``fields.handwriting``).
         reread: Reads a band of a page again (``fields.reread``): garbled and dropped lines (``fields.relines``).
+        hand_reads: Reads a handwritten value's line again several ways (``fields.hand_read``).
 
     Returns:
         Field key → value, for every field of the template.
@@ -295,7 +322,7 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
     if handwritten is not None:
         handwritten = by_hand(raws, handwritten)
     values = {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
-                                     handwritten)
+                                     handwritten, hand_reads)
               for spec in template.fields}
     if isinstance(handwritten, WholeForm):
         # a form filled in by hand: a value left "empty" may be a pen too faint to read — the clerk
@@ -343,6 +370,7 @@ def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
         The form result: the first component's form type and fields (``unknown`` and none when the
         dossier holds no known form), every document, and the dossier-level review reasons.
     """
+    from fields.hand_read import hand_reader
     from fields.handwriting import HandwritingCheck
     from fields.reread import seal_free_reader
 
@@ -357,7 +385,9 @@ def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
         if template is not None and template.kind == "component":
             sub = [pages[i] for i in span.pages]
             check = HandwritingCheck(sub, images) if images else None
-            got = extract_with(sub, template, review_threshold=review_threshold, handwritten=check, reread=reread)
+            reads = hand_reader(sub, check, reread) if check is not None and reread is not None else None
+            got = extract_with(sub, template, review_threshold=review_threshold, handwritten=check, reread=reread,
+                               hand_reads=reads)
             issued, doubt = _issued(template, got)
             if form_type == UNKNOWN:
                 form_type, confidence, fields = template.form_type, round(span.score, 4), got

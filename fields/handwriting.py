@@ -103,6 +103,13 @@ class HandwritingCheck:
                 slants.append(found)
         return float(np.median(slants)) if slants else None
 
+    def lean(self, page_index: int, tokens: Sequence[Token]) -> float | None:
+        """How much the value's strokes lean (x per y), short values too; None when it cannot be told."""
+        image = self._image(page_index)
+        same_page = [t for t in tokens if t.page == page_index]
+        crop = self._crop(image, same_page) if image is not None and same_page else None
+        return slant(_binary(crop)) if crop is not None else None
+
     def __call__(self, page_index: int, tokens: Sequence[Token]) -> bool:
         image = self._image(page_index)
         same_page = [t for t in tokens if t.page == page_index]

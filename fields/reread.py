@@ -22,7 +22,8 @@ Reread = Callable[..., list[list[Token]]]
 """(source page, normalised box, psm=6, whiten=True) → the lines of that region read again without the
 seal (Tesseract's page segmentation mode: 6 a block, 7 one line); ``whiten=False`` reads the region as
 it is (a header carries no seal, and light type would be whitened with it); ``leaders=True`` erases
-dotted leaders first (see :data:`LEADER_DPI_SCALE`)."""
+dotted leaders first (see :data:`LEADER_DPI_SCALE`); ``shear`` (x per y) straightens a leaning hand
+first (:func:`fields.hand_read.deslant`), and ``scale`` enlarges the region before it is read."""
 INK_BELOW = 90
 """Grey levels above this are whitened: a stamp's red or blue, not the signer's black type."""
 
@@ -31,7 +32,8 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
     """A :data:`Reread` over a dossier's clean page images."""
 
     def reread(source_page: int, box: tuple[float, float, float, float], psm: int = 6,
-               whiten: bool = True, leaders: bool = False) -> list[list[Token]]:
+               whiten: bool = True, leaders: bool = False, shear: float = 0.0,
+               scale: float = 1.0) -> list[list[Token]]:
         from ocr.leaders import erase_leaders
         from ocr.recognize import recognize
 
@@ -51,6 +53,12 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
             crop = erase_leaders(crop, dpi=float(dpi[0] or page.dpi) * LEADER_DPI_SCALE,
                                  x_height=LEADER_X_HEIGHT * page.dpi)
         cleaned = Image.fromarray(np.where(crop > INK_BELOW, 255, crop).astype(np.uint8) if whiten else crop)
+        if shear or scale != 1.0:  # the words' boxes are then the straightened, enlarged region's
+            from fields.hand_read import deslant
+
+            cleaned = Image.fromarray(deslant(np.asarray(cleaned), shear)) if shear else cleaned
+            cleaned = cleaned.resize((round(cleaned.width * scale), round(cleaned.height * scale)), Image.LANCZOS)
+            dpi = (float(dpi[0] or page.dpi) * scale, float(dpi[1] or page.dpi) * scale)
         with tempfile.TemporaryDirectory(prefix="sohoa-sign-") as tmp:
             out = Path(tmp) / "block.png"
             cleaned.save(out, dpi=dpi)

@@ -280,8 +280,9 @@ def test_value_pushed_onto_the_next_line_by_a_long_label_is_read_on() -> None:
 
 def test_handwritten_form_is_flagged_with_the_real_tesseract(tmp_path: Path) -> None:
     """A CT01 filled in by hand (the generator's handwriting-like values), OCR'd by the real Tesseract:
-    its values are flagged ``handwritten`` at a low confidence, not returned as confident guesses; the
-    same form typed is not."""
+    a value is taken without review only when every reading of it agrees and its type checks it, and
+    then it is the value written; every other value is flagged ``handwritten`` at a low confidence, not
+    returned as a confident guess. The same form typed has no handwritten value."""
     from ocr.recognize import recognize
     from sample_docs import _render
     from sample_docs.make_samples import PLAIN, random_values, render_pages
@@ -297,11 +298,13 @@ def test_handwritten_form_is_flagged_with_the_real_tesseract(tmp_path: Path) -> 
         page = recognize(path, source_page=1)
         results[hand] = extract([page], load_templates(), images={1: path}).fields
     typed = [k for k, f in results[False].items() if f.reason == "handwritten"]
-    flagged = [k for k, f in results[True].items() if f.value and f.reason == "handwritten"]
-    found = [k for k, f in results[True].items() if f.value]
+    found = {k: f for k, f in results[True].items() if f.value}
+    flagged = [k for k, f in found.items() if f.reason == "handwritten"]
+    taken = {k: f.value for k, f in found.items() if not f.needs_review}
     assert typed == []
-    assert len(flagged) >= 0.8 * len(found) and len(found) >= 10
-    assert all(results[True][k].confidence <= 0.3 and results[True][k].needs_review for k in flagged)
+    assert len(found) >= 10 and len(flagged) >= 0.4 * len(found) and taken  # some agreed, most still asked
+    assert taken == {k: values[k] for k in taken}  # what is taken unasked is what was written
+    assert all(f.confidence <= 0.3 and f.needs_review for k, f in found.items() if k in flagged)
     # blank on the typed form: nothing to look at; "blank" on the hand-filled one may be a faint pen
     assert results[False]["dien_thoai"].reason != "handwritten"
     assert (results[True]["dien_thoai"].value, results[True]["dien_thoai"].reason) == ("", "handwritten")

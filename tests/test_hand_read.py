@@ -1,0 +1,66 @@
+"""A handwritten value read several ways and put to the vote (``fields.hand_read``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from fields import load_templates
+from fields.extract import extract_with
+from fields.hand_read import Vote, deslant, vote
+from fields.handwriting import _binary, slant
+from tests.test_fields_units import FORM, _page
+
+
+def test_the_vote_takes_the_most_agreed_valid_reading() -> None:
+    assert vote([(False, "Nũ"), (True, "Nữ"), (True, "Nam"), (True, "Nữ")]) == Vote("Nữ", 2, 3)
+    assert vote([(True, "Nam"), (True, "Nữ")]) == Vote("Nam", 1, 2)  # a tie: the first reading given
+    assert vote([(False, "W#"), (True, "")]) is None  # nothing valid to go on
+
+
+def test_deslant_makes_a_leaning_hand_upright_and_keeps_its_ink() -> None:
+    """Bars leaning 0.25 (x per y, as the generator's and a right-handed writer's hand do) stand
+    upright after :func:`deslant` by that much; no ink is cut off."""
+    image = Image.new("L", (240, 60), 255)
+    draw = ImageDraw.Draw(image)
+    for x in range(30, 200, 24):
+        draw.line([(x + 0.25 * 25, 5), (x - 0.25 * 25, 55)], fill=0, width=4)
+    crop = np.asarray(image)
+    assert slant(_binary(crop)) == pytest.approx(0.25, abs=0.05)
+    upright = deslant(crop, 0.25)
+    assert slant(_binary(upright)) == pytest.approx(0.0, abs=0.05)
+    assert (upright < 128).sum() == pytest.approx((crop < 128).sum(), rel=0.1)
+
+
+def _read(line: str, again: list[str]):  # noqa: ANN202 - the extracted fields
+    """CT01's fields with every value handwritten, the value of ``line`` read again as ``again``."""
+    template = next(t for t in load_templates() if t.form_type == "ct01")
+    lines = [line if f.split(":")[0] == line.split(":")[0] else f for f in FORM]
+    return extract_with([_page(lines)], template, handwritten=lambda page, tokens: True,
+                        hand_reads=lambda page, tokens: again)
+
+
+@pytest.mark.parametrize(("line", "again", "key", "value", "review"), [
+    # every reading agrees and the date is real: taken, written as dates are written
+    ("2. Ngày, tháng, năm sinh: 05.03.1986", ["05/03/1986", "05-03-1986", "5/3/1986"], "ngay_sinh",
+     "05/03/1986", False),
+    # one reading differs: the vote's value, for the clerk to confirm
+    ("2. Ngày, tháng, năm sinh: 05.03.1986", ["05/03/1986", "05/08/1986", "05/03/1986"], "ngay_sinh",
+     "05/03/1986", True),
+    # one reading is no date at all: not every reading vouches for it
+    ("2. Ngày, tháng, năm sinh: 05.03.1986", ["05/03/1986", "0g/0S/1g86", "05/03/1986"], "ngay_sinh",
+     "05/03/1986", True),
+    # a full name of three syllables, agreed: taken
+    ("1. Họ, chữ đệm và tên: Vũ Thu Uyên", ["Vũ Thu Uyên"] * 3, "ho_ten", "Vũ Thu Uyên", False),
+    # two syllables agreed: the same box lost a word in every reading, so asked
+    ("1. Họ, chữ đệm và tên: Vũ Thu", ["Vũ Thu"] * 3, "ho_ten", "Vũ Thu", True),
+    # no second reading (a page image missing): the page's reading alone is never taken
+    ("1. Họ, chữ đệm và tên: Vũ Thu Uyên", [], "ho_ten", "Vũ Thu Uyên", True),
+])
+def test_a_handwritten_value_is_taken_only_when_every_reading_agrees(
+        line: str, again: list[str], key: str, value: str, review: bool) -> None:
+    got = _read(line, again)[key]
+    assert (got.value, got.needs_review) == (value, review)
+    assert got.reason == ("handwritten" if review else None)
+    assert got.confidence <= 0.3 if review else got.confidence >= 0.75
