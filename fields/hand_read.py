@@ -1,7 +1,7 @@
 """A handwritten value read several ways, and the readings put to the vote.
 
 Tesseract reads a hand one way on the page and another way when the value's line is read alone,
-straightened (the hand's slant undone, :func:`deslant`) or enlarged: each reading misreads other
+straightened (the hand's slant undone, :func:`fields.handwriting.deslant`) or enlarged: each reading misreads other
 letters. Each reading is checked as the field's type checks a value (a real date, a CCCD number that
 agrees with the form, a listed ethnic group …); the value most readings agree on wins, ties going to
 the line read alone, the surest single reading.
@@ -21,9 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-from PIL import Image
-
 from fields.text import Token
 
 if TYPE_CHECKING:
@@ -38,17 +35,6 @@ AGREED = 4
 (the page's, and the three of :class:`HandReadings`)."""
 MARGIN = 0.004
 """Room kept around the value's box when its line is read again (of the page's width and height)."""
-
-
-def deslant(crop: np.ndarray, shear: float) -> np.ndarray:
-    """``crop`` (greyscale, white paper) with strokes leaning ``shear`` (x per y, to the right) made
-    upright, widened so nothing is cut; the middle row stays in place."""
-    height, width = crop.shape
-    pad = int(abs(shear) * height) + 2
-    wide = Image.new("L", (width + 2 * pad, height), 255)
-    wide.paste(Image.fromarray(crop), (pad, 0))
-    return np.asarray(wide.transform(wide.size, Image.AFFINE, (1, -shear, shear * height / 2, 0, 1, 0),
-                                     resample=Image.BICUBIC, fillcolor=255))
 
 
 @dataclass(frozen=True)

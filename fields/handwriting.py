@@ -58,6 +58,17 @@ def slant(mask: np.ndarray) -> float | None:
     return best
 
 
+def deslant(crop: np.ndarray, shear: float) -> np.ndarray:
+    """``crop`` (greyscale, white paper) with strokes leaning ``shear`` (x per y, to the right) made
+    upright, widened so nothing is cut; the middle row stays in place."""
+    height, width = crop.shape
+    pad = int(abs(shear) * height) + 2
+    wide = Image.new("L", (width + 2 * pad, height), 255)
+    wide.paste(Image.fromarray(crop), (pad, 0))
+    return np.asarray(wide.transform(wide.size, Image.AFFINE, (1, -shear, shear * height / 2, 0, 1, 0),
+                                     resample=Image.BICUBIC, fillcolor=255))
+
+
 class HandwritingCheck:
     """Tells, for a document's pages, whether a value's tokens are handwritten (a callable)."""
 

@@ -23,7 +23,7 @@ Reread = Callable[..., list[list[Token]]]
 seal (Tesseract's page segmentation mode: 6 a block, 7 one line); ``whiten=False`` reads the region as
 it is (a header carries no seal, and light type would be whitened with it); ``leaders=True`` erases
 dotted leaders first (see :data:`LEADER_DPI_SCALE`); ``shear`` (x per y) straightens a leaning hand
-first (:func:`fields.hand_read.deslant`), and ``scale`` enlarges the region before it is read."""
+first (:func:`fields.handwriting.deslant`), and ``scale`` enlarges the region before it is read."""
 INK_BELOW = 90
 """Grey levels above this are whitened: a stamp's red or blue, not the signer's black type."""
 
@@ -54,7 +54,7 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
                                  x_height=LEADER_X_HEIGHT * page.dpi)
         cleaned = Image.fromarray(np.where(crop > INK_BELOW, 255, crop).astype(np.uint8) if whiten else crop)
         if shear or scale != 1.0:  # the words' boxes are then the straightened, enlarged region's
-            from fields.hand_read import deslant
+            from fields.handwriting import deslant
 
             cleaned = Image.fromarray(deslant(np.asarray(cleaned), shear)) if shear else cleaned
             cleaned = cleaned.resize((round(cleaned.width * scale), round(cleaned.height * scale)), Image.LANCZOS)

@@ -8,8 +8,8 @@ from PIL import Image, ImageDraw
 
 from fields import load_templates
 from fields.extract import extract_with
-from fields.hand_read import Vote, deslant, vote
-from fields.handwriting import _binary, slant
+from fields.hand_read import Vote, vote
+from fields.handwriting import _binary, deslant, slant
 from tests.test_fields_units import FORM, _page
 
 
