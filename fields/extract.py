@@ -25,7 +25,7 @@ from fields.crosscheck import cross_flag
 from fields.date_checks import birth_date, check_date_words, check_form_date
 from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
-from fields.hand_read import AGREED, HandReads, vote
+from fields.hand_read import HandReads, taken, vote
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.model import Box, FieldValue, FormResult
 from fields.numbers_again import read_numbers_again
@@ -205,19 +205,36 @@ reading takes the same box, so a word the page's reading lost is lost in all (``
 ``Huỳnh Hồng Giang``, tuning seed 200)."""
 
 
+def _hand_case(spec: FieldSpec, value: str) -> str:
+    """A handwritten name in one case: a hand's letters vary in size, so ``HOàng phương`` is read where
+    ``Hoàng Phương`` was written. A name mostly in capitals is all capitals, else each syllable has one."""
+    words = value.split()
+    if spec.type != "name" or not words:
+        return value
+    if 2 * sum(w.isupper() and len(w) > 1 for w in words) > len(words):
+        return value.upper()
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
+
+
 def _handwritten(spec: FieldSpec, raw: RawValue, raws: dict[str, RawValue | None | bool], on: date | None,
                  threshold: float, hand_reads: HandReads | None, page: int | None, box: Box | None) -> FieldValue:
     """A handwritten value: the vote of its readings (the line read alone first, then the page's),
     each written back as its type writes it (``04/02/1978``, ``Nữ``). Flagged ``handwritten`` unless
     every reading is valid and agrees."""
-    again = hand_reads(raw.tokens[0].page, raw.tokens) if hand_reads is not None else []
-    texts = [*again[:1], raw.text, *again[1:]]
-    checked = [_validate(spec, text, raws, on) for text in texts]
+    one_line = True or len({t.line for t in raw.tokens}) == 1 or spec.type in ("address", "text")  # a table cell's
+    # words on two lines are often its neighbour's: read alone, each line would bring its own value
+    again = hand_reads(raw.tokens[0].page, raw.tokens) if hand_reads is not None and one_line else []
+    cleaned = [(clean_digits if spec.type == "cccd" or spec.where == "boxed-digits" else clean_value)(
+        words, spec.prefixes) for words in again]
+    texts = [got.text if got else "" for got in cleaned]
+    texts = [*texts[:1], raw.text, *texts[1:]]
+    checked = [_validate(spec, _hand_case(spec, text), raws, on) if text else (False, None, "") for text in texts]
     won = vote([(ok, value) for ok, _, value in checked])
     whole = won is not None and (spec.type != "name" or len(won.value.split()) >= HAND_NAME_WORDS)
-    if whole and won.agree >= AGREED and won.agree == len(texts) and HAND_AGREED_CONFIDENCE >= threshold:
+    closed = spec.type in _CLOSED_TYPES or bool(spec.choices)
+    if whole and taken(won, len(texts), closed=closed) and HAND_AGREED_CONFIDENCE >= threshold:
         return FieldValue(won.value, HAND_AGREED_CONFIDENCE, False, None, page, box)
-    return FieldValue(won.value if won else raw.text, min(raw.confidence, HANDWRITTEN_CONFIDENCE), True,
+    return FieldValue(won.value if won else _hand_case(spec, raw.text), min(raw.confidence, HANDWRITTEN_CONFIDENCE), True,
                       "handwritten", page, box)
 
 

@@ -10,6 +10,8 @@ from fields import load_templates
 from fields.extract import extract_with
 from fields.hand_read import Vote, vote
 from fields.handwriting import _binary, deslant, slant
+from fields.text import Token, fold
+from ocr.model import BBox
 from tests.test_fields_units import FORM, _page
 
 
@@ -36,9 +38,13 @@ def test_deslant_makes_a_leaning_hand_upright_and_keeps_its_ink() -> None:
 def _read(line: str, again: list[str]):  # noqa: ANN202 - the extracted fields
     """CT01's fields with every value handwritten, the value of ``line`` read again as ``again``."""
     template = next(t for t in load_templates() if t.form_type == "ct01")
-    lines = [line if f.split(":")[0] == line.split(":")[0] else f for f in FORM]
+    label = line.split(":")[0]
+    lines = [line if f.split(":")[0] == label else f for f in FORM]
+    lines = lines if line in lines else [*FORM[:-2], line, *FORM[-2:]]  # a line the form lacks: before its date
+    words = [[Token(w, fold(w), BBox(100 + 80 * i, 100, 70, 40), 0.9, 0, 0) for i, w in enumerate(text.split())]
+             for text in again]
     return extract_with([_page(lines)], template, handwritten=lambda page, tokens: True,
-                        hand_reads=lambda page, tokens: again)
+                        hand_reads=lambda page, tokens: words)
 
 
 @pytest.mark.parametrize(("line", "again", "key", "value", "review"), [
@@ -51,10 +57,15 @@ def _read(line: str, again: list[str]):  # noqa: ANN202 - the extracted fields
     # one reading is no date at all: not every reading vouches for it
     ("2. Ngày, tháng, năm sinh: 05.03.1986", ["05/03/1986", "0g/0S/1g86", "05/03/1986"], "ngay_sinh",
      "05/03/1986", True),
-    # a full name of three syllables, agreed: taken
-    ("1. Họ, chữ đệm và tên: Vũ Thu Uyên", ["Vũ Thu Uyên"] * 3, "ho_ten", "Vũ Thu Uyên", False),
+    # a full name of three syllables, agreed: taken, in a name's case whatever the sizes of the letters
+    ("1. Họ, chữ đệm và tên: Vũ Thu Uyên", ["Vũ Thu Uyên", "VŨ thu Uyên", "Vũ Thu uyên"], "ho_ten",
+     "Vũ Thu Uyên", False),
     # two syllables agreed: the same box lost a word in every reading, so asked
     ("1. Họ, chữ đệm và tên: Vũ Thu", ["Vũ Thu"] * 3, "ho_ten", "Vũ Thu", True),
+    # a listed choice two readings agree on, the others no choice at all: taken
+    ("3. Giới tính: Nữ", ["Nữ", "W#", "N"], "gioi_tinh", "Nữ", False),
+    # … but not when a reading says another choice
+    ("3. Giới tính: Nữ", ["Nữ", "Nam", "Nữ"], "gioi_tinh", "Nữ", True),
     # no second reading (a page image missing): the page's reading alone is never taken
     ("1. Họ, chữ đệm và tên: Vũ Thu Uyên", [], "ho_ten", "Vũ Thu Uyên", True),
 ])
