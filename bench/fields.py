@@ -15,7 +15,7 @@ OCR output kept in the work folder with the current ``fields`` code instead of t
 Printed: classification accuracy, exact match per field and overall (NFC, whitespace collapsed),
 wrong values not flagged for review (the dangerous number), review rate, documents typed right,
 decisions whose number+notation, issue date and signer are all right, form dossiers dated from their
-own documents, the same figures on typed (not handwritten) dossiers, the review-threshold curve
+own documents, the same figures on typed (not handwritten) dossiers and on handwritten ones, the review-threshold curve
 (review rate against wrong-and-not-flagged as the threshold moves; with ``--reextract`` the run's
 confidences are re-scored at each threshold), and time per dossier.
 
@@ -225,10 +225,11 @@ def _print(f: Figures, *, elapsed: float | None, extract_s: float | None) -> Non
               f" date right or sent to review: {_pct(f.letters_right, f.letters)}"
               f" (misses by element: {dict(f.letter_misses)})")
     print(f"form dossiers with a date from their documents (not the scan date): {_pct(f.dates_from_document, f.dated)}")
-    typed = [p for p in f.points if not p[3]]
-    print(f"on typed (not handwritten) dossiers: exact {_pct(sum(p[2] for p in typed), len(typed))}, "
-          f"wrong and not flagged {_pct(sum(not p[2] and not p[1] and p[0] >= args_threshold for p in typed), len(typed))}, "
-          f"review {_pct(sum(p[1] or p[0] < args_threshold for p in typed), len(typed))}")
+    for name, hand in (("typed (not handwritten)", False), ("handwritten", True)):
+        some = [p for p in f.points if p[3] == hand]
+        print(f"on {name} dossiers: exact {_pct(sum(p[2] for p in some), len(some))}, wrong and not flagged "
+              f"{_pct(sum(not p[2] and not p[1] and p[0] >= args_threshold for p in some), len(some))}, "
+              f"review {_pct(sum(p[1] or p[0] < args_threshold for p in some), len(some))}")
     print("\nreview threshold curve (flagged = other reason, or confidence under the threshold):")
     print("| threshold | review rate | wrong and not flagged |\n|---|---|---|")
     for t in (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):
