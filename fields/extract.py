@@ -219,11 +219,9 @@ def _hand_case(spec: FieldSpec, value: str) -> str:
 def _handwritten(spec: FieldSpec, raw: RawValue, raws: dict[str, RawValue | None | bool], on: date | None,
                  threshold: float, hand_reads: HandReads | None, page: int | None, box: Box | None) -> FieldValue:
     """A handwritten value: the vote of its readings (the line read alone first, then the page's),
-    each written back as its type writes it (``04/02/1978``, ``Nữ``). Flagged ``handwritten`` unless
-    every reading is valid and agrees."""
-    one_line = True or len({t.line for t in raw.tokens}) == 1 or spec.type in ("address", "text")  # a table cell's
-    # words on two lines are often its neighbour's: read alone, each line would bring its own value
-    again = hand_reads(raw.tokens[0].page, raw.tokens) if hand_reads is not None and one_line else []
+    each cleaned as the page's reading is and written back as its type writes it (``04/02/1978``,
+    ``Nữ``). Flagged ``handwritten`` unless the readings agree enough (:func:`fields.hand_read.taken`)."""
+    again = hand_reads(raw.tokens[0].page, raw.tokens) if hand_reads is not None else []
     cleaned = [(clean_digits if spec.type == "cccd" or spec.where == "boxed-digits" else clean_value)(
         words, spec.prefixes) for words in again]
     texts = [got.text if got else "" for got in cleaned]
@@ -234,8 +232,8 @@ def _handwritten(spec: FieldSpec, raw: RawValue, raws: dict[str, RawValue | None
     closed = spec.type in _CLOSED_TYPES or bool(spec.choices)
     if whole and taken(won, len(texts), closed=closed) and HAND_AGREED_CONFIDENCE >= threshold:
         return FieldValue(won.value, HAND_AGREED_CONFIDENCE, False, None, page, box)
-    return FieldValue(won.value if won else _hand_case(spec, raw.text), min(raw.confidence, HANDWRITTEN_CONFIDENCE), True,
-                      "handwritten", page, box)
+    return FieldValue(won.value if won else _hand_case(spec, raw.text), min(raw.confidence, HANDWRITTEN_CONFIDENCE),
+                      True, "handwritten", page, box)
 
 
 def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], threshold: float,
