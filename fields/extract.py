@@ -227,11 +227,10 @@ def _handwritten(spec: FieldSpec, raw: RawValue, raws: dict[str, RawValue | None
     texts = [got.text if got else "" for got in cleaned]
     texts = [*texts[:1], raw.text, *texts[1:]]
     checked = [_validate(spec, _hand_case(spec, text), raws, on) if text else (False, None, "") for text in texts]
-    won = vote([(ok, value) for ok, _, value in checked])
-    whole = won is not None and (spec.type != "name" or len(won.value.split()) >= HAND_NAME_WORDS)
-    closed = spec.type in _CLOSED_TYPES or bool(spec.choices)
-    if whole and taken(won, len(texts), closed=closed) and HAND_AGREED_CONFIDENCE >= threshold:
-        return FieldValue(won.value, HAND_AGREED_CONFIDENCE, False, None, page, box)
+    readings = [(ok, value) for ok, _, value in checked]
+    won, sure = vote(readings), taken(readings, closed=spec.type in _CLOSED_TYPES or bool(spec.choices))
+    if sure and (spec.type != "name" or len(sure.value.split()) >= HAND_NAME_WORDS) and HAND_AGREED_CONFIDENCE >= threshold:
+        return FieldValue(sure.value, HAND_AGREED_CONFIDENCE, False, None, page, box)
     return FieldValue(won.value if won else _hand_case(spec, raw.text), min(raw.confidence, HANDWRITTEN_CONFIDENCE),
                       True, "handwritten", page, box)
 

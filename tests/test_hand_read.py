@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from fields import load_templates
 from fields.extract import extract_with
-from fields.hand_read import Vote, vote
+from fields.hand_read import Vote, taken, vote
 from fields.handwriting import _binary, deslant, slant
 from fields.text import Token, fold
 from ocr.model import BBox
@@ -19,6 +19,17 @@ def test_the_vote_takes_the_most_agreed_valid_reading() -> None:
     assert vote([(False, "Nũ"), (True, "Nữ"), (True, "Nam"), (True, "Nữ")]) == Vote("Nữ", 2, 3)
     assert vote([(True, "Nam"), (True, "Nữ")]) == Vote("Nam", 1, 2)  # a tie: the first reading given
     assert vote([(False, "W#"), (True, "")]) is None  # nothing valid to go on
+
+
+def test_only_the_deciding_readings_decide_whether_a_value_is_taken() -> None:
+    """The page's and the first three readings again decide; the further two only help choose."""
+    four = [(True, "05/03/1986")] * 4
+    assert taken([*four, (True, "05/08/1986"), (False, "")], closed=False) == Vote("05/03/1986", 4, 5)
+    assert taken([*four[:3], (False, "0S/03"), (True, "05/03/1986"), (True, "05/03/1986")], closed=False) is None
+    assert taken(four[:3], closed=False) is None  # no image to read again: never all four
+    assert taken([(True, "Nữ"), (False, "W#"), (True, "Nữ"), (False, "N")], closed=True) == Vote("Nữ", 2, 2)
+    assert taken([(True, "Nữ"), (True, "Nam"), (True, "Nữ"), (False, "N")], closed=True) is None
+    assert taken([(True, "Nữ"), (False, "W#"), (False, "N"), (False, "")], closed=True) is None  # once only
 
 
 def test_deslant_makes_a_leaning_hand_upright_and_keeps_its_ink() -> None:
