@@ -159,3 +159,16 @@ def test_a_members_row_whose_number_has_a_speck_before_it() -> None:
     lines.insert(lines.index(".1 || Hồ Hồng Giang || || Nữ || || Con") + 1, "|| || 27/06/2002 || || 001302415868")
     fields = extract([_form_page(lines)], load_templates()).fields
     assert [fields[f"tv1_{k}"].value for k in ("ho_ten", "gioi_tinh", "quan_he")] == ["Hồ Hồng Giang", "Nữ", "Con"]
+
+
+def test_a_province_s_type_after_a_speck_keeps_its_capital() -> None:
+    """A quote or a colon read before ``Thành phố`` (``, "Thành phố Hồ Chí Minh``, ``Kiều,:Thành``): the
+    type is spelt again, with its capital (the word's first letter, not the speck, tells)."""
+    from fields.admin_units import check_units
+
+    assert check_units('Quận Bình Thạnh, "Thành phố Hồ Chí Minh')[0] == "Quận Bình Thạnh, Thành phố Hồ Chí Minh"
+    assert check_units("Quận Ninh Kiều, :Thành phố Cần Thơ")[0] == "Quận Ninh Kiều, Thành phố Cần Thơ"
+    assert check_units("Công an phường Phú Hội, thành phố Huế")[0] == "Công an phường Phú Hội, thành phố Huế"
+    line = 'Nơi cư trú: (2) Số 5 Lê Lợi, Phường 15, Quận Bình Thạnh, "Thành@0.35 phố Hồ Chí Minh'
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
+    assert got.value == "Số 5 Lê Lợi, Phường 15, Quận Bình Thạnh, Thành phố Hồ Chí Minh"
