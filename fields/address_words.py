@@ -52,6 +52,10 @@ _STREET_BY_FOLD = {fold(w): w for w in _STREET_WORDS if " " not in w}
 _ENDS_AT_STREET = re.compile(r"\b(đường|ngõ|ngách|hẻm|kiệt|phố)$", re.I)
 
 
+_NUMBER_DASH = re.compile(r"(?<=\d)\s*[-–]\s*(?=[^\W\d_]{2,})")
+"""A dash after a house number, before a word (``Số 181- đường``, ``86/10-Lê Hoàn``): a speck beside the
+figure read as a dash; a house number runs on with a letter (``12-A``) or a figure (``12-14``), never
+into its street."""
 _STRAY_DOT = re.compile(r"(?<=\w)(\w)\. (\S+)")
 """A dot after a word, before the next word: no address part ends with one but an abbreviation."""
 _UNIT_STARTS = frozenset(("phuong", "quan", "huyen", "xa", "thi", "thanh", "tinh", "tp.", "tx.", "tt.", "p.", "q."))
@@ -87,7 +91,7 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
     (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
-    value = _STRAY_DOT.sub(_undot, mend_syllables(collapse(text)).replace(";", ","))
+    value = _STRAY_DOT.sub(_undot, mend_syllables(_NUMBER_DASH.sub(" ", collapse(text))).replace(";", ","))
     words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
     for i, word in enumerate(words):

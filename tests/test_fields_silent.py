@@ -172,3 +172,16 @@ def test_a_province_s_type_after_a_speck_keeps_its_capital() -> None:
     line = 'Nơi cư trú: (2) Số 5 Lê Lợi, Phường 15, Quận Bình Thạnh, "Thành@0.35 phố Hồ Chí Minh'
     got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
     assert got.value == "Số 5 Lê Lợi, Phường 15, Quận Bình Thạnh, Thành phố Hồ Chí Minh"
+
+
+def test_a_speck_read_as_a_dash_after_a_house_number_is_dropped() -> None:
+    """A speck of dust beside the figures, kept by the page's cleaning as a stop would be, is read as a
+    dash glued to the number (``181-``, ``86/10-Lê``): no house number runs into its street."""
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Số 86/10-Lê Hoàn, Phường Điện Biên") == "Số 86/10 Lê Hoàn, Phường Điện Biên"
+    assert tidy_address("Số 17, ngõ 35- Bạch Đằng") == "Số 17, ngõ 35 Bạch Đằng"
+    assert tidy_address("Số 12-14 Lê Lợi") == "Số 12-14 Lê Lợi" and tidy_address("Số 12-A Lê Lợi") == "Số 12-A Lê Lợi"
+    line = "Nơi cư trú: (2) Số 181- đường Tô Hiệu, Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
+    assert got.value == "Số 181 đường Tô Hiệu, Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"
