@@ -75,6 +75,19 @@ def _undot(match: re.Match[str]) -> str:
 
 _LOST_COMMA = re.compile(r"(?<=[^\s,])(?<!đường)(?<!Đường)(?= (?:Phường|Xã|Quận|Huyện|Thị xã|Thị trấn|Thành phố|Tỉnh) \w)")
 """``Số 96/31 Đội Cấn Phường Cống Vị``: the comma before a unit (capitalised, in an address) lost."""
+_LOST_COMMA_SMALL = re.compile(r"(\S+)(?= (?:phường|xã|quận|huyện|thị xã|thị trấn|thành phố|tỉnh) (\w))")
+"""``Công an phường An Biên quận Lê Chân``: the comma lost between two units named in small letters (an
+agency's, ``Ủy ban nhân dân phường 15, quận …``)."""
+_AGENCY_WORDS = frozenset(("an", "dan", "ubnd", "ban"))
+
+
+def _lost_small_comma(match: re.Match[str]) -> str:
+    """A comma after a unit's name (a capitalised word or a number) before the next unit's type; none
+    after an agency's own words (``Công an phường``, ``UBND phường``)."""
+    word, following = match.group(1), match.group(2)
+    named = word[:1].isupper() and not word.isupper() or word.isdigit()
+    follows = following.isupper() or following.isdigit()
+    return word + "," if named and follows and word[-1].isalnum() and fold(word) not in _AGENCY_WORDS else word
 
 
 def _house_word(word: str) -> bool:
@@ -92,6 +105,7 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
     value = _STRAY_DOT.sub(_undot, mend_syllables(_NUMBER_DASH.sub(" ", collapse(text))).replace(";", ","))
+    value = _LOST_COMMA_SMALL.sub(_lost_small_comma, value)
     words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
     for i, word in enumerate(words):

@@ -185,3 +185,17 @@ def test_a_speck_read_as_a_dash_after_a_house_number_is_dropped() -> None:
     line = "Nơi cư trú: (2) Số 181- đường Tô Hiệu, Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"
     got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
     assert got.value == "Số 181 đường Tô Hiệu, Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"
+
+
+def test_the_comma_lost_between_an_agency_s_units_in_small_letters_is_put_back() -> None:
+    from fields import extract_with
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Ủy ban nhân dân phường 15 quận Bình Thạnh", keywords=False) == \
+        "Ủy ban nhân dân phường 15, quận Bình Thạnh"
+    for kept in ("Công An phường Láng", "UBND phường Láng", "Phòng Tài chính - Kế hoạch quận Hải Châu",
+                 "Công an phường Phú Hội, thành phố Huế"):
+        assert tidy_address(kept, keywords=False) == kept                # an agency's own words, a comma read
+    lines = ["Kính gửi (1): Công an phường An Biên quận Lê Chân, Thành phố Hải Phòng", "1. Họ, chữ đệm và tên: Lê Văn An"]
+    got = extract_with([_form_page(lines)], _form("ct01"))["co_quan"]
+    assert got.value == "Công an phường An Biên, quận Lê Chân, Thành phố Hải Phòng"
