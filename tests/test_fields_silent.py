@@ -199,3 +199,15 @@ def test_the_comma_lost_between_an_agency_s_units_in_small_letters_is_put_back()
     lines = ["Kính gửi (1): Công an phường An Biên quận Lê Chân, Thành phố Hải Phòng", "1. Họ, chữ đệm và tên: Lê Văn An"]
     got = extract_with([_form_page(lines)], _form("ct01"))["co_quan"]
     assert got.value == "Công an phường An Biên, quận Lê Chân, Thành phố Hải Phòng"
+
+
+def test_a_footnote_mark_with_its_brackets_misread_is_no_part_of_the_value() -> None:
+    from fields.text import is_junk
+
+    for mark in ("¡2)", "(2j", "L2):", "(Š)"):
+        assert is_junk(mark)
+    for word in ("(cũ)", "5J", "L1", "Lợi)"):
+        assert not is_junk(word)
+    line = "Nơi cư trú: (2j Số 161, ngõ 60 Võ Văn Tần, Phường Bình Thạnh, Thành phố Hồ Chí Minh"
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
+    assert got.value == "Số 161, ngõ 60 Võ Văn Tần, Phường Bình Thạnh, Thành phố Hồ Chí Minh"
