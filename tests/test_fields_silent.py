@@ -211,3 +211,22 @@ def test_a_footnote_mark_with_its_brackets_misread_is_no_part_of_the_value() -> 
     line = "Nơi cư trú: (2j Số 161, ngõ 60 Võ Văn Tần, Phường Bình Thạnh, Thành phố Hồ Chí Minh"
     got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
     assert got.value == "Số 161, ngõ 60 Võ Văn Tần, Phường Bình Thạnh, Thành phố Hồ Chí Minh"
+
+
+def test_a_speck_read_as_a_stop_between_two_words_is_dropped() -> None:
+    """``Đỗ Mai. Trang``, ``Kinh. doanh``, ``nghìn.không``: no name, no sentence going on in small letters
+    and no worded date holds a stop there."""
+    from fields import extract_with
+    from fields.date_words import correct_words
+    from fields.names import correct_name
+    from fields.validators import tidy_punctuation
+
+    assert correct_name("Đỗ Mai. Trang") == "Đỗ Mai Trang" and correct_name("Lê Văn An.") == "Lê Văn An."
+    assert tidy_punctuation("Kinh. doanh cà phê")[2] == "Kinh doanh cà phê"
+    assert tidy_punctuation("Bán lẻ. Sửa chữa xe")[2] == "Bán lẻ. Sửa chữa xe"          # a new sentence
+    assert correct_words("Ngày mười bốn tháng ba năm hai nghìn.không trăm hai mươi mốt")[0] == \
+        "Ngày mười bốn tháng ba năm hai nghìn không trăm hai mươi mốt"
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Tôi là (ghi họ tên bằng chữ in hoa): ĐỖ MAI. TRANG",
+             "3. Ngành, nghề kinh doanh: Kinh. doanh cà phê, giải khát"]
+    got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
+    assert (got["ho_ten"].value, got["nganh_nghe"].value) == ("ĐỖ MAI TRANG", "Kinh doanh cà phê, giải khát")
