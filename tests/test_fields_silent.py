@@ -230,3 +230,19 @@ def test_a_speck_read_as_a_stop_between_two_words_is_dropped() -> None:
              "3. Ngành, nghề kinh doanh: Kinh. doanh cà phê, giải khát"]
     got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
     assert (got["ho_ten"].value, got["nganh_nghe"].value) == ("ĐỖ MAI TRANG", "Kinh doanh cà phê, giải khát")
+
+
+def test_a_known_lead_with_one_letter_misread_is_put_back_but_not_another_word() -> None:
+    """``Bán tẻ`` (a small l read as t), ``Dịch tụ``, ``Công am``: one letter of one word of a known lead,
+    its mark the same. ``Bán vé``, ``Bán xe`` differ in a mark too: other words, left as read."""
+    from fields import extract_with
+    from fields.closed_lists import known_prefix
+
+    trades = _form("ho_kinh_doanh")
+    leads = next(s.known for s in trades.fields if s.key == "nganh_nghe")
+    assert known_prefix("Dịch tụ ăn uống", leads)[0] == "Dịch vụ ăn uống"
+    assert known_prefix("Bán vé số", leads)[0] == "Bán vé số" and known_prefix("Bán xe máy", leads)[0] == "Bán xe máy"
+    assert known_prefix("Công am phường Láng", ["Công an", "Ủy ban nhân dân"])[0] == "Công an phường Láng"
+    for read in ("Bán tẻ hàng tạp hóa", "Bán Lẻ hàng tạp hóa"):
+        lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", f"3. Ngành, nghề kinh doanh: {read}"]
+        assert extract_with([_form_page(lines)], trades)["nganh_nghe"].value == "Bán lẻ hàng tạp hóa"
