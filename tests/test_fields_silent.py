@@ -246,3 +246,13 @@ def test_a_known_lead_with_one_letter_misread_is_put_back_but_not_another_word()
     for read in ("Bán tẻ hàng tạp hóa", "Bán Lẻ hàng tạp hóa"):
         lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", f"3. Ngành, nghề kinh doanh: {read}"]
         assert extract_with([_form_page(lines)], trades)["nganh_nghe"].value == "Bán lẻ hàng tạp hóa"
+
+
+def test_a_house_number_set_close_to_a_street_word_in_small_letters_stays_apart() -> None:
+    from fields import extract_with
+
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Số nhà, ngách, hẻm, ngõ, đường phố: Số 56 đường Lê Lợi",
+             "Địa chỉ liên lạc: Số 100m2 Lê Lợi"]
+    got = extract_with([_set_close(_form_page(lines), ("đường",))], _form("ho_kinh_doanh"))
+    assert got["tt_so_nha"].value == "Số 56 đường Lê Lợi"
+    assert got["dia_chi_lien_lac"].value.startswith("Số 100m2")         # a unit after figures is no syllable
