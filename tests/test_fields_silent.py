@@ -256,3 +256,26 @@ def test_a_house_number_set_close_to_a_street_word_in_small_letters_stays_apart(
     got = extract_with([_set_close(_form_page(lines), ("đường",))], _form("ho_kinh_doanh"))
     assert got["tt_so_nha"].value == "Số 56 đường Lê Lợi"
     assert got["dia_chi_lien_lac"].value.startswith("Số 100m2")         # a unit after figures is no syllable
+
+
+def test_an_email_of_the_declarant_s_name_with_one_character_misread_is_spelt_as_the_name() -> None:
+    """``1ythuanh78`` (a small l read as a one), ``lypfuongmai76``, ``huynhbaothao98f``: the address is
+    the form's own name run together; no syllable check sees such a misreading."""
+    from fields import extract_with
+    from fields.mails import mended_local
+
+    assert mended_local("1ythuanh78", "lythuanh") == "lythuanh78"
+    assert mended_local("huynhbaothao98f", "huynhbaothao") == "huynhbaothao98"
+    assert mended_local("duongphuongma168", "duongphuongmai") == "duongphuongmai68"
+    assert mended_local("thuanh78", "lythuanh") is None and mended_local("lythuanh78", "lythuanh") is None
+
+    def email(name: str, read: str):
+        lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu",
+                 f"Tôi là (ghi họ tên bằng chữ in hoa): {name}", "Email (nếu có): ADDRESS"]
+        page = _form_page(lines)
+        words = tuple(replace(w, text=read) if w.text == "ADDRESS" else w for w in page.words)
+        return extract_with([replace(page, words=words)], _form("ho_kinh_doanh"))["email"].value
+
+    assert email("LÝ THU ANH", "1ythuanh78@yahoo.com") == "lythuanh78@yahoo.com"
+    assert email("LÝ THU ANH", "thuanh1978@yahoo.com") == "thuanh1978@yahoo.com"       # another address
+    assert email("LÝ THU@0.3 ANH", "1ythuanh78@yahoo.com") == "1ythuanh78@yahoo.com"   # the name in doubt
