@@ -114,12 +114,12 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
         following = words[i + 1] if i + 1 < len(words) else ""
         if bare[:1].islower() and following[:1].isupper():
             # ``bhường Thạch Thang``: one letter off a unit's type before its name (``phường``)
-            keyword = next((t for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+            keyword = _near_type(bare) or keyword
         elif bare[:1].isupper() and (following[:1].isupper() or following[:1].isdigit()) and bare.isalpha() \
                 and not is_syllable(bare):
             # ``Quín 3``: a capitalised word that is no syllable, one letter off a unit's type (``Quang
             # Trung`` is a syllable, a street: never taken for ``Quận``)
-            keyword = next((t.capitalize() for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+            keyword = (_near_type(bare) or "").capitalize() or keyword
         if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and _house_word(bare):
             keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``, ``Sối 166``: the house number's word
         second = _TYPE_SECONDS.get(fold(words[i - 1])) if i else None
@@ -163,6 +163,15 @@ def _recase_capitals(words: list[str]) -> list[str]:
 
 
 _UNIT_TYPES = ("phường", "quận", "huyện", "tỉnh")
+_QUAN_SHAPE = re.compile(r"^q[un][aiuy]{1,3}n$")
+"""``Quiìn``, ``Quíin``, ``qniìn``: the ``ậ`` of ``quận`` read as two letters with its marks apart."""
+
+
+def _near_type(word: str) -> str | None:
+    """The unit type ``word`` is one letter off, or ``quận`` read in that shape when it is no syllable."""
+    folded = fold(word)
+    near = next((t for t in _UNIT_TYPES if one_off(folded, fold(t))), None)
+    return near or ("quận" if _QUAN_SHAPE.match(folded) and not is_syllable(word) else None)
 _TYPE_SECONDS = {"thanh": "phố", "thi": "trấn"}
 """The second word of a two-word unit type after its first (``Thành phố``, ``Thị trấn``)."""
 

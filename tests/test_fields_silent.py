@@ -279,3 +279,22 @@ def test_an_email_of_the_declarant_s_name_with_one_character_misread_is_spelt_as
     assert email("LÝ THU ANH", "1ythuanh78@yahoo.com") == "lythuanh78@yahoo.com"
     assert email("LÝ THU ANH", "thuanh1978@yahoo.com") == "thuanh1978@yahoo.com"       # another address
     assert email("LÝ THU@0.3 ANH", "1ythuanh78@yahoo.com") == "1ythuanh78@yahoo.com"   # the name in doubt
+
+
+def test_quan_read_with_its_a_as_two_letters_is_the_unit_type() -> None:
+    """``Quiìn 3``, ``qniìn Bình Thạnh``: the ``ậ`` read as two letters, marks apart; no syllable, so
+    no street's name (``Quỳnh``, ``Quân`` are syllables and stay)."""
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Phường 9, Quiìn 3, Thành phố Hồ Chí Minh") == "Phường 9, Quận 3, Thành phố Hồ Chí Minh"
+    assert tidy_address("Kế hoạch qniìn Bình Thạnh", keywords=False) == "Kế hoạch quận Bình Thạnh"
+    assert tidy_address("Số 5 đường Quân Sự, Phường 9") == "Số 5 đường Quân Sự, Phường 9"
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Địa chỉ thường trú:",
+             "Quận/Huyện/Thị xã/Thành phố thuộc tỉnh: Quiìn@0.5 3"]
+    assert extract_with_form(lines, "ho_kinh_doanh")["tt_huyen"].value == "Quận 3"
+
+
+def extract_with_form(lines: list[str], form_type: str):
+    from fields import extract_with
+
+    return extract_with([_form_page(lines)], _form(form_type))
