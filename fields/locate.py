@@ -278,8 +278,15 @@ def dateline(doc: Document) -> list[Token] | None:
                 and len(folded) - match.end() <= 2:
             labels = [m for m in doc.matches[index] if m.end < len(line)]
             start = max((m.end for m in labels), default=0)
-            return list(line[start:])
+            tokens = list(line[start:])
+            while len(tokens) > 1 and len(tokens[-1].folded) <= 2 and not _has_figure(tokens[-1]):
+                tokens.pop()  # ``… năm 2020 vở``: a speck after the year read as a short word
+            return tokens
     return None
+
+
+def _has_figure(token: Token) -> bool:
+    return any(c.isdigit() for c in token.text)
 
 
 def _table(doc: Document, template: FormTemplate, table_id: str) -> Table | None:

@@ -98,3 +98,12 @@ def test_a_place_read_as_a_label_on_the_date_line_is_no_label() -> None:
         ("ho_kinh_doanh", "11/10/1993", "17/03/2024")
     lines[6] = "Giới tính: Nữ || Sinh ngày: ngày 11 tháng 10 năm 1993"           # a birth date in words
     assert extract([form_page(lines)], load_templates()).fields["ngay_sinh"].value == "11/10/1993"
+
+
+def test_a_speck_after_the_year_of_the_date_line_read_as_a_short_word_is_dropped() -> None:
+    """``Bình Thạnh, ngày 26 tháng 6 năm 2020 vở``: the speck made the form's date no date."""
+    from tests.test_fields import CT01_TABLE
+    from tests.test_fields import _page as table_page
+
+    lines = CT01_TABLE[:-1] + ["|| || || || Kênh, ngày 03 tháng 01 năm 2021 vở", CT01_TABLE[-1]]
+    assert extract([table_page(lines)], load_templates()).fields["ngay_lap"].value == "03/01/2021"
