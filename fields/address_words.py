@@ -52,6 +52,10 @@ _STREET_BY_FOLD = {fold(w): w for w in _STREET_WORDS if " " not in w}
 _ENDS_AT_STREET = re.compile(r"\b(đường|ngõ|ngách|hẻm|kiệt|phố)$", re.I)
 
 
+_NUMBER_DASH = re.compile(r"(?<=\d)\s*[-–]\s*(?=[^\W\d_]{2,})")
+"""A dash after a house number, before a word (``Số 181- đường``, ``86/10-Lê Hoàn``): a speck beside the
+figure read as a dash; a house number runs on with a letter (``12-A``) or a figure (``12-14``), never
+into its street."""
 _STRAY_DOT = re.compile(r"(?<=\w)(\w)\. (\S+)")
 """A dot after a word, before the next word: no address part ends with one but an abbreviation."""
 _UNIT_STARTS = frozenset(("phuong", "quan", "huyen", "xa", "thi", "thanh", "tinh", "tp.", "tx.", "tt.", "p.", "q."))
@@ -71,6 +75,19 @@ def _undot(match: re.Match[str]) -> str:
 
 _LOST_COMMA = re.compile(r"(?<=[^\s,])(?<!đường)(?<!Đường)(?= (?:Phường|Xã|Quận|Huyện|Thị xã|Thị trấn|Thành phố|Tỉnh) \w)")
 """``Số 96/31 Đội Cấn Phường Cống Vị``: the comma before a unit (capitalised, in an address) lost."""
+_LOST_COMMA_SMALL = re.compile(r"(\S+)(?= (?:phường|xã|quận|huyện|thị xã|thị trấn|thành phố|tỉnh) (\w))")
+"""``Công an phường An Biên quận Lê Chân``: the comma lost between two units named in small letters (an
+agency's, ``Ủy ban nhân dân phường 15, quận …``)."""
+_AGENCY_WORDS = frozenset(("an", "dan", "ubnd", "ban"))
+
+
+def _lost_small_comma(match: re.Match[str]) -> str:
+    """A comma after a unit's name (a capitalised word or a number) before the next unit's type; none
+    after an agency's own words (``Công an phường``, ``UBND phường``)."""
+    word, following = match.group(1), match.group(2)
+    named = word[:1].isupper() and not word.isupper() or word.isdigit()
+    follows = following.isupper() or following.isdigit()
+    return word + "," if named and follows and word[-1].isalnum() and fold(word) not in _AGENCY_WORDS else word
 
 
 def _house_word(word: str) -> bool:
@@ -87,7 +104,8 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
     (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
-    value = _STRAY_DOT.sub(_undot, mend_syllables(collapse(text)).replace(";", ","))
+    value = _STRAY_DOT.sub(_undot, mend_syllables(_NUMBER_DASH.sub(" ", collapse(text))).replace(";", ","))
+    value = _LOST_COMMA_SMALL.sub(_lost_small_comma, value)
     words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []
     for i, word in enumerate(words):
@@ -96,12 +114,12 @@ def tidy_address(text: str, *, keywords: bool = True) -> str:
         following = words[i + 1] if i + 1 < len(words) else ""
         if bare[:1].islower() and following[:1].isupper():
             # ``bhường Thạch Thang``: one letter off a unit's type before its name (``phường``)
-            keyword = next((t for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+            keyword = _near_type(bare) or keyword
         elif bare[:1].isupper() and (following[:1].isupper() or following[:1].isdigit()) and bare.isalpha() \
                 and not is_syllable(bare):
             # ``Quín 3``: a capitalised word that is no syllable, one letter off a unit's type (``Quang
             # Trung`` is a syllable, a street: never taken for ``Quận``)
-            keyword = next((t.capitalize() for t in _UNIT_TYPES if one_off(fold(bare), fold(t))), keyword)
+            keyword = (_near_type(bare) or "").capitalize() or keyword
         if (keywords and i == 0 or bare[:1] == "S") and following[:1].isdigit() and _house_word(bare):
             keyword = "Số"  # ``SỐ 192/30``, ``Sẽ 102``, ``tại Sổ 184``, ``Sối 166``: the house number's word
         second = _TYPE_SECONDS.get(fold(words[i - 1])) if i else None
@@ -145,6 +163,15 @@ def _recase_capitals(words: list[str]) -> list[str]:
 
 
 _UNIT_TYPES = ("phường", "quận", "huyện", "tỉnh")
+_QUAN_SHAPE = re.compile(r"^q[un][aiuy]{1,3}n$")
+"""``Quiìn``, ``Quíin``, ``qniìn``: the ``ậ`` of ``quận`` read as two letters with its marks apart."""
+
+
+def _near_type(word: str) -> str | None:
+    """The unit type ``word`` is one letter off, or ``quận`` read in that shape when it is no syllable."""
+    folded = fold(word)
+    near = next((t for t in _UNIT_TYPES if one_off(folded, fold(t))), None)
+    return near or ("quận" if _QUAN_SHAPE.match(folded) and not is_syllable(word) else None)
 _TYPE_SECONDS = {"thanh": "phố", "thi": "trấn"}
 """The second word of a two-word unit type after its first (``Thành phố``, ``Thị trấn``)."""
 

@@ -203,6 +203,11 @@ _SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re
 _GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}0-9])")
 
 
+def _capital(word: str) -> bool:
+    """True when the word's first letter is a capital, past a speck read before it (``"Thành``, ``:Thành``)."""
+    return next((c for c in word if c.isalpha()), "").isupper()
+
+
 def _tidy_types(text: str) -> str:
     """Put right what OCR does around a unit's type: ``phường. Kinh Bắc``, ``Thành: phố``, ``PhườngÔ``."""
     text = _TYPE_PUNCT.sub(r"\1", text)
@@ -245,7 +250,7 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
         loose = "".join(words[start:at]).lower() not in _TYPES and kind in _LOOSE_TYPES
         if at - start == 2 and kind in _TWO_WORD_TYPES and "".join(words[start:at]).lower() not in _TYPES:
             spelt = _TWO_WORD_TYPES[kind].split()  # ``Thành phỗ`` → ``Thành phố``
-            words[start:at] = [s.capitalize() if w[:1].isupper() else s for w, s in zip(words[start:at], spelt, strict=True)]
+            words[start:at] = [s.capitalize() if _capital(w) else s for w, s in zip(words[start:at], spelt, strict=True)]
             corrected = True
         name = " ".join(words[at:])
         new_name, reason = name, None
@@ -286,7 +291,7 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
                 out.append(part)
                 continue
             right = _LOOSE_TYPES[kind]  # ``quân Lê Chân``: a listed district, its type's mark misread
-            words[start] = right.capitalize() if words[start][:1].isupper() else right
+            words[start] = right.capitalize() if _capital(words[start]) else right
             corrected = True
         if reason:
             reasons.append(reason)

@@ -149,7 +149,26 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
                 return " ".join([text + mark, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
             if len(joined) >= len(target):
                 break
+    near = _near_lead(words, known)
+    if near is not None:
+        return " ".join([near, *words[len(near.split()):]]), frozenset(fold(w) for w in near.split() if fold(w))
     return value, frozenset()
+
+
+def _near_lead(words: list[str], known: Sequence[str]) -> str | None:
+    """The one known text of several words ``words`` start with but for one letter of one word, marks
+    compared (``Bán tẻ`` for ``Bán lẻ``, ``Công am`` for ``Công an``): a letter misread in print; a word
+    that differs in its mark too is another word (``Bán vé`` is no ``Bán lẻ``)."""
+    found = set()
+    for text in known:
+        lead = text.split()
+        if len(lead) < 2 or len(lead) > len(words) or len(fold(text)) < 5:
+            continue
+        read = [w.rstrip(",.;:") for w in words[:len(lead)]]
+        off = [(a, b) for a, b in zip(read, lead, strict=True) if fold(a) != fold(b)]
+        if len(off) == 1 and one_off(off[0][0].lower(), off[0][1].lower()):
+            found.add(text)
+    return found.pop() if len(found) == 1 else None
 
 
 def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, bool]:

@@ -32,7 +32,7 @@ def correct_words(text: str) -> tuple[str, bool, bool]:
         a word was changed, and whether every word is now a number word.
     """
     out, corrected, known = [], False, True
-    for i, word in enumerate(collapse(text).split()):
+    for i, word in enumerate(collapse(text.replace(".", " ")).split()):  # ``nghìn.không``: a speck, no stop
         lower = word.lower()
         if lower not in VOCABULARY:
             choices = _BY_FOLD.get(fold(word)) or {w for f, ws in _BY_FOLD.items() if min(len(f), len(fold(word))) > 2

@@ -27,6 +27,7 @@ from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
 from fields.hand_read import HandReads, taken, vote
 from fields.locate import Document, dateline, in_table, near_label, prepare
+from fields.mails import mail_from_name
 from fields.model import Box, FieldValue, FormResult
 from fields.numbers_again import read_numbers_again
 from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
@@ -343,7 +344,7 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         # who types the form in again looks at it on the paper too
         values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
                   for key, got in values.items()}
-    return zero_lookalikes(template, raws, cross_flag(template, values, INVALID_FACTOR))
+    return zero_lookalikes(template, raws, mail_from_name(template, cross_flag(template, values, INVALID_FACTOR)))
 
 
 def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> tuple[str | None, str | None]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from configs.form_schema import FieldSpec, FormTemplate
+from fields.datelines import DATELINE, date_words_mended, drop_on_dateline, is_dateline
 from fields.labels import Label, Match, build_labels, find_labels, label_words
 from fields.tables import Table, cell_tokens, locate_table
-from fields.text import GARBAGE_CONFIDENCE, Token, is_junk, one_off, until_leader
+from fields.text import GARBAGE_CONFIDENCE, Token, is_junk, until_leader
 from fields.values import drop_trailing_numbering
 
 SECTION = "__section__:"
@@ -77,6 +78,7 @@ def prepare(lines: list[list[Token]], template: FormTemplate) -> Document:
         if found is not None:
             doc.header_lines |= set(range(found.first_line, _header_end(doc, found) + 1))
     _drop_stray(doc, template)
+    drop_on_dateline(doc.lines, doc.matches)
     return doc
 
 
@@ -168,7 +170,7 @@ def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> lis
     for index in range(line + 1, min(len(doc.lines), line + 1 + _MAX_CONTINUATION)):
         wrap = _capitals_wrap(doc, index) if capitals and doc.matches[index] else None
         if doc.matches[index] and wrap is None or not _close_below(previous, doc.lines[index]) \
-                or _is_dateline(doc.lines[index]):
+                or is_dateline(doc.lines[index]):
             break
         picked = wrap or pick(index)
         if picked is None:
@@ -221,7 +223,7 @@ def near_label(doc: Document, spec: FieldSpec) -> list[Token] | None:
     tokens, _ = until_leader([] if spec.where == "next-line" else _right_of(doc, match))
     below = line + 1
     if not _meaningful(tokens) and below < len(doc.lines) and _close_below(doc.lines[line], doc.lines[below]) \
-            and not any(m.start == 0 for m in doc.matches[below]) and not _is_dateline(doc.lines[below]):
+            and not any(m.start == 0 for m in doc.matches[below]) and not is_dateline(doc.lines[below]):
         line = below
         tokens, _ = until_leader(_line_head(doc, line))
     if _multiline(spec) and _runs_to_margin(doc, tokens) and \
@@ -245,7 +247,7 @@ def _wrapped_short(doc: Document, line: int) -> list[Token]:
     / ``đường Láng Hạ``): a short line right below, at the left edge, with no label on it."""
     below = line + 1
     if below >= len(doc.lines) or doc.matches[below] or not _close_below(doc.lines[line], doc.lines[below]) \
-            or _is_dateline(doc.lines[below]):
+            or is_dateline(doc.lines[below]):
         return []
     head, _ = until_leader(list(doc.lines[below]))
     left, right = doc.extent(head[0].page) if head else (0, 0)
@@ -261,46 +263,13 @@ def _ends_at_label(doc: Document, match: Match) -> bool:
     return any(m.start >= match.end for m in doc.matches[match.line])
 
 
-_DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
-
-
-_DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
-
-
-def _has_digit(token: Token | None) -> bool:
-    return token is not None and any(c.isdigit() for c in token.text)
-
-
-def date_words_mended(line: Sequence[Token]) -> list[Token]:
-    """The line with a printed date word misread by one letter put back (``táng`` → ``tháng``, ``hăm`` →
-    ``năm``) where figures stand on its sides (``ngày``: after it): the form's printed words, not a
-    value (``Việt Nam`` stays)."""
-    out = list(line)
-    for i, token in enumerate(line):
-        before, after = line[i - 1] if i else None, line[i + 1] if i + 1 < len(line) else None
-        for folded, word in _DATE_WORDS.items():
-            if token.folded == folded or not one_off(folded, token.folded) or not _has_digit(after):
-                continue
-            if word != "ngày" and not _has_digit(before):
-                continue
-            out[i] = replace(token, text=word, folded=folded)
-    return out
-
-
-def _is_dateline(line: Sequence[Token]) -> bool:
-    """``…, ngày 05 tháng 3 năm 2024``: the form's date line, never the end of a value above it."""
-    line = date_words_mended(line)
-    match = _DATELINE.search("".join(t.folded for t in line))
-    return bool(match) and any(c.isdigit() for c in "".join(match.groups()))
-
-
 def dateline(doc: Document) -> list[Token] | None:
     """The tokens of the form's own date line (``…, ngày 05 tháng 3 năm 2024``): the last line whose
     folded text holds a date in that worded shape with digits; after ``Làm tại:`` when printed."""
     for index in range(len(doc.lines) - 1, -1, -1):
         line = date_words_mended(doc.lines[index])
         folded = "".join(t.folded for t in line)
-        match = _DATELINE.search(folded)
+        match = DATELINE.search(folded)
         raw = " ".join(t.text for t in line)
         # "<place>, ngày …" or "Làm tại: <place>, ngày …" ends its line; a circular's note
         # ("… số 01/2021/TT-BKHĐT ngày 16 tháng 3 năm 2021 của …") names a numbered text first
@@ -309,8 +278,15 @@ def dateline(doc: Document) -> list[Token] | None:
                 and len(folded) - match.end() <= 2:
             labels = [m for m in doc.matches[index] if m.end < len(line)]
             start = max((m.end for m in labels), default=0)
-            return list(line[start:])
+            tokens = list(line[start:])
+            while len(tokens) > 1 and len(tokens[-1].folded) <= 2 and not _has_figure(tokens[-1]):
+                tokens.pop()  # ``… năm 2020 vở``: a speck after the year read as a short word
+            return tokens
     return None
+
+
+def _has_figure(token: Token) -> bool:
+    return any(c.isdigit() for c in token.text)
 
 
 def _table(doc: Document, template: FormTemplate, table_id: str) -> Table | None:

@@ -73,8 +73,10 @@ def _title(word: str) -> str:
 
 
 def correct_name(text: str) -> str:
-    """A full name with its family name (first word) put right."""
+    """A full name with its family name (first word) put right, and a dot glued to a word before the
+    next one dropped (``Đỗ Mai. Trang``: a speck read as a stop; no name holds one)."""
     words = text.split()
+    words = [w.rstrip(".") for w in words[:-1]] + words[-1:]
     return " ".join([correct_surname(words[0]), *words[1:]]) if words else text
 
 

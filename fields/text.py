@@ -21,8 +21,11 @@ _LEADER_RUN = set(".…_,-:;·")
 _SPLIT = re.compile(r"(:|[.…_,\-;·]{2,}|…+|\|)")
 _LEADING_JUNK = re.compile(r"^[.…_,\-:;·'\"`~|\[\]{}!*=+\\]+")
 _TRAILING_JUNK = re.compile(r"[.…_,\-:;·'\"`~|\[\]{}!*=+\\]{2,}$|[:;|\[\]{}~`=+\\]$")
-_FOOTNOTE = re.compile(r"^[(Il{\[]\d{1,2}\)[:.]?$|^\(\d{1,2}[:.]?$|^\d{1,2}\)[:.]?$|^\([Il|\d]{1,2}\)[:.]?$")
-"""A form's footnote mark before a value: ``(1)``, ``1)``, ``(2``, and ``(I)`` (its figure read as a letter)."""
+_FOOTNOTE = re.compile(r"^[(Il{\[]\d{1,2}\)[:.]?$|^\(\d{1,2}[:.]?$|^\d{1,2}\)[:.]?$|^\([Il|\d]{1,2}\)[:.]?$"
+                       r"|^[(¡{\[][\dIlŠ]{1,2}[)\]}jJ][:.]?$|^[¡L|]\d{1,2}\)[:.]?$")
+"""A form's footnote mark before a value: ``(1)``, ``1)``, ``(2``, and ``(I)`` (its figure read as a letter);
+its brackets misread too: ``¡2)``, ``L2):`` (the opening one), ``(2j`` (the closing one), ``(Š)`` (both
+and the figure)."""
 
 
 @dataclass(frozen=True)

@@ -255,8 +255,9 @@ _GLUED_UNIT = re.compile(r"\b(Thành|thành|Thị|thị)(phố|xã|trấn)\b")
 """``Thànhphố Đà Nẵng``: the space inside a unit's type lost."""
 _KEYWORD_COLON = re.compile(r"\b(ngõ|ngách|hẻm|kiệt|đường|phố|Số|số)\s*:\s*(?=\d)")
 """``ngõ: 118``: a speck read as a colon after a street's keyword (none is followed by one)."""
-_STRAY_DOT = re.compile(r"(?<=\d)\.(\s+(\w))")
-"""``Số 128. đường``: a speck read as a full stop after a number; no sentence goes on in small letters."""
+_STRAY_DOT = re.compile(r"(?<=\w)\.(\s+(\w))")
+"""``Số 128. đường``, ``Kinh. doanh``: a speck read as a full stop after a number or a word; no sentence
+goes on in small letters."""
 _STRAY_COMMA = re.compile(r"\b(Thành|Số),\s*(?=phố\b|\d)")
 """``Thành, phố`` and ``Số, 100``: a speck read as a comma inside a fixed phrase."""
 

@@ -156,12 +156,13 @@ def _join(pairs: list[tuple[Token, str]]) -> str:
 
 
 def _two_words(left: str, right: str) -> bool:
-    """Two syllables making none together, or a number and a capitalised syllable (``107`` ``Lê``: a
-    house number's letter is one capital, ``12A``)."""
+    """Two syllables making none together, or a number and a syllable (``107`` ``Lê``, ``56`` ``đường``: a
+    house number's letter is one capital, ``12A``; a unit after figures is no syllable, ``100m2``)."""
     from ocr.syllables import is_syllable
 
     if left[-1:].isdigit():
-        return len(right) > 1 and right.isalpha() and right[0].isupper() and right[1:].islower() and is_syllable(right)
+        return len(right) > 1 and right.isalpha() and (right[0].isupper() and right[1:].islower() or right.islower()) \
+            and is_syllable(right)
     return left.isalpha() and right.isalpha() and is_syllable(left) and is_syllable(right) \
         and not is_syllable(left + right)
 

@@ -1,11 +1,13 @@
-"""The cleaning steps of the OCR copy, in order, on one binarisation: leaders, printed lines, dust.
+"""The cleaning steps of the OCR copy, in order, on one binarisation: leaders, printed lines, dust, the
+dots of dotted zeros.
 
 Each step finds what it would erase on the page's ink and keeps out of the text: leader dots and
 specks are never larger than half the page's x-height, leaders must be regular, specks must
 stand away from any letter, rules must be thin, and a step that would take a share of the ink
 no real leader, line or dust takes leaves the page alone (:mod:`ocr.leaders`, :mod:`ocr.rules`,
-:mod:`ocr.specks`). The page is evened out first (:mod:`ocr.background`), so the one Otsu
-threshold here splits ink from paper, not light from shadow.
+:mod:`ocr.specks`); a dot alone in a zero's counter goes last (:mod:`ocr.counters`). The page is
+evened out first (:mod:`ocr.background`), so the one Otsu threshold here splits ink from paper, not
+light from shadow.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr.counters import erase_counter_dots
 from ocr.leaders import erase_leaders
 from ocr.rules import erase_rules
 from ocr.specks import erase_specks
@@ -30,7 +33,8 @@ def clean_copy(level: np.ndarray, *, dpi: float, x_height: float | None = None, 
     binary = _still_ink(binary, out, level)
     cleaned = erase_rules(out, dpi=dpi, binary=binary) if rules else out
     binary = _still_ink(binary, cleaned, out)
-    return erase_specks(cleaned, dpi=dpi, x_height=x_height, binary=binary)
+    specks = erase_specks(cleaned, dpi=dpi, x_height=x_height, binary=binary)
+    return erase_counter_dots(specks, dpi=dpi, binary=_still_ink(binary, specks, cleaned))
 
 
 def _still_ink(binary: np.ndarray, after: np.ndarray, before: np.ndarray) -> np.ndarray:

@@ -83,3 +83,27 @@ def test_date_words_mended(words: list[str], expected: list[str]) -> None:
 
     line = [Token(w, fold(w), BBox(100 * i, 100, 80, 40), 0.9, 0, 0) for i, w in enumerate(words)]
     assert [t.text for t in date_words_mended(line)] == expected
+
+
+def test_a_place_read_as_a_label_on_the_date_line_is_no_label() -> None:
+    """``Vinh, ngày 17 tháng 3 năm 2024`` above the values matches ``Sinh ngày`` loosely: the form's date
+    was taken for the birth date, and the date line lost its ``ngày``. A label read whole stays."""
+    from tests.test_fields import _page as form_page
+
+    lines = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "GIẤY ĐỀ NGHỊ ĐĂNG KÝ HỘ KINH DOANH",
+             "Vinh, ngày 17 tháng 3 năm 2024", "Kính gửi: Phòng Tài chính - Kế hoạch thành phố Vinh",
+             "Tôi là: LÊ THU HẠNH", "Giới tính: Nữ || Sinh ngày: 11/10/1993", "Dân tộc: Kinh || Quốc tịch: Việt Nam"]
+    got = extract([form_page(lines)], load_templates())
+    assert (got.form_type, got.fields["ngay_sinh"].value, got.fields["ngay_lap"].value) == \
+        ("ho_kinh_doanh", "11/10/1993", "17/03/2024")
+    lines[6] = "Giới tính: Nữ || Sinh ngày: ngày 11 tháng 10 năm 1993"           # a birth date in words
+    assert extract([form_page(lines)], load_templates()).fields["ngay_sinh"].value == "11/10/1993"
+
+
+def test_a_speck_after_the_year_of_the_date_line_read_as_a_short_word_is_dropped() -> None:
+    """``Bình Thạnh, ngày 26 tháng 6 năm 2020 vở``: the speck made the form's date no date."""
+    from tests.test_fields import CT01_TABLE
+    from tests.test_fields import _page as table_page
+
+    lines = CT01_TABLE[:-1] + ["|| || || || Kênh, ngày 03 tháng 01 năm 2021 vở", CT01_TABLE[-1]]
+    assert extract([table_page(lines)], load_templates()).fields["ngay_lap"].value == "03/01/2021"

@@ -159,3 +159,142 @@ def test_a_members_row_whose_number_has_a_speck_before_it() -> None:
     lines.insert(lines.index(".1 || Hồ Hồng Giang || || Nữ || || Con") + 1, "|| || 27/06/2002 || || 001302415868")
     fields = extract([_form_page(lines)], load_templates()).fields
     assert [fields[f"tv1_{k}"].value for k in ("ho_ten", "gioi_tinh", "quan_he")] == ["Hồ Hồng Giang", "Nữ", "Con"]
+
+
+def test_a_province_s_type_after_a_speck_keeps_its_capital() -> None:
+    """A quote or a colon read before ``Thành phố`` (``, "Thành phố Hồ Chí Minh``, ``Kiều,:Thành``): the
+    type is spelt again, with its capital (the word's first letter, not the speck, tells)."""
+    from fields.admin_units import check_units
+
+    assert check_units('Quận Bình Thạnh, "Thành phố Hồ Chí Minh')[0] == "Quận Bình Thạnh, Thành phố Hồ Chí Minh"
+    assert check_units("Quận Ninh Kiều, :Thành phố Cần Thơ")[0] == "Quận Ninh Kiều, Thành phố Cần Thơ"
+    assert check_units("Công an phường Phú Hội, thành phố Huế")[0] == "Công an phường Phú Hội, thành phố Huế"
+    line = 'Nơi cư trú: (2) Số 5 Lê Lợi, Phường 15, Quận Bình Thạnh, "Thành@0.35 phố Hồ Chí Minh'
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
+    assert got.value == "Số 5 Lê Lợi, Phường 15, Quận Bình Thạnh, Thành phố Hồ Chí Minh"
+
+
+def test_a_speck_read_as_a_dash_after_a_house_number_is_dropped() -> None:
+    """A speck of dust beside the figures, kept by the page's cleaning as a stop would be, is read as a
+    dash glued to the number (``181-``, ``86/10-Lê``): no house number runs into its street."""
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Số 86/10-Lê Hoàn, Phường Điện Biên") == "Số 86/10 Lê Hoàn, Phường Điện Biên"
+    assert tidy_address("Số 17, ngõ 35- Bạch Đằng") == "Số 17, ngõ 35 Bạch Đằng"
+    assert tidy_address("Số 12-14 Lê Lợi") == "Số 12-14 Lê Lợi" and tidy_address("Số 12-A Lê Lợi") == "Số 12-A Lê Lợi"
+    line = "Nơi cư trú: (2) Số 181- đường Tô Hiệu, Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
+    assert got.value == "Số 181 đường Tô Hiệu, Phường Máy Chai, Quận Ngô Quyền, Thành phố Hải Phòng"
+
+
+def test_the_comma_lost_between_an_agency_s_units_in_small_letters_is_put_back() -> None:
+    from fields import extract_with
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Ủy ban nhân dân phường 15 quận Bình Thạnh", keywords=False) == \
+        "Ủy ban nhân dân phường 15, quận Bình Thạnh"
+    for kept in ("Công An phường Láng", "UBND phường Láng", "Phòng Tài chính - Kế hoạch quận Hải Châu",
+                 "Công an phường Phú Hội, thành phố Huế"):
+        assert tidy_address(kept, keywords=False) == kept                # an agency's own words, a comma read
+    lines = ["Kính gửi (1): Công an phường An Biên quận Lê Chân, Thành phố Hải Phòng", "1. Họ, chữ đệm và tên: Lê Văn An"]
+    got = extract_with([_form_page(lines)], _form("ct01"))["co_quan"]
+    assert got.value == "Công an phường An Biên, quận Lê Chân, Thành phố Hải Phòng"
+
+
+def test_a_footnote_mark_with_its_brackets_misread_is_no_part_of_the_value() -> None:
+    from fields.text import is_junk
+
+    for mark in ("¡2)", "(2j", "L2):", "(Š)"):
+        assert is_junk(mark)
+    for word in ("(cũ)", "5J", "L1", "Lợi)"):
+        assert not is_junk(word)
+    line = "Nơi cư trú: (2j Số 161, ngõ 60 Võ Văn Tần, Phường Bình Thạnh, Thành phố Hồ Chí Minh"
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", line), "nyc_noi_cu_tru")
+    assert got.value == "Số 161, ngõ 60 Võ Văn Tần, Phường Bình Thạnh, Thành phố Hồ Chí Minh"
+
+
+def test_a_speck_read_as_a_stop_between_two_words_is_dropped() -> None:
+    """``Đỗ Mai. Trang``, ``Kinh. doanh``, ``nghìn.không``: no name, no sentence going on in small letters
+    and no worded date holds a stop there."""
+    from fields import extract_with
+    from fields.date_words import correct_words
+    from fields.names import correct_name
+    from fields.validators import tidy_punctuation
+
+    assert correct_name("Đỗ Mai. Trang") == "Đỗ Mai Trang" and correct_name("Lê Văn An.") == "Lê Văn An."
+    assert tidy_punctuation("Kinh. doanh cà phê")[2] == "Kinh doanh cà phê"
+    assert tidy_punctuation("Bán lẻ. Sửa chữa xe")[2] == "Bán lẻ. Sửa chữa xe"          # a new sentence
+    assert correct_words("Ngày mười bốn tháng ba năm hai nghìn.không trăm hai mươi mốt")[0] == \
+        "Ngày mười bốn tháng ba năm hai nghìn không trăm hai mươi mốt"
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Tôi là (ghi họ tên bằng chữ in hoa): ĐỖ MAI. TRANG",
+             "3. Ngành, nghề kinh doanh: Kinh. doanh cà phê, giải khát"]
+    got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
+    assert (got["ho_ten"].value, got["nganh_nghe"].value) == ("ĐỖ MAI TRANG", "Kinh doanh cà phê, giải khát")
+
+
+def test_a_known_lead_with_one_letter_misread_is_put_back_but_not_another_word() -> None:
+    """``Bán tẻ`` (a small l read as t), ``Dịch tụ``, ``Công am``: one letter of one word of a known lead,
+    its mark the same. ``Bán vé``, ``Bán xe`` differ in a mark too: other words, left as read."""
+    from fields import extract_with
+    from fields.closed_lists import known_prefix
+
+    trades = _form("ho_kinh_doanh")
+    leads = next(s.known for s in trades.fields if s.key == "nganh_nghe")
+    assert known_prefix("Dịch tụ ăn uống", leads)[0] == "Dịch vụ ăn uống"
+    assert known_prefix("Bán vé số", leads)[0] == "Bán vé số" and known_prefix("Bán xe máy", leads)[0] == "Bán xe máy"
+    assert known_prefix("Công am phường Láng", ["Công an", "Ủy ban nhân dân"])[0] == "Công an phường Láng"
+    for read in ("Bán tẻ hàng tạp hóa", "Bán Lẻ hàng tạp hóa"):
+        lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", f"3. Ngành, nghề kinh doanh: {read}"]
+        assert extract_with([_form_page(lines)], trades)["nganh_nghe"].value == "Bán lẻ hàng tạp hóa"
+
+
+def test_a_house_number_set_close_to_a_street_word_in_small_letters_stays_apart() -> None:
+    from fields import extract_with
+
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Số nhà, ngách, hẻm, ngõ, đường phố: Số 56 đường Lê Lợi",
+             "Địa chỉ liên lạc: Số 100m2 Lê Lợi"]
+    got = extract_with([_set_close(_form_page(lines), ("đường",))], _form("ho_kinh_doanh"))
+    assert got["tt_so_nha"].value == "Số 56 đường Lê Lợi"
+    assert got["dia_chi_lien_lac"].value.startswith("Số 100m2")         # a unit after figures is no syllable
+
+
+def test_an_email_of_the_declarant_s_name_with_one_character_misread_is_spelt_as_the_name() -> None:
+    """``1ythuanh78`` (a small l read as a one), ``lypfuongmai76``, ``huynhbaothao98f``: the address is
+    the form's own name run together; no syllable check sees such a misreading."""
+    from fields import extract_with
+    from fields.mails import mended_local
+
+    assert mended_local("1ythuanh78", "lythuanh") == "lythuanh78"
+    assert mended_local("huynhbaothao98f", "huynhbaothao") == "huynhbaothao98"
+    assert mended_local("duongphuongma168", "duongphuongmai") == "duongphuongmai68"
+    assert mended_local("thuanh78", "lythuanh") is None and mended_local("lythuanh78", "lythuanh") is None
+
+    def email(name: str, read: str):
+        lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu",
+                 f"Tôi là (ghi họ tên bằng chữ in hoa): {name}", "Email (nếu có): ADDRESS"]
+        page = _form_page(lines)
+        words = tuple(replace(w, text=read) if w.text == "ADDRESS" else w for w in page.words)
+        return extract_with([replace(page, words=words)], _form("ho_kinh_doanh"))["email"].value
+
+    assert email("LÝ THU ANH", "1ythuanh78@yahoo.com") == "lythuanh78@yahoo.com"
+    assert email("LÝ THU ANH", "thuanh1978@yahoo.com") == "thuanh1978@yahoo.com"       # another address
+    assert email("LÝ THU@0.3 ANH", "1ythuanh78@yahoo.com") == "1ythuanh78@yahoo.com"   # the name in doubt
+
+
+def test_quan_read_with_its_a_as_two_letters_is_the_unit_type() -> None:
+    """``Quiìn 3``, ``qniìn Bình Thạnh``: the ``ậ`` read as two letters, marks apart; no syllable, so
+    no street's name (``Quỳnh``, ``Quân`` are syllables and stay)."""
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Phường 9, Quiìn 3, Thành phố Hồ Chí Minh") == "Phường 9, Quận 3, Thành phố Hồ Chí Minh"
+    assert tidy_address("Kế hoạch qniìn Bình Thạnh", keywords=False) == "Kế hoạch quận Bình Thạnh"
+    assert tidy_address("Số 5 đường Quân Sự, Phường 9") == "Số 5 đường Quân Sự, Phường 9"
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Địa chỉ thường trú:",
+             "Quận/Huyện/Thị xã/Thành phố thuộc tỉnh: Quiìn@0.5 3"]
+    assert extract_with_form(lines, "ho_kinh_doanh")["tt_huyen"].value == "Quận 3"
+
+
+def extract_with_form(lines: list[str], form_type: str):
+    from fields import extract_with
+
+    return extract_with([_form_page(lines)], _form(form_type))

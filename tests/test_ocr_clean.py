@@ -177,3 +177,39 @@ def test_specks_a_pixel_apart_that_are_all_dust_stay_dust(tmp_path) -> None:  # 
     path = tmp_path / "line.png"
     Image.fromarray(clean_copy(page, dpi=300)).save(path, dpi=(300, 300))
     assert recognize(path).text == "Đăng ký hộ kinh doanh do tôi là chủ hộ"
+
+
+_MONO = "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf"
+"""A face whose zero has a dot in its counter (a form filled on a typewriter-like face)."""
+
+
+def _typed(lines: list[str], font: str, *, dpi: int = 200) -> np.ndarray:
+    im = Image.new("L", (round(7.5 * dpi), round(0.3 * dpi * (len(lines) + 1))), 248)
+    face = ImageFont.truetype(font, round(12 / 72 * dpi))
+    for n, line in enumerate(lines):
+        ImageDraw.Draw(im).text((round(0.3 * dpi), round((0.2 + 0.3 * n) * dpi)), line, font=face, fill=20)
+    return np.asarray(im).copy()
+
+
+def test_dotted_zeros_lose_their_dot_and_read_as_zeros(tmp_path) -> None:  # noqa: ANN001
+    """Tesseract reads a dotted zero as 6 or 9 (``691094444642``, ``120.000.6000``, ``2060``): without
+    its dot it reads ``0``. Nothing else is erased: not a box round a figure, not the tone marks."""
+    from ocr.counters import erase_counter_dots
+    from ocr.recognize import recognize
+
+    lines = ["4. Vốn kinh doanh (bằng số; VNĐ): 120.000.000", "Số định danh cá nhân: 001094444642",
+             "Sinh năm: 2000", "Tôi là: HỒ THỊ ÔN, ngõ 10 Lê Lợi"]
+    page = _typed(lines, _MONO)
+    cleaned = clean_copy(page, dpi=200, x_height=text_x_height(_ink(page).astype(np.uint8)))
+    path = tmp_path / "mono.png"
+    Image.fromarray(cleaned).save(path, dpi=(200, 200))
+    assert " ".join(w.text for w in recognize(path).words) == " ".join(lines)
+    assert 0 < ink_removed(page, erase_counter_dots(page, dpi=200)) < 0.05    # the dots, a little of the ink
+    serif = _typed(lines, str(FONT))
+    boxed = serif.copy()
+    cv2.rectangle(boxed, (1200, 40), (1240, 100), 20, 2)                      # a box round a figure
+    ImageDraw.Draw(im := Image.fromarray(boxed)).text((1208, 48), "0", font=ImageFont.truetype(_MONO, 33), fill=20)
+    boxed = np.asarray(im)
+    kept = erase_counter_dots(boxed, dpi=200)
+    assert np.array_equal(erase_counter_dots(serif, dpi=200), serif)          # no dotted zero: nothing goes
+    assert ink_removed(boxed, kept) < 0.002 and (kept[40:101, 1200:1241] < 128).sum() > 200
