@@ -72,6 +72,10 @@ class FieldSpec(_Frozen):
     known: tuple[str, ...] = Field(
         default=(), description="Values often written here (not a closed list): a value with the letters of "
                                 "one of them gets its spelling; others are kept as read.")
+    leads: tuple[str, ...] = Field(
+        default=(), description="Words a value here often starts with, never a whole value (a business "
+                                "line's ``Bán lẻ``): a lead with a letter misread gets its spelling; a value "
+                                "that is a lead alone was cut short (``truncated``).")
     display: str | None = Field(
         default=None, description="The field's label for people (reports, XLSX headers, the review "
                                   "station); default: its first printed label, qualified by its section.")

@@ -25,7 +25,7 @@ from fields.crosscheck import cross_flag
 from fields.date_checks import birth_date, check_date_words, check_form_date
 from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
-from fields.hand_read import HandReads, taken, vote
+from fields.hand_read import HandReads, Vote, taken, vote, word_vote
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.mails import mail_from_name
 from fields.model import Box, FieldValue, FormResult
@@ -90,6 +90,10 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             reason = "address_incomplete"  # the rest (its commune, province) was on a line not read
         if reason is not None:
             return False, reason, value
+    if spec.leads:
+        if fold(value) in {fold(k) for k in spec.leads}:
+            return False, "truncated", value  # ``Bán lẻ`` and no more: what is sold was on a line not read
+        value = known_prefix(value, spec.leads)[0]
     if spec.known:
         listed = {fold(k): k for k in spec.known}.get(fold(value)) or nearly_known(value, spec.known)
         if listed is not None:
@@ -230,6 +234,9 @@ def _handwritten(spec: FieldSpec, raw: RawValue, raws: dict[str, RawValue | None
     checked = [_validate(spec, _hand_case(spec, text), raws, on) if text else (False, None, "") for text in texts]
     readings = [(ok, value) for ok, _, value in checked]
     won, sure = vote(readings), taken(readings, closed=spec.type in _CLOSED_TYPES or bool(spec.choices))
+    pieced = word_vote([_hand_case(spec, text) for text in texts]) if won is None or won.agree < 2 else None
+    if pieced is not None and (joined := _validate(spec, pieced, raws, on))[0]:
+        won = Vote(joined[2], 1, 1)  # no reading agrees with another: their words, put together
     if sure and (spec.type != "name" or len(sure.value.split()) >= HAND_NAME_WORDS) and HAND_AGREED_CONFIDENCE >= threshold:
         return FieldValue(sure.value, HAND_AGREED_CONFIDENCE, False, None, page, box)
     return FieldValue(won.value if won else _hand_case(spec, raw.text), min(raw.confidence, HANDWRITTEN_CONFIDENCE),
@@ -248,7 +255,7 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
     ok, reason, value = _validate(spec, raw.text, raws, on)
     confidence = raw.confidence
     if ok and _checks_units(spec):
-        confidence = _unverified_confidence(raw, verified_words(value) | known_prefix(value, spec.known)[1])
+        confidence = _unverified_confidence(raw, verified_words(value) | known_prefix(value, (*spec.known, *spec.leads))[1])
         confidence *= INVALID_FACTOR if name_broken(value) else 1.0  # ``đường Lê tợi``: a name's letter misread
     if spec.type in ("date", "year") and ok:
         guessed = (parse_date(raw.text) or (None, False))[1] if spec.type == "date" else check_year(raw.text)[3]

@@ -108,3 +108,17 @@ def hand_reader(pages: Sequence[PageText], check: HandwritingCheck, reread: Rere
                 for way in ways]
 
     return reads
+
+
+def word_vote(texts: Sequence[str]) -> str | None:
+    """The readings put together word by word: among the readings of the most common number of words,
+    each word is the one most of them read there (ties: the first reading's). None when fewer than
+    three readings have that many words."""
+    split = [t.split() for t in texts if t.strip()]
+    if not split:
+        return None
+    size = Counter(len(words) for words in split).most_common(1)[0][0]
+    same = [words for words in split if len(words) == size]
+    if len(same) < 3:
+        return None
+    return " ".join(Counter(words[i] for words in same).most_common(1)[0][0] for i in range(size))

@@ -239,13 +239,15 @@ def test_a_known_lead_with_one_letter_misread_is_put_back_but_not_another_word()
     from fields.closed_lists import known_prefix
 
     trades = _form("ho_kinh_doanh")
-    leads = next(s.known for s in trades.fields if s.key == "nganh_nghe")
+    leads = next(s.leads for s in trades.fields if s.key == "nganh_nghe")
     assert known_prefix("Dịch tụ ăn uống", leads)[0] == "Dịch vụ ăn uống"
     assert known_prefix("Bán vé số", leads)[0] == "Bán vé số" and known_prefix("Bán xe máy", leads)[0] == "Bán xe máy"
     assert known_prefix("Công am phường Láng", ["Công an", "Ủy ban nhân dân"])[0] == "Công an phường Láng"
     for read in ("Bán tẻ hàng tạp hóa", "Bán Lẻ hàng tạp hóa"):
         lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", f"3. Ngành, nghề kinh doanh: {read}"]
         assert extract_with([_form_page(lines)], trades)["nganh_nghe"].value == "Bán lẻ hàng tạp hóa"
+    alone = extract_with([_form_page([lines[0], "3. Ngành, nghề kinh doanh: Bán lẻ"])], trades)["nganh_nghe"]
+    assert (alone.value, alone.needs_review, alone.reason) == ("Bán lẻ", True, "truncated")  # a lead is no trade
 
 
 def test_a_house_number_set_close_to_a_street_word_in_small_letters_stays_apart() -> None:
