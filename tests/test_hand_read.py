@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from fields import load_templates
 from fields.extract import extract_with
-from fields.hand_read import Vote, taken, vote
+from fields.hand_read import Vote, taken, vote, word_vote
 from fields.handwriting import _binary, deslant, slant
 from fields.text import Token, fold
 from ocr.model import BBox
@@ -30,6 +30,14 @@ def test_only_the_deciding_readings_decide_whether_a_value_is_taken() -> None:
     assert taken([(True, "Nữ"), (False, "W#"), (True, "Nữ"), (False, "N")], closed=True) == Vote("Nữ", 2, 2)
     assert taken([(True, "Nữ"), (True, "Nam"), (True, "Nữ"), (False, "N")], closed=True) is None
     assert taken([(True, "Nữ"), (False, "W#"), (False, "N"), (False, "")], closed=True) is None  # once only
+
+
+def test_readings_no_two_of_which_agree_are_pieced_together_word_by_word() -> None:
+    readings = ["Số 98, ngõ 28 rây Sơn, Quận Đống 2a", "Số 98, ngõ 28 Tây Sơn, Quận Đống Đa",
+                "Số 9B, ngõ 28 Tây Sơn, Quận Đống Đa.", "Số 98 ngõ", "Số 98, ngõ 2B Tây Sơn, Quận Đống Đa"]
+    assert word_vote(readings) == "Số 98, ngõ 28 Tây Sơn, Quận Đống Đa"  # the two-word one has no say
+    assert word_vote(readings[:2] + readings[3:4]) is None  # two readings of a length: no majority to take
+    assert word_vote(["", " "]) is None
 
 
 def test_deslant_makes_a_leaning_hand_upright_and_keeps_its_ink() -> None:
