@@ -25,7 +25,7 @@ from fields.crosscheck import cross_flag
 from fields.date_checks import birth_date, check_date_words, check_form_date
 from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
-from fields.hand_read import HandReads, Vote, taken, vote, word_vote
+from fields.hand_read import HandReads, hand_value
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.mails import mail_from_name
 from fields.model import Box, FieldValue, FormResult
@@ -198,51 +198,6 @@ def _where(raw: RawValue, pages: Sequence[PageText]) -> tuple[int | None, Box | 
     return page.source_page, tuple(min(1.0, max(0.0, c)) for c in box)  # type: ignore[return-value]
 
 
-HANDWRITTEN_CONFIDENCE = 0.3
-"""A handwritten value's confidence: Tesseract's reading of handwriting is a guess."""
-
-
-HAND_AGREED_CONFIDENCE = 0.85
-"""A handwritten value every reading agrees on, checked by its type (:mod:`fields.hand_read`)."""
-HAND_NAME_WORDS = 3
-"""A handwritten full name read shorter than this is asked about even when the readings agree: every
-reading takes the same box, so a word the page's reading lost is lost in all (``Huỳnh Hồng`` for
-``Huỳnh Hồng Giang``, tuning seed 200)."""
-
-
-def _hand_case(spec: FieldSpec, value: str) -> str:
-    """A handwritten name in one case: a hand's letters vary in size, so ``HOàng phương`` is read where
-    ``Hoàng Phương`` was written. A name mostly in capitals is all capitals, else each syllable has one."""
-    words = value.split()
-    if spec.type != "name" or not words:
-        return value
-    if 2 * sum(w.isupper() and len(w) > 1 for w in words) > len(words):
-        return value.upper()
-    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
-
-
-def _handwritten(spec: FieldSpec, raw: RawValue, raws: dict[str, RawValue | None | bool], on: date | None,
-                 threshold: float, hand_reads: HandReads | None, page: int | None, box: Box | None) -> FieldValue:
-    """A handwritten value: the vote of its readings (the line read alone first, then the page's),
-    each cleaned as the page's reading is and written back as its type writes it (``04/02/1978``,
-    ``Nữ``). Flagged ``handwritten`` unless the readings agree enough (:func:`fields.hand_read.taken`)."""
-    again = hand_reads(raw.tokens[0].page, raw.tokens) if hand_reads is not None else []
-    cleaned = [(clean_digits if spec.type == "cccd" or spec.where == "boxed-digits" else clean_value)(
-        words, spec.prefixes) for words in again]
-    texts = [got.text if got else "" for got in cleaned]
-    texts = [*texts[:1], raw.text, *texts[1:]]
-    checked = [_validate(spec, _hand_case(spec, text), raws, on) if text else (False, None, "") for text in texts]
-    readings = [(ok, value) for ok, _, value in checked]
-    won, sure = vote(readings), taken(readings, closed=spec.type in _CLOSED_TYPES or bool(spec.choices))
-    pieced = word_vote([_hand_case(spec, text) for text in texts]) if won is None or won.agree < 2 else None
-    if pieced is not None and (joined := _validate(spec, pieced, raws, on))[0]:
-        won = Vote(joined[2], 1, 1)  # no reading agrees with another: their words, put together
-    if sure and (spec.type != "name" or len(sure.value.split()) >= HAND_NAME_WORDS) and HAND_AGREED_CONFIDENCE >= threshold:
-        return FieldValue(sure.value, HAND_AGREED_CONFIDENCE, False, None, page, box)
-    return FieldValue(won.value if won else _hand_case(spec, raw.text), min(raw.confidence, HANDWRITTEN_CONFIDENCE),
-                      True, "handwritten", page, box)
-
-
 def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], threshold: float,
                  truncated: bool, pages: Sequence[PageText], on: date | None,
                  handwritten: HandCheck | None, hand_reads: HandReads | None = None) -> FieldValue:
@@ -251,7 +206,8 @@ def _field_value(spec: FieldSpec, raws: dict[str, RawValue | None | bool], thres
         return _missing(spec, raw is None)
     page, box = _where(raw, pages)
     if handwritten is not None and raw.tokens and handwritten(raw.tokens[0].page, raw.tokens):
-        return _handwritten(spec, raw, raws, on, threshold, hand_reads, page, box)
+        return hand_value(spec, raw, lambda text: _validate(spec, text, raws, on), hand_reads,
+                          closed=spec.type in _CLOSED_TYPES or bool(spec.choices), threshold=threshold, where=(page, box))
     ok, reason, value = _validate(spec, raw.text, raws, on)
     confidence = raw.confidence
     if ok and _checks_units(spec):

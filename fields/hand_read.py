@@ -25,7 +25,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from configs.form_schema import FieldSpec
+from fields.model import Box, FieldValue
 from fields.text import Token
+from fields.values import RawValue, clean_digits, clean_value
 
 if TYPE_CHECKING:
     from fields.handwriting import HandwritingCheck
@@ -78,6 +81,51 @@ def vote(readings: Sequence[tuple[bool, str]]) -> Vote | None:
         return None
     value, agree = counts.most_common(1)[0]  # ties: the first reading given (Counter keeps order)
     return Vote(value, agree, sum(counts.values()))
+
+
+HANDWRITTEN_CONFIDENCE = 0.3
+"""A handwritten value's confidence when it is asked about: Tesseract's reading of a hand is a guess."""
+HAND_AGREED_CONFIDENCE = 0.85
+"""A handwritten value the readings agree on enough (:func:`taken`), checked by its type."""
+HAND_NAME_WORDS = 3
+"""A handwritten full name read shorter than this is asked about even when the readings agree: every
+reading takes the same box, so a word the page's reading lost is lost in all (``Huỳnh Hồng`` for
+``Huỳnh Hồng Giang``, tuning seed 200)."""
+Check = Callable[[str], tuple[bool, "str | None", str]]
+"""A value's text → (valid, reason, the value written as its type writes it): the field's checks."""
+
+
+def hand_case(spec: FieldSpec, value: str) -> str:
+    """A handwritten name in one case: a hand's letters vary in size, so ``HOàng phương`` is read where
+    ``Hoàng Phương`` was written. A name mostly in capitals is all capitals, else each syllable has one."""
+    words = value.split()
+    if spec.type != "name" or not words:
+        return value
+    if 2 * sum(w.isupper() and len(w) > 1 for w in words) > len(words):
+        return value.upper()
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
+
+
+def hand_value(spec: FieldSpec, raw: RawValue, check: Check, hand_reads: HandReads | None, *, closed: bool,
+               threshold: float, where: tuple[int | None, Box | None]) -> FieldValue:
+    """A handwritten value: the vote of its readings (the line read alone first, then the page's),
+    each cleaned as the page's reading is and written back as its type writes it (``04/02/1978``,
+    ``Nữ``). Flagged ``handwritten`` unless the readings agree enough (:func:`taken`); ``closed``: the
+    field's values come from a closed list."""
+    again = hand_reads(raw.tokens[0].page, raw.tokens) if hand_reads is not None else []
+    digits = spec.type == "cccd" or spec.where == "boxed-digits"
+    cleaned = [(clean_digits if digits else clean_value)(words, spec.prefixes) for words in again]
+    texts = [got.text if got else "" for got in cleaned]
+    texts = [hand_case(spec, text) for text in (*texts[:1], raw.text, *texts[1:])]
+    readings = [(ok, value) for ok, _, value in (check(text) if text else (False, None, "") for text in texts)]
+    won, sure = vote(readings), taken(readings, closed=closed)
+    pieced = word_vote(texts) if won is None or won.agree < 2 else None
+    if pieced is not None and (joined := check(pieced))[0]:
+        won = Vote(joined[2], 1, 1)  # no reading agrees with another: their words, put together
+    if sure and (spec.type != "name" or len(sure.value.split()) >= HAND_NAME_WORDS) and HAND_AGREED_CONFIDENCE >= threshold:
+        return FieldValue(sure.value, HAND_AGREED_CONFIDENCE, False, None, *where)
+    return FieldValue(won.value if won else hand_case(spec, raw.text), min(raw.confidence, HANDWRITTEN_CONFIDENCE),
+                      True, "handwritten", *where)
 
 
 def hand_reader(pages: Sequence[PageText], check: HandwritingCheck, reread: Reread) -> HandReads:
