@@ -1,21 +1,22 @@
 """A handwritten value read several ways, and the readings put to the vote.
 
 Tesseract reads a hand one way on the page and another way when the value's line is read alone,
-straightened (the hand's slant undone, :func:`fields.handwriting.deslant`) or enlarged: each reading misreads other
-letters. Each reading is checked as the field's type checks a value (a real date, a CCCD number that
-agrees with the form, a listed ethnic group …); the value most readings agree on wins, ties going to
-the line read alone, the surest single reading. When no two readings agree, their words are put
-together word by word (:func:`word_vote`), and that is shown when its type checks it (tuning seeds
-186 and 200: 5 more of 1,140 values right).
+straightened (the hand's slant undone, :func:`fields.handwriting.deslant`) or enlarged: each reading
+misreads other letters. Each reading is checked as the field's type checks a value (a real date, a
+CCCD number that agrees with the form, a listed ethnic group …); the value most readings agree on
+wins, ties going to the line read alone, the surest single reading. When no two readings agree,
+their words are put together word by word (:func:`word_vote`), and that is shown when its type
+checks it (tuning seeds 186 and 200: 5 more of 1,140 values right).
 
 Measured on the generator's handwriting (tuning seed 186, 458 one-line handwritten values,
 2026-12-07): the page's reading alone gave 274 values right, the vote 350. When all four readings
 are valid and agree (171 values), 170 were right; the vote of fewer readings is right far less often
-(3 of 4: 59/64, 2: 76/84). On every handwritten value of tuning seeds 186 and 200 (1,140), exact went
-from 0.33 (the page's reading, unchecked) to 0.68, with 58–62 % still asked (it was all). So only a value all four readings agree on, checked by its type, is taken
+(3 of 4: 59/64, 2: 76/84). So only a value all four readings agree on, checked by its type, is taken
 without asking the clerk (:data:`AGREED`), or a listed value no reading contradicts
-(:data:`CLOSED_AGREED`); every other handwritten value is still flagged
-``handwritten`` ("viết tay — cần nhập lại"), now with the vote's value for the clerk to confirm.
+(:data:`CLOSED_AGREED`); every other handwritten value is still flagged ``handwritten`` ("viết tay —
+cần nhập lại"), now with the vote's value for the clerk to confirm. On every handwritten value of
+tuning seeds 186 and 200 (1,140), exact went from 0.33 (the page's reading, unchecked) to 0.68, with
+58–62 % still asked (it was all).
 """
 
 from __future__ import annotations
