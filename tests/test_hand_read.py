@@ -67,9 +67,10 @@ def _read(line: str, again: list[str]):  # noqa: ANN202 - the extracted fields
 
 
 @pytest.mark.parametrize(("line", "again", "key", "value", "review"), [
-    # every reading agrees and the date is real: taken, written as dates are written
+    # every reading agrees and the date is real: written as dates are written, and still asked about —
+    # a hand's figure is misread the same way in every reading
     ("2. Ngày, tháng, năm sinh: 05.03.1986", ["05/03/1986", "05-03-1986", "5/3/1986"], "ngay_sinh",
-     "05/03/1986", False),
+     "05/03/1986", True),
     # one reading differs: the vote's value, for the clerk to confirm
     ("2. Ngày, tháng, năm sinh: 05.03.1986", ["05/03/1986", "05/08/1986", "05/03/1986"], "ngay_sinh",
      "05/03/1986", True),
@@ -94,3 +95,17 @@ def test_a_handwritten_value_is_taken_only_when_every_reading_agrees(
     assert (got.value, got.needs_review) == (value, review)
     assert got.reason == ("handwritten" if review else None)
     assert got.confidence <= 0.3 if review else got.confidence >= 0.75
+
+
+def test_a_handwritten_form_date_every_reading_agrees_on_still_dates_the_dossier_doubtfully() -> None:
+    """A hand's figure is misread the same way in every reading, so an agreed handwritten date is
+    still asked about, and the dossier it dates is dated as doubtful (``handwritten``), not for sure."""
+    from fields.extract import _issued
+
+    template = next(t for t in load_templates() if t.form_type == "ct01")
+    again = [[Token(w, fold(w), BBox(100 + 80 * i, 100, 70, 40), 0.9, 0, 0)
+              for i, w in enumerate("Cầu Giấy, ngày 12 tháng 8 năm 2025".split())]] * 5
+    got = extract_with([_page(FORM)], template, handwritten=lambda page, tokens: True,
+                       hand_reads=lambda page, tokens: again)
+    assert (got["ngay_lap"].value, got["ngay_lap"].reason) == ("12/08/2025", "handwritten")
+    assert _issued(template, got) == ("2025-08-12", "handwritten")
