@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from configs.form_schema import FieldSpec
 from fields.model import Box, FieldValue
+from fields.names import title_word
 from fields.text import Token
 from fields.values import RawValue, clean_digits, clean_value
 
@@ -105,7 +106,7 @@ def hand_case(spec: FieldSpec, value: str) -> str:
         return value
     if 2 * sum(w.isupper() and len(w) > 1 for w in words) > len(words):
         return value.upper()
-    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
+    return " ".join(title_word(w) for w in words)
 
 
 def _letters_only(spec: FieldSpec, value: str) -> bool:
@@ -131,7 +132,8 @@ def hand_value(spec: FieldSpec, raw: RawValue, check: Check, hand_reads: HandRea
     texts = [got.text if got else "" for got in cleaned]
     texts = [hand_case(spec, text) for text in (*texts[:1], raw.text, *texts[1:])]
     readings = [(ok, value) for ok, _, value in (check(text) if text else (False, None, "") for text in texts)]
-    won, sure = vote(readings), taken(readings, closed=closed)
+    sure = taken(readings, closed=closed)
+    won = sure or vote(readings)
     pieced = word_vote(texts) if won is None or won.agree < 2 else None
     if pieced is not None and (joined := check(pieced))[0]:
         won = Vote(joined[2], 1, 1)  # no reading agrees with another: their words, put together

@@ -59,16 +59,17 @@ def listed_name(name: str) -> bool:
     another given name misread (``Trang``)."""
     words = name.split()
     return len(words) >= 2 and has_surname(name) and all(
-        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or _title(w) in _NAME_WORDS for w in words[1:]) \
-        and _title(words[-1]) in NAME_SYLLABLES
+        w in _NAME_WORDS or w.capitalize() in _NAME_WORDS or title_word(w) in _NAME_WORDS for w in words[1:]) \
+        and title_word(words[-1]) in NAME_SYLLABLES
 
 
 def is_name_word(word: str) -> bool:
     """True when ``word`` is a family name or a listed name syllable, in title case or capitals."""
-    return word in _NAME_WORDS or _title(word) in _NAME_WORDS
+    return word in _NAME_WORDS or title_word(word) in _NAME_WORDS
 
 
-def _title(word: str) -> str:
+def title_word(word: str) -> str:
+    """``word`` with a capital first letter and the rest small (``HOàng`` → ``Hoàng``)."""
     return word[:1].upper() + word[1:].lower()
 
 

@@ -31,6 +31,19 @@ INK_BELOW = 90
 def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Reread:
     """A :data:`Reread` over a dossier's clean page images."""
 
+    decoded: dict[int, tuple[Image.Image, tuple[float, float]] | None] = {}
+
+    def page_image(source_page: int, page: PageText) -> tuple[Image.Image, tuple[float, float]] | None:
+        """The page's clean image in grey and its dpi, decoded once per dossier (a handwritten form's
+        every value is read again five ways); None when it cannot be read."""
+        if source_page not in decoded:
+            try:
+                with Image.open(images[source_page]) as img:
+                    decoded[source_page] = (img.convert("L"), img.info.get("dpi", (page.dpi, page.dpi)))
+            except OSError:
+                decoded[source_page] = None
+        return decoded[source_page]
+
     def reread(source_page: int, box: tuple[float, float, float, float], psm: int = 6,
                whiten: bool = True, leaders: bool = False, shear: float = 0.0,
                scale: float = 1.0) -> list[list[Token]]:
@@ -40,12 +53,10 @@ def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Rer
         path, page = images.get(source_page), pages.get(source_page)
         if path is None or page is None:
             return []
-        try:
-            with Image.open(path) as img:
-                grey = img.convert("L")
-                dpi = img.info.get("dpi", (page.dpi, page.dpi))
-        except OSError:
+        got = page_image(source_page, page)
+        if got is None:
             return []
+        grey, dpi = got
         w, h = grey.size
         x0, y0, x1, y1 = int(box[0] * w), int(box[1] * h), int(box[2] * w), int(box[3] * h)
         crop = np.asarray(grey.crop((x0, y0, x1, y1)))
