@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from configs.form_schema import FieldSpec
 from fields.model import Box, FieldValue
-from fields.names import title_word
+from fields.hand_case import hand_case
 from fields.text import Token
 from fields.values import RawValue, clean_digits, clean_value
 
@@ -98,17 +98,6 @@ Check = Callable[[str], tuple[bool, "str | None", str]]
 """A value's text → (valid, reason, the value written as its type writes it): the field's checks."""
 
 
-def hand_case(spec: FieldSpec, value: str) -> str:
-    """A handwritten name in one case: a hand's letters vary in size, so ``HOàng phương`` is read where
-    ``Hoàng Phương`` was written. A name mostly in capitals is all capitals, else each syllable has one."""
-    words = value.split()
-    if spec.type != "name" or not words:
-        return value
-    if 2 * sum(w.isupper() and len(w) > 1 for w in words) > len(words):
-        return value.upper()
-    return " ".join(title_word(w) for w in words)
-
-
 def _letters_only(spec: FieldSpec, value: str) -> bool:
     """May an agreed handwritten value be taken? Not when it holds figures: a hand's figure is misread
     the same way in every reading (``24/05`` agreed for ``24/06``; held-out seed 9009: 5 of 6 values
@@ -118,6 +107,25 @@ def _letters_only(spec: FieldSpec, value: str) -> bool:
     if any(char.isdigit() for char in value):
         return False
     return spec.type != "name" or len(value.split()) >= HAND_NAME_WORDS
+
+
+def choice_head(text: str, choices: Sequence[str]) -> str | None:
+    """The listed choice a reading begins with when what follows is another cell's text read on (a
+    figure or a capital: ``Con 10 năm 2g 9``, ``Nữ An Hải Bắc``, ``Nam Nam``), the longest such; None
+    when none does, or when a small word follows (``Con dầu``: a longer choice misread, not junk)."""
+    words = text.split()
+    heads = [c for c in choices if len(words) > (n := len(c.split())) and " ".join(words[:n]).lower() == c.lower()
+             and (words[n][:1].isdigit() or words[n][:1].isupper())]
+    return max(heads, key=lambda c: len(c.split()), default=None)
+
+
+def _checked(spec: FieldSpec, check: Check, text: str) -> tuple[bool, str | None, str]:
+    """A reading checked by its type; a form's choice followed by a neighbour's text, as that choice."""
+    if not text:
+        return False, None, ""
+    got = check(text)
+    head = choice_head(text, spec.choices) if spec.choices and not got[0] else None
+    return check(head) if head else got
 
 
 def hand_value(spec: FieldSpec, raw: RawValue, check: Check, hand_reads: HandReads | None, *, closed: bool,
@@ -131,7 +139,7 @@ def hand_value(spec: FieldSpec, raw: RawValue, check: Check, hand_reads: HandRea
     cleaned = [(clean_digits if digits else clean_value)(words, spec.prefixes) for words in again]
     texts = [got.text if got else "" for got in cleaned]
     texts = [hand_case(spec, text) for text in (*texts[:1], raw.text, *texts[1:])]
-    readings = [(ok, value) for ok, _, value in (check(text) if text else (False, None, "") for text in texts)]
+    readings = [(ok, value) for ok, _, value in (_checked(spec, check, text) for text in texts)]
     sure = taken(readings, closed=closed)
     won = sure or vote(readings)
     pieced = word_vote(texts) if won is None or won.agree < 2 else None
