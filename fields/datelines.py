@@ -13,7 +13,7 @@ from dataclasses import replace
 from fields.labels import Match
 from fields.text import Token, one_off
 
-DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
+DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{2,5})")
 
 
 _DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
@@ -57,3 +57,55 @@ def drop_on_dateline(lines: Sequence[Sequence[Token]], matches: list[list[Match]
         matches[index] = [m for m in matches[index]
                           if m.score >= 1.0 or mended[m.end - 1].folded != "ngay" or not _has_digit(
                               mended[m.end] if m.end < len(mended) else None)]
+
+
+_CITED = re.compile(r"\d\s*/|/\s*\d")
+
+
+def cites(before: str) -> bool:
+    """True when the text before a line's ``ngày`` names a numbered text (``số 01/2021/TT-BKHĐT ngày
+    16 tháng 3 …``: a circular's date, not the form's); a slash a speck made in the place's name
+    (``Làm tại: /ạC Thành, ngày …``) cites nothing."""
+    return bool(_CITED.search(before))
+
+
+_NOT_THE_FORMS = frozenset({"sinh", "cap", "hieu", "luc"})
+"""Words on a line whose date is another's: a birth date, an ID card's issue date, a law's effect."""
+
+
+_DATE_WORD_GAP = 5
+"""Tokens from one date word to the next at most: ``ngày 23 th áng 9g năm``, its middle word garbled."""
+
+
+def _date_word(folded: str) -> bool:
+    """``ngày`` or ``tháng`` one letter off at most, ``năm`` exactly (``làm`` is one off it)."""
+    return folded == "nam" or _is_ngay(folded) or folded == "thang" or len(folded) >= 3 and one_off("thang", folded)
+
+
+def _is_ngay(folded: str) -> bool:
+    return folded == "ngay" or len(folded) >= 3 and one_off("ngay", folded)
+
+
+def loose_dateline(lines: Sequence[Sequence[Token]]) -> list[Token] | None:
+    """The form's date line when no line reads ``ngày … tháng … năm …`` whole: the last line with two
+    of those printed words (:func:`_date_word`) at most :data:`_DATE_WORD_GAP` tokens apart, a figure
+    between the first two, nothing cited before them (:func:`cites`), no ``sinh`` nor ``cấp``. A hand's
+    figures written close to the printed words garble them on the page (``ngày 25 nắng 01 năm 2023``,
+    ``ngày 07 tháng 092 năm 2024``). Its tokens from ``ngày``, or from after the place's comma: a value
+    read again and checked as a date."""
+    for line in reversed(lines):
+        words = [t.folded for t in line]
+        found = [i for i, w in enumerate(words) if _date_word(w)]
+        day = next((i for i in found if _is_ngay(words[i])), None)
+        found = [i for i in found if day is None or i >= day]  # ``Thành, ngày …``: a place is no month
+        if len(found) < 2 or _NOT_THE_FORMS & set(words) or not any(_has_digit(t) for t in line[found[0]:found[1]]):
+            continue
+        if any(b - a > _DATE_WORD_GAP for a, b in zip(found, found[1:])):
+            continue  # ``ngày 77 kim Mã, phường …, Thằnh phố``: words far apart are no date
+        if cites(" ".join(t.text for t in line[:found[0]])):
+            continue
+        if day is not None:
+            return list(line[day:])
+        commas = [i for i in range(found[0]) if line[i].text.endswith((",", "."))]
+        return list(line[commas[-1] + 1 if commas else max(0, found[0] - 2):])
+    return None

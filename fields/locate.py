@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from configs.form_schema import FieldSpec, FormTemplate
-from fields.datelines import DATELINE, date_words_mended, drop_on_dateline, is_dateline
+from fields.datelines import DATELINE, cites, date_words_mended, drop_on_dateline, is_dateline, loose_dateline
 from fields.labels import Label, Match, build_labels, find_labels, label_words
 from fields.tables import Table, cell_tokens, locate_table
 from fields.text import GARBAGE_CONFIDENCE, Token, is_junk, until_leader
@@ -273,7 +273,7 @@ def dateline(doc: Document) -> list[Token] | None:
         raw = " ".join(t.text for t in line)
         # "<place>, ngày …" or "Làm tại: <place>, ngày …" ends its line; a circular's note
         # ("… số 01/2021/TT-BKHĐT ngày 16 tháng 3 năm 2021 của …") names a numbered text first
-        cited = "/" in raw.split("ngày")[0] if "ngày" in raw else "/" in raw[: len(raw) // 2]
+        cited = cites(raw.split("ngày")[0] if "ngày" in raw else raw[: len(raw) // 2])
         if match and any(c.isdigit() for c in "".join(match.groups())) and not cited \
                 and len(folded) - match.end() <= 2:
             labels = [m for m in doc.matches[index] if m.end < len(line)]
@@ -282,7 +282,7 @@ def dateline(doc: Document) -> list[Token] | None:
             while len(tokens) > 1 and len(tokens[-1].folded) <= 2 and not _has_figure(tokens[-1]):
                 tokens.pop()  # ``… năm 2020 vở``: a speck after the year read as a short word
             return tokens
-    return None
+    return loose_dateline([date_words_mended(line) for line in doc.lines])
 
 
 def _has_figure(token: Token) -> bool:
