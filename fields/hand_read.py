@@ -119,13 +119,22 @@ def choice_head(text: str, choices: Sequence[str]) -> str | None:
     return max(heads, key=lambda c: len(c.split()), default=None)
 
 
+_GUESSED = ("ocr_digits_guessed",)
+"""Reasons a reading was put right by its type: a look-alike letter read for a figure (``2g23`` →
+``2023``). For a handwritten value, a valid reading to vote with; nothing with figures is taken
+unasked (:func:`_letters_only`), so it is shown for the clerk to confirm. (A unit's name put right,
+``admin_unit_one_off``, is not: on tuning seed 186 an agency that lost its first word to the box,
+``bạn nhân dân phường …``, was then agreed and taken.)"""
+
+
 def _checked(spec: FieldSpec, check: Check, text: str) -> tuple[bool, str | None, str]:
     """A reading checked by its type; a form's choice followed by a neighbour's text, as that choice."""
     if not text:
         return False, None, ""
     got = check(text)
     head = choice_head(text, spec.choices) if spec.choices and not got[0] else None
-    return check(head) if head else got
+    got = check(head) if head else got
+    return (True, None, got[2]) if got[1] in _GUESSED else got
 
 
 def hand_value(spec: FieldSpec, raw: RawValue, check: Check, hand_reads: HandReads | None, *, closed: bool,

@@ -61,3 +61,16 @@ def test_a_choice_read_with_a_neighbours_text_after_it_is_that_choice() -> None:
     assert choice_head("Nữ", ["Nam", "Nữ"]) is None  # nothing after it
     assert choice_head("Năm 2019", ["Nam", "Nữ"]) is None  # a choice's letters, other marks: another word
     assert choice_head("Nứ Giảng Võ", ["Nam", "Nữ"]) is None
+
+
+def test_a_reading_whose_look_alike_figure_its_type_put_back_is_one_to_vote_with() -> None:
+    """``2g23`` read for ``2023``: the date check puts the figure back (``ocr_digits_guessed``); for a
+    handwritten value that reading votes (its figures are asked about anyway)."""
+    from fields.extract import _validate
+    from fields.hand_read import _checked
+
+    spec = SPECS["ho_kinh_doanh", "ngay_lap"]
+    check = lambda text: _validate(spec, text, {}, None)  # noqa: E731 - the field's own checks
+    assert check("ngày 25 tháng 01 năm 2g23") == (False, "ocr_digits_guessed", "25/01/2023")
+    assert _checked(spec, check, "ngày 25 tháng 01 năm 2g23") == (True, None, "25/01/2023")
+    assert _checked(spec, check, "ngày 25 nắng 01 năm 2023")[0] is False  # no date: still no vote
