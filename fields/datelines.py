@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from fields.labels import Match
-from fields.text import Token, one_off
+from fields.text import Token, fold, one_off
 
 DATELINE = re.compile(r"ngay\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{2,5})")
 
@@ -109,3 +109,19 @@ def loose_dateline(lines: Sequence[Sequence[Token]]) -> list[Token] | None:
         commas = [i for i in range(found[0]) if line[i].text.endswith((",", "."))]
         return list(line[commas[-1] + 1 if commas else max(0, found[0] - 2):])
     return None
+
+
+_SHAPED = re.compile(r"(?P<day>\d{1,2})[.,]?\s+(?P<word>\S{1,8}(?:\s\S{1,4})?)\s+(?P<month>\d{1,2})[.,]?\s+"
+                     r"(?P<year_word>\S{2,4})\s+(?P<year>\S*\d\S*\d\S*)\s*$")
+
+
+def date_shape(text: str) -> str:
+    """A reading of a form's date line in the shape its printed words give (``… ngày D tháng M năm Y``)
+    when the figures stand where they go and a printed word between them was garbled by the hand's
+    figures beside it: ``ngày 25 nắng 01 năm 2023``, ``ngày 11 thán9 02 năm 2o23``, ``9àý 27 tháng 01
+    năm 2026`` → ``ngày 25 tháng 01 năm 2023`` …; the year's look-alikes are left to the date's check.
+    Any other text as it is."""
+    shaped = _SHAPED.search(text)
+    if shaped is None or not (fold(shaped["year_word"]) == "nam" or one_off("nam", fold(shaped["year_word"]))):
+        return text
+    return f"ngày {shaped['day']} tháng {shaped['month']} năm {shaped['year']}"

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from configs.form_schema import FieldSpec
 from fields.model import Box, FieldValue
+from fields.datelines import date_shape
 from fields.hand_case import hand_case
 from fields.text import Token
 from fields.values import RawValue, clean_digits, clean_value
@@ -148,6 +149,7 @@ def hand_value(spec: FieldSpec, raw: RawValue, check: Check, hand_reads: HandRea
     cleaned = [(clean_digits if digits else clean_value)(words, spec.prefixes) for words in again]
     texts = [got.text if got else "" for got in cleaned]
     texts = [hand_case(spec, text) for text in (*texts[:1], raw.text, *texts[1:])]
+    texts = [date_shape(text) for text in texts] if spec.where == "dateline" else texts
     readings = [(ok, value) for ok, _, value in (_checked(spec, check, text) for text in texts)]
     sure = taken(readings, closed=closed)
     won = sure or vote(readings)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fields import extract, load_templates
-from fields.datelines import cites, loose_dateline
+from fields.datelines import cites, date_shape, loose_dateline
 from fields.text import document_lines
 from tests.test_fields_units import FORM, _page
 
@@ -50,3 +50,16 @@ def test_a_form_dated_by_a_garbled_line_has_its_date_found_and_asked_about() -> 
     lines = [line.replace("ngày 12 tháng 8 năm 2025", "ngày 12 nắng 8 năm 2025") for line in FORM]
     got = extract([_page(lines)], load_templates()).fields["ngay_lap"]
     assert got.reason != "not_found" and got.needs_review
+
+
+@pytest.mark.parametrize(("reading", "shaped"), [
+    ("ngày 25 nắng 01 năm 2023", "ngày 25 tháng 01 năm 2023"),      # tháng garbled by the figures beside it
+    ("ngày 11 thán9 02 năm 2o23", "ngày 11 tháng 02 năm 2o23"),     # the year's look-alike left to the check
+    ("9àý 27 tháng 01 năm 2026", "ngày 27 tháng 01 năm 2026"),      # ngày lost
+    ("Cầu Giấy, ngày 12 tháng 8 năm 2025", "ngày 12 tháng 8 năm 2025"),
+    ("ngày 23 th áng 9g năm 2022", "ngày 23 th áng 9g năm 2022"),    # the month no figure: as read
+    ("Hà Nội, ngày 5/3/2024", "Hà Nội, ngày 5/3/2024"),
+    ("Số 25 đường 3 tháng 2 Quận 10", "Số 25 đường 3 tháng 2 Quận 10"),  # no năm before a year: no date line
+])
+def test_a_date_line_read_again_takes_the_shape_its_printed_words_give(reading: str, shaped: str) -> None:
+    assert date_shape(reading) == shaped
