@@ -129,7 +129,8 @@ unasked (:func:`_letters_only`), so it is shown for the clerk to confirm. (A uni
 
 
 def _checked(spec: FieldSpec, check: Check, text: str) -> tuple[bool, str | None, str]:
-    """A reading checked by its type; a form's choice followed by a neighbour's text, as that choice."""
+    """A reading checked by its type: a form's choice followed by a neighbour's text, as that choice
+    (:func:`choice_head`); a reading its type put right (:data:`_GUESSED`), valid."""
     if not text:
         return False, None, ""
     got = check(text)
