@@ -1,0 +1,44 @@
+"""Tests of table reading: headers wrapped in narrow cells, and cells whose values start left of the
+midpoint between two headers."""
+
+from __future__ import annotations
+
+from fields.text import BBox, Token, fold
+
+_MEMBERS = [("tt", ("TT", "STT")), ("ho_ten", ("Họ, chữ đệm và tên", "Họ và tên", "Họ, chữ đệm")),
+            ("ngay_sinh", ("Ngày, tháng, năm sinh", "Ngày, tháng", "Ngày sinh", "Ngày")),
+            ("gioi_tinh", ("Giới tính", "Giới")),
+            ("so_cccd", ("Số định danh cá nhân", "Số định danh cá", "Số định danh", "Số định")),
+            ("quan_he", ("Mối quan hệ với chủ hộ", "Mối quan hệ với", "Mối quan hệ", "Mối quan"))]
+
+
+def _line(*words: tuple[str, int, int], top: int = 1300, height: int = 36) -> list[Token]:
+    return [Token(text, fold(text), BBox(left, top, right - left, height), 0.95, 0, 0) for text, left, right in words]
+
+
+def test_a_header_wrapped_in_its_cell_does_not_take_the_next_columns_header() -> None:
+    from fields.tables import locate_table
+
+    # ``Họ, chữ đệm và`` / ``tên`` wrapped, its first line's words glued: ``Ngày`` is no part of it
+    header = _line(("TT", 235, 284), ("Họ", 333, 394), ("chữđệmvà", 410, 621), ("Ngày", 716, 815),
+                   ("Giới", 914, 988), ("Số", 1046, 1089), ("định", 1103, 1186), ("danh", 1199, 1291),
+                   ("Mối", 1337, 1407), ("quan", 1420, 1512))
+    below = _line(("tên", 446, 507), ("tháng,", 707, 823), ("tính", 913, 988), ("cá", 1095, 1137),
+                  ("nhân", 1148, 1241), ("hệ", 1329, 1373), top=1344)
+    table = locate_table([header, below], _MEMBERS)
+    assert table is not None and "ngay_sinh" in table.bounds
+    assert table.bounds["ho_ten"][1] < 716 < table.bounds["ngay_sinh"][1]
+
+
+def test_a_date_set_left_of_its_centred_header_is_its_own_cell() -> None:
+    from fields.tables import cell_tokens
+
+    # the name column's edge (the midpoint between the headers) falls inside the date, not in a gap
+    row = _line(("2", 234, 252), ("Lê", 314, 360), ("Đức", 372, 431), ("Minh", 446, 520), ("Khang", 536, 638),
+                ("25.04.2014", 668, 851), ("Nam", 893, 966), ("001214282280", 1036, 1280), ("Con", 1326, 1389),
+                top=1727)
+    assert [t.text for t in cell_tokens(row, (301.5, 673.0), 1)] == ["Lê", "Đức", "Minh", "Khang"]
+    assert [t.text for t in cell_tokens(row, (673.0, 866.0), 1)] == ["25.04.2014"]
+    # a name that runs over the edge at a word stays whole: only figures after letters are cut off
+    long_name = _line(("1", 234, 252), ("Nguyễn", 314, 440), ("Phương", 455, 600), ("Thảo", 612, 700), top=1655)
+    assert [t.text for t in cell_tokens(long_name, (301.5, 673.0), 1)] == ["Nguyễn", "Phương", "Thảo"]
