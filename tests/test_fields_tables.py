@@ -42,3 +42,18 @@ def test_a_date_set_left_of_its_centred_header_is_its_own_cell() -> None:
     # a name that runs over the edge at a word stays whole: only figures after letters are cut off
     long_name = _line(("1", 234, 252), ("Nguyễn", 314, 440), ("Phương", 455, 600), ("Thảo", 612, 700), top=1655)
     assert [t.text for t in cell_tokens(long_name, (301.5, 673.0), 1)] == ["Nguyễn", "Phương", "Thảo"]
+
+
+def test_an_address_wrapped_over_five_lines_of_a_narrow_column_is_read_to_its_end() -> None:
+    from fields import extract, load_templates
+    from tests.test_fields import KET_HON_OCR, _page, _replace
+
+    lines = _replace(KET_HON_OCR, "|| Hà Nội", "|| Hà Nội || Ninh Kiều, Thành phố")
+    lines = _replace(lines, "|| Phường Dịch Vọng", "|| Phường Dịch Vọng, Thành phố | || Phường Xuân Khánh,")
+    lines = _replace(lines, "Nơi cư trú", "Nơi cư trú (2) || Số 179 đường Trần Thái Tông, || Số 16, ngõ 5 Nguyễn")
+    at = lines.index("|| Phường Dịch Vọng, Thành phố | || Phường Xuân Khánh,")
+    lines = [*lines[:at], "|| || Văn Cừ,", *lines[at:at + 1], "|| || Quận", *lines[at + 1:at + 2],
+             "|| || Cần Thơ", *lines[at + 2:]]
+    got = extract([_page(lines, columns=(100, 700, 1500))], load_templates()).fields
+    assert got["nam_noi_cu_tru"].value == "Số 16, ngõ 5 Nguyễn Văn Cừ, Phường Xuân Khánh, Quận Ninh Kiều, Thành phố Cần Thơ"
+    assert got["nu_noi_cu_tru"].value == "Số 179 đường Trần Thái Tông, Phường Dịch Vọng, Thành phố Hà Nội"
