@@ -57,3 +57,12 @@ def test_an_address_wrapped_over_five_lines_of_a_narrow_column_is_read_to_its_en
     got = extract([_page(lines, columns=(100, 700, 1500))], load_templates()).fields
     assert got["nam_noi_cu_tru"].value == "Số 16, ngõ 5 Nguyễn Văn Cừ, Phường Xuân Khánh, Quận Ninh Kiều, Thành phố Cần Thơ"
     assert got["nu_noi_cu_tru"].value == "Số 179 đường Trần Thái Tông, Phường Dịch Vọng, Thành phố Hà Nội"
+
+
+def test_a_row_number_behind_the_cells_rule_read_as_a_letter_still_numbers_the_row() -> None:
+    from fields.locate import _row_number
+
+    # ``I1``, ``l1``: the rule left of the number column read with the number; the row's name is on
+    # that line, its date and ID number a line below (not row 1's by position)
+    assert [_row_number(_line((text, 236, 252))) for text in ("I1", "l1", "|2", "1", ".1", "2_")] == [1, 1, 2, 1, 1, 2]
+    assert _row_number(_line(("Vũ", 312, 354))) is None
