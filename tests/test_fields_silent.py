@@ -300,3 +300,21 @@ def extract_with_form(lines: list[str], form_type: str):
     from fields import extract_with
 
     return extract_with([_form_page(lines)], _form(form_type))
+
+
+def test_no_comma_is_put_where_the_address_has_none() -> None:
+    """A comma put back before a unit's type is right only where a unit follows: not after an agency's
+    own words (a speck read as a stop, or a dash joined to them), nor before a street's last word that
+    reads like a unit type and names nothing; a dash between ``Số`` and its figures is a speck."""
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Ủy ban nhân dân. phường 14, quận 3; Thành phố Hồ Chí Minh") \
+        == "Ủy ban nhân dân phường 14, quận 3, Thành phố Hồ Chí Minh"
+    assert "hoạch quận" in tidy_address("Phòng Tài chính - Kế-hoạch quận Ngô Quyền")
+    assert tidy_address("Số 82 đường Xô Viết Nghệ. Tĩnh") == "Số 82 đường Xô Viết Nghệ Tĩnh"
+    assert tidy_address("Quận Bình. Thạnh") == "Quận Bình Thạnh"
+    assert tidy_address("Số-10 đường Đội Cấn, Phường Ngọc Hà") == "Số 10 đường Đội Cấn, Phường Ngọc Hà"
+    # as before: a comma read as a stop before a unit that names something, a house number's range
+    assert tidy_address("Số 5 đường Thang. quận 3") == "Số 5 đường Thang, quận 3"
+    assert tidy_address("Xóm Ngọc. Tỉnh Nghệ An") == "Xóm Ngọc, Tỉnh Nghệ An"
+    assert tidy_address("Số 12-14 Lê Lợi") == "Số 12-14 Lê Lợi"
