@@ -233,7 +233,10 @@ def _figures_across(prev: Token, token: Token, edges: tuple[float, float]) -> bo
 def _starts_cell(before: Token | None, prev: Token, token: Token) -> bool:
     """True when ``prev`` sits just left of a column edge but belongs to the cell on its right: the
     gap before it is wide (the cell's start; none: it starts the run), the gap after it a word space
-    (the cell's left edge was drawn a little right of where the values start)."""
+    (the cell's left edge was drawn a little right of where the values start). A date or an ID number
+    starts no cell of words (``21/09/2008 Nữ``: the date's cell ends at the edge)."""
+    if _FIGURES.fullmatch(prev.text.strip(".,")) and not any(c.isdigit() for c in token.text):
+        return False
     height = max(prev.bbox.height, 1)
     gap_after = token.bbox.left - prev.bbox.right
     gap_before = prev.bbox.left - before.bbox.right if before is not None else float("inf")

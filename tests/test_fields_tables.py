@@ -66,3 +66,16 @@ def test_a_row_number_behind_the_cells_rule_read_as_a_letter_still_numbers_the_r
     # that line, its date and ID number a line below (not row 1's by position)
     assert [_row_number(_line((text, 236, 252))) for text in ("I1", "l1", "|2", "1", ".1", "2_")] == [1, 1, 2, 1, 1, 2]
     assert _row_number(_line(("Vũ", 312, 354))) is None
+
+
+def test_a_date_a_word_space_before_the_sex_is_not_moved_into_the_sex_cell() -> None:
+    from fields.tables import cell_tokens
+
+    # the date's own run (a wide gap before it), the edge in the word space after it: the date stays
+    row = _line(("2", 224, 252), ("Huỳnh", 312, 426), ("ThanhAnh", 436, 624), ("12/05/2003", 669, 861),
+                ("Nữ", 890, 945), ("079303350684", 1036, 1295), ("Con", 1325, 1393), top=1646, height=40)
+    assert [t.text for t in cell_tokens(row, (669.5, 864.5), 1)] == ["12/05/2003"]
+    assert [t.text for t in cell_tokens(row, (864.5, 1016.0), 1)] == ["Nữ"]
+    # as before: a word just left of an edge, a wide gap before it, starts the cell on the right
+    cell = _line(("(2)", 410, 450), ("Số", 600, 640), ("80", 652, 690), ("đường", 702, 800), top=400)
+    assert [t.text for t in cell_tokens(cell, (645.0, 1059.0))] == ["Số", "80", "đường"]
