@@ -142,8 +142,8 @@ def _bridged(contours, outer: int, inner: list[int], *, dpi: float) -> np.ndarra
     middle = (ty + th + by) / 2 - (top + bottom) / 2
     if halves[0] < HALF_AREA * halves[1] or min(th, bh) < HALF_AREA * max(th, bh) or abs(middle) > height / 6:
         return None  # halves unlike each other, or cut off-centre: an ``e`` whose opening closed, a ``9``
-    if any(boxes[i][1] < ty + th - 1 or boxes[i][1] + boxes[i][3] > by + 1 for i in inner if i not in big):
-        return None  # another hole above or below the dot: not a zero's counter
+    if any(not ty + th / 2 < boxes[i][1] + boxes[i][3] / 2 < by + bh / 2 for i in inner if i not in big):
+        return None  # another hole above or below the dot (slivers beside it lie between the halves' middles)
     x, y, w, h = cv2.boundingRect(contours[outer])
     if h < GLYPH_TALL * w:
         return None  # a figure is tall; an ``e`` whose opening closed is as wide as high
