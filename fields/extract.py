@@ -135,8 +135,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         ok, reason, year, _ = check_year(value, latest=(on or date.today()).year)
         return ok, reason, year
     if spec.type == "phone":
-        ok, reason, digits = v.check_phone(value)
-        return ok, reason, digits if ok else value
+        return v.check_phone(value)  # a leading 0 misread is put back, the number still reviewed
     if spec.type == "amount":
         return check_amount(value)
     if spec.type in ("email", "number"):

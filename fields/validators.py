@@ -434,8 +434,18 @@ def check_phone(text: str) -> Check:
         digits = "0" + digits[2:]
     mobile = len(digits) == 10 and digits[:2] in _MOBILE_STARTS
     if not (digits.isdigit() and (mobile or len(digits) == 11 and digits.startswith("02"))):
-        return False, "invalid_phone", value
+        return False, "invalid_phone", _leading_zero(digits) or value
     return True, None, digits
+
+
+def _leading_zero(digits: str) -> str | None:
+    """A mobile number whose leading 0 was read as 6, 8 or 9 (``9988309074``) or lost (``868432841``):
+    ten figures with a network's prefix once it is put back; None when that does not make one. The
+    number still goes to review (its other 0s may be misread alike)."""
+    if not digits.isdigit():
+        return None
+    mended = "0" + digits[1:] if len(digits) == 10 and digits[0] in "689" else "0" + digits if len(digits) == 9 else None
+    return mended if mended is not None and mended[:2] in _MOBILE_STARTS else None
 
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")

@@ -318,3 +318,13 @@ def test_no_comma_is_put_where_the_address_has_none() -> None:
     assert tidy_address("Số 5 đường Thang. quận 3") == "Số 5 đường Thang, quận 3"
     assert tidy_address("Xóm Ngọc. Tỉnh Nghệ An") == "Xóm Ngọc, Tỉnh Nghệ An"
     assert tidy_address("Số 12-14 Lê Lợi") == "Số 12-14 Lê Lợi"
+
+
+def test_a_mobile_numbers_leading_zero_misread_or_lost_is_put_back_and_still_reviewed() -> None:
+    from fields.validators import check_phone
+
+    assert check_phone("9988309074") == (False, "invalid_phone", "0988309074")   # 0 read as 9
+    assert check_phone("6772908159") == (False, "invalid_phone", "0772908159")   # … as 6
+    assert check_phone("868432841") == (False, "invalid_phone", "0868432841")    # lost
+    assert check_phone("080618265") == (False, "invalid_phone", "080618265")     # a figure lost elsewhere
+    assert check_phone("9188309074") == (False, "invalid_phone", "9188309074")   # 01… is no network's prefix
