@@ -4,6 +4,7 @@ or sent to a clerk."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from fields import extract, load_templates
 from tests.test_fields import KHAI_SINH_OCR, _replace
@@ -328,3 +329,13 @@ def test_a_mobile_numbers_leading_zero_misread_or_lost_is_put_back_and_still_rev
     assert check_phone("868432841") == (False, "invalid_phone", "0868432841")    # lost
     assert check_phone("080618265") == (False, "invalid_phone", "080618265")     # a figure lost elsewhere
     assert check_phone("9188309074") == (False, "invalid_phone", "9188309074")   # 01… is no network's prefix
+
+
+def test_a_date_with_a_speck_by_a_slash_or_a_zero_read_o_umlaut_is_read_as_a_guess() -> None:
+    from fields.dates import parse_date
+
+    assert parse_date("13/08/⁄1990", whole=True) == (date(1990, 8, 13), True)    # a guess: no floor, reviewed
+    assert parse_date("31⁄10/⁄2018", whole=True) == (date(2018, 10, 31), True)
+    assert parse_date("3Ö/08/1972", whole=True) == (date(1972, 8, 30), True)
+    assert parse_date("05/03/2020", whole=True) == (date(2020, 3, 5), False)
+    assert parse_date("12/05/2003 Nữ", whole=True) is None
