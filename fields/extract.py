@@ -109,7 +109,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             return False, reason, value
         if v.glued_capitals(value) or spec.type != "name" and v.glued_camel(value):
             return False, "glued_words", value
-    if spec.type in _LETTER_TYPES and "@" not in value:
+    if spec.type in _LETTER_TYPES - {"date-words"} and "@" not in value:  # a worded date: its closed vocabulary
         ok, reason, _ = v.check_letters(value)
         if not ok:
             return False, reason, value

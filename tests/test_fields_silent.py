@@ -339,3 +339,20 @@ def test_a_date_with_a_speck_by_a_slash_or_a_zero_read_o_umlaut_is_read_as_a_gue
     assert parse_date("3Ö/08/1972", whole=True) == (date(1972, 8, 30), True)
     assert parse_date("05/03/2020", whole=True) == (date(2020, 3, 5), False)
     assert parse_date("12/05/2003 Nữ", whole=True) is None
+
+
+def test_a_worded_dates_misread_word_is_the_one_its_figures_agree_with() -> None:
+    from fields.date_words import correct_words, reading_of
+
+    # one letter off several number words: the date in figures chooses; its marks choose a spelling
+    assert reading_of("Ngày bảy tháng năm năm hai nghìn không trăm hai mươi bai", date(2023, 5, 7)) \
+        == "Ngày bảy tháng năm năm hai nghìn không trăm hai mươi ba"
+    assert reading_of("Ngày bốn tháng mười nột năm hai nghìn không trăm hai mươi ba", date(2023, 11, 4)) \
+        == "Ngày bốn tháng mười một năm hai nghìn không trăm hai mươi ba"
+    assert reading_of("Ngày bảy tháng năm năm hai nghìn không trăm hai mươi bai", date(2023, 5, 8)) is None
+    # a dash read between two words; a mark misread on a letter no check of letters should stop
+    assert correct_words("Ngày hai mươi-tư tháng hai")[0] == "Ngày hai mươi tư tháng hai"
+    lines = _replace(KHAI_SINH_OCR, "ghi bằng chữ:",
+                     "ghi bằng chữ: Ngày mười Lăm tháng sáu năm hai nghìñ không trăm hai mươi lăm ...")
+    got = _field(lines, "ngay_sinh_chu")
+    assert got.value == "Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm" and got.reason is None
