@@ -30,7 +30,7 @@ from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.mails import mail_from_name
 from fields.model import Box, FieldValue, FormResult
 from fields.numbers_again import read_numbers_again
-from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
+from fields.names import (capital_l, check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
                           name_mail, two_names)
 from fields.relines import read_again
 from fields.streets import restore_streets
@@ -118,10 +118,12 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "date":
         return check_form_date(value, latest=on or date.today())
     if spec.type == "name":
-        ok, reason, name = v.check_name(correct_name(v.split_glued_name(value)))
+        value, lost_l = capital_l(correct_name(v.split_glued_name(value)))
+        ok, reason, name = v.check_name(value)
         if not ok:
             return ok, reason, name
         name, reason = check_syllables(name)
+        reason = reason or ("name_syllable" if lost_l else None)  # ``Ian`` read for Lan: a clerk confirms
         if reason is None and (not has_surname(name) or ends_at_middle(name)):
             reason = "invalid_name"  # a full name starts with its family name: the first word was lost
         if reason is None and two_names(name):

@@ -356,3 +356,14 @@ def test_a_worded_dates_misread_word_is_the_one_its_figures_agree_with() -> None
                      "ghi bằng chữ: Ngày mười Lăm tháng sáu năm hai nghìñ không trăm hai mươi lăm ...")
     got = _field(lines, "ngay_sinh_chu")
     assert got.value == "Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm" and got.reason is None
+
+
+def test_a_names_capital_l_read_as_i_or_1_is_put_back_and_reviewed() -> None:
+    from fields.names import capital_l
+
+    assert capital_l("Hồ Phương Ian") == ("Hồ Phương Lan", True)
+    assert capital_l("HỒ PHƯƠNG 1AN") == ("HỒ PHƯƠNG LAN", True)
+    assert capital_l("Nguyễn Văn Ích") == ("Nguyễn Văn Ích", False)      # no listed name with an L there
+    got = _field(_replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên người mẹ:", "Họ, chữ đệm, tên người mẹ: Hồ Phương 1an ....."),
+                 "me_ho_ten")
+    assert (got.value, got.needs_review, got.reason) == ("Hồ Phương Lan", True, "name_syllable")
