@@ -282,3 +282,14 @@ def name_broken(text: str) -> bool:
 _VOWEL = re.compile(r"[aeiouy]")
 _UNIT_HEADS = frozenset(fold(w) for w in ("Phường", "Xã", "Quận", "Huyện", "Thị", "Thành", "Tỉnh", "Đặc"))
 """First words of a unit's type: ``Thành phố``, ``Thị trấn``, ``Thị xã``, ``Đặc khu`` go on in small letters."""
+
+
+_ODD_HOUSE_NUMBER = re.compile(r"\bSố\s+(?:\d{5,}(?![/\d])|[^\W\d_IlOo]\d+\b)")
+"""``Số 137713`` (a slash read as 7: no house number runs to five figures), ``Số G7`` (a 6 read as a
+letter before the figures; ``I11``, ``O5`` are put right as figures elsewhere)."""
+
+
+def odd_house_number(text: str) -> bool:
+    """True when a house number reads as none is written: five figures or more with no slash, or a
+    letter before its figures; a clerk looks at the paper."""
+    return bool(_ODD_HOUSE_NUMBER.search(text))

@@ -16,7 +16,7 @@ from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.by_hand import HandCheck, WholeForm, by_hand
 from fields.address_words import (capital_start, ends_mid_street, ends_with_province, mixed_columns, name_broken,
-                                  tidy_address, verified_words)
+                                  odd_house_number, tidy_address, verified_words)
 from fields.admin_units import check_units
 from fields.amounts import check_amount
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
@@ -83,6 +83,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
         if reason is None and ends_mid_street(value):
             reason = "truncated"  # ``Số 171 đường``: the street's name was on a line not read
+        if reason is None and odd_house_number(value):
+            reason = "invalid_address"  # ``Số 137713``, ``Số G7``: a figure or a slash misread
         if reason is None and spec.type == "address":
             value = capital_start(value)
             reason = mixed_columns(value)

@@ -367,3 +367,16 @@ def test_a_names_capital_l_read_as_i_or_1_is_put_back_and_reviewed() -> None:
     got = _field(_replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên người mẹ:", "Họ, chữ đệm, tên người mẹ: Hồ Phương 1an ....."),
                  "me_ho_ten")
     assert (got.value, got.needs_review, got.reason) == ("Hồ Phương Lan", True, "name_syllable")
+
+
+def test_a_house_number_no_one_writes_goes_to_a_clerk() -> None:
+    from fields.address_words import odd_house_number
+
+    assert odd_house_number("Số 137713 Phan Đình Phùng")      # its slash read as 7
+    assert odd_house_number("Số G7, ngõ 7 Võ Văn Tần")         # its 6 read as a letter
+    assert not any(odd_house_number(t) for t in ("Số 137/13 Phan Đình Phùng", "Số 12A Lê Lợi", "Số I11 đường Tây Sơn",
+                                                  "Số 12345/6 Lê Lợi", "Số 5, Tổ 12"))
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", "Nơi cư trú: (2) Số 137713 Phan Đình Phùng, "
+                                                                   "Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội"),
+                 "nyc_noi_cu_tru")
+    assert got.needs_review
