@@ -380,3 +380,14 @@ def test_a_house_number_no_one_writes_goes_to_a_clerk() -> None:
                                                                    "Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội"),
                  "nyc_noi_cu_tru")
     assert got.needs_review
+
+
+def test_a_label_whose_d_with_stroke_was_read_as_an_eth_is_found() -> None:
+    from fields.labels import build_labels, find_labels
+    from fields.text import BBox, Token, fold
+
+    assert fold("Ð a chỉ") == fold("Đ a chỉ") == "dachi" and fold("ðường") == "duong"
+    words = ["2.", "Ð", "a", "chỉ", "trụ", "sở", "hộ", "kinh", "doanh"]
+    line = [Token(w, fold(w), BBox(100 + 120 * i, 100, 100, 40), 0.9, 0, 0) for i, w in enumerate(words)]
+    labels = build_labels([("ts", "2. Địa chỉ trụ sở hộ kinh doanh")])
+    assert [m.label.owners for m in find_labels([line], labels)[0]] == [frozenset({"ts"})]
