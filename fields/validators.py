@@ -472,7 +472,9 @@ def check_email(text: str) -> Check:
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     mended = _at_misread(value) if "@" not in value else value
     local, _, domain = mended.rpartition("@")
-    near = [d for d in MAIL_DOMAINS if d != domain and one_off(domain, d)] if local else []
+    bare = re.sub(r"[^a-z0-9.\-]", "", domain)  # ``gz»ail.com``: a speck read inside the provider's name
+    near = [d for d in MAIL_DOMAINS if d != domain and (one_off(domain, d) or one_off(bare, d) or bare == d)] \
+        if local else []
     if domain not in MAIL_DOMAINS and len(near) == 1:
         return False, "invalid_email", f"{local}@{near[0]}"  # ``gmailcom``, ``yahoo.eom``: put right, reviewed
     if mended != value:

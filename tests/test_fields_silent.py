@@ -391,3 +391,12 @@ def test_a_label_whose_d_with_stroke_was_read_as_an_eth_is_found() -> None:
     line = [Token(w, fold(w), BBox(100 + 120 * i, 100, 100, 40), 0.9, 0, 0) for i, w in enumerate(words)]
     labels = build_labels([("ts", "2. Địa chỉ trụ sở hộ kinh doanh")])
     assert [m.label.owners for m in find_labels([line], labels)[0]] == [frozenset({"ts"})]
+
+
+def test_a_speck_inside_a_mail_providers_name_is_dropped_and_the_address_reviewed() -> None:
+    from fields.validators import check_email
+
+    assert check_email("dangthanhthao68@gz»ail.com") == (False, "invalid_email", "dangthanhthao68@gmail.com")
+    assert check_email("lan@gm|ail.com") == (False, "invalid_email", "lan@gmail.com")
+    assert check_email("lan@gmail.com") == (True, None, "lan@gmail.com")
+    assert check_email("lan@g¡nail.comu")[2] == "lan@g¡nail.comu"          # two letters off: left as read
