@@ -52,10 +52,10 @@ _STREET_BY_FOLD = {fold(w): w for w in _STREET_WORDS if " " not in w}
 _ENDS_AT_STREET = re.compile(r"\b(đường|ngõ|ngách|hẻm|kiệt|phố)$", re.I)
 
 
-_NUMBER_DASH = re.compile(r"(?<=\d)\s*[-–]\s*(?=[^\W\d_]{2,})")
+_NUMBER_DASH = re.compile(r"(?<=\d)\s*[-–]\s*(?=[^\W\d_]{2,})|(?<=\b[Ss][ốỐ])[-–](?=\d)")
 """A dash after a house number, before a word (``Số 181- đường``, ``86/10-Lê Hoàn``): a speck beside the
 figure read as a dash; a house number runs on with a letter (``12-A``) or a figure (``12-14``), never
-into its street."""
+into its street; nor is a dash between ``Số`` and its figures (``Số-10``)."""
 _STRAY_DOT = re.compile(r"(?<=\w)(\w)\. (\S+)")
 """A dot after a word, before the next word: no address part ends with one but an abbreviation."""
 _UNIT_STARTS = frozenset(("phuong", "quan", "huyen", "xa", "thi", "thanh", "tinh", "tp.", "tx.", "tt.", "p.", "q."))
@@ -63,13 +63,17 @@ _UNIT_STARTS = frozenset(("phuong", "quan", "huyen", "xa", "thi", "thanh", "tinh
 
 def _undot(match: re.Match[str]) -> str:
     """``Thang. quận`` → ``Thang, quận`` (a comma before a unit read as a dot); ``Tây. Sơn`` → ``Tây Sơn``
-    (a speck read as a dot inside a name); abbreviations (``TP. Huế``, ``Q. 1``) and figures stay."""
+    (a speck read as a dot inside a name); abbreviations (``TP. Huế``, ``Q. 1``) and figures stay. No
+    comma after an agency's own words (``Ủy ban nhân dân. phường 14``), nor before a unit's type that
+    ends the text, naming nothing (``Xô Viết Nghệ. Tĩnh``: a street's last word)."""
     word_end, following = match.group(1), match.group(2)
     start = match.string.rfind(" ", 0, match.start(1)) + 1
     word = match.string[start:match.end(1)]
     if any(c.isdigit() for c in word) or (word.isupper() and len(word) <= 3) or len(word) < 2:
         return match.group(0)
-    mark = "," if fold(following.rstrip(",")) in _UNIT_STARTS or following.lower() in _UNIT_STARTS else ""
+    unit = fold(following.rstrip(",")) in _UNIT_STARTS or following.lower() in _UNIT_STARTS
+    named = bool(match.string[match.end():].strip(" ,.")) or following.lower() in _UNIT_STARTS
+    mark = "," if unit and named and fold(word) not in _AGENCY_WORDS else ""
     return f"{word_end}{mark} {following}"
 
 
@@ -84,10 +88,11 @@ _AGENCY_WORDS = frozenset(("an", "dan", "ubnd", "ban"))
 def _lost_small_comma(match: re.Match[str]) -> str:
     """A comma after a unit's name (a capitalised word or a number) before the next unit's type; none
     after an agency's own words (``Công an phường``, ``UBND phường``)."""
-    word, following = match.group(1), match.group(2)
+    word, following = match.group(1).rsplit("-", 1)[-1], match.group(2)  # ``Kế-hoạch``: a speck read as a dash
     named = word[:1].isupper() and not word.isupper() or word.isdigit()
     follows = following.isupper() or following.isdigit()
-    return word + "," if named and follows and word[-1].isalnum() and fold(word) not in _AGENCY_WORDS else word
+    comma = named and follows and word[-1].isalnum() and fold(word) not in _AGENCY_WORDS
+    return match.group(1) + "," if comma else match.group(1)
 
 
 def _house_word(word: str) -> bool:
@@ -277,3 +282,14 @@ def name_broken(text: str) -> bool:
 _VOWEL = re.compile(r"[aeiouy]")
 _UNIT_HEADS = frozenset(fold(w) for w in ("Phường", "Xã", "Quận", "Huyện", "Thị", "Thành", "Tỉnh", "Đặc"))
 """First words of a unit's type: ``Thành phố``, ``Thị trấn``, ``Thị xã``, ``Đặc khu`` go on in small letters."""
+
+
+_ODD_HOUSE_NUMBER = re.compile(r"\bSố\s+(?:\d{5,}(?![/\d])|[^\W\d_IlOo]\d+\b)")
+"""``Số 137713`` (a slash read as 7: no house number runs to five figures), ``Số G7`` (a 6 read as a
+letter before the figures; ``I11``, ``O5`` are put right as figures elsewhere)."""
+
+
+def odd_house_number(text: str) -> bool:
+    """True when a house number reads as none is written: five figures or more with no slash, or a
+    letter before its figures; a clerk looks at the paper."""
+    return bool(_ODD_HOUSE_NUMBER.search(text))

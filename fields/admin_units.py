@@ -344,7 +344,10 @@ def _district(legacy: dict[str, _Province], province: str | None, kind: str, nam
         new, reason = _check_name(spellings, name)
     else:
         spellings = set().union(*(_lookup(p.districts, kind, name) or set() for p in legacy.values()))
-        new, reason = _check_name(spellings, name) if spellings else _mend_unit([], kind, name)
+        # the province is not in the value (a form's separate district field): one official name of the
+        # country one letter off it is that name, still sent to a clerk (``Quận Cần Giấy``)
+        new, reason = _check_name(spellings, name) if spellings else \
+            _mend_unit([p.districts for p in legacy.values()], kind, name)
         if len(spellings) > 1 and name not in spellings:
             new, reason = name, "admin_unit_spelling"  # several provinces have it: never pick one
     if after:
@@ -360,6 +363,10 @@ def _commune(legacy: dict[str, _Province], current: dict[str, _Province], provin
         # commune of the country with these letters is spelt one way, that is its spelling
         spellings = set().union(*(_lookup(p.communes, kind, name) or set()
                                   for structure in (legacy, current) for p in structure.values()))
+        if not spellings:  # one commune of the country one letter off it: that one misread (sent to a clerk)
+            mended, reason = _mend_unit([p.communes for structure in (legacy, current) for p in structure.values()],
+                                        kind, name)
+            return (mended, reason) if reason == "admin_unit_one_off" else (name, None)
         return (next(iter(spellings)) if len(spellings) == 1 else name), None
     tables = []
     if not after and province in legacy:
@@ -378,5 +385,8 @@ def _commune(legacy: dict[str, _Province], current: dict[str, _Province], provin
         return name, "admin_unit_other_province"
     # The pre-2025 list is the state of mid-2025: communes merged between 2019 and 2025 are not in
     # it, so an unlisted commune on an older document is no evidence of a misreading.
-    return _mend_unit(tables, kind, name) if after else (name, None)
+    # … but a name one letter off exactly one listed commune of its district is that commune misread
+    # (``Phường D ch Vọng``): put back, sent to a clerk
+    mended, reason = _mend_unit(tables, kind, name)
+    return (mended, reason) if after or reason == "admin_unit_one_off" else (name, None)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from configs.form_schema import FieldSpec
 from fields import validators as v
-from fields.date_words import correct_words, parse_date_words
+from fields.date_words import correct_words, parse_date_words, reading_of
 from fields.dates import format_date, parse_date, repair_date
 from fields.values import RawValue, text_of
 
@@ -18,13 +18,18 @@ def check_date_words(spec: FieldSpec, value: str, raws: Raws) -> tuple[bool, str
     """A worded date: number words only (misread diacritics put back) and the same day as in figures."""
     text, _, known = correct_words(value)
     spelt = parse_date_words(text) if known else None
+    figures = text_of(raws, spec.date_field)
+    ok, _, normal = v.check_date(figures) if figures is not None else (False, None, "")
+    if ok and (spelt is None or normal != spelt.strftime("%d/%m/%Y")):
+        # a word misread into several number words, or into the wrong one: the reading the date in
+        # figures agrees with, if exactly one does (each figure then vouched for twice)
+        reading = reading_of(value, parse_date(normal, whole=True)[0])  # type: ignore[index]
+        if reading is not None:
+            return True, None, reading
     if spelt is None:
         return False, "invalid_date_words", value
-    figures = text_of(raws, spec.date_field)
-    if figures is not None:
-        ok, _, normal = v.check_date(figures)
-        if not ok or normal != spelt.strftime("%d/%m/%Y"):
-            return False, "date_words_mismatch", text
+    if figures is not None and (not ok or normal != spelt.strftime("%d/%m/%Y")):
+        return False, "date_words_mismatch", text
     return True, None, text
 
 

@@ -7,7 +7,10 @@ with the date written in figures on the same form, or the value goes to review.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
+from itertools import product
 
 from fields.text import collapse, fold, one_off
 
@@ -32,7 +35,8 @@ def correct_words(text: str) -> tuple[str, bool, bool]:
         a word was changed, and whether every word is now a number word.
     """
     out, corrected, known = [], False, True
-    for i, word in enumerate(collapse(text.replace(".", " ")).split()):  # ``nghìn.không``: a speck, no stop
+    # ``nghìn.không``, ``mươi-tư``: a speck read as a stop or a dash between two words
+    for i, word in enumerate(collapse(re.sub(r"[.\-–]", " ", text)).split()):
         lower = word.lower()
         if lower not in VOCABULARY:
             choices = _BY_FOLD.get(fold(word)) or {w for f, ws in _BY_FOLD.items() if min(len(f), len(fold(word))) > 2
@@ -44,6 +48,50 @@ def correct_words(text: str) -> tuple[str, bool, bool]:
         out.append(lower.capitalize() if i == 0 and word[:1].isupper() else lower if lower in VOCABULARY
                    else word)
     return " ".join(out), corrected, known
+
+
+def choices(word: str) -> set[str]:
+    """The number words ``word`` may stand for: itself when it is one; else those with its letters,
+    else those one letter off (``nột``: một; ``bai``: ba, hai, bảy or bẩy); the date in figures chooses."""
+    lower = word.lower()
+    if lower in VOCABULARY:
+        return {lower}
+    return set(_BY_FOLD.get(fold(word)) or {w for f, ws in _BY_FOLD.items() if min(len(f), len(fold(word))) > 1
+                                             and one_off(fold(word), f) for w in ws})
+
+
+_MAX_READINGS = 64
+
+
+def reading_of(text: str, want: date) -> str | None:
+    """The worded date ``text`` spells ``want`` when each word not in the vocabulary is read as one of
+    the number words it may stand for (:func:`choices`): the one such reading, first word capitalised;
+    None when none or several do, or there are too many to try. The date in figures on the same form
+    chooses between the words a misread one may be (``mười nột``: một; ``hai mươi bai``: ba)."""
+    words = collapse(re.sub(r"[.\-–]", " ", text)).split()
+    options = [sorted(choices(w)) for w in words]
+    count = 1
+    for option in options:
+        count *= len(option)
+    if not words or not count or count > _MAX_READINGS:
+        return None
+    found = [pick for pick in product(*options) if parse_date_words(" ".join(pick)) == want]
+    # spellings of one number (``mười một`` / ``mười mốt``): the one whose marks the words read have
+    cost = {pick: sum(_distance(w, c) for w, c in zip(words, pick, strict=True)) for pick in found}
+    best = [pick for pick in found if cost[pick] == min(cost.values())]
+    if len(best) != 1:
+        return None
+    reading = " ".join(best[0])
+    return reading[:1].upper() + reading[1:] if words[0][:1].isupper() else reading
+
+
+def _distance(read: str, word: str) -> int:
+    """0 when a number word is the word read, 1 when only letters differ (its marks the same), else 2."""
+    if read.lower() == word:
+        return 0
+    marks = [unicodedata.normalize("NFD", x.lower()) for x in (read, word)]
+    return 1 if [c for c in marks[0] if unicodedata.combining(c)] == [c for c in marks[1] if unicodedata.combining(c)] \
+        else 2
 
 
 def words_to_number(words: list[str]) -> int | None:

@@ -14,13 +14,14 @@ from datetime import date
 
 from fields.text import fold
 
-LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "Ô": "0", "ô": "0", "Ơ": "0", "ơ": "0",
+LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "Ô": "0", "ô": "0", "Ơ": "0", "ơ": "0", "Ö": "0", "ö": "0",
               "l": "1", "I": "1", "i": "1", "|": "1", "!": "1", "L": "1", "í": "1", "ì": "1",
               "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9", "G": "6", "b": "6", "T": "7"}
 _DIGITISH = "0-9" + re.escape("".join(LOOKALIKES))
-_SEP = r"\s*[/\u2044.\-,]\s*"
+_SEP = r"\s*[/\u2044.\-,](?:\s*[/\u2044])?\s*"
 """Between a date's parts: a slash (or the fraction slash OCR reads for one: ``03/07⁄1984``), a dot,
-a dash or a comma."""
+a dash or a comma; a speck beside a slash read as a second one (``13/08/⁄1990``) makes the date a
+guess (its figures were read in the same noise)."""
 _NUMERIC = re.compile(rf"(?<![\w])([{_DIGITISH}]{{1,2}}){_SEP}([{_DIGITISH}]{{1,2}}){_SEP}([{_DIGITISH}]{{4}})(?![\w])")
 _RUN = re.compile(rf"^([{_DIGITISH}]{{2}})([{_DIGITISH}]{{2}})([{_DIGITISH}]{{4}})$")
 _WORDED = re.compile(r"(?:[a-z]?gay|n[a-z]?ay|ng[a-z]?y|nga[a-z]?)\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
@@ -72,7 +73,8 @@ def parse_date(text: str, *, whole: bool = False) -> tuple[date, bool] | None:
             continue
         built = _build(match.groups())
         if built:
-            return built
+            doubled = len(re.findall(r"[/\u2044.\-,]", match.group(0))) > 2
+            return built[0], built[1] or doubled
     run = _RUN.match(re.sub(r"[\s/.\-]", "", compact))
     if run:
         built = _build(run.groups())

@@ -16,7 +16,7 @@ from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.by_hand import HandCheck, WholeForm, by_hand
 from fields.address_words import (capital_start, ends_mid_street, ends_with_province, mixed_columns, name_broken,
-                                  tidy_address, verified_words)
+                                  odd_house_number, tidy_address, verified_words)
 from fields.admin_units import check_units
 from fields.amounts import check_amount
 from fields.closed_lists import check_ethnicity, complete_choice, check_nationality, check_year, known_prefix, nearly_known
@@ -30,7 +30,7 @@ from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.mails import mail_from_name
 from fields.model import Box, FieldValue, FormResult
 from fields.numbers_again import read_numbers_again
-from fields.names import (check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
+from fields.names import (capital_l, check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
                           name_mail, two_names)
 from fields.relines import read_again
 from fields.streets import restore_streets
@@ -83,6 +83,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         value, reason, _ = check_units(tidy_address(value, keywords=spec.type == "address"), on=on)
         if reason is None and ends_mid_street(value):
             reason = "truncated"  # ``Số 171 đường``: the street's name was on a line not read
+        if reason is None and odd_house_number(value):
+            reason = "invalid_address"  # ``Số 137713``, ``Số G7``: a figure or a slash misread
         if reason is None and spec.type == "address":
             value = capital_start(value)
             reason = mixed_columns(value)
@@ -109,7 +111,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             return False, reason, value
         if v.glued_capitals(value) or spec.type != "name" and v.glued_camel(value):
             return False, "glued_words", value
-    if spec.type in _LETTER_TYPES and "@" not in value:
+    if spec.type in _LETTER_TYPES - {"date-words"} and "@" not in value:  # a worded date: its closed vocabulary
         ok, reason, _ = v.check_letters(value)
         if not ok:
             return False, reason, value
@@ -118,10 +120,12 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
     if spec.type == "date":
         return check_form_date(value, latest=on or date.today())
     if spec.type == "name":
-        ok, reason, name = v.check_name(correct_name(v.split_glued_name(value)))
+        value, lost_l = capital_l(correct_name(v.split_glued_name(value)))
+        ok, reason, name = v.check_name(value)
         if not ok:
             return ok, reason, name
         name, reason = check_syllables(name)
+        reason = reason or ("name_syllable" if lost_l else None)  # ``Ian`` read for Lan: a clerk confirms
         if reason is None and (not has_surname(name) or ends_at_middle(name)):
             reason = "invalid_name"  # a full name starts with its family name: the first word was lost
         if reason is None and two_names(name):
@@ -135,8 +139,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         ok, reason, year, _ = check_year(value, latest=(on or date.today()).year)
         return ok, reason, year
     if spec.type == "phone":
-        ok, reason, digits = v.check_phone(value)
-        return ok, reason, digits if ok else value
+        return v.check_phone(value)  # a leading 0 misread is put back, the number still reviewed
     if spec.type == "amount":
         return check_amount(value)
     if spec.type in ("email", "number"):

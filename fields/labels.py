@@ -126,9 +126,42 @@ def _line_candidates(line: Sequence[Token], index: int, labels: Sequence[Label],
                 score = _score(joined, label)
                 if score >= MIN_SCORE and (best is None or score > best.score):
                     best = Match(label, index, start, last + 1, score)
+            wrapped = _wrapped_header(line, every, pos, label, index) if anywhere else None
+            if wrapped is not None and (best is None or wrapped.score > best.score):
+                best = wrapped
             if best is not None:
                 found.append(best)
     return found
+
+
+_PREFIX_SHARE = 0.6
+"""A table header wrapped in a narrow cell: the words on its first line are at least this share of
+its letters (``Họ chữ đệm và`` / ``tên``) …"""
+_PREFIX_SCORE = 0.95
+"""… read this closely against the header's start; such a match scores this much less than exact."""
+
+
+def _wrapped_header(line: Sequence[Token], every: list[int], pos: int, label: Label, index: int) -> Match | None:
+    """A table header whose last words wrapped onto the next line: the first line's words match the
+    start of the header and end the cell (the line's end, or a gap wider than a word space before the
+    next column's header). Without it the next column's header is taken in to make up the length
+    (``Họ chữđệmvà Ngày`` read as ``Họ, chữ đệm và tên``) and that column is lost."""
+    joined = ""
+    best: Match | None = None
+    for at in range(pos, len(every)):
+        token = line[every[at]]
+        joined += token.folded
+        if len(joined) >= len(label.folded) - _tolerance(label):
+            break
+        if len(joined) < max(6, _PREFIX_SHARE * len(label.folded)):
+            continue
+        after = line[every[at + 1]] if at + 1 < len(every) else None
+        ends_cell = after is None or after.bbox.left - token.bbox.right > _START_GAP * max(
+            min(token.bbox.height, after.bbox.height), 1)
+        score = ratio(joined, label.folded[:len(joined)])
+        if ends_cell and score >= _PREFIX_SCORE:
+            best = Match(label, index, every[pos], every[at] + 1, _PREFIX_SCORE * score)
+    return best
 
 
 def _select(candidates: list[Match]) -> list[Match]:

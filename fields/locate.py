@@ -21,9 +21,13 @@ SECTION = "__section__:"
 TABLE = "__table__:"
 STOP = "__stop__"
 COLUMN = "__column__"
-_ROW_NUMBER = re.compile(r"^[.,'‘’`]?(\d{1,2})[._)|,:]*$")  # ``.1``: a speck before the row's number
+_ROW_NUMBER = re.compile(r"^[.,'‘’`|Il!]?(\d{1,2})[._)|,:]*$")
+"""A row's number; a speck before it (``.1``), or the cell's rule read as a letter (``I1``, ``l1``)."""
 _ROW_DATA = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{8,}")
 _MAX_CONTINUATION = 3
+_MAX_CELL_LINES = 5
+"""A table cell's value goes on over at most this many more lines: an address in a narrow column
+(kết hôn's bên nữ / bên nam) wraps over four or five; the next row, a label or the table's end stops it."""
 _WRAP_ZONE = 0.12
 _MAX_GAP = 1.6
 """A continuation line starts at most this many line heights below the previous one."""
@@ -156,7 +160,8 @@ def _meaningful(tokens: Sequence[Token]) -> bool:
     return any(not is_junk(t.text) for t in tokens)
 
 
-def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> list[Token]:
+def _continuation(doc: Document, line: int, pick, *, margin: bool = True,
+                  limit: int = _MAX_CONTINUATION) -> list[Token]:
     """Tokens of following lines that continue a wrapped value.
 
     Lines are taken while they are close below the previous one and carry no label; a line with
@@ -167,7 +172,7 @@ def _continuation(doc: Document, line: int, pick, *, margin: bool = True) -> lis
     previous = doc.lines[line]
     capitals = _in_capitals(until_leader(_line_head(doc, line) if not doc.matches[line] else
                                          doc.lines[line][max(m.end for m in doc.matches[line]):])[0])
-    for index in range(line + 1, min(len(doc.lines), line + 1 + _MAX_CONTINUATION)):
+    for index in range(line + 1, min(len(doc.lines), line + 1 + limit)):
         wrap = _capitals_wrap(doc, index) if capitals and doc.matches[index] else None
         if doc.matches[index] and wrap is None or not _close_below(previous, doc.lines[index]) \
                 or is_dateline(doc.lines[index]):
@@ -373,4 +378,4 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
             return None
         return cell_tokens(doc.lines[index], wrap_bounds)
 
-    return tokens + _continuation(doc, line, pick, margin=False)
+    return tokens + _continuation(doc, line, pick, margin=False, limit=_MAX_CELL_LINES)

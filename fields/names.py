@@ -215,3 +215,23 @@ def name_mail(address: str, domains: Collection[str]) -> bool:
         if any(start in ends and letters[start:end] in _FOLDED_NAME_WORDS for start in range(max(0, end - 6), end)):
             ends.add(end)
     return len(letters) in ends and len(letters) >= 6
+
+
+_L_LOOKALIKES = "Il1|"
+"""What a capital L is read as at a word's start (``Ian``, ``1an``, ``lan``)."""
+
+
+def capital_l(name: str) -> tuple[str, bool]:
+    """A name's word that starts with ``I``, ``l``, ``1`` or ``|`` and is no listed name, but is one with
+    an ``L`` there (``Hồ Phương Ian`` → ``Lan``): its capital L misread. Returns the name and whether a
+    word was changed (the name then goes to a clerk: ``Ian`` may be written so)."""
+    words, changed = name.split(), False
+    for at, word in enumerate(words):
+        if len(word) < 2 or word[0] not in _L_LOOKALIKES or is_name_word(word):
+            continue
+        rest = word[1:]
+        for candidate in ("L" + rest.lower(), "L" + rest) if not rest.isupper() else ("L" + rest,):
+            if is_name_word(candidate):
+                words[at], changed = candidate, True
+                break
+    return " ".join(words), changed

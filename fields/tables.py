@@ -7,6 +7,7 @@ falls in. A row is either numbered (its first cell is ``1``, ``2`` …) or start
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -202,6 +203,9 @@ def _split_at(segment: list[Token], edges: tuple[float, float]) -> list[list[Tok
     """
     pieces = [[segment[0]]]
     for prev, token in pairwise(segment):
+        if _figures_across(prev, token, edges):
+            pieces.append([token])  # ``Khang 25.04.2014``: the date's cell starts left of its header
+            continue
         if any(prev.bbox.right <= edge <= token.bbox.left for edge in edges):
             if _starts_cell(pieces[-1][-2] if len(pieces[-1]) > 1 else None, prev, token):
                 moved = pieces[-1].pop()  # ``(2) | Số 80 …``: the cell began a word earlier
@@ -214,10 +218,25 @@ def _split_at(segment: list[Token], edges: tuple[float, float]) -> list[list[Tok
     return pieces
 
 
+_FIGURES = re.compile(r"\d+[./-]\d+[./-]\d+|\d{6,}")
+
+
+def _figures_across(prev: Token, token: Token, edges: tuple[float, float]) -> bool:
+    """True when a column edge falls on a date or an ID number (mostly right of the edge) that follows
+    a word of letters: the figures are the next cell's, whose values start left of the midpoint
+    between the headers (a centred header over left-set values); no name or date holds both."""
+    centre = (token.bbox.left + token.bbox.right) / 2
+    return bool(_FIGURES.fullmatch(token.text.strip(".,"))) and not any(c.isdigit() for c in prev.text) \
+        and any(prev.bbox.right <= edge < centre for edge in edges)
+
+
 def _starts_cell(before: Token | None, prev: Token, token: Token) -> bool:
     """True when ``prev`` sits just left of a column edge but belongs to the cell on its right: the
     gap before it is wide (the cell's start; none: it starts the run), the gap after it a word space
-    (the cell's left edge was drawn a little right of where the values start)."""
+    (the cell's left edge was drawn a little right of where the values start). A date or an ID number
+    starts no cell of words (``21/09/2008 Nữ``: the date's cell ends at the edge)."""
+    if _FIGURES.fullmatch(prev.text.strip(".,")) and not any(c.isdigit() for c in token.text):
+        return False
     height = max(prev.bbox.height, 1)
     gap_after = token.bbox.left - prev.bbox.right
     gap_before = prev.bbox.left - before.bbox.right if before is not None else float("inf")

@@ -41,6 +41,9 @@ class Token:
     """Index of the line in the document (all pages), in reading order."""
 
 
+_D_LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
 def fold(text: str) -> str:
     """Lower-case, diacritic-free, alphanumeric-only form used for fuzzy matching.
 
@@ -50,7 +53,8 @@ def fold(text: str) -> str:
     Returns:
         ``"Họ, chữ đệm"`` → ``"hochudem"`` (đ folds to d).
     """
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    # ``Ð``/``ð`` (eth) is what OCR reads for ``Đ``/``đ`` now and then (``Ð a chỉ``): the same letter
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_LETTERS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "".join(c for c in stripped.lower() if c.isalnum())
 

@@ -434,8 +434,18 @@ def check_phone(text: str) -> Check:
         digits = "0" + digits[2:]
     mobile = len(digits) == 10 and digits[:2] in _MOBILE_STARTS
     if not (digits.isdigit() and (mobile or len(digits) == 11 and digits.startswith("02"))):
-        return False, "invalid_phone", value
+        return False, "invalid_phone", _leading_zero(digits) or value
     return True, None, digits
+
+
+def _leading_zero(digits: str) -> str | None:
+    """A mobile number whose leading 0 was read as 6, 8 or 9 (``9988309074``) or lost (``868432841``):
+    ten figures with a network's prefix once it is put back; None when that does not make one. The
+    number still goes to review (its other 0s may be misread alike)."""
+    if not digits.isdigit():
+        return None
+    mended = "0" + digits[1:] if len(digits) == 10 and digits[0] in "689" else "0" + digits if len(digits) == 9 else None
+    return mended if mended is not None and mended[:2] in _MOBILE_STARTS else None
 
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
@@ -462,7 +472,9 @@ def check_email(text: str) -> Check:
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
     mended = _at_misread(value) if "@" not in value else value
     local, _, domain = mended.rpartition("@")
-    near = [d for d in MAIL_DOMAINS if d != domain and one_off(domain, d)] if local else []
+    bare = re.sub(r"[^a-z0-9.\-]", "", domain)  # ``gz»ail.com``: a speck read inside the provider's name
+    near = [d for d in MAIL_DOMAINS if d != domain and (one_off(domain, d) or one_off(bare, d) or bare == d)] \
+        if local else []
     if domain not in MAIL_DOMAINS and len(near) == 1:
         return False, "invalid_email", f"{local}@{near[0]}"  # ``gmailcom``, ``yahoo.eom``: put right, reviewed
     if mended != value:

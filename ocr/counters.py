@@ -76,9 +76,83 @@ def erase_counter_dots(gray: np.ndarray, *, dpi: float, binary: np.ndarray | Non
     if binary is None:
         _, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     dots = counter_dots(binary, dpi=dpi)
-    if not dots:
+    bridged = bridged_counters(binary, dpi=dpi)
+    if not dots and not bridged:
         return gray
     out = gray.copy()
     cv2.drawContours(out, dots, -1, 255, thickness=-1)
     cv2.drawContours(out, dots, -1, 255, thickness=2)  # its grey rim, which a threshold might keep
+    cv2.drawContours(out, bridged, -1, 255, thickness=-1)  # the counter's hull: the dot and its bridges
     return out
+
+
+WAIST_SHARE = 0.95
+"""A zero's outline is widest across its middle: its width over the rows between its two halves is at
+least this share of its widest row (an ``8``'s or a ``B``'s waist is narrower: 0.90 at most in the
+faces of the generator, thickened as a photocopy does)."""
+SOLID_SHARE = 0.95
+"""… and its outline is convex: its area at least this share of its hull's (a ``&``, ``$``, ``%`` less)."""
+GLYPH_TALL = 1.25
+"""A zero's outline is at least this many times as high as wide (a small letter's is about square)."""
+HALF_AREA = 0.6
+"""The dot sits at the counter's middle: its two halves mirror each other, the smaller at least this
+share of the larger's area and height (an ``e`` whose opening closed has an eye over a sliver)."""
+HALF_SHARE = 0.6
+"""Each half of the split counter spans at least this share of the counter's width (stacked halves, not
+the two sides of a slashed ``Ø``)."""
+
+
+def bridged_counters(binary: np.ndarray, *, dpi: float) -> list[np.ndarray]:
+    """Hulls of zeros' counters cut in two by a dot grown into the ring (a photocopy thickens the dot
+    until it touches the ring: no dot stands alone, and the zero reads 8). The glyph is one convex
+    outline of figure size with two holes stacked one above the other — the halves of a tall counter —
+    and maybe slivers beside the dot between them; its middle is its widest part (an ``8``'s and a
+    ``B``'s is their waist). Painting the hull of its holes white leaves a plain ring."""
+    contours, hierarchy = cv2.findContours(binary.astype(np.uint8), cv2.RETR_TREE, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return []
+    tree = hierarchy[0]
+    holes: dict[int, list[int]] = {}
+    for index, (_, _, _, parent) in enumerate(tree):
+        if parent >= 0 and tree[parent][3] < 0:
+            holes.setdefault(parent, []).append(index)
+    out = []
+    for outer, inner in holes.items():
+        if len(inner) >= 2:
+            hull = _bridged(contours, outer, inner, dpi=dpi)
+            if hull is not None:
+                out.append(hull)
+    return out
+
+
+def _bridged(contours, outer: int, inner: list[int], *, dpi: float) -> np.ndarray | None:
+    boxes = {i: cv2.boundingRect(contours[i]) for i in inner}
+    areas = {i: cv2.contourArea(contours[i]) for i in inner}
+    big = sorted((i for i in inner if areas[i] >= max(areas.values()) / 3), key=lambda i: boxes[i][1])
+    if len(big) != 2:
+        return None
+    (tx, ty, tw, th), (bx, by, bw, bh) = boxes[big[0]], boxes[big[1]]
+    left, right = min(tx, bx), max(tx + tw, bx + bw)
+    top, bottom = ty, by + bh
+    width, height = right - left, bottom - top
+    if by < ty + th or height > COUNTER_INCH * dpi or height < COUNTER_TALL * width \
+            or min(tw, bw) < HALF_SHARE * width:
+        return None
+    halves = sorted(areas[i] for i in big)
+    middle = (ty + th + by) / 2 - (top + bottom) / 2
+    if halves[0] < HALF_AREA * halves[1] or min(th, bh) < HALF_AREA * max(th, bh) or abs(middle) > height / 6:
+        return None  # halves unlike each other, or cut off-centre: an ``e`` whose opening closed, a ``9``
+    if any(not ty + th / 2 < boxes[i][1] + boxes[i][3] / 2 < by + bh / 2 for i in inner if i not in big):
+        return None  # another hole above or below the dot (slivers beside it lie between the halves' middles)
+    x, y, w, h = cv2.boundingRect(contours[outer])
+    if h < GLYPH_TALL * w:
+        return None  # a figure is tall; an ``e`` whose opening closed is as wide as high
+    filled = np.zeros((h, w), np.uint8)
+    cv2.drawContours(filled, [contours[outer]], -1, 1, thickness=-1, offset=(-x, -y))
+    rows = filled.sum(axis=1)
+    waist = rows[ty + th - y:by - y]
+    hull_area = cv2.contourArea(cv2.convexHull(contours[outer]))
+    if waist.size == 0 or waist.min() < WAIST_SHARE * rows.max() \
+            or cv2.contourArea(contours[outer]) < SOLID_SHARE * max(hull_area, 1):
+        return None
+    return cv2.convexHull(np.concatenate([contours[i] for i in inner]))

@@ -4,6 +4,7 @@ or sent to a clerk."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from fields import extract, load_templates
 from tests.test_fields import KHAI_SINH_OCR, _replace
@@ -300,3 +301,102 @@ def extract_with_form(lines: list[str], form_type: str):
     from fields import extract_with
 
     return extract_with([_form_page(lines)], _form(form_type))
+
+
+def test_no_comma_is_put_where_the_address_has_none() -> None:
+    """A comma put back before a unit's type is right only where a unit follows: not after an agency's
+    own words (a speck read as a stop, or a dash joined to them), nor before a street's last word that
+    reads like a unit type and names nothing; a dash between ``Số`` and its figures is a speck."""
+    from fields.address_words import tidy_address
+
+    assert tidy_address("Ủy ban nhân dân. phường 14, quận 3; Thành phố Hồ Chí Minh") \
+        == "Ủy ban nhân dân phường 14, quận 3, Thành phố Hồ Chí Minh"
+    assert "hoạch quận" in tidy_address("Phòng Tài chính - Kế-hoạch quận Ngô Quyền")
+    assert tidy_address("Số 82 đường Xô Viết Nghệ. Tĩnh") == "Số 82 đường Xô Viết Nghệ Tĩnh"
+    assert tidy_address("Quận Bình. Thạnh") == "Quận Bình Thạnh"
+    assert tidy_address("Số-10 đường Đội Cấn, Phường Ngọc Hà") == "Số 10 đường Đội Cấn, Phường Ngọc Hà"
+    # as before: a comma read as a stop before a unit that names something, a house number's range
+    assert tidy_address("Số 5 đường Thang. quận 3") == "Số 5 đường Thang, quận 3"
+    assert tidy_address("Xóm Ngọc. Tỉnh Nghệ An") == "Xóm Ngọc, Tỉnh Nghệ An"
+    assert tidy_address("Số 12-14 Lê Lợi") == "Số 12-14 Lê Lợi"
+
+
+def test_a_mobile_numbers_leading_zero_misread_or_lost_is_put_back_and_still_reviewed() -> None:
+    from fields.validators import check_phone
+
+    assert check_phone("9988309074") == (False, "invalid_phone", "0988309074")   # 0 read as 9
+    assert check_phone("6772908159") == (False, "invalid_phone", "0772908159")   # … as 6
+    assert check_phone("868432841") == (False, "invalid_phone", "0868432841")    # lost
+    assert check_phone("080618265") == (False, "invalid_phone", "080618265")     # a figure lost elsewhere
+    assert check_phone("9188309074") == (False, "invalid_phone", "9188309074")   # 01… is no network's prefix
+
+
+def test_a_date_with_a_speck_by_a_slash_or_a_zero_read_o_umlaut_is_read_as_a_guess() -> None:
+    from fields.dates import parse_date
+
+    assert parse_date("13/08/⁄1990", whole=True) == (date(1990, 8, 13), True)    # a guess: no floor, reviewed
+    assert parse_date("31⁄10/⁄2018", whole=True) == (date(2018, 10, 31), True)
+    assert parse_date("3Ö/08/1972", whole=True) == (date(1972, 8, 30), True)
+    assert parse_date("05/03/2020", whole=True) == (date(2020, 3, 5), False)
+    assert parse_date("12/05/2003 Nữ", whole=True) is None
+
+
+def test_a_worded_dates_misread_word_is_the_one_its_figures_agree_with() -> None:
+    from fields.date_words import correct_words, reading_of
+
+    # one letter off several number words: the date in figures chooses; its marks choose a spelling
+    assert reading_of("Ngày bảy tháng năm năm hai nghìn không trăm hai mươi bai", date(2023, 5, 7)) \
+        == "Ngày bảy tháng năm năm hai nghìn không trăm hai mươi ba"
+    assert reading_of("Ngày bốn tháng mười nột năm hai nghìn không trăm hai mươi ba", date(2023, 11, 4)) \
+        == "Ngày bốn tháng mười một năm hai nghìn không trăm hai mươi ba"
+    assert reading_of("Ngày bảy tháng năm năm hai nghìn không trăm hai mươi bai", date(2023, 5, 8)) is None
+    # a dash read between two words; a mark misread on a letter no check of letters should stop
+    assert correct_words("Ngày hai mươi-tư tháng hai")[0] == "Ngày hai mươi tư tháng hai"
+    lines = _replace(KHAI_SINH_OCR, "ghi bằng chữ:",
+                     "ghi bằng chữ: Ngày mười Lăm tháng sáu năm hai nghìñ không trăm hai mươi lăm ...")
+    got = _field(lines, "ngay_sinh_chu")
+    assert got.value == "Ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm" and got.reason is None
+
+
+def test_a_names_capital_l_read_as_i_or_1_is_put_back_and_reviewed() -> None:
+    from fields.names import capital_l
+
+    assert capital_l("Hồ Phương Ian") == ("Hồ Phương Lan", True)
+    assert capital_l("HỒ PHƯƠNG 1AN") == ("HỒ PHƯƠNG LAN", True)
+    assert capital_l("Nguyễn Văn Ích") == ("Nguyễn Văn Ích", False)      # no listed name with an L there
+    got = _field(_replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên người mẹ:", "Họ, chữ đệm, tên người mẹ: Hồ Phương 1an ....."),
+                 "me_ho_ten")
+    assert (got.value, got.needs_review, got.reason) == ("Hồ Phương Lan", True, "name_syllable")
+
+
+def test_a_house_number_no_one_writes_goes_to_a_clerk() -> None:
+    from fields.address_words import odd_house_number
+
+    assert odd_house_number("Số 137713 Phan Đình Phùng")      # its slash read as 7
+    assert odd_house_number("Số G7, ngõ 7 Võ Văn Tần")         # its 6 read as a letter
+    assert not any(odd_house_number(t) for t in ("Số 137/13 Phan Đình Phùng", "Số 12A Lê Lợi", "Số I11 đường Tây Sơn",
+                                                  "Số 12345/6 Lê Lợi", "Số 5, Tổ 12"))
+    got = _field(_replace(KHAI_SINH_OCR, "Nơi cư trú: (2) Số 195", "Nơi cư trú: (2) Số 137713 Phan Đình Phùng, "
+                                                                   "Phường Cống Vị, Quận Ba Đình, Thành phố Hà Nội"),
+                 "nyc_noi_cu_tru")
+    assert got.needs_review
+
+
+def test_a_label_whose_d_with_stroke_was_read_as_an_eth_is_found() -> None:
+    from fields.labels import build_labels, find_labels
+    from fields.text import BBox, Token, fold
+
+    assert fold("Ð a chỉ") == fold("Đ a chỉ") == "dachi" and fold("ðường") == "duong"
+    words = ["2.", "Ð", "a", "chỉ", "trụ", "sở", "hộ", "kinh", "doanh"]
+    line = [Token(w, fold(w), BBox(100 + 120 * i, 100, 100, 40), 0.9, 0, 0) for i, w in enumerate(words)]
+    labels = build_labels([("ts", "2. Địa chỉ trụ sở hộ kinh doanh")])
+    assert [m.label.owners for m in find_labels([line], labels)[0]] == [frozenset({"ts"})]
+
+
+def test_a_speck_inside_a_mail_providers_name_is_dropped_and_the_address_reviewed() -> None:
+    from fields.validators import check_email
+
+    assert check_email("dangthanhthao68@gz»ail.com") == (False, "invalid_email", "dangthanhthao68@gmail.com")
+    assert check_email("lan@gm|ail.com") == (False, "invalid_email", "lan@gmail.com")
+    assert check_email("lan@gmail.com") == (True, None, "lan@gmail.com")
+    assert check_email("lan@g¡nail.comu")[2] == "lan@g¡nail.comu"          # two letters off: left as read

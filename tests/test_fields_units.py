@@ -73,6 +73,17 @@ def _page(lines: list[str], *, columns: tuple[int, ...] = (100, 1300), source_pa
      "Phường Lộc Thọ, Thành phố Nha Trang, Tỉnh Khánh Hòa", "admin_unit_one_off"),
     ("Quận Cíiu Giấy, Thành phố Hà Nội", None, "Quận Cíiu Giấy, Thành phố Hà Nội", "unknown_admin_unit"),  # two off
     ("Phòng Tài chính - Kế hoạch quận l", None, "Phòng Tài chính - Kế hoạch quận 1", "ocr_digits_guessed"),
+    # … on an older document too (an unlisted commune there may be one merged away, but not one a letter
+    # off a listed one), and in a field without the province: the one unit of the country a letter off
+    ("Phường D ch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", date(2023, 1, 1),
+     "Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "admin_unit_one_off"),
+    ("Phường Iáng Hạ, Quận Đống Đa, Thành phố Hà Nội", date(2023, 1, 1),
+     "Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội", "admin_unit_one_off"),
+    ("Phường Không Có Thật, Quận Đống Đa, Thành phố Hà Nội", date(2023, 1, 1),
+     "Phường Không Có Thật, Quận Đống Đa, Thành phố Hà Nội", None),
+    ("Quận Cần Giấy", date(2023, 1, 1), "Quận Cầu Giấy", "admin_unit_one_off"),
+    ("Quận oa Đình", date(2023, 1, 1), "Quận Ba Đình", "admin_unit_one_off"),
+    ("Phường D ch Vọng", date(2023, 1, 1), "Phường Dịch Vọng", "admin_unit_one_off"),
 ])
 def test_units_by_level_province_and_date(text: str, on: date | None, expected: str, reason: str | None) -> None:
     got, why, _ = check_units(text, on=on)

@@ -213,3 +213,27 @@ def test_dotted_zeros_lose_their_dot_and_read_as_zeros(tmp_path) -> None:  # noq
     kept = erase_counter_dots(boxed, dpi=200)
     assert np.array_equal(erase_counter_dots(serif, dpi=200), serif)          # no dotted zero: nothing goes
     assert ink_removed(boxed, kept) < 0.002 and (kept[40:101, 1200:1241] < 128).sum() > 200
+
+
+def test_dotted_zeros_whose_dot_touches_the_ring_read_as_zeros(tmp_path) -> None:  # noqa: ANN001
+    """A photocopy thickens a dotted zero's dot until it joins the ring: the counter is cut in two, no
+    dot stands alone, and Tesseract reads the zero as 6 or 8 (``536.666.666``, ``6356255639``). The
+    hull of the two halves painted white leaves a ring, read ``0``; an ``8``, a ``B`` and an ``e``
+    thickened the same way are left alone."""
+    from ocr.counters import bridged_counters
+    from ocr.recognize import recognize
+
+    lines = ["Vốn kinh doanh (bằng số; VNĐ): 530.000.000", "Điện thoại: 0356255039", "Sinh năm: 2000, Bé 88 đê"]
+    for font in ("/usr/share/fonts/truetype/liberation2/LiberationMono-Bold.ttf",
+                 "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"):
+        page = cv2.erode(_typed(lines, font), np.ones((2, 2), np.uint8), iterations=2)   # a copy of a copy
+        cleaned = clean_copy(page, dpi=200, x_height=text_x_height(_ink(page).astype(np.uint8)))
+        path = tmp_path / "copied.png"
+        Image.fromarray(cleaned).save(path, dpi=(200, 200))
+        words = [w.text for w in recognize(path).words]
+        assert "530.000.000" in " ".join(words).replace(" ", "") or "530000000" in "".join(words)
+        assert {"0356255039", "2000,", "88"} <= set(words)
+    for font in (str(FONT), "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+                 "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"):
+        thick = cv2.erode(_typed(["Bé 88 BB 8.888 đê eee 0369 ôê"], font), np.ones((2, 2), np.uint8), iterations=2)
+        assert bridged_counters(_ink(thick).astype(np.uint8), dpi=200) == []
