@@ -17,8 +17,8 @@ from datetime import date
 
 from fields.dates import parse_date, repair_date
 from fields.names import check_syllables, correct_name, ends_at_middle
-from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, letter_figures, mended_date,
-                               start_lost, touched_digit, unsure_figure)
+from fields.nd30_checks import (OFF_CENTRE, TOUCHED_DIGIT, centred, figure_dropped, figure_slots, letter_figures,
+                               mended_date, start_lost, touched_digit, unsure_figure)
 from fields.nd30_dateline import (date_again, dateline, figure_mark, figures_alone, marked_figures, one_date,
                                   shaped_date)
 from fields.nd30_number import (NOTATION, halves, handwritten_number, mean_confidence, notation_alone,
@@ -67,6 +67,12 @@ def notation_of(lines: Sequence[Sequence[Token]], width: float) -> str | None:
         if number and number[1]:
             return number[1]
     return None
+
+
+def _accented_figure(right: Sequence[Token]) -> bool:
+    """True when a group of a dateline's figures holds an accented letter (``Ö8``): read as the figure
+    it looks like, for a clerk to confirm."""
+    return any(any(c.isalpha() and not c.isascii() for c in right[at].text) for at, _slot in figure_slots(right))
 
 
 def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line: int | None,
@@ -151,7 +157,7 @@ def read_elements(lines: Sequence[Sequence[Token]], *, width: float, title_line:
             values["issued"] = when[0].isoformat()
             if when[0] > date.today():  # a paper is not issued after it is scanned: a figure misread
                 reasons["issued"] = "invalid_date"
-            if "issued" not in reasons and len(letter_figures(right)) > 1:
+            if "issued" not in reasons and (len(letter_figures(right)) > 1 or _accented_figure(right)):
                 reasons["issued"] = "ocr_digits_guessed"  # a letter read for a figure it is not the only shape of
             if "issued" not in reasons and touched_digit(right):
                 reasons["issued"] = TOUCHED_DIGIT
