@@ -1,5 +1,6 @@
-"""A hand's letters put in the case its words are written in (``fields.hand_case``), and a form's
-choice read with a neighbour's text after it (``fields.hand_read.choice_head``)."""
+"""A hand's letters put in the case its words are written in (``fields.hand_case``), a form's choice
+read with a neighbour's text after it (``fields.hand_read.choice_head``), and a typed value not taken
+for a hand (``fields.handwriting``)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,40 @@ def test_a_reading_whose_look_alike_figure_its_type_put_back_is_one_to_vote_with
     assert check("ngày 25 tháng 01 năm 2g23") == (False, "ocr_digits_guessed", "25/01/2023")
     assert _checked(spec, check, "ngày 25 tháng 01 năm 2g23") == (True, None, "25/01/2023")
     assert _checked(spec, check, "ngày 25 nắng 01 năm 2023")[0] is False  # no date: still no vote
+
+
+def test_a_typed_value_with_a_short_leaning_last_line_is_not_handwriting(tmp_path) -> None:  # noqa: ANN001
+    """An address's long typed line stands upright; its last line ``Nghệ An`` (few strokes) measures a
+    lean. The lines weigh by their characters, so the value is print (a plain median of two lines
+    called it handwritten: tuning seed 206)."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from fields.handwriting import HandwritingCheck, deslant, weighted_median
+    from fields.text import Token
+    from ocr.model import BBox, PageText, Word
+
+    assert weighted_median([(0.0, 50), (0.5, 7)]) == 0.0
+    assert weighted_median([(0.2, 10), (0.3, 10)]) == 0.25
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf", 40)
+    page = Image.new("L", (2000, 260), 255)
+    draw = ImageDraw.Draw(page)
+    label, first, last = "Nơi cư trú:", "Số 12 Quang Trung, Phường Lê Lợi, Thành phố Vinh, Tỉnh", "Nghệ An"
+    draw.text((20, 40), label, font=font, fill=0)
+    draw.text((300, 40), first, font=font, fill=0)
+    line = Image.new("L", (400, 70), 255)
+    ImageDraw.Draw(line).text((20, 10), last, font=font, fill=0)
+    page.paste(Image.fromarray(deslant(np.asarray(line), -0.45)), (20, 150))  # made to lean
+    path = tmp_path / "page.png"
+    page.save(path)
+
+    def word(text: str, x: int, y: int, n: int) -> Word:
+        box = draw.textbbox((x, y), text, font=font)
+        return Word(text, BBox(box[0], box[1], box[2] - box[0], box[3] - box[1]), 0.95, n)
+
+    words = [word(label, 20, 40, 0), word(first, 300, 40, 0), word(last, 40, 160, 1)]
+    pages = [PageText(source_page=1, width=2000, height=260, dpi=200, words=tuple(words))]
+    tokens = [Token(w.text, w.text.lower(), w.bbox, w.confidence, 0, w.line) for w in words[1:]]
+    check = HandwritingCheck(pages, {1: path})
+    assert check._slant(check._image(0), tokens[1:]) >= 0.1  # the short line alone leans
+    assert check(0, tokens) is False  # the value, weighed by its lines, stands upright
