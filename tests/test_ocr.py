@@ -98,7 +98,7 @@ def _ocr_worker_pids() -> list[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == os.getpid() and b"ocr_worker" in cmdline:
+        if ppid == os.getpid() and (b"ocr_worker" in cmdline or b"sohoa-ocr-worker" in cmdline):  # module or script
             pids.append(int(entry.name))
     return pids
 
