@@ -81,6 +81,16 @@ def one_off(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
+def edits(a: str, b: str) -> int:
+    """The number of characters changed, added or dropped that make ``a`` into ``b`` (Levenshtein)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        diagonal, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (x != y))
+    return row[-1]
+
+
 def is_junk(text: str) -> bool:
     """True for leader junk, cell rules and footnote marks: text that is never part of a value."""
     if _FOOTNOTE.match(text):

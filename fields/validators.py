@@ -13,7 +13,7 @@ import unicodedata
 from fields.dates import LOOKALIKES, format_date, parse_date
 from fields.provinces import cccd_province_codes, find_province
 from fields.syllables import mend_syllables
-from fields.text import collapse, fold, one_off
+from fields.text import collapse, edits, fold, one_off
 from ocr.syllables import is_syllable
 
 Check = tuple[bool, str | None, str]
@@ -475,6 +475,8 @@ def check_email(text: str) -> Check:
     bare = re.sub(r"[^a-z0-9.\-]", "", domain)  # ``gz»ail.com``: a speck read inside the provider's name
     near = [d for d in MAIL_DOMAINS if d != domain and (one_off(domain, d) or one_off(bare, d) or bare == d)] \
         if local else []
+    if domain not in MAIL_DOMAINS and not near and local:  # ``gma11.com``, ``outlook.coir``: two letters off
+        near = [d for d in MAIL_DOMAINS if len(d) >= MAIL_TWO_OFF and edits(bare, d) <= 2]
     if domain not in MAIL_DOMAINS and len(near) == 1:
         return False, "invalid_email", f"{local}@{near[0]}"  # ``gmailcom``, ``yahoo.eom``: put right, reviewed
     if mended != value:
@@ -488,6 +490,12 @@ MAIL_DOMAINS = ("gmail.com", "yahoo.com", "yahoo.com.vn", "hotmail.com", "outloo
                 "icloud.com", "live.com", "msn.com")
 """The mail providers most addresses on a citizen's form are at: a domain one letter or a dot off one of
 them (``yahoo.eom``, ``gmailcom``) is that one misread, not an address of its own."""
+
+
+MAIL_TWO_OFF = 9
+"""A domain this long or longer (``gmail.com``, ``outlook.com``) is still that provider's two letters off
+(``gma11.com``, ``g¡nail.comu``, ``outlook.coir``: tuning seeds 201–212). Two of them are three letters
+apart at the least (``gmail.com``, ``hotmail.com``): a domain two off both is left as read."""
 
 
 def _at_misread(value: str) -> str:

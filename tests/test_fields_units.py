@@ -369,6 +369,10 @@ def test_cccd_and_birth_date_that_disagree_both_go_to_review() -> None:
     ("đinhvan@yahoo.com", True, "dinhvan@yahoo.com"),
     ("vothuylinh73@gmaiLcom", False, "vothuylinh73@gmail.com"),             # no dot: put back, still flagged
     ("huynhkimyen93@yahoo.eom", False, "huynhkimyen93@yahoo.com"),          # a well-formed near miss: flagged
+    ("nguyenducminhkhang77@gma11.com", False, "nguyenducminhkhang77@gmail.com"),  # two letters off: flagged
+    ("ngohoangminhthu68@outlook.coir", False, "ngohoangminhthu68@outlook.com"),
+    ("tranngochanh90@g¡nail.comu", False, "tranngochanh90@gmail.com"),
+    ("an@gmx.com", True, "an@gmx.com"),                                     # a short domain two off: as read
     ("an@ubnd.hanoi.gov.vn", True, "an@ubnd.hanoi.gov.vn"),                 # another domain: as read
     ("an@yahoo.com.vn", True, "an@yahoo.com.vn"),
     ("vomailan808gmail.com", False, "vomailan80@gmail.com"),               # @ read as 8: put back, flagged
