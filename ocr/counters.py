@@ -43,12 +43,22 @@ def _depths(parents: np.ndarray) -> np.ndarray:
     return depth
 
 
-def counter_dots(binary: np.ndarray, *, dpi: float) -> list[np.ndarray]:
-    """Contours of the dots standing alone in a figure's counter (see the module) of a 0/1 ink image."""
+Outlines = tuple[tuple[np.ndarray, ...], np.ndarray | None]
+"""A 0/1 ink image's contours and their tree (OpenCV's hierarchy; None when the image has no ink)."""
+
+
+def outlines(binary: np.ndarray) -> Outlines:
+    """The contours of a 0/1 ink image with their tree, found once for both kinds of dotted zero."""
     contours, hierarchy = cv2.findContours(binary.astype(np.uint8), cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
+    return tuple(contours), (hierarchy[0] if hierarchy is not None else None)
+
+
+def counter_dots(binary: np.ndarray, *, dpi: float, found: Outlines | None = None) -> list[np.ndarray]:
+    """Contours of the dots standing alone in a figure's counter (see the module) of a 0/1 ink image
+    (``found``: its :func:`outlines`, when already made)."""
+    contours, tree = found or outlines(binary)
+    if tree is None:
         return []
-    tree = hierarchy[0]
     depth = _depths(tree[:, 3])
     dots, smallest = [], max(2, round(DOT_INCH * dpi))
     for index, (after, before, _, hole) in enumerate(tree):
@@ -75,8 +85,8 @@ def erase_counter_dots(gray: np.ndarray, *, dpi: float, binary: np.ndarray | Non
     """
     if binary is None:
         _, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    dots = counter_dots(binary, dpi=dpi)
-    bridged = bridged_counters(binary, dpi=dpi)
+    found = outlines(binary)
+    dots, bridged = counter_dots(binary, dpi=dpi, found=found), bridged_counters(binary, dpi=dpi, found=found)
     if not dots and not bridged:
         return gray
     out = gray.copy()
@@ -102,16 +112,16 @@ HALF_SHARE = 0.6
 the two sides of a slashed ``Ø``)."""
 
 
-def bridged_counters(binary: np.ndarray, *, dpi: float) -> list[np.ndarray]:
+def bridged_counters(binary: np.ndarray, *, dpi: float, found: Outlines | None = None) -> list[np.ndarray]:
     """Hulls of zeros' counters cut in two by a dot grown into the ring (a photocopy thickens the dot
     until it touches the ring: no dot stands alone, and the zero reads 8). The glyph is one convex
     outline of figure size with two holes stacked one above the other — the halves of a tall counter —
     and maybe slivers beside the dot between them; its middle is its widest part (an ``8``'s and a
-    ``B``'s is their waist). Painting the hull of its holes white leaves a plain ring."""
-    contours, hierarchy = cv2.findContours(binary.astype(np.uint8), cv2.RETR_TREE, cv2.CHAIN_APPROX_NONE)
-    if hierarchy is None:
+    ``B``'s is their waist). Painting the hull of its holes white leaves a plain ring. ``found``: the
+    image's :func:`outlines`, when already made."""
+    contours, tree = found or outlines(binary)
+    if tree is None:
         return []
-    tree = hierarchy[0]
     holes: dict[int, list[int]] = {}
     for index, (_, _, _, parent) in enumerate(tree):
         if parent >= 0 and tree[parent][3] < 0:
