@@ -35,14 +35,12 @@ def correct_words(text: str) -> tuple[str, bool, bool]:
         a word was changed, and whether every word is now a number word.
     """
     out, corrected, known = [], False, True
-    # ``nghìn.không``, ``mươi-tư``: a speck read as a stop or a dash between two words
-    for i, word in enumerate(collapse(re.sub(r"[.\-–]", " ", text)).split()):
+    for i, word in enumerate(_words(text)):
         lower = word.lower()
         if lower not in VOCABULARY:
-            choices = _BY_FOLD.get(fold(word)) or {w for f, ws in _BY_FOLD.items() if min(len(f), len(fold(word))) > 2
-                                                    and one_off(fold(word), f) for w in ws}
-            if len(choices) == 1:
-                lower, corrected = next(iter(choices)), True
+            can_be = choices(word, longer_than=2)
+            if len(can_be) == 1:
+                lower, corrected = next(iter(can_be)), True
             else:
                 known = False
         out.append(lower.capitalize() if i == 0 and word[:1].isupper() else lower if lower in VOCABULARY
@@ -50,14 +48,21 @@ def correct_words(text: str) -> tuple[str, bool, bool]:
     return " ".join(out), corrected, known
 
 
-def choices(word: str) -> set[str]:
+def _words(text: str) -> list[str]:
+    """A worded date's words; ``nghìn.không``, ``mươi-tư``: a speck read as a stop or a dash between two."""
+    return collapse(re.sub(r"[.\-–]", " ", text)).split()
+
+
+def choices(word: str, *, longer_than: int = 1) -> set[str]:
     """The number words ``word`` may stand for: itself when it is one; else those with its letters,
-    else those one letter off (``nột``: một; ``bai``: ba, hai, bảy or bẩy); the date in figures chooses."""
+    else those one letter off, both longer than ``longer_than`` letters (``nột``: một; ``bai``: ba,
+    hai, bảy or bẩy); the date in figures chooses."""
     lower = word.lower()
     if lower in VOCABULARY:
         return {lower}
-    return set(_BY_FOLD.get(fold(word)) or {w for f, ws in _BY_FOLD.items() if min(len(f), len(fold(word))) > 1
-                                             and one_off(fold(word), f) for w in ws})
+    folded = fold(word)
+    return set(_BY_FOLD.get(folded) or {w for f, ws in _BY_FOLD.items() if min(len(f), len(folded)) > longer_than
+                                        and one_off(folded, f) for w in ws})
 
 
 _MAX_READINGS = 64
@@ -68,7 +73,7 @@ def reading_of(text: str, want: date) -> str | None:
     the number words it may stand for (:func:`choices`): the one such reading, first word capitalised;
     None when none or several do, or there are too many to try. The date in figures on the same form
     chooses between the words a misread one may be (``mười nột``: một; ``hai mươi bai``: ba)."""
-    words = collapse(re.sub(r"[.\-–]", " ", text)).split()
+    words = _words(text)
     options = [sorted(choices(w)) for w in words]
     count = 1
     for option in options:
