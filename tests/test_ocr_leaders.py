@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from fields.text import edits
 from ocr.leaders import erase_leaders
 from ocr.recognize import recognize
 from ocr.scale import text_x_height
@@ -74,15 +75,6 @@ def _read(page: np.ndarray, dpi: int) -> str:
         return " ".join(w.text for w in recognize(path).words)
 
 
-def _distance(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
-
-
 @pytest.mark.parametrize("family", ["free-mono", "free-serif"])
 def test_tesseract_reads_the_labels_and_not_the_leaders(family: str) -> None:
     dpi = 200
@@ -92,8 +84,8 @@ def test_tesseract_reads_the_labels_and_not_the_leaders(family: str) -> None:
     cleaned = erase_leaders(form, dpi=dpi, x_height=_x_height(bare))
     before, after = _read(form, dpi), _read(cleaned, dpi)
     assert "..." not in after and "…" not in after
-    assert _distance(after, truth) <= _distance(before, truth)
-    assert _distance(after, truth) <= 0.03 * len(truth)
+    assert edits(after, truth) <= edits(before, truth)
+    assert edits(after, truth) <= 0.03 * len(truth)
 
 
 @pytest.mark.parametrize("diameter", [3, 5, 7, 9])
