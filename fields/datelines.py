@@ -77,13 +77,14 @@ _DATE_WORD_GAP = 5
 """Tokens from one date word to the next at most: ``ngày 23 th áng 9g năm``, its middle word garbled."""
 
 
+def _near(folded: str, word: str) -> bool:
+    """``folded`` is ``word`` or, three letters or more, one letter off it."""
+    return folded == word or len(folded) >= 3 and one_off(word, folded)
+
+
 def _date_word(folded: str) -> bool:
     """``ngày`` or ``tháng`` one letter off at most, ``năm`` exactly (``làm`` is one off it)."""
-    return folded == "nam" or _is_ngay(folded) or folded == "thang" or len(folded) >= 3 and one_off("thang", folded)
-
-
-def _is_ngay(folded: str) -> bool:
-    return folded == "ngay" or len(folded) >= 3 and one_off("ngay", folded)
+    return folded == "nam" or _near(folded, "ngay") or _near(folded, "thang")
 
 
 def loose_dateline(lines: Sequence[Sequence[Token]]) -> list[Token] | None:
@@ -96,7 +97,7 @@ def loose_dateline(lines: Sequence[Sequence[Token]]) -> list[Token] | None:
     for line in reversed(lines):
         words = [t.folded for t in line]
         found = [i for i, w in enumerate(words) if _date_word(w)]
-        day = next((i for i in found if _is_ngay(words[i])), None)
+        day = next((i for i in found if _near(words[i], "ngay")), None)
         found = [i for i in found if day is None or i >= day]  # ``Thành, ngày …``: a place is no month
         if len(found) < 2 or _NOT_THE_FORMS & set(words) or not any(_has_digit(t) for t in line[found[0]:found[1]]):
             continue
