@@ -24,6 +24,7 @@ their case is set again, by rules that hold whatever the form (tuning seeds 186 
 from __future__ import annotations
 
 from configs.form_schema import FieldSpec
+from fields.admin_units import UNIT_TYPES
 from fields.names import title_word
 
 ADDRESS_TYPE_WORDS = frozenset({
@@ -32,11 +33,13 @@ ADDRESS_TYPE_WORDS = frozenset({
     "tòa", "tầng", "căn", "chung", "cư",
 })
 """Words an address uses for its parts (small after a name's syllable: never a name's own word)."""
-_PART_TYPES = frozenset({"phường", "quận", "huyện", "xã", "tỉnh", "thành", "thị"})
+_PART_TYPES = frozenset(t.split()[0] for t in UNIT_TYPES)
 """First words of the unit types an address's part begins with (``Thành phố``, ``Thị xã`` …)."""
 _BELOW_PROVINCE = frozenset({"phường", "quận", "huyện", "xã"})
-_TYPE_SECONDS = {"phố": ("thành",), "xã": ("thị",), "trấn": ("thị",)}
+_TYPE_SECONDS: dict[str, tuple[str, ...]] = {}
 """The second word of a two-word unit type, small, and the first words it follows."""
+for _first, _second in (t.split() for t in UNIT_TYPES if " " in t):
+    _TYPE_SECONDS[_second] = (*_TYPE_SECONDS.get(_second, ()), _first)
 _PUNCT = ",.;:"
 
 
