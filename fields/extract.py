@@ -25,7 +25,7 @@ from fields.crosscheck import cross_flag
 from fields.date_checks import birth_date, check_date_words, check_form_date
 from fields.dates import parse_date, year_read
 from fields.documents import UNKNOWN_TYPE, describe, split_documents
-from fields.hand_read import HandReads, hand_value
+from fields.hand_read import HandReads, hand_reader, hand_value
 from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.mails import mail_from_name
 from fields.model import Box, FieldValue, FormResult
@@ -351,7 +351,6 @@ def extract(pages: Sequence[PageText], templates: Sequence[FormTemplate], *,
         The form result: the first component's form type and fields (``unknown`` and none when the
         dossier holds no known form), every document, and the dossier-level review reasons.
     """
-    from fields.hand_read import hand_reader
     from fields.handwriting import HandwritingCheck
     from fields.reread import seal_free_reader
 
