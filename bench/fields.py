@@ -15,7 +15,8 @@ OCR output kept in the work folder with the current ``fields`` code instead of t
 Printed: classification accuracy, exact match per field and overall (NFC, whitespace collapsed),
 wrong values not flagged for review (the dangerous number), review rate, documents typed right,
 decisions whose number+notation, issue date and signer are all right, form dossiers dated from their
-own documents, the same figures on typed (not handwritten) dossiers and on handwritten ones, the review-threshold curve
+own documents, the same figures on typed (not handwritten) dossiers and on handwritten ones, exact on typed
+dossiers by look (photocopy generations, font families, edition, table form), the review-threshold curve
 (review rate against wrong-and-not-flagged as the threshold moves; with ``--reextract`` the run's
 confidences are re-scored at each threshold), and time per dossier.
 
@@ -120,6 +121,9 @@ class Figures:
         self.letters = self.letters_right = 0
         self.letter_misses: Counter[str] = Counter()
         self.dates_from_document = self.dated = 0
+        self.by_look: Counter[str] = Counter()
+        self.by_look_exact: Counter[str] = Counter()
+        """Fields of typed dossiers, and the exact ones, per look of the dossier (``copies=2``, ``family=…``)."""
         self.silent_values: list[str] = []
         """One line per wrong, unflagged field (values: printed only with ``--show-silent``)."""
         self.flagged_values: list[str] = []
@@ -178,6 +182,10 @@ class Figures:
             self.per_field_exact[name] += exact
             self.flagged += flagged
             self.flagged_right += flagged and exact
+            if not truth.get("handwritten"):
+                for look in _looks(truth):
+                    self.by_look[look] += 1
+                    self.by_look_exact[look] += exact
             if got is not None:
                 other = flagged and (got.get("reason") or "low_confidence") != "low_confidence"
                 # a value left blank that the form may leave blank is never sent to review for its score
@@ -195,6 +203,15 @@ class Figures:
                 self.spurious += not want
                 self.silent_values.append(f"{truth['source']} {name}: want {want!r}, got "
                                           f"{got['value'] if got else None!r} at {got['confidence'] if got else 0}")
+
+
+_LOOK_KEYS = ("copies", "family", "value_family", "edition", "table_form")
+
+
+def _looks(truth: dict) -> list[str]:
+    """The dossier's look as ``key=value`` labels (aggregated over fields; no field value)."""
+    look = truth.get("look") or {}
+    return [f"{key}={look[key]}" for key in _LOOK_KEYS if key in look]
 
 
 def _pct(a: int, b: int) -> str:
@@ -230,6 +247,11 @@ def _print(f: Figures, *, elapsed: float | None, extract_s: float | None) -> Non
         print(f"on {name} dossiers: exact {_pct(sum(p[2] for p in some), len(some))}, wrong and not flagged "
               f"{_pct(sum(not p[2] and not p[1] and p[0] >= args_threshold for p in some), len(some))}, "
               f"review {_pct(sum(p[1] or p[0] < args_threshold for p in some), len(some))}")
+    if f.by_look:
+        print("\nexact on typed dossiers by look (where the misses gather):")
+        print("| look | exact |\n|---|---|")
+        for look in sorted(f.by_look):
+            print(f"| {look} | {_pct(f.by_look_exact[look], f.by_look[look])} |")
     print("\nreview threshold curve (flagged = other reason, or confidence under the threshold):")
     print("| threshold | review rate | wrong and not flagged |\n|---|---|---|")
     for t in (0.0, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95):

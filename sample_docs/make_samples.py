@@ -209,12 +209,15 @@ def _scan(clean: list[tuple[Image.Image, str]], rng: random.Random, profile: Pro
 
 
 def _dossier(out: Path, name: str, form_type: str, shape: str, *, seed: int, dpi: int,
-             profile: Profile, plan: Plan, held_out: bool = False, hand_share: float = HAND_SHARE) -> Path:
+             profile: Profile, plan: Plan, held_out: bool = False, hand_share: float = HAND_SHARE,
+             copies: int | None = None) -> Path:
     """Generate, write and describe one dossier; returns its truth file."""
     rng = random.Random(f"{seed}:{name}")
     variety = plan.variety or (draw_variety(random.Random(f"{seed}:{name}:look"), form_type, held_out=held_out,
                                             hand_share=hand_share)
                                if profile is not DEMO else PLAIN)
+    if copies is not None:
+        variety = replace(variety, copies=copies)
     documents: list[dict[str, object]] = []
     if form_type == FREE_TEXT:
         values: dict[str, str] = {}
@@ -290,7 +293,7 @@ def _jobs(per_form: int, shapes: Sequence[str], free_text: int, letters: int = 0
 def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
              shapes: Iterable[str] = SHAPES, free_text: int = 1,
              profile: Profile | str = OFFICE, held_out: bool = False, letters: int = 0,
-             hand_share: float = HAND_SHARE) -> list[Path]:
+             hand_share: float = HAND_SHARE, copies: int | None = None) -> list[Path]:
     """Generate a sample set: ``out/inbox/`` dossiers and ``out/truth/<name>.json``.
 
     Each dossier draws from its own ``random.Random(f"{seed}:{name}")``, so a dossier does not
@@ -310,6 +313,8 @@ def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
         letters: number of stand-alone administrative papers (``_letters``: công văn, thông báo,
             tờ trình, báo cáo, kế hoạch; numbers often handwritten, e-copy stamps), shapes in turn.
         hand_share: the share of forms filled in by hand (:func:`draw_variety`).
+        copies: photocopy generations for every dossier instead of the drawn ones (every other draw
+            stays the same); ``None`` keeps the draw.
 
     Returns:
         The truth files written, in generation order.
@@ -323,7 +328,7 @@ def generate(out: Path, *, seed: int = 7, per_form: int = 1, dpi: int = 200,
     for sub in ("inbox", "truth"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     return [_dossier(out, name, form_type, shape, seed=seed, dpi=dpi, profile=prof,
-                     plan=plans.get(name, Plan()), held_out=held_out, hand_share=hand_share)
+                     plan=plans.get(name, Plan()), held_out=held_out, hand_share=hand_share, copies=copies)
             for name, form_type, shape in _jobs(per_form, shapes, free_text, letters)]
 
 
@@ -388,6 +393,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="draw font families and layouts kept out of tuning (measure on them only)")
     p.add_argument("--hand", type=float, default=HAND_SHARE, metavar="SHARE",
                    help=f"share of forms filled in by hand (default {HAND_SHARE}; 1 for a handwriting set)")
+    p.add_argument("--copies", type=int, choices=(0, 1, 2, 3), metavar="N",
+                   help="photocopy generations of every dossier (default: drawn, 0 to 2; a set of copies of copies)")
     p.add_argument("--table", action="store_true", help="print a Markdown table of the set")
     return p.parse_args(argv)
 
@@ -398,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     truths = generate(args.out, seed=args.seed, per_form=args.per_form, dpi=args.dpi,
                       shapes=[s.strip() for s in args.shapes.split(",") if s.strip()],
                       free_text=args.free_text, profile=args.profile, held_out=args.held_out,
-                      letters=args.letters, hand_share=args.hand)
+                      letters=args.letters, hand_share=args.hand, copies=args.copies)
     print(table(args.out, truths) if args.table else f"{len(truths)} dossiers in {args.out}")
     return 0
 
