@@ -214,6 +214,8 @@ def find_labels(lines: Sequence[Sequence[Token]], labels: Sequence[Label], *,
         for i, match in _wrapped(lines, labels, found):
             kept = [m for m in found[i] if m.start >= match.end]  # a weaker match of its first words gives way
             found[i] = sorted([*kept, match], key=lambda m: m.start)
+            # so does a weaker match of the second line's words (``năm sinh`` read as ``Ngày sinh``)
+            found[i + 1] = [m for m in found[i + 1] if m.start != 0 or m.score >= match.score]
     return found
 
 
@@ -231,14 +233,16 @@ def _wrapped(lines: Sequence[Sequence[Token]], labels: Sequence[Label],
     """Labels of three words or more wrapped over two lines in a narrow cell (``Giấy tờ tùy`` /
     ``thân (3)``): the first words of a line that starts with no label (or with a label matched
     less closely: ``Họ, chữ đệm, tên người`` / ``yêu cầu`` is no ``… tên người mẹ``), joined to the
-    first words of the next line, which starts right below it with no label. The match covers the
-    first line's words; the value follows them."""
+    first words of the next line, which starts right below it with no label, or with one matched less
+    closely (``Ngày, tháng,`` / ``năm sinh``, which alone reads as ``Ngày sinh`` at 0.8). The match
+    covers the first line's words; the value follows them."""
     out = []
     for i in range(len(lines) - 1):
         line, below = lines[i], lines[i + 1]
         opening = next((m for m in found[i] if m.start == 0), None)
+        under = next((m for m in found[i + 1] if m.start == 0), None)
         if not line or not below or opening is not None and opening.score >= 1.0 or \
-                any(m.start == 0 for m in found[i + 1]) or line[0].page != below[0].page:
+                under is not None and under.score >= 1.0 or line[0].page != below[0].page:
             continue
         height = max(line[0].bbox.height, 1)
         if abs(below[0].bbox.left - line[0].bbox.left) > _WRAP_INDENT * height or \
@@ -260,6 +264,7 @@ def _wrapped(lines: Sequence[Sequence[Token]], labels: Sequence[Label],
                     score = _score(head + tail, label) if tail else 0.0
                     if score >= _WRAP_SCORE and (best is None or score > best.score):
                         best = Match(label, i, 0, k, score)
-        if best is not None and (opening is None or best.score > opening.score):
+        if best is not None and (opening is None or best.score > opening.score) and \
+                (under is None or best.score > under.score):
             out.append((i, best))
     return out

@@ -84,3 +84,17 @@ def test_a_cell_s_wrapped_word_at_its_left_edge_left_of_the_headers_midpoint() -
     got = extract_with([_page(lines, columns=(100, 400, 1500))], template)
     assert got["nu_noi_cu_tru"].value.endswith("Thành phố Cần Thơ")
     assert got["nam_noi_cu_tru"].value.endswith("Thành phố Hà Nội")
+
+
+def test_a_label_wrapped_in_its_cell_whose_second_line_alone_reads_like_another_label() -> None:
+    """``Ngày, tháng,`` / ``năm sinh``: the second line alone reads like ``Ngày sinh`` at 0.8, which
+    hid the wrapped label; the dates were then taken as the end of the names above them."""
+    from tests.test_fields import KET_HON_OCR, _replace
+
+    lines = _replace(KET_HON_OCR, "Ngày, tháng, năm sinh", "Ngày, tháng, || 24/08/1987 || 28/07/1985")
+    index = lines.index("Ngày, tháng, || 24/08/1987 || 28/07/1985")
+    lines = lines[:index + 1] + ["năm sinh"] + lines[index + 1:]
+    template = next(t for t in load_templates() if t.form_type == "ket_hon")
+    got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
+    assert (got["nu_ho_ten"].value, got["nam_ho_ten"].value) == ("Hoàng Thu Mai", "Phạm Văn Đức")
+    assert (got["nu_ngay_sinh"].value, got["nam_ngay_sinh"].value) == ("24/08/1987", "28/07/1985")
