@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from fields.provinces import _data_dir, find_province, provinces_2025, provinces_legacy
+from fields.provinces import TWO_OFF_LETTERS, _data_dir, find_province, near_province, provinces_2025, provinces_legacy
 from fields.dates import LOOKALIKES
-from fields.text import collapse, fold, one_off
+from fields.text import collapse, edits, fold, one_off
 
 MERGER = date(2025, 7, 1)
 """From this day: 34 provinces, two levels, no districts (Nghị quyết 202/2025/QH15)."""
@@ -184,7 +184,8 @@ def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]
 
 def _mend_unit(tables: list[dict[tuple[str, str], set[str]]], kind: str, name: str) -> tuple[str, str]:
     """(name, reason) of a unit no list of its province has: the one official name of that kind in the
-    province one letter off it (``Bắc Nha Tang`` → ``Bắc Nha Trang``, ``Hải Chân`` → ``Hải Châu``),
+    province one letter off it (``Bắc Nha Tang`` → ``Bắc Nha Trang``, ``Hải Chân`` → ``Hải Châu``), or
+    for a long name two (:data:`TWO_OFF_LETTERS`),
     put back and sent to review as ``admin_unit_one_off`` (a clerk confirms the letter); figures read as
     letters (``quận l`` → ``quận 1``: numbered units are in no list) as ``ocr_digits_guessed``; else the
     name as read, ``unknown_admin_unit``. Never a unit of another province: only its own are searched."""
@@ -194,7 +195,11 @@ def _mend_unit(tables: list[dict[tuple[str, str], set[str]]], kind: str, name: s
     folded = fold(name)
     near = {spelling for table in tables for (k, key), spellings in table.items()
             if k == kind and len(key) >= 4 and one_off(folded, key) for spelling in spellings}
+    if not near and len(folded) >= TWO_OFF_LETTERS:
+        near = {spelling for table in tables for (k, key), spellings in table.items()
+                if k == kind and len(key) >= TWO_OFF_LETTERS and edits(folded, key) <= 2 for spelling in spellings}
     return (near.pop(), "admin_unit_one_off") if len(near) == 1 else (name, "unknown_admin_unit")
+
 
 
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
@@ -275,6 +280,11 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
                 new_name = official.short  # the same letters: a misread mark (Cần Thờ, Bắc Nịnh)
             else:
                 new_name = _province_spellings().get(fold(name), name)  # by its name then (Thừa Thiên Huế)
+        elif kind in ("tinh", "thanhpho") and index == len(parts) - 1 and index > 0 \
+                and (near := near_province(name)) is not None:
+            new_name, reason = near.short, "admin_unit_one_off"  # ``Thành phố Đà Niing``: the address's last unit
+            if after and _ALIASES.get(fold(near.short), fold(near.short)) not in current:
+                reason = "province_merged"
         elif kind == "tinh":
             reason = "unknown_admin_unit"  # ``Tỉnh Thừa Thiên``: no province has this name (its end lost)
         elif kind == "thanhpho" and province is not None and fold(name) == province:

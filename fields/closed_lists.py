@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fields.dates import LOOKALIKES
-from fields.text import collapse, fold, fold_words, one_off, ratio
+from fields.text import collapse, edits, fold, fold_words, one_off, ratio
 from ocr.syllables import is_syllable
 
 Check = tuple[bool, str | None, str]
@@ -152,7 +152,41 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
     near = _near_lead(words, known)
     if near is not None:
         return " ".join([near, *words[len(near.split()):]]), frozenset(fold(w) for w in near.split() if fold(w))
+    split = _split_lead(words, known)
+    if split is not None:
+        text, n = split
+        return " ".join([text, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
     return value, frozenset()
+
+
+SPLIT_LEAD_LETTERS = 10
+"""A known text of this many letters or more whose letters the value starts with but for two, in
+other words (``Ủy ban nhân ci ân phường …``: a letter of a photocopy broken in two), is put back."""
+
+
+def _split_lead(words: list[str], known: Sequence[str]) -> tuple[str, int] | None:
+    """(known text, words it takes) when the value's first words hold a known text's letters but for
+    two at most, however the words were split, and a word follows; one known text only, or the longest
+    of texts that start one another."""
+    found: dict[str, int] = {}
+    for text in known:
+        target = fold(text)
+        if len(target) < SPLIT_LEAD_LETTERS:
+            continue
+        best: tuple[int, int] | None = None
+        for n in range(1, len(words)):
+            joined = fold("".join(words[:n]))
+            if len(joined) > len(target) + 2:
+                break
+            off = edits(joined, target)
+            if off <= 2 and (best is None or off < best[0]):
+                best = (off, n)
+        if best is not None:
+            found[text] = best[1]
+    if not found:
+        return None
+    longest = max(found, key=lambda text: len(fold(text)))  # ``Đăng ký thường trú tại`` holds ``… trú``
+    return (longest, found[longest]) if all(fold(longest).startswith(fold(t)) for t in found) else None
 
 
 def _near_lead(words: list[str], known: Sequence[str]) -> str | None:

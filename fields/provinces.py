@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fields.text import fold
+from fields.text import edits, fold, one_off
 from sohoa.errors import ConfigError
 
 _PACKAGE = "vietnamadminunits"
@@ -82,6 +82,28 @@ def _by_folded_short() -> dict[str, Province]:
     table.setdefault("hcm", table[fold("Hồ Chí Minh")])
     table.setdefault("thuathienhue", table[fold("Huế")])
     return table
+
+
+TWO_OFF_LETTERS = 6
+"""A unit's name of this many letters or more, read with two of them wrong (``Quận Cề‹: Giấy``,
+``Đà Niing``), is put back when one name of its province (or one province) is two letters off it and
+none is one letter off; it is still sent to review (``admin_unit_one_off``). Shorter names are too
+close to each other to guess."""
+
+
+def near_province(text: str) -> Province | None:
+    """The one province whose name ``text`` (no type word) is one letter off, or for a long name
+    (:data:`TWO_OFF_LETTERS`) two; None when there is none or more than one."""
+    folded = fold(text)
+    if len(folded) < 4:
+        return None
+    table = _by_folded_short()
+    if folded in table:
+        return table[folded]
+    near = {p for key, p in table.items() if len(key) >= 4 and one_off(folded, key)}
+    if not near and len(folded) >= TWO_OFF_LETTERS:
+        near = {p for key, p in table.items() if len(key) >= TWO_OFF_LETTERS and edits(folded, key) <= 2}
+    return near.pop() if len(near) == 1 else None
 
 
 def find_province(text: str) -> Province | None:

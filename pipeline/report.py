@@ -54,7 +54,7 @@ REASON_VI = {
     "unknown_admin_unit": "đơn vị hành chính không có trong danh mục của tỉnh vào ngày văn bản — kiểm tra tên",
     "incomplete_admin_unit": "thiếu tên đơn vị hành chính",
     "admin_unit_spelling": "tên đơn vị hành chính sai dấu",
-    "admin_unit_one_off": "tên đơn vị hành chính đọc sai một chữ, đã sửa theo danh mục của tỉnh — đối chiếu bản giấy",
+    "admin_unit_one_off": "tên đơn vị hành chính đọc sai một, hai chữ, đã sửa theo danh mục — đối chiếu bản giấy",
     "address_incomplete": "địa chỉ thiếu phần cuối (tỉnh/thành phố)",
     "invalid_choice": "giá trị không thuộc danh sách cho phép", "invalid_address": "địa chỉ không hợp lệ",
     "address_mixed": "địa chỉ lẫn phần của địa chỉ bên cạnh (hai số nhà) — đối chiếu bản giấy",

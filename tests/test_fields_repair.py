@@ -462,6 +462,7 @@ def test_seal_free_reader_reads_one_line_with_the_real_tesseract(tmp_path) -> No
     ("I2 Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở: Số 6",         # a footnote mark
      "Điều chỉnh thông tin về cư trú trong Cơ sở dữ liệu về cư trú, nơi ở: Số 6"),          # … and its comma kept
     ("12 Lê Lợi, Phường Láng", "12 Lê Lợi, Phường Láng"),                                   # no known text: as read
+    ("Đăng ký tường trú tại Số 1, Phường Láng", "Đăng ký thường trú tại Số 1, Phường Láng"),  # a letter lost
 ])
 def test_request_of_a_residence_form_starts_with_its_known_text(text: str, expected: str) -> None:
     from fields.closed_lists import known_prefix
@@ -511,3 +512,27 @@ def test_form_date_read_with_a_doubt_still_dates_the_form() -> None:
     doubt = extract([_page(lines)], load_templates())
     assert doubt.fields["ngay_lap"].reason == "ocr_digits_guessed"             # a clerk confirms the figures …
     assert doubt.documents[0].elements == {"issued": "2025-08-12"}            # … days off at worst, not years
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a photocopy's ``d`` broken in two: the known text's letters but for two, split otherwise
+    ("Ủy ban nhân ci ân phường Kim Mã, quận Ba Đình", "Ủy ban nhân dân phường Kim Mã, quận Ba Đình"),
+    ("Ủy ban hhần dân phường Bình Thạnh", "Ủy ban nhân dân phường Bình Thạnh"),
+    ("Ủy bannhân dân xã Nghi Phong", "Ủy ban nhân dân xã Nghi Phong"),
+    ("Ủy ban nhân ci ân", "Ủy ban nhân ci ân"),                     # nothing after it: no agency to name
+    ("Ủy ban Mặt trận xã Nghi Phong", "Ủy ban Mặt trận xã Nghi Phong"),  # three letters off: another body
+])
+def test_an_agency_s_known_start_read_split_or_two_letters_off(text: str, expected: str) -> None:
+    from fields.closed_lists import known_prefix
+
+    assert known_prefix(text, ["Ủy ban nhân dân", "Sở Tư pháp", "Phòng Tư pháp"])[0] == expected
+
+
+def test_a_province_one_or_two_letters_off_is_the_one_province_that_near() -> None:
+    from fields.provinces import near_province
+
+    assert near_province("Đà Niing").short == "Đà Nẵng"        # two off, long enough
+    assert near_province("Bắc Ninb").short == "Bắc Ninh"
+    assert near_province("Khánh Hòa").short == "Khánh Hòa"     # its own letters: itself, not Thanh Hóa one off
+    assert near_province("Xhanh Hoa") is None                  # one off Khánh Hòa and Thanh Hóa alike
+    assert near_province("Huế") is None and near_province("Hà Nam") is not None  # too short; its own name
