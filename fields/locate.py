@@ -14,7 +14,7 @@ from configs.form_schema import FieldSpec, FormTemplate
 from fields.datelines import DATELINE, cites, date_words_mended, drop_on_dateline, is_dateline, loose_dateline
 from fields.labels import Label, Match, build_labels, find_labels, label_words
 from fields.tables import Table, cell_tokens, locate_table
-from fields.text import GARBAGE_CONFIDENCE, Token, is_junk, until_leader
+from fields.text import GARBAGE_CONFIDENCE, Token, fold, is_junk, ratio, until_leader
 from fields.values import drop_trailing_numbering
 
 SECTION = "__section__:"
@@ -82,8 +82,25 @@ def prepare(lines: list[list[Token]], template: FormTemplate) -> Document:
         if found is not None:
             doc.header_lines |= set(range(found.first_line, _header_end(doc, found) + 1))
     _drop_stray(doc, template)
+    _drop_in_title(doc, template)
     drop_on_dateline(doc.lines, doc.matches)
     return doc
+
+
+TITLE_LINE = 0.8
+"""A line whose letters are this close to the form's title is the title, misread or not."""
+
+
+def _drop_in_title(doc: Document, template: FormTemplate) -> None:
+    """Drop labels matched loosely in the form's title: ``GIẤY Đi NGHỊ ĐĂNG KỶ HỆ) KINH DOANH`` holds
+    ``Ngành, nghề kinh doanh`` at 0.82, which then took the place of the real label further down."""
+    titles = [fold(title) for title in template.titles]
+    for index, line in enumerate(doc.lines):
+        if not any(m.score < 1.0 for m in doc.matches[index]):
+            continue
+        folded = fold("".join(t.text for t in line))
+        if any(ratio(folded, title) >= TITLE_LINE for title in titles):
+            doc.matches[index] = [m for m in doc.matches[index] if m.score >= 1.0]
 
 
 def _drop_stray(doc: Document, template: FormTemplate) -> None:

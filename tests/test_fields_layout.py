@@ -98,3 +98,12 @@ def test_a_label_wrapped_in_its_cell_whose_second_line_alone_reads_like_another_
     got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
     assert (got["nu_ho_ten"].value, got["nam_ho_ten"].value) == ("Hoàng Thu Mai", "Phạm Văn Đức")
     assert (got["nu_ngay_sinh"].value, got["nam_ngay_sinh"].value) == ("24/08/1987", "28/07/1985")
+
+
+def test_a_label_read_loosely_in_the_form_s_title_is_no_label() -> None:
+    """The title ``GIẤY Đi NGHỊ ĐĂNG KỶ HỆ) KINH DOANH`` holds ``Ngành, nghề kinh doanh`` at 0.82; taken
+    as the label's first occurrence, it left the trade empty."""
+    lines = [*KHAI_SINH_HEAD, "GIẤY Đi || NGHỊ ĐĂNG KỶ HỆ) KINH DOANH", *HKD[3:]]
+    template = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
+    got = extract_with([_page(lines, columns=(100, 400, 1500))], template)  # a wider space before NGHỊ
+    assert got["nganh_nghe"].value == "Bán lẻ điện thoại di động"
