@@ -389,8 +389,12 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
     wrap_bounds = (min(bounds[0], min(t.bbox.left for t in tokens) - max(t.bbox.height for t in tokens) / 2),
                    bounds[1]) if tokens else bounds
 
+    # only a table of numbered rows (members) has row numbers: in kết hôn's, a wrapped address's
+    # ``1, Thành phố Hồ Chí`` under ``Phường Bến Nghé, Quận`` is the address going on
+    numbered = any(f.table == spec.table and f.row is not None for f in template.fields)
+
     def pick(index: int) -> list[Token] | None:
-        if doc.matches[index] or _row_number(doc.lines[index]) is not None or index > table.last_line \
+        if doc.matches[index] or numbered and _row_number(doc.lines[index]) is not None or index > table.last_line \
                 or (spec.row is not None and new_row(doc.lines[index])):
             return None
         return cell_tokens(doc.lines[index], wrap_bounds)

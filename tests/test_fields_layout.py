@@ -107,3 +107,19 @@ def test_a_label_read_loosely_in_the_form_s_title_is_no_label() -> None:
     template = next(t for t in load_templates() if t.form_type == "ho_kinh_doanh")
     got = extract_with([_page(lines, columns=(100, 400, 1500))], template)  # a wider space before NGHỊ
     assert got["nganh_nghe"].value == "Bán lẻ điện thoại di động"
+
+
+def test_a_wrapped_address_line_that_starts_with_a_figure_is_no_row_number_in_a_table_without_them() -> None:
+    """``1, Thành phố Hồ Chí`` under ``Phường Bến Nghé, Quận``: kết hôn's rows are not numbered, so the
+    ``1,`` is the district's number going on, not the next row's; both addresses are read to the end."""
+    from tests.test_fields import KET_HON_OCR, _replace
+
+    lines = _replace(KET_HON_OCR, "Nơi cư trú", "Nơi cư trú (2) || Số 93, ngõ 73 Lê Lợi, || Số 163/2 Ngô Gia Tự,")
+    lines = _replace(lines, "|| Phường Dịch Vọng", "|| Phường Bến Nghé, Quận || Phường Đại Phúc, Thành")
+    lines = _replace(lines, "|| Hà Nội", "|| 1, Thành phố Hồ Chí || phố Bắc Ninh, Tỉnh Bắc")
+    index = lines.index("|| 1, Thành phố Hồ Chí || phố Bắc Ninh, Tỉnh Bắc")
+    lines = lines[:index + 1] + ["|| Minh || Ninh"] + lines[index + 1:]
+    template = next(t for t in load_templates() if t.form_type == "ket_hon")
+    got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
+    assert got["nu_noi_cu_tru"].value == "Số 93, ngõ 73 Lê Lợi, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"
+    assert got["nam_noi_cu_tru"].value == "Số 163/2 Ngô Gia Tự, Phường Đại Phúc, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
