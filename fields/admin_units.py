@@ -205,7 +205,9 @@ def _mend_unit(tables: list[dict[tuple[str, str], set[str]]], kind: str, name: s
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
 _SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
-_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}0-9])")
+_OPEN_BEFORE_TYPE = re.compile(r"\((?=(?i:phường|xã|quận|huyện|tỉnh|thành phố|thị xã|thị trấn)\b)")
+_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn|đường|ngõ|ngách|hẻm|kiệt|số|tổ|thôn|xóm|ấp))"
+                         rf"(?=[{_UPPER}0-9])")
 
 
 def _capital(word: str) -> bool:
@@ -214,7 +216,10 @@ def _capital(word: str) -> bool:
 
 
 def _tidy_types(text: str) -> str:
-    """Put right what OCR does around a unit's type: ``phường. Kinh Bắc``, ``Thành: phố``, ``PhườngÔ``."""
+    """Put right what OCR does around a unit's type: ``phường. Kinh Bắc``, ``Thành: phố``, ``PhườngÔ``,
+    and around a street's: ``đường30 Tháng 4``; a bracket no bracket closes before a type (``(Quận 3``)."""
+    if text.count("(") > text.count(")"):
+        text = _OPEN_BEFORE_TYPE.sub("", text)  # ``Phường 14, (Quận 3``: a speck read as a bracket
     text = _TYPE_PUNCT.sub(r"\1", text)
     text = _SPLIT_TYPE.sub(r"\1 \2", text)
     return _GLUED_TYPE.sub(r"\1 ", text)

@@ -212,7 +212,8 @@ def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, boo
     nhất``: its first word lost to the label's line); or one letter off exactly one choice with a word
     that is no Vietnamese syllable (``NP``, ``Nữđ``, ``Lầr thứ nhất``: a misreading, not another word a
     form could hold). Not sure: one letter off exactly one choice and spelt as words (``Can`` → ``Con``,
-    ``NE`` → ``Nữ``, ``Bác`` → ``Bà``), kept for a clerk to confirm. ``(None, False)`` when neither.
+    ``NE`` → ``Nữ``, ``Bác`` → ``Bà``), or of three words or more with only its first misread (``Tin
+    thứ nhất``), kept for a clerk to confirm. ``(None, False)`` when neither.
     """
     words = fold_words(value)
     if not words:
@@ -221,6 +222,10 @@ def complete_choice(value: str, choices: Sequence[str]) -> tuple[str | None, boo
     if len(words) >= 2 and len(tails) == 1:
         return tails[0], True
     near = [c for c in choices if one_off(fold(value), fold(c))]
+    if not near and len(words) >= 3:
+        # ``Tin thứ nhất``: the first word misread, the rest the words of one choice only
+        near = [c for c in choices if len(fold_words(c)) == len(words) and fold_words(c)[1:] == words[1:]]
+        return (near[0], False) if len(near) == 1 else (None, False)
     if len(fold(value)) < 2 or len(near) != 1:
         return None, False
     words = value.split()

@@ -109,8 +109,8 @@ def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVal
         The value and the mean confidence of the tokens it kept.
     """
     kept = _trim_edges(_strip_prefix(_trim_edges(drop_far_specks(tokens)), prefixes))
-    texts = [clean_token_text(t.text) if i in (0, len(kept) - 1) else _INNER_LEADING_JUNK.sub("", t.text)
-             for i, t in enumerate(kept)]
+    texts = [clean_token_text(t.text) if i in (0, len(kept) - 1)
+             else _INNER_TRAILING_QUOTE.sub("", _INNER_LEADING_JUNK.sub("", t.text)) for i, t in enumerate(kept)]
     pairs = [(t, s) for t, s in zip(kept, texts, strict=True) if s]
     if not pairs:
         return None
@@ -121,6 +121,9 @@ def clean_value(tokens: Sequence[Token], prefixes: Sequence[str] = ()) -> RawVal
 
 _INNER_LEADING_JUNK = re.compile(r"^[.\-–'`‘’]+(?=[^\W\d_])")
 """A dot, dash or quote glued to the start of a word inside a value (``-Phường``, ``.Phường``)."""
+_INNER_TRAILING_QUOTE = re.compile(r"(?<=[^\W\d_])['`‘’]+$")
+"""A speck read as a quote glued to the end of a word inside a value (``tạp' hóa``): Vietnamese has no
+apostrophe; one inside a word (a foreign name's ``O'Brien``) is kept."""
 _GLUED_FOOTNOTE = re.compile(r"^[(/|Il{\[]?\d{1,2}\)[.:]?\s*")
 """A footnote mark before the value; its bracket is often read as ``I``, ``l``, ``{`` (``I2):``)."""
 

@@ -22,6 +22,8 @@ KIN = ["Con", "Vợ", "Chồng", "Cha", "Mẹ", "Bố", "Ông", "Bà", "Anh", "C
     ("NP", ["Nam", "Nữ"], ("Nữ", True)),                # no Vietnamese syllable: a misread Nữ
     ("Nữđ", ["Nam", "Nữ"], ("Nữ", True)),
     ("Lầr thứ nhất", TIMES, ("Lần thứ nhất", True)),
+    ("Tin thứ nhất", TIMES, ("Lần thứ nhất", False)),     # its first word misread into another word: asked
+    ("Tin thứ bảy", TIMES, (None, False)),                # … and the rest no choice's
     ("N3", ["Nam", "Nữ"], ("Nữ", False)),               # a figure: not read as letters, for a clerk
     ("N", ["Nam", "Nữ"], (None, False)),                # too short to tell
     ("Bác", KIN, ("Bà", False)),                        # a word of its own, maybe: never taken as sure

@@ -402,3 +402,13 @@ def test_a_speck_inside_a_mail_providers_name_is_dropped_and_the_address_reviewe
     # two letters off a long provider's name: put back too, still reviewed (validators.MAIL_TWO_OFF)
     assert check_email("lan@g¡nail.comu") == (False, "invalid_email", "lan@gmail.com")
     assert check_email("lan@gmx.net")[:2] == (True, None)  # a short domain: as read
+
+
+def test_a_speck_read_as_a_quote_at_the_end_of_a_word_inside_a_value_is_dropped() -> None:
+    """``Bán lẻ hàng tạp' hóa``: Vietnamese has no apostrophe; a foreign name's ``O'Brien`` keeps its own."""
+    from fields import extract_with
+
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Tôi là (ghi họ tên bằng chữ in hoa): ĐỖ MAI TRANG",
+             "3. Ngành, nghề kinh doanh: Bán lẻ hàng tạp' hóa, đồ O'Brien lưu niệm"]
+    got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
+    assert got["nganh_nghe"].value == "Bán lẻ hàng tạp hóa, đồ O'Brien lưu niệm"

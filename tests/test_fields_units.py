@@ -71,6 +71,13 @@ def _page(lines: list[str], *, columns: tuple[int, ...] = (100, 1300), source_pa
      "Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng", "admin_unit_one_off"),
     ("Phường Lộc Thọ, Thành phố Nha Tfang, Tỉnh Khánh Hòa", date(2024, 1, 1),
      "Phường Lộc Thọ, Thành phố Nha Trang, Tỉnh Khánh Hòa", "admin_unit_one_off"),
+    # a street's type glued to its number, a speck read as a bracket no bracket closes
+    ("Số 173 đường30 Tháng 4, Phường Xuân Khánh, Quận Ninh Kiều, Thành phố Cần Thơ", date(2024, 1, 1),
+     "Số 173 đường 30 Tháng 4, Phường Xuân Khánh, Quận Ninh Kiều, Thành phố Cần Thơ", None),
+    ("Số 196/25 Võ Văn Tần, Phường 14, (Quận 3, Thành phố Hồ Chí Minh", date(2021, 1, 1),
+     "Số 196/25 Võ Văn Tần, Phường 14, Quận 3, Thành phố Hồ Chí Minh", None),
+    ("Số 5 (Phường 14), Quận 3, Thành phố Hồ Chí Minh", date(2021, 1, 1),
+     "Số 5 (Phường 14), Quận 3, Thành phố Hồ Chí Minh", None),
     # a long name two letters off one unit of its province, and none one letter off: put back, asked about
     ("Quận Cíiu Giấy, Thành phố Hà Nội", None, "Quận Cầu Giấy, Thành phố Hà Nội", "admin_unit_one_off"),
     ("Quận Ba Đ, Thành phố Hà Nội", None, "Quận Ba Đ, Thành phố Hà Nội", "unknown_admin_unit"),  # too short to guess
