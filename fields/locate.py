@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from configs.form_schema import FieldSpec, FormTemplate
 from fields.datelines import DATELINE, cites, date_words_mended, drop_on_dateline, is_dateline, loose_dateline
 from fields.labels import Label, Match, build_labels, find_labels, label_words
-from fields.tables import Table, cell_tokens, locate_table
+from fields.tables import Table, cell_tokens, locate_table, table_from_rows
 from fields.text import GARBAGE_CONFIDENCE, Token, fold, is_junk, ratio, until_leader
 from fields.values import drop_trailing_numbering
 
@@ -316,9 +316,32 @@ def _table(doc: Document, template: FormTemplate, table_id: str) -> Table | None
         spec = next(t for t in template.tables if t.id == table_id)
         anchor = _first(doc, TABLE + table_id)
         start = anchor.line + 1 if anchor else 0
-        doc.tables[table_id] = locate_table(doc.lines, [(c.id, c.labels) for c in spec.columns],
-                                            start=start, max_rows=spec.max_rows)
+        found = locate_table(doc.lines, [(c.id, c.labels) for c in spec.columns], start=start,
+                             max_rows=spec.max_rows)
+        rows = _labelled_rows(doc, template, table_id, start=start, max_rows=spec.max_rows)
+        if rows and (found is None or found.header_line > rows[0][0]):
+            # the header was read as nothing, and what matched two headers is below the rows (the
+            # signatures' ``Bên nữ  Bên nam``): the rows place the table
+            found = table_from_rows(doc.lines, rows, [c.id for c in spec.columns], max_rows=spec.max_rows)
+        doc.tables[table_id] = found
     return doc.tables[table_id]
+
+
+def _labelled_rows(doc: Document, template: FormTemplate, table_id: str, *, start: int,
+                   max_rows: int) -> list[tuple[int, int]]:
+    """(line, label end) of a table's rows labelled in its first column (kết hôn's), top to bottom;
+    none for a table of numbered rows."""
+    specs = [f for f in template.fields if f.where == "table-column" and f.table == table_id]
+    if not specs or any(f.row is not None for f in specs):
+        return []
+    keys = {f.key for f in specs}
+    rows, seen = [], set()
+    for index in range(start, min(len(doc.lines), start + max_rows)):
+        opening = next((m for m in doc.matches[index] if m.start == 0 and m.label.owners & keys), None)
+        if opening is not None and not opening.label.owners & seen:
+            rows.append((index, opening.end))
+            seen |= opening.label.owners
+    return rows
 
 
 def _row_start(doc: Document, table: Table, spec: FieldSpec) -> tuple[int, int] | None:

@@ -138,6 +138,55 @@ def locate_table(lines: Sequence[Sequence[Token]], columns: Sequence[tuple[str, 
     return Table(first, last, _bounds(lines, hits, order, first), min(len(lines) - 1, last + max_rows))
 
 
+MIN_LABELLED_ROWS = 3
+"""A table whose header is lost is placed by this many rows labelled in its first column, or more."""
+
+
+def table_from_rows(lines: Sequence[Sequence[Token]], rows: Sequence[tuple[int, int]], order: Sequence[str],
+                    *, max_rows: int) -> Table | None:
+    """A table whose header line was read as nothing (``t-2== tin 2= nữ Tiền nam``), placed by its rows
+    labelled in the first column: each row's words after its label, cut at their widest gaps into the
+    data columns; a boundary lies halfway between one column's median right edge and the next one's
+    median left edge, over the rows that hold every column. None with fewer than
+    :data:`MIN_LABELLED_ROWS` such rows.
+
+    Args:
+        lines: Document lines.
+        rows: (line, end of its label) of each labelled row, top to bottom.
+        order: The column ids, left to right; the first holds the labels.
+        max_rows: Lines below the header that may belong to the table.
+    """
+    data = len(order) - 1
+    edges: list[list[tuple[float, float]]] = [[] for _ in range(data)]
+    for line, end in rows:
+        words = [t for t in lines[line][end:] if not is_junk(t.text)]
+        groups = _split_words(words, data)
+        if len(groups) != data or any(_gap(a[-1], b[0]) <= _GAP for a, b in pairwise(groups)):
+            continue
+        for k, group in enumerate(groups):
+            edges[k].append((group[0].bbox.left, group[-1].bbox.right))
+    if data < 1 or len(edges[0]) < MIN_LABELLED_ROWS:
+        return None
+
+    def median(values: list[float]) -> float:
+        ordered = sorted(values)
+        return ordered[len(ordered) // 2]
+
+    lefts = [median([e[0] for e in column]) for column in edges]
+    rights = [median([e[1] for e in column]) for column in edges]
+    cuts = [lefts[0] - 1.0, *((rights[k] + lefts[k + 1]) / 2 for k in range(data - 1))]
+    bounds = {order[0]: (float("-inf"), cuts[0])}
+    for k in range(data):
+        bounds[order[k + 1]] = (cuts[k], cuts[k + 1] if k + 1 < data else float("inf"))
+    header = max(rows[0][0] - 1, 0)
+    return Table(header, header, bounds, min(len(lines) - 1, header + max_rows))
+
+
+def _gap(left: Token, right: Token) -> float:
+    """The space between two words, in letter heights."""
+    return (right.bbox.left - left.bbox.right) / max(min(left.bbox.height, right.bbox.height), 1)
+
+
 def _segments(tokens: Sequence[Token]) -> list[list[Token]]:
     """Runs of tokens separated by a wide gap, a cell rule (``|``) or junk: the text of one cell each."""
     segments: list[list[Token]] = []

@@ -123,3 +123,31 @@ def test_a_wrapped_address_line_that_starts_with_a_figure_is_no_row_number_in_a_
     got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
     assert got["nu_noi_cu_tru"].value == "Số 93, ngõ 73 Lê Lợi, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"
     assert got["nam_noi_cu_tru"].value == "Số 163/2 Ngô Gia Tự, Phường Đại Phúc, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
+
+
+def test_a_table_whose_header_was_read_as_nothing_is_placed_by_its_labelled_rows() -> None:
+    """``t-2== tin 2= nữ Tiền nam``: no column header is found; the rows' labels and the gap between
+    the two sides' values still place bên nữ and bên nam."""
+    from tests.test_fields import KET_HON_OCR, _replace
+
+    lines = _replace(KET_HON_OCR, "Thông tin", "t-2== tin || 2= nữ || Tiền nam")
+    template = next(t for t in load_templates() if t.form_type == "ket_hon")
+    got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
+    assert (got["nu_ho_ten"].value, got["nam_ho_ten"].value) == ("Hoàng Thu Mai", "Phạm Văn Đức")
+    assert (got["nu_ngay_sinh"].value, got["nam_ngay_sinh"].value) == ("24/08/1987", "28/07/1985")
+    assert got["nam_noi_cu_tru"].value == "Số 60 đường Xuân Thủy, Phường Xuân Thủy, Thành phố Hà Nội"
+    assert (got["nu_lan_ket_hon"].value, got["nam_lan_ket_hon"].value) == ("Lần thứ nhất", "Lần thứ hai")
+
+
+def test_a_table_is_not_placed_by_fewer_than_three_labelled_rows() -> None:
+    from fields.tables import table_from_rows
+    from fields.text import BBox, Token, fold
+
+    def line(*words: tuple[str, int]) -> list[Token]:
+        return [Token(w, fold(w), BBox(x, 100, 18 * len(w), 36), 0.95, 0, 0) for w, x in words]
+
+    lines = [line(("Dân", 100), ("tộc", 170), ("Kinh", 700), ("Kinh", 1500)),
+             line(("Quốc", 100), ("tịch", 190), ("Việt", 700), ("Nam", 790), ("Việt", 1500), ("Nam", 1590))]
+    assert table_from_rows(lines, [(0, 2), (1, 2)], ["info", "nu", "nam"], max_rows=40) is None
+    table = table_from_rows([*lines, lines[0]], [(0, 2), (1, 2), (2, 2)], ["info", "nu", "nam"], max_rows=40)
+    assert table is not None and table.bounds["nu"][0] < 700 < table.bounds["nu"][1] < 1500 < table.bounds["nam"][1]
