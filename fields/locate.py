@@ -21,7 +21,7 @@ SECTION = "__section__:"
 TABLE = "__table__:"
 STOP = "__stop__"
 COLUMN = "__column__"
-_ROW_NUMBER = re.compile(r"^[.,'‘’`|Il!]?(\d{1,2})[._)|,:]*$")
+_ROW_NUMBER = re.compile(r"^[.,'‘’`|Il!]?(\d{1,2})[._)|,:'‘’`]*$")
 """A row's number; a speck before it (``.1``), or the cell's rule read as a letter (``I1``, ``l1``)."""
 _ROW_DATA = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{8,}")
 _MAX_CONTINUATION = 3

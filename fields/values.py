@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from fields.labels import label_words
 from fields.text import Token, clean_token_text, collapse, is_junk, ratio
+from ocr.syllables import is_syllable
 
 _DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "!": "1",
                      "L": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9"}
@@ -86,14 +87,19 @@ def drop_far_specks(tokens: Sequence[Token]) -> list[Token]:
         far = prev is not None and prev.line == token.line and \
             token.bbox.left - prev.bbox.right > _FAR_GAP * max(prev.bbox.height, 20)
         if far or (prev is not None and prev.line != token.line):
-            kept += _unless_speck(run, first=not kept)
+            kept += _unless_speck(run, first=not kept, wrapped=not far)
             run = []
         run.append(token)
-    return kept + _unless_speck(run, first=not kept)
+    return kept + _unless_speck(run, first=not kept, wrapped=bool(kept) and kept[-1].line != run[0].line)
 
 
-def _unless_speck(run: list[Token], *, first: bool) -> list[Token]:
+def _unless_speck(run: list[Token], *, first: bool, wrapped: bool = False) -> list[Token]:
+    """The run, unless it is read too weakly after the value's first run; a value's wrapped line of
+    Vietnamese syllables is kept however weakly read (``Cân`` under ``Hoàng Hoàng``: dropped, the
+    name was ``Hoàng Hoàng`` at 0.95; kept, its weak word sends it to review)."""
     if first or not run:
+        return run
+    if wrapped and all(len(t.text) >= 2 and t.text.isalpha() and is_syllable(t.text) for t in run):
         return run
     return run if sum(t.confidence for t in run) / len(run) >= _SPECK_CONFIDENCE else []
 

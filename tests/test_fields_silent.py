@@ -412,3 +412,29 @@ def test_a_speck_read_as_a_quote_at_the_end_of_a_word_inside_a_value_is_dropped(
              "3. Ngành, nghề kinh doanh: Bán lẻ hàng tạp' hóa, đồ O'Brien lưu niệm"]
     got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
     assert got["nganh_nghe"].value == "Bán lẻ hàng tạp hóa, đồ O'Brien lưu niệm"
+
+
+def test_a_members_row_whose_number_has_a_speck_after_it() -> None:
+    """``3'``: a speck read as a quote after the row's number; the row is still the third."""
+    from tests.test_fields import CT01_TABLE
+
+    lines = [line for line in CT01_TABLE if line != "|| Huy"]
+    row = lines.index("2 || Hồ Anh || 31/08/2020 || Nam | || 079220073662 || Con")
+    lines[row:row + 1] = ["2' || Hồ Anh || || Nam || || Con", "|| Huy || 31/08/2020 || || 079220073662"]  # centred cells
+    fields = extract([_form_page(lines)], load_templates()).fields
+    assert [fields[f"tv2_{k}"].value for k in ("ho_ten", "ngay_sinh", "gioi_tinh")] == ["Hồ Anh Huy", "31/08/2020", "Nam"]
+
+
+def test_a_wrapped_cell_s_weakly_read_syllable_is_kept_and_sends_the_value_to_review() -> None:
+    """``Cân`` at 0.49 under ``Hoàng Hoàng``: dropped as a speck, the name was ``Hoàng Hoàng`` at 0.95,
+    wrong and not flagged; kept, the weak word sends the name to review. A weak speck is still dropped."""
+    from fields.text import BBox, Token, fold
+    from fields.values import clean_value
+
+    def token(text: str, left: int, top: int, confidence: float, line: int) -> Token:
+        return Token(text, fold(text), BBox(left, top, 18 * len(text), 36), confidence, 0, line)
+
+    name = [token("Hoàng", 312, 1463, 0.94, 22), token("Hoàng", 441, 1464, 0.96, 22)]
+    got = clean_value([*name, token("Cân", 312, 1510, 0.49, 23)])
+    assert got is not None and got.text == "Hoàng Hoàng Cân" and got.confidence < 0.75
+    assert clean_value([*name, token("ii", 312, 1510, 0.3, 23)]).text == "Hoàng Hoàng"
