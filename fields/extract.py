@@ -35,7 +35,7 @@ from fields.names import (capital_l, check_syllables, correct_name, correct_stre
 from fields.relines import read_again
 from fields.streets import restore_streets
 from fields.reread import Reread
-from fields.text import capital_lost, document_lines, fold
+from fields.text import capital_lost, document_lines, fold, horn_lost
 from fields.zeros import mend_cccd, zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, text_of, token_confidence
 from ocr.model import PageText
@@ -77,6 +77,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
               on: date | None = None) -> tuple[bool, str | None, str]:
     if spec.type in ("address", "text", "name"):
         value = value.lstrip(",;.-–—'‘’ ")  # ``, Số 168 …``: the label's comma or a speck before the value
+        value = horn_lost(value)
     if spec.type == "text" and "@" not in value:
         value = capital_lost(value)
     if _checks_units(spec):

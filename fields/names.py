@@ -147,6 +147,18 @@ def _marks(word: str) -> list[str]:
     return sorted(c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.combining(c))
 
 
+_ACUTE, _DOT_BELOW = "\u0301", "\u0323"
+_STOP_FINAL = re.compile(r"(?:c|ch|p|t)$")
+
+
+def toneless_stop(word: str) -> bool:
+    """A syllable ending in c, ch, p or t without the sắc or nặng tone (``MAT``, ``Phat``): Vietnamese
+    has none, so a mark was lost or a letter misread (``MAT`` for ``MAI``)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bool(_STOP_FINAL.search(bare)) and _ACUTE not in decomposed and _DOT_BELOW not in decomposed
+
+
 def check_syllables(text: str) -> tuple[str, str | None]:
     """Put right a name's syllables that are not names, where the name list leaves one choice.
 
@@ -180,7 +192,7 @@ def check_syllables(text: str) -> tuple[str, str | None]:
         elif choices and not any(_marks(word) == _marks(c) for c in choices):
             words.append(word)  # several listed names have its letters (Yễn: Yên or Yến?): only the paper tells
             reason = "name_syllable"
-        elif is_syllable(word):
+        elif is_syllable(word) and not toneless_stop(word):
             words.append(word)  # a Vietnamese syllable no listed name has the letters of: a rarer name
         else:
             words.append(_one_letter_off(word, surname=at == 0))

@@ -59,6 +59,16 @@ def fold(text: str) -> str:
     return "".join(c for c in stripped.lower() if c.isalnum())
 
 
+_HORN_LOST = re.compile(r"(?<![qQ])([uU])(?=[ơờớởỡợƠỜỚỞỠỢ][nNcCtTiImMpPuU])")
+
+
+def horn_lost(text: str) -> str:
+    """``Huơng``, ``TRUỜNG`` → ``Hương``, ``TRƯỜNG``: ``uơ`` before a final letter is no Vietnamese
+    rhyme, ``ươ`` is (the horn of the ``u`` lost in print). ``thuở``, ``huơ`` and ``quơ`` end there
+    and are left."""
+    return _HORN_LOST.sub(lambda m: "ư" if m.group(1) == "u" else "Ư", text)
+
+
 def fold_words(text: str) -> list[str]:
     """The folded, non-empty words of ``text`` (``"Họ, chữ đệm:"`` → ``["ho", "chu", "dem"]``)."""
     return [w for w in (fold(p) for p in re.split(r"[\s,.:;()/\-]+", text)) if w]

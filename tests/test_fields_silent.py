@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from fields import extract, load_templates
 from tests.test_fields import KHAI_SINH_OCR, _replace
 from tests.test_fields import _page as _form_page
@@ -438,3 +440,33 @@ def test_a_wrapped_cell_s_weakly_read_syllable_is_kept_and_sends_the_value_to_re
     got = clean_value([*name, token("Cân", 312, 1510, 0.49, 23)])
     assert got is not None and got.text == "Hoàng Hoàng Cân" and got.confidence < 0.75
     assert clean_value([*name, token("ii", 312, 1510, 0.3, 23)]).text == "Hoàng Hoàng"
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("HỘ KINH DOANH TẠP HÓA HUƠNG", "HỘ KINH DOANH TẠP HÓA HƯƠNG"),   # the horn of the u lost in print
+    ("Số 5 đường Truờng Chinh", "Số 5 đường Trường Chinh"),
+    ("thuở nhỏ", "thuở nhỏ"), ("huơ tay", "huơ tay"), ("Quơ", "Quơ"),   # uơ that ends a word is a word
+])
+def test_uo_before_a_final_letter_is_uo_with_both_horns(read: str, meant: str) -> None:
+    from fields.text import horn_lost
+
+    assert horn_lost(read) == meant
+
+
+def test_a_name_syllable_ending_in_a_stop_without_its_tone_is_a_misreading() -> None:
+    """``MAT``: no Vietnamese syllable ends in c, ch, p or t without sắc or nặng; the one listed name a
+    letter off is put back, for a clerk to confirm."""
+    from fields.names import check_syllables, toneless_stop
+
+    assert check_syllables("DƯƠNG PHƯƠNG MAT") == ("DƯƠNG PHƯƠNG MAI", "name_syllable")
+    assert check_syllables("Lê Văn Đạt") == ("Lê Văn Đạt", None) and check_syllables("Trần Bích Ngọc")[1] is None
+    assert toneless_stop("Phat") and not toneless_stop("Phát") and not toneless_stop("Minh")
+
+
+def test_a_household_business_name_starts_with_its_lead_spelt_as_listed() -> None:
+    from fields import extract_with
+
+    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Tôi là (ghi họ tên bằng chữ in hoa): ĐỖ MAI TRANG",
+             "1. Tên hộ kinh doanh (ghi bằng chữ in hoa): HỘ KỈNH DOANH SỬA XE NHUNG"]
+    got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
+    assert got["ten_ho_kinh_doanh"].value == "HỘ KINH DOANH SỬA XE NHUNG"
