@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fields.dates import LOOKALIKES
+from fields.provinces import TWO_OFF_LETTERS
 from fields.text import collapse, edits, fold, fold_words, one_off, ratio
 from ocr.syllables import is_syllable
 
@@ -61,8 +62,11 @@ def _listed(text: str, names: tuple[str, ...], by_fold: dict[str, str]) -> Check
     listed = by_fold.get(fold(value))
     if listed is None:
         near = {name for key, name in by_fold.items() if len(key) >= 3 and one_off(fold(value), key)}
-        # one letter off exactly one listed name (``Tàầy``, ``Việt Nai``): most likely that name, put
-        # back for the clerk, who confirms it (a name missing from the list may be one letter off another)
+        if not near and len(fold(value)) >= TWO_OFF_LETTERS and not all(w.isalpha() and is_syllable(w) for w in value.split()):
+            near = {name for key, name in by_fold.items() if len(key) >= TWO_OFF_LETTERS and edits(fold(value), key) <= 2}
+        # one letter off exactly one listed name (``Tàầy``, ``Việt Nai``), or two off a long one
+        # with a word no syllable (``Viiit Nam``; ``Việt Nga`` is words): most likely that name, put back for the clerk, who confirms it (a name
+        # missing from the list may be one letter off another)
         return False, "invalid_choice", next(iter(near)) if len(near) == 1 and len(fold(value)) >= 3 else value
     return True, None, listed
 
@@ -146,6 +150,7 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
                 last = words[n - 1]
                 mark = last[len(last.rstrip(",.;:")):]  # ``… về cư trú, nơi ở``: its comma stays
                 mark = "" if text[-1] in ",.;:" else mark  # the known text's own colon, put back if lost
+                mark = "" if words[n].lower() in _UNIT_HEADS and words[n][:1].islower() else mark  # ``Công an, phường``
                 return " ".join([text + mark, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
             if len(joined) >= len(target):
                 break
@@ -187,6 +192,10 @@ def _split_lead(words: list[str], known: Sequence[str]) -> tuple[str, int] | Non
         return None
     longest = max(found, key=lambda text: len(fold(text)))  # ``Đăng ký thường trú tại`` holds ``… trú``
     return (longest, found[longest]) if all(fold(longest).startswith(fold(t)) for t in found) else None
+
+
+_UNIT_HEADS = frozenset(("phường", "xã", "quận", "huyện", "thị", "thành", "tỉnh"))
+"""The first words of a unit's type: an agency's known start runs on into its unit with no comma."""
 
 
 def _near_lead(words: list[str], known: Sequence[str]) -> str | None:

@@ -29,6 +29,7 @@ def test_ethnic_groups(text: str, ok: bool, value: str) -> None:
     ("Việt Nam", True, "Việt Nam"), ("Việt Nạm", True, "Việt Nam"), ("VIỆT NAM", True, "Việt Nam"),
     ("ViệtNam", True, "Việt Nam"), ("Hàn Quốc", True, "Hàn Quốc"), ("Việt Wam", False, "Việt Nam"),
     ("Việt Nai", False, "Việt Nam"), ("Việt Nga", False, "Việt Nga"),
+    ("Viiit Nam", False, "Việt Nam"), ("Việt Narh", False, "Việt Nam"),   # two off, a word no syllable: asked
 ])
 def test_nationalities(text: str, ok: bool, value: str) -> None:
     assert check_nationality(text)[:1] == (ok,) and check_nationality(text)[2] == value

@@ -520,6 +520,7 @@ def test_form_date_read_with_a_doubt_still_dates_the_form() -> None:
     ("Ủy ban hhần dân phường Bình Thạnh", "Ủy ban nhân dân phường Bình Thạnh"),
     ("Ủy bannhân dân xã Nghi Phong", "Ủy ban nhân dân xã Nghi Phong"),
     ("Ủy ban nhân ci ân", "Ủy ban nhân ci ân"),                     # nothing after it: no agency to name
+    ("Ủy ban nhân dân, phường Kim Mã", "Ủy ban nhân dân phường Kim Mã"),  # a speck read as a comma before its unit
     ("Ủy ban Mặt trận xã Nghi Phong", "Ủy ban Mặt trận xã Nghi Phong"),  # three letters off: another body
 ])
 def test_an_agency_s_known_start_read_split_or_two_letters_off(text: str, expected: str) -> None:
