@@ -505,7 +505,30 @@ def _at_misread(value: str) -> str:
         for tail in (domain, domain.replace(".", "")):
             if value.endswith(tail) and len(value) > len(tail) + 1:
                 return f"{value[:-len(tail) - 1]}@{tail}"
-    return value
+    return _at_and_domain_misread(value)
+
+
+def _at_and_domain_misread(value: str) -> str:
+    """``duonghonglinh958gmaitl.com`` → ``duonghonglinh95@gmail.com``: no ``@``, and the address ends
+    with a long provider's domain two letters off at most (one for a shorter one), that provider and
+    no other: the character before it was the ``@``. Unchanged otherwise."""
+    found: dict[str, tuple[int, int]] = {}
+    for domain in MAIL_DOMAINS:
+        allowed = 2 if len(domain) >= MAIL_TWO_OFF else 1
+        for size in range(len(domain) - allowed, len(domain) + allowed + 1):
+            if len(value) < size + 3:  # a local part of two characters at least, and the @
+                continue
+            off = edits(value[-size:], domain)
+            if off <= allowed and (domain not in found or off < found[domain][0]):
+                found[domain] = (off, size)
+    if not found:
+        return value
+    best = min(off for off, _ in found.values())
+    near = [d for d, (off, _) in found.items() if off == best]
+    if len(near) != 1:
+        return value
+    size = found[near[0]][1]
+    return f"{value[:-size - 1]}@{near[0]}"
 
 
 

@@ -389,6 +389,9 @@ def test_cccd_and_birth_date_that_disagree_both_go_to_review() -> None:
     ("an@yahoo.com.vn", True, "an@yahoo.com.vn"),
     ("vomailan808gmail.com", False, "vomailan80@gmail.com"),               # @ read as 8: put back, flagged
     ("phanguanglong698yahoocom", False, "phanguanglong69@yahoo.com"),
+    ("duonghonglinh958gmaitl.com", False, "duonghonglinh95@gmail.com"),     # … and the domain two letters off
+    ("buingocuyen938yahoo,com", False, "buingocuyen93@yahoo.com"),
+    ("an8gmx,com", False, "an8gmx,com"),                                     # no provider near: as read
     ("gmail.com", False, "gmail.com"),                                       # a domain alone: no address
     ("7", True, ""),                                                          # a speck on an empty line
 ])
