@@ -17,6 +17,18 @@ def _hkd(lines: list[str]) -> dict:
     return extract_with([_page(lines)], template)
 
 
+def _addresses(lines: list[str], rows: list[str]) -> list[str]:
+    """Kết hôn's lines with the two sides' addresses over ``rows`` (``|| her part || his part``)."""
+    index = next(i for i, line in enumerate(lines) if line.startswith("Nơi cư trú"))
+    return [*lines[:index], "Nơi cư trú (2) " + rows[0], *rows[1:], *lines[index + 3:]]
+
+
+def _ket_hon(lines: list[str], *, columns: tuple[int, ...]) -> dict:
+    """The fields of a kết hôn page whose table cells start at ``columns``."""
+    template = next(t for t in load_templates() if t.form_type == "ket_hon")
+    return extract_with([_page(lines, columns=columns)], template)
+
+
 def test_a_count_that_ends_its_line_is_kept_though_it_looks_like_an_item_number() -> None:
     got = _hkd(HKD)
     assert got["so_lao_dong"].value == "3"
@@ -75,13 +87,10 @@ def test_a_cell_s_wrapped_word_at_its_left_edge_left_of_the_headers_midpoint() -
     from tests.test_fields import KET_HON_OCR, _replace
 
     lines = _replace(KET_HON_OCR, "Thông tin", "Thông tin || . . . . . . . Bên nữ || Bên nam")
-    lines = _replace(lines, "Nơi cư trú", "Nơi cư trú (2) || Số 76 đường 30 Tháng 4, || Số 60 đường Xuân Thủy,")
-    lines = _replace(lines, "|| Phường Dịch Vọng", "|| Phường Xuân Khánh, Quận Ninh || Phường Xuân Thủy, Thành phố")
-    lines = _replace(lines, "|| Hà Nội", "|| Kiều, Thành phố Cần || Hà Nội")
-    index = lines.index("|| Kiều, Thành phố Cần || Hà Nội")
-    lines = lines[:index + 1] + ["|| Thơ"] + lines[index + 1:]
-    template = next(t for t in load_templates() if t.form_type == "ket_hon")
-    got = extract_with([_page(lines, columns=(100, 400, 1500))], template)
+    lines = _addresses(lines, ["|| Số 76 đường 30 Tháng 4, || Số 60 đường Xuân Thủy,",
+                               "|| Phường Xuân Khánh, Quận Ninh || Phường Xuân Thủy, Thành phố",
+                               "|| Kiều, Thành phố Cần || Hà Nội", "|| Thơ"])
+    got = _ket_hon(lines, columns=(100, 400, 1500))
     assert got["nu_noi_cu_tru"].value.endswith("Thành phố Cần Thơ")
     assert got["nam_noi_cu_tru"].value.endswith("Thành phố Hà Nội")
 
@@ -94,8 +103,7 @@ def test_a_label_wrapped_in_its_cell_whose_second_line_alone_reads_like_another_
     lines = _replace(KET_HON_OCR, "Ngày, tháng, năm sinh", "Ngày, tháng, || 24/08/1987 || 28/07/1985")
     index = lines.index("Ngày, tháng, || 24/08/1987 || 28/07/1985")
     lines = lines[:index + 1] + ["năm sinh"] + lines[index + 1:]
-    template = next(t for t in load_templates() if t.form_type == "ket_hon")
-    got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
+    got = _ket_hon(lines, columns=(100, 700, 1500))
     assert (got["nu_ho_ten"].value, got["nam_ho_ten"].value) == ("Hoàng Thu Mai", "Phạm Văn Đức")
     assert (got["nu_ngay_sinh"].value, got["nam_ngay_sinh"].value) == ("24/08/1987", "28/07/1985")
 
@@ -112,15 +120,12 @@ def test_a_label_read_loosely_in_the_form_s_title_is_no_label() -> None:
 def test_a_wrapped_address_line_that_starts_with_a_figure_is_no_row_number_in_a_table_without_them() -> None:
     """``1, Thành phố Hồ Chí`` under ``Phường Bến Nghé, Quận``: kết hôn's rows are not numbered, so the
     ``1,`` is the district's number going on, not the next row's; both addresses are read to the end."""
-    from tests.test_fields import KET_HON_OCR, _replace
+    from tests.test_fields import KET_HON_OCR
 
-    lines = _replace(KET_HON_OCR, "Nơi cư trú", "Nơi cư trú (2) || Số 93, ngõ 73 Lê Lợi, || Số 163/2 Ngô Gia Tự,")
-    lines = _replace(lines, "|| Phường Dịch Vọng", "|| Phường Bến Nghé, Quận || Phường Đại Phúc, Thành")
-    lines = _replace(lines, "|| Hà Nội", "|| 1, Thành phố Hồ Chí || phố Bắc Ninh, Tỉnh Bắc")
-    index = lines.index("|| 1, Thành phố Hồ Chí || phố Bắc Ninh, Tỉnh Bắc")
-    lines = lines[:index + 1] + ["|| Minh || Ninh"] + lines[index + 1:]
-    template = next(t for t in load_templates() if t.form_type == "ket_hon")
-    got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
+    lines = _addresses(KET_HON_OCR, ["|| Số 93, ngõ 73 Lê Lợi, || Số 163/2 Ngô Gia Tự,",
+                                     "|| Phường Bến Nghé, Quận || Phường Đại Phúc, Thành",
+                                     "|| 1, Thành phố Hồ Chí || phố Bắc Ninh, Tỉnh Bắc", "|| Minh || Ninh"])
+    got = _ket_hon(lines, columns=(100, 700, 1500))
     assert got["nu_noi_cu_tru"].value == "Số 93, ngõ 73 Lê Lợi, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh"
     assert got["nam_noi_cu_tru"].value == "Số 163/2 Ngô Gia Tự, Phường Đại Phúc, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
 
@@ -131,8 +136,7 @@ def test_a_table_whose_header_was_read_as_nothing_is_placed_by_its_labelled_rows
     from tests.test_fields import KET_HON_OCR, _replace
 
     lines = _replace(KET_HON_OCR, "Thông tin", "t-2== tin || 2= nữ || Tiền nam")
-    template = next(t for t in load_templates() if t.form_type == "ket_hon")
-    got = extract_with([_page(lines, columns=(100, 700, 1500))], template)
+    got = _ket_hon(lines, columns=(100, 700, 1500))
     assert (got["nu_ho_ten"].value, got["nam_ho_ten"].value) == ("Hoàng Thu Mai", "Phạm Văn Đức")
     assert (got["nu_ngay_sinh"].value, got["nam_ngay_sinh"].value) == ("24/08/1987", "28/07/1985")
     assert got["nam_noi_cu_tru"].value == "Số 60 đường Xuân Thủy, Phường Xuân Thủy, Thành phố Hà Nội"
