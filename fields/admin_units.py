@@ -173,6 +173,13 @@ def _elsewhere(structure: dict[str, _Province], level: str, kind: str, name: str
     return False
 
 
+def _a_city(legacy: dict[str, _Province], current: dict[str, _Province], name: str) -> bool:
+    """True when a province's city (``Thành phố Hà Tiên``, ``Thành phố Móng Cái``) has this name: an
+    address that ends there lost its province, it did not misread one (Hà Tiên is no Hà Tĩnh)."""
+    key = ("thanhpho", fold(name))
+    return any(key in prov.districts for structure in (legacy, current) for prov in structure.values())
+
+
 def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]:
     """(name, reason): the official spelling when one has the same letters; a reason when several do."""
     if not spellings or name in spellings:
@@ -201,13 +208,13 @@ def _mend_unit(tables: list[dict[tuple[str, str], set[str]]], kind: str, name: s
     return (near.pop(), "admin_unit_one_off") if len(near) == 1 else (name, "unknown_admin_unit")
 
 
-
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
 _SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
-_OPEN_BEFORE_TYPE = re.compile(r"\((?=(?i:phường|xã|quận|huyện|tỉnh|thành phố|thị xã|thị trấn)\b)")
-_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn|đường|ngõ|ngách|hẻm|kiệt|số|tổ|thôn|xóm|ấp))"
-                         rf"(?=[{_UPPER}0-9])")
+_OPEN_BEFORE_TYPE = re.compile(r"\((?=(?i:phường|xã|quận|huyện|tỉnh|thành phố|thị xã|thị trấn)\b)(?![^()]*\))")
+_GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}0-9])")
+_GLUED_STREET = re.compile(r"\b((?i:đường|ngõ|ngách|hẻm|kiệt|số|tổ|thôn|xóm|ấp))(?=[0-9])")
+"""A street's type glued to its number (``đường30``); not to a capital: ``THÔNG``, ``TỔNG`` are words."""
 
 
 def _capital(word: str) -> bool:
@@ -222,7 +229,7 @@ def _tidy_types(text: str) -> str:
         text = _OPEN_BEFORE_TYPE.sub("", text)  # ``Phường 14, (Quận 3``: a speck read as a bracket
     text = _TYPE_PUNCT.sub(r"\1", text)
     text = _SPLIT_TYPE.sub(r"\1 \2", text)
-    return _GLUED_TYPE.sub(r"\1 ", text)
+    return _GLUED_STREET.sub(r"\1 ", _GLUED_TYPE.sub(r"\1 ", text))
 
 
 def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, bool]:
@@ -286,6 +293,7 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
             else:
                 new_name = _province_spellings().get(fold(name), name)  # by its name then (Thừa Thiên Huế)
         elif kind in ("tinh", "thanhpho") and index == len(parts) - 1 and index > 0 \
+                and not (kind == "thanhpho" and _a_city(legacy, current, name)) \
                 and (near := near_province(name)) is not None:
             new_name, reason = near.short, "admin_unit_one_off"  # ``Thành phố Đà Niing``: the address's last unit
             if after and _ALIASES.get(fold(near.short), fold(near.short)) not in current:

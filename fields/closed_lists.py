@@ -62,9 +62,11 @@ def _listed(text: str, names: tuple[str, ...], by_fold: dict[str, str]) -> Check
     listed = by_fold.get(fold(value))
     if listed is None:
         near = {name for key, name in by_fold.items() if len(key) >= 3 and one_off(fold(value), key)}
-        if not near and len(fold(value)) >= TWO_OFF_LETTERS and not all(w.isalpha() and is_syllable(w) for w in value.split()):
-            near = {name for key, name in by_fold.items() if len(key) >= TWO_OFF_LETTERS and edits(fold(value), key) <= 2}
-        # one letter off exactly one listed name (``Tàầy``, ``Việt Nai``), or two off a long one
+        misread = not all(w.isalpha() and is_syllable(w) for w in value.split())
+        if not near and len(fold(value)) >= TWO_OFF_LETTERS and misread:
+            near = {name for key, name in by_fold.items()
+                    if len(key) >= TWO_OFF_LETTERS and edits(fold(value), key) <= 2}
+        # one letter off exactly one listed name (``Tàầy``, ``Việt Nai``), or two off a long one read
         # with a word no syllable (``Viiit Nam``; ``Việt Nga`` is words): most likely that name, put back for the clerk, who confirms it (a name
         # missing from the list may be one letter off another)
         return False, "invalid_choice", next(iter(near)) if len(near) == 1 and len(fold(value)) >= 3 else value
@@ -150,7 +152,8 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
                 last = words[n - 1]
                 mark = last[len(last.rstrip(",.;:")):]  # ``… về cư trú, nơi ở``: its comma stays
                 mark = "" if text[-1] in ",.;:" else mark  # the known text's own colon, put back if lost
-                mark = "" if words[n].lower() in _UNIT_HEADS and words[n][:1].islower() else mark  # ``Công an, phường``
+                if words[n] in _UNIT_HEADS:
+                    mark = ""  # ``Công an, phường``: a speck read as a comma
                 return " ".join([text + mark, *words[n:]]), frozenset(fold(w) for w in text.split() if fold(w))
             if len(joined) >= len(target):
                 break
@@ -167,6 +170,8 @@ def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]
 SPLIT_LEAD_LETTERS = 10
 """A known text of this many letters or more whose letters the value starts with but for two, in
 other words (``Ủy ban nhân ci ân phường …``: a letter of a photocopy broken in two), is put back."""
+_UNIT_HEADS = frozenset(("phường", "xã", "quận", "huyện", "thị", "thành", "tỉnh"))
+"""The first words of a unit's type: an agency's known start runs on into its unit with no comma."""
 
 
 def _split_lead(words: list[str], known: Sequence[str]) -> tuple[str, int] | None:
@@ -178,13 +183,19 @@ def _split_lead(words: list[str], known: Sequence[str]) -> tuple[str, int] | Non
         target = fold(text)
         if len(target) < SPLIT_LEAD_LETTERS:
             continue
+        last_word = text.split()[-1]
         best: tuple[int, int] | None = None
         for n in range(1, len(words)):
             joined = fold("".join(words[:n]))
             if len(joined) > len(target) + 2:
                 break
-            off = edits(joined, target)
-            if off <= 2 and (best is None or off < best[0]):
+            off, last = edits(joined, target), words[n - 1]
+            # the misread letters lie inside the words taken: their last word ends as the text ends, is
+            # small if the text's is, and is no unit's type (``ciân`` for ``dân``; not ``DOANH.AN``,
+            # ``dânxã``, ``nhân An``, ``nhân quận``)
+            inside = len(fold(last)) >= 2 and fold(last)[-2:] == target[-2:] and last.lower() not in _UNIT_HEADS \
+                and (last[:1].islower() or not last_word[:1].islower())
+            if off <= 2 and inside and (best is None or off < best[0]):
                 best = (off, n)
         if best is not None:
             found[text] = best[1]
@@ -192,10 +203,6 @@ def _split_lead(words: list[str], known: Sequence[str]) -> tuple[str, int] | Non
         return None
     longest = max(found, key=lambda text: len(fold(text)))  # ``Đăng ký thường trú tại`` holds ``… trú``
     return (longest, found[longest]) if all(fold(longest).startswith(fold(t)) for t in found) else None
-
-
-_UNIT_HEADS = frozenset(("phường", "xã", "quận", "huyện", "thị", "thành", "tỉnh"))
-"""The first words of a unit's type: an agency's known start runs on into its unit with no comma."""
 
 
 def _near_lead(words: list[str], known: Sequence[str]) -> str | None:

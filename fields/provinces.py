@@ -85,15 +85,16 @@ def _by_folded_short() -> dict[str, Province]:
 
 
 TWO_OFF_LETTERS = 6
-"""A unit's name of this many letters or more, read with two of them wrong (``Quận Cề‹: Giấy``,
-``Đà Niing``), is put back when one name of its province (or one province) is two letters off it and
-none is one letter off; it is still sent to review (``admin_unit_one_off``). Shorter names are too
-close to each other to guess."""
+"""A name of a closed list of this many letters or more, read with two of them wrong (a unit's ``Quận
+Cề‹: Giấy``, a province's ``Đà Niing``, a nationality's ``Viiit Nam``), is put back when one name of
+the list (for a unit, of its province) is two letters off it and none is one letter off; it is still
+sent to review. Shorter names are too close to each other to guess."""
 
 
 def near_province(text: str) -> Province | None:
-    """The one province whose name ``text`` (no type word) is one letter off, or for a long name
-    (:data:`TWO_OFF_LETTERS`) two; None when there is none or more than one."""
+    """The province ``text`` (no type word) names: the one whose name has its letters, else the one
+    it is one letter off, or for a long name (:data:`TWO_OFF_LETTERS`) two; None when there is none or
+    more than one."""
     folded = fold(text)
     if len(folded) < 4:
         return None

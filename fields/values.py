@@ -87,10 +87,15 @@ def drop_far_specks(tokens: Sequence[Token]) -> list[Token]:
         far = prev is not None and prev.line == token.line and \
             token.bbox.left - prev.bbox.right > _FAR_GAP * max(prev.bbox.height, 20)
         if far or (prev is not None and prev.line != token.line):
-            kept += _unless_speck(run, first=not kept, wrapped=not far)
+            kept += _unless_speck(run, first=not kept, wrapped=_wrapped(kept, run))
             run = []
         run.append(token)
-    return kept + _unless_speck(run, first=not kept, wrapped=bool(kept) and kept[-1].line != run[0].line)
+    return kept + _unless_speck(run, first=not kept, wrapped=_wrapped(kept, run))
+
+
+def _wrapped(kept: list[Token], run: list[Token]) -> bool:
+    """True when ``run`` starts a line of its own below the value kept so far."""
+    return bool(kept) and bool(run) and kept[-1].line != run[0].line
 
 
 def _unless_speck(run: list[Token], *, first: bool, wrapped: bool = False) -> list[Token]:

@@ -440,6 +440,9 @@ def test_a_wrapped_cell_s_weakly_read_syllable_is_kept_and_sends_the_value_to_re
     got = clean_value([*name, token("Cân", 312, 1510, 0.49, 23)])
     assert got is not None and got.text == "Hoàng Hoàng Cân" and got.confidence < 0.75
     assert clean_value([*name, token("ii", 312, 1510, 0.3, 23)]).text == "Hoàng Hoàng"
+    # a speck far right on the value's own line is still a speck, and a wrapped word after it still kept
+    speck = token("an", 1400, 1463, 0.1, 22)
+    assert clean_value([*name, speck, token("Cân", 312, 1510, 0.49, 23)]).text == "Hoàng Hoàng Cân"
 
 
 @pytest.mark.parametrize(("read", "meant"), [

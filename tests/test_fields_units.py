@@ -78,6 +78,11 @@ def _page(lines: list[str], *, columns: tuple[int, ...] = (100, 1300), source_pa
      "Số 196/25 Võ Văn Tần, Phường 14, Quận 3, Thành phố Hồ Chí Minh", None),
     ("Số 5 (Phường 14), Quận 3, Thành phố Hồ Chí Minh", date(2021, 1, 1),
      "Số 5 (Phường 14), Quận 3, Thành phố Hồ Chí Minh", None),
+    ("SỐ 5 ĐƯỜNG THÔNG NHẤT, PHƯỜNG 10, QUẬN GÒ VẤP, THÀNH PHỐ HỒ CHÍ MINH", date(2021, 1, 1),  # THÔNG is a word
+     "SỐ 5 ĐƯỜNG THÔNG NHẤT, PHƯỜNG 10, QUẬN Gò Vấp, THÀNH PHỐ Hồ Chí Minh", None),
+    # a province's city ending an address lost its province; it is no province misread (Hà Tiên ≠ Hà Tĩnh)
+    ("Phường Bình San, Thành phố Hà Tiên", date(2024, 1, 1), "Phường Bình San, Thành phố Hà Tiên",
+     "address_incomplete"),
     # a long name two letters off one unit of its province, and none one letter off: put back, asked about
     ("Quận Cíiu Giấy, Thành phố Hà Nội", None, "Quận Cầu Giấy, Thành phố Hà Nội", "admin_unit_one_off"),
     ("Quận Ba Đ, Thành phố Hà Nội", None, "Quận Ba Đ, Thành phố Hà Nội", "unknown_admin_unit"),  # too short to guess
