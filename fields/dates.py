@@ -113,31 +113,42 @@ ZERO_LOOKALIKES = "689"
 _MAX_REPAIRS = 4
 
 
-def _zero_variants(part: str) -> list[tuple[str, int]]:
-    """``part`` with each subset of its 6/8/9 figures turned into 0, and how many were turned."""
-    spots = [i for i, c in enumerate(part) if c in ZERO_LOOKALIKES]
+ONE_LOOKALIKES = "4"
+"""Figures OCR reads for a 1 in a monospaced face on a copy (its flag and foot run together:
+``46/94/2991`` for ``16/04/2001``, ``4979`` for ``1979``; tuning seeds 204 and 220). Only a part's
+first figure is tried: a day, month or year starting with 4 is rarely a date, while one ending in 4
+often is (``10/10/2624`` is no 2021)."""
+
+
+def _zero_variants(part: str, *, ones: bool = True) -> list[tuple[str, int]]:
+    """``part`` with each subset of its 6/8/9 figures turned into 0 and (``ones``) of a leading 4 into
+    1, and how many were turned."""
+    spots = [i for i, c in enumerate(part) if c in ZERO_LOOKALIKES or ones and i == 0 and c in ONE_LOOKALIKES]
     out = []
     for mask in range(1 << len(spots)):
         chars = list(part)
         for bit, i in enumerate(spots):
             if mask >> bit & 1:
-                chars[i] = "0"
+                chars[i] = "1" if chars[i] in ONE_LOOKALIKES else "0"
         out.append(("".join(chars), bin(mask).count("1")))
     return out
 
 
-def repair_date(text: str, *, whole: bool = False, latest: date | None = None) -> date | None:
-    """The one date ``text`` stands for when some of its 0s were read as 6, 8 or 9 (``94/61/2922``).
+def repair_date(text: str, *, whole: bool = False, latest: date | None = None, ones: bool = True) -> date | None:
+    """The one date ``text`` stands for when some of its 0s were read as 6, 8 or 9 (``94/61/2922``), or
+    its 1s as 4 (``18/09/4979``).
 
-    Only for text :func:`parse_date` finds no date in. Each 6/8/9 may stand for a 0; the repairs that
-    give a real date no later than ``latest`` (today by default) with the fewest changed figures are
-    kept, and the date is returned only when they all give the same one: the caller flags it as
-    guessed (``ocr_digits_guessed``), never as read.
+    Only for text :func:`parse_date` finds no date in. Each 6/8/9 may stand for a 0, each 4 for a 1;
+    the repairs that give a real date no later than ``latest`` (today by default) with the fewest
+    changed figures are kept, and the date is returned only when they all give the same one: the caller
+    flags it as guessed (``ocr_digits_guessed``), never as read.
 
     Args:
         text: A date as :func:`parse_date` takes it.
         whole: The text must be the date and nothing else.
         latest: The latest date it may be.
+        ones: Also try a leading 4 as a 1; without it, only 0s are repaired (is the page's font one
+            whose zeros look like 6, 8 or 9?).
 
     Returns:
         The repaired date, or None when none or several fit.
@@ -159,7 +170,7 @@ def repair_date(text: str, *, whole: bool = False, latest: date | None = None) -
         if any(r is None for r in read):
             continue
         found: dict[date, int] = {}
-        d_parts, m_parts, y_parts = (_zero_variants(r[0]) for r in read)  # type: ignore[index]
+        d_parts, m_parts, y_parts = (_zero_variants(r[0], ones=ones) for r in read)  # type: ignore[index]
         for d, cd in d_parts:
             for m, cm in m_parts:
                 for y, cy in y_parts:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
+from fields.dates import repair_date
 from fields.model import FieldValue
 from fields.values import RawValue, text_of
 
@@ -29,7 +30,9 @@ def _zero_explains(spec: FieldSpec, raw: RawValue, got: FieldValue, raws: dict[s
     if spec.type == "date":
         # mended by ``repair_date`` from a reading that is no calendar date (``23/94/1994``), not from
         # a real date merely later than the form's
-        return got.reason == "ocr_digits_guessed" and not raw.substituted and not v.check_date(raw.text)[0]
+        # by its 0s alone (``46/94/2991``: its 4s are a monospaced face's 1s, which says nothing of 0s)
+        return got.reason == "ocr_digits_guessed" and not raw.substituted and not v.check_date(raw.text)[0] \
+            and repair_date(raw.text, whole=True, ones=False) is not None
     if spec.type != "cccd" or got.reason not in (*_MENDABLE, MENDED_REASON):
         return False
     digits = "".join(c for c in raw.text if c.isdigit())

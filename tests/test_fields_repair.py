@@ -25,6 +25,8 @@ from tests.test_fields_units import DECISION, _page
     ("19/13/2020", None),                                     # the month has no 6/8/9 to repair
     ("99/99/2020", date(2020, 9, 9)), ("88/88/2988", date(2008, 8, 8)),   # the fewest changes win
     ("38/19/1999", date(1999, 10, 30)),
+    ("18/09/4979", date(1979, 9, 18)), ("46/94/2991", date(2001, 4, 16)),   # a monospaced 1 read as 4 (and 0s)
+    ("14/41/2020", date(2020, 11, 14)), ("44/11/2020", date(2020, 11, 14)),   # a leading 4 only; 41/11 no date
 ])
 def test_zero_read_as_six_eight_or_nine(text: str, expected: date | None) -> None:
     assert repair_date(text, latest=date(2026, 1, 1)) == expected
@@ -541,3 +543,11 @@ def test_a_province_one_or_two_letters_off_is_the_one_province_that_near() -> No
     assert near_province("Khánh Hòa").short == "Khánh Hòa"     # its own letters: itself, not Thanh Hóa one off
     assert near_province("Xhanh Hoa") is None                  # one off Khánh Hòa and Thanh Hóa alike
     assert near_province("Huế") is None and near_province("Hà Nam") is not None  # too short; its own name
+
+
+def test_a_date_mended_by_its_ones_says_nothing_of_the_page_s_zeros() -> None:
+    """``46/94/2991`` needs its leading 4s read as 1s: without them no date fits, so the page is not
+    taken for one whose zeros look like 6, 8 or 9 (its other figures are not all sent to review)."""
+    assert repair_date("46/94/2991", latest=date(2026, 1, 1)) == date(2001, 4, 16)
+    assert repair_date("46/94/2991", latest=date(2026, 1, 1), ones=False) is None
+    assert repair_date("23/94/1994", latest=date(2026, 1, 1), ones=False) == date(1994, 4, 23)
