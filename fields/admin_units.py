@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from fields.provinces import TWO_OFF_LETTERS, _data_dir, find_province, near_province, provinces_2025, provinces_legacy
+from fields.provinces import _data_dir, find_province, near_province, provinces_2025, provinces_legacy
 from fields.dates import LOOKALIKES
-from fields.text import collapse, edits, fold, one_off
+from fields.text import collapse, fold, near_keys
 
 MERGER = date(2025, 7, 1)
 """From this day: 34 provinces, two levels, no districts (Nghị quyết 202/2025/QH15)."""
@@ -192,7 +192,7 @@ def _check_name(spellings: set[str] | None, name: str) -> tuple[str, str | None]
 def _mend_unit(tables: list[dict[tuple[str, str], set[str]]], kind: str, name: str) -> tuple[str, str]:
     """(name, reason) of a unit no list of its province has: the one official name of that kind in the
     province one letter off it (``Bắc Nha Tang`` → ``Bắc Nha Trang``, ``Hải Chân`` → ``Hải Châu``), or
-    for a long name two (:data:`TWO_OFF_LETTERS`),
+    for a long name two (:data:`fields.text.TWO_OFF_LETTERS`),
     put back and sent to review as ``admin_unit_one_off`` (a clerk confirms the letter); figures read as
     letters (``quận l`` → ``quận 1``: numbered units are in no list) as ``ocr_digits_guessed``; else the
     name as read, ``unknown_admin_unit``. Never a unit of another province: only its own are searched."""
@@ -200,18 +200,20 @@ def _mend_unit(tables: list[dict[tuple[str, str], set[str]]], kind: str, name: s
     if len(name) <= 2 and figures.isdigit():
         return figures, "ocr_digits_guessed"
     folded = fold(name)
-    near = {spelling for table in tables for (k, key), spellings in table.items()
-            if k == kind and len(key) >= 4 and one_off(folded, key) for spelling in spellings}
-    if not near and len(folded) >= TWO_OFF_LETTERS:
-        near = {spelling for table in tables for (k, key), spellings in table.items()
-                if k == kind and len(key) >= TWO_OFF_LETTERS and edits(folded, key) <= 2 for spelling in spellings}
+    by_key: dict[str, set[str]] = {}
+    for table in tables:
+        for (k, key), spellings in table.items():
+            if k == kind:
+                by_key.setdefault(key, set()).update(spellings)
+    near = {spelling for key in near_keys(folded, by_key) for spelling in by_key[key]}
     return (near.pop(), "admin_unit_one_off") if len(near) == 1 else (name, "unknown_admin_unit")
 
 
 _UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _TYPE_PUNCT = re.compile(r"\b(phường|xã|quận|huyện|tỉnh|trấn)[.:;](?=\s)", re.I)
 _SPLIT_TYPE = re.compile(r"\b(thành|thị)\s*[.:;,]\s*(phố|xã|trấn)\b", re.I)
-_OPEN_BEFORE_TYPE = re.compile(r"\((?=(?i:phường|xã|quận|huyện|tỉnh|thành phố|thị xã|thị trấn)\b)(?![^()]*\))")
+_OPEN_BEFORE_TYPE = re.compile(r"\((?=(?i:phường|xã|quận|huyện|tỉnh|thành phố|thị xã|thị trấn)\b)"
+                               r"(?![^()]*\))")
 _GLUED_TYPE = re.compile(rf"\b((?i:phường|xã|quận|huyện|tỉnh|phố|trấn))(?=[{_UPPER}0-9])")
 _GLUED_STREET = re.compile(r"\b((?i:đường|ngõ|ngách|hẻm|kiệt|số|tổ|thôn|xóm|ấp))(?=[0-9])")
 """A street's type glued to its number (``đường30``); not to a capital: ``THÔNG``, ``TỔNG`` are words."""
@@ -295,7 +297,8 @@ def check_units(text: str, *, on: date | None = None) -> tuple[str, str | None, 
         elif kind in ("tinh", "thanhpho") and index == len(parts) - 1 and index > 0 \
                 and not (kind == "thanhpho" and _a_city(legacy, current, name)) \
                 and (near := near_province(name)) is not None:
-            new_name, reason = near.short, "admin_unit_one_off"  # ``Thành phố Đà Niing``: the address's last unit
+            # ``Thành phố Đà Niing``: the address's last unit, one province a letter or two off
+            new_name, reason = near.short, "admin_unit_one_off"
             if after and _ALIASES.get(fold(near.short), fold(near.short)) not in current:
                 reason = "province_merged"
         elif kind == "tinh":

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fields.dates import LOOKALIKES
-from fields.provinces import TWO_OFF_LETTERS
-from fields.text import collapse, edits, fold, fold_words, one_off, ratio
+from fields.text import collapse, edits, fold, fold_words, near_keys, one_off, ratio
 from ocr.syllables import is_syllable
 
 Check = tuple[bool, str | None, str]
@@ -61,14 +60,11 @@ def _listed(text: str, names: tuple[str, ...], by_fold: dict[str, str]) -> Check
             return True, None, name
     listed = by_fold.get(fold(value))
     if listed is None:
-        near = {name for key, name in by_fold.items() if len(key) >= 3 and one_off(fold(value), key)}
-        misread = not all(w.isalpha() and is_syllable(w) for w in value.split())
-        if not near and len(fold(value)) >= TWO_OFF_LETTERS and misread:
-            near = {name for key, name in by_fold.items()
-                    if len(key) >= TWO_OFF_LETTERS and edits(fold(value), key) <= 2}
         # one letter off exactly one listed name (``Tàầy``, ``Việt Nai``), or two off a long one read
-        # with a word no syllable (``Viiit Nam``; ``Việt Nga`` is words): most likely that name, put back for the clerk, who confirms it (a name
-        # missing from the list may be one letter off another)
+        # with a word no syllable (``Viiit Nam``; ``Việt Nga`` is words): most likely that name, put
+        # back for the clerk, who confirms it (a name missing from the list may be one letter off another)
+        misread = not all(w.isalpha() and is_syllable(w) for w in value.split())
+        near = {by_fold[key] for key in near_keys(fold(value), by_fold, shortest=3, two_off=misread)}
         return False, "invalid_choice", next(iter(near)) if len(near) == 1 and len(fold(value)) >= 3 else value
     return True, None, listed
 

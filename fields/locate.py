@@ -332,7 +332,7 @@ def _labelled_rows(doc: Document, template: FormTemplate, table_id: str, *, star
     """(line, label end) of a table's rows labelled in its first column (kết hôn's), top to bottom;
     none for a table of numbered rows."""
     specs = [f for f in template.fields if f.where == "table-column" and f.table == table_id]
-    if not specs or any(f.row is not None for f in specs):
+    if not specs or _numbered(template, table_id):
         return []
     keys = {f.key for f in specs}
     rows, seen = [], set()
@@ -342,6 +342,11 @@ def _labelled_rows(doc: Document, template: FormTemplate, table_id: str, *, star
             rows.append((index, opening.end))
             seen |= opening.label.owners
     return rows
+
+
+def _numbered(template: FormTemplate, table_id: str) -> bool:
+    """True for a table of numbered rows (CT01's members), whose fields name their row."""
+    return any(f.table == table_id and f.row is not None for f in template.fields)
 
 
 def _row_start(doc: Document, table: Table, spec: FieldSpec) -> tuple[int, int] | None:
@@ -414,7 +419,7 @@ def in_table(doc: Document, template: FormTemplate, spec: FieldSpec) -> list[Tok
 
     # only a table of numbered rows (members) has row numbers: in kết hôn's, a wrapped address's
     # ``1, Thành phố Hồ Chí`` under ``Phường Bến Nghé, Quận`` is the address going on
-    numbered = any(f.table == spec.table and f.row is not None for f in template.fields)
+    numbered = _numbered(template, spec.table or "")
 
     def pick(index: int) -> list[Token] | None:
         if doc.matches[index] or numbered and _row_number(doc.lines[index]) is not None or index > table.last_line \

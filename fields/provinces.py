@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fields.text import edits, fold, one_off
+from fields.text import fold, near_keys
 from sohoa.errors import ConfigError
 
 _PACKAGE = "vietnamadminunits"
@@ -84,16 +84,9 @@ def _by_folded_short() -> dict[str, Province]:
     return table
 
 
-TWO_OFF_LETTERS = 6
-"""A name of a closed list of this many letters or more, read with two of them wrong (a unit's ``Quận
-Cề‹: Giấy``, a province's ``Đà Niing``, a nationality's ``Viiit Nam``), is put back when one name of
-the list (for a unit, of its province) is two letters off it and none is one letter off; it is still
-sent to review. Shorter names are too close to each other to guess."""
-
-
 def near_province(text: str) -> Province | None:
     """The province ``text`` (no type word) names: the one whose name has its letters, else the one
-    it is one letter off, or for a long name (:data:`TWO_OFF_LETTERS`) two; None when there is none or
+    it is one letter off, or for a long name (:data:`fields.text.TWO_OFF_LETTERS`) two; None when there is none or
     more than one."""
     folded = fold(text)
     if len(folded) < 4:
@@ -101,9 +94,7 @@ def near_province(text: str) -> Province | None:
     table = _by_folded_short()
     if folded in table:
         return table[folded]
-    near = {p for key, p in table.items() if len(key) >= 4 and one_off(folded, key)}
-    if not near and len(folded) >= TWO_OFF_LETTERS:
-        near = {p for key, p in table.items() if len(key) >= TWO_OFF_LETTERS and edits(folded, key) <= 2}
+    near = {table[key] for key in near_keys(folded, table)}
     return near.pop() if len(near) == 1 else None
 
 

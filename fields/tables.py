@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from statistics import median_high
 
 from fields.labels import Label, Match, build_labels, find_labels
 from fields.text import Token, is_junk
@@ -168,12 +169,8 @@ def table_from_rows(lines: Sequence[Sequence[Token]], rows: Sequence[tuple[int, 
     if data < 1 or len(edges[0]) < MIN_LABELLED_ROWS:
         return None
 
-    def median(values: list[float]) -> float:
-        ordered = sorted(values)
-        return ordered[len(ordered) // 2]
-
-    lefts = [median([e[0] for e in column]) for column in edges]
-    rights = [median([e[1] for e in column]) for column in edges]
+    lefts = [median_high(e[0] for e in column) for column in edges]
+    rights = [median_high(e[1] for e in column) for column in edges]
     cuts = [lefts[0] - 1.0, *((rights[k] + lefts[k + 1]) / 2 for k in range(data - 1))]
     bounds = {order[0]: (float("-inf"), cuts[0])}
     for k in range(data):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -99,6 +100,23 @@ def edits(a: str, b: str) -> int:
         for j, y in enumerate(b, 1):
             diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (x != y))
     return row[-1]
+
+
+TWO_OFF_LETTERS = 6
+"""A name of a closed list of this many letters or more, read with two of them wrong (a unit's ``Quận
+Cề‹: Giấy``, a province's ``Đà Niing``, a nationality's ``Viiit Nam``), is put back when one name of
+the list (for a unit, of its province) is two letters off it and none is one letter off; it is still
+sent to review. Shorter names are too close to each other to guess."""
+
+
+def near_keys(folded: str, keys: Iterable[str], *, shortest: int = 4, two_off: bool = True) -> set[str]:
+    """The folded names of a closed list ``folded`` is one letter off (names of ``shortest`` letters or
+    more); when none is and ``two_off``, those a long name (:data:`TWO_OFF_LETTERS`) is two letters off."""
+    keys = list(keys)
+    near = {key for key in keys if len(key) >= shortest and one_off(folded, key)}
+    if not near and two_off and len(folded) >= TWO_OFF_LETTERS:
+        near = {key for key in keys if len(key) >= TWO_OFF_LETTERS and edits(folded, key) <= 2}
+    return near
 
 
 def is_junk(text: str) -> bool:
