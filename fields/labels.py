@@ -131,7 +131,33 @@ def _line_candidates(line: Sequence[Token], index: int, labels: Sequence[Label],
                 best = wrapped
             if best is not None:
                 found.append(best)
-    return found
+    return [m for m in found if not _past_colon(line, m, found)]
+
+
+def _past_colon(line: Sequence[Token], match: Match, found: Sequence[Match]) -> bool:
+    """A fuzzy match running past the colon that ends another label's exact match from the same
+    word: the printed label ended there and the rest is its value (``Họ, chữ đệm, tên: Nguyễn Hữu
+    Hiếu`` is no ``Họ, chữ đệm, tên người yêu cầu`` at 0.86)."""
+    if match.score >= 1.0:
+        return False
+    for other in found:
+        if other.score >= 1.0 and other.start == match.start and other.end < match.end:
+            marks = [line[other.end - 1]]
+            for token in line[other.end:match.end]:
+                if token.folded:
+                    break
+                marks.append(token)
+            if any(t.text.endswith(":") for t in marks):
+                return True
+    return False
+    for other in found:
+        if other.score >= 1.0 and other.start == match.start and other.end < match.end:
+            after = line[other.end - 1:match.end - 1]
+            cut = next((i for i, t in enumerate(after) if t.folded or t.text.endswith(":")), None)
+            if any(t.text.endswith(":") for t in after[:1]) or (
+                    cut is not None and after[cut].text.endswith(":") and all(not t.folded for t in after[1:cut])):
+                return True
+    return False
 
 
 _PREFIX_SHARE = 0.6

@@ -473,3 +473,14 @@ def test_a_household_business_name_starts_with_its_lead_spelt_as_listed() -> Non
              "1. Tên hộ kinh doanh (ghi bằng chữ in hoa): HỘ KỈNH DOANH SỬA XE NHUNG"]
     got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
     assert got["ten_ho_kinh_doanh"].value == "HỘ KINH DOANH SỬA XE NHUNG"
+
+
+def test_a_childs_name_like_nguoi_yeu_cau_after_the_short_labels_colon_is_the_childs() -> None:
+    """``Họ, chữ đệm, tên: Nguyễn Hữu Hiếu`` reads like ``… tên người yêu cầu`` at 0.86; the colon ends
+    the exact short label, so the name is the child's, not a second declarant."""
+    lines = _replace(KHAI_SINH_OCR, "Họ, chữ đệm, tên: Vũ Thành Khoa", "Họ, chữ đệm, tên : Nguyễn Hữu Hiếu")
+    got = extract([_form_page(lines)], load_templates()).fields
+    assert got["ho_ten"].value == "Nguyễn Hữu Hiếu" and got["nyc_ho_ten"].value == "Hồ Thu Thảo"
+    # a colon misread inside a label (``Quốc t:ch``) ends nothing: no exact label ends there
+    lines = _replace(KHAI_SINH_OCR, "Giới tính: Nam", "Giới tính: Nam Dân tộc: Kinh Quốc t:ch: Việt Nam")
+    assert extract([_form_page(lines)], load_templates()).fields["quoc_tich"].value == "Việt Nam"
