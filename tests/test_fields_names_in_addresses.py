@@ -156,6 +156,24 @@ def test_word_cut_by_an_edge_between_two_value_columns_stays_by_its_centre() -> 
     assert [t.text for t in cell_tokens(line, (660.0, 725.0), 1)] == ["Nữ"]
 
 
+def test_a_date_that_runs_a_little_past_its_columns_edge_keeps_the_sex_beside_it_apart() -> None:
+    """``25/12/2012.`` ends 2 px past the edge between the date and sex columns, ``Nam`` a word space
+    after it: the edge still falls between them, so the date is no ``25/12/2012. Nam``."""
+    from fields.tables import cell_tokens
+    from ocr.model import BBox
+
+    def tok(text: str, left: int, right: int) -> Token:
+        return Token(text, text.lower(), BBox(left, 1403, right - left, 28), 0.95, 0, 22)
+
+    line = [tok("1", 235, 250), tok("Phạm", 311, 400), tok("Hoàng", 415, 520), tok("25/12/2012.", 668, 868),
+            tok("Nam", 893, 966), tok("079212248705", 1040, 1300)]
+    assert [t.text for t in cell_tokens(line, (669.0, 866.0), 1)] == ["25/12/2012."]
+    assert [t.text for t in cell_tokens(line, (866.0, 1014.5), 1)] == ["Nam"]
+    # a word the edge cuts through its middle goes by its centre, as before
+    wide = [*line[:3], tok("25/12/2012.", 700, 900), tok("Nam", 920, 990), line[-1]]
+    assert [t.text for t in cell_tokens(wide, (669.0, 866.0), 1)] == ["25/12/2012.", "Nam"]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Số 142 đường Lê LỢI", "Số 142 đường Lê Lợi"),                   # capitals slipped beside a title-case word
     ("Số 2 đường LÊ Lợi, Phường Ngô Quyền", "Số 2 đường Lê Lợi, Phường Ngô Quyền"),
