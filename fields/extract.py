@@ -36,6 +36,7 @@ from fields.relines import read_again
 from fields.streets import restore_streets
 from fields.reread import Reread
 from fields.text import capital_lost, document_lines, fold, horn_lost
+from fields.twins import mend_twins
 from fields.zeros import mend_cccd, zero_lookalikes
 from fields.values import RawValue, clean_digits, clean_value, drop_trailing_numbering, text_of, token_confidence
 from ocr.model import PageText
@@ -311,6 +312,7 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
         # who types the form in again looks at it on the paper too
         values = {key: FieldValue("", 0.0, True, "handwritten") if got.reason == "empty" else got
                   for key, got in values.items()}
+    values = mend_twins(template, values)
     return zero_lookalikes(template, raws, mail_from_name(template, cross_flag(template, values, INVALID_FACTOR)))
 
 
