@@ -8,7 +8,7 @@ from datetime import date
 from configs.form_schema import FieldSpec
 from fields import validators as v
 from fields.date_words import correct_words, parse_date_words, reading_of
-from fields.dates import format_date, parse_date, repair_date
+from fields.dates import format_date, parse_date, repair_date, slash_read_as_seven
 from fields.values import RawValue, text_of
 
 Raws = dict[str, RawValue | None | bool]
@@ -41,7 +41,7 @@ def check_form_date(value: str, *, latest: date) -> tuple[bool, str | None, str]
     if ok and parse_date(normal, whole=True)[0] > latest:  # type: ignore[index]
         ok, reason = False, "invalid_date"
     if not ok:
-        repaired = repair_date(value, whole=True, latest=latest)
+        repaired = repair_date(value, whole=True, latest=latest) or slash_read_as_seven(value, whole=True, latest=latest)
         if repaired is not None:
             return False, "ocr_digits_guessed", format_date(repaired)
     return ok, reason, normal

@@ -15,6 +15,7 @@ from datetime import date
 from fields.text import fold
 
 LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "Ô": "0", "ô": "0", "Ơ": "0", "ơ": "0", "Ö": "0", "ö": "0",
+              "Ò": "0", "ò": "0", "Ó": "0", "ó": "0", "Ø": "0", "ø": "0",
               "l": "1", "I": "1", "i": "1", "|": "1", "!": "1", "L": "1", "í": "1", "ì": "1",
               "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "g": "9", "q": "9", "G": "6", "b": "6", "T": "7"}
 _DIGITISH = "0-9" + re.escape("".join(LOOKALIKES))
@@ -26,6 +27,8 @@ _NUMERIC = re.compile(rf"(?<![\w])([{_DIGITISH}]{{1,2}}){_SEP}([{_DIGITISH}]{{1,
 _RUN = re.compile(rf"^([{_DIGITISH}]{{2}})([{_DIGITISH}]{{2}})([{_DIGITISH}]{{4}})$")
 _WORDED = re.compile(r"(?:[a-z]?gay|n[a-z]?ay|ng[a-z]?y|nga[a-z]?)\W*([0-9a-z]{1,2})\W*thang\W*([0-9a-z]{1,2})\W*nam\W*([0-9a-z]{4})")
 MIN_YEAR, MAX_YEAR = 1900, 2100
+_AFTER = " .,:;)"
+"""Marks that may follow a whole date: a stop, or the bracket of a note around it (``13.8.2009)``)."""
 
 
 def _digits(text: str) -> tuple[str, bool] | None:
@@ -69,7 +72,7 @@ def parse_date(text: str, *, whole: bool = False) -> tuple[date, bool] | None:
     """
     compact = " ".join(text.split())
     for match in _NUMERIC.finditer(compact):
-        if whole and compact[:match.start()].strip(" .,:;") + compact[match.end():].strip(" .,:;"):
+        if whole and compact[:match.start()].strip(" .,:;") + compact[match.end():].strip(_AFTER):
             continue
         built = _build(match.groups())
         if built:
@@ -86,6 +89,27 @@ def parse_date(text: str, *, whole: bool = False) -> tuple[date, bool] | None:
     if worded:
         return _build(tuple(_unfold(worded, compact)))  # type: ignore[arg-type]
     return None
+
+
+_SEVEN_FOR_SLASH = re.compile(r"(?<=\d)7(?=\d)")
+
+
+def slash_read_as_seven(text: str, *, whole: bool = False, latest: date | None = None) -> date | None:
+    """The one date ``text`` stands for when one of its slashes was read as a 7 (``21709/2000``,
+    ``18710/2002``: the slash's stroke without its foot).
+
+    Only for text :func:`parse_date` and :func:`repair_date` find no date in. Each 7 between two
+    figures is tried as a slash; the date is returned only when exactly one such reading is a real
+    date no later than ``latest`` (today by default): the caller flags it as guessed.
+    """
+    compact = " ".join(text.split())
+    limit = latest or date.today()
+    found = set()
+    for seven in _SEVEN_FOR_SLASH.finditer(compact):
+        parsed = parse_date(compact[:seven.start()] + "/" + compact[seven.end():], whole=whole)
+        if parsed and parsed[0] <= limit:
+            found.add(parsed[0])
+    return found.pop() if len(found) == 1 else None
 
 
 def _fold_keep_case(text: str) -> str:

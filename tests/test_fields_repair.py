@@ -37,6 +37,29 @@ def test_repair_keeps_to_the_latest_date() -> None:
     assert repair_date("10/10/2624", latest=date(2023, 1, 1)) is None      # 2024 is later than allowed
 
 
+def test_a_slash_read_as_a_seven_is_tried_as_a_slash_and_flagged() -> None:
+    from fields.date_checks import check_form_date
+    from fields.dates import slash_read_as_seven
+
+    on = date(2026, 1, 1)
+    assert check_form_date("21709⁄2000", latest=on) == (False, "ocr_digits_guessed", "21/09/2000")
+    assert check_form_date("18710/2002", latest=on) == (False, "ocr_digits_guessed", "18/10/2002")
+    assert check_form_date("27/0771988", latest=on) == (False, "ocr_digits_guessed", "27/07/1988")
+    assert slash_read_as_seven("1777/2000", latest=on) == date(2000, 7, 17)   # 1/77 is no month: one reading
+    assert slash_read_as_seven("1717/2000", latest=on) is None                # 1/17/2000 is none; its last 7 is by a slash
+    assert slash_read_as_seven("11711/2000", latest=on) == date(2000, 11, 11)
+    assert slash_read_as_seven("2170972000", latest=on) is None               # no slash left to read: not a date
+    assert slash_read_as_seven("07/07/2007", latest=on) is None               # a 7 beside a slash is a figure
+
+
+def test_a_date_s_accented_o_for_a_zero_and_a_closing_bracket_after_it() -> None:
+    from fields.dates import parse_date
+
+    assert parse_date("Ò4/10/2023", whole=True) == (date(2023, 10, 4), True)    # a guess: goes to review
+    assert parse_date("13.8.2009)", whole=True) == (date(2009, 8, 13), False)
+    assert parse_date("13.8.2009 Nữ", whole=True) is None
+
+
 def test_form_date_with_zeros_misread_is_repaired_and_flagged() -> None:
     lines = _replace(KHAI_SINH_OCR, "Ngày,tháng", "Ngày, tháng, năm sinh: 15/96/2925 ..........")
     got = extract([_form_page(lines)], load_templates()).fields["ngay_sinh"]
