@@ -35,6 +35,7 @@ from fields.names import (capital_l, check_syllables, correct_name, correct_stre
 from fields.relines import read_again
 from fields.streets import restore_streets
 from fields.reread import Reread
+from fields.terms import mend_terms
 from fields.text import capital_lost, document_lines, fold, horn_lost
 from fields.twins import mend_twins
 from fields.zeros import mend_cccd, zero_lookalikes
@@ -111,6 +112,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:
             return False, reason, value
+        if spec.type != "name":
+            value = mend_terms(value)
         if v.glued_capitals(value) or spec.type != "name" and v.glued_camel(value):
             return False, "glued_words", value
     if spec.type in _LETTER_TYPES - {"date-words"} and "@" not in value:  # a worded date: its closed vocabulary
