@@ -35,6 +35,7 @@ from fields.names import (capital_l, check_syllables, correct_name, correct_stre
 from fields.relines import read_again
 from fields.streets import restore_streets
 from fields.reread import Reread
+from fields.second_look import second_look
 from fields.terms import mend_terms
 from fields.text import capital_lost, document_lines, fold, horn_lost
 from fields.twins import mend_twins
@@ -310,6 +311,13 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
     values = {spec.key: _field_value(spec, raws, review_threshold, spec.key in doc.truncated, pages, on,
                                      handwritten, hand_reads)
               for spec in template.fields}
+    if reread is not None:
+        def hand(raw: RawValue) -> bool:
+            return handwritten is not None and handwritten(raw.tokens[0].page, raw.tokens)
+
+        specs = {spec.key: spec for spec in template.fields}
+        values = second_look(template, raws, values, pages, reread,
+                             lambda key: lambda text: _validate(specs[key], text, raws, on), hand)
     if isinstance(handwritten, WholeForm):
         # a form filled in by hand: a value left "empty" may be a pen too faint to read — the clerk
         # who types the form in again looks at it on the paper too

@@ -100,6 +100,7 @@ REASON_VI = {
     "unreadable_stack": "không tách được tập quét (tệp sẽ được cách ly)", "unreadable_entry": "không đọc được mục này",
     "bad_manifest": "danh sách lô (manifest) không dùng được", "no_dossier_pages": "tập quét không có trang hồ sơ nào",
     "handwritten": "viết tay — cần nhập lại",
+    "read_again_differs": "chữ số đọc lại lần hai cho kết quả khác — đối chiếu bản giấy",
     "mended_from_twin": "đọc lỗi, đã sửa theo giá trị giống nó ở mục khác của tờ khai — đối chiếu bản giấy",
     "name_syllable": "họ tên có âm tiết không phải tiếng Việt — đối chiếu bản giấy, sửa dấu/chữ",
     "admin_unit_abolished": "địa chỉ ghi cấp huyện nhưng văn bản lập từ 01/7/2025 (không còn cấp huyện) "
