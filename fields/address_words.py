@@ -104,12 +104,17 @@ def _house_word(word: str) -> bool:
         len(word) == 2 or len(word) == 3 and not is_name_word(word.capitalize()))
 
 
+_TINH_SPLIT = re.compile(r"(?<![\w])T[:;.,]?\s*nh(?=\s+[A-ZĐÂĂÊÔƠƯ])")
+"""``T nh Khánh Hòa``, ``T: nh Thanh Hóa``: a province's type whose ``ỉ`` was lost or read as a colon."""
+
+
 def tidy_address(text: str, *, keywords: bool = True) -> str:
     """Put back what OCR does to an address's own words: a semicolon for the comma between its parts
     (``Phường Xuân Khánh; Quận Ninh Kiều``) or none (``Đội Cấn Phường Cống Vị``) and, with ``keywords`` (an address, not free text that
     names one), a misread mark on a lower-case keyword (``đưởng`` → ``đường``; capitalised words are
     names: ``Dương`` stays)."""
     value = _STRAY_DOT.sub(_undot, mend_syllables(_NUMBER_DASH.sub(" ", collapse(text))).replace(";", ","))
+    value = _TINH_SPLIT.sub("Tỉnh", value)
     value = _LOST_COMMA_SMALL.sub(_lost_small_comma, value)
     words = (_LOST_COMMA.sub(",", value) if keywords else value).split(" ")
     out = []

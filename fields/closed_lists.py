@@ -131,12 +131,18 @@ def nearly_known(value: str, known: Sequence[str]) -> str | None:
     return close[0] if len(close) == 1 else None
 
 
+def _footnote_mark(word: str) -> bool:
+    """A footnote mark or a speck read before a value (``I2``, ``q)``, ``I/1):``, ``Z``): a short run
+    that is no word and no number, or a lone letter."""
+    return len(word) <= 5 and not word.isdigit() and (not word.isalpha() or len(word) == 1)
+
+
 def known_prefix(value: str, known: Sequence[str]) -> tuple[str, frozenset[str]]:
     """``value`` with its start spelt as the known text it has the letters of (``Ủy ban nhan dân
     phường …`` → ``Ủy ban nhân dân phường …``), and that text's folded words (checked words); the
     longest known text wins. Unchanged, and no words, when it starts with none."""
     words = value.split()
-    if len(words) > 2 and len(words[0]) <= 3 and not words[0].isalpha() and not words[0].isdigit():
+    if len(words) > 2 and _footnote_mark(words[0]):
         rest = known_prefix(" ".join(words[1:]), known)
         if rest[1]:
             return rest  # ``I2 Điều chỉnh …``: a footnote mark read before the known text

@@ -484,3 +484,16 @@ def test_a_childs_name_like_nguoi_yeu_cau_after_the_short_labels_colon_is_the_ch
     # a colon misread inside a label (``Quốc t:ch``) ends nothing: no exact label ends there
     lines = _replace(KHAI_SINH_OCR, "Giới tính: Nam", "Giới tính: Nam Dân tộc: Kinh Quốc t:ch: Việt Nam")
     assert extract([_form_page(lines)], load_templates()).fields["quoc_tich"].value == "Việt Nam"
+
+
+def test_a_lone_letter_or_a_misread_footnote_mark_before_an_agency_is_dropped_and_t_nh_is_tinh() -> None:
+    from fields.address_words import tidy_address
+    from fields.extract import _validate
+
+    co_quan = next(s for s in _form("ct01").fields if s.key == "co_quan")
+    for read in ("Z Công an phường Máy Chai, quận Ngô Quyền, Thành phố Hải Phòng",
+                 "I/1): Công an phường Máy Chai, quận Ngô Quyền, Thành phố Hải Phòng"):
+        assert _validate(co_quan, read, {})[2] == "Công an phường Máy Chai, quận Ngô Quyền, Thành phố Hải Phòng"
+    assert tidy_address("Công an phường Bắc Nha Trang, T nh Khánh Hòa") == "Công an phường Bắc Nha Trang, Tỉnh Khánh Hòa"
+    assert tidy_address("thành phố Thanh Hóa, T: nh Thanh Hóa").endswith(", Tỉnh Thanh Hóa")
+    assert tidy_address("Số 5 ngõ T nh") == "Số 5 ngõ T nh"   # no name after it: no province's type
