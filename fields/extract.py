@@ -30,7 +30,7 @@ from fields.locate import Document, dateline, in_table, near_label, prepare
 from fields.mails import mail_from_name
 from fields.model import Box, FieldValue, FormResult
 from fields.numbers_again import read_numbers_again
-from fields.names import (capital_l, check_syllables, correct_name, correct_street, ends_at_middle, has_surname, listed_name,
+from fields.names import (capital_l, check_syllables, correct_name, correct_street, ends_at_middle, guess_surname, has_surname, listed_name,
                           name_mail, two_names)
 from fields.relines import read_again
 from fields.streets import restore_streets
@@ -117,6 +117,9 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             value = mend_terms(value)
         if v.glued_capitals(value) or spec.type != "name" and v.glued_camel(value):
             return False, "glued_words", value
+    guessed = False
+    if spec.type == "name":
+        value, guessed = guess_surname(value)  # ``NGUYIïN``: before its letters are judged
     if spec.type in _LETTER_TYPES - {"date-words"} and "@" not in value:  # a worded date: its closed vocabulary
         ok, reason, _ = v.check_letters(value)
         if not ok:
@@ -131,7 +134,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         if not ok:
             return ok, reason, name
         name, reason = check_syllables(name)
-        reason = reason or ("name_syllable" if lost_l else None)  # ``Ian`` read for Lan: a clerk confirms
+        reason = reason or ("name_syllable" if lost_l or guessed else None)  # ``Ian`` for Lan: a clerk confirms
         if reason is None and (not has_surname(name) or ends_at_middle(name)):
             reason = "invalid_name"  # a full name starts with its family name: the first word was lost
         if reason is None and two_names(name):

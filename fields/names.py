@@ -14,7 +14,7 @@ from collections.abc import Collection
 
 import unicodedata
 
-from fields.text import fold, one_off
+from fields.text import edits, fold, one_off
 
 SURNAMES = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
@@ -183,6 +183,10 @@ def check_syllables(text: str) -> tuple[str, str | None]:
         if 0 < at < len(split) - 1 and word in ("Thi", "THI"):
             words.append(_in_case(word, "Thị"))  # a middle name Thi is Thị with its dot lost
             continue
+        if at == 1 and len(split) > 2 and word in ("Th", "TH"):
+            words.append(_in_case(word, "Thị"))  # its ``ị`` lost: the most common middle name, asked about
+            reason = "name_syllable"
+            continue
         choices = _SYLLABLES_BY_FOLD.get(fold(word), set())
         listed = word in _NAME_WORDS or word.capitalize() in _NAME_WORDS
         if listed or not word.isalpha():
@@ -202,10 +206,39 @@ def check_syllables(text: str) -> tuple[str, str | None]:
 
 def _one_letter_off(word: str, *, surname: bool) -> str:
     """The one listed name (a family name for the first word) whose letters are one off ``word``'s and
-    that has its marks (``Đặngl`` → ``Đặng``); ``word`` itself when there is none or several."""
+    that has its marks (``Đặngl`` → ``Đặng``); failing that, the one whose letters are one off whatever
+    its marks (``Hdỏàng`` → ``Hoàng``: the word goes to review anyway); ``word`` itself when there is
+    none or several."""
+    if len(fold(word)) < 3:
+        return word
     pool = SURNAMES if surname else NAME_SYLLABLES
-    near = {n for n in pool if one_off(fold(word), fold(n)) and _marks(n) == _marks(word)}
-    return _in_case(word, near.pop()) if len(near) == 1 and len(fold(word)) >= 3 else word
+    near = {n for n in pool if one_off(fold(word), fold(n))}
+    marked = {n for n in near if _marks(n) == _marks(word)}
+    for found in (marked, near):
+        if len(found) == 1:
+            return _in_case(word, found.pop())
+    return word
+
+
+def guess_surname(text: str) -> tuple[str, bool]:
+    """A full name whose first word is garbled (``Nguydn``, ``NGUYIïN``, ``Trẩấn``, ``Hu‡nh``) with the
+    one family name its letters are near: one letter off, or two for a name of five letters or more.
+    Returns the name and whether it was guessed (the caller sends it to review)."""
+    from ocr.syllables import is_syllable
+
+    words = text.split()
+    if not words or words[0] in SURNAMES or words[0].capitalize() in SURNAMES:
+        return text, False
+    first = words[0]
+    letters = "".join(c for c in fold(first) if c.isalpha() and c.isascii())
+    if len(letters) < 2 or first.isalpha() and is_syllable(first) or not first[:1].isupper():
+        return text, False
+    near = {n for n in SURNAMES if edits(letters, fold(n)) <= (2 if len(fold(n)) >= 5 else 1)}
+    if len(near) != 1:
+        return text, False
+    name = near.pop()
+    capitals = sum(c.isupper() for c in first) > sum(c.islower() for c in first)  # ``NGUYIïN``: capitals
+    return " ".join([name.upper() if capitals and len(first) > 1 else name, *words[1:]]), True
 
 
 _FOLDED_NAME_WORDS = frozenset(fold(w) for w in _NAME_WORDS)

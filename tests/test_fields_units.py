@@ -123,6 +123,10 @@ def test_units_by_level_province_and_date(text: str, on: date | None, expected: 
     ("NGUYỄN THỊ MAI", "NGUYỄN THỊ MAI", None),
     ("Phạm Quôc Bảo", "Phạm Quốc Bảo", None),                          # a valid shape, but Quốc is the name
     ("Đỗ Khanhh", "Đỗ Khanh", "name_syllable"),
+    ("Bùi Hdỏàng Hồng Nhung", "Bùi Hoàng Hồng Nhung", "name_syllable"),  # one letter off, marks misread too
+    ("Võ Phuuug Trang", "Võ Phuuug Trang", "name_syllable"),          # Phương or Phụng: no fix
+    ("Võ Th Thanh Hương", "Võ Thị Thanh Hương", "name_syllable"),     # a middle Th: Thị, asked about
+    ("BÙI TH THU TRANG", "BÙI THỊ THU TRANG", "name_syllable"),
 ])
 def test_name_syllables_flag_unless_one_correction(name: str, expected: str, reason: str | None) -> None:
     assert check_syllables(name) == (expected, reason)
@@ -133,7 +137,8 @@ def test_name_syllable_with_one_candidate_is_put_right() -> None:
 
     unique = sorted(w for k, ws in _SYLLABLES_BY_FOLD.items() if len(ws) == 1 for w in ws if w == "Diệp")
     assert unique == ["Diệp"]
-    assert check_syllables("Lê Diêpp") == ("Lê Diêpp", "name_syllable")   # other letters: flagged
+    assert check_syllables("Lê Diêpp") == ("Lê Diệp", "name_syllable")    # a letter off, marks too: flagged
+    assert check_syllables("Lê Diêppx") == ("Lê Diêppx", "name_syllable") # two off: as read, flagged
     assert check_syllables("Lê Điệp")[1] is None                          # valid: kept as read
 
 
@@ -418,3 +423,19 @@ def test_email_marks_and_case(text: str, ok: bool, value: str) -> None:
 ])
 def test_a_types_mark_misread_is_put_right_only_before_a_listed_unit(text: str, expected: tuple) -> None:
     assert check_units(text) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Nguydn Phương Thảo", ("Nguyễn Phương Thảo", True)),             # a letter off
+    ("NGUYIïN HOÀNG MINH KHANG", ("NGUYỄN HOÀNG MINH KHANG", True)),  # two off, signs no name holds
+    ("NGUY1šN CÔNG VIỆT", ("NGUYỄN CÔNG VIỆT", True)),
+    ("Trẩấn Thị Lan", ("Trần Thị Lan", True)),
+    ("Nñgô Hoàng Hùng", ("Ngô Hoàng Hùng", True)),
+    ("Hưnh Thị Linh", ("Hưnh Thị Linh", False)),                       # Huỳnh or Chung: no guess
+    ("Bỗ Thị Bảo Ngọc", ("Bỗ Thị Bảo Ngọc", False)),                   # a syllable: Đỗ, Võ, Hồ…: no guess
+    ("Ksor Y Bhin", ("Ksor Y Bhin", False)), ("Nguyễn Văn An", ("Nguyễn Văn An", False)),
+])
+def test_a_garbled_family_name_is_the_one_family_name_near_it_and_asked_about(name: str, expected) -> None:
+    from fields.names import guess_surname
+
+    assert guess_surname(name) == expected
