@@ -307,7 +307,9 @@ def extract_with(pages: Sequence[PageText], template: FormTemplate, *,
     raws = {spec.key: _raw_value(doc, template, spec) for spec in template.fields}
     if reread is not None:
         raws = read_numbers_again(template, doc, raws, pages, lambda page, box: reread(page, box, psm=7, whiten=False,
-                                                                                   leaders=True))
+                                                                                   leaders=True),
+                                  more=(lambda page, box: reread(page, box, psm=13, whiten=False, scale=1.5),
+                                        lambda page, box: reread(page, box, psm=7, whiten=False, scale=2.0)))
     on = _document_date(template, raws)
     if handwritten is not None:
         handwritten = by_hand(raws, handwritten)

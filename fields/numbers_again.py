@@ -5,7 +5,10 @@ Figures printed one to a box, or spaced wide, lose a figure or gain one on the p
 (``00109804617703012021``). The number's own box is read again alone, as one line, leaders erased;
 a reading of twelve figures that passes the CCCD checks (province code, century and sex figure,
 birth year against the form) replaces the first. It goes to review unless it is a fresh reading that
-every check vouches for (the form gives the holder's birth date and sex). Failing that, a run of
+every check vouches for (the form gives the holder's birth date and sex). When that reading fails too,
+the box is read other ways (as raw text enlarged, as a line enlarged more): on a copy a figure doubled
+or lost at one scale is read right at another; the twelve figures most of them give that pass the
+checks are taken, and go to review. Failing that, a run of
 twelve figures inside a longer reading, or inside the figures of the value's whole line (two cells
 side by side read as one word, ``số040192888847_CCCD số 001091052864``), that alone passes every
 check is taken, and goes to review.
@@ -13,6 +16,7 @@ check is taken, and goes to review.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from configs.form_schema import FieldSpec, FormTemplate
@@ -62,8 +66,22 @@ def _row_figures(doc: Document, spec: FieldSpec) -> tuple[str, tuple[Token, ...]
     return "".join(c for t in tokens for c in t.text if c.isdigit()), tokens
 
 
+def _more(raw: RawValue, page: PageText, more: Sequence[NumberReader], passes: Callable[[str], bool]) -> str | None:
+    """The twelve figures most readings of the box another way give that pass the checks (the box read
+    as raw text enlarged, as a line enlarged more: on a copy a figure doubled or lost at one scale is
+    read right at another), when more readings give them than any other number; else None."""
+    found = Counter()
+    for read_again in more:
+        read = [t for line in read_again(page.source_page, _box(raw, page)) for t in line]
+        got = clean_digits(read) if read else None
+        if got is not None and len(got.text) == CCCD_DIGITS and passes(got.text):
+            found[got.text] += 1
+    ranked = found.most_common(2)
+    return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+
+
 def _again(spec: FieldSpec, doc: Document, raw: RawValue | None | bool, raws: dict[str, RawValue | None | bool],
-           pages: Sequence[PageText], reader: NumberReader) -> RawValue | None:
+           pages: Sequence[PageText], reader: NumberReader, more: Sequence[NumberReader] = ()) -> RawValue | None:
     birth, sex = text_of(raws, spec.birth_date_field), spec.sex or text_of(raws, spec.sex_field)
     every_check = bool(birth and sex)
 
@@ -78,6 +96,9 @@ def _again(spec: FieldSpec, doc: Document, raw: RawValue | None | bool, raws: di
         if again is not None and len(again.text) == CCCD_DIGITS and passes(again.text):
             sure = every_check and not again.substituted
             return RawValue(again.text, token_confidence(again.tokens), not sure, raw.tokens)
+        other = _more(raw, page, more, passes) if more else None
+        if other is not None:  # read so only another way: a clerk confirms
+            return RawValue(other, token_confidence(raw.tokens), True, raw.tokens)
     if not every_check:
         return None  # a run inside a longer reading that only the province code vouches for: left as read
     read_as = [r.text for r in (raw, again) if isinstance(r, RawValue) and len(r.text) >= GLUED]
@@ -92,7 +113,8 @@ def _again(spec: FieldSpec, doc: Document, raw: RawValue | None | bool, raws: di
 
 
 def read_numbers_again(template: FormTemplate, doc: Document, raws: dict[str, RawValue | None | bool],
-                       pages: Sequence[PageText], reader: NumberReader) -> dict[str, RawValue | None | bool]:
+                       pages: Sequence[PageText], reader: NumberReader,
+                       more: Sequence[NumberReader] = ()) -> dict[str, RawValue | None | bool]:
     """``raws`` with the CCCD numbers read with other than twelve figures read again (see the module).
 
     Args:
@@ -102,6 +124,7 @@ def read_numbers_again(template: FormTemplate, doc: Document, raws: dict[str, Ra
             nothing after it, False when not found.
         pages: The document's pages (``Token.page`` indexes them).
         reader: Reads a box of a page again as one line.
+        more: Other ways to read the box, tried when that reading fails (see :func:`_more`).
 
     Returns:
         The values, a mended number in place of the one read.
@@ -114,7 +137,7 @@ def read_numbers_again(template: FormTemplate, doc: Document, raws: dict[str, Ra
         digits = "".join(c for c in raw.text if c.isdigit()) if isinstance(raw, RawValue) else ""
         if len(digits) == CCCD_DIGITS or spec.where != "boxed-digits" and len(digits) == 9:
             continue  # twelve figures (a CMND's nine where one may be written): its checks judge it
-        mended = _again(spec, doc, raw, raws, pages, reader)
+        mended = _again(spec, doc, raw, raws, pages, reader, more)
         if mended is not None:
             out[spec.key] = mended
     return out

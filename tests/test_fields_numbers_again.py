@@ -65,6 +65,21 @@ def test_a_number_missing_a_figure_is_read_again_and_kept_when_every_check_agree
     assert (got.text, got.substituted) == ("079191238833", True)
 
 
+def test_a_number_read_wrong_again_is_read_other_ways_and_goes_to_review(number_page, tmp_path: Path) -> None:
+    path, box = number_page
+    blank = tmp_path / "page-0001.png"
+    Image.new("L", (1654, 2339), 255).save(blank, dpi=(200, 200))   # the first way reads nothing
+    ct01 = next(t for t in load_templates() if t.form_type == "ct01")
+    doc = prepare([[Token("x", "x", BBox(100, 100, 20, 20), 0.9, 0, 0)]], ct01)
+    page = PageText(1, 1654, 2339, 200)
+    more = seal_free_reader({1: path}, {1: page})
+    ways = (lambda p, b: more(p, b, psm=7, whiten=False),)   # another way that reads this page right
+    got = read_numbers_again(ct01, doc, _ct01_raws(box, sex="Nữ"), [page], _reader(blank), more=ways)["so_cccd"]
+    assert (got.text, got.substituted) == ("079191238833", True)   # read so only another way: reviewed
+    got = read_numbers_again(ct01, doc, _ct01_raws(box, sex="Nữ"), [page], _reader(blank))["so_cccd"]
+    assert got.text == "07919123833"                                 # without them: as read
+
+
 def test_a_reading_that_fails_the_checks_is_not_taken(number_page) -> None:
     path, box = number_page
     ct01 = next(t for t in load_templates() if t.form_type == "ct01")
