@@ -8,6 +8,7 @@ rarely a wrong value that happens to be listed, so its confidence is floored (``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from fields.dates import LOOKALIKES
@@ -96,6 +97,11 @@ def check_nationality(text: str) -> Check:
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
+_MARK_BEFORE_YEAR = re.compile(r"^\(?\S{0,2}[)\]]?\s*(?<!\d)((?:19|20)\d\d)$")
+"""A year after a short mark that is no figure of it: the form's footnote number ``(5)`` misread
+(``I5 1993``, ``j5) 1993``, ``jö)1992``); its mark ends in a bracket or a space."""
+
+
 def check_year(text: str, *, latest: int = MAX_YEAR) -> tuple[bool, str | None, str, bool]:
     """A year of birth written in four figures (``1987``), read through OCR look-alikes (``l987``).
 
@@ -108,6 +114,9 @@ def check_year(text: str, *, latest: int = MAX_YEAR) -> tuple[bool, str | None, 
         from 1900 to ``latest``; ``guessed`` when a look-alike letter was read as a figure.
     """
     value = collapse(text).strip(".,;: ")
+    marked = _MARK_BEFORE_YEAR.match(value)
+    if marked:
+        value = marked.group(1)  # ``(5) 1993`` read ``I5 1993``, ``j5) 1993``: the footnote mark is none of it
     digits, guessed = "", False
     for char in value.replace(" ", ""):
         if char.isdigit():

@@ -8,8 +8,8 @@ reading depends on the scale and the page mode. So a value of figures read under
 again from its own box, enlarged twice, as one line; when that reading is valid and the same, it
 stands. Otherwise it is read twice more (as a raw line at 1.5 times, as a line at its own size). A
 valid reading that differs sends the value to review (``read_again_differs``); two that agree on
-another value replace it (the value goes to review still). A reading that is no valid value (a
-label's figure run in, a slash lost) is no evidence either way.
+another value, with none agreeing with the first, replace it (the value goes to review still). A
+reading that is no valid value (a label's figure run in, a slash lost) is no evidence either way.
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ def second_look(template: FormTemplate, raws: dict[str, RawValue | None | bool],
         if not others:
             continue
         value, count = others.most_common(1)[0]
-        out[spec.key] = replace(got, value=value if count >= 2 else got.value, needs_review=True, reason=REASON,
+        taken = count >= 2 and got.value not in readings  # no reading again vouches for the first
+        out[spec.key] = replace(got, value=value if taken else got.value, needs_review=True, reason=REASON,
                                 confidence=round(got.confidence * DIFFERS_FACTOR, 4))
     return out

@@ -574,3 +574,12 @@ def test_a_date_mended_by_its_ones_says_nothing_of_the_page_s_zeros() -> None:
     assert repair_date("46/94/2991", latest=date(2026, 1, 1)) == date(2001, 4, 16)
     assert repair_date("46/94/2991", latest=date(2026, 1, 1), ones=False) is None
     assert repair_date("23/94/1994", latest=date(2026, 1, 1), ones=False) == date(1994, 4, 23)
+
+
+def test_a_year_after_its_misread_footnote_mark_is_the_year() -> None:
+    from fields.closed_lists import check_year
+
+    for read in ("I5 1993", "j5) 1993", "jö)1992", "(5) 1993"):
+        assert check_year(read, latest=2026)[:3] == (True, None, read[-4:]), read
+    for read in ("11993", "41993", "I51993"):   # a figure run into the year: no year
+        assert not check_year(read, latest=2026)[0], read
