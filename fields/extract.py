@@ -33,7 +33,7 @@ from fields.numbers_again import read_numbers_again
 from fields.names import (capital_l, check_syllables, correct_name, correct_street, ends_at_middle, guess_surname, has_surname, listed_name,
                           name_mail, two_names)
 from fields.relines import read_again
-from fields.streets import restore_streets
+from fields.streets import mend_streets, restore_streets
 from fields.reread import Reread
 from fields.second_look import second_look
 from fields.terms import mend_terms
@@ -108,7 +108,7 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
             return False, "truncated", value  # a known text cut short: the rest on a line not read
         value = known_prefix(value, spec.known)[0]
     if spec.type == "address":
-        value = restore_streets(correct_street(" ".join(value.replace(":", " ").split())))  # no colon in one
+        value = mend_streets(restore_streets(correct_street(" ".join(value.replace(":", " ").split()))))  # no colon in one
     if spec.type in ("address", "text", "name") and "@" not in value:
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:

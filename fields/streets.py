@@ -8,7 +8,7 @@ spelling is put back, as the unit lists do for units. Letters that differ are le
 
 from __future__ import annotations
 
-from fields.text import fold
+from fields.text import edits, fold
 
 STREETS = (
     "Quang Trung", "Ngô Gia Tự", "Xô Viết Nghệ Tĩnh", "Nguyễn Văn Cừ", "Trần Phú", "Lê Lợi", "Lê Duẩn",
@@ -30,6 +30,58 @@ _BY_FOLD: dict[str, set[str]] = {}
 for _street in STREETS:
     _BY_FOLD.setdefault(fold(_street), set()).add(_street)
 _LONGEST = max(len(s.split()) for s in STREETS)
+
+
+_AFTER = frozenset({"duong", "pho", "ngo", "so"})
+"""Words a street's name follows (``đường``, ``phố``, ``ngõ``, ``Số``), besides a house number."""
+
+
+def _garbled(word: str) -> bool:
+    from ocr.syllables import is_syllable
+
+    bare = word.rstrip(",.;")
+    return len(bare) == 1 or not (bare.isalpha() and is_syllable(bare))
+
+
+def _street_near(words: list[str], i: int) -> tuple[str, int] | None:
+    """The one listed street the words from ``i`` on are a letter off (see :func:`mend_streets`), and
+    how many words it takes; None when none, several, or one as read."""
+    found: set[tuple[str, int]] = set()
+    for street in STREETS:
+        size = len(street.split())
+        target = fold(street).replace(" ", "")
+        for span in (size, size + 1):
+            run = words[i:i + span]
+            if len(run) < span or any(w.endswith(",") for w in run[:-1]):
+                continue
+            off = edits(fold("".join(w.rstrip(",.;") for w in run)), target)
+            if off == 0:
+                return None  # a listed street as read (``Lê Thánh Tôn``, not ``Lê Thánh Tông``)
+            if off <= (2 if len(target) >= 12 else 1) and any(_garbled(w) for w in run):
+                found.add((street, span))
+    return found.pop() if len(found) == 1 else None
+
+
+def mend_streets(text: str) -> str:
+    """``Số 155 Nguyủn Huệ``, ``Nguyễn Văn T inh``, ``Xnân Thủy`` → the one listed street whose letters
+    are a letter off the run's (two for a name of twelve letters or more), when the run follows a house
+    number or a street's word and a word of it is no syllable (or a lone letter: one word read as two).
+    A run of sound syllables is left (a street not on the list: ``Trần Thái Tông`` is no ``Trần Nhân
+    Tông``), and so is one that is a listed street as read (``Lê Thánh Tôn`` beside ``Lê Thánh Tông``)."""
+    words = text.split(" ")
+    i = 1
+    while i < len(words):
+        before = words[i - 1].rstrip(",.;")
+        near = _street_near(words, i) if words[i][:1].isupper() and (
+            any(c.isdigit() for c in before) or fold(before) in _AFTER) else None
+        if near is None:
+            i += 1
+            continue
+        street, span = near
+        last = words[i + span - 1]
+        words[i:i + span] = street.split()[:-1] + [street.split()[-1] + last[len(last.rstrip(",.;")):]]
+        i += len(street.split())
+    return " ".join(words)
 
 
 def restore_streets(text: str) -> str:

@@ -299,3 +299,19 @@ def test_a_capital_slipped_into_a_word_is_put_back(text: str, expected: str) -> 
     from fields.validators import tidy_punctuation
 
     assert tidy_punctuation(text) == (True, None, expected)
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("Số 151/10 Nguyễn Văn T inh, Phường An Hải Bắc", "Số 151/10 Nguyễn Văn Linh, Phường An Hải Bắc"),  # one word as two
+    ("Số 16 đường Xnân Thủy, Phường Dịch Vọng", "Số 16 đường Xuân Thủy, Phường Dịch Vọng"),
+    ("Số 105 đường Nguyủn Huệ", "Số 105 đường Nguyễn Huệ"),
+    ("Số 138, ngõ 30 Nguyễn Văn Iinh", "Số 138, ngõ 30 Nguyễn Văn Linh"),
+    ("Số 5 đường Lê Thánh Tôn, Phường 2", "Số 5 đường Lê Thánh Tôn, Phường 2"),    # a listed street as read
+    ("Số 5 đường Trần Thái Tông, Phường 2", "Số 5 đường Trần Thái Tông, Phường 2"),  # not Trần Nhân Tông
+    ("Số 7 đường Lê Hai, Phường 2", "Số 7 đường Lê Hai, Phường 2"),                  # sound syllables: left
+    ("Phường Xnân Khánh, Quận Ninh Kiều", "Phường Xnân Khánh, Quận Ninh Kiều"),      # no street's place
+])
+def test_a_garbled_word_of_a_listed_street_after_a_house_number_is_put_back(read: str, meant: str) -> None:
+    from fields.streets import mend_streets
+
+    assert mend_streets(read) == meant
