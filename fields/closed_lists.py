@@ -97,7 +97,7 @@ def check_nationality(text: str) -> Check:
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
-_MARK_BEFORE_YEAR = re.compile(r"^\(?\S{0,2}[)\]]?\s*(?<!\d)((?:19|20)\d\d)$")
+_MARK_BEFORE_YEAR = re.compile(r"^\(?\S{1,2}(?:[)\]]\s*|\s+)(?<!\d)((?:19|20)\d\d)$")
 """A year after a short mark that is no figure of it: the form's footnote number ``(5)`` misread
 (``I5 1993``, ``j5) 1993``, ``jö)1992``); its mark ends in a bracket or a space."""
 
@@ -117,7 +117,7 @@ def check_year(text: str, *, latest: int = MAX_YEAR) -> tuple[bool, str | None, 
     marked = _MARK_BEFORE_YEAR.match(value)
     if marked:
         value = marked.group(1)  # ``(5) 1993`` read ``I5 1993``, ``j5) 1993``: the footnote mark is none of it
-    digits, guessed = "", False
+    digits, guessed = "", bool(marked)  # taken apart from a mark: less sure
     for char in value.replace(" ", ""):
         if char.isdigit():
             digits += char

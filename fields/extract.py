@@ -35,6 +35,7 @@ from fields.names import (capital_l, check_syllables, correct_name, correct_stre
 from fields.relines import read_again
 from fields.streets import mend_streets, restore_streets
 from fields.reread import Reread
+from fields.second_look import REASON as SECOND_LOOK_REASON
 from fields.second_look import second_look
 from fields.terms import mend_terms
 from fields.text import capital_lost, document_lines, fold, horn_lost
@@ -113,8 +114,8 @@ def _validate(spec: FieldSpec, value: str, raws: dict[str, RawValue | None | boo
         ok, reason, value = v.tidy_punctuation(value)
         if not ok:
             return False, reason, value
-        if spec.type != "name":
-            value = mend_terms(value)
+        if spec.type == "text" and not _checks_units(spec):
+            value = mend_terms(value)  # free text naming no place: a business line, a shop's name
         if v.glued_capitals(value) or spec.type != "name" and v.glued_camel(value):
             return False, "glued_words", value
     guessed = False
@@ -350,7 +351,8 @@ def _issued(template: FormTemplate, fields: Mapping[str, FieldValue]) -> tuple[s
     return (date(year, 1, 1).isoformat(), "year_only") if year else (None, None)
 
 
-_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed", "zero_lookalike", "ink_on_figure", "handwritten")
+_DOUBTED_FIGURES = ("low_confidence", "ocr_digits_guessed", "zero_lookalike", "ink_on_figure", "handwritten",
+                    SECOND_LOOK_REASON)
 """Reasons of a real date whose figures a clerk should confirm (not an invalid one): a date written by
 hand that reads as one dates the dossier as doubtful (``date_doubtful``), not from the scan."""
 

@@ -150,14 +150,6 @@ def _past_colon(line: Sequence[Token], match: Match, found: Sequence[Match]) -> 
             if any(t.text.endswith(":") for t in marks):
                 return True
     return False
-    for other in found:
-        if other.score >= 1.0 and other.start == match.start and other.end < match.end:
-            after = line[other.end - 1:match.end - 1]
-            cut = next((i for i, t in enumerate(after) if t.folded or t.text.endswith(":")), None)
-            if any(t.text.endswith(":") for t in after[:1]) or (
-                    cut is not None and after[cut].text.endswith(":") and all(not t.folded for t in after[1:cut])):
-                return True
-    return False
 
 
 _PREFIX_SHARE = 0.6

@@ -67,12 +67,13 @@ def mend_streets(text: str) -> str:
     are a letter off the run's (two for a name of twelve letters or more), when the run follows a house
     number or a street's word and a word of it is no syllable (or a lone letter: one word read as two).
     A run of sound syllables is left (a street not on the list: ``Trần Thái Tông`` is no ``Trần Nhân
-    Tông``), and so is one that is a listed street as read (``Lê Thánh Tôn`` beside ``Lê Thánh Tông``)."""
+    Tông``), and so is one that is a listed street as read (``Lê Thánh Tôn`` beside ``Lê Thánh Tông``);
+    a run never starts on a lone letter (``Số 12 B Trần Phú``: the house number's letter)."""
     words = text.split(" ")
     i = 1
     while i < len(words):
         before = words[i - 1].rstrip(",.;")
-        near = _street_near(words, i) if words[i][:1].isupper() and (
+        near = _street_near(words, i) if words[i][:1].isupper() and len(words[i].rstrip(",.;")) > 1 and (
             any(c.isdigit() for c in before) or fold(before) in _AFTER) else None
         if near is None:
             i += 1

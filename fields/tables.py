@@ -252,7 +252,8 @@ def _split_at(segment: list[Token], edges: tuple[float, float]) -> list[list[Tok
         if _figures_across(prev, token, edges):
             pieces.append([token])  # ``Khang 25.04.2014``: the date's cell starts left of its header
             continue
-        if any(prev.bbox.right - _CLIP * prev.bbox.height <= edge <= token.bbox.left for edge in edges):
+        clip = _CLIP * prev.bbox.height if _FIGURES.fullmatch(prev.text.strip(".,")) else 0.0
+        if any(prev.bbox.right - clip <= edge <= token.bbox.left for edge in edges):
             if _starts_cell(pieces[-1][-2] if len(pieces[-1]) > 1 else None, prev, token):
                 moved = pieces[-1].pop()  # ``(2) | Số 80 …``: the cell began a word earlier
                 if not pieces[-1]:
@@ -265,8 +266,9 @@ def _split_at(segment: list[Token], edges: tuple[float, float]) -> list[list[Tok
 
 
 _CLIP = 0.5
-"""A column edge that clips the end of a word by up to this many letter heights still falls between
-it and the next word (``25/12/2012. | Nam``: the date ran 2 px past the midpoint between the headers)."""
+"""A column edge that clips the end of a date or an ID number by up to this many letter heights still
+falls between it and the next word (``25/12/2012. | Nam``: the date ran 2 px past the midpoint between
+the headers); a word of letters clipped so stays with the next (``Thanh | Hương``: one name)."""
 _FIGURES = re.compile(r"\d+[./-]\d+[./-]\d+|\d{6,}")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from fields.names import NAME_SYLLABLES, SURNAMES
 from fields.text import fold, one_off
 
 _TERM_LINES = """
@@ -42,11 +43,13 @@ for _term in TERMS:
     _BY_FOLD.setdefault(fold(_first), set()).add((_first, _second))
     _BY_FOLD.setdefault(fold(_second), set()).add((_first, _second))
 _EDGE = re.compile(r"^([\W_]*)(.*?)([\W_]*)$")
+_NAME_WORDS = NAME_SYLLABLES | frozenset(SURNAMES)
 
 
 def _near(read: str, term: str) -> bool:
-    """``read`` is ``term`` with other marks, or (three letters or more) one letter off it."""
-    if read == term:
+    """``read`` is ``term`` with other marks, or (three letters or more) one letter off it; a word that
+    is a listed name syllable or family name is no misreading (``HẢI SƠN`` is a name, not ``hải sản``)."""
+    if read == term or read.capitalize() in _NAME_WORDS:
         return False
     a, b = fold(read), fold(term)
     return a == b or len(a) == len(b) >= 3 and one_off(a, b)
@@ -74,6 +77,9 @@ def mend_terms(text: str) -> str:
     """``text`` with each syllable misread inside a common word put back (see the module)."""
     words = text.split()
     parts = [_EDGE.match(w).groups() for w in words]  # type: ignore[union-attr]
+    bare = [p[1].lower() for p in parts]
+    # a word of a common word as read stays (``HỘ KINH DOANH``: ``KINH`` is no ``hộ sinh``'s misread)
+    held = {j for i in range(len(bare) - 1) if f"{bare[i]} {bare[i + 1]}" in TERMS for j in (i, i + 1)}
     changed = False
     for i in range(len(words) - 1):
         (_, first, tail), (lead, second, _) = parts[i], parts[i + 1]
@@ -88,6 +94,8 @@ def mend_terms(text: str) -> str:
         if found is None:
             continue
         a, b = found.split(" ")
+        if a != first.lower() and i in held or b != second.lower() and i + 1 in held:
+            continue
         parts[i] = (parts[i][0], _in_case(a, first), parts[i][2])
         parts[i + 1] = (parts[i + 1][0], _in_case(b, second), parts[i + 1][2])
         changed = True

@@ -26,8 +26,9 @@ from fields.model import FieldValue
 from fields.text import fold, ratio
 from ocr.syllables import is_syllable
 
-TWIN_TYPES = frozenset({"name", "address", "text", "province", "nationality", "ethnicity"})
-"""Types whose values a form repeats word for word (numbers and dates are left to their own checks)."""
+TWIN_TYPES = frozenset({"address", "text", "province", "nationality", "ethnicity"})
+"""Types whose values a form repeats word for word (numbers and dates are left to their own checks; a
+name is not: a child's ``Nguyễn Văn Hưnq`` is no father's ``Nguyễn Văn Hùng``)."""
 SHARED = 0.6
 """Twins share at least this share of the longer value's words (one word of two), and two words at least
 (one of a value of two)."""
@@ -55,9 +56,14 @@ def _garbled(word: str, kind: str) -> bool:
 
 def _form_only(a: list[str], b: list[str]) -> bool:
     """The same letters and figures, in other case, spacing or punctuation (``Phường 2_``, ``phường``,
-    ``16 7``, ``Thành phố, Thanh Hóa``)."""
+    ``16 7``, ``Thành phố, Thanh Hóa``); figures only in other spacing (``1/6`` is no ``16``)."""
     def letters(words: list[str]) -> str:
         return "".join(c for w in words for c in w.lower() if c.isalnum())
+
+    def figures_kept(words: list[str]) -> str:  # a house number's slash or dash is no mere stop
+        return "".join(words).strip(",.;")
+    if any(c.isdigit() for w in (*a, *b) for c in w) and figures_kept(a) != figures_kept(b):
+        return False
     return letters(a) == letters(b)
 
 

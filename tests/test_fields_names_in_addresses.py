@@ -169,6 +169,10 @@ def test_a_date_that_runs_a_little_past_its_columns_edge_keeps_the_sex_beside_it
             tok("Nam", 893, 966), tok("079212248705", 1040, 1300)]
     assert [t.text for t in cell_tokens(line, (669.0, 866.0), 1)] == ["25/12/2012."]
     assert [t.text for t in cell_tokens(line, (866.0, 1014.5), 1)] == ["Nam"]
+    # a word of letters the edge clips stays with the next: one name (``Thanh | Hương``)
+    name = [tok("1", 100, 112), tok("Nguyễn", 120, 240), tok("Thị", 250, 300), tok("Thanh", 255 + 60, 340 + 60),
+            tok("Hương", 350 + 60, 435 + 60)]
+    assert [t.text for t in cell_tokens(name, (-1e9, 395.0), 1)] == ["Nguyễn", "Thị", "Thanh", "Hương"]
     # a word the edge cuts through its middle goes by its centre, as before
     wide = [*line[:3], tok("25/12/2012.", 700, 900), tok("Nam", 920, 990), line[-1]]
     assert [t.text for t in cell_tokens(wide, (669.0, 866.0), 1)] == ["25/12/2012.", "Nam"]
@@ -310,6 +314,7 @@ def test_a_capital_slipped_into_a_word_is_put_back(text: str, expected: str) -> 
     ("Số 5 đường Trần Thái Tông, Phường 2", "Số 5 đường Trần Thái Tông, Phường 2"),  # not Trần Nhân Tông
     ("Số 7 đường Lê Hai, Phường 2", "Số 7 đường Lê Hai, Phường 2"),                  # sound syllables: left
     ("Phường Xnân Khánh, Quận Ninh Kiều", "Phường Xnân Khánh, Quận Ninh Kiều"),      # no street's place
+    ("Số 12 B Trần Phú, Phường 5", "Số 12 B Trần Phú, Phường 5"),                    # the house number's letter
 ])
 def test_a_garbled_word_of_a_listed_street_after_a_house_number_is_put_back(read: str, meant: str) -> None:
     from fields.streets import mend_streets

@@ -580,6 +580,17 @@ def test_a_year_after_its_misread_footnote_mark_is_the_year() -> None:
     from fields.closed_lists import check_year
 
     for read in ("I5 1993", "j5) 1993", "jö)1992", "(5) 1993"):
-        assert check_year(read, latest=2026)[:3] == (True, None, read[-4:]), read
-    for read in ("11993", "41993", "I51993"):   # a figure run into the year: no year
+        assert check_year(read, latest=2026) == (True, None, read[-4:], True), read   # less sure: guessed
+    for read in ("11993", "41993", "I51993", "I1993", "S1993"):   # a figure or look-alike run into it: no year
         assert not check_year(read, latest=2026)[0], read
+
+
+def test_a_date_read_otherwise_the_second_time_still_dates_the_dossier_as_doubtful() -> None:
+    from fields.extract import _issued
+    from fields.model import FieldValue
+    from fields.second_look import REASON
+
+    ct01 = next(t for t in load_templates() if t.form_type == "ct01")
+    key = ct01.dossier_dates.end[0] if ct01.dossier_dates.end else ct01.dossier_dates.start[0]
+    got = _issued(ct01, {key: FieldValue("15/06/2023", 0.5, True, REASON, 1, None)})
+    assert got == ("2023-06-15", REASON)
