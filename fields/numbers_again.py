@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from configs.form_schema import FieldSpec, FormTemplate
 from fields import validators as v
 from fields.locate import Document, label_match
+from fields.reread import value_box
 from fields.text import Token
 from fields.values import RawValue, clean_digits, text_of, token_confidence
 from ocr.model import PageText
@@ -43,12 +44,7 @@ number); one a figure or two longer is the number misread, and which twelve are 
 
 def _box(raw: RawValue, page: PageText) -> tuple[float, float, float, float]:
     tokens = [t for t in raw.tokens if t.page == raw.tokens[0].page]
-    height = max(t.bbox.height for t in tokens)
-    left, right = min(t.bbox.left for t in tokens), max(t.bbox.right for t in tokens)
-    top, bottom = min(t.bbox.top for t in tokens), max(t.bbox.bottom for t in tokens)
-    w, h = max(page.width, 1), max(page.height, 1)
-    return (max(0.0, (left - _PAD_LEFT * height) / w), max(0.0, (top - 0.4 * height) / h),
-            min(1.0, (right + _PAD_RIGHT * height) / w), min(1.0, (bottom + 0.4 * height) / h))
+    return value_box(tokens, page, left=_PAD_LEFT, right=_PAD_RIGHT, vertical=0.4)
 
 
 def _windows(digits: str, passes: Callable[[str], bool]) -> list[str]:
@@ -70,9 +66,10 @@ def _more(raw: RawValue, page: PageText, more: Sequence[NumberReader], passes: C
     """The twelve figures most readings of the box another way give that pass the checks (the box read
     as raw text enlarged, as a line enlarged more: on a copy a figure doubled or lost at one scale is
     read right at another), when more readings give them than any other number; else None."""
-    found = Counter()
+    found: Counter[str] = Counter()
+    box = _box(raw, page)
     for read_again in more:
-        read = [t for line in read_again(page.source_page, _box(raw, page)) for t in line]
+        read = [t for line in read_again(page.source_page, box) for t in line]
         got = clean_digits(read) if read else None
         if got is not None and len(got.text) == CCCD_DIGITS and passes(got.text):
             found[got.text] += 1

@@ -9,7 +9,7 @@ signer read from it replaces the first reading when it is a valid name read more
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,18 @@ dotted leaders first (see :data:`LEADER_DPI_SCALE`); ``shear`` (x per y) straigh
 first (:func:`fields.handwriting.deslant`), and ``scale`` enlarges the region before it is read."""
 INK_BELOW = 90
 """Grey levels above this are whitened: a stamp's red or blue, not the signer's black type."""
+
+
+def value_box(tokens: Sequence[Token], page: PageText, *, left: float, right: float,
+              vertical: float) -> tuple[float, float, float, float]:
+    """The normalised box around a value's words on ``page``, padded by this many letter heights left,
+    right, and above and below: the region a :data:`Reread` reads again."""
+    height = max(t.bbox.height for t in tokens)
+    x0, x1 = min(t.bbox.left for t in tokens), max(t.bbox.right for t in tokens)
+    y0, y1 = min(t.bbox.top for t in tokens), max(t.bbox.bottom for t in tokens)
+    w, h = max(page.width, 1), max(page.height, 1)
+    return (max(0.0, (x0 - left * height) / w), max(0.0, (y0 - vertical * height) / h),
+            min(1.0, (x1 + right * height) / w), min(1.0, (y1 + vertical * height) / h))
 
 
 def seal_free_reader(images: dict[int, Path], pages: dict[int, PageText]) -> Reread:

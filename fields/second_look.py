@@ -20,8 +20,7 @@ from dataclasses import replace
 
 from configs.form_schema import FormTemplate
 from fields.model import FieldValue
-from fields.reread import Reread
-from fields.text import Token
+from fields.reread import Reread, value_box
 from fields.values import RawValue
 from ocr.model import PageText
 
@@ -38,15 +37,6 @@ DIFFERS_FACTOR = 0.6
 """The confidence of a value read otherwise the second time is multiplied by this."""
 
 Validate = Callable[[str], tuple[bool, "str | None", str]]
-
-
-def _box(tokens: Sequence[Token], page: PageText) -> tuple[float, float, float, float]:
-    height = max(t.bbox.height for t in tokens)
-    left, right = min(t.bbox.left for t in tokens), max(t.bbox.right for t in tokens)
-    top, bottom = min(t.bbox.top for t in tokens), max(t.bbox.bottom for t in tokens)
-    w, h = max(page.width, 1), max(page.height, 1)
-    return (max(0.0, (left - _PAD[0] * height) / w), max(0.0, (top - _PAD[1] * height) / h),
-            min(1.0, (right + _PAD[2] * height) / w), min(1.0, (bottom + _PAD[1] * height) / h))
 
 
 def _reading(reread: Reread, page: PageText, box: tuple[float, float, float, float], way: dict,
@@ -83,7 +73,8 @@ def second_look(template: FormTemplate, raws: dict[str, RawValue | None | bool],
             continue
         tokens = [t for t in raw.tokens if t.page == raw.tokens[0].page]
         page = pages[tokens[0].page]
-        box, validate = _box(tokens, page), validators(spec.key)
+        box = value_box(tokens, page, left=_PAD[0], right=_PAD[2], vertical=_PAD[1])
+        validate = validators(spec.key)
         first = _reading(reread, page, box, FIRST, validate)
         if first == got.value:
             continue

@@ -24,16 +24,21 @@ NUMBER = "079191238833"
 AT = (600, 750)
 
 
+def figures_page(folder: Path, text: str, font_path: str, size: int) -> tuple[Path, BBox]:
+    """A 200-dpi A4 page with ``text`` printed at :data:`AT`, and the box its figures cover."""
+    font = ImageFont.truetype(font_path, size)
+    image = Image.new("L", (1654, 2339), 255)
+    ImageDraw.Draw(image).text(AT, text, font=font, fill=0)
+    left, top, right, bottom = font.getbbox(text)
+    path = folder / "page-0001.png"
+    image.save(path, dpi=(200, 200))
+    return path, BBox(AT[0] + left, AT[1] + top, right - left, bottom - top)
+
+
 @pytest.fixture(scope="module")
 def number_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BBox]:
     """A page with a CCCD number, and the box its figures cover."""
-    font = ImageFont.truetype(FONT, 36)
-    image = Image.new("L", (1654, 2339), 255)
-    ImageDraw.Draw(image).text(AT, NUMBER, font=font, fill=0)
-    left, top, right, bottom = font.getbbox(NUMBER)
-    path = tmp_path_factory.mktemp("numbers") / "page-0001.png"
-    image.save(path, dpi=(200, 200))
-    return path, BBox(AT[0] + left, AT[1] + top, right - left, bottom - top)
+    return figures_page(tmp_path_factory.mktemp("numbers"), NUMBER, FONT, 36)
 
 
 def _raw(text: str, box: BBox, confidence: float = 0.37) -> RawValue:

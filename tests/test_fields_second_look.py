@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from fields import load_templates
 from fields.model import FieldValue
@@ -15,23 +15,17 @@ from fields.text import Token, fold
 from fields.validators import check_phone
 from fields.values import RawValue
 from ocr.model import BBox, PageText
+from tests.test_fields_numbers_again import figures_page
 
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"
 PHONE = "0357711428"
-AT = (600, 750)
 PAGE = PageText(1, 1654, 2339, 200)
 
 
 @pytest.fixture(scope="module")
 def phone_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BBox]:
     """A page with a phone number, and the box its figures cover."""
-    font = ImageFont.truetype(FONT, 34)
-    image = Image.new("L", (1654, 2339), 255)
-    ImageDraw.Draw(image).text(AT, PHONE, font=font, fill=0)
-    left, top, right, bottom = font.getbbox(PHONE)
-    path = tmp_path_factory.mktemp("second") / "page-0001.png"
-    image.save(path, dpi=(200, 200))
-    return path, BBox(AT[0] + left, AT[1] + top, right - left, bottom - top)
+    return figures_page(tmp_path_factory.mktemp("second"), PHONE, FONT, 34)
 
 
 def _look(path: Path, box: BBox, read: str, confidence: float, *, by_hand: bool = False) -> FieldValue:

@@ -27,6 +27,10 @@ def test_a_value_that_stops_at_a_house_number_of_several_figures_is_incomplete()
     assert (got.value, got.needs_review) == ("Số 28/5", True) and got.reason in ("address_incomplete", "truncated")
 
 
+_HKD_TOP = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Tôi là (ghi họ tên bằng chữ in hoa): ĐỖ MAI TRANG"]
+"""The first lines of a household business form, above the line a test is about."""
+
+
 def _form(form_type: str):
     return next(t for t in load_templates() if t.form_type == form_type)
 
@@ -410,8 +414,7 @@ def test_a_speck_read_as_a_quote_at_the_end_of_a_word_inside_a_value_is_dropped(
     """``Bán lẻ hàng tạp' hóa``: Vietnamese has no apostrophe; a foreign name's ``O'Brien`` keeps its own."""
     from fields import extract_with
 
-    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Tôi là (ghi họ tên bằng chữ in hoa): ĐỖ MAI TRANG",
-             "3. Ngành, nghề kinh doanh: Bán lẻ hàng tạp' hóa, đồ O'Brien lưu niệm"]
+    lines = [*_HKD_TOP, "3. Ngành, nghề kinh doanh: Bán lẻ hàng tạp' hóa, đồ O'Brien lưu niệm"]
     got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
     assert got["nganh_nghe"].value == "Bán lẻ hàng tạp hóa, đồ O'Brien lưu niệm"
 
@@ -469,8 +472,7 @@ def test_a_name_syllable_ending_in_a_stop_without_its_tone_is_a_misreading() -> 
 def test_a_household_business_name_starts_with_its_lead_spelt_as_listed() -> None:
     from fields import extract_with
 
-    lines = ["Kính gửi: Phòng Tài chính - Kế hoạch quận Hải Châu", "Tôi là (ghi họ tên bằng chữ in hoa): ĐỖ MAI TRANG",
-             "1. Tên hộ kinh doanh (ghi bằng chữ in hoa): HỘ KỈNH DOANH SỬA XE NHUNG"]
+    lines = [*_HKD_TOP, "1. Tên hộ kinh doanh (ghi bằng chữ in hoa): HỘ KỈNH DOANH SỬA XE NHUNG"]
     got = extract_with([_form_page(lines)], _form("ho_kinh_doanh"))
     assert got["ten_ho_kinh_doanh"].value == "HỘ KINH DOANH SỬA XE NHUNG"
 
